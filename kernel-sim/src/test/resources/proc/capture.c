@@ -1,3 +1,12 @@
+/*
+ * Writes the golden captures of this directory from the running kernel (Linux 6.18, x86-64):
+ *   gcc -O0 -o cap capture.c && ./cap
+ * produces maps.txt, smaps.txt, smaps_rollup.txt, status.txt and statm.txt in the current directory.
+ * maps-full.txt, status.txt, statm.txt and smaps_rollup-full.txt are those files as written by one run;
+ * smaps-fixed-regions.txt keeps only the smaps entries of the regions mapped at fixed addresses below
+ * (0x200000 and 0x7e00...) plus [vsyscall]. The executable, heap, libraries and stack move from run to
+ * run (ASLR), and so does the shmem inode of the MAP_SHARED|MAP_ANONYMOUS region.
+ */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
