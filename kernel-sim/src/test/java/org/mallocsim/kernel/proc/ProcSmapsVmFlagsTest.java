@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-class VmFlagNamesTest {
+class ProcSmapsVmFlagsTest {
 
     /** Every bit {@code show_smap_vma_flags} names on the reference machine (x86-64, Linux 6.18). */
     @ParameterizedTest(name = "bit {0} is {1}")
