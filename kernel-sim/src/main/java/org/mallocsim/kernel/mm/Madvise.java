@@ -16,7 +16,7 @@ import static org.mallocsim.kernel.mm.VmFlags.*;
 final class Madvise {
     private Madvise() {}
 
-    /** {@code madvise_behavior_valid} for this emulated kernel (no KSM, no hwpoison privileges). */
+    /** {@code madvise_behavior_valid} for this emulated kernel (KSM built in as on the reference machine; no hwpoison privileges). */
     static boolean behaviorValid(int advice) {
         switch (advice) {
             case Mman.MADV_NORMAL: case Mman.MADV_RANDOM: case Mman.MADV_SEQUENTIAL: case Mman.MADV_WILLNEED:
@@ -24,7 +24,7 @@ final class Madvise {
             case Mman.MADV_DONTFORK: case Mman.MADV_DOFORK: case Mman.MADV_DONTDUMP: case Mman.MADV_DODUMP:
             case Mman.MADV_WIPEONFORK: case Mman.MADV_KEEPONFORK: case Mman.MADV_COLD: case Mman.MADV_PAGEOUT:
             case Mman.MADV_POPULATE_READ: case Mman.MADV_POPULATE_WRITE: case Mman.MADV_HUGEPAGE:
-            case Mman.MADV_NOHUGEPAGE: case Mman.MADV_COLLAPSE:
+            case Mman.MADV_NOHUGEPAGE: case Mman.MADV_COLLAPSE: case Mman.MADV_MERGEABLE: case Mman.MADV_UNMERGEABLE:
                 return true;
             default:
                 return false;
@@ -158,6 +158,13 @@ final class Madvise {
                 break;
             case Mman.MADV_HUGEPAGE: nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
             case Mman.MADV_NOHUGEPAGE: nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+            case Mman.MADV_MERGEABLE:
+                // ksm_madvise: special, shared and hugetlb mappings are silently left alone
+                if ((f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)) == 0) {
+                    nf |= VM_MERGEABLE;
+                }
+                break;
+            case Mman.MADV_UNMERGEABLE: nf &= ~VM_MERGEABLE; break;
             default: return -Errno.EINVAL;
         }
         if (nf == f) {

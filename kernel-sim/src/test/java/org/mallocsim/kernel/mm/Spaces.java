@@ -1,7 +1,5 @@
 package org.mallocsim.kernel.mm;
 
-import org.mallocsim.kernel.paging.PhysicalMemory;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,15 +38,5 @@ final class Spaces {
             }
         }
         return null;
-    }
-
-    /** Whether the paging layer (RAM, page table, MMU) is implemented in this build. */
-    static boolean pagingAvailable() {
-        try {
-            new PhysicalMemory(1L << 20);
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        }
     }
 }
