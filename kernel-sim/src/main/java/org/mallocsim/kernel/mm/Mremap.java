@@ -178,7 +178,7 @@ final class Mremap {
     /**
      * {@code move_vma}: {@code copy_vma} at the destination (merging there when it can; an unfaulted
      * anonymous VMA takes {@code pgoff = new_addr >> 12}), {@code move_page_tables}, then unmap the
-     * old range, or with MREMAP_DONTUNMAP leave it empty without VM_ACCOUNT and VM_LOCKED.
+     * old range, or with MREMAP_DONTUNMAP leave it mapped and empty, without VM_LOCKED.
      */
     private static long moveVma(Mm mm, Vma vma, long oldAddr, long oldLen, long newLen, long newAddr, int flags) {
         if (mm.mapCount >= mm.config.maxMapCount() - 3) {
@@ -222,11 +222,10 @@ final class Mremap {
             if (old.end > oldAddr + oldLen) {
                 mm.splitVma(old, oldAddr + oldLen, false);
             }
-            if ((old.flags & VM_ACCOUNT) != 0) {
-                mm.vmUnacct(old.pages());
-            }
+            // Linux 6.18 keeps VM_ACCOUNT on the emptied source (checked on the real kernel: the
+            // old range still shows "ac" in smaps) and charged the destination in full
             mm.vmStatAccount(old.flags, -old.pages());
-            old.flags &= ~(VM_ACCOUNT | VM_LOCKED | VM_LOCKONFAULT);
+            old.flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
             mm.vmStatAccount(old.flags, old.pages());
             old.anonVma = null;
             return newAddr;
