@@ -195,6 +195,9 @@ final class Layout {
             }
             addInitial(mm, v);
         }
+        if (startBrk == 0 && heap != null) {
+            startBrk = heap.start;
+        }
         mm.startBrk = startBrk;
         mm.brk = heap != null && heap.end > startBrk ? heap.end : startBrk;
         if (stack != null) {

@@ -227,4 +227,32 @@ class MmapTest {
         assertThat(s.hiwaterVm()).isEqualTo(s.totalVm());
         assertThat(as.syscallCount(SyscallKind.MMAP)).isEqualTo(3);
     }
+
+    @Test
+    void stackAndGrowsDownRequestsAreAlignedLikeAnyOtherAndSmallOnesFillTheGapAbove() {
+        // the same sequence on Linux 6.18 gave x, a = x's 2 MiB boundary below, y right below x, b = a - 2 MiB
+        AddressSpace as = fresh();
+        long x = as.mmap(0, PAGE, PROT_READ, ANON, -1, 0);
+        long a = as.mmap(0, 2 << 20, RW, ANON | MAP_STACK, -1, 0);
+        long y = as.mmap(0, PAGE, PROT_READ, ANON, -1, 0);
+        long b = as.mmap(0, 2 << 20, RW, ANON | MAP_GROWSDOWN, -1, 0);
+        assertThat(a).isEqualTo(0x7ffff7c00000L);
+        assertThat(y).isEqualTo(x - PAGE);
+        assertThat(b).isEqualTo(a - (2 << 20));
+        assertThat(vmaAt(as, b).flags() & VmFlags.VM_GROWSDOWN).isNotZero();
+    }
+
+    @Test
+    void mappingsKeepTheGuardGapBelowAGrowsDownVma() {
+        AddressSpace as = fresh();
+        long g = as.mmap(0, PAGE, RW, ANON | MAP_GROWSDOWN, -1, 0);
+        long n = as.mmap(0, PAGE, RW, ANON, -1, 0);
+        assertThat(n).isEqualTo(g - (1 << 20) - PAGE);
+    }
+
+    @Test
+    void thpAlignmentCanBeSwitchedOff() {
+        AddressSpace as = new AddressSpace(KernelConfig.defaults().withThpAlign(false));
+        assertThat(as.mmap(0, 2 << 20, RW, ANON, -1, 0)).isEqualTo(MMAP_BASE - (2 << 20));
+    }
 }
