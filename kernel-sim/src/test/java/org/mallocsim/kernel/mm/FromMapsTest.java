@@ -110,4 +110,27 @@ class FromMapsTest {
         assertThat(a.mmapBase()).isLessThanOrEqualTo(0x7ffffffff000L - (0x3fffffL << 12) - (1 << 20))
                 .isGreaterThan(0x7ffffffff000L - (0x3fffffL << 12) - (1 << 20) - (1L << 40));
     }
+
+    @Test
+    void mmapsAfterARealRandomizedStartLandWhereLinuxPutThem() throws IOException {
+        // aslr-run.txt: a process on Linux 6.18 with ASLR on printed its maps, then the address of
+        // each anonymous mmap it made next; the emulator started from that listing must agree
+        List<String> lines = resource("aslr-run.txt");
+        List<String> maps = lines.stream().filter(l -> l.startsWith("# map ")).toList();
+        AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), maps, 0);
+        assertThat(as.startBrk()).isEqualTo(0x5569ff702000L);
+        assertThat(as.currentBrk()).isEqualTo(0x5569ff723000L);
+        int checked = 0;
+        for (String l : lines) {
+            String[] f = l.split(" ");
+            if (f[0].equals("mmap") || f[0].equals("shared")) {
+                int flags = (f[0].equals("mmap") ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS;
+                long expected = Long.parseUnsignedLong(f[2].substring(2), 16);
+                assertThat(as.mmap(0, Long.parseLong(f[1]), RW, flags, -1, 0)).as(l).isEqualTo(expected);
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(8);
+        as.checkConsistency();
+    }
 }
