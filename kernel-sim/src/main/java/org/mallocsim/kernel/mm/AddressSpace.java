@@ -16,6 +16,8 @@ import java.util.List;
  * {@link Mmap}, {@link Mprotect}, {@link Mremap}, {@link Madvise}); faults in {@link AnonFault}.
  * Loads and stores go through the {@link Mmu}; RAM, page table and TLB are made on the first
  * memory access.
+ *
+ * <p>{@code -Dmallocsim.mm.check=true} runs {@link #checkConsistency()} after every syscall.
  */
 public final class AddressSpace implements FaultHandler {
     private final Mm mm;

@@ -41,6 +41,11 @@ final class AnonFault implements FaultHandler {
         if (accessError(errorCode, vma)) {
             throw new SegmentationFault(vaddr, SegmentationFault.SEGV_ACCERR);
         }
+        mm.paging.start(this);
+        if (mm.paging.pageTable().readPte(vaddr) == Paging.GUARD_MARKER) {
+            // handle_pte_fault on a guard marker: VM_FAULT_SIGSEGV, reported as SEGV_MAPERR
+            throw new SegmentationFault(vaddr, SegmentationFault.SEGV_MAPERR);
+        }
         handleMmFault(vma, vaddr & Mm.PAGE_MASK, (errorCode & PF_WRITE) != 0);
         mm.minorFaults++;
     }
@@ -110,6 +115,9 @@ final class AnonFault implements FaultHandler {
                 doAnonymousPage(vma, page, slot, write);
             }
             return;
+        }
+        if (pte == Paging.GUARD_MARKER) {
+            throw new SegmentationFault(page, SegmentationFault.SEGV_MAPERR);
         }
         if ((pte & Pte.PRESENT) == 0) {
             // a PROTNONE entry in a VMA that is accessible again: rebuild it from the VMA's flags
@@ -234,6 +242,9 @@ final class AnonFault implements FaultHandler {
             long pte = pt.readPte(a);
             if (Paging.ptePresent(pte) && (!write || (pte & Pte.RW) != 0)) {
                 continue;
+            }
+            if (pte == Paging.GUARD_MARKER) {
+                return;
             }
             try {
                 handleMmFault(vma, a, write);

@@ -25,6 +25,7 @@ final class Madvise {
             case Mman.MADV_WIPEONFORK: case Mman.MADV_KEEPONFORK: case Mman.MADV_COLD: case Mman.MADV_PAGEOUT:
             case Mman.MADV_POPULATE_READ: case Mman.MADV_POPULATE_WRITE: case Mman.MADV_HUGEPAGE:
             case Mman.MADV_NOHUGEPAGE: case Mman.MADV_COLLAPSE: case Mman.MADV_MERGEABLE: case Mman.MADV_UNMERGEABLE:
+            case Mman.MADV_GUARD_INSTALL: case Mman.MADV_GUARD_REMOVE:
                 return true;
             default:
                 return false;
@@ -93,8 +94,19 @@ final class Madvise {
                 if ((advice == Mman.MADV_DONTNEED && (f & VM_LOCKED) != 0) || (f & (VM_PFNMAP | VM_HUGETLB)) != 0) {
                     return -Errno.EINVAL;
                 }
-                mm.paging.zapVma(mm, vma, start, end);
+                mm.paging.zapKeepingMarkers(mm, vma, start, end);
                 mm.paging.flushRange(start, end);
+                return 0;
+            case Mman.MADV_GUARD_INSTALL:
+                if ((f & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED)) != 0) {
+                    return -Errno.EINVAL;
+                }
+                return mm.paging.installGuards(mm, vma, start, end, mm.fault) ? 0 : -Errno.ENOMEM;
+            case Mman.MADV_GUARD_REMOVE:
+                if ((f & (VM_SPECIAL | VM_HUGETLB)) != 0) {
+                    return -Errno.EINVAL;
+                }
+                mm.paging.removeGuards(start, end);
                 return 0;
             case Mman.MADV_FREE:
                 if (!vma.isAnonymous() || (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0) {
@@ -109,7 +121,7 @@ final class Madvise {
                 if ((f & VM_WRITE) == 0) {
                     return -Errno.EACCES;
                 }
-                mm.paging.zapVma(mm, vma, start, end);
+                mm.paging.zapKeepingMarkers(mm, vma, start, end);
                 mm.paging.flushRange(start, end);
                 mm.paging.punchShmem(vma, start, end);
                 return 0;

@@ -17,6 +17,11 @@ import static org.mallocsim.kernel.mm.VmFlags.*;
 final class Paging {
     /** Software PTE bit 10 (_PAGE_SOFTW2): the page was given MADV_FREE (the folio lost PG_swapbacked). */
     static final long LAZYFREE = 1L << 10;
+    /**
+     * A guard-region marker ({@code PTE_MARKER_GUARD}, mm/madvise.c MADV_GUARD_INSTALL): a
+     * non-present entry whose fault is SIGSEGV; dropped only by munmap and MADV_GUARD_REMOVE.
+     */
+    static final long GUARD_MARKER = 1L << 58;
 
     private final KernelConfig config;
     /** False when the RAM is shared with other address spaces (then its frame count is not ours alone). */
@@ -104,11 +109,12 @@ final class Paging {
     private final class Zap implements PageTable.PteVisitor {
         Mm mm;
         boolean shmem;
+        boolean keepMarkers;
 
         @Override
         public long visit(long vaddr, long pte) {
             if (!ptePresent(pte)) {
-                return 0;
+                return keepMarkers && pte == GUARD_MARKER ? pte : 0;
             }
             if ((pte & Pte.SPECIAL) != 0) {
                 return 0;
@@ -125,16 +131,65 @@ final class Paging {
 
     private final Zap zap = new Zap();
 
-    /** {@code zap_page_range_single} over [start, end) of one VMA; RSS counters drop, private frames are freed. */
+    /**
+     * {@code unmap_vmas} over [start, end) of one VMA (munmap, which also drops guard markers);
+     * RSS counters drop, private frames are freed.
+     */
     void zapVma(Mm mm, Vma vma, long start, long end) {
+        zap(mm, vma, start, end, false);
+    }
+
+    /** {@code zap_page_range_single} for MADV_DONTNEED and friends: guard markers stay. */
+    void zapKeepingMarkers(Mm mm, Vma vma, long start, long end) {
+        zap(mm, vma, start, end, true);
+    }
+
+    private void zap(Mm mm, Vma vma, long start, long end, boolean keepMarkers) {
         if (pageTable == null) {
             return;
         }
         mm.updateHiwaterRss();
         zap.mm = mm;
         zap.shmem = vma.shmem != null;
+        zap.keepMarkers = keepMarkers;
         pageTable.forEachPte(start, end, zap);
         zap.mm = null;
+    }
+
+    private final class GuardInstall implements PageTable.PteVisitor {
+        @Override
+        public long visit(long vaddr, long pte) {
+            return GUARD_MARKER;
+        }
+    }
+
+    private final GuardInstall guardInstall = new GuardInstall();
+
+    private final PageTable.PteVisitor guardRemove = (vaddr, pte) -> pte == GUARD_MARKER ? 0 : pte;
+
+    /**
+     * MADV_GUARD_INSTALL: zaps the range, then writes a marker in every PTE slot (allocating the
+     * tables); false when RAM ran out of page-table frames.
+     */
+    boolean installGuards(Mm mm, Vma vma, long start, long end, org.mallocsim.kernel.paging.FaultHandler handler) {
+        start(handler);
+        zap(mm, vma, start, end, false);
+        for (long a = start; a < end; a += 4096) {
+            long slot = pageTable.pteSlot(a, true);
+            if (slot < 0) {
+                return false;
+            }
+            ram.putLong(slot, GUARD_MARKER);
+        }
+        mmu.flushRange(start, end);
+        return true;
+    }
+
+    /** MADV_GUARD_REMOVE: clears the markers of [start, end); pages stay as they are. */
+    void removeGuards(long start, long end) {
+        if (pageTable != null) {
+            pageTable.forEachPte(start, end, guardRemove);
+        }
     }
 
     /** Frees the frames of a shmem object nobody maps any more. */

@@ -19,7 +19,8 @@ final class Shmem {
 
     Shmem(long inode, long sizePages) {
         this.inode = inode;
-        this.pages = new long[(int) Math.min(Math.max(sizePages, 1), 1 << 20)];
+        // grown on demand: a large MAP_NORESERVE object costs nothing until touched
+        this.pages = new long[(int) Math.min(Math.max(sizePages, 1), 64)];
     }
 
     /** The frame of page {@code index}, or -1 when it has none yet. */

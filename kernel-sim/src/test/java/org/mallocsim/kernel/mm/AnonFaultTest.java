@@ -236,4 +236,26 @@ class AnonFaultTest {
         assertThat(as.stats().framesInUse()).isLessThanOrEqualTo(frames + 3);
         as.checkConsistency();
     }
+
+    @Test
+    void guardRegionsFaultUntilRemovedAndSurviveDontneed() {
+        // madvise12
+        AddressSpace as = fresh();
+        long a = as.mmap(0, 4 * PAGE, RW, ANON, -1, 0);
+        as.store64(a + 3 * PAGE, 77);
+        assertThat(as.madvise(a + PAGE, 2 * PAGE, MADV_GUARD_INSTALL)).isZero();
+        assertThat(as.mapCount()).isEqualTo(2);
+        assertThatThrownBy(() -> as.load8(a + PAGE + 9)).isInstanceOfSatisfying(SegmentationFault.class, e -> {
+            assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_MAPERR);
+            assertThat(e.address()).isEqualTo(a + PAGE + 9);
+        });
+        assertThat(as.madvise(a, 4 * PAGE, MADV_DONTNEED)).isZero();
+        assertThatThrownBy(() -> as.store8(a + 2 * PAGE, 1)).isInstanceOf(SegmentationFault.class);
+        assertThat(as.madvise(a, 4 * PAGE, MADV_GUARD_REMOVE)).isZero();
+        as.store8(a + 2 * PAGE, 1);
+        assertThat(as.load8(a + PAGE)).isZero();
+        as.checkConsistency();
+        as.munmap(a, 4 * PAGE);
+        as.checkConsistency();
+    }
 }
