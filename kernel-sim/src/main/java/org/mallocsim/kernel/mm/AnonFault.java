@@ -1,5 +1,6 @@
 package org.mallocsim.kernel.mm;
 
+import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.OutOfMemoryKill;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.paging.FaultHandler;
@@ -18,6 +19,7 @@ import static org.mallocsim.kernel.mm.VmFlags.*;
  * no contents in the emulator and fault like private anonymous memory.
  *
  * <p>No frame → {@link OutOfMemoryKill} after dropping lazy-free pages, with nothing changed.
+ * Shared anonymous memory beyond its object's size (grown by mremap) → {@link BusError}.
  */
 final class AnonFault implements FaultHandler {
     private final Mm mm;
@@ -46,7 +48,11 @@ final class AnonFault implements FaultHandler {
             // handle_pte_fault on a guard marker: VM_FAULT_SIGSEGV, reported as SEGV_MAPERR
             throw new SegmentationFault(vaddr, SegmentationFault.SEGV_MAPERR);
         }
-        handleMmFault(vma, vaddr & Mm.PAGE_MASK, (errorCode & PF_WRITE) != 0);
+        try {
+            handleMmFault(vma, vaddr & Mm.PAGE_MASK, (errorCode & PF_WRITE) != 0);
+        } catch (BusError e) {
+            throw new BusError(vaddr);
+        }
         mm.minorFaults++;
     }
 
@@ -194,6 +200,10 @@ final class AnonFault implements FaultHandler {
     private void shmemFault(Vma vma, long page, long slot, boolean write) {
         PhysicalMemory ram = mm.paging.ram();
         long index = vma.pgoffAt(page);
+        if (index >= vma.shmem.sizePages) {
+            // shmem_fault beyond i_size: VM_FAULT_SIGBUS
+            throw new BusError(page);
+        }
         long pfn = vma.shmem.pfn(index);
         if (pfn < 0) {
             pfn = allocZeroed(page);
@@ -249,7 +259,7 @@ final class AnonFault implements FaultHandler {
             try {
                 handleMmFault(vma, a, write);
                 mm.minorFaults++;
-            } catch (OutOfMemoryKill e) {
+            } catch (OutOfMemoryKill | BusError e) {
                 return;
             }
         }

@@ -10,6 +10,8 @@ import java.util.Arrays;
 final class Shmem {
     /** The inode number /proc shows; shmem inodes on the internal mount. */
     final long inode;
+    /** {@code i_size} in pages: set at mmap; pages beyond it give SIGBUS (mremap does not grow it). */
+    final long sizePages;
     /** pfn + 1 of each page offset, 0 when the page was never touched. */
     long[] pages;
     /** Number of VMAs that map this object. */
@@ -19,6 +21,7 @@ final class Shmem {
 
     Shmem(long inode, long sizePages) {
         this.inode = inode;
+        this.sizePages = sizePages;
         // grown on demand: a large MAP_NORESERVE object costs nothing until touched
         this.pages = new long[(int) Math.min(Math.max(sizePages, 1), 64)];
     }

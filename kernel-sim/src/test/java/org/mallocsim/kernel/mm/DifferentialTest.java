@@ -2,6 +2,8 @@ package org.mallocsim.kernel.mm;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mallocsim.kernel.BusError;
+import org.mallocsim.kernel.SegmentationFault;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Differential tests against the real kernel: {@code differential-N.txt} was written by a C program
  * on Linux 6.18 (ASLR off) that printed its maps, then made 1500 seeded random mmap, munmap,
- * mprotect, madvise, mremap and brk calls and printed each raw result, then its final maps. The
+ * mprotect, madvise, mremap and brk calls and loads and stores (catching SIGSEGV and SIGBUS) and
+ * printed each raw result or signal, then its final maps. The
  * emulator starts from the same listing, makes the same calls and must give the same results
  * and the same final VMAs.
  */
@@ -52,6 +55,10 @@ class DifferentialTest {
             }
             step++;
             String[] f = l.split(" ");
+            if (f[0].equals("load") || f[0].equals("store")) {
+                access(as, l, f, step);
+                continue;
+            }
             long expected = hex(f[f.length - 1]);
             long actual = switch (f[0]) {
                 case "mmap" -> as.mmap(hex(f[1]), hex(f[2]), Integer.parseInt(f[3]), (int) hex(f[4]), -1, 0);
@@ -65,10 +72,33 @@ class DifferentialTest {
             assertThat(Long.toHexString(actual)).as("step %d: %s%n%s", step, l, as).isEqualTo(Long.toHexString(expected));
             as.checkConsistency();
         }
+        as.checkConsistency();
         List<String> actualFinal = new ArrayList<>();
         for (String l : FromMapsTest.render(as)) {
             actualFinal.add(shape(l));
         }
         assertThat(actualFinal).containsExactlyElementsOf(expectedFinal);
+    }
+
+    /** "load A = V", "store A V = ok", or "... = segv|bus CODE ADDR". */
+    private static void access(AddressSpace as, String l, String[] f, int step) {
+        long a = hex(f[1]);
+        boolean store = f[0].equals("store");
+        int eq = java.util.Arrays.asList(f).indexOf("=");
+        String outcome;
+        try {
+            if (store) {
+                as.store64(a, hex(f[2]));
+                outcome = "ok";
+            } else {
+                outcome = Long.toHexString(as.load64(a));
+            }
+        } catch (SegmentationFault e) {
+            outcome = "segv " + e.code() + " " + Long.toHexString(e.address());
+        } catch (BusError e) {
+            outcome = "bus " + BusError.BUS_ADRERR + " " + Long.toHexString(e.address());
+        }
+        String expected = String.join(" ", java.util.Arrays.copyOfRange(f, eq + 1, f.length));
+        assertThat(outcome).as("step %d: %s%n%s", step, l, as).isEqualTo(expected);
     }
 }
