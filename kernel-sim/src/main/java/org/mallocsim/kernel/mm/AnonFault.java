@@ -81,6 +81,8 @@ final class AnonFault implements FaultHandler {
                 && address - prev.end < mm.config.stackGuardGap()) {
             return false;
         }
+        // "We must make sure the anon_vma is allocated" even if the growth then fails
+        anonVmaPrepare(vma);
         long size = vma.end - address;
         long grow = (vma.start - address) >>> 12;
         if (!mm.mayExpandVm(vma.flags, grow)) {
@@ -168,7 +170,7 @@ final class AnonFault implements FaultHandler {
     /** {@code do_anonymous_page}: read → shared zero page (no RSS, no anon_vma); write → zeroed frame. */
     private void doAnonymousPage(Vma vma, long page, long slot, boolean write) {
         PhysicalMemory ram = mm.paging.ram();
-        if (!write) {
+        if (!write && mm.config.zeroPage()) {
             ram.putLong(slot, Paging.mkPte(ram.zeroPfn(), vma.flags, false, Pte.SPECIAL | Pte.ACCESSED));
             return;
         }

@@ -81,11 +81,56 @@ final class UnmappedArea {
             }
         }
         long low = Math.max(Mm.PAGE, mm.config.mmapMinAddr());
-        long a = mm.tree.unmappedAreaTopdown(len, low, mm.mmapBase, 0, mm.config.stackGuardGap());
+        long a = unmappedAreaTopdown(mm, len, low, mm.mmapBase);
         if (a != -1) {
             return a;
         }
         return bottomUp(mm, 0, len, flags);
+    }
+
+    /**
+     * {@code unmapped_area_topdown} (mm/vma.c) with Linux's retry rule: take the highest gap that
+     * fits; if the VMA above it grows down and its guard gap reaches into the gap, lower the limit to
+     * that VMA's start gap and search again. Gaps between the new limit and that VMA are skipped even
+     * when they would fit (checked against Linux 6.18 in the differential tests).
+     */
+    static long unmappedAreaTopdown(Mm mm, long len, long low, long high) {
+        long guard = mm.config.stackGuardGap();
+        while (Long.compareUnsigned(high, len) >= 0) {
+            long a = mm.tree.unmappedAreaTopdown(len, low, high, 0, 0);
+            if (a == -1) {
+                return -1;
+            }
+            Vma next = mm.tree.find(a);
+            long gapEnd = next == null ? high : Math.min(next.start, high);
+            if (next != null && (next.flags & VmFlags.VM_GROWSDOWN) != 0) {
+                long startGap = VmaTree.startGap(next, guard);
+                if (Long.compareUnsigned(startGap, gapEnd) < 0) {
+                    high = startGap;
+                    continue;
+                }
+            }
+            return a;
+        }
+        return -1;
+    }
+
+    /** {@code unmapped_area}: the lowest gap that fits; past a grows-down VMA whose guard gap intrudes. */
+    static long unmappedArea(Mm mm, long len, long low, long high) {
+        long guard = mm.config.stackGuardGap();
+        while (true) {
+            long a = mm.tree.unmappedArea(len, low, high, 0, 0);
+            if (a == -1) {
+                return -1;
+            }
+            Vma next = mm.tree.find(a);
+            if (next != null && (next.flags & VmFlags.VM_GROWSDOWN) != 0
+                    && Long.compareUnsigned(VmaTree.startGap(next, guard), a + len - 1) < 0) {
+                low = next.end;
+                continue;
+            }
+            return a;
+        }
     }
 
     /** {@code mmap_address_hint_valid} plus the check that the range is free up to the next VMA's start gap. */
@@ -114,7 +159,7 @@ final class UnmappedArea {
                 return addr;
             }
         }
-        long a = mm.tree.unmappedArea(len, begin, end, 0, mm.config.stackGuardGap());
+        long a = unmappedArea(mm, len, begin, end);
         return a == -1 ? -Errno.ENOMEM : a;
     }
 }
