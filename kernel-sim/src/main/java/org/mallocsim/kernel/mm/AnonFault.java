@@ -244,26 +244,29 @@ final class AnonFault implements FaultHandler {
 
     /**
      * {@code populate_vma_page_range} / {@code faultin_page} for [start, end) of one VMA: write
-     * faults for private writable memory, read faults otherwise; stops quietly when RAM runs out.
+     * faults for private writable memory, read faults otherwise. Returns 0, -EFAULT at a guard
+     * marker or past a shmem object's end, -ENOMEM when RAM runs out (mmap ignores all of them).
      */
-    void populate(Vma vma, long start, long end, boolean write) {
+    int populate(Vma vma, long start, long end, boolean write) {
         mm.paging.start(this);
         PageTable pt = mm.paging.pageTable();
-        PhysicalMemory ram = mm.paging.ram();
         for (long a = start; a < end; a += Mm.PAGE) {
             long pte = pt.readPte(a);
             if (Paging.ptePresent(pte) && (!write || (pte & Pte.RW) != 0)) {
                 continue;
             }
             if (pte == Paging.GUARD_MARKER) {
-                return;
+                return -org.mallocsim.kernel.Errno.EFAULT;
             }
             try {
                 handleMmFault(vma, a, write);
                 mm.minorFaults++;
-            } catch (OutOfMemoryKill | BusError e) {
-                return;
+            } catch (OutOfMemoryKill e) {
+                return -org.mallocsim.kernel.Errno.ENOMEM;
+            } catch (BusError e) {
+                return -org.mallocsim.kernel.Errno.EFAULT;
             }
         }
+        return 0;
     }
 }

@@ -50,6 +50,9 @@ final class Madvise {
         if (end == start) {
             return 0;
         }
+        if (advice == Mman.MADV_POPULATE_READ || advice == Mman.MADV_POPULATE_WRITE) {
+            return madvisePopulate(mm, start, end, advice == Mman.MADV_POPULATE_WRITE);
+        }
         // madvise_walk_vmas
         long cur = start;
         int unmapped = 0;
@@ -125,18 +128,6 @@ final class Madvise {
                 mm.paging.flushRange(start, end);
                 mm.paging.punchShmem(vma, start, end);
                 return 0;
-            case Mman.MADV_POPULATE_READ:
-            case Mman.MADV_POPULATE_WRITE: {
-                boolean write = advice == Mman.MADV_POPULATE_WRITE;
-                if ((f & (VM_IO | VM_PFNMAP)) != 0) {
-                    return -Errno.EINVAL;
-                }
-                if ((f & VM_ACCESS_FLAGS) == 0 || (write && (f & VM_WRITE) == 0) || (!write && (f & VM_READ) == 0)) {
-                    return -Errno.EFAULT;
-                }
-                mm.fault.populate(vma, start, end, write);
-                return 0;
-            }
             default:
                 break;
         }
@@ -187,6 +178,32 @@ final class Madvise {
             return -Errno.ENOMEM;
         }
         v.flags = nf;
+        return 0;
+    }
+
+    /**
+     * {@code madvise_populate}: faults the range in VMA by VMA; a hole is ENOMEM at once (what came
+     * before stays populated), an incompatible VMA EINVAL (as Linux 6.18 answers for PROT_NONE or a
+     * write to a read-only mapping), a guard region or SIGBUS EFAULT.
+     */
+    private static int madvisePopulate(Mm mm, long start, long end, boolean write) {
+        long cur = start;
+        while (cur < end) {
+            Vma vma = mm.tree.find(cur);
+            if (vma == null || vma.start > cur) {
+                return -Errno.ENOMEM;
+            }
+            long f = vma.flags;
+            if ((f & (VM_IO | VM_PFNMAP)) != 0 || (write ? (f & VM_WRITE) == 0 : (f & VM_READ) == 0)) {
+                return -Errno.EINVAL;
+            }
+            long tmp = Math.min(end, vma.end);
+            int e = mm.fault.populate(vma, cur, tmp, write);
+            if (e < 0) {
+                return e;
+            }
+            cur = tmp;
+        }
         return 0;
     }
 }
