@@ -143,6 +143,20 @@ final class Mremap {
 
     /** {@code mremap_to}: MREMAP_FIXED unmaps the target first; a shrink is done before the move. */
     private static long mremapTo(Mm mm, long addr, long oldLen, long newLen, int flags, long newAddr) {
+        Vma first = mm.tree.lookup(addr);
+        boolean multi = (flags & (Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) == Mman.MREMAP_FIXED && oldLen == newLen
+                && Long.compareUnsigned(oldLen, first.end - addr) > 0;
+        if (!multi) {
+            // check_prep_vma (6.17+): the source is validated before the target is unmapped
+            // (on Linux 6.18 a failed MREMAP_FIXED leaves the target mapped)
+            int e = resizeIsValid(mm, first, addr, Math.min(oldLen, newLen), newLen, flags);
+            if (e < 0) {
+                return e;
+            }
+        }
+        if (multi) {
+            return moveMultiple(mm, addr, oldLen, newAddr, flags);
+        }
         if ((flags & Mman.MREMAP_FIXED) != 0) {
             int e = Mmap.doMunmap(mm, newAddr, newLen);
             if (e < 0) {
@@ -216,18 +230,23 @@ final class Mremap {
         mm.vmStatAccount(vmFlags, newLen >>> 12);
         Vma old = mm.tree.lookup(oldAddr);
         if (dontUnmap) {
-            if (old.start < oldAddr) {
-                mm.splitVma(old, oldAddr, true);
+            // dontunmap_complete: the source stays whole and keeps VM_ACCOUNT (Linux 6.18 shows "ac"
+            // and no split); only VM_LOCKED is cleared, which needs the range as its own VMA
+            boolean whole = old.start == oldAddr && old.end == oldAddr + oldLen;
+            if ((old.flags & (VM_LOCKED | VM_LOCKONFAULT)) != 0) {
+                long nf = old.flags & ~(VM_LOCKED | VM_LOCKONFAULT);
+                long of = old.flags;
+                Vma v = mm.vmaModify(old, oldAddr, oldAddr + oldLen, nf);
+                if (v != null) {
+                    v.flags = nf;
+                    mm.vmStatAccount(of, -(oldLen >>> 12));
+                    mm.vmStatAccount(nf, oldLen >>> 12);
+                    old = v;
+                }
             }
-            if (old.end > oldAddr + oldLen) {
-                mm.splitVma(old, oldAddr + oldLen, false);
+            if (whole) {
+                old.anonVma = null;
             }
-            // Linux 6.18 keeps VM_ACCOUNT on the emptied source (checked on the real kernel: the
-            // old range still shows "ac" in smaps) and charged the destination in full
-            mm.vmStatAccount(old.flags, -old.pages());
-            old.flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
-            mm.vmStatAccount(old.flags, old.pages());
-            old.anonVma = null;
             return newAddr;
         }
         // the new VMA carries the commit charge: unmap the old range without unaccounting it
@@ -240,6 +259,38 @@ final class Mremap {
         }
         mm.alignMunmap(oldAddr, oldAddr + oldLen);
         mm.committed += unacct;
+        return newAddr;
+    }
+
+    /**
+     * Linux 6.17+ {@code remap_move}: a same-size MREMAP_FIXED move whose source spans several
+     * VMAs moves each of them by the same offset, keeping the gaps (checked on Linux 6.18: the first
+     * page must be mapped, gaps are allowed, and what the target has opposite a gap stays mapped).
+     */
+    private static long moveMultiple(Mm mm, long addr, long len, long newAddr, int flags) {
+        long end = addr + len;
+        java.util.ArrayList<long[]> pieces = new java.util.ArrayList<>();
+        for (Vma v = mm.tree.findIntersection(addr, end); v != null && v.start < end; v = mm.tree.next(v)) {
+            pieces.add(new long[] {Math.max(addr, v.start), Math.min(end, v.end)});
+        }
+        for (long[] p : pieces) {
+            long l = p[1] - p[0];
+            long to = newAddr + (p[0] - addr);
+            // each VMA replaces only its own target range: mappings facing the gaps stay
+            int e = Mmap.doMunmap(mm, to, l);
+            if (e < 0) {
+                return e;
+            }
+            Vma v = mm.tree.lookup(p[0]);
+            e = resizeIsValid(mm, v, p[0], l, l, flags);
+            if (e < 0) {
+                return e;
+            }
+            long r = moveVma(mm, v, p[0], l, l, to, flags);
+            if (r < 0 && r > -4096) {
+                return r;
+            }
+        }
         return newAddr;
     }
 }

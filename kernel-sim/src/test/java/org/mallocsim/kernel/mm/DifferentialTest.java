@@ -69,7 +69,7 @@ class DifferentialTest {
                 case "munmap" -> as.munmap(hex(f[1]), hex(f[2]));
                 case "mprotect" -> as.mprotect(hex(f[1]), hex(f[2]), Integer.parseInt(f[3]));
                 case "madvise" -> as.madvise(hex(f[1]), hex(f[2]), Integer.parseInt(f[3]));
-                case "mremap" -> as.mremap(hex(f[1]), hex(f[2]), hex(f[3]), Integer.parseInt(f[4]), 0);
+                case "mremap" -> as.mremap(hex(f[1]), hex(f[2]), hex(f[3]), Integer.parseInt(f[4]), hex(f[5]));
                 case "brk" -> as.brk(hex(f[1]));
                 default -> throw new IllegalArgumentException(l);
             };
