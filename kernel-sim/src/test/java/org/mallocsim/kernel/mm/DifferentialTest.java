@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Differential tests against the real kernel: {@code differential-N.txt} was written by a C program
- * on Linux 6.18 (ASLR off; files 7 and 8 with ASLR on) that printed its maps, then made 1500 seeded random mmap, munmap,
+ * on Linux 6.18 (ASLR off; files 7 and 8 with ASLR on) that printed its maps, then made 1500 (files 9 to 12: 3000) seeded random mmap, munmap,
  * mprotect, madvise, mremap and brk calls and loads and stores (catching SIGSEGV and SIGBUS) and
  * printed each raw result or signal, then its final maps. The
  * emulator starts from the same listing, makes the same calls and must give the same results
@@ -36,7 +36,7 @@ class DifferentialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void randomSyscallSequenceGivesTheRealKernelsResultsAndFinalMaps(int seed) throws IOException {
         List<String> lines = FromMapsTest.resource("differential-" + seed + ".txt");
         List<String> maps = new ArrayList<>();
