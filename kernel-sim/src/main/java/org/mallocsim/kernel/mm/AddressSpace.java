@@ -1,5 +1,9 @@
 package org.mallocsim.kernel.mm;
 
+import org.mallocsim.kernel.paging.FaultHandler;
+import org.mallocsim.kernel.paging.Mmu;
+import org.mallocsim.kernel.paging.PhysicalMemory;
+
 import java.util.List;
 
 /**
@@ -8,79 +12,232 @@ import java.util.List;
  * address. Syscalls return what the kernel entry point returns: the result, or {@code -errno}
  * (brk returns the old break on failure, as the raw syscall does).
  *
- * <p>SKELETON: bodies are filled in by the mm work; signatures are fixed.
+ * <p>The syscalls live in package-private classes named after their Linux files ({@link Brk},
+ * {@link Mmap}, {@link Mprotect}, {@link Mremap}, {@link Madvise}); faults in {@link AnonFault}.
+ * Loads and stores go through the {@link Mmu}; RAM, page table and TLB are made on the first
+ * memory access.
+ *
+ * <p>{@code -Dmallocsim.mm.check=true} runs {@link #checkConsistency()} after every syscall.
  */
-public final class AddressSpace {
+public final class AddressSpace implements FaultHandler {
+    private final Mm mm;
+    private Mmu mmu;
 
     /** A fresh process with the default x86-64 layout (no randomization unless configured). */
     public AddressSpace(KernelConfig config) {
-        throw new UnsupportedOperationException("skeleton");
+        this(config, null);
+    }
+
+    /** A fresh process whose frames come from {@code ram}, shared with other address spaces. */
+    public AddressSpace(KernelConfig config, PhysicalMemory ram) {
+        this.mm = new Mm(config, ram);
+        Layout.initDefault(mm);
+    }
+
+    private AddressSpace(KernelConfig config, List<String> mapsLines, long startBrk) {
+        this.mm = new Mm(config, null);
+        Layout.initFromMaps(mm, mapsLines, startBrk);
     }
 
     /**
      * A process that starts from a recorded {@code /proc/PID/maps} listing: every line becomes a
      * VMA as it was (file-backed regions keep their names), the heap starts at {@code startBrk}, and
      * later mmaps go where the real kernel would put them.
+     *
+     * @throws IllegalArgumentException naming the line that cannot be parsed
      */
     public static AddressSpace fromMaps(KernelConfig config, List<String> mapsLines, long startBrk) {
-        throw new UnsupportedOperationException("skeleton");
+        return new AddressSpace(config, mapsLines, startBrk);
     }
 
     // ---- syscalls ------------------------------------------------------------------------------
 
     /** brk(2), mm/mmap.c: the new break, or the old one on failure. */
-    public long brk(long addr) { throw new UnsupportedOperationException("skeleton"); }
+    public long brk(long addr) {
+        mm.syscalls[SyscallKind.BRK.ordinal()]++;
+        long r = Brk.brk(mm, addr);
+        afterSyscall();
+        return r;
+    }
 
     /** mmap(2), mm/mmap.c do_mmap: the address, or -errno. */
-    public long mmap(long addr, long length, int prot, int flags, int fd, long offset) { throw new UnsupportedOperationException("skeleton"); }
+    public long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
+        mm.syscalls[SyscallKind.MMAP.ordinal()]++;
+        long r = Mmap.doMmap(mm, addr, length, prot, flags, fd, offset);
+        afterSyscall();
+        return r;
+    }
 
     /** munmap(2), mm/vma.c do_vmi_munmap: 0 or -errno. */
-    public int munmap(long addr, long length) { throw new UnsupportedOperationException("skeleton"); }
+    public int munmap(long addr, long length) {
+        mm.syscalls[SyscallKind.MUNMAP.ordinal()]++;
+        int r = Mmap.doMunmap(mm, addr, length);
+        afterSyscall();
+        return r;
+    }
 
     /** mprotect(2), mm/mprotect.c do_mprotect_pkey: 0 or -errno. */
-    public int mprotect(long addr, long length, int prot) { throw new UnsupportedOperationException("skeleton"); }
+    public int mprotect(long addr, long length, int prot) {
+        mm.syscalls[SyscallKind.MPROTECT.ordinal()]++;
+        int r = Mprotect.doMprotect(mm, addr, length, prot);
+        afterSyscall();
+        return r;
+    }
 
     /** mremap(2), mm/mremap.c: the new address, or -errno. */
-    public long mremap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) { throw new UnsupportedOperationException("skeleton"); }
+    public long mremap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
+        mm.syscalls[SyscallKind.MREMAP.ordinal()]++;
+        long r = Mremap.doMremap(mm, oldAddr, oldLength, newLength, flags, newAddr);
+        afterSyscall();
+        return r;
+    }
 
     /** madvise(2), mm/madvise.c: 0 or -errno. */
-    public int madvise(long addr, long length, int advice) { throw new UnsupportedOperationException("skeleton"); }
+    public int madvise(long addr, long length, int advice) {
+        mm.syscalls[SyscallKind.MADVISE.ordinal()]++;
+        int r = Madvise.doMadvise(mm, addr, length, advice);
+        afterSyscall();
+        return r;
+    }
+
+    private void afterSyscall() {
+        if (Mm.CHECK) {
+            Introspect.check(mm);
+        }
+    }
+
+    // ---- faults --------------------------------------------------------------------------------
+
+    /** The x86 page-fault entry, {@code do_user_addr_fault} (arch/x86/mm/fault.c); called by the MMU. */
+    @Override
+    public void handlePageFault(long vaddr, int errorCode) {
+        mm.fault.handlePageFault(vaddr, errorCode);
+    }
+
+    private Mmu mmu() {
+        Mmu m = mmu;
+        if (m == null) {
+            mm.paging.start(this);
+            m = mmu = mm.paging.mmu();
+        }
+        return m;
+    }
 
     // ---- memory --------------------------------------------------------------------------------
 
-    public int load8(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public int load16(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public int load32(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public long load64(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public void store8(long vaddr, int value) { throw new UnsupportedOperationException("skeleton"); }
-    public void store16(long vaddr, int value) { throw new UnsupportedOperationException("skeleton"); }
-    public void store32(long vaddr, int value) { throw new UnsupportedOperationException("skeleton"); }
-    public void store64(long vaddr, long value) { throw new UnsupportedOperationException("skeleton"); }
-    public void fill(long vaddr, int value, long length) { throw new UnsupportedOperationException("skeleton"); }
-    public void copy(long dstVaddr, long srcVaddr, long length) { throw new UnsupportedOperationException("skeleton"); }
-    public void read(long vaddr, byte[] dst, int offset, int length) { throw new UnsupportedOperationException("skeleton"); }
-    public void write(long vaddr, byte[] src, int offset, int length) { throw new UnsupportedOperationException("skeleton"); }
+    public int load8(long vaddr) { return mmu().load8(vaddr); }
+    public int load16(long vaddr) { return mmu().load16(vaddr); }
+    public int load32(long vaddr) { return mmu().load32(vaddr); }
+    public long load64(long vaddr) { return mmu().load64(vaddr); }
+    public void store8(long vaddr, int value) { mmu().store8(vaddr, value); }
+    public void store16(long vaddr, int value) { mmu().store16(vaddr, value); }
+    public void store32(long vaddr, int value) { mmu().store32(vaddr, value); }
+    public void store64(long vaddr, long value) { mmu().store64(vaddr, value); }
+    public void fill(long vaddr, int value, long length) { mmu().fill(vaddr, value, length); }
+    public void copy(long dstVaddr, long srcVaddr, long length) { mmu().copy(dstVaddr, srcVaddr, length); }
+    public void read(long vaddr, byte[] dst, int offset, int length) { mmu().read(vaddr, dst, offset, length); }
+    public void write(long vaddr, byte[] src, int offset, int length) { mmu().write(vaddr, src, offset, length); }
 
     // ---- introspection -------------------------------------------------------------------------
 
-    /** The VMAs in address order, as /proc/PID/maps lists them. */
-    public List<VmaView> vmas() { throw new UnsupportedOperationException("skeleton"); }
+    /** The VMAs in address order, as /proc/PID/maps lists them (names resolved as /proc does). */
+    public List<VmaView> vmas() {
+        return Introspect.vmas(mm);
+    }
+
+    /**
+     * The {@code [vsyscall]} line /proc/PID/maps prints after the VMAs (the x86-64 gate area, not a
+     * VMA and not in {@link #mapCount()}), or null when the listing had none.
+     */
+    public VmaView gateVma() {
+        return mm.hasVsyscall
+                ? new VmaView(Layout.VSYSCALL_START, Layout.VSYSCALL_START + Mm.PAGE, VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]")
+                : null;
+    }
 
     /** The page-table walk of [start, end) for smaps. */
-    public PageStats pageStats(long start, long end) { throw new UnsupportedOperationException("skeleton"); }
+    public PageStats pageStats(long start, long end) {
+        return Introspect.pageStats(mm, start, end);
+    }
 
-    public MmStats stats() { throw new UnsupportedOperationException("skeleton"); }
+    public MmStats stats() {
+        long tables = 0;
+        long frames = 0;
+        long hits = 0;
+        long misses = 0;
+        if (mm.paging.started()) {
+            tables = mm.paging.pageTable().tableBytes();
+            frames = mm.paging.ram().framesInUse();
+            hits = mm.paging.mmu().tlbHits();
+            misses = mm.paging.mmu().tlbMisses();
+        }
+        long rss = mm.rssAnon + mm.rssFile + mm.rssShmem;
+        return new MmStats(mm.totalVm, Math.max(mm.hiwaterVm, mm.totalVm), mm.lockedVm, 0, mm.dataVm, mm.execVm,
+                mm.stackVm, mm.rssAnon, mm.rssFile, mm.rssShmem, Math.max(mm.hiwaterRss, rss), tables, mm.mapCount,
+                mm.minorFaults, hits, misses, frames);
+    }
 
-    public int mapCount() { throw new UnsupportedOperationException("skeleton"); }
+    /** How many times the syscall was called (successful or not). */
+    public long syscallCount(SyscallKind kind) {
+        return mm.syscalls[kind.ordinal()];
+    }
+
+    /** Pages this process charged to {@code Committed_AS} (VM_ACCOUNT mappings, brk, shmem). */
+    public long committedPages() {
+        return mm.committed;
+    }
+
+    /** {@code CommitLimit} of /proc/meminfo in pages (RAM × overcommit_ratio, no swap). */
+    public long commitLimitPages() {
+        return mm.commitLimitPages();
+    }
+
+    public int mapCount() {
+        return mm.mapCount;
+    }
 
     /** {@code mm->start_brk}. */
-    public long startBrk() { throw new UnsupportedOperationException("skeleton"); }
+    public long startBrk() {
+        return mm.startBrk;
+    }
 
     /** {@code mm->brk}. */
-    public long currentBrk() { throw new UnsupportedOperationException("skeleton"); }
+    public long currentBrk() {
+        return mm.brk;
+    }
 
     /** {@code mm->mmap_base}. */
-    public long mmapBase() { throw new UnsupportedOperationException("skeleton"); }
+    public long mmapBase() {
+        return mm.mmapBase;
+    }
 
-    public KernelConfig config() { throw new UnsupportedOperationException("skeleton"); }
+    /** {@code mm->start_stack}: an address inside the initial stack, which /proc names {@code [stack]}. */
+    public long startStack() {
+        return mm.startStack;
+    }
+
+    public KernelConfig config() {
+        return mm.config;
+    }
+
+    /**
+     * Checks every invariant of the address space: VMAs sorted, disjoint, non-empty and indexed;
+     * map_count and the vm counters agree with the VMAs; RSS counters equal the frames the page
+     * table maps; frames in use = page tables + mapped frames + shmem frames + the zero page.
+     *
+     * @throws IllegalStateException describing the first broken invariant
+     */
+    public void checkConsistency() {
+        Introspect.check(mm);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (VmaView v : vmas()) {
+            sb.append(Long.toHexString(v.start())).append('-').append(Long.toHexString(v.end())).append(' ')
+                    .append(v.perms()).append(v.name() == null ? "" : " " + v.name()).append('\n');
+        }
+        return sb.toString();
+    }
 }

@@ -15,10 +15,21 @@ package org.mallocsim.kernel.mm;
  * @param rlimitStack       RLIMIT_STACK in bytes (sets mmap_base)
  * @param randomizeSeed     0 for no randomization, else the seed of a reproducible ASLR
  * @param thpAlign          2 MiB-align anonymous mappings whose length is a multiple of 2 MiB (Linux 6.7+)
+ * @param zeroPage          map the shared zero page on read faults of private anonymous memory (Linux);
+ *                          false models kernels booted with {@code pvm_no_zero_page=1}, where a read
+ *                          fault allocates a zeroed page and an anon_vma like a write fault
  */
 public record KernelConfig(long ramBytes, int maxMapCount, int overcommitMemory, int overcommitRatio,
                            long mmapMinAddr, long stackGuardGap, long rlimitAs, long rlimitData,
-                           long rlimitStack, long randomizeSeed, boolean thpAlign) {
+                           long rlimitStack, long randomizeSeed, boolean thpAlign, boolean zeroPage) {
+
+    /** The configuration with the zero page in use, as upstream Linux. */
+    public KernelConfig(long ramBytes, int maxMapCount, int overcommitMemory, int overcommitRatio,
+                        long mmapMinAddr, long stackGuardGap, long rlimitAs, long rlimitData,
+                        long rlimitStack, long randomizeSeed, boolean thpAlign) {
+        this(ramBytes, maxMapCount, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap, rlimitAs,
+                rlimitData, rlimitStack, randomizeSeed, thpAlign, true);
+    }
 
     public static final long GIB = 1L << 30;
 
@@ -29,31 +40,36 @@ public record KernelConfig(long ramBytes, int maxMapCount, int overcommitMemory,
 
     public KernelConfig withRamBytes(long v) {
         return new KernelConfig(v, maxMapCount, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap,
-                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign);
+                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign, zeroPage);
     }
 
     public KernelConfig withMaxMapCount(int v) {
         return new KernelConfig(ramBytes, v, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap,
-                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign);
+                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign, zeroPage);
     }
 
     public KernelConfig withOvercommit(int mode, int ratio) {
         return new KernelConfig(ramBytes, maxMapCount, mode, ratio, mmapMinAddr, stackGuardGap,
-                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign);
+                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign, zeroPage);
     }
 
     public KernelConfig withRlimits(long as, long data, long stack) {
         return new KernelConfig(ramBytes, maxMapCount, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap,
-                as, data, stack, randomizeSeed, thpAlign);
+                as, data, stack, randomizeSeed, thpAlign, zeroPage);
     }
 
     public KernelConfig withRandomizeSeed(long seed) {
         return new KernelConfig(ramBytes, maxMapCount, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap,
-                rlimitAs, rlimitData, rlimitStack, seed, thpAlign);
+                rlimitAs, rlimitData, rlimitStack, seed, thpAlign, zeroPage);
     }
 
     public KernelConfig withThpAlign(boolean v) {
         return new KernelConfig(ramBytes, maxMapCount, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap,
-                rlimitAs, rlimitData, rlimitStack, randomizeSeed, v);
+                rlimitAs, rlimitData, rlimitStack, randomizeSeed, v, zeroPage);
+    }
+
+    public KernelConfig withZeroPage(boolean v) {
+        return new KernelConfig(ramBytes, maxMapCount, overcommitMemory, overcommitRatio, mmapMinAddr, stackGuardGap,
+                rlimitAs, rlimitData, rlimitStack, randomizeSeed, thpAlign, v);
     }
 }

@@ -1,5 +1,9 @@
 package org.mallocsim.kernel.paging;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
 /**
  * Loads and stores by virtual address through a software TLB in the manner of QEMU's softmmu
  * (accel/tcg/cputlb.c): a direct-mapped table indexed by virtual page number, with separate read
@@ -7,35 +11,441 @@ package org.mallocsim.kernel.paging;
  * a missing or insufficient translation goes to the {@link FaultHandler}, then the access is retried.
  * Accessed and dirty bits are set in the PTE as the hardware does.
  *
- * <p>SKELETON: bodies are filled in by the paging work; signatures are fixed.
+ * <pre>
+ *  TLB (TLB_SIZE = 1024 entries, structure of arrays), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1)
+ *
+ *          readTag[i]    writeTag[i]    host[i]        addend[i]
+ *         +-----------+-------------+--------------+--------------------------------+
+ *   i ->  | page va   | page va     | slab of the  | slabOffset(frame) - (int) page |
+ *         | or -1     | or -1       | frame        |                                |
+ *         +-----------+-------------+--------------+--------------------------------+
+ *
+ *  hit for an access of size s:  tag[i] == (vaddr &amp; (PAGE_MASK | (s - 1)))
+ *                                (a misaligned vaddr keeps low bits, so it never matches)
+ *  host byte:                    host[i].get((int) vaddr + addend[i])
+ *  writeTag = -1 on a valid read entry: read-only page, or writable but still clean
+ * </pre>
+ *
+ * <p>As in QEMU, the compare folds the alignment check into the tag test: only naturally aligned
+ * accesses take the fast path; others take the slow path, which splits page-crossing accesses
+ * after translating both pages, so a store that faults on its second page writes nothing (x86
+ * faults the whole instruction). A read fill of a clean writable page leaves the write tag
+ * invalid, so the first store walks again and sets DIRTY (QEMU's {@code TLB_NOTDIRTY}).
+ *
+ * <p>The TLB is never refreshed behind the kernel's back: the mm layer calls {@link #flushRange}
+ * after clearing or downgrading PTEs, and not after upgrading a not-present one, exactly where
+ * Linux flushes; a stale entry left by such an upgrade only causes a re-walk.
+ * Hit counting costs one increment per access; {@code -Dmallocsim.mmu.countHits=false} removes it.
+ * Not thread-safe: one emulated CPU.
  */
 public final class Mmu {
+    /** log2 of the TLB entries. */
+    public static final int TLB_BITS = 10;
+    /** TLB entries: 1024 pages = 4 MiB of reach, four times QEMU's default 256. */
+    public static final int TLB_SIZE = 1 << TLB_BITS;
+    /** Ranges of more pages are flushed whole ({@code tlb_single_page_flush_ceiling}, arch/x86/mm/tlb.c). */
+    public static final int FLUSH_CEILING = 33;
 
+    static final boolean COUNT_HITS = !"false".equals(System.getProperty("mallocsim.mmu.countHits"));
+
+    private static final int TLB_MASK = TLB_SIZE - 1;
+    private static final int PAGE_SHIFT = 12;
+    private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    private static final long PAGE_MASK = -1L << PAGE_SHIFT;
+    private static final int OFFSET_MASK = PAGE_SIZE - 1;
+    private static final long INVALID = -1;
+    /** A handler that returns this often without making the page usable has a bug; x86 would loop. */
+    private static final int MAX_FAULTS_PER_ACCESS = 4;
+
+    private final PhysicalMemory ram;
+    private final PageTable pageTable;
+    private final FaultHandler faultHandler;
+
+    private final long[] readTag = new long[TLB_SIZE];
+    private final long[] writeTag = new long[TLB_SIZE];
+    private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
+    private final int[] addend = new int[TLB_SIZE];
+
+    private long hits;
+    private long misses;
+    private long faults;
+    /** Bumped by every flush: a two-page operation re-translates if a fault in between flushed. */
+    private long flushGeneration;
+    private boolean empty;
+    private final ByteBuffer pattern = ByteBuffer.allocateDirect(PAGE_SIZE).order(ByteOrder.nativeOrder());
+    private int patternByte;
+
+    /** An MMU with an empty TLB in front of {@code pageTable}. */
     public Mmu(PhysicalMemory ram, PageTable pageTable, FaultHandler faultHandler) {
-        throw new UnsupportedOperationException("skeleton");
+        this.ram = ram;
+        this.pageTable = pageTable;
+        this.faultHandler = faultHandler;
+        flushAll();
     }
 
-    public int load8(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public int load16(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public int load32(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public long load64(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
-    public void store8(long vaddr, int value) { throw new UnsupportedOperationException("skeleton"); }
-    public void store16(long vaddr, int value) { throw new UnsupportedOperationException("skeleton"); }
-    public void store32(long vaddr, int value) { throw new UnsupportedOperationException("skeleton"); }
-    public void store64(long vaddr, long value) { throw new UnsupportedOperationException("skeleton"); }
+    /** The byte at {@code vaddr}, zero-extended. */
+    public int load8(long vaddr) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & PAGE_MASK)) {
+            if (COUNT_HITS) hits++;
+            return host[i].get((int) vaddr + addend[i]) & 0xff;
+        }
+        return (int) loadSlow(vaddr, 1);
+    }
 
-    /** memset. */
-    public void fill(long vaddr, int value, long length) { throw new UnsupportedOperationException("skeleton"); }
-    /** memmove between two virtual ranges. */
-    public void copy(long dstVaddr, long srcVaddr, long length) { throw new UnsupportedOperationException("skeleton"); }
-    public void read(long vaddr, byte[] dst, int offset, int length) { throw new UnsupportedOperationException("skeleton"); }
-    public void write(long vaddr, byte[] src, int offset, int length) { throw new UnsupportedOperationException("skeleton"); }
+    /** The little-endian 16 bits at {@code vaddr}, zero-extended. */
+    public int load16(long vaddr) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & (PAGE_MASK | 1))) {
+            if (COUNT_HITS) hits++;
+            return host[i].getShort((int) vaddr + addend[i]) & 0xffff;
+        }
+        return (int) loadSlow(vaddr, 2);
+    }
 
-    /** Invalidates every TLB entry ({@code flush_tlb_mm}). */
-    public void flushAll() { throw new UnsupportedOperationException("skeleton"); }
-    /** Invalidates the entries of the pages in [start, end) ({@code flush_tlb_range}). */
-    public void flushRange(long start, long end) { throw new UnsupportedOperationException("skeleton"); }
+    /** The little-endian 32 bits at {@code vaddr}. */
+    public int load32(long vaddr) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & (PAGE_MASK | 3))) {
+            if (COUNT_HITS) hits++;
+            return host[i].getInt((int) vaddr + addend[i]);
+        }
+        return (int) loadSlow(vaddr, 4);
+    }
 
-    public long tlbHits() { throw new UnsupportedOperationException("skeleton"); }
-    public long tlbMisses() { throw new UnsupportedOperationException("skeleton"); }
+    /** The little-endian 64 bits at {@code vaddr}. */
+    public long load64(long vaddr) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & (PAGE_MASK | 7))) {
+            if (COUNT_HITS) hits++;
+            return host[i].getLong((int) vaddr + addend[i]);
+        }
+        return loadSlow(vaddr, 8);
+    }
+
+    /** Stores the low 8 bits of {@code value}. */
+    public void store8(long vaddr, int value) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & PAGE_MASK)) {
+            if (COUNT_HITS) hits++;
+            host[i].put((int) vaddr + addend[i], (byte) value);
+            return;
+        }
+        storeSlow(vaddr, value, 1);
+    }
+
+    /** Stores the low 16 bits of {@code value}, little-endian. */
+    public void store16(long vaddr, int value) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & (PAGE_MASK | 1))) {
+            if (COUNT_HITS) hits++;
+            host[i].putShort((int) vaddr + addend[i], (short) value);
+            return;
+        }
+        storeSlow(vaddr, value, 2);
+    }
+
+    /** Stores {@code value}, little-endian. */
+    public void store32(long vaddr, int value) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & (PAGE_MASK | 3))) {
+            if (COUNT_HITS) hits++;
+            host[i].putInt((int) vaddr + addend[i], value);
+            return;
+        }
+        storeSlow(vaddr, value, 4);
+    }
+
+    /** Stores {@code value}, little-endian. */
+    public void store64(long vaddr, long value) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & (PAGE_MASK | 7))) {
+            if (COUNT_HITS) hits++;
+            host[i].putLong((int) vaddr + addend[i], value);
+            return;
+        }
+        storeSlow(vaddr, value, 8);
+    }
+
+    /** memset: page by page in address order, so a fault leaves the earlier pages written. */
+    public void fill(long vaddr, int value, long length) {
+        checkLength(length);
+        if ((byte) value != (byte) patternByte) {
+            patternByte = value;
+            long word = (value & 0xffL) * 0x0101_0101_0101_0101L;
+            for (int k = 0; k < PAGE_SIZE; k += 8) {
+                pattern.putLong(k, word);
+            }
+        }
+        while (length > 0) {
+            int n = (int) Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
+            int i = translate(vaddr, true);
+            host[i].put((int) vaddr + addend[i], pattern, 0, n);
+            vaddr += n;
+            length -= n;
+        }
+    }
+
+    /** memmove between two virtual ranges: overlapping ranges copy as if through a temporary. */
+    public void copy(long dstVaddr, long srcVaddr, long length) {
+        checkLength(length);
+        boolean backward = dstVaddr != srcVaddr && Long.compareUnsigned(dstVaddr - srcVaddr, length) < 0;
+        if (!backward) {
+            while (length > 0) {
+                int n = chunk(length, PAGE_SIZE - ((int) srcVaddr & OFFSET_MASK), PAGE_SIZE - ((int) dstVaddr & OFFSET_MASK));
+                copyChunk(dstVaddr, srcVaddr, n);
+                dstVaddr += n;
+                srcVaddr += n;
+                length -= n;
+            }
+        } else {
+            long dstEnd = dstVaddr + length;
+            long srcEnd = srcVaddr + length;
+            while (length > 0) {
+                int n = chunk(length, (((int) srcEnd - 1) & OFFSET_MASK) + 1, (((int) dstEnd - 1) & OFFSET_MASK) + 1);
+                dstEnd -= n;
+                srcEnd -= n;
+                copyChunk(dstEnd, srcEnd, n);
+                length -= n;
+            }
+        }
+    }
+
+    /** Copies {@code length} bytes at {@code vaddr} into {@code dst}. */
+    public void read(long vaddr, byte[] dst, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        while (length > 0) {
+            int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
+            int i = translate(vaddr, false);
+            host[i].get((int) vaddr + addend[i], dst, offset, n);
+            vaddr += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /** Copies {@code length} bytes of {@code src} to {@code vaddr}, page by page in address order. */
+    public void write(long vaddr, byte[] src, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        while (length > 0) {
+            int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
+            int i = translate(vaddr, true);
+            host[i].put((int) vaddr + addend[i], src, offset, n);
+            vaddr += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /** Invalidates every TLB entry ({@code flush_tlb_mm}); QEMU's memset(-1) of the table. */
+    public void flushAll() {
+        Arrays.fill(readTag, INVALID);
+        Arrays.fill(writeTag, INVALID);
+        flushGeneration++;
+        empty = true;
+    }
+
+    /**
+     * Invalidates the entries of the pages in [start, end) ({@code flush_tlb_range}); like x86's
+     * {@code flush_tlb_mm_range}, a range of more than {@link #FLUSH_CEILING} pages flushes all.
+     */
+    public void flushRange(long start, long end) {
+        flushGeneration++;
+        if (empty || Long.compareUnsigned(start, end) >= 0) {
+            return;
+        }
+        long first = start >>> PAGE_SHIFT;
+        long last = (end - 1) >>> PAGE_SHIFT;
+        if (last - first >= FLUSH_CEILING) {
+            flushAll();
+            return;
+        }
+        for (long p = first; p <= last; p++) {
+            int i = (int) p & TLB_MASK;
+            long page = p << PAGE_SHIFT;
+            if (readTag[i] == page) {
+                readTag[i] = INVALID;
+            }
+            if (writeTag[i] == page) {
+                writeTag[i] = INVALID;
+            }
+        }
+    }
+
+    /** Accesses whose page was found in the TLB (0 with {@code -Dmallocsim.mmu.countHits=false}). */
+    public long tlbHits() {
+        return hits;
+    }
+
+    /** Lookups that walked the page table (TLB fills, including those that faulted first). */
+    public long tlbMisses() {
+        return misses;
+    }
+
+    /** Calls made to the fault handler. */
+    public long pageFaults() {
+        return faults;
+    }
+
+    // ---- slow path -----------------------------------------------------------------------------
+
+    private long loadSlow(long vaddr, int size) {
+        int inPage = (int) vaddr & OFFSET_MASK;
+        if (inPage + size <= PAGE_SIZE) {
+            int i = translate(vaddr, false);
+            ByteBuffer b = host[i];
+            int o = (int) vaddr + addend[i];
+            switch (size) {
+                case 1: return b.get(o) & 0xff;
+                case 2: return b.getShort(o) & 0xffff;
+                case 4: return b.getInt(o);
+                default: return b.getLong(o);
+            }
+        }
+        long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
+        int n1 = PAGE_SIZE - inPage;
+        for (;;) {
+            int i1 = translate(vaddr, false);
+            ByteBuffer b1 = host[i1];
+            int o1 = (int) vaddr + addend[i1];
+            long generation = flushGeneration;
+            int i2 = translate(second, false);
+            if (generation != flushGeneration) {
+                continue; // the fault on the second page flushed: the first translation may be stale
+            }
+            ByteBuffer b2 = host[i2];
+            int o2 = (int) second + addend[i2];
+            long v = 0;
+            for (int k = size - 1; k >= n1; k--) {
+                v = (v << 8) | (b2.get(o2 + k - n1) & 0xff);
+            }
+            for (int k = n1 - 1; k >= 0; k--) {
+                v = (v << 8) | (b1.get(o1 + k) & 0xff);
+            }
+            return v;
+        }
+    }
+
+    private void storeSlow(long vaddr, long value, int size) {
+        int inPage = (int) vaddr & OFFSET_MASK;
+        if (inPage + size <= PAGE_SIZE) {
+            int i = translate(vaddr, true);
+            ByteBuffer b = host[i];
+            int o = (int) vaddr + addend[i];
+            switch (size) {
+                case 1: b.put(o, (byte) value); break;
+                case 2: b.putShort(o, (short) value); break;
+                case 4: b.putInt(o, (int) value); break;
+                default: b.putLong(o, value); break;
+            }
+            return;
+        }
+        long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
+        int n1 = PAGE_SIZE - inPage;
+        for (;;) {
+            int i1 = translate(vaddr, true);
+            ByteBuffer b1 = host[i1];
+            int o1 = (int) vaddr + addend[i1];
+            long generation = flushGeneration;
+            int i2 = translate(second, true);
+            if (generation != flushGeneration) {
+                continue;
+            }
+            ByteBuffer b2 = host[i2];
+            int o2 = (int) second + addend[i2];
+            for (int k = 0; k < n1; k++) {
+                b1.put(o1 + k, (byte) (value >>> (k << 3)));
+            }
+            for (int k = n1; k < size; k++) {
+                b2.put(o2 + k - n1, (byte) (value >>> (k << 3)));
+            }
+            return;
+        }
+    }
+
+    /** One chunk of {@link #copy} that stays inside one source and one destination page. */
+    private void copyChunk(long dstVaddr, long srcVaddr, int n) {
+        for (;;) {
+            int is = translate(srcVaddr, false);
+            ByteBuffer sb = host[is];
+            int so = (int) srcVaddr + addend[is];
+            long generation = flushGeneration;
+            int id = translate(dstVaddr, true); // may evict the source entry: use the locals
+            if (generation != flushGeneration) {
+                continue;
+            }
+            host[id].put((int) dstVaddr + addend[id], sb, so, n);
+            return;
+        }
+    }
+
+    private static int chunk(long length, int a, int b) {
+        return (int) Math.min(length, Math.min(a, b));
+    }
+
+    private static void checkLength(long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+    }
+
+    /**
+     * The TLB index holding a translation of {@code vaddr}'s page usable for the access, after a
+     * walk and any faults; {@code vaddr} is the first byte accessed in that page, the address a
+     * fault reports (CR2).
+     */
+    private int translate(long vaddr, boolean write) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if ((write ? writeTag[i] : readTag[i]) == (vaddr & PAGE_MASK)) {
+            if (COUNT_HITS) hits++;
+            return i;
+        }
+        misses++;
+        return fill(vaddr, write);
+    }
+
+    /**
+     * Walks the page table and installs the translation, faulting until the PTE allows the access
+     * (QEMU's {@code tlb_fill} → {@code tlb_set_page_full}; the walk and the #PF error code follow
+     * the x86 hardware, arch/x86/mm/fault.c reads them).
+     */
+    private int fill(long vaddr, boolean write) {
+        for (int attempt = 0; ; attempt++) {
+            long slot = pageTable.walk(vaddr);
+            long pte = slot < 0 ? 0 : ram.getLong(slot);
+            if ((pte & (Pte.PRESENT | Pte.USER)) == (Pte.PRESENT | Pte.USER) && (!write || (pte & Pte.RW) != 0)) {
+                return install(vaddr, slot, pte, write);
+            }
+            if (attempt == MAX_FAULTS_PER_ACCESS) {
+                throw new IllegalStateException("the fault handler returned " + attempt + " times without mapping 0x"
+                        + Long.toHexString(vaddr) + " for " + (write ? "write" : "read") + ": " + Pte.toString(pte));
+            }
+            faults++;
+            int errorCode = FaultHandler.PF_USER
+                    | (write ? FaultHandler.PF_WRITE : 0)
+                    | ((pte & Pte.PRESENT) != 0 ? FaultHandler.PF_PROT : 0);
+            faultHandler.handlePageFault(vaddr, errorCode);
+        }
+    }
+
+    /** Sets ACCESSED (and DIRTY for a write) in the PTE in RAM, then fills the TLB entry. */
+    private int install(long vaddr, long slot, long pte, boolean write) {
+        long bits = write ? Pte.ACCESSED | Pte.DIRTY : Pte.ACCESSED;
+        if ((pte & bits) != bits) {
+            pte |= bits;
+            ram.putLong(slot, pte);
+        }
+        long pfn = Pte.pfn(pte);
+        if (PhysicalMemory.CHECKS && (pfn >= ram.frames() || (pfn == ram.zeroPfn() && (pte & Pte.RW) != 0))) {
+            throw new IllegalStateException("bad PTE for 0x" + Long.toHexString(vaddr) + ": " + Pte.toString(pte));
+        }
+        long page = vaddr & PAGE_MASK;
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        readTag[i] = page;
+        writeTag[i] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
+        host[i] = ram.slab(pfn);
+        addend[i] = ram.slabOffset(pfn << PAGE_SHIFT) - (int) page;
+        empty = false;
+        return i;
+    }
 }

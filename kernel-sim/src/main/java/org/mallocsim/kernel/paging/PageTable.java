@@ -1,12 +1,34 @@
 package org.mallocsim.kernel.paging;
 
+import java.util.Arrays;
+
 /**
  * The x86-64 4-level page table (PGD → PUD → PMD → PTE, 512 eight-byte entries per level, 48-bit
  * virtual addresses), with every table in a frame of {@link PhysicalMemory}. Entries use the
  * hardware bit layout of {@link Pte}. Tables left empty by {@link #zapRange} are freed, and the
  * frames they occupy are counted for VmPTE.
  *
- * <p>SKELETON: bodies are filled in by the paging work; signatures are fixed.
+ * <pre>
+ *  virtual address (user half, below 2^47):
+ *   63      48 47      39 38      30 29      21 20      12 11          0
+ *  +----------+----------+----------+----------+----------+-------------+
+ *  |  zero    | PGD index| PUD index| PMD index| PTE index| page offset |
+ *  +----------+----------+----------+----------+----------+-------------+
+ *
+ *  CR3 = pgdPfn ─► PGD frame: 512 × 8 B ─► PUD frame ─► PMD frame ─► PTE frame: 512 leaves
+ *                  entry = pfn | PAGE_TABLE (P|RW|U|A|D)                entry = Pte layout
+ *
+ *  counts[pfn of a PUD or PMD table] = its non-zero entries (child tables), so "empty" is O(1).
+ * </pre>
+ *
+ * <p>PTE tables have no count: their leaves are written by the fault handler straight into RAM at
+ * the address {@link #pteSlot} returns, so no count could stay exact. {@link #zapRange} learns
+ * whether a PTE table became empty from the walk itself (it reads every slot in the range), plus a
+ * scan of the slots outside the range for the at most two tables the range only partly covers.
+ *
+ * <p>Upper levels are always {@link Pte#PAGE_TABLE}, as Linux's {@code pmd_populate} and
+ * {@code pud_populate} write them, so a leaf alone decides the access rights.
+ * Not thread-safe: one emulated CPU.
  */
 public final class PageTable {
 
@@ -15,35 +37,250 @@ public final class PageTable {
         long visit(long vaddr, long pte);
     }
 
+    /** End of the user half of the 4-level address space: canonical user addresses are below it. */
+    public static final long USER_END = 1L << 47;
+    /** Entries per table. */
+    public static final int PTRS_PER_TABLE = 512;
+    static final int PGDIR_SHIFT = 39;
+    static final int PUD_SHIFT = 30;
+    static final int PMD_SHIFT = 21;
+    static final int PAGE_SHIFT = 12;
+    private static final long PAGE_MASK = -1L << PAGE_SHIFT;
+
+    private final PhysicalMemory ram;
+    private final long pgdPfn;
+    private final long pgd;
+    /** Non-zero entries per PUD/PMD table, indexed by the table's pfn; grown to the highest table pfn. */
+    private int[] counts = new int[1024];
+    /** PUD + PMD + PTE tables in use. */
+    private long tables;
+
+    /** A process's empty page table: one zeroed PGD frame ({@code pgd_alloc}, arch/x86/mm/pgtable.c). */
     public PageTable(PhysicalMemory ram) {
-        throw new UnsupportedOperationException("skeleton");
+        this.ram = ram;
+        long pfn = ram.allocZeroedFrame();
+        if (pfn < 0) {
+            throw new IllegalStateException("no free frame for the PGD");
+        }
+        this.pgdPfn = pfn;
+        this.pgd = pfn << PAGE_SHIFT;
+        if (pfn >= counts.length) {
+            counts = new int[(int) pfn + 1024];
+        }
     }
 
     /**
      * Physical address of the PTE slot for {@code vaddr}. With {@code allocate} the missing PUD,
      * PMD and PTE tables are made (zeroed frames); returns -1 when a level is missing and
-     * {@code allocate} is false, or when no frame is left for a table.
+     * {@code allocate} is false, or when no frame is left for a table. A failed allocation leaves
+     * the table exactly as it was: all frames a walk needs are taken before any is linked in
+     * ({@code __pte_alloc} and friends, mm/memory.c). Addresses outside the user half have no slot.
      */
-    public long pteSlot(long vaddr, boolean allocate) { throw new UnsupportedOperationException("skeleton"); }
+    public long pteSlot(long vaddr, boolean allocate) {
+        if ((vaddr & -USER_END) != 0) {
+            if (allocate) {
+                throw new IllegalArgumentException("not a user address: 0x" + Long.toHexString(vaddr));
+            }
+            return -1;
+        }
+        long slot = pgd + (index(vaddr, PGDIR_SHIFT) << 3);
+        int shift = PGDIR_SHIFT;
+        long e;
+        while ((e = ram.getLong(slot)) != 0) {
+            shift -= 9;
+            slot = (e & Pte.PFN_MASK) + (index(vaddr, shift) << 3);
+            if (shift == PAGE_SHIFT) {
+                return slot;
+            }
+        }
+        if (!allocate) {
+            return -1;
+        }
+        // slot is the empty entry at level `shift`; it needs (shift - 12) / 9 new tables below it
+        int missing = (shift - PAGE_SHIFT) / 9;
+        long a = ram.allocZeroedFrame();
+        long b = missing >= 2 ? ram.allocZeroedFrame() : 0;
+        long c = missing == 3 ? ram.allocZeroedFrame() : 0;
+        if (a < 0 || b < 0 || c < 0) {
+            if (a > 0) ram.freeFrame(a);
+            if (b > 0) ram.freeFrame(b);
+            if (c > 0) ram.freeFrame(c);
+            return -1;
+        }
+        slot = link(slot, a, vaddr, shift -= 9);
+        if (missing >= 2) {
+            slot = link(slot, b, vaddr, shift -= 9);
+        }
+        if (missing == 3) {
+            slot = link(slot, c, vaddr, shift - 9);
+        }
+        return slot;
+    }
 
     /** The PTE mapping {@code vaddr}, or 0 when there is none. */
-    public long readPte(long vaddr) { throw new UnsupportedOperationException("skeleton"); }
+    public long readPte(long vaddr) {
+        long slot = walk(vaddr);
+        return slot < 0 ? 0 : ram.getLong(slot);
+    }
 
     /**
      * Calls the visitor for every non-zero PTE in [start, end) in address order, storing what it
      * returns; levels with no table are skipped whole, so a sparse range costs little.
+     * Pages partly inside the range are visited; the range is clipped to the user half.
      */
-    public void forEachPte(long start, long end, PteVisitor visitor) { throw new UnsupportedOperationException("skeleton"); }
+    public void forEachPte(long start, long end, PteVisitor visitor) {
+        walkRange(start, end, visitor, false);
+    }
 
     /**
      * Like {@link #forEachPte}, expecting the visitor to clear entries; then frees every PTE, PMD
      * and PUD table in [start, end) that has become empty ({@code free_pgtables}, mm/memory.c).
+     * The PGD is never freed.
      */
-    public void zapRange(long start, long end, PteVisitor visitor) { throw new UnsupportedOperationException("skeleton"); }
+    public void zapRange(long start, long end, PteVisitor visitor) {
+        walkRange(start, end, visitor, true);
+    }
 
     /** Bytes of page tables below the PGD, as VmPTE counts them ({@code mm_pgtables_bytes}). */
-    public long tableBytes() { throw new UnsupportedOperationException("skeleton"); }
+    public long tableBytes() {
+        return tables << PAGE_SHIFT;
+    }
 
     /** The PGD's frame (CR3). */
-    public long pgdPfn() { throw new UnsupportedOperationException("skeleton"); }
+    public long pgdPfn() {
+        return pgdPfn;
+    }
+
+    /** The MMU's walk: the PTE slot's physical address, or -1 where a level is missing. */
+    long walk(long vaddr) {
+        if ((vaddr & -USER_END) != 0) {
+            return -1;
+        }
+        long e = ram.getLong(pgd + (index(vaddr, PGDIR_SHIFT) << 3));
+        if (e == 0) {
+            return -1;
+        }
+        e = ram.getLong((e & Pte.PFN_MASK) + (index(vaddr, PUD_SHIFT) << 3));
+        if (e == 0) {
+            return -1;
+        }
+        e = ram.getLong((e & Pte.PFN_MASK) + (index(vaddr, PMD_SHIFT) << 3));
+        if (e == 0) {
+            return -1;
+        }
+        return (e & Pte.PFN_MASK) + (index(vaddr, PAGE_SHIFT) << 3);
+    }
+
+    private static long index(long vaddr, int shift) {
+        return (vaddr >>> shift) & (PTRS_PER_TABLE - 1);
+    }
+
+    /** Points {@code slot} at the new table {@code pfn}; returns the slot for {@code vaddr} inside it. */
+    private long link(long slot, long pfn, long vaddr, int childShift) {
+        ram.putLong(slot, Pte.make(pfn, Pte.PAGE_TABLE));
+        counts[(int) (slot >>> PAGE_SHIFT)]++;
+        if (pfn >= counts.length) {
+            counts = Arrays.copyOf(counts, (int) Math.max(pfn + 1, counts.length * 2L));
+        }
+        counts[(int) pfn] = 0;
+        tables++;
+        return (pfn << PAGE_SHIFT) + (index(vaddr, childShift) << 3);
+    }
+
+    private void walkRange(long start, long end, PteVisitor visitor, boolean zap) {
+        if (start < 0 || start >= USER_END) {
+            return;
+        }
+        if (end < 0 || end > USER_END) {
+            end = USER_END;
+        }
+        long va = start & PAGE_MASK;
+        while (va < end) {
+            long next = ((va >>> PGDIR_SHIFT) + 1) << PGDIR_SHIFT;
+            long slot = pgd + (index(va, PGDIR_SHIFT) << 3);
+            long e = ram.getLong(slot);
+            if (e != 0) {
+                long pud = e & Pte.PFN_MASK;
+                walkPud(pud, va, Math.min(next, end), visitor, zap);
+                if (zap && counts[(int) (pud >>> PAGE_SHIFT)] == 0) {
+                    unlink(slot, pud);
+                }
+            }
+            va = next;
+        }
+    }
+
+    private void walkPud(long pud, long va, long end, PteVisitor visitor, boolean zap) {
+        while (va < end) {
+            long next = ((va >>> PUD_SHIFT) + 1) << PUD_SHIFT;
+            long slot = pud + (index(va, PUD_SHIFT) << 3);
+            long e = ram.getLong(slot);
+            if (e != 0) {
+                long pmd = e & Pte.PFN_MASK;
+                walkPmd(pmd, va, Math.min(next, end), visitor, zap);
+                if (zap && counts[(int) (pmd >>> PAGE_SHIFT)] == 0) {
+                    unlink(slot, pmd);
+                }
+            }
+            va = next;
+        }
+    }
+
+    private void walkPmd(long pmd, long va, long end, PteVisitor visitor, boolean zap) {
+        while (va < end) {
+            long next = ((va >>> PMD_SHIFT) + 1) << PMD_SHIFT;
+            long slot = pmd + (index(va, PMD_SHIFT) << 3);
+            long e = ram.getLong(slot);
+            if (e != 0) {
+                long pt = e & Pte.PFN_MASK;
+                if (walkPte(pt, va, Math.min(next, end), visitor, zap)) {
+                    unlink(slot, pt);
+                }
+            }
+            va = next;
+        }
+    }
+
+    /** Visits one PTE table's slots for [va, end); with {@code zap}, returns whether it is now empty. */
+    private boolean walkPte(long pt, long va, long end, PteVisitor visitor, boolean zap) {
+        int first = (int) index(va, PAGE_SHIFT);
+        int last = (int) index(end - 1, PAGE_SHIFT);
+        long base = va & (-1L << PMD_SHIFT);
+        boolean live = false;
+        for (int i = first; i <= last; i++) {
+            long slot = pt + ((long) i << 3);
+            long e = ram.getLong(slot);
+            if (e != 0) {
+                long n = visitor.visit(base + ((long) i << PAGE_SHIFT), e);
+                if (n != e) {
+                    ram.putLong(slot, n);
+                }
+                live |= n != 0;
+            }
+        }
+        if (!zap || live) {
+            return false;
+        }
+        return slotsZero(pt, 0, first) && slotsZero(pt, last + 1, PTRS_PER_TABLE);
+    }
+
+    private boolean slotsZero(long table, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (ram.getLong(table + ((long) i << 3)) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Clears the parent's entry and frees the child table ({@code free_pte_range} and kin). */
+    private void unlink(long parentSlot, long child) {
+        if (PhysicalMemory.CHECKS && !slotsZero(child, 0, PTRS_PER_TABLE)) {
+            throw new IllegalStateException("freeing a non-empty table at paddr 0x" + Long.toHexString(child));
+        }
+        ram.putLong(parentSlot, 0);
+        counts[(int) (parentSlot >>> PAGE_SHIFT)]--;
+        ram.freeFrame(child >>> PAGE_SHIFT);
+        tables--;
+    }
 }

@@ -1,0 +1,209 @@
+package org.mallocsim.kernel.mm;
+
+import org.mallocsim.kernel.Errno;
+import org.mallocsim.kernel.Mman;
+
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
+/**
+ * madvise(2) (mm/madvise.c): validation, then {@code madvise_walk_vmas} over the VMAs of the
+ * range; holes are skipped and reported as ENOMEM at the end, a per-VMA error stops the walk.
+ *
+ * <p>MADV_FREE is modelled as lazy free: present private pages become clean and are flagged
+ * lazy-free (smaps {@code LazyFree}); a later write keeps them, and when a fault finds no free
+ * frame the clean lazy-free pages are dropped first, as reclaim would, so later reads see zeros.
+ */
+final class Madvise {
+    private Madvise() {}
+
+    /** {@code madvise_behavior_valid} for this emulated kernel (KSM built in as on the reference machine; no hwpoison privileges). */
+    static boolean behaviorValid(int advice) {
+        switch (advice) {
+            case Mman.MADV_NORMAL: case Mman.MADV_RANDOM: case Mman.MADV_SEQUENTIAL: case Mman.MADV_WILLNEED:
+            case Mman.MADV_DONTNEED: case Mman.MADV_DONTNEED_LOCKED: case Mman.MADV_FREE: case Mman.MADV_REMOVE:
+            case Mman.MADV_DONTFORK: case Mman.MADV_DOFORK: case Mman.MADV_DONTDUMP: case Mman.MADV_DODUMP:
+            case Mman.MADV_WIPEONFORK: case Mman.MADV_KEEPONFORK: case Mman.MADV_COLD: case Mman.MADV_PAGEOUT:
+            case Mman.MADV_POPULATE_READ: case Mman.MADV_POPULATE_WRITE: case Mman.MADV_HUGEPAGE:
+            case Mman.MADV_NOHUGEPAGE: case Mman.MADV_COLLAPSE: case Mman.MADV_MERGEABLE: case Mman.MADV_UNMERGEABLE:
+            case Mman.MADV_GUARD_INSTALL: case Mman.MADV_GUARD_REMOVE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    static int doMadvise(Mm mm, long start, long lenIn, int advice) {
+        if (!behaviorValid(advice)) {
+            return -Errno.EINVAL;
+        }
+        if ((start & ~Mm.PAGE_MASK) != 0) {
+            return -Errno.EINVAL;
+        }
+        long len = Mman.pageAlign(lenIn);
+        if (lenIn != 0 && len == 0) {
+            return -Errno.EINVAL;
+        }
+        long end = start + len;
+        if (Long.compareUnsigned(end, start) < 0) {
+            return -Errno.EINVAL;
+        }
+        if (end == start) {
+            return 0;
+        }
+        if (advice == Mman.MADV_POPULATE_READ || advice == Mman.MADV_POPULATE_WRITE) {
+            return madvisePopulate(mm, start, end, advice == Mman.MADV_POPULATE_WRITE);
+        }
+        // madvise_walk_vmas
+        long cur = start;
+        int unmapped = 0;
+        Vma vma = mm.tree.find(cur);
+        while (true) {
+            if (vma == null) {
+                return -Errno.ENOMEM;
+            }
+            if (cur < vma.start) {
+                unmapped = -Errno.ENOMEM;
+                cur = vma.start;
+                if (cur >= end) {
+                    break;
+                }
+            }
+            long tmp = Math.min(vma.end, end);
+            int e = visit(mm, vma, cur, tmp, advice);
+            if (e < 0) {
+                return e;
+            }
+            cur = tmp;
+            if (cur >= end) {
+                break;
+            }
+            vma = mm.tree.find(cur);
+        }
+        return unmapped;
+    }
+
+    /** {@code madvise_vma_behavior} for [start, end) inside one VMA. */
+    private static int visit(Mm mm, Vma vma, long start, long end, int advice) {
+        long f = vma.flags;
+        switch (advice) {
+            case Mman.MADV_WILLNEED:
+            case Mman.MADV_COLLAPSE:
+                return 0;
+            case Mman.MADV_COLD:
+            case Mman.MADV_PAGEOUT:
+                return (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0 ? -Errno.EINVAL : 0;
+            case Mman.MADV_DONTNEED:
+            case Mman.MADV_DONTNEED_LOCKED:
+                if ((advice == Mman.MADV_DONTNEED && (f & VM_LOCKED) != 0) || (f & (VM_PFNMAP | VM_HUGETLB)) != 0) {
+                    return -Errno.EINVAL;
+                }
+                mm.paging.zapKeepingMarkers(mm, vma, start, end);
+                mm.paging.flushRange(start, end);
+                return 0;
+            case Mman.MADV_GUARD_INSTALL:
+                if ((f & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED)) != 0) {
+                    return -Errno.EINVAL;
+                }
+                return mm.paging.installGuards(mm, vma, start, end, mm.fault) ? 0 : -Errno.ENOMEM;
+            case Mman.MADV_GUARD_REMOVE:
+                if ((f & (VM_SPECIAL | VM_HUGETLB)) != 0) {
+                    return -Errno.EINVAL;
+                }
+                mm.paging.removeGuards(start, end);
+                return 0;
+            case Mman.MADV_FREE:
+                if (!vma.isAnonymous() || (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0) {
+                    return -Errno.EINVAL;
+                }
+                mm.paging.markLazyFree(start, end);
+                return 0;
+            case Mman.MADV_REMOVE:
+                if ((f & VM_LOCKED) != 0 || vma.shmem == null) {
+                    return (f & VM_SHARED) == 0 || (f & VM_LOCKED) != 0 ? -Errno.EINVAL : -Errno.EACCES;
+                }
+                if ((f & VM_WRITE) == 0) {
+                    return -Errno.EACCES;
+                }
+                mm.paging.zapKeepingMarkers(mm, vma, start, end);
+                mm.paging.flushRange(start, end);
+                mm.paging.punchShmem(vma, start, end);
+                return 0;
+            default:
+                break;
+        }
+        long nf = f;
+        switch (advice) {
+            case Mman.MADV_NORMAL: nf &= ~(VM_RAND_READ | VM_SEQ_READ); break;
+            case Mman.MADV_RANDOM: nf = (nf & ~VM_SEQ_READ) | VM_RAND_READ; break;
+            case Mman.MADV_SEQUENTIAL: nf = (nf & ~VM_RAND_READ) | VM_SEQ_READ; break;
+            case Mman.MADV_DONTFORK: nf |= VM_DONTCOPY; break;
+            case Mman.MADV_DOFORK:
+                if ((f & VM_IO) != 0) {
+                    return -Errno.EINVAL;
+                }
+                nf &= ~VM_DONTCOPY;
+                break;
+            case Mman.MADV_WIPEONFORK:
+                if (!vma.isAnonymous()) {
+                    return -Errno.EINVAL;
+                }
+                nf |= VM_WIPEONFORK;
+                break;
+            case Mman.MADV_KEEPONFORK:
+                nf &= ~VM_WIPEONFORK;
+                break;
+            case Mman.MADV_DONTDUMP: nf |= VM_DONTDUMP; break;
+            case Mman.MADV_DODUMP:
+                if ((f & VM_SPECIAL) != 0) {
+                    return -Errno.EINVAL;
+                }
+                nf &= ~VM_DONTDUMP;
+                break;
+            case Mman.MADV_HUGEPAGE: nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
+            case Mman.MADV_NOHUGEPAGE: nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+            case Mman.MADV_MERGEABLE:
+                // ksm_madvise: special, shared and hugetlb mappings are silently left alone
+                if ((f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)) == 0) {
+                    nf |= VM_MERGEABLE;
+                }
+                break;
+            case Mman.MADV_UNMERGEABLE: nf &= ~VM_MERGEABLE; break;
+            default: return -Errno.EINVAL;
+        }
+        if (nf == f) {
+            return 0;
+        }
+        Vma v = mm.vmaModify(vma, start, end, nf);
+        if (v == null) {
+            return -Errno.ENOMEM;
+        }
+        v.flags = nf;
+        return 0;
+    }
+
+    /**
+     * {@code madvise_populate}: faults the range in VMA by VMA; a hole is ENOMEM at once (what came
+     * before stays populated), an incompatible VMA EINVAL (as Linux 6.18 answers for PROT_NONE or a
+     * write to a read-only mapping), a guard region or SIGBUS EFAULT.
+     */
+    private static int madvisePopulate(Mm mm, long start, long end, boolean write) {
+        long cur = start;
+        while (cur < end) {
+            Vma vma = mm.tree.find(cur);
+            if (vma == null || vma.start > cur) {
+                return -Errno.ENOMEM;
+            }
+            long f = vma.flags;
+            if ((f & (VM_IO | VM_PFNMAP)) != 0 || (write ? (f & VM_WRITE) == 0 : (f & VM_READ) == 0)) {
+                return -Errno.EINVAL;
+            }
+            long tmp = Math.min(end, vma.end);
+            int e = mm.fault.populate(vma, cur, tmp, write);
+            if (e < 0) {
+                return e;
+            }
+            cur = tmp;
+        }
+        return 0;
+    }
+}

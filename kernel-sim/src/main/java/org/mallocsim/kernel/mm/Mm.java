@@ -1,0 +1,413 @@
+package org.mallocsim.kernel.mm;
+
+import org.mallocsim.kernel.paging.Mmu;
+import org.mallocsim.kernel.paging.PageTable;
+import org.mallocsim.kernel.paging.PhysicalMemory;
+
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
+/**
+ * The state of one {@code mm_struct} (include/linux/mm_types.h) and the bookkeeping every syscall
+ * shares: VMA insertion and removal with {@code map_count}, {@code vm_stat_account},
+ * {@code may_expand_vm}, overcommit ({@code __vm_enough_memory}, mm/util.c) and the RSS counters.
+ * The syscalls live in their own classes and operate on this.
+ */
+final class Mm {
+    /** x86-64 4-level {@code TASK_SIZE} = {@code DEFAULT_MAP_WINDOW}. */
+    static final long TASK_SIZE = 0x7ffffffff000L;
+    static final long PAGE = 4096;
+    static final long PAGE_MASK = ~(PAGE - 1);
+    static final long PMD_SIZE = 2L << 20;
+
+    /** Integrity checks after each syscall, for tests: {@code -Dmallocsim.mm.check=true}. */
+    static final boolean CHECK = Boolean.getBoolean("mallocsim.mm.check");
+
+    final KernelConfig config;
+    final VmaTree tree = new VmaTree();
+    final Paging paging;
+    final AnonFault fault;
+
+    int mapCount;
+    long startBrk;
+    long brk;
+    long mmapBase;
+    long mmapLegacyBase;
+    boolean topdown = true;
+    long startStack;
+    boolean hasVsyscall;
+
+    long totalVm;
+    long hiwaterVm;
+    long lockedVm;
+    long dataVm;
+    long execVm;
+    long stackVm;
+    long rssAnon;
+    long rssFile;
+    long rssShmem;
+    long hiwaterRss;
+    long minorFaults;
+    /** Pages charged to {@code vm_committed_as} by this process. */
+    long committed;
+    long nextShmemInode = 1025;
+
+    /** Syscall counts indexed by {@link SyscallKind#ordinal()}. */
+    final long[] syscalls = new long[SyscallKind.values().length];
+
+    /** Pages of RAM for the overcommit heuristics ({@code totalram_pages}). */
+    final long totalRamPages;
+    /** {@code sysctl_admin_reserve_kbytes} in pages: min(3 % of RAM, 8 MiB). */
+    final long adminReservePages;
+    /** {@code sysctl_user_reserve_kbytes} in pages: min(3 % of RAM, 128 MiB). */
+    final long userReservePages;
+
+    Mm(KernelConfig config, PhysicalMemory sharedRam) {
+        this.config = config;
+        this.totalRamPages = config.ramBytes() >>> 12;
+        this.adminReservePages = Math.min(totalRamPages * 3 / 100, (8L << 20) >>> 12);
+        this.userReservePages = Math.min(totalRamPages * 3 / 100, (128L << 20) >>> 12);
+        this.paging = new Paging(config, sharedRam);
+        this.fault = new AnonFault(this);
+    }
+
+    // ---- VMAs in the tree ------------------------------------------------------------------------
+
+    void insert(Vma v) {
+        tree.insert(v);
+        mapCount++;
+    }
+
+    /** Detaches a VMA (no stats, no page zapping) and drops its hold on a shmem object. */
+    void remove(Vma v) {
+        tree.remove(v);
+        mapCount--;
+        if (v.shmem != null) {
+            release(v.shmem);
+            v.shmem = null;
+        }
+    }
+
+    void release(Shmem s) {
+        if (--s.mappings == 0) {
+            paging.freeShmem(s);
+            vmUnacct(s.committed);
+            s.committed = 0;
+        }
+    }
+
+    /** The VMA ending at or below addr: {@code vma_prev} of the position addr. */
+    Vma prevOf(long addr) {
+        Vma v = tree.find(addr);
+        Vma p = v == null ? tree.last() : tree.prev(v);
+        if (v != null && v.start < addr) {
+            return v;
+        }
+        return p;
+    }
+
+    // ---- statistics ------------------------------------------------------------------------------
+
+    static boolean isExecMapping(long f) {
+        return (f & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC;
+    }
+
+    static boolean isStackMapping(long f) {
+        return (f & VM_GROWSDOWN) == VM_GROWSDOWN;
+    }
+
+    static boolean isDataMapping(long f) {
+        return (f & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE;
+    }
+
+    /** {@code vm_stat_account} (mm/mmap.c). */
+    void vmStatAccount(long flags, long pages) {
+        if (pages < 0) {
+            updateHiwaterVm();
+        }
+        totalVm += pages;
+        if (isExecMapping(flags)) {
+            execVm += pages;
+        } else if (isStackMapping(flags)) {
+            stackVm += pages;
+        } else if (isDataMapping(flags)) {
+            dataVm += pages;
+        }
+        if ((flags & VM_LOCKED) != 0) {
+            lockedVm += pages;
+        }
+        if (totalVm > hiwaterVm) {
+            hiwaterVm = totalVm;
+        }
+    }
+
+    void updateHiwaterVm() {
+        if (totalVm > hiwaterVm) {
+            hiwaterVm = totalVm;
+        }
+    }
+
+    void updateHiwaterRss() {
+        long rss = rssAnon + rssFile + rssShmem;
+        if (rss > hiwaterRss) {
+            hiwaterRss = rss;
+        }
+    }
+
+    /** {@code may_expand_vm} (mm/mmap.c): RLIMIT_AS and, for data mappings, RLIMIT_DATA. */
+    boolean mayExpandVm(long flags, long pages) {
+        long as = config.rlimitAs();
+        if (as >= 0 && totalVm + pages > (as >>> 12)) {
+            return false;
+        }
+        long data = config.rlimitData();
+        if (isDataMapping(flags) && data >= 0 && dataVm + pages > (data >>> 12)) {
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * {@code __vm_enough_memory} (mm/util.c): charges {@code pages} to Committed_AS and returns
+     * true, or returns false and charges nothing.
+     */
+    boolean vmEnoughMemory(long pages) {
+        switch (config.overcommitMemory()) {
+            case 1:
+                break;
+            case 2: {
+                long allowed = totalRamPages * config.overcommitRatio() / 100;
+                allowed -= adminReservePages;
+                allowed -= Math.min(totalVm / 32, userReservePages);
+                if (committed + pages > allowed) {
+                    return false;
+                }
+                break;
+            }
+            default:
+                if (pages > totalRamPages) {
+                    return false;
+                }
+        }
+        committed += pages;
+        return true;
+    }
+
+    void vmUnacct(long pages) {
+        committed -= pages;
+    }
+
+    /** {@code CommitLimit} of /proc/meminfo in pages. */
+    long commitLimitPages() {
+        return totalRamPages * config.overcommitRatio() / 100;
+    }
+
+    // ---- merge and split (mm/vma.c) ---------------------------------------------------------------
+
+    /** {@code is_mergeable_anon_vma}: no fork in the emulator, so null is compatible with anything. */
+    static boolean anonCompatible(AnonVma a, AnonVma b) {
+        return a == null || b == null || a == b;
+    }
+
+    /** {@code is_mergeable_vma}: same flags (no VM_SPECIAL), same file or shmem object, same name. */
+    static boolean isMergeable(Vma v, long flags, MappedFile file, Shmem shmem, AnonVma anon) {
+        return (flags & VM_SPECIAL) == 0 && v.flags == flags && v.file == file && v.shmem == shmem
+                && v.name == null && anonCompatible(v.anonVma, anon);
+    }
+
+    /** {@code can_vma_merge_after}: prev ends at start and its pgoff runs on into {@code pgoff}. */
+    static boolean canMergeAfter(Vma prev, long start, long flags, MappedFile file, Shmem shmem, AnonVma anon,
+                                 long pgoff) {
+        return prev != null && prev.end == start && isMergeable(prev, flags, file, shmem, anon)
+                && prev.pgoff + prev.pages() == pgoff;
+    }
+
+    /** {@code can_vma_merge_before}: next starts at end and continues the pgoff of [start, end). */
+    static boolean canMergeBefore(Vma next, long start, long end, long flags, MappedFile file, Shmem shmem,
+                                  AnonVma anon, long pgoff) {
+        return next != null && next.start == end && isMergeable(next, flags, file, shmem, anon)
+                && next.pgoff == pgoff + ((end - start) >>> 12);
+    }
+
+    /**
+     * {@code vma_merge_new_range} (mm/vma.c): merges the new range [start, end) into prev, next or
+     * both; with {@code justExpand} (brk) only prev may grow. Returns the VMA now covering the
+     * range, or null when nothing merged.
+     */
+    Vma vmaMergeNewRange(long start, long end, long flags, MappedFile file, Shmem shmem, AnonVma anon, long pgoff,
+                         boolean justExpand) {
+        if ((flags & VM_SPECIAL) != 0) {
+            return null;
+        }
+        Vma prev = prevOf(start);
+        if (prev != null && prev.end != start) {
+            prev = null;
+        }
+        Vma next = justExpand ? null : tree.find(start);
+        if (next != null && next.start != end) {
+            next = null;
+        }
+        boolean left = canMergeAfter(prev, start, flags, file, shmem, anon, pgoff);
+        boolean right = canMergeBefore(next, start, end, flags, file, shmem, anon, pgoff);
+        if (left && right && !anonCompatible(prev.anonVma, next.anonVma)) {
+            right = false;
+        }
+        if (left && right) {
+            AnonVma a = prev.anonVma != null ? prev.anonVma : next.anonVma;
+            long nextEnd = next.end;
+            remove(next);
+            tree.resize(prev, prev.start, nextEnd);
+            prev.anonVma = a;
+            return prev;
+        }
+        if (left) {
+            tree.resize(prev, prev.start, end);
+            if (prev.anonVma == null) {
+                prev.anonVma = anon;
+            }
+            return prev;
+        }
+        if (right) {
+            tree.resize(next, start, next.end);
+            next.pgoff = pgoff;
+            if (next.anonVma == null) {
+                next.anonVma = anon;
+            }
+            return next;
+        }
+        return null;
+    }
+
+    /**
+     * {@code __split_vma} (mm/vma.c) without the map_count check: splits at addr and returns the
+     * new VMA, the lower part when {@code newBelow}, else the upper part.
+     */
+    Vma splitVma(Vma vma, long addr, boolean newBelow) {
+        Vma n;
+        if (newBelow) {
+            n = vma.dup(vma.start, addr, vma.pgoff);
+            long upperPgoff = vma.pgoffAt(addr);
+            tree.resize(vma, addr, vma.end);
+            vma.pgoff = upperPgoff;
+        } else {
+            n = vma.dup(addr, vma.end, vma.pgoffAt(addr));
+            tree.resize(vma, vma.start, addr);
+        }
+        insert(n);
+        return n;
+    }
+
+    /** Set by {@link #vmaModify} when it returns null. */
+    int modifyErrno;
+
+    /**
+     * {@code vma_modify_flags} (mm/vma.c: {@code vma_merge_existing_range}, else {@code split_vma}):
+     * gives [start, end) inside {@code vma} the flags {@code newFlags}, merging with a neighbour
+     * when the range touches that side, else splitting (ENOMEM at {@code map_count >= max}).
+     * Returns the VMA that now covers exactly [start, end) (flags not yet set when split), or null
+     * with {@link #modifyErrno}.
+     */
+    Vma vmaModify(Vma vma, long start, long end, long newFlags) {
+        long pgoff = vma.pgoffAt(start);
+        Vma prev = start == vma.start ? tree.prev(vma) : null;
+        Vma next = end == vma.end ? tree.next(vma) : null;
+        boolean left = canMergeAfter(prev, start, newFlags, vma.file, vma.shmem, vma.anonVma, pgoff);
+        boolean right = canMergeBefore(next, start, end, newFlags, vma.file, vma.shmem, vma.anonVma, pgoff);
+        if (left && right && !anonCompatible(prev.anonVma, next.anonVma)) {
+            right = false;
+        }
+        if (left || right) {
+            AnonVma a = vma.anonVma;
+            if (left && right) {
+                long nextEnd = next.end;
+                if (a == null) {
+                    a = prev.anonVma != null ? prev.anonVma : next.anonVma;
+                }
+                remove(vma);
+                remove(next);
+                tree.resize(prev, prev.start, nextEnd);
+                prev.anonVma = a;
+                return prev;
+            }
+            if (left) {
+                if (end == vma.end) {
+                    remove(vma);
+                } else {
+                    long vmaPgoff = vma.pgoffAt(end);
+                    tree.resize(vma, end, vma.end);
+                    vma.pgoff = vmaPgoff;
+                }
+                tree.resize(prev, prev.start, end);
+                if (prev.anonVma == null) {
+                    prev.anonVma = a;
+                }
+                return prev;
+            }
+            if (start == vma.start) {
+                remove(vma);
+            } else {
+                tree.resize(vma, vma.start, start);
+            }
+            tree.resize(next, start, next.end);
+            next.pgoff = pgoff;
+            if (next.anonVma == null) {
+                next.anonVma = a;
+            }
+            return next;
+        }
+        if (start > vma.start) {
+            if (mapCount >= config.maxMapCount()) {
+                modifyErrno = -org.mallocsim.kernel.Errno.ENOMEM;
+                return null;
+            }
+            splitVma(vma, start, true);
+        }
+        if (end < vma.end) {
+            if (mapCount >= config.maxMapCount()) {
+                modifyErrno = -org.mallocsim.kernel.Errno.ENOMEM;
+                return null;
+            }
+            splitVma(vma, end, false);
+        }
+        return vma;
+    }
+
+    // ---- unmapping (mm/vma.c do_vmi_align_munmap) ---------------------------------------------------
+
+    /**
+     * {@code do_vmi_align_munmap}: removes every VMA part in [start, end) (holes allowed), zaps
+     * their pages, frees the page tables between the neighbours, flushes the TLB and fixes the
+     * counters. Fails only with ENOMEM when splitting one VMA in two at {@code map_count >= max}.
+     */
+    int alignMunmap(long start, long end) {
+        Vma v = tree.find(start);
+        if (v == null || v.start >= end) {
+            return 0;
+        }
+        if (v.start < start) {
+            if (end < v.end && mapCount >= config.maxMapCount()) {
+                return -org.mallocsim.kernel.Errno.ENOMEM;
+            }
+            splitVma(v, start, true);
+        }
+        Vma last = tree.find(end - 1);
+        if (last != null && last.start < end && last.end > end) {
+            splitVma(last, end, false);
+        }
+        Vma prev = tree.prev(v);
+        long floor = prev == null ? 0 : prev.end;
+        while (v != null && v.start < end) {
+            Vma nx = tree.next(v);
+            paging.zapVma(this, v, v.start, v.end);
+            vmStatAccount(v.flags, -v.pages());
+            if ((v.flags & VM_ACCOUNT) != 0) {
+                vmUnacct(v.pages());
+            }
+            remove(v);
+            v = nx;
+        }
+        long ceiling = v == null ? TASK_SIZE : v.start;
+        paging.freePgtables(floor, ceiling);
+        paging.flushRange(start, end);
+        return 0;
+    }
+}

@@ -1,0 +1,128 @@
+package org.mallocsim.kernel.mm;
+
+import org.mallocsim.kernel.Errno;
+import org.mallocsim.kernel.Mman;
+
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
+/**
+ * mprotect(2): {@code do_mprotect_pkey} and {@code mprotect_fixup} (mm/mprotect.c). VMAs before
+ * an error keep their new protection, as in Linux.
+ */
+final class Mprotect {
+    private Mprotect() {}
+
+    static int doMprotect(Mm mm, long start, long len, int prot) {
+        int grows = prot & (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        prot &= ~(Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP);
+        if (grows == (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP)) {
+            return -Errno.EINVAL;
+        }
+        if ((start & ~Mm.PAGE_MASK) != 0) {
+            return -Errno.EINVAL;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        len = Mman.pageAlign(len);
+        long end = start + len;
+        if (Long.compareUnsigned(end, start) <= 0) {
+            return -Errno.ENOMEM;
+        }
+        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC | Mman.PROT_SEM)) != 0) {
+            return -Errno.EINVAL;
+        }
+        Vma vma = mm.tree.findIntersection(start, end);
+        if (vma == null) {
+            return -Errno.ENOMEM;
+        }
+        if ((grows & Mman.PROT_GROWSDOWN) != 0) {
+            if (vma.start >= end) {
+                return -Errno.ENOMEM;
+            }
+            start = vma.start;
+            if ((vma.flags & VM_GROWSDOWN) == 0) {
+                return -Errno.EINVAL;
+            }
+        } else if (vma.start > start) {
+            return -Errno.ENOMEM;
+        } else if (grows != 0) {
+            return -Errno.EINVAL;
+        }
+        long nstart = start;
+        long tmp = vma.start;
+        int error = 0;
+        while (vma != null && vma.start < end) {
+            if (vma.start != tmp) {
+                error = -Errno.ENOMEM;
+                break;
+            }
+            long newFlags = Mmap.calcVmProtBits(prot) | (vma.flags & ~VM_ACCESS_FLAGS);
+            if (((newFlags & ~(newFlags >>> 4)) & VM_ACCESS_FLAGS) != 0) {
+                error = -Errno.EACCES;
+                break;
+            }
+            tmp = Math.min(vma.end, end);
+            Vma done = mprotectFixup(mm, vma, nstart, tmp, newFlags);
+            if (done == null) {
+                error = mm.modifyErrno;
+                break;
+            }
+            tmp = done.end;
+            nstart = tmp;
+            vma = mm.tree.next(done);
+        }
+        if (error == 0 && tmp < end) {
+            error = -Errno.ENOMEM;
+        }
+        return error;
+    }
+
+    /**
+     * {@code mprotect_fixup}: limits and commit charge when a private mapping turns writable,
+     * VM_ACCOUNT dropped from an unfaulted anonymous VMA that turns read-only, merge or split,
+     * then {@code change_protection}. Returns the VMA covering the range, or null with
+     * {@link Mm#modifyErrno}.
+     */
+    static Vma mprotectFixup(Mm mm, Vma vma, long start, long end, long newFlags) {
+        long oldFlags = vma.flags;
+        if (newFlags == oldFlags) {
+            return vma;
+        }
+        long pages = (end - start) >>> 12;
+        long charged = 0;
+        if ((newFlags & VM_WRITE) != 0) {
+            if (!mm.mayExpandVm(newFlags, pages) && mm.mayExpandVm(oldFlags, pages)) {
+                mm.modifyErrno = -Errno.ENOMEM;
+                return null;
+            }
+            if ((oldFlags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)) == 0) {
+                charged = pages;
+                if (!mm.vmEnoughMemory(charged)) {
+                    mm.modifyErrno = -Errno.ENOMEM;
+                    return null;
+                }
+                newFlags |= VM_ACCOUNT;
+            }
+        } else if ((oldFlags & VM_ACCOUNT) != 0 && vma.isAnonymous() && vma.anonVma == null) {
+            newFlags &= ~VM_ACCOUNT;
+        }
+        Vma v = mm.vmaModify(vma, start, end, newFlags);
+        if (v == null) {
+            mm.vmUnacct(charged);
+            mm.modifyErrno = -Errno.ENOMEM;
+            return null;
+        }
+        v.flags = newFlags;
+        mm.paging.changeProtection(v, start, end);
+        if ((oldFlags & VM_ACCOUNT) != 0 && (newFlags & VM_ACCOUNT) == 0) {
+            mm.vmUnacct(pages);
+        }
+        mm.vmStatAccount(oldFlags, -pages);
+        mm.vmStatAccount(newFlags, pages);
+        if ((oldFlags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newFlags & VM_WRITE) != 0) {
+            mm.fault.populate(v, start, end, true);
+        }
+        return v;
+    }
+}

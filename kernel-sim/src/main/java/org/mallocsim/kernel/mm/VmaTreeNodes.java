@@ -1,0 +1,250 @@
+package org.mallocsim.kernel.mm;
+
+import java.util.Arrays;
+
+/**
+ * The node storage of a {@link VmaTree}: every leaf and every internal node lives in flat primitive
+ * arrays, addressed by an int id, so a lookup follows array indices rather than object pointers.
+ *
+ * <p>Keys are VMA ends with the sign bit flipped ({@code end ^ Long.MIN_VALUE}), so a signed
+ * {@code <=} orders them as unsigned addresses. Unused key slots hold {@link #PAD} (the largest key),
+ * which lets {@link #countAtOrBelow} always run the same fixed number of steps.
+ *
+ * <pre>
+ * leaf L, entry k lives at index L * LEAF_SLOTS + k (LEAF_SLOTS = 32), entries sorted by address:
+ *
+ *   leafEnds   | end0^MIN   | end1^MIN   | ... | end(c-1)^MIN   | PAD  | ... | PAD  |  find_vma key
+ *   leafStarts | start0     | start1     | ... | start(c-1)     | 0    | ... | 0    |
+ *   leafGaps   | start0-e'  | start1-end0| ... | start(c-1)-... | 0    | ... | 0    |  free bytes below
+ *   leafVmas   | vma0       | vma1       | ... | vma(c-1)       | null | ... | null |
+ *   leafCount[L] = c      leafPrev[L], leafNext[L] = neighbouring leaf ids, -1 at either end
+ *   (e' = end of the last VMA of the previous leaf, or 0 before the first VMA)
+ *
+ * internal node N, child k lives at index N * NODE_SLOTS + k (NODE_SLOTS = 32):
+ *
+ *   nodeKeys   | maxEnd(child0)^MIN | ... | maxEnd(child(c-1))^MIN | PAD | ... | PAD |
+ *   nodeGaps   | maxGap(child0)     | ... | maxGap(child(c-1))     | 0   | ... | 0   |
+ *   nodeChild  | child0             | ... | child(c-1)             | -1  | ... | -1  |
+ *   nodeCount[N] = c      children are leaf ids at level 1 and node ids above it
+ * </pre>
+ *
+ * <p>This is the shape of the maple tree's {@code maple_range_64} leaves and {@code maple_arange_64}
+ * internal nodes (lib/maple_tree.c): pivots (here the ends) in each node, and per child the largest
+ * gap beneath it, so that {@code unmapped_area} can skip whole subtrees. Unlike the maple tree the
+ * gaps are not stored as NULL ranges; each VMA carries the gap below it.
+ */
+final class VmaTreeNodes {
+    static final int LEAF_SLOTS = 32;
+    static final int NODE_SLOTS = 32;
+    /** A leaf or node below this many entries is merged with, or refilled from, a sibling. */
+    static final int LEAF_MIN = LEAF_SLOTS / 4;
+    static final int NODE_MIN = NODE_SLOTS / 4;
+    /** Two siblings merge when their entries fit in this many slots (else they share evenly). */
+    static final int MERGE_LIMIT = LEAF_SLOTS * 3 / 4;
+    static final long PAD = Long.MAX_VALUE;
+    static final int NONE = -1;
+
+    long[] leafEnds;
+    long[] leafStarts;
+    long[] leafGaps;
+    Vma[] leafVmas;
+    int[] leafCount;
+    int[] leafNext;
+    int[] leafPrev;
+    private int leafHighWater;
+    private int[] freeLeaves = new int[8];
+    private int freeLeafCount;
+
+    long[] nodeKeys;
+    long[] nodeGaps;
+    int[] nodeChild;
+    int[] nodeCount;
+    private int nodeHighWater;
+    private int[] freeNodes = new int[8];
+    private int freeNodeCount;
+
+    VmaTreeNodes(int leafCapacity, int nodeCapacity) {
+        leafEnds = new long[0];
+        leafStarts = new long[0];
+        leafGaps = new long[0];
+        leafVmas = new Vma[0];
+        leafCount = new int[0];
+        leafNext = new int[0];
+        leafPrev = new int[0];
+        nodeKeys = new long[0];
+        nodeGaps = new long[0];
+        nodeChild = new int[0];
+        nodeCount = new int[0];
+        growLeaves(Math.max(1, leafCapacity));
+        growNodes(Math.max(1, nodeCapacity));
+    }
+
+    static int leafBase(int leaf) {
+        return leaf * LEAF_SLOTS;
+    }
+
+    static int nodeBase(int node) {
+        return node * NODE_SLOTS;
+    }
+
+    /** The key order: an address as a signed long that compares like the unsigned address. */
+    static long key(long address) {
+        return address ^ Long.MIN_VALUE;
+    }
+
+    /**
+     * How many of the 32 sorted keys at {@code keys[base..base+32)} are {@code <= key}; that is, the
+     * index of the first key above it. A branch-free binary search (Khuong and Morin, "Array layouts
+     * for comparison-based searching", 2017): five halvings and one last compare, whatever the data.
+     */
+    static int countAtOrBelow(long[] keys, int base, long key) {
+        int i = base;
+        i = keys[i + 16] <= key ? i + 16 : i;
+        i = keys[i + 8] <= key ? i + 8 : i;
+        i = keys[i + 4] <= key ? i + 4 : i;
+        i = keys[i + 2] <= key ? i + 2 : i;
+        i = keys[i + 1] <= key ? i + 1 : i;
+        i = keys[i] <= key ? i + 1 : i;
+        return i - base;
+    }
+
+    int allocateLeaf() {
+        int leaf;
+        if (freeLeafCount > 0) {
+            leaf = freeLeaves[--freeLeafCount];
+        } else {
+            if (leafHighWater == leafCount.length) {
+                growLeaves(leafCount.length * 2);
+            }
+            leaf = leafHighWater++;
+        }
+        leafCount[leaf] = 0;
+        leafNext[leaf] = NONE;
+        leafPrev[leaf] = NONE;
+        return leaf;
+    }
+
+    void freeLeaf(int leaf) {
+        int b = leafBase(leaf);
+        Arrays.fill(leafEnds, b, b + LEAF_SLOTS, PAD);
+        Arrays.fill(leafVmas, b, b + LEAF_SLOTS, null);
+        leafCount[leaf] = 0;
+        if (freeLeafCount == freeLeaves.length) {
+            freeLeaves = Arrays.copyOf(freeLeaves, freeLeafCount * 2);
+        }
+        freeLeaves[freeLeafCount++] = leaf;
+    }
+
+    int allocateNode() {
+        int node;
+        if (freeNodeCount > 0) {
+            node = freeNodes[--freeNodeCount];
+        } else {
+            if (nodeHighWater == nodeCount.length) {
+                growNodes(nodeCount.length * 2);
+            }
+            node = nodeHighWater++;
+        }
+        nodeCount[node] = 0;
+        return node;
+    }
+
+    void freeNode(int node) {
+        int b = nodeBase(node);
+        Arrays.fill(nodeKeys, b, b + NODE_SLOTS, PAD);
+        Arrays.fill(nodeChild, b, b + NODE_SLOTS, NONE);
+        nodeCount[node] = 0;
+        if (freeNodeCount == freeNodes.length) {
+            freeNodes = Arrays.copyOf(freeNodes, freeNodeCount * 2);
+        }
+        freeNodes[freeNodeCount++] = node;
+    }
+
+    /** Leaves in use, for the invariant checker. */
+    int leavesInUse() {
+        return leafHighWater - freeLeafCount;
+    }
+
+    int nodesInUse() {
+        return nodeHighWater - freeNodeCount;
+    }
+
+    private void growLeaves(int leaves) {
+        int old = leafCount.length;
+        leafEnds = Arrays.copyOf(leafEnds, leaves * LEAF_SLOTS);
+        Arrays.fill(leafEnds, old * LEAF_SLOTS, leaves * LEAF_SLOTS, PAD);
+        leafStarts = Arrays.copyOf(leafStarts, leaves * LEAF_SLOTS);
+        leafGaps = Arrays.copyOf(leafGaps, leaves * LEAF_SLOTS);
+        leafVmas = Arrays.copyOf(leafVmas, leaves * LEAF_SLOTS);
+        leafCount = Arrays.copyOf(leafCount, leaves);
+        leafNext = Arrays.copyOf(leafNext, leaves);
+        leafPrev = Arrays.copyOf(leafPrev, leaves);
+    }
+
+    private void growNodes(int nodes) {
+        int old = nodeCount.length;
+        nodeKeys = Arrays.copyOf(nodeKeys, nodes * NODE_SLOTS);
+        Arrays.fill(nodeKeys, old * NODE_SLOTS, nodes * NODE_SLOTS, PAD);
+        nodeGaps = Arrays.copyOf(nodeGaps, nodes * NODE_SLOTS);
+        nodeChild = Arrays.copyOf(nodeChild, nodes * NODE_SLOTS);
+        Arrays.fill(nodeChild, old * NODE_SLOTS, nodes * NODE_SLOTS, NONE);
+        nodeCount = Arrays.copyOf(nodeCount, nodes);
+    }
+
+    /** The largest gap below any VMA of a leaf, compared unsigned. */
+    long leafMaxGap(int leaf) {
+        int b = leafBase(leaf);
+        long max = 0;
+        for (int i = b, e = b + leafCount[leaf]; i < e; i++) {
+            long g = leafGaps[i];
+            max = Long.compareUnsigned(g, max) > 0 ? g : max;
+        }
+        return max;
+    }
+
+    long nodeMaxGap(int node) {
+        int b = nodeBase(node);
+        long max = 0;
+        for (int i = b, e = b + nodeCount[node]; i < e; i++) {
+            long g = nodeGaps[i];
+            max = Long.compareUnsigned(g, max) > 0 ? g : max;
+        }
+        return max;
+    }
+
+    long leafMaxKey(int leaf) {
+        return leafEnds[leafBase(leaf) + leafCount[leaf] - 1];
+    }
+
+    long nodeMaxKey(int node) {
+        return nodeKeys[nodeBase(node) + nodeCount[node] - 1];
+    }
+
+    /** Copies {@code n} leaf entries from slot index {@code from} to {@code to} (overlap allowed). */
+    void moveLeafEntries(int from, int to, int n) {
+        System.arraycopy(leafEnds, from, leafEnds, to, n);
+        System.arraycopy(leafStarts, from, leafStarts, to, n);
+        System.arraycopy(leafGaps, from, leafGaps, to, n);
+        System.arraycopy(leafVmas, from, leafVmas, to, n);
+    }
+
+    /** Empties leaf slot indices [from, to). */
+    void clearLeafEntries(int from, int to) {
+        Arrays.fill(leafEnds, from, to, PAD);
+        Arrays.fill(leafStarts, from, to, 0);
+        Arrays.fill(leafGaps, from, to, 0);
+        Arrays.fill(leafVmas, from, to, null);
+    }
+
+    void moveNodeEntries(int from, int to, int n) {
+        System.arraycopy(nodeKeys, from, nodeKeys, to, n);
+        System.arraycopy(nodeGaps, from, nodeGaps, to, n);
+        System.arraycopy(nodeChild, from, nodeChild, to, n);
+    }
+
+    void clearNodeEntries(int from, int to) {
+        Arrays.fill(nodeKeys, from, to, PAD);
+        Arrays.fill(nodeGaps, from, to, 0);
+        Arrays.fill(nodeChild, from, to, NONE);
+    }
+}

@@ -1,0 +1,82 @@
+package org.mallocsim.kernel.mm;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.kernel.Errno.*;
+import static org.mallocsim.kernel.Mman.*;
+import static org.mallocsim.kernel.mm.Spaces.*;
+
+class MadviseTest {
+
+    @Test
+    void validationComesBeforeTheWalk() {
+        AddressSpace as = fresh();
+        long a = as.mmap(0, PAGE, RW, ANON, -1, 0);
+        assertThat(as.madvise(a, PAGE, 1212)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(a + 1, PAGE, MADV_NORMAL)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(a, 0, MADV_NORMAL)).isZero();
+        assertThat(as.madvise(a, -1L, MADV_NORMAL)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(0x10000000L, PAGE, MADV_NORMAL)).isEqualTo(-ENOMEM);
+        assertThat(as.madvise(a, PAGE, 26)).isEqualTo(-EINVAL);
+        // KSM is built into the reference kernel: MERGEABLE succeeds and sets VM_MERGEABLE
+        assertThat(as.madvise(a, PAGE, MADV_MERGEABLE)).isZero();
+        assertThat(vmaAt(as, a).flags() & VmFlags.VM_MERGEABLE).isNotZero();
+    }
+
+    @Test
+    void rangeWithAnUnmappedLastPageIsEnomemAfterAdvisingTheRest() {
+        // madvise02
+        AddressSpace as = fresh();
+        long a = as.mmap(0x10000000L, 2 * PAGE, RW, ANON, -1, 0);
+        assertThat(as.madvise(a, 3 * PAGE, MADV_WILLNEED)).isEqualTo(-ENOMEM);
+        assertThat(as.madvise(a, 3 * PAGE, MADV_DONTDUMP)).isEqualTo(-ENOMEM);
+        assertThat(vmaAt(as, a).flags() & VmFlags.VM_DONTDUMP).isNotZero();
+    }
+
+    @Test
+    void flagAdviceSplitsAndUndoingItMergesBack() {
+        AddressSpace as = fresh();
+        long a = as.mmap(0, 4 * PAGE, RW, ANON, -1, 0);
+        assertThat(as.madvise(a + PAGE, PAGE, MADV_DONTFORK)).isZero();
+        assertThat(as.mapCount()).isEqualTo(4);
+        assertThat(vmaAt(as, a + PAGE).flags() & VmFlags.VM_DONTCOPY).isNotZero();
+        assertThat(as.madvise(a + PAGE, PAGE, MADV_DOFORK)).isZero();
+        assertThat(as.mapCount()).isEqualTo(2);
+        for (int adv : new int[] {MADV_RANDOM, MADV_SEQUENTIAL, MADV_NORMAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE,
+                MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_DONTDUMP, MADV_DODUMP}) {
+            assertThat(as.madvise(a, 2 * PAGE, adv)).as("advice %d", adv).isZero();
+        }
+        assertThat(vmaAt(as, a).flags() & VmFlags.VM_NOHUGEPAGE).isNotZero();
+        as.checkConsistency();
+    }
+
+    @Test
+    void adviceOnlyForPrivateAnonymousMemoryIsEinvalOnSharedMemory() {
+        AddressSpace as = fresh();
+        long s = as.mmap(0, PAGE, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        assertThat(as.madvise(s, PAGE, MADV_FREE)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(s, PAGE, MADV_WIPEONFORK)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(s, PAGE, MADV_DONTNEED)).isZero();
+        assertThat(as.madvise(s, PAGE, MADV_REMOVE)).isZero();
+        long p = as.mmap(0, PAGE, RW, ANON, -1, 0);
+        assertThat(as.madvise(p, PAGE, MADV_REMOVE)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(p, PAGE, MADV_FREE)).isZero();
+    }
+
+    @Test
+    void dontneedOnLockedMemoryIsEinval() {
+        AddressSpace as = fresh();
+        long a = as.mmap(0, PAGE, PROT_NONE, ANON | MAP_LOCKED, -1, 0);
+        assertThat(as.madvise(a, PAGE, MADV_DONTNEED)).isEqualTo(-EINVAL);
+        assertThat(as.madvise(a, PAGE, MADV_DONTNEED_LOCKED)).isZero();
+        assertThat(as.stats().lockedVm()).isEqualTo(1);
+    }
+
+    @Test
+    void splitAtTheMapCountLimitIsEnomem() {
+        AddressSpace as = new AddressSpace(KernelConfig.defaults().withMaxMapCount(2));
+        long a = as.mmap(0, 3 * PAGE, RW, ANON, -1, 0);
+        assertThat(as.madvise(a + PAGE, PAGE, MADV_DONTDUMP)).isEqualTo(-ENOMEM);
+    }
+}
