@@ -225,8 +225,8 @@ public final class Mmu {
         java.util.Objects.checkFromIndexSize(offset, length, dst.length);
         while (length > 0) {
             int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
-            int e = translate(vaddr, false);
-            host[e >>> ENTRY_BITS].get((int) vaddr + (int) tlb[e + ADDEND], dst, offset, n);
+            int i = translate(vaddr, false);
+            host[i >>> ENTRY_BITS].get((int) vaddr + (int) tlb[i + ADDEND], dst, offset, n);
             vaddr += n;
             offset += n;
             length -= n;
@@ -320,9 +320,9 @@ public final class Mmu {
     private long loadSlow(long vaddr, int size) {
         int inPage = (int) vaddr & OFFSET_MASK;
         if (inPage + size <= PAGE_SIZE) {
-            int e = translate(vaddr, false);
-            ByteBuffer b = host[e >>> ENTRY_BITS];
-            int o = (int) vaddr + (int) tlb[e + ADDEND];
+            int i = translate(vaddr, false);
+            ByteBuffer b = host[i >>> ENTRY_BITS];
+            int o = (int) vaddr + (int) tlb[i + ADDEND];
             switch (size) {
                 case 1: return b.get(o) & 0xff;
                 case 2: return b.getShort(o) & 0xffff;
@@ -333,16 +333,16 @@ public final class Mmu {
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = PAGE_SIZE - inPage;
         for (;;) {
-            int e1 = translate(vaddr, false);
-            ByteBuffer b1 = host[e1 >>> ENTRY_BITS];
-            int o1 = (int) vaddr + (int) tlb[e1 + ADDEND];
+            int i1 = translate(vaddr, false);
+            ByteBuffer b1 = host[i1 >>> ENTRY_BITS];
+            int o1 = (int) vaddr + (int) tlb[i1 + ADDEND];
             long generation = flushGeneration;
-            int e2 = translate(second, false);
+            int i2 = translate(second, false);
             if (generation != flushGeneration) {
                 continue; // the fault on the second page flushed: the first translation may be stale
             }
-            ByteBuffer b2 = host[e2 >>> ENTRY_BITS];
-            int o2 = (int) second + (int) tlb[e2 + ADDEND];
+            ByteBuffer b2 = host[i2 >>> ENTRY_BITS];
+            int o2 = (int) second + (int) tlb[i2 + ADDEND];
             long v = 0;
             for (int k = size - 1; k >= n1; k--) {
                 v = (v << 8) | (b2.get(o2 + k - n1) & 0xff);
@@ -357,9 +357,9 @@ public final class Mmu {
     private void storeSlow(long vaddr, long value, int size) {
         int inPage = (int) vaddr & OFFSET_MASK;
         if (inPage + size <= PAGE_SIZE) {
-            int e = translate(vaddr, true);
-            ByteBuffer b = host[e >>> ENTRY_BITS];
-            int o = (int) vaddr + (int) tlb[e + ADDEND];
+            int i = translate(vaddr, true);
+            ByteBuffer b = host[i >>> ENTRY_BITS];
+            int o = (int) vaddr + (int) tlb[i + ADDEND];
             switch (size) {
                 case 1: b.put(o, (byte) value); break;
                 case 2: b.putShort(o, (short) value); break;
@@ -371,16 +371,16 @@ public final class Mmu {
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = PAGE_SIZE - inPage;
         for (;;) {
-            int e1 = translate(vaddr, true);
-            ByteBuffer b1 = host[e1 >>> ENTRY_BITS];
-            int o1 = (int) vaddr + (int) tlb[e1 + ADDEND];
+            int i1 = translate(vaddr, true);
+            ByteBuffer b1 = host[i1 >>> ENTRY_BITS];
+            int o1 = (int) vaddr + (int) tlb[i1 + ADDEND];
             long generation = flushGeneration;
-            int e2 = translate(second, true);
+            int i2 = translate(second, true);
             if (generation != flushGeneration) {
                 continue;
             }
-            ByteBuffer b2 = host[e2 >>> ENTRY_BITS];
-            int o2 = (int) second + (int) tlb[e2 + ADDEND];
+            ByteBuffer b2 = host[i2 >>> ENTRY_BITS];
+            int o2 = (int) second + (int) tlb[i2 + ADDEND];
             for (int k = 0; k < n1; k++) {
                 b1.put(o1 + k, (byte) (value >>> (k << 3)));
             }
@@ -394,15 +394,15 @@ public final class Mmu {
     /** One chunk of {@link #copy} that stays inside one source and one destination page. */
     private void copyChunk(long dstVaddr, long srcVaddr, int n) {
         for (;;) {
-            int es = translate(srcVaddr, false);
-            ByteBuffer sb = host[es >>> ENTRY_BITS];
-            int so = (int) srcVaddr + (int) tlb[es + ADDEND];
+            int is = translate(srcVaddr, false);
+            ByteBuffer sb = host[is >>> ENTRY_BITS];
+            int so = (int) srcVaddr + (int) tlb[is + ADDEND];
             long generation = flushGeneration;
-            int ed = translate(dstVaddr, true); // may evict the source entry: use the locals
+            int id = translate(dstVaddr, true); // may evict the source entry: use the locals
             if (generation != flushGeneration) {
                 continue;
             }
-            host[ed >>> ENTRY_BITS].put((int) dstVaddr + (int) tlb[ed + ADDEND], sb, so, n);
+            host[id >>> ENTRY_BITS].put((int) dstVaddr + (int) tlb[id + ADDEND], sb, so, n);
             return;
         }
     }
@@ -418,9 +418,9 @@ public final class Mmu {
     }
 
     /**
-     * The offset in {@code tlb} of the entry holding a translation of {@code vaddr}'s page usable
-     * for the access, after a walk and any faults; {@code vaddr} is the first byte accessed in
-     * that page, the address a fault reports (CR2).
+     * The TLB entry offset (into {@code tlb}) holding a translation of {@code vaddr}'s page usable for the access, after a
+     * walk and any faults; {@code vaddr} is the first byte accessed in that page, the address a
+     * fault reports (CR2).
      */
     private int translate(long vaddr, boolean write) {
         int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
