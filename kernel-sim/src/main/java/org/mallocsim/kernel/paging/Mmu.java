@@ -12,20 +12,18 @@ import java.util.Arrays;
  * Accessed and dirty bits are set in the PTE as the hardware does.
  *
  * <pre>
- *  TLB_SIZE = 1024 entries; entry i = (vaddr >>> 12) &amp; (TLB_SIZE - 1) is 4 longs of tlb[],
- *  at e = i &lt;&lt; 2 = (vaddr >>> 10) &amp; (1023 &lt;&lt; 2), like QEMU's 32-byte CPUTLBEntry:
+ *  TLB (TLB_SIZE = 1024 entries, structure of arrays), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1)
  *
- *           e + READ      e + WRITE     e + ADDEND                        e + 3
- *         +-------------+-------------+---------------------------------+---------+
- *  tlb[]  | page va     | page va     | slabOffset(frame) - (int) page  | (spare) |
- *         | or -1       | or -1       |                                 |         |
- *         +-------------+-------------+---------------------------------+---------+
- *  host[i] = the slab (direct ByteBuffer) holding the frame
+ *          readTag[i]    writeTag[i]    host[i]        addend[i]
+ *         +-----------+-------------+--------------+--------------------------------+
+ *   i ->  | page va   | page va     | slab of the  | slabOffset(frame) - (int) page |
+ *         | or -1     | or -1       | frame        |                                |
+ *         +-----------+-------------+--------------+--------------------------------+
  *
- *  hit for an access of size s:  tlb[e + READ or WRITE] == (vaddr &amp; (PAGE_MASK | (s - 1)))
+ *  hit for an access of size s:  tag[i] == (vaddr &amp; (PAGE_MASK | (s - 1)))
  *                                (a misaligned vaddr keeps low bits, so it never matches)
- *  host byte:                    host[i].get((int) vaddr + (int) tlb[e + ADDEND])
- *  WRITE = -1 on a valid READ: a read-only page, or a writable page still clean
+ *  host byte:                    host[i].get((int) vaddr + addend[i])
+ *  writeTag = -1 on a valid read entry: read-only page, or writable but still clean
  * </pre>
  *
  * <p>As in QEMU, the compare folds the alignment check into the tag test: only naturally aligned
@@ -50,15 +48,7 @@ public final class Mmu {
 
     static final boolean COUNT_HITS = !"false".equals(System.getProperty("mallocsim.mmu.countHits"));
 
-    /** log2 of the longs per entry: read tag, write tag, addend, and a spare (QEMU's addr_code). */
-    static final int ENTRY_BITS = 2;
-    static final int ENTRY_LONGS = 1 << ENTRY_BITS;
-    static final int READ = 0;
-    static final int WRITE = 1;
-    static final int ADDEND = 2;
-    /** The entry offset is {@code (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK}: index and scale in one shift, as QEMU's TCG does. */
-    private static final int ENTRY_SHIFT = 12 - ENTRY_BITS;
-    private static final int ENTRY_MASK = (TLB_SIZE - 1) << ENTRY_BITS;
+    private static final int TLB_MASK = TLB_SIZE - 1;
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     private static final long PAGE_MASK = -1L << PAGE_SHIFT;
@@ -71,9 +61,10 @@ public final class Mmu {
     private final PageTable pageTable;
     private final FaultHandler faultHandler;
 
-    /** Entries of {@link #ENTRY_LONGS} longs, QEMU's {@code CPUTLBEntry}: one cache line holds two. */
-    private final long[] tlb = new long[TLB_SIZE << ENTRY_BITS];
+    private final long[] readTag = new long[TLB_SIZE];
+    private final long[] writeTag = new long[TLB_SIZE];
     private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
+    private final int[] addend = new int[TLB_SIZE];
 
     private long hits;
     private long misses;
@@ -94,50 +85,50 @@ public final class Mmu {
 
     /** The byte at {@code vaddr}, zero-extended. */
     public int load8(long vaddr) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + READ] == (vaddr & PAGE_MASK)) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & PAGE_MASK)) {
             if (COUNT_HITS) hits++;
-            return host[e >>> ENTRY_BITS].get((int) vaddr + (int) tlb[e + ADDEND]) & 0xff;
+            return host[i].get((int) vaddr + addend[i]) & 0xff;
         }
         return (int) loadSlow(vaddr, 1);
     }
 
     /** The little-endian 16 bits at {@code vaddr}, zero-extended. */
     public int load16(long vaddr) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + READ] == (vaddr & (PAGE_MASK | 1))) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & (PAGE_MASK | 1))) {
             if (COUNT_HITS) hits++;
-            return host[e >>> ENTRY_BITS].getShort((int) vaddr + (int) tlb[e + ADDEND]) & 0xffff;
+            return host[i].getShort((int) vaddr + addend[i]) & 0xffff;
         }
         return (int) loadSlow(vaddr, 2);
     }
 
     /** The little-endian 32 bits at {@code vaddr}. */
     public int load32(long vaddr) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + READ] == (vaddr & (PAGE_MASK | 3))) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & (PAGE_MASK | 3))) {
             if (COUNT_HITS) hits++;
-            return host[e >>> ENTRY_BITS].getInt((int) vaddr + (int) tlb[e + ADDEND]);
+            return host[i].getInt((int) vaddr + addend[i]);
         }
         return (int) loadSlow(vaddr, 4);
     }
 
     /** The little-endian 64 bits at {@code vaddr}. */
     public long load64(long vaddr) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + READ] == (vaddr & (PAGE_MASK | 7))) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (readTag[i] == (vaddr & (PAGE_MASK | 7))) {
             if (COUNT_HITS) hits++;
-            return host[e >>> ENTRY_BITS].getLong((int) vaddr + (int) tlb[e + ADDEND]);
+            return host[i].getLong((int) vaddr + addend[i]);
         }
         return loadSlow(vaddr, 8);
     }
 
     /** Stores the low 8 bits of {@code value}. */
     public void store8(long vaddr, int value) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + WRITE] == (vaddr & PAGE_MASK)) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & PAGE_MASK)) {
             if (COUNT_HITS) hits++;
-            host[e >>> ENTRY_BITS].put((int) vaddr + (int) tlb[e + ADDEND], (byte) value);
+            host[i].put((int) vaddr + addend[i], (byte) value);
             return;
         }
         storeSlow(vaddr, value, 1);
@@ -145,10 +136,10 @@ public final class Mmu {
 
     /** Stores the low 16 bits of {@code value}, little-endian. */
     public void store16(long vaddr, int value) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + WRITE] == (vaddr & (PAGE_MASK | 1))) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & (PAGE_MASK | 1))) {
             if (COUNT_HITS) hits++;
-            host[e >>> ENTRY_BITS].putShort((int) vaddr + (int) tlb[e + ADDEND], (short) value);
+            host[i].putShort((int) vaddr + addend[i], (short) value);
             return;
         }
         storeSlow(vaddr, value, 2);
@@ -156,10 +147,10 @@ public final class Mmu {
 
     /** Stores {@code value}, little-endian. */
     public void store32(long vaddr, int value) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + WRITE] == (vaddr & (PAGE_MASK | 3))) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & (PAGE_MASK | 3))) {
             if (COUNT_HITS) hits++;
-            host[e >>> ENTRY_BITS].putInt((int) vaddr + (int) tlb[e + ADDEND], value);
+            host[i].putInt((int) vaddr + addend[i], value);
             return;
         }
         storeSlow(vaddr, value, 4);
@@ -167,10 +158,10 @@ public final class Mmu {
 
     /** Stores {@code value}, little-endian. */
     public void store64(long vaddr, long value) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + WRITE] == (vaddr & (PAGE_MASK | 7))) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (writeTag[i] == (vaddr & (PAGE_MASK | 7))) {
             if (COUNT_HITS) hits++;
-            host[e >>> ENTRY_BITS].putLong((int) vaddr + (int) tlb[e + ADDEND], value);
+            host[i].putLong((int) vaddr + addend[i], value);
             return;
         }
         storeSlow(vaddr, value, 8);
@@ -188,8 +179,8 @@ public final class Mmu {
         }
         while (length > 0) {
             int n = (int) Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
-            int e = translate(vaddr, true);
-            host[e >>> ENTRY_BITS].put((int) vaddr + (int) tlb[e + ADDEND], pattern, 0, n);
+            int i = translate(vaddr, true);
+            host[i].put((int) vaddr + addend[i], pattern, 0, n);
             vaddr += n;
             length -= n;
         }
@@ -226,7 +217,7 @@ public final class Mmu {
         while (length > 0) {
             int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
             int i = translate(vaddr, false);
-            host[i >>> ENTRY_BITS].get((int) vaddr + (int) tlb[i + ADDEND], dst, offset, n);
+            host[i].get((int) vaddr + addend[i], dst, offset, n);
             vaddr += n;
             offset += n;
             length -= n;
@@ -238,8 +229,8 @@ public final class Mmu {
         java.util.Objects.checkFromIndexSize(offset, length, src.length);
         while (length > 0) {
             int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
-            int e = translate(vaddr, true);
-            host[e >>> ENTRY_BITS].put((int) vaddr + (int) tlb[e + ADDEND], src, offset, n);
+            int i = translate(vaddr, true);
+            host[i].put((int) vaddr + addend[i], src, offset, n);
             vaddr += n;
             offset += n;
             length -= n;
@@ -248,7 +239,8 @@ public final class Mmu {
 
     /** Invalidates every TLB entry ({@code flush_tlb_mm}); QEMU's memset(-1) of the table. */
     public void flushAll() {
-        Arrays.fill(tlb, INVALID);
+        Arrays.fill(readTag, INVALID);
+        Arrays.fill(writeTag, INVALID);
         flushGeneration++;
         empty = true;
     }
@@ -269,13 +261,13 @@ public final class Mmu {
             return;
         }
         for (long p = first; p <= last; p++) {
-            int e = ((int) p & (TLB_SIZE - 1)) << ENTRY_BITS;
+            int i = (int) p & TLB_MASK;
             long page = p << PAGE_SHIFT;
-            if (tlb[e + READ] == page) {
-                tlb[e + READ] = INVALID;
+            if (readTag[i] == page) {
+                readTag[i] = INVALID;
             }
-            if (tlb[e + WRITE] == page) {
-                tlb[e + WRITE] = INVALID;
+            if (writeTag[i] == page) {
+                writeTag[i] = INVALID;
             }
         }
     }
@@ -297,17 +289,17 @@ public final class Mmu {
 
     /** The read tag of TLB entry {@code i}: a page address or -1 (for tests of the layout). */
     long readTagAt(int i) {
-        return tlb[(i << ENTRY_BITS) + READ];
+        return readTag[i];
     }
 
     /** The write tag of TLB entry {@code i}: a page address or -1. */
     long writeTagAt(int i) {
-        return tlb[(i << ENTRY_BITS) + WRITE];
+        return writeTag[i];
     }
 
     /** The slab offset TLB entry {@code i} gives for {@code vaddr}. */
     int hostOffsetAt(int i, long vaddr) {
-        return (int) vaddr + (int) tlb[(i << ENTRY_BITS) + ADDEND];
+        return (int) vaddr + addend[i];
     }
 
     /** The slab TLB entry {@code i} points into. */
@@ -321,8 +313,8 @@ public final class Mmu {
         int inPage = (int) vaddr & OFFSET_MASK;
         if (inPage + size <= PAGE_SIZE) {
             int i = translate(vaddr, false);
-            ByteBuffer b = host[i >>> ENTRY_BITS];
-            int o = (int) vaddr + (int) tlb[i + ADDEND];
+            ByteBuffer b = host[i];
+            int o = (int) vaddr + addend[i];
             switch (size) {
                 case 1: return b.get(o) & 0xff;
                 case 2: return b.getShort(o) & 0xffff;
@@ -334,15 +326,15 @@ public final class Mmu {
         int n1 = PAGE_SIZE - inPage;
         for (;;) {
             int i1 = translate(vaddr, false);
-            ByteBuffer b1 = host[i1 >>> ENTRY_BITS];
-            int o1 = (int) vaddr + (int) tlb[i1 + ADDEND];
+            ByteBuffer b1 = host[i1];
+            int o1 = (int) vaddr + addend[i1];
             long generation = flushGeneration;
             int i2 = translate(second, false);
             if (generation != flushGeneration) {
                 continue; // the fault on the second page flushed: the first translation may be stale
             }
-            ByteBuffer b2 = host[i2 >>> ENTRY_BITS];
-            int o2 = (int) second + (int) tlb[i2 + ADDEND];
+            ByteBuffer b2 = host[i2];
+            int o2 = (int) second + addend[i2];
             long v = 0;
             for (int k = size - 1; k >= n1; k--) {
                 v = (v << 8) | (b2.get(o2 + k - n1) & 0xff);
@@ -358,8 +350,8 @@ public final class Mmu {
         int inPage = (int) vaddr & OFFSET_MASK;
         if (inPage + size <= PAGE_SIZE) {
             int i = translate(vaddr, true);
-            ByteBuffer b = host[i >>> ENTRY_BITS];
-            int o = (int) vaddr + (int) tlb[i + ADDEND];
+            ByteBuffer b = host[i];
+            int o = (int) vaddr + addend[i];
             switch (size) {
                 case 1: b.put(o, (byte) value); break;
                 case 2: b.putShort(o, (short) value); break;
@@ -372,15 +364,15 @@ public final class Mmu {
         int n1 = PAGE_SIZE - inPage;
         for (;;) {
             int i1 = translate(vaddr, true);
-            ByteBuffer b1 = host[i1 >>> ENTRY_BITS];
-            int o1 = (int) vaddr + (int) tlb[i1 + ADDEND];
+            ByteBuffer b1 = host[i1];
+            int o1 = (int) vaddr + addend[i1];
             long generation = flushGeneration;
             int i2 = translate(second, true);
             if (generation != flushGeneration) {
                 continue;
             }
-            ByteBuffer b2 = host[i2 >>> ENTRY_BITS];
-            int o2 = (int) second + (int) tlb[i2 + ADDEND];
+            ByteBuffer b2 = host[i2];
+            int o2 = (int) second + addend[i2];
             for (int k = 0; k < n1; k++) {
                 b1.put(o1 + k, (byte) (value >>> (k << 3)));
             }
@@ -395,14 +387,14 @@ public final class Mmu {
     private void copyChunk(long dstVaddr, long srcVaddr, int n) {
         for (;;) {
             int is = translate(srcVaddr, false);
-            ByteBuffer sb = host[is >>> ENTRY_BITS];
-            int so = (int) srcVaddr + (int) tlb[is + ADDEND];
+            ByteBuffer sb = host[is];
+            int so = (int) srcVaddr + addend[is];
             long generation = flushGeneration;
             int id = translate(dstVaddr, true); // may evict the source entry: use the locals
             if (generation != flushGeneration) {
                 continue;
             }
-            host[id >>> ENTRY_BITS].put((int) dstVaddr + (int) tlb[id + ADDEND], sb, so, n);
+            host[id].put((int) dstVaddr + addend[id], sb, so, n);
             return;
         }
     }
@@ -418,15 +410,15 @@ public final class Mmu {
     }
 
     /**
-     * The TLB entry offset (into {@code tlb}) holding a translation of {@code vaddr}'s page usable for the access, after a
+     * The TLB index holding a translation of {@code vaddr}'s page usable for the access, after a
      * walk and any faults; {@code vaddr} is the first byte accessed in that page, the address a
      * fault reports (CR2).
      */
     private int translate(long vaddr, boolean write) {
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        if (tlb[e + (write ? WRITE : READ)] == (vaddr & PAGE_MASK)) {
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if ((write ? writeTag[i] : readTag[i]) == (vaddr & PAGE_MASK)) {
             if (COUNT_HITS) hits++;
-            return e;
+            return i;
         }
         misses++;
         return fill(vaddr, write);
@@ -468,12 +460,12 @@ public final class Mmu {
             throw new IllegalStateException("bad PTE for 0x" + Long.toHexString(vaddr) + ": " + Pte.toString(pte));
         }
         long page = vaddr & PAGE_MASK;
-        int e = (int) (vaddr >>> ENTRY_SHIFT) & ENTRY_MASK;
-        tlb[e + READ] = page;
-        tlb[e + WRITE] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
-        tlb[e + ADDEND] = ram.slabOffset(pfn << PAGE_SHIFT) - (int) page;
-        host[e >>> ENTRY_BITS] = ram.slab(pfn);
+        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        readTag[i] = page;
+        writeTag[i] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
+        host[i] = ram.slab(pfn);
+        addend[i] = ram.slabOffset(pfn << PAGE_SHIFT) - (int) page;
         empty = false;
-        return e;
+        return i;
     }
 }
