@@ -287,6 +287,26 @@ public final class Mmu {
         return faults;
     }
 
+    /** The read tag of TLB entry {@code i}: a page address or -1 (for tests of the layout). */
+    long readTagAt(int i) {
+        return readTag[i];
+    }
+
+    /** The write tag of TLB entry {@code i}: a page address or -1. */
+    long writeTagAt(int i) {
+        return writeTag[i];
+    }
+
+    /** The slab offset TLB entry {@code i} gives for {@code vaddr}. */
+    int hostOffsetAt(int i, long vaddr) {
+        return (int) vaddr + addend[i];
+    }
+
+    /** The slab TLB entry {@code i} points into. */
+    ByteBuffer hostAt(int i) {
+        return host[i];
+    }
+
     // ---- slow path -----------------------------------------------------------------------------
 
     private long loadSlow(long vaddr, int size) {

@@ -127,6 +127,8 @@ public final class PageTable {
      * Calls the visitor for every non-zero PTE in [start, end) in address order, storing what it
      * returns; levels with no table are skipped whole, so a sparse range costs little.
      * Pages partly inside the range are visited; the range is clipped to the user half.
+     * The walk is {@code walk_page_range}'s (mm/pagewalk.c): a {@code pXd_none} entry skips to
+     * {@code pXd_addr_end}.
      */
     public void forEachPte(long start, long end, PteVisitor visitor) {
         walkRange(start, end, visitor, false);
