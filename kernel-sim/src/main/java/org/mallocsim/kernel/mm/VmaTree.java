@@ -7,6 +7,7 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_MIN;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_SLOTS;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NONE;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.countAtOrBelow;
+import static org.mallocsim.kernel.mm.VmaTreeNodes.endOf;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
@@ -15,7 +16,7 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
  * The address-ordered index of an address space's VMAs ({@code mm->mm_mt}, the maple tree of
  * mm/mmap.c and lib/maple_tree.c): lookups, neighbours and free-gap search.
  *
- * <p>A B+-tree over primitive arrays ({@link VmaTreeNodes} draws the layout): leaves hold up to 32
+ * <p>A B+-tree over primitive arrays ({@link VmaTreeNodes} draws the layout): leaves hold up to 64
  * VMAs sorted by address, keyed by their ends, so {@code find_vma} is "the first end above addr"; each
  * internal node keeps, per child, the largest end and the largest free gap beneath it, the way the
  * maple tree's allocation-range nodes do, so the free-gap searches skip every subtree without a
@@ -24,8 +25,9 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
  * unsigned throughout. Not thread-safe: like the kernel's tree it is guarded by the mmap lock.
  */
 public final class VmaTree {
-    /** Deep enough for 32^10 VMAs; the path of the last descent, root at {@code height}. */
+    /** Deep enough for 16^10 VMAs; the path of the last descent, root at {@code height}. */
     private static final int MAX_HEIGHT = 10;
+    private static final long PAGE_MASK = 4096 - 1;
 
     final VmaTreeNodes nodes = new VmaTreeNodes(4, 2);
     int root;
@@ -122,14 +124,13 @@ public final class VmaTree {
     /**
      * Adds a VMA that overlaps none present.
      *
-     * @throws IllegalArgumentException if the VMA is empty or overlaps one in the tree
+     * @throws IllegalArgumentException if the VMA is empty, not page aligned or overlaps one in the
+     *     tree
      */
     public void insert(Vma vma) {
         long start = vma.start;
         long end = vma.end;
-        if (Long.compareUnsigned(start, end) >= 0) {
-            throw new IllegalArgumentException("empty VMA " + vma);
-        }
+        checkRange(start, end, vma);
         int pos = descendForInsert(key(start));
         VmaTreeNodes n = nodes;
         int leaf = pathNode[0];
@@ -146,7 +147,7 @@ public final class VmaTree {
             n.moveLeafEntries(at, at + 1, count - pos);
             n.leafGaps[at + 1] = n.leafStarts[at + 1] - end;
         } else {
-            prevEnd = lastEndKey ^ Long.MIN_VALUE;
+            prevEnd = endOf(lastEndKey);
             lastEndKey = key(end);
         }
         n.leafEnds[at] = key(end);
@@ -206,9 +207,7 @@ public final class VmaTree {
      * with its new bounds.
      */
     public void resize(Vma vma, long newStart, long newEnd) {
-        if (Long.compareUnsigned(newStart, newEnd) >= 0) {
-            throw new IllegalArgumentException("empty range for " + vma);
-        }
+        checkRange(newStart, newEnd, vma);
         VmaTreeNodes n = nodes;
         int pos = locate(key(vma.start));
         int leaf = pathNode[0];
@@ -263,6 +262,13 @@ public final class VmaTree {
         return gapSearch.bottomUp(length, low, high, alignMask, stackGuardGap);
     }
 
+    private static void checkRange(long start, long end, Vma vma) {
+        if (Long.compareUnsigned(start, end) >= 0 || ((start | end) & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("empty or unaligned range " + Long.toHexString(start) + "-"
+                    + Long.toHexString(end) + " for " + vma);
+        }
+    }
+
     /** {@code vm_start_gap} (include/linux/mm.h): a stack's start less the guard gap (clamped at 0). */
     static long startGap(Vma vma, long stackGuardGap) {
         if ((vma.flags & VmFlags.VM_GROWSDOWN) != 0) {
@@ -315,7 +321,14 @@ public final class VmaTree {
             int child = n.nodeChild[base + slot];
             boolean full = level == 1 ? n.leafCount[child] == LEAF_SLOTS : n.nodeCount[child] == NODE_SLOTS;
             if (full) {
-                VmaTreeSplits.splitChild(this, node, slot, level - 1);
+                // split where the new entry goes, within the fill bounds: runs of mmaps, each placed
+                // below the last, then leave full leaves behind rather than half-empty ones
+                int at = level == 1
+                        ? countAtOrBelow(n.leafEnds, leafBase(child), k)
+                        : countAtOrBelow(n.nodeKeys, nodeBase(child), k);
+                int min = level == 1 ? LEAF_MIN : NODE_MIN;
+                int half = Math.max(min, Math.min(at, (level == 1 ? LEAF_SLOTS : NODE_SLOTS) - min));
+                VmaTreeSplits.splitChild(this, node, slot, level - 1, half);
                 if (n.nodeKeys[base + slot] <= k) {
                     slot++;
                 }

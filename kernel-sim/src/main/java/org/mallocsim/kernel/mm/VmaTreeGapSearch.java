@@ -1,5 +1,6 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.mm.VmaTreeNodes.endOf;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
@@ -83,13 +84,12 @@ final class VmaTreeGapSearch {
             }
             return NOT_FOUND;
         }
-        long highKey = key(high);
         int b = nodeBase(node);
         for (int i = b + n.nodeCount[node] - 1; i >= b; i--) {
             if (n.nodeKeys[i] <= lowKey) {
                 return NOT_FOUND;
             }
-            boolean belowHigh = i == b || n.nodeKeys[i - 1] < highKey;
+            boolean belowHigh = i == b || Long.compareUnsigned(endOf(n.nodeKeys[i - 1]), high) < 0;
             if (belowHigh && Long.compareUnsigned(n.nodeGaps[i], length) >= 0) {
                 long a = descendHighest(n.nodeChild[i], level - 1);
                 if (a != NOT_FOUND) {
@@ -104,7 +104,6 @@ final class VmaTreeGapSearch {
     private long descendLowest(int node, int level) {
         VmaTreeNodes n = tree.nodes;
         long lowKey = key(low);
-        long highKey = key(high);
         if (level == 0) {
             int b = leafBase(node);
             for (int i = b, e = b + n.leafCount[node]; i < e; i++) {
@@ -112,7 +111,7 @@ final class VmaTreeGapSearch {
                     continue;
                 }
                 long prevEnd = n.leafStarts[i] - n.leafGaps[i];
-                if (key(prevEnd) >= highKey) {
+                if (Long.compareUnsigned(prevEnd, high) >= 0) {
                     return NOT_FOUND; // this gap and all above start at or over high
                 }
                 if (Long.compareUnsigned(n.leafGaps[i], length) >= 0) {
@@ -127,7 +126,7 @@ final class VmaTreeGapSearch {
         }
         int b = nodeBase(node);
         for (int i = b, e = b + n.nodeCount[node]; i < e; i++) {
-            if (i > b && n.nodeKeys[i - 1] >= highKey) {
+            if (i > b && Long.compareUnsigned(endOf(n.nodeKeys[i - 1]), high) >= 0) {
                 return NOT_FOUND;
             }
             if (n.nodeKeys[i] > lowKey && Long.compareUnsigned(n.nodeGaps[i], length) >= 0) {

@@ -6,23 +6,25 @@ import java.util.Arrays;
  * The node storage of a {@link VmaTree}: every leaf and every internal node lives in flat primitive
  * arrays, addressed by an int id, so a lookup follows array indices rather than object pointers.
  *
- * <p>Keys are VMA ends with the sign bit flipped ({@code end ^ Long.MIN_VALUE}), so a signed
- * {@code <=} orders them as unsigned addresses. Unused key slots hold {@link #PAD} (the largest key),
- * which lets {@link #countAtOrBelow} always run the same fixed number of steps.
+ * <p>Keys are VMA ends halved ({@code end >>> 1}), so that every key, and every address halved the
+ * same way, lies in [0, 2^63) where a signed comparison orders them as the unsigned addresses; as
+ * ends are page aligned, {@code end <= addr} exactly when {@code key(end) <= key(addr)}. Unused key
+ * slots hold {@link #PAD}, above every key, which lets {@link #countAtOrBelow} always run the same
+ * fixed number of steps.
  *
  * <pre>
- * leaf L, entry k lives at index L * LEAF_SLOTS + k (LEAF_SLOTS = 32), entries sorted by address:
+ * leaf L, entry k lives at index L * LEAF_SLOTS + k (LEAF_SLOTS = 64), entries sorted by address:
  *
- *   leafEnds   | end0^MIN   | end1^MIN   | ... | end(c-1)^MIN   | PAD  | ... | PAD  |  find_vma key
+ *   leafEnds   | end0>>>1   | end1>>>1   | ... | end(c-1)>>>1   | PAD  | ... | PAD  |  find_vma key
  *   leafStarts | start0     | start1     | ... | start(c-1)     | 0    | ... | 0    |
  *   leafGaps   | start0-e'  | start1-end0| ... | start(c-1)-... | 0    | ... | 0    |  free bytes below
  *   leafVmas   | vma0       | vma1       | ... | vma(c-1)       | null | ... | null |
  *   leafCount[L] = c      leafPrev[L], leafNext[L] = neighbouring leaf ids, -1 at either end
  *   (e' = end of the last VMA of the previous leaf, or 0 before the first VMA)
  *
- * internal node N, child k lives at index N * NODE_SLOTS + k (NODE_SLOTS = 32):
+ * internal node N, child k lives at index N * NODE_SLOTS + k (NODE_SLOTS = 64):
  *
- *   nodeKeys   | maxEnd(child0)^MIN | ... | maxEnd(child(c-1))^MIN | PAD | ... | PAD |
+ *   nodeKeys   | maxEnd(child0)>>>1 | ... | maxEnd(child(c-1))>>>1 | PAD | ... | PAD |
  *   nodeGaps   | maxGap(child0)     | ... | maxGap(child(c-1))     | 0   | ... | 0   |
  *   nodeChild  | child0             | ... | child(c-1)             | -1  | ... | -1  |
  *   nodeCount[N] = c      children are leaf ids at level 1 and node ids above it
@@ -34,8 +36,8 @@ import java.util.Arrays;
  * gaps are not stored as NULL ranges; each VMA carries the gap below it.
  */
 final class VmaTreeNodes {
-    static final int LEAF_SLOTS = 32;
-    static final int NODE_SLOTS = 32;
+    static final int LEAF_SLOTS = 64;
+    static final int NODE_SLOTS = 64;
     /** A leaf or node below this many entries is merged with, or refilled from, a sibling. */
     static final int LEAF_MIN = LEAF_SLOTS / 4;
     static final int NODE_MIN = NODE_SLOTS / 4;
@@ -89,23 +91,36 @@ final class VmaTreeNodes {
 
     /** The key order: an address as a signed long that compares like the unsigned address. */
     static long key(long address) {
-        return address ^ Long.MIN_VALUE;
+        return address >>> 1;
+    }
+
+    /** The VMA end a key stands for (ends are page aligned, so halving lost nothing). */
+    static long endOf(long key) {
+        return key << 1;
     }
 
     /**
-     * How many of the 32 sorted keys at {@code keys[base..base+32)} are {@code <= key}; that is, the
-     * index of the first key above it. A branch-free binary search (Khuong and Morin, "Array layouts
-     * for comparison-based searching", 2017): five halvings and one last compare, whatever the data.
+     * How many of the 64 sorted keys at {@code keys[base..base+64)} are {@code <= key}; that is, the
+     * index of the first key above it. A binary search in the branch-free form of Khuong and Morin
+     * ("Array layouts for comparison-based searching", 2017): six halvings and one last compare,
+     * whatever the data, each step adding the sign of a subtraction (never an overflow, since keys
+     * are below 2^63) rather than taking a branch the CPU could mispredict.
      */
     static int countAtOrBelow(long[] keys, int base, long key) {
         int i = base;
-        i = keys[i + 16] <= key ? i + 16 : i;
-        i = keys[i + 8] <= key ? i + 8 : i;
-        i = keys[i + 4] <= key ? i + 4 : i;
-        i = keys[i + 2] <= key ? i + 2 : i;
-        i = keys[i + 1] <= key ? i + 1 : i;
-        i = keys[i] <= key ? i + 1 : i;
+        i += atOrBelow(keys[i + 32], key) << 5;
+        i += atOrBelow(keys[i + 16], key) << 4;
+        i += atOrBelow(keys[i + 8], key) << 3;
+        i += atOrBelow(keys[i + 4], key) << 2;
+        i += atOrBelow(keys[i + 2], key) << 1;
+        i += atOrBelow(keys[i + 1], key);
+        i += atOrBelow(keys[i], key);
         return i - base;
+    }
+
+    /** 1 if {@code a <= b}, else 0, for keys (both below 2^63). */
+    static int atOrBelow(long a, long b) {
+        return (int) (((b - a) >>> 63) ^ 1);
     }
 
     int allocateLeaf() {
