@@ -8,6 +8,7 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_SLOTS;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NONE;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.countAtOrBelow;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.endOf;
+import static org.mallocsim.kernel.mm.VmaTreeNodes.firstAbove;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
@@ -64,10 +65,10 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            node = n.nodeChild[base + countAtOrBelow(n.nodeKeys, base, k)];
+            node = n.nodeChild[base + firstAbove(n.nodeKeys, base, n.nodeCount[node], k)];
         }
         int base = leafBase(node);
-        return n.leafVmas[base + countAtOrBelow(n.leafEnds, base, k)];
+        return n.leafVmas[base + firstAbove(n.leafEnds, base, n.leafCount[node], k)];
     }
 
     /** {@code vma_lookup} (include/linux/mm.h): only a VMA that contains addr. */

@@ -118,6 +118,20 @@ final class VmaTreeNodes {
         return i - base;
     }
 
+    /**
+     * The index of the first of the {@code count} sorted keys at {@code keys[base..)} that is above
+     * {@code key}, given that one is (as on every node {@code find_vma} passes through). The same
+     * branch-free search as {@link #countAtOrBelow}, each step a conditional move, but only as many
+     * steps as the count needs: 4 for the 16 VMAs of a small process, not 7.
+     */
+    static int firstAbove(long[] keys, int base, int count, long key) {
+        int i = base;
+        for (int h = Integer.highestOneBit(count - 1); h > 0; h >>>= 1) {
+            i = keys[i + h - 1] <= key ? i + h : i;
+        }
+        return i - base;
+    }
+
     /** 1 if {@code a <= b}, else 0, for keys (both below 2^63). */
     static int atOrBelow(long a, long b) {
         return (int) (((b - a) >>> 63) ^ 1);
