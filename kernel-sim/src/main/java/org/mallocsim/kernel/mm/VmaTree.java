@@ -29,6 +29,8 @@ public final class VmaTree {
     /** Deep enough for 16^10 VMAs; the path of the last descent, root at {@code height}. */
     private static final int MAX_HEIGHT = 10;
     private static final long PAGE_MASK = 4096 - 1;
+    /** No gap is this large: a gap ends at a page-aligned start. */
+    private static final long UNKNOWN = -1;
 
     final VmaTreeNodes nodes = new VmaTreeNodes(4, 2);
     int root;
@@ -138,18 +140,24 @@ public final class VmaTree {
         int b = leafBase(leaf);
         int count = n.leafCount[leaf];
         int at = b + pos;
+        long oldMax = height == 0 ? UNKNOWN : n.nodeGaps[nodeBase(pathNode[1]) + pathSlot[1]];
+        long leafGap;
         long prevEnd;
         if (pos < count) {
             // descendForInsert leaves the successor in this leaf whenever there is one
             if (Long.compareUnsigned(n.leafStarts[at], end) < 0) {
                 throw new IllegalArgumentException(vma + " overlaps " + n.leafVmas[at]);
             }
-            prevEnd = n.leafStarts[at] - n.leafGaps[at];
+            long split = n.leafGaps[at];
+            prevEnd = n.leafStarts[at] - split;
             n.moveLeafEntries(at, at + 1, count - pos);
             n.leafGaps[at + 1] = n.leafStarts[at + 1] - end;
+            // the two new gaps are parts of the split one: the largest stays unless that was it
+            leafGap = Long.compareUnsigned(split, oldMax) < 0 ? oldMax : UNKNOWN;
         } else {
             prevEnd = endOf(lastEndKey);
             lastEndKey = key(end);
+            leafGap = oldMax == UNKNOWN ? UNKNOWN : VmaTreeGapSearch.maxUnsigned(oldMax, start - prevEnd);
         }
         n.leafEnds[at] = key(end);
         n.leafStarts[at] = start;
@@ -157,7 +165,7 @@ public final class VmaTree {
         n.leafVmas[at] = vma;
         n.leafCount[leaf] = count + 1;
         size++;
-        refreshPath();
+        refreshPath(false, leafGap);
     }
 
     /**
@@ -174,9 +182,16 @@ public final class VmaTree {
         if (pos == count || n.leafStarts[at] != vma.start) {
             return;
         }
-        long prevEnd = n.leafStarts[at] - n.leafGaps[at];
+        long oldMax = height == 0 ? UNKNOWN : n.nodeGaps[nodeBase(pathNode[1]) + pathSlot[1]];
+        long gap = n.leafGaps[at];
+        long prevEnd = n.leafStarts[at] - gap;
+        // without a successor here the removed gap goes: the largest stays unless that was it
+        long leafGap = Long.compareUnsigned(gap, oldMax) < 0 ? oldMax : UNKNOWN;
         if (pos + 1 < count) {
-            n.leafGaps[at + 1] = n.leafStarts[at + 1] - prevEnd;
+            long joined = n.leafStarts[at + 1] - prevEnd;
+            n.leafGaps[at + 1] = joined;
+            // the successor's gap absorbs the removed one and grows past both
+            leafGap = oldMax == UNKNOWN ? UNKNOWN : VmaTreeGapSearch.maxUnsigned(oldMax, joined);
         } else if (n.leafNext[leaf] != NONE) {
             int nb = leafBase(n.leafNext[leaf]);
             n.leafGaps[nb] = n.leafStarts[nb] - prevEnd;
@@ -188,13 +203,15 @@ public final class VmaTree {
             lastEndKey = key(prevEnd);
         }
         n.moveLeafEntries(at + 1, at, count - pos - 1);
-        n.clearLeafEntries(b + count - 1, b + count);
+        n.clearLeafEntry(b + count - 1);
         n.leafCount[leaf] = count - 1;
         size--;
-        if (count - 1 < LEAF_MIN && height > 0) {
+        boolean merge = count - 1 < LEAF_MIN && height > 0;
+        if (merge) {
             rebalance(0);
+            leafGap = UNKNOWN;
         }
-        refreshPath();
+        refreshPath(merge, leafGap);
         while (height > 0 && n.nodeCount[root] == 1) {
             int old = root;
             root = n.nodeChild[nodeBase(old)];
@@ -288,14 +305,14 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, k), n.nodeCount[node] - 1);
+            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, n.nodeCount[node], k), n.nodeCount[node] - 1);
             pathNode[level] = node;
             pathSlot[level] = slot;
             node = n.nodeChild[base + slot];
         }
         pathNode[0] = node;
         // only the largest key, key(2^64 - 1), also counts the padding
-        return Math.min(countAtOrBelow(n.leafEnds, leafBase(node), k), n.leafCount[node]);
+        return Math.min(countAtOrBelow(n.leafEnds, leafBase(node), n.leafCount[node], k), n.leafCount[node]);
     }
 
     /**
@@ -318,15 +335,15 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, k), n.nodeCount[node] - 1);
+            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, n.nodeCount[node], k), n.nodeCount[node] - 1);
             int child = n.nodeChild[base + slot];
             boolean full = level == 1 ? n.leafCount[child] == LEAF_SLOTS : n.nodeCount[child] == NODE_SLOTS;
             if (full) {
                 // split where the new entry goes, within the fill bounds: runs of mmaps, each placed
                 // below the last, then leave full leaves behind rather than half-empty ones
                 int at = level == 1
-                        ? countAtOrBelow(n.leafEnds, leafBase(child), k)
-                        : countAtOrBelow(n.nodeKeys, nodeBase(child), k);
+                        ? countAtOrBelow(n.leafEnds, leafBase(child), LEAF_SLOTS, k)
+                        : countAtOrBelow(n.nodeKeys, nodeBase(child), NODE_SLOTS, k);
                 int min = level == 1 ? LEAF_MIN : NODE_MIN;
                 int half = Math.max(min, Math.min(at, (level == 1 ? LEAF_SLOTS : NODE_SLOTS) - min));
                 VmaTreeSplits.splitChild(this, node, slot, level - 1, half);
@@ -340,21 +357,36 @@ public final class VmaTree {
             node = child;
         }
         pathNode[0] = node;
-        return countAtOrBelow(n.leafEnds, leafBase(node), k);
+        return countAtOrBelow(n.leafEnds, leafBase(node), n.leafCount[node], k);
     }
 
-    /** Rewrites the key and largest gap of every node on the recorded path, bottom up. */
+    /**
+     * Rewrites the key and largest gap of the nodes on the recorded path, bottom up, stopping at the
+     * first that already holds them: above it nothing changed.
+     */
     private void refreshPath() {
+        refreshPath(false, UNKNOWN);
+    }
+
+    /**
+     * @param all rewrite up to the root (after a merge, which changes the parent directly)
+     * @param leafGap the path leaf's largest gap when the caller could tell it without a scan,
+     *     else {@link #UNKNOWN}
+     */
+    private void refreshPath(boolean all, long leafGap) {
         VmaTreeNodes n = nodes;
         int child = pathNode[0];
-        if (n.leafCount[child] == 0) {
-            return; // only an empty root leaf has no entries
+        if (height == 0) {
+            return;
         }
         long maxKey = n.leafMaxKey(child);
-        long maxGap = n.leafMaxGap(child);
+        long maxGap = leafGap != UNKNOWN ? leafGap : n.leafMaxGap(child);
         for (int level = 1; level <= height; level++) {
             int node = pathNode[level];
             int at = nodeBase(node) + pathSlot[level];
+            if (!all && n.nodeKeys[at] == maxKey && n.nodeGaps[at] == maxGap) {
+                return;
+            }
             n.nodeKeys[at] = maxKey;
             n.nodeGaps[at] = maxGap;
             maxKey = n.nodeMaxKey(node);

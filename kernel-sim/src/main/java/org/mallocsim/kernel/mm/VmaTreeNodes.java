@@ -9,8 +9,7 @@ import java.util.Arrays;
  * <p>Keys are VMA ends halved ({@code end >>> 1}), so that every key, and every address halved the
  * same way, lies in [0, 2^63) where a signed comparison orders them as the unsigned addresses; as
  * ends are page aligned, {@code end <= addr} exactly when {@code key(end) <= key(addr)}. Unused key
- * slots hold {@link #PAD}, above every key, which lets {@link #countAtOrBelow} always run the same
- * fixed number of steps.
+ * slots hold {@link #PAD}, above every key, so a search may read past the count.
  *
  * <pre>
  * leaf L, entry k lives at index L * LEAF_SLOTS + k (LEAF_SLOTS = 64), entries sorted by address:
@@ -100,29 +99,34 @@ final class VmaTreeNodes {
     }
 
     /**
-     * How many of the 64 sorted keys at {@code keys[base..base+64)} are {@code <= key}; that is, the
-     * index of the first key above it. A binary search in the branch-free form of Khuong and Morin
-     * ("Array layouts for comparison-based searching", 2017): six halvings and one last compare,
-     * whatever the data, each step adding the sign of a subtraction (never an overflow, since keys
-     * are below 2^63) rather than taking a branch the CPU could mispredict.
+     * How many of the {@code count} sorted keys at {@code keys[base..)} are {@code <= key}; that is,
+     * the index of the first key above it, or {@code count}. A binary search in the branch-free form
+     * of Khuong and Morin ("Array layouts for comparison-based searching", 2017): each step a
+     * conditional move, never a branch the CPU could mispredict, and as many steps as the count
+     * needs (the padding above the count is never counted, as it is above every key).
      */
-    static int countAtOrBelow(long[] keys, int base, long key) {
+    static int countAtOrBelow(long[] keys, int base, int count, long key) {
         int i = base;
-        i += atOrBelow(keys[i + 32], key) << 5;
-        i += atOrBelow(keys[i + 16], key) << 4;
-        i += atOrBelow(keys[i + 8], key) << 3;
-        i += atOrBelow(keys[i + 4], key) << 2;
-        i += atOrBelow(keys[i + 2], key) << 1;
-        i += atOrBelow(keys[i + 1], key);
-        i += atOrBelow(keys[i], key);
+        if (count == LEAF_SLOTS) { // == NODE_SLOTS; 7 steps, none reading past the node
+            i = keys[i + 31] <= key ? i + 32 : i;
+            i = keys[i + 15] <= key ? i + 16 : i;
+            i = keys[i + 7] <= key ? i + 8 : i;
+            i = keys[i + 3] <= key ? i + 4 : i;
+            i = keys[i + 1] <= key ? i + 2 : i;
+            i = keys[i] <= key ? i + 1 : i;
+            i = keys[i] <= key ? i + 1 : i;
+            return i - base;
+        }
+        for (int h = Integer.highestOneBit(count); h > 0; h >>>= 1) {
+            i = keys[i + h - 1] <= key ? i + h : i;
+        }
         return i - base;
     }
 
     /**
      * The index of the first of the {@code count} sorted keys at {@code keys[base..)} that is above
-     * {@code key}, given that one is (as on every node {@code find_vma} passes through). The same
-     * branch-free search as {@link #countAtOrBelow}, each step a conditional move, but only as many
-     * steps as the count needs: 4 for the 16 VMAs of a small process, not 7.
+     * {@code key}, given that one is (as on every node {@code find_vma} passes through): the search
+     * of {@link #countAtOrBelow} with one step fewer, 4 for the 16 VMAs of a small process.
      */
     static int firstAbove(long[] keys, int base, int count, long key) {
         int i = base;
@@ -130,11 +134,6 @@ final class VmaTreeNodes {
             i = keys[i + h - 1] <= key ? i + h : i;
         }
         return i - base;
-    }
-
-    /** 1 if {@code a <= b}, else 0, for keys (both below 2^63). */
-    static int atOrBelow(long a, long b) {
-        return (int) (((b - a) >>> 63) ^ 1);
     }
 
     int allocateLeaf() {
@@ -251,10 +250,26 @@ final class VmaTreeNodes {
 
     /** Copies {@code n} leaf entries from slot index {@code from} to {@code to} (overlap allowed). */
     void moveLeafEntries(int from, int to, int n) {
-        System.arraycopy(leafEnds, from, leafEnds, to, n);
-        System.arraycopy(leafStarts, from, leafStarts, to, n);
-        System.arraycopy(leafGaps, from, leafGaps, to, n);
-        System.arraycopy(leafVmas, from, leafVmas, to, n);
+        // one loop over the four rows: a move is a few entries, where four arraycopy calls cost more
+        long[] ends = leafEnds;
+        long[] starts = leafStarts;
+        long[] gaps = leafGaps;
+        Vma[] vmas = leafVmas;
+        if (to > from) {
+            for (int i = n - 1; i >= 0; i--) {
+                ends[to + i] = ends[from + i];
+                starts[to + i] = starts[from + i];
+                gaps[to + i] = gaps[from + i];
+                vmas[to + i] = vmas[from + i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                ends[to + i] = ends[from + i];
+                starts[to + i] = starts[from + i];
+                gaps[to + i] = gaps[from + i];
+                vmas[to + i] = vmas[from + i];
+            }
+        }
     }
 
     /** Empties leaf slot indices [from, to). */
@@ -263,6 +278,13 @@ final class VmaTreeNodes {
         Arrays.fill(leafStarts, from, to, 0);
         Arrays.fill(leafGaps, from, to, 0);
         Arrays.fill(leafVmas, from, to, null);
+    }
+
+    void clearLeafEntry(int at) {
+        leafEnds[at] = PAD;
+        leafStarts[at] = 0;
+        leafGaps[at] = 0;
+        leafVmas[at] = null;
     }
 
     void moveNodeEntries(int from, int to, int n) {
