@@ -7,6 +7,8 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_MIN;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_SLOTS;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NONE;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.countAtOrBelow;
+import static org.mallocsim.kernel.mm.VmaTreeNodes.endOf;
+import static org.mallocsim.kernel.mm.VmaTreeNodes.firstAbove;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
@@ -15,7 +17,7 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
  * The address-ordered index of an address space's VMAs ({@code mm->mm_mt}, the maple tree of
  * mm/mmap.c and lib/maple_tree.c): lookups, neighbours and free-gap search.
  *
- * <p>A B+-tree over primitive arrays ({@link VmaTreeNodes} draws the layout): leaves hold up to 32
+ * <p>A B+-tree over primitive arrays ({@link VmaTreeNodes} draws the layout): leaves hold up to 64
  * VMAs sorted by address, keyed by their ends, so {@code find_vma} is "the first end above addr"; each
  * internal node keeps, per child, the largest end and the largest free gap beneath it, the way the
  * maple tree's allocation-range nodes do, so the free-gap searches skip every subtree without a
@@ -24,8 +26,11 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
  * unsigned throughout. Not thread-safe: like the kernel's tree it is guarded by the mmap lock.
  */
 public final class VmaTree {
-    /** Deep enough for 32^10 VMAs; the path of the last descent, root at {@code height}. */
+    /** Deep enough for 16^10 VMAs; the path of the last descent, root at {@code height}. */
     private static final int MAX_HEIGHT = 10;
+    private static final long PAGE_MASK = 4096 - 1;
+    /** No gap is this large: a gap ends at a page-aligned start. */
+    private static final long UNKNOWN = -1;
 
     final VmaTreeNodes nodes = new VmaTreeNodes(4, 2);
     int root;
@@ -62,10 +67,10 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            node = n.nodeChild[base + countAtOrBelow(n.nodeKeys, base, k)];
+            node = n.nodeChild[base + firstAbove(n.nodeKeys, base, n.nodeCount[node], k)];
         }
         int base = leafBase(node);
-        return n.leafVmas[base + countAtOrBelow(n.leafEnds, base, k)];
+        return n.leafVmas[base + firstAbove(n.leafEnds, base, n.leafCount[node], k)];
     }
 
     /** {@code vma_lookup} (include/linux/mm.h): only a VMA that contains addr. */
@@ -122,32 +127,37 @@ public final class VmaTree {
     /**
      * Adds a VMA that overlaps none present.
      *
-     * @throws IllegalArgumentException if the VMA is empty or overlaps one in the tree
+     * @throws IllegalArgumentException if the VMA is empty, not page aligned or overlaps one in the
+     *     tree
      */
     public void insert(Vma vma) {
         long start = vma.start;
         long end = vma.end;
-        if (Long.compareUnsigned(start, end) >= 0) {
-            throw new IllegalArgumentException("empty VMA " + vma);
-        }
+        checkRange(start, end, vma);
         int pos = descendForInsert(key(start));
         VmaTreeNodes n = nodes;
         int leaf = pathNode[0];
         int b = leafBase(leaf);
         int count = n.leafCount[leaf];
         int at = b + pos;
+        long oldMax = height == 0 ? UNKNOWN : n.nodeGaps[nodeBase(pathNode[1]) + pathSlot[1]];
+        long leafGap;
         long prevEnd;
         if (pos < count) {
             // descendForInsert leaves the successor in this leaf whenever there is one
             if (Long.compareUnsigned(n.leafStarts[at], end) < 0) {
                 throw new IllegalArgumentException(vma + " overlaps " + n.leafVmas[at]);
             }
-            prevEnd = n.leafStarts[at] - n.leafGaps[at];
+            long split = n.leafGaps[at];
+            prevEnd = n.leafStarts[at] - split;
             n.moveLeafEntries(at, at + 1, count - pos);
             n.leafGaps[at + 1] = n.leafStarts[at + 1] - end;
+            // the two new gaps are parts of the split one: the largest stays unless that was it
+            leafGap = Long.compareUnsigned(split, oldMax) < 0 ? oldMax : UNKNOWN;
         } else {
-            prevEnd = lastEndKey ^ Long.MIN_VALUE;
+            prevEnd = endOf(lastEndKey);
             lastEndKey = key(end);
+            leafGap = oldMax == UNKNOWN ? UNKNOWN : VmaTreeGapSearch.maxUnsigned(oldMax, start - prevEnd);
         }
         n.leafEnds[at] = key(end);
         n.leafStarts[at] = start;
@@ -155,7 +165,7 @@ public final class VmaTree {
         n.leafVmas[at] = vma;
         n.leafCount[leaf] = count + 1;
         size++;
-        refreshPath();
+        refreshPath(false, leafGap);
     }
 
     /**
@@ -172,9 +182,16 @@ public final class VmaTree {
         if (pos == count || n.leafStarts[at] != vma.start) {
             return;
         }
-        long prevEnd = n.leafStarts[at] - n.leafGaps[at];
+        long oldMax = height == 0 ? UNKNOWN : n.nodeGaps[nodeBase(pathNode[1]) + pathSlot[1]];
+        long gap = n.leafGaps[at];
+        long prevEnd = n.leafStarts[at] - gap;
+        // without a successor here the removed gap goes: the largest stays unless that was it
+        long leafGap = Long.compareUnsigned(gap, oldMax) < 0 ? oldMax : UNKNOWN;
         if (pos + 1 < count) {
-            n.leafGaps[at + 1] = n.leafStarts[at + 1] - prevEnd;
+            long joined = n.leafStarts[at + 1] - prevEnd;
+            n.leafGaps[at + 1] = joined;
+            // the successor's gap absorbs the removed one and grows past both
+            leafGap = oldMax == UNKNOWN ? UNKNOWN : VmaTreeGapSearch.maxUnsigned(oldMax, joined);
         } else if (n.leafNext[leaf] != NONE) {
             int nb = leafBase(n.leafNext[leaf]);
             n.leafGaps[nb] = n.leafStarts[nb] - prevEnd;
@@ -186,13 +203,15 @@ public final class VmaTree {
             lastEndKey = key(prevEnd);
         }
         n.moveLeafEntries(at + 1, at, count - pos - 1);
-        n.clearLeafEntries(b + count - 1, b + count);
+        n.clearLeafEntry(b + count - 1);
         n.leafCount[leaf] = count - 1;
         size--;
-        if (count - 1 < LEAF_MIN && height > 0) {
+        boolean merge = count - 1 < LEAF_MIN && height > 0;
+        if (merge) {
             rebalance(0);
+            leafGap = UNKNOWN;
         }
-        refreshPath();
+        refreshPath(merge, leafGap);
         while (height > 0 && n.nodeCount[root] == 1) {
             int old = root;
             root = n.nodeChild[nodeBase(old)];
@@ -206,9 +225,7 @@ public final class VmaTree {
      * with its new bounds.
      */
     public void resize(Vma vma, long newStart, long newEnd) {
-        if (Long.compareUnsigned(newStart, newEnd) >= 0) {
-            throw new IllegalArgumentException("empty range for " + vma);
-        }
+        checkRange(newStart, newEnd, vma);
         VmaTreeNodes n = nodes;
         int pos = locate(key(vma.start));
         int leaf = pathNode[0];
@@ -263,6 +280,13 @@ public final class VmaTree {
         return gapSearch.bottomUp(length, low, high, alignMask, stackGuardGap);
     }
 
+    private static void checkRange(long start, long end, Vma vma) {
+        if (Long.compareUnsigned(start, end) >= 0 || ((start | end) & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("empty or unaligned range " + Long.toHexString(start) + "-"
+                    + Long.toHexString(end) + " for " + vma);
+        }
+    }
+
     /** {@code vm_start_gap} (include/linux/mm.h): a stack's start less the guard gap (clamped at 0). */
     static long startGap(Vma vma, long stackGuardGap) {
         if ((vma.flags & VmFlags.VM_GROWSDOWN) != 0) {
@@ -281,14 +305,14 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, k), n.nodeCount[node] - 1);
+            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, n.nodeCount[node], k), n.nodeCount[node] - 1);
             pathNode[level] = node;
             pathSlot[level] = slot;
             node = n.nodeChild[base + slot];
         }
         pathNode[0] = node;
         // only the largest key, key(2^64 - 1), also counts the padding
-        return Math.min(countAtOrBelow(n.leafEnds, leafBase(node), k), n.leafCount[node]);
+        return Math.min(countAtOrBelow(n.leafEnds, leafBase(node), n.leafCount[node], k), n.leafCount[node]);
     }
 
     /**
@@ -311,11 +335,18 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, k), n.nodeCount[node] - 1);
+            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, n.nodeCount[node], k), n.nodeCount[node] - 1);
             int child = n.nodeChild[base + slot];
             boolean full = level == 1 ? n.leafCount[child] == LEAF_SLOTS : n.nodeCount[child] == NODE_SLOTS;
             if (full) {
-                VmaTreeSplits.splitChild(this, node, slot, level - 1);
+                // split where the new entry goes, within the fill bounds: runs of mmaps, each placed
+                // below the last, then leave full leaves behind rather than half-empty ones
+                int at = level == 1
+                        ? countAtOrBelow(n.leafEnds, leafBase(child), LEAF_SLOTS, k)
+                        : countAtOrBelow(n.nodeKeys, nodeBase(child), NODE_SLOTS, k);
+                int min = level == 1 ? LEAF_MIN : NODE_MIN;
+                int half = Math.max(min, Math.min(at, (level == 1 ? LEAF_SLOTS : NODE_SLOTS) - min));
+                VmaTreeSplits.splitChild(this, node, slot, level - 1, half);
                 if (n.nodeKeys[base + slot] <= k) {
                     slot++;
                 }
@@ -326,21 +357,36 @@ public final class VmaTree {
             node = child;
         }
         pathNode[0] = node;
-        return countAtOrBelow(n.leafEnds, leafBase(node), k);
+        return countAtOrBelow(n.leafEnds, leafBase(node), n.leafCount[node], k);
     }
 
-    /** Rewrites the key and largest gap of every node on the recorded path, bottom up. */
+    /**
+     * Rewrites the key and largest gap of the nodes on the recorded path, bottom up, stopping at the
+     * first that already holds them: above it nothing changed.
+     */
     private void refreshPath() {
+        refreshPath(false, UNKNOWN);
+    }
+
+    /**
+     * @param all rewrite up to the root (after a merge, which changes the parent directly)
+     * @param leafGap the path leaf's largest gap when the caller could tell it without a scan,
+     *     else {@link #UNKNOWN}
+     */
+    private void refreshPath(boolean all, long leafGap) {
         VmaTreeNodes n = nodes;
         int child = pathNode[0];
-        if (n.leafCount[child] == 0) {
-            return; // only an empty root leaf has no entries
+        if (height == 0) {
+            return;
         }
         long maxKey = n.leafMaxKey(child);
-        long maxGap = n.leafMaxGap(child);
+        long maxGap = leafGap != UNKNOWN ? leafGap : n.leafMaxGap(child);
         for (int level = 1; level <= height; level++) {
             int node = pathNode[level];
             int at = nodeBase(node) + pathSlot[level];
+            if (!all && n.nodeKeys[at] == maxKey && n.nodeGaps[at] == maxGap) {
+                return;
+            }
             n.nodeKeys[at] = maxKey;
             n.nodeGaps[at] = maxGap;
             maxKey = n.nodeMaxKey(node);

@@ -1,5 +1,7 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.mm.VmaTreeNodes.countAtOrBelow;
+import static org.mallocsim.kernel.mm.VmaTreeNodes.endOf;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
@@ -67,7 +69,9 @@ final class VmaTreeGapSearch {
         long lowKey = key(low);
         if (level == 0) {
             int b = leafBase(node);
-            for (int i = b + n.leafCount[node] - 1; i >= b; i--) {
+            // entries past the first that ends above high have their gaps above it
+            int first = Math.min(countAtOrBelow(n.leafEnds, b, n.leafCount[node], key(high)), n.leafCount[node] - 1);
+            for (int i = b + first; i >= b; i--) {
                 if (n.leafEnds[i] <= lowKey) {
                     return NOT_FOUND; // this gap and all below end under low
                 }
@@ -83,13 +87,13 @@ final class VmaTreeGapSearch {
             }
             return NOT_FOUND;
         }
-        long highKey = key(high);
         int b = nodeBase(node);
-        for (int i = b + n.nodeCount[node] - 1; i >= b; i--) {
+        int first = Math.min(countAtOrBelow(n.nodeKeys, b, n.nodeCount[node], key(high)), n.nodeCount[node] - 1);
+        for (int i = b + first; i >= b; i--) {
             if (n.nodeKeys[i] <= lowKey) {
                 return NOT_FOUND;
             }
-            boolean belowHigh = i == b || n.nodeKeys[i - 1] < highKey;
+            boolean belowHigh = i == b || Long.compareUnsigned(endOf(n.nodeKeys[i - 1]), high) < 0;
             if (belowHigh && Long.compareUnsigned(n.nodeGaps[i], length) >= 0) {
                 long a = descendHighest(n.nodeChild[i], level - 1);
                 if (a != NOT_FOUND) {
@@ -104,15 +108,12 @@ final class VmaTreeGapSearch {
     private long descendLowest(int node, int level) {
         VmaTreeNodes n = tree.nodes;
         long lowKey = key(low);
-        long highKey = key(high);
         if (level == 0) {
             int b = leafBase(node);
-            for (int i = b, e = b + n.leafCount[node]; i < e; i++) {
-                if (n.leafEnds[i] <= lowKey) {
-                    continue;
-                }
+            // entries before the first that ends above low have their gaps below it
+            for (int i = b + countAtOrBelow(n.leafEnds, b, n.leafCount[node], lowKey), e = b + n.leafCount[node]; i < e; i++) {
                 long prevEnd = n.leafStarts[i] - n.leafGaps[i];
-                if (key(prevEnd) >= highKey) {
+                if (Long.compareUnsigned(prevEnd, high) >= 0) {
                     return NOT_FOUND; // this gap and all above start at or over high
                 }
                 if (Long.compareUnsigned(n.leafGaps[i], length) >= 0) {
@@ -126,11 +127,11 @@ final class VmaTreeGapSearch {
             return NOT_FOUND;
         }
         int b = nodeBase(node);
-        for (int i = b, e = b + n.nodeCount[node]; i < e; i++) {
-            if (i > b && n.nodeKeys[i - 1] >= highKey) {
+        for (int i = b + countAtOrBelow(n.nodeKeys, b, n.nodeCount[node], lowKey), e = b + n.nodeCount[node]; i < e; i++) {
+            if (i > b && Long.compareUnsigned(endOf(n.nodeKeys[i - 1]), high) >= 0) {
                 return NOT_FOUND;
             }
-            if (n.nodeKeys[i] > lowKey && Long.compareUnsigned(n.nodeGaps[i], length) >= 0) {
+            if (Long.compareUnsigned(n.nodeGaps[i], length) >= 0) {
                 long a = descendLowest(n.nodeChild[i], level - 1);
                 if (a != NOT_FOUND) {
                     return a;

@@ -6,23 +6,24 @@ import java.util.Arrays;
  * The node storage of a {@link VmaTree}: every leaf and every internal node lives in flat primitive
  * arrays, addressed by an int id, so a lookup follows array indices rather than object pointers.
  *
- * <p>Keys are VMA ends with the sign bit flipped ({@code end ^ Long.MIN_VALUE}), so a signed
- * {@code <=} orders them as unsigned addresses. Unused key slots hold {@link #PAD} (the largest key),
- * which lets {@link #countAtOrBelow} always run the same fixed number of steps.
+ * <p>Keys are VMA ends halved ({@code end >>> 1}), so that every key, and every address halved the
+ * same way, lies in [0, 2^63) where a signed comparison orders them as the unsigned addresses; as
+ * ends are page aligned, {@code end <= addr} exactly when {@code key(end) <= key(addr)}. Unused key
+ * slots hold {@link #PAD}, above every key, so a search may read past the count.
  *
  * <pre>
- * leaf L, entry k lives at index L * LEAF_SLOTS + k (LEAF_SLOTS = 32), entries sorted by address:
+ * leaf L, entry k lives at index L * LEAF_SLOTS + k (LEAF_SLOTS = 64), entries sorted by address:
  *
- *   leafEnds   | end0^MIN   | end1^MIN   | ... | end(c-1)^MIN   | PAD  | ... | PAD  |  find_vma key
+ *   leafEnds   | end0>>>1   | end1>>>1   | ... | end(c-1)>>>1   | PAD  | ... | PAD  |  find_vma key
  *   leafStarts | start0     | start1     | ... | start(c-1)     | 0    | ... | 0    |
  *   leafGaps   | start0-e'  | start1-end0| ... | start(c-1)-... | 0    | ... | 0    |  free bytes below
  *   leafVmas   | vma0       | vma1       | ... | vma(c-1)       | null | ... | null |
  *   leafCount[L] = c      leafPrev[L], leafNext[L] = neighbouring leaf ids, -1 at either end
  *   (e' = end of the last VMA of the previous leaf, or 0 before the first VMA)
  *
- * internal node N, child k lives at index N * NODE_SLOTS + k (NODE_SLOTS = 32):
+ * internal node N, child k lives at index N * NODE_SLOTS + k (NODE_SLOTS = 64):
  *
- *   nodeKeys   | maxEnd(child0)^MIN | ... | maxEnd(child(c-1))^MIN | PAD | ... | PAD |
+ *   nodeKeys   | maxEnd(child0)>>>1 | ... | maxEnd(child(c-1))>>>1 | PAD | ... | PAD |
  *   nodeGaps   | maxGap(child0)     | ... | maxGap(child(c-1))     | 0   | ... | 0   |
  *   nodeChild  | child0             | ... | child(c-1)             | -1  | ... | -1  |
  *   nodeCount[N] = c      children are leaf ids at level 1 and node ids above it
@@ -34,8 +35,8 @@ import java.util.Arrays;
  * gaps are not stored as NULL ranges; each VMA carries the gap below it.
  */
 final class VmaTreeNodes {
-    static final int LEAF_SLOTS = 32;
-    static final int NODE_SLOTS = 32;
+    static final int LEAF_SLOTS = 64;
+    static final int NODE_SLOTS = 64;
     /** A leaf or node below this many entries is merged with, or refilled from, a sibling. */
     static final int LEAF_MIN = LEAF_SLOTS / 4;
     static final int NODE_MIN = NODE_SLOTS / 4;
@@ -89,22 +90,49 @@ final class VmaTreeNodes {
 
     /** The key order: an address as a signed long that compares like the unsigned address. */
     static long key(long address) {
-        return address ^ Long.MIN_VALUE;
+        return address >>> 1;
+    }
+
+    /** The VMA end a key stands for (ends are page aligned, so halving lost nothing). */
+    static long endOf(long key) {
+        return key << 1;
     }
 
     /**
-     * How many of the 32 sorted keys at {@code keys[base..base+32)} are {@code <= key}; that is, the
-     * index of the first key above it. A branch-free binary search (Khuong and Morin, "Array layouts
-     * for comparison-based searching", 2017): five halvings and one last compare, whatever the data.
+     * How many of the {@code count} sorted keys at {@code keys[base..)} are {@code <= key}; that is,
+     * the index of the first key above it, or {@code count}. A binary search in the branch-free form
+     * of Khuong and Morin ("Array layouts for comparison-based searching", 2017): each step a
+     * conditional move, never a branch the CPU could mispredict, and as many steps as the count
+     * needs (the padding above the count is never counted, as it is above every key).
      */
-    static int countAtOrBelow(long[] keys, int base, long key) {
+    static int countAtOrBelow(long[] keys, int base, int count, long key) {
         int i = base;
-        i = keys[i + 16] <= key ? i + 16 : i;
-        i = keys[i + 8] <= key ? i + 8 : i;
-        i = keys[i + 4] <= key ? i + 4 : i;
-        i = keys[i + 2] <= key ? i + 2 : i;
-        i = keys[i + 1] <= key ? i + 1 : i;
-        i = keys[i] <= key ? i + 1 : i;
+        if (count == LEAF_SLOTS) { // == NODE_SLOTS; 7 steps, none reading past the node
+            i = keys[i + 31] <= key ? i + 32 : i;
+            i = keys[i + 15] <= key ? i + 16 : i;
+            i = keys[i + 7] <= key ? i + 8 : i;
+            i = keys[i + 3] <= key ? i + 4 : i;
+            i = keys[i + 1] <= key ? i + 2 : i;
+            i = keys[i] <= key ? i + 1 : i;
+            i = keys[i] <= key ? i + 1 : i;
+            return i - base;
+        }
+        for (int h = Integer.highestOneBit(count); h > 0; h >>>= 1) {
+            i = keys[i + h - 1] <= key ? i + h : i;
+        }
+        return i - base;
+    }
+
+    /**
+     * The index of the first of the {@code count} sorted keys at {@code keys[base..)} that is above
+     * {@code key}, given that one is (as on every node {@code find_vma} passes through): the search
+     * of {@link #countAtOrBelow} with one step fewer, 4 for the 16 VMAs of a small process.
+     */
+    static int firstAbove(long[] keys, int base, int count, long key) {
+        int i = base;
+        for (int h = Integer.highestOneBit(count - 1); h > 0; h >>>= 1) {
+            i = keys[i + h - 1] <= key ? i + h : i;
+        }
         return i - base;
     }
 
@@ -222,10 +250,26 @@ final class VmaTreeNodes {
 
     /** Copies {@code n} leaf entries from slot index {@code from} to {@code to} (overlap allowed). */
     void moveLeafEntries(int from, int to, int n) {
-        System.arraycopy(leafEnds, from, leafEnds, to, n);
-        System.arraycopy(leafStarts, from, leafStarts, to, n);
-        System.arraycopy(leafGaps, from, leafGaps, to, n);
-        System.arraycopy(leafVmas, from, leafVmas, to, n);
+        // one loop over the four rows: a move is a few entries, where four arraycopy calls cost more
+        long[] ends = leafEnds;
+        long[] starts = leafStarts;
+        long[] gaps = leafGaps;
+        Vma[] vmas = leafVmas;
+        if (to > from) {
+            for (int i = n - 1; i >= 0; i--) {
+                ends[to + i] = ends[from + i];
+                starts[to + i] = starts[from + i];
+                gaps[to + i] = gaps[from + i];
+                vmas[to + i] = vmas[from + i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                ends[to + i] = ends[from + i];
+                starts[to + i] = starts[from + i];
+                gaps[to + i] = gaps[from + i];
+                vmas[to + i] = vmas[from + i];
+            }
+        }
     }
 
     /** Empties leaf slot indices [from, to). */
@@ -234,6 +278,13 @@ final class VmaTreeNodes {
         Arrays.fill(leafStarts, from, to, 0);
         Arrays.fill(leafGaps, from, to, 0);
         Arrays.fill(leafVmas, from, to, null);
+    }
+
+    void clearLeafEntry(int at) {
+        leafEnds[at] = PAD;
+        leafStarts[at] = 0;
+        leafGaps[at] = 0;
+        leafVmas[at] = null;
     }
 
     void moveNodeEntries(int from, int to, int n) {

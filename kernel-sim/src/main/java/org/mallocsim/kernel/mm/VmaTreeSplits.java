@@ -18,8 +18,11 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
 final class VmaTreeSplits {
     private VmaTreeSplits() {}
 
-    /** Splits the full child at {@code slot} of {@code parent}, which has room for one more child. */
-    static void splitChild(VmaTree tree, int parent, int slot, int childLevel) {
+    /**
+     * Splits the full child at {@code slot} of {@code parent}, which has room for one more child:
+     * entries from {@code half} on move to a new right sibling.
+     */
+    static void splitChild(VmaTree tree, int parent, int slot, int childLevel, int half) {
         VmaTreeNodes n = tree.nodes;
         int pb = nodeBase(parent);
         int left = n.nodeChild[pb + slot];
@@ -30,7 +33,6 @@ final class VmaTreeSplits {
         long rightGap;
         if (childLevel == 0) {
             right = n.allocateLeaf();
-            int half = LEAF_SLOTS / 2;
             int lb = leafBase(left);
             int rb = leafBase(right);
             n.moveLeafEntries(lb + half, rb, LEAF_SLOTS - half);
@@ -52,7 +54,6 @@ final class VmaTreeSplits {
             rightGap = n.leafMaxGap(right);
         } else {
             right = n.allocateNode();
-            int half = NODE_SLOTS / 2;
             int lb = nodeBase(left);
             n.moveNodeEntries(lb + half, nodeBase(right), NODE_SLOTS - half);
             n.clearNodeEntries(lb + half, lb + NODE_SLOTS);
