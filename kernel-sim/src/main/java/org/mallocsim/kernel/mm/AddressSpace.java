@@ -2,6 +2,7 @@ package org.mallocsim.kernel.mm;
 
 import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.Mmu;
+import org.mallocsim.kernel.paging.PageWalk;
 import org.mallocsim.kernel.paging.PhysicalMemory;
 
 import java.util.List;
@@ -153,6 +154,13 @@ public final class AddressSpace implements FaultHandler {
         return mm.hasVsyscall
                 ? new VmaView(Layout.VSYSCALL_START, Layout.VSYSCALL_START + Mm.PAGE, VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]")
                 : null;
+    }
+
+    /** The four page-table entries the MMU reads to translate {@code vaddr}, for learners and tests. */
+    public PageWalk pageWalk(long vaddr) {
+        return mm.paging.started()
+                ? PageWalk.walk(mm.paging.ram(), mm.paging.pageTable().pgdPfn(), vaddr)
+                : PageWalk.empty(vaddr);
     }
 
     /** The page-table walk of [start, end) for smaps. */
