@@ -96,8 +96,8 @@ final class TextTraceReader implements TraceReader {
         p = in.start;
         e.position = in.lineNumber;
         long tid = decimal(b, "a decimal thread id");
-        if (tid > Integer.MAX_VALUE) {
-            throw error("expected a thread id below 2^31");
+        if (tid > 0xffffffffL) {
+            throw error("expected a thread id below 2^32");
         }
         space(b);
         if (p >= in.end) {

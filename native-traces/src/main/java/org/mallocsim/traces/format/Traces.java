@@ -41,10 +41,10 @@ public final class Traces {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         byte[] head = peek(in, 8);
         if (startsWith(head, 0x28, 0xb5, 0x2f, 0xfd)) {
-            in = new BufferedInputStream(new ZstdInputStream(in), 1 << 16);
+            in = new BufferedInputStream(new DecompressionGuard(new ZstdInputStream(in), source, "zstd"), 1 << 16);
             head = peek(in, 8);
         } else if (startsWith(head, 0x1f, 0x8b)) {
-            in = new BufferedInputStream(new GZIPInputStream(in), 1 << 16);
+            in = new BufferedInputStream(new DecompressionGuard(gunzip(in, source), source, "gzip"), 1 << 16);
             head = peek(in, 8);
         }
         if (head.length == 8 && java.util.Arrays.equals(head, BinaryLayout.MAGIC)) {
@@ -100,6 +100,14 @@ public final class Traces {
             n++;
         }
         return n;
+    }
+
+    private static InputStream gunzip(InputStream in, String source) throws IOException {
+        try {
+            return new GZIPInputStream(in);
+        } catch (IOException e) {
+            throw new TraceFormatException(source, 0, true, "expected a gzip header (" + e.getMessage() + ")");
+        }
     }
 
     private static byte[] peek(BufferedInputStream in, int n) throws IOException {

@@ -85,6 +85,15 @@ class BadInputTest {
     }
 
     @Test
+    void aTruncatedZstdTraceIsAFormatErrorNotAnIoError() throws IOException {
+        byte[] whole = java.nio.file.Files.readAllBytes(SharedTraces.named("git"));
+        byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+        assertThatThrownBy(() -> readAll(cut, false))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageStartingWith("bad.mrec: ");
+    }
+
+    @Test
     void anUnrecognizedFileIsAFormatError() {
         assertThatThrownBy(() -> readAll("hello\n".getBytes(StandardCharsets.US_ASCII), false))
                 .isInstanceOf(TraceFormatException.class)
