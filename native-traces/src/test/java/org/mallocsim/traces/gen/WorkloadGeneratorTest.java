@@ -2,7 +2,8 @@ package org.mallocsim.traces.gen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.StringWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceFormat;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.TraceWriter;
+import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.gen.WorkloadGenerator.Params;
 import org.mallocsim.traces.gen.WorkloadGenerator.Shape;
 
@@ -117,23 +123,25 @@ class WorkloadGeneratorTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void textSinkWritesTheReferenceFormatWithUnknownAnswers() {
-        StringWriter w = new StringWriter();
-        TextTraceSink sink = new TextTraceSink(w, 9, "MIXED");
-        sink.call(1000, 'm', 24, 0, 0x10010);
-        sink.call(1000, 'r', 0x10010, 100, 0x10020);
-        sink.call(1000, 'a', 64, 100, 0x10030);
-        sink.call(1001, 't', 1000, 0, 0);
-        sink.call(1000, 'f', 0x10020, 0, 0);
-        assertThat(w.toString()).isEqualTo("""
-                # mrec 1 generated MIXED seed 9
-                1000 m 24 = 0x10010 0x0 0x0
-                1000 r 0x10010 100 = 0x10020 0x0 0x0
-                1000 a 64 100 = 0x10030 0x0 0x0
-                1001 t 1000 = 0x0 0x0 0x0
-                1000 f 0x10020 = 0x0 0x0 0x0
-                """);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Shape.class)
+    void aGeneratedTraceReadsBackCallForCallInEveryWritableFormat(Shape shape) throws Exception {
+        Params p = new Params(shape, 5, 4000, 3, 150);
+        List<Call> calls = generate(p);
+        for (TraceFormat format : new TraceFormat[] {TraceFormat.TEXT, TraceFormat.BINARY}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (TraceWriter w = Traces.create(bytes, format)) {
+                WorkloadGenerator.generate(p, new TraceWriterSink(w, p));
+            }
+            List<Call> back = new ArrayList<>();
+            try (TraceReader r = Traces.open(new ByteArrayInputStream(bytes.toByteArray()), "generated", false)) {
+                TraceEvent e = new TraceEvent();
+                while (r.next(e)) {
+                    back.add(new Call(e.tid, (char) e.op, e.arg0, e.arg1, e.result));
+                }
+            }
+            assertThat(back).as(format.name()).isEqualTo(calls);
+        }
     }
 
     static Stream<Long> seeds() {
@@ -141,8 +149,12 @@ class WorkloadGeneratorTest {
     }
 
     static String text(Params p) {
-        StringWriter w = new StringWriter();
-        WorkloadGenerator.generate(p, new TextTraceSink(w, p.seed(), p.shape().name()));
-        return w.toString();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TraceWriter w = Traces.create(bytes, TraceFormat.TEXT)) {
+            WorkloadGenerator.generate(p, new TraceWriterSink(w, p));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }
