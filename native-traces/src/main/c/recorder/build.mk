@@ -1,0 +1,9 @@
+# libmallocsim-record.so: the LD_PRELOAD recorder (see recorder/recorder.c).
+PROGRAMS += $(OUT)/libmallocsim-record.so
+RECORDER_SOURCES := recorder/recorder.c $(filter-out recorder/recorder.c,$(wildcard recorder/encode_*.c))
+
+# -fvisibility=hidden exports only the allocator entry points; -ftls-model keeps TLS access
+# from calling malloc (a dlopen-style dynamic TLS block would).
+$(OUT)/libmallocsim-record.so: $(RECORDER_SOURCES) recorder/encode.h
+	@mkdir -p $(OUT)
+	$(CC) $(CFLAGS) -shared -fPIC -fvisibility=hidden -ftls-model=initial-exec -o $@ $(RECORDER_SOURCES) -lpthread
