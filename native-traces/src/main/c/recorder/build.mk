@@ -1,4 +1,6 @@
 # libmallocsim-record.so: the LD_PRELOAD recorder (see recorder/recorder.c).
+# The including Makefile defines "all" after the includes; keep it the default goal.
+.DEFAULT_GOAL := all
 PROGRAMS += $(OUT)/libmallocsim-record.so
 RECORDER_SOURCES := recorder/recorder.c $(filter-out recorder/recorder.c,$(wildcard recorder/encode_*.c))
 
