@@ -15,14 +15,18 @@
  *   written out with write(2) when full; numbers are formatted by hand.
  * - One lock is held across each call and its record, so the order of records is the order in
  *   which glibc ran the calls, across threads.
- * - A forked child starts its own file (PATH.PID unless PATH has %p), and an exec'd program
- *   loads the recorder afresh (LD_PRELOAD persists), so use %p when the program execs.
- * - The buffer is flushed at exit (destructor; later calls are written through at once) and on
- *   fatal signals (the handler flushes, restores the default action and re-raises).
+ * - A forked child starts its own file (PATH.PID unless PATH has %p). An exec'd program loads
+ *   the recorder afresh (LD_PRELOAD persists); it keeps the pid, so the exec wrappers flush and
+ *   pass MALLOCSIM_TRACE_EXEC=N to the new image, which writes PATH.execN instead.
+ * - The buffer is flushed at exit (destructor; later calls are written through at once), in
+ *   _exit and before exec (both skip destructors), and on fatal signals (the handler flushes,
+ *   restores the default action and re-raises).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <gnu/libc-version.h>
 #include <pthread.h>
 #include <signal.h>
@@ -62,6 +66,7 @@ static int write_through; /* after the exit-time flush: write each record at onc
 static uint64_t start_brk;
 static char path_template[4096];
 static pthread_key_t exit_key;
+static unsigned exec_generation; /* how many execs this pid went through, from MALLOCSIM_TRACE_EXEC */
 
 /* Initial-exec TLS: no lazy TLS allocation (which would call malloc) on first access. */
 static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
@@ -131,6 +136,16 @@ static void output_path(char *out, size_t cap, int forked)
         out[o++] = '.';
         for (const char *d = pid + n; *d != '\0'; d++)
             out[o++] = *d;
+    }
+    if (exec_generation > 0 && o + 16 < cap) {
+        memcpy(out + o, ".exec", 5);
+        o += 5;
+        char gen[12];
+        int g = 12;
+        for (unsigned v = exec_generation; v > 0; v /= 10)
+            gen[--g] = (char)('0' + v % 10);
+        memcpy(out + o, gen + g, (size_t)(12 - g));
+        o += (size_t)(12 - g);
     }
     out[o] = '\0';
 }
@@ -254,6 +269,9 @@ static void initialize(void)
         return;
     }
     strcpy(path_template, path);
+    const char *generation = getenv("MALLOCSIM_TRACE_EXEC");
+    for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9'; generation++)
+        exec_generation = exec_generation * 10 + (unsigned)(*generation - '0');
     const char *format = getenv("MALLOCSIM_TRACE_FORMAT");
     (void)format;
     encoder = &text_encoder;
@@ -458,4 +476,129 @@ __attribute__((destructor)) static void at_exit(void)
         write_through = 1;
     }
     pthread_mutex_unlock(&lock);
+}
+
+/* ---- exits and execs that skip destructors ---- */
+
+static void flush_now(void)
+{
+    pthread_mutex_lock(&lock);
+    if (state == RECORDING)
+        flush();
+    pthread_mutex_unlock(&lock);
+}
+
+EXPORT void _exit(int status)
+{
+    flush_now();
+    for (;;)
+        syscall(SYS_exit_group, status);
+}
+
+EXPORT void _Exit(int status)
+{
+    _exit(status);
+}
+
+extern char **environ;
+
+/* Copies envp into out (room for count + 2 entries) with MALLOCSIM_TRACE_EXEC set to the next generation. */
+static void next_image_environment(char *const envp[], char **out, size_t count, char *setting, size_t cap)
+{
+    static const char name[] = "MALLOCSIM_TRACE_EXEC=";
+    size_t n = sizeof name - 1, o = 0;
+    memcpy(setting, name, n);
+    char digits[12];
+    int d = 12;
+    for (unsigned v = exec_generation + 1; v > 0; v /= 10)
+        digits[--d] = (char)('0' + v % 10);
+    if (n + (size_t)(12 - d) < cap) {
+        memcpy(setting + n, digits + d, (size_t)(12 - d));
+        setting[n + (size_t)(12 - d)] = '\0';
+    }
+    for (size_t i = 0; i < count; i++)
+        if (strncmp(envp[i], name, n) != 0)
+            out[o++] = envp[i];
+    out[o++] = setting;
+    out[o] = NULL;
+}
+
+static size_t count_strings(char *const v[])
+{
+    size_t n = 0;
+    while (v != NULL && v[n] != NULL)
+        n++;
+    return n;
+}
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+    flush_now();
+    size_t n = count_strings(envp);
+    char *env[n + 2];
+    char setting[64];
+    next_image_environment(envp, env, n, setting, sizeof setting);
+    return (int)syscall(SYS_execve, path, argv, env);
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+    return execve(path, argv, environ);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+    /* The PATH search is glibc's; only its environment is changed. dlsym may allocate: do it first. */
+    int (*real)(const char *, char *const[], char *const[]) =
+        (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execvpe");
+    if (real == NULL) {
+        errno = ENOSYS;
+        return -1;
+    }
+    flush_now();
+    size_t n = count_strings(envp);
+    char *env[n + 2];
+    char setting[64];
+    next_image_environment(envp, env, n, setting, sizeof setting);
+    return real(file, argv, env);
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+    return execvpe(file, argv, environ);
+}
+
+/* The execl family: gather the variadic arguments into an argv on the stack. */
+#define GATHER_ARGS(first, args, after)                                     \
+    size_t count = 1;                                                       \
+    va_list ap;                                                             \
+    va_start(ap, first);                                                    \
+    while (va_arg(ap, char *) != NULL)                                      \
+        count++;                                                            \
+    va_end(ap);                                                             \
+    char *args[count + 1];                                                  \
+    args[0] = (char *)(first);                                              \
+    va_start(ap, first);                                                    \
+    for (size_t i = 1; i <= count; i++)                                     \
+        args[i] = va_arg(ap, char *);                                       \
+    after;                                                                  \
+    va_end(ap)
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+    GATHER_ARGS(arg, args, (void)0);
+    return execve(path, args, environ);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+    GATHER_ARGS(arg, args, (void)0);
+    return execvpe(file, args, environ);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+    char *const *envp;
+    GATHER_ARGS(arg, args, envp = va_arg(ap, char *const *));
+    return execve(path, args, envp);
 }
