@@ -7,31 +7,61 @@
 
 #include "encode.h"
 
+/*
+ * Number formatting is most of the recorder's own cost per call, so it works a byte (two hex
+ * digits) or two decimal digits at a time from tables, writing each number at its final length.
+ */
+static const char HEX_PAIRS[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+static const char DEC_PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 static char *put_dec(char *out, uint64_t v)
 {
-    char tmp[20];
-    int i = 20;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    memcpy(out, tmp + i, (size_t)(20 - i));
-    return out + (20 - i);
+    int len = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        len++;
+    char *p = out + len;
+    while (v >= 100) {
+        unsigned pair = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = DEC_PAIRS[pair + 1];
+        *--p = DEC_PAIRS[pair];
+    }
+    if (v >= 10) {
+        *--p = DEC_PAIRS[v * 2 + 1];
+        *--p = DEC_PAIRS[v * 2];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return out + len;
 }
 
 static char *put_hex(char *out, uint64_t v)
 {
-    static const char digits[] = "0123456789abcdef";
-    char tmp[16];
-    int i = 16;
-    do {
-        tmp[--i] = digits[v & 0xf];
-        v >>= 4;
-    } while (v != 0);
     *out++ = '0';
     *out++ = 'x';
-    memcpy(out, tmp + i, (size_t)(16 - i));
-    return out + (16 - i);
+    int digits = v == 0 ? 1 : (67 - __builtin_clzll(v)) / 4;
+    char *p = out + digits;
+    for (int left = digits; left >= 2; left -= 2) {
+        unsigned pair = (unsigned)(v & 0xff) * 2;
+        v >>= 8;
+        *--p = HEX_PAIRS[pair + 1];
+        *--p = HEX_PAIRS[pair];
+    }
+    if (p > out)
+        *--p = HEX_PAIRS[(v & 0xf) * 2 + 1];
+    return out + digits;
 }
 
 static char *put_str(char *out, const char *s)
