@@ -8,8 +8,13 @@
  * call in the state the recorded program did: nothing here may call malloc before or between the
  * replayed calls. So no stdio (a FILE's buffer is malloc'd), no locale, no getenv-driven library
  * code; the trace, the pointer map and the output buffer all live in mmap'd memory, and output
- * goes out through write(2). Threads are the exception: pthread_create allocates the new thread's
- * DTV with calloc, as it did in the recorded program.
+ * goes out through write(2).
+ *
+ * Threads need one more step. pthread_create allocates the new thread's DTV with calloc (through
+ * ld.so's __rtld_calloc, which binds to the executable's calloc when there is one). The recorded
+ * program's DTV calloc is already in the trace, so glibc must not make a second one here: this
+ * program defines calloc and free, and while it creates a thread, calloc hands out memory from a
+ * private pool outside the heap; free ignores pointers into that pool.
  *
  * A multi-threaded trace is replayed on real threads (the first thread of the trace is this
  * process's main thread, so it uses the main arena as the recorded one did). A global sequence
@@ -207,6 +212,34 @@ static void replay_one(struct event *e)
     e->brk = (uint64_t)(uintptr_t)sbrk(0);
 }
 
+/* ---- keeping pthread_create's own allocations out of the heap under test ---- */
+
+extern void *__libc_calloc(size_t nmemb, size_t size);
+extern void __libc_free(void *ptr);
+
+static _Alignas(64) char thread_pool[1 << 20];
+static size_t thread_pool_used;
+static int creating_thread; /* set only by the turn holder, around pthread_create */
+
+void *calloc(size_t nmemb, size_t size)
+{
+    size_t bytes;
+    if (creating_thread && !__builtin_mul_overflow(nmemb, size, &bytes)
+        && bytes <= sizeof thread_pool - thread_pool_used) {
+        void *p = thread_pool + thread_pool_used;
+        thread_pool_used += (bytes + 63) & ~(size_t)63;
+        return p; /* static storage is already zero */
+    }
+    return __libc_calloc(nmemb, size);
+}
+
+void free(void *ptr)
+{
+    if ((char *)ptr >= thread_pool && (char *)ptr < thread_pool + sizeof thread_pool)
+        return;
+    __libc_free(ptr);
+}
+
 /* ---- multi-threaded replay ---- */
 
 struct replay_thread {
@@ -247,7 +280,9 @@ static void *thread_main(void *arg);
 static void start_thread(uint32_t th)
 {
     threads[th].started = 1;
+    creating_thread = 1;
     int err = pthread_create(&threads[th].handle, NULL, thread_main, (void *)(uintptr_t)th);
+    creating_thread = 0;
     if (err != 0)
         die("cannot create a replay thread: ", strerror(err));
 }
