@@ -110,8 +110,17 @@ static size_t text_header(char *out, size_t cap, const struct rec_header *h)
 
 static size_t text_call(char *out, const struct rec_call *c)
 {
-    char *p = put_dec(out, c->tid);
-    *p++ = ' ';
+    /* A thread's id is the same on every line: format it once per thread. */
+    static __thread uint64_t tid;
+    static __thread char tid_text[24];
+    static __thread size_t tid_len;
+    if (tid != c->tid || tid_len == 0) {
+        tid = c->tid;
+        tid_len = (size_t)(put_dec(tid_text, tid) - tid_text);
+        tid_text[tid_len++] = ' ';
+    }
+    memcpy(out, tid_text, tid_len);
+    char *p = out + tid_len;
     *p++ = (char)c->op;
     *p++ = ' ';
     switch (c->op) {
