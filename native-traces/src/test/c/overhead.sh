@@ -15,7 +15,10 @@ trap 'rm -rf "$WORK"' EXIT
 make -s -C "$HERE/../../main/c" OUT="$WORK" >/dev/null
 gcc -O2 -Wall -Wextra -o "$WORK/malloc_heavy" "$HERE/malloc_heavy.c"
 PROG="$WORK/malloc_heavy $STEPS"
-REC="env LD_PRELOAD=$WORK/libmallocsim-record.so MALLOCSIM_TRACE=$WORK/trace.mrec MALLOCSIM_TRACE_FORMAT=${MALLOCSIM_TRACE_FORMAT:-text}"
+FORMAT=${MALLOCSIM_TRACE_FORMAT:-text}
+REC="env LD_PRELOAD=$WORK/libmallocsim-record.so MALLOCSIM_TRACE=$WORK/trace.mrec MALLOCSIM_TRACE_FORMAT=$FORMAT"
+# The same with the trace thrown away: the recorder's own CPU cost without the file system's.
+REC_NULL="env LD_PRELOAD=$WORK/libmallocsim-record.so MALLOCSIM_TRACE=/dev/null MALLOCSIM_TRACE_FORMAT=$FORMAT"
 HT=""
 if command -v heaptrack >/dev/null 2>&1; then
     HT="heaptrack -o $WORK/heaptrack"
@@ -42,7 +45,7 @@ echo "machine: $(nproc) CPUs, $(uname -r), $(ldd --version | head -1), load $(cu
 echo "program: malloc_heavy $STEPS ($((2 * STEPS)) allocator calls), $RUNS runs each"
 echo
 if command -v hyperfine >/dev/null 2>&1; then
-    set -- "$PROG" "$REC $PROG"
+    set -- "$PROG" "$REC $PROG" "$REC_NULL $PROG"
     [ -n "$HT" ] && set -- "$@" "$HT $PROG"
     hyperfine --warmup 1 --runs "$RUNS" --export-markdown "$WORK/table.md" "$@" >/dev/null
     cat "$WORK/table.md"
@@ -54,7 +57,9 @@ size=$(stat -c %s "$WORK/trace.mrec")
 echo "| run | median wall (s) | min wall (s) | median vs. plain |"
 echo "|---|---|---|---|"
 echo "| plain | $base_med | $base_min | 1.00x |"
-echo "| recorder (${MALLOCSIM_TRACE_FORMAT:-text}, $((size / 1048576)) MiB trace) | $rec_med | $rec_min | $(awk "BEGIN { printf \"%.2fx\", $rec_med / $base_med }") |"
+echo "| recorder ($FORMAT, $((size / 1048576)) MiB trace) | $rec_med | $rec_min | $(awk "BEGIN { printf \"%.2fx\", $rec_med / $base_med }") |"
+set -- $(measure "$REC_NULL $PROG"); null_med=$1; null_min=$2
+echo "| recorder ($FORMAT) to /dev/null | $null_med | $null_min | $(awk "BEGIN { printf \"%.2fx\", $null_med / $base_med }") |"
 if [ -n "$HT" ]; then
     set -- $(measure "$HT $PROG"); ht_med=$1; ht_min=$2
     echo "| heaptrack | $ht_med | $ht_min | $(awk "BEGIN { printf \"%.2fx\", $ht_med / $base_med }") |"

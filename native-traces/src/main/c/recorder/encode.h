@@ -40,6 +40,7 @@ struct rec_header {
     uint64_t pid;
     uint64_t parent_pid; /* the parent's pid in a forked child's trace, else 0 */
     const char *tunables; /* GLIBC_TUNABLES or NULL */
+    char *const *malloc_env; /* the MALLOC_* variables (glibc's tunable aliases), NULL-terminated */
     const char *maps;
     size_t maps_len;
 };

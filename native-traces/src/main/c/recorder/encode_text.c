@@ -96,6 +96,14 @@ static size_t text_header(char *out, size_t cap, const struct rec_header *h)
         p += tunables;
         *p++ = '\n';
     }
+    for (char *const *e = h->malloc_env; e != NULL && *e != NULL; e++) {
+        size_t n = strlen(*e);
+        if ((size_t)(p - out) + n + 256 + 2 * h->maps_len > cap)
+            return 0;
+        p = put_str(p, "# env ");
+        p = put_str(p, *e);
+        *p++ = '\n';
+    }
     for (size_t i = 0; i < h->maps_len;) {
         const char *nl = memchr(h->maps + i, '\n', h->maps_len - i);
         size_t n = nl == NULL ? h->maps_len - i : (size_t)(nl - (h->maps + i));

@@ -58,6 +58,8 @@ extern void *__libc_pvalloc(size_t size);
 
 enum state { UNINITIALIZED, RECORDING, OFF };
 
+extern char **environ;
+
 /* The program break as glibc's sbrk keeps it; reading it saves a call per record. */
 extern void *__curbrk;
 
@@ -204,6 +206,13 @@ static void start_file(int forked, pid_t parent)
         return;
     }
     char *maps = buffer + BUFFER_SIZE - MAPS_ROOM;
+    /* glibc reads these aliases of its malloc tunables at the first call: the replay needs them. */
+    static char *malloc_env[64];
+    size_t nenv = 0;
+    for (char **e = environ; e != NULL && *e != NULL && nenv + 1 < 64; e++)
+        if (strncmp(*e, "MALLOC_", 7) == 0)
+            malloc_env[nenv++] = *e;
+    malloc_env[nenv] = NULL;
     struct rec_header h = {
         .glibc_version = gnu_get_libc_version(),
         .nprocs = (uint64_t)get_nprocs(),
@@ -211,6 +220,7 @@ static void start_file(int forked, pid_t parent)
         .pid = (uint64_t)getpid(),
         .parent_pid = (uint64_t)parent,
         .tunables = getenv("GLIBC_TUNABLES"),
+        .malloc_env = malloc_env,
         .maps = maps,
         .maps_len = read_maps(maps, MAPS_ROOM),
     };
@@ -525,8 +535,6 @@ EXPORT void _Exit(int status)
 {
     _exit(status);
 }
-
-extern char **environ;
 
 /* Copies envp into out (room for count + 2 entries) with MALLOCSIM_TRACE_EXEC set to the next generation. */
 static void next_image_environment(char *const envp[], char **out, size_t count, char *setting, size_t cap)

@@ -1,7 +1,9 @@
 package org.mallocsim.traces.natives;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Replays a trace against the real glibc with the {@code mallocsim-replay} program, in a fresh
  * process: the trace is decompressed here and streamed into the program's standard input, which
- * writes its own answers (the reference format) and its timing.
+ * writes its own answers (the reference format) and its timing. glibc's malloc settings come
+ * from the trace's header ({@code # tunables}, {@code # env MALLOC_...}), never from this JVM's
+ * environment, so the replay starts in the recorded program's configuration.
  */
 public final class NativeReplayer {
     /** How the replayer writes into each block after allocating it (page faults, cache misses). */
@@ -64,7 +68,11 @@ public final class NativeReplayer {
             List<String> cmd = new ArrayList<>(List.of(NativeBinaries.path("mallocsim-replay").toString(),
                     "--emit", answersFile.toString(), "--stats", stats.toString(),
                     "--touch", touch.flag(), "-"));
-            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Map<String, String> env = pb.environment();
+            env.keySet().removeIf(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
+            env.putAll(mallocSettings(trace));
+            Process p = pb.start();
             CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             try (InputStream in = ReferenceTrace.openText(trace); OutputStream out = p.getOutputStream()) {
                 in.transferTo(out);
@@ -83,6 +91,28 @@ public final class NativeReplayer {
         } finally {
             Files.deleteIfExists(stats);
         }
+    }
+
+    /**
+     * The glibc malloc settings a trace was recorded with: {@code GLIBC_TUNABLES} from its
+     * {@code # tunables} line and each {@code # env NAME=VALUE} line, read from the header only.
+     */
+    static Map<String, String> mallocSettings(Path trace) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(ReferenceTrace.openText(trace),
+                StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = r.readLine()) != null && line.startsWith("#")) {
+                if (line.startsWith("# tunables ")) {
+                    env.put("GLIBC_TUNABLES", line.substring(11).trim());
+                } else if (line.startsWith("# env MALLOC_") && line.indexOf('=') > 0) {
+                    String setting = line.substring(6).trim();
+                    int eq = setting.indexOf('=');
+                    env.put(setting.substring(0, eq), setting.substring(eq + 1));
+                }
+            }
+        }
+        return env;
     }
 
     private static int waitFor(Process p) throws IOException {

@@ -13,7 +13,17 @@ class RecordThenReplayTest {
     Path tmp;
 
     private FidelityReport recordAndReplay(String program, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(TestPrograms.compile(program).toString()));
+        return recordAndReplay(List.of(), program, args);
+    }
+
+    /** Records under {@code env NAME=VALUE...} (glibc malloc settings), then replays. */
+    private FidelityReport recordAndReplay(List<String> env, String program, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        if (!env.isEmpty()) {
+            cmd.add("env");
+            cmd.addAll(env);
+        }
+        cmd.add(TestPrograms.compile(program).toString());
         cmd.addAll(List.of(args));
         Recorder.Recording r = Recorder.record(cmd, tmp.resolve(program + ".mrec"), Recorder.Format.TEXT, false,
                 ProcessBuilder.Redirect.DISCARD);
@@ -29,6 +39,17 @@ class RecordThenReplayTest {
 
         assertThat(report.recordedCalls()).isEqualTo(18);
         assertThat(report.count(FidelityReport.Kind.MMAPPED).total()).isEqualTo(1);
+        assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
+    }
+
+    @Test
+    void theReplayRunsWithTheMallocTunablesTheProgramWasRecordedWith() throws Exception {
+        // Without tcache and with a tiny mmap threshold glibc answers very differently; the
+        // replay only matches if it gets the same settings from the trace's header.
+        FidelityReport report = recordAndReplay(List.of("GLIBC_TUNABLES=glibc.malloc.tcache_count=0",
+                "MALLOC_MMAP_THRESHOLD_=4096"), "single_calls");
+
+        assertThat(report.count(FidelityReport.Kind.MMAPPED).total()).isPositive();
         assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
     }
 
