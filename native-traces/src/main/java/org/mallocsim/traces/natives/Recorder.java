@@ -59,6 +59,15 @@ public final class Recorder {
     /** As {@link #record(List, Path, Format, boolean)}, with the program's stdout sent to {@code stdout}. */
     public static Recording record(List<String> command, Path output, Format format, boolean strace,
             ProcessBuilder.Redirect stdout) throws IOException {
+        return record(command, output, format, strace, stdout, Map.of());
+    }
+
+    /**
+     * As {@link #record(List, Path, Format, boolean, ProcessBuilder.Redirect)}, with extra
+     * environment variables for the program (e.g. {@code GLIBC_TUNABLES}).
+     */
+    public static Recording record(List<String> command, Path output, Format format, boolean strace,
+            ProcessBuilder.Redirect stdout, Map<String, String> extraEnv) throws IOException {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no program to record");
         }
@@ -80,10 +89,12 @@ public final class Recorder {
             cmd.addAll(List.of("strace", "-f", "-e", STRACE_SYSCALLS, "-o", straceLog.toString(),
                     "-E", "LD_PRELOAD=" + library, "-E", "MALLOCSIM_TRACE=" + template,
                     "-E", "MALLOCSIM_TRACE_FORMAT=" + format.env));
+            extraEnv.forEach((k, v) -> cmd.addAll(List.of("-E", k + "=" + v)));
         } else {
             env.put("LD_PRELOAD", library);
             env.put("MALLOCSIM_TRACE", template);
             env.put("MALLOCSIM_TRACE_FORMAT", format.env);
+            env.putAll(extraEnv);
         }
         cmd.addAll(command);
         Process p;

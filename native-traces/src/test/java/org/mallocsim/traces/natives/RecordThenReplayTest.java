@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,20 +14,16 @@ class RecordThenReplayTest {
     Path tmp;
 
     private FidelityReport recordAndReplay(String program, String... args) throws Exception {
-        return recordAndReplay(List.of(), program, args);
+        return recordAndReplay(Map.of(), program, args);
     }
 
-    /** Records under {@code env NAME=VALUE...} (glibc malloc settings), then replays. */
-    private FidelityReport recordAndReplay(List<String> env, String program, String... args) throws Exception {
+    /** Records with extra environment variables (glibc malloc settings), then replays. */
+    private FidelityReport recordAndReplay(Map<String, String> env, String program, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>();
-        if (!env.isEmpty()) {
-            cmd.add("env");
-            cmd.addAll(env);
-        }
         cmd.add(TestPrograms.compile(program).toString());
         cmd.addAll(List.of(args));
         Recorder.Recording r = Recorder.record(cmd, tmp.resolve(program + ".mrec"), Recorder.Format.TEXT, false,
-                ProcessBuilder.Redirect.DISCARD);
+                ProcessBuilder.Redirect.DISCARD, env);
         assertThat(r.exitCode()).isZero();
         NativeReplayer.Result replay = NativeReplayer.replay(r.trace(), tmp.resolve(program + ".out"),
                 NativeReplayer.Touch.FIRST);
@@ -46,8 +43,8 @@ class RecordThenReplayTest {
     void theReplayRunsWithTheMallocTunablesTheProgramWasRecordedWith() throws Exception {
         // Without tcache and with a tiny mmap threshold glibc answers very differently; the
         // replay only matches if it gets the same settings from the trace's header.
-        FidelityReport report = recordAndReplay(List.of("GLIBC_TUNABLES=glibc.malloc.tcache_count=0",
-                "MALLOC_MMAP_THRESHOLD_=4096"), "single_calls");
+        FidelityReport report = recordAndReplay(Map.of("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0",
+                "MALLOC_MMAP_THRESHOLD_", "4096"), "single_calls");
 
         assertThat(report.count(FidelityReport.Kind.MMAPPED).total()).isPositive();
         assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
