@@ -24,13 +24,14 @@ if command -v heaptrack >/dev/null 2>&1; then
     HT="heaptrack -o $WORK/heaptrack"
 fi
 
-# One wall time in seconds for a command line, via GNU time's %e.
+# "wall cpu" seconds for a command line, via GNU time (cpu = user + system). On a shared machine
+# the CPU time is the steadier number; wall time includes waiting for other processes.
 one_run() {
-    /usr/bin/time -f "%e" -o "$WORK/t" sh -c "$1 >/dev/null 2>&1"
-    cat "$WORK/t"
+    /usr/bin/time -f "%e %U %S" -o "$WORK/t" sh -c "$1 >/dev/null 2>&1"
+    awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$WORK/t"
 }
 
-# "median min" of RUNS wall times.
+# "median-wall min-wall median-cpu" of RUNS runs.
 measure() {
     i=0
     : > "$WORK/times"
@@ -38,7 +39,15 @@ measure() {
         one_run "$1" >> "$WORK/times"
         i=$((i + 1))
     done
-    sort -n "$WORK/times" | awk '{ t[NR] = $1 } END { printf "%.3f %.3f", t[int((NR + 1) / 2)], t[1] }'
+    mid=$(( (RUNS + 1) / 2 ))
+    wall=$(cut -d' ' -f1 "$WORK/times" | sort -n | awk -v m="$mid" '{ t[NR] = $1 } END { printf "%.3f %.3f", t[m], t[1] }')
+    cpu=$(cut -d' ' -f2 "$WORK/times" | sort -n | awk -v m="$mid" 'NR == m { printf "%.2f", $1 }')
+    echo "$wall $cpu"
+}
+
+# One table row: label, then "median-wall min-wall median-cpu", relative to the plain run.
+row() {
+    echo "| $1 | $2 | $3 | $4 | $(awk "BEGIN { printf \"%.2fx\", $2 / $base_med }") | $(awk "BEGIN { printf \"%.2fx\", $4 / $base_cpu }") |"
 }
 
 echo "machine: $(nproc) CPUs, $(uname -r), $(ldd --version | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -51,16 +60,14 @@ if command -v hyperfine >/dev/null 2>&1; then
     cat "$WORK/table.md"
     exit 0
 fi
-set -- $(measure "$PROG"); base_med=$1; base_min=$2
-set -- $(measure "$REC $PROG"); rec_med=$1; rec_min=$2
-size=$(stat -c %s "$WORK/trace.mrec")
-echo "| run | median wall (s) | min wall (s) | median vs. plain |"
-echo "|---|---|---|---|"
-echo "| plain | $base_med | $base_min | 1.00x |"
-echo "| recorder ($FORMAT, $((size / 1048576)) MiB trace) | $rec_med | $rec_min | $(awk "BEGIN { printf \"%.2fx\", $rec_med / $base_med }") |"
-set -- $(measure "$REC_NULL $PROG"); null_med=$1; null_min=$2
-echo "| recorder ($FORMAT) to /dev/null | $null_med | $null_min | $(awk "BEGIN { printf \"%.2fx\", $null_med / $base_med }") |"
+plain=$(measure "$PROG")
+set -- $plain; base_med=$1; base_cpu=$3
+echo "| run | median wall (s) | min wall (s) | median CPU (s) | wall vs. plain | CPU vs. plain |"
+echo "|---|---|---|---|---|---|"
+row "plain" $plain
+row "recorder ($FORMAT)" $(measure "$REC $PROG")
+echo "| (trace size: $(( $(stat -c %s "$WORK/trace.mrec") / 1048576 )) MiB) | | | | | |"
+row "recorder ($FORMAT) to /dev/null" $(measure "$REC_NULL $PROG")
 if [ -n "$HT" ]; then
-    set -- $(measure "$HT $PROG"); ht_med=$1; ht_min=$2
-    echo "| heaptrack | $ht_med | $ht_min | $(awk "BEGIN { printf \"%.2fx\", $ht_med / $base_med }") |"
+    row "heaptrack" $(measure "$HT $PROG")
 fi

@@ -6,6 +6,7 @@
  * Environment:
  *   MALLOCSIM_TRACE         output path; "%p" is replaced by the pid. Without it nothing is recorded.
  *   MALLOCSIM_TRACE_FORMAT  "text" (the reference format, default).
+ *   MALLOCSIM_FLUSH_KIB     bytes buffered between writes, in KiB (default 256; see flush_at).
  *
  * Each entry point forwards to glibc's own __libc_* function and records the call with glibc's
  * answers: the pointer, the chunk word 8 bytes below it, and the program break afterwards.
@@ -91,6 +92,14 @@ static char *buffer;
 static size_t buffered;
 static int out_fd = -1;
 static int write_through; /* after the exit-time flush: write each record at once */
+/*
+ * Records are written out whenever this many bytes are buffered. The mapping is 64 MiB (the
+ * reference recorder's, so a recorded map looks the same), but filling all of it before each
+ * write streams every record through cold cache lines and doubled the recorder's CPU cost on
+ * malloc_heavy; a 256 KiB window stays in the L2 cache (docs/performance.md). MALLOCSIM_FLUSH_KIB
+ * sets another window, up to the whole buffer.
+ */
+static size_t flush_at = (size_t)256 << 10;
 static uint64_t start_brk;
 static char path_template[4096];
 static pthread_key_t exit_key;
@@ -305,6 +314,13 @@ static void initialize(void)
         return;
     }
     strcpy(path_template, path);
+    const char *window = getenv("MALLOCSIM_FLUSH_KIB");
+    if (window != NULL) {
+        size_t kib = 0;
+        for (; *window >= '0' && *window <= '9' && kib <= BUFFER_SIZE >> 10; window++)
+            kib = kib * 10 + (size_t)(*window - '0');
+        flush_at = kib < 4 ? (size_t)4 << 10 : kib > (BUFFER_SIZE - MAPS_ROOM) >> 10 ? BUFFER_SIZE - MAPS_ROOM : kib << 10;
+    }
     const char *generation = getenv("MALLOCSIM_TRACE_EXEC");
     for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9'; generation++)
         exec_generation = exec_generation * 10 + (unsigned)(*generation - '0');
@@ -328,7 +344,7 @@ static void initialize(void)
 
 static void make_room(size_t n)
 {
-    if (BUFFER_SIZE - buffered < n)
+    if (buffered + n > flush_at)
         flush();
 }
 
