@@ -362,6 +362,12 @@ static void emit(const char *path)
     }
     for (uint32_t i = 0; i < trace.count; i++) {
         const struct event *e = &trace.events[i];
+        if (e->op == 'S' || e->op == 'X') {
+            raw_str(&b, e->op == 'S' ? "# thread-start " : "# thread-exit ");
+            raw_dec(&b, trace.tids[e->thread]);
+            raw_char(&b, '\n');
+            continue;
+        }
         raw_dec(&b, trace.tids[e->thread]);
         raw_char(&b, ' ');
         raw_char(&b, e->op);
@@ -489,7 +495,7 @@ int main(int argc, char **argv)
     start_brk = (uint64_t)(uintptr_t)sbrk(0);
     read_maps();
     uint64_t t0 = now_ns();
-    if (trace.nthreads <= 1) {
+    if (trace.nthreads <= 1 && (trace.count == 0 || trace.first[0] == 0)) {
         for (uint32_t i = 0; i < trace.count; i++)
             replay_one(&trace.events[i]);
     } else {

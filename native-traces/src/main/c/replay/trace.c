@@ -158,15 +158,34 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
         const char *s = p;
         p = eol + 1;
         skip_spaces(&s, eol);
-        if (s == eol || *s == '#')
+        uint64_t tid, args[2] = { 0, 0 }, res = 0, cw = 0, brk = 0;
+        char op;
+        if (s < eol && *s == '#') {
+            /* The recorder's thread events place a thread's creation and exit in the order. */
+            static const char start[] = "# thread-start ", exit_[] = "# thread-exit ";
+            if ((size_t)(eol - s) > sizeof start - 1 && memcmp(s, start, sizeof start - 1) == 0) {
+                s += sizeof start - 1;
+                op = 'S';
+            } else if ((size_t)(eol - s) > sizeof exit_ - 1 && memcmp(s, exit_, sizeof exit_ - 1) == 0) {
+                s += sizeof exit_ - 1;
+                op = 'X';
+            } else {
+                continue;
+            }
+            if (parse_number(&s, eol, &tid) != 0) {
+                error_at_line(lineno, "expected a thread id after the thread event");
+                return -1;
+            }
+            goto add;
+        }
+        if (s == eol)
             continue;
-        uint64_t tid, args[2] = { 0, 0 }, res, cw, brk;
         if (parse_number(&s, eol, &tid) != 0) {
             error_at_line(lineno, "expected a thread id");
             return -1;
         }
         skip_spaces(&s, eol);
-        char op = s < eol ? *s++ : '\0';
+        op = s < eol ? *s++ : '\0';
         int nargs = argument_count(op);
         if (nargs < 0) {
             error_at_line(lineno, "unknown operation (expected one of m c r f a v p)");
@@ -193,6 +212,7 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
                 return -1;
             }
         }
+    add:;
         int th = thread_index(t, tid);
         if (th < 0) {
             error_at_line(lineno, "too many threads");

@@ -18,7 +18,7 @@ struct event {
     uint64_t res, cw, brk;/* the live answers */
     uint32_t next;        /* index of the same thread's next event, or NO_EVENT */
     uint16_t thread;      /* index into the thread table */
-    char op;              /* m c r f a v p */
+    char op;              /* m c r f a v p, or S / X: the thread starts / exits (no call) */
     uint8_t skipped;      /* 1 when the call could not be replayed (free of an unknown pointer) */
 };
 
@@ -33,7 +33,8 @@ struct trace {
 
 /*
  * Parses the reference text format in buf[0..len) into t. '#' lines are skipped (the replayer
- * writes its own header). Returns 0, or -1 after writing a message naming the bad line.
+ * writes its own header), except the recorder's "# thread-start TID" and "# thread-exit TID",
+ * which become S and X events so a thread is created and joined where the recording shows it. Returns 0, or -1 after writing a message naming the bad line.
  */
 int trace_parse(const char *buf, uint64_t len, struct trace *t);
 

@@ -51,6 +51,14 @@ class RecordThenReplayTest {
     }
 
     @Test
+    void replayingAMultiThreadedRecordingOnRealThreadsReproducesEveryThreadArenaAnswer() throws Exception {
+        FidelityReport report = recordAndReplay("threads");
+
+        assertThat(report.count(FidelityReport.Kind.THREAD_ARENA).total()).isEqualTo(3 * 200);
+        assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
+    }
+
+    @Test
     void replayingARecordingOfAMallocHeavyLoopReproducesItExactly() throws Exception {
         FidelityReport report = recordAndReplay("malloc_heavy", "50000");
 
