@@ -24,10 +24,14 @@ enum rec_op {
     OP_PVALLOC = 'p',
 };
 
+/* Which memalign-family function made an OP_MEMALIGN call (the binary format keeps it). */
+enum align_variant { ALIGN_MEMALIGN, ALIGN_ALIGNED_ALLOC, ALIGN_POSIX_MEMALIGN };
+
 /* One call and glibc's answers. */
 struct rec_call {
     uint64_t tid;
     enum rec_op op;
+    enum align_variant variant;
     uint64_t arg1, arg2; /* sizes, alignment or the old/freed pointer, in reference-format order */
     uint64_t result, chunk_word, brk;
 };
@@ -49,10 +53,13 @@ struct encoder {
     /* Writes the header into out (at most cap bytes); returns its length or 0 if it does not fit. */
     size_t (*header)(char *out, size_t cap, const struct rec_header *h);
     size_t (*call)(char *out, const struct rec_call *c);
-    /* Thread start (start = 1) or exit (start = 0) of tid. */
-    size_t (*thread)(char *out, uint64_t tid, int start);
+    /* Thread start (start = 1, created by thread parent, 0 if unknown) or exit (start = 0) of tid. */
+    size_t (*thread)(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk);
+    /* What closes a complete file after `events` records (nothing for text). */
+    size_t (*trailer)(char *out, uint64_t events);
 };
 
 extern const struct encoder text_encoder;
+extern const struct encoder binary_encoder;
 
 #endif

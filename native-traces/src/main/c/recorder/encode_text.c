@@ -1,7 +1,7 @@
 /*
  * The reference text format, written without stdio (printf may allocate, and the recorder must
- * never touch the heap it observes). Thread events are comment lines ("# thread-start TID",
- * "# thread-exit TID") so that readers of the reference format skip them.
+ * never touch the heap it observes). Thread events use mallocsim's extension lines
+ * (docs/trace-format.md): "TID t PARENT = 0x0 0x0 BRK" and "TID x = 0x0 0x0 BRK".
  */
 #include <string.h>
 
@@ -159,12 +159,26 @@ static size_t text_call(char *out, const struct rec_call *c)
     return (size_t)(p - out);
 }
 
-static size_t text_thread(char *out, uint64_t tid, int start)
+static size_t text_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
 {
-    char *p = put_str(out, start ? "# thread-start " : "# thread-exit ");
-    p = put_dec(p, tid);
+    char *p = put_dec(out, tid);
+    if (start) {
+        p = put_str(p, " t ");
+        p = put_dec(p, parent);
+    } else {
+        p = put_str(p, " x");
+    }
+    p = put_str(p, " = 0x0 0x0 ");
+    p = put_hex(p, brk);
     *p++ = '\n';
     return (size_t)(p - out);
 }
 
-const struct encoder text_encoder = { text_header, text_call, text_thread };
+static size_t text_trailer(char *out, uint64_t events)
+{
+    (void)out;
+    (void)events;
+    return 0;
+}
+
+const struct encoder text_encoder = { text_header, text_call, text_thread, text_trailer };

@@ -5,7 +5,8 @@
  *
  * Environment:
  *   MALLOCSIM_TRACE         output path; "%p" is replaced by the pid. Without it nothing is recorded.
- *   MALLOCSIM_TRACE_FORMAT  "text" (the reference format, default).
+ *   MALLOCSIM_TRACE_FORMAT  "binary" (mrecb, docs/trace-format.md; the default) or "text" (the
+ *                           reference format with mallocsim's thread lines).
  *   MALLOCSIM_FLUSH_KIB     bytes buffered between writes, in KiB (default 256; see flush_at).
  *
  * Each entry point forwards to glibc's own __libc_* function and records the call with glibc's
@@ -90,6 +91,8 @@ static enum state state = UNINITIALIZED;
 static const struct encoder *encoder;
 static char *buffer;
 static size_t buffered;
+static uint64_t events;      /* records in this file, for the binary trailer */
+static size_t trailer_len;   /* bytes of trailer at the end of the file, once written */
 static int out_fd = -1;
 static int write_through; /* after the exit-time flush: write each record at once */
 /*
@@ -140,6 +143,24 @@ static void flush(void)
     if (out_fd >= 0 && buffered > 0)
         write_all(buffer, buffered);
     buffered = 0;
+}
+
+/*
+ * Writes everything buffered and closes the file with the encoder's trailer, so the file is
+ * complete even if the process never runs another line. Calls recorded later (another library's
+ * destructor, a failed exec) step back over the trailer and write it again after themselves.
+ */
+static void flush_complete(void)
+{
+    if (out_fd < 0)
+        return;
+    if (trailer_len > 0 && lseek(out_fd, -(off_t)trailer_len, SEEK_CUR) < 0)
+        trailer_len = 0; /* a pipe: the trailer cannot be moved, so it is only written once */
+    size_t n = encoder->trailer(buffer + buffered, events);
+    buffered += n;
+    flush();
+    trailer_len = n;
+    write_through = 1;
 }
 
 static pid_t current_tid(void)
@@ -233,6 +254,8 @@ static void start_file(int forked, pid_t parent)
         .maps = maps,
         .maps_len = read_maps(maps, MAPS_ROOM),
     };
+    events = 0;
+    trailer_len = 0;
     buffered = encoder->header(buffer, BUFFER_SIZE - MAPS_ROOM, &h);
     if (buffered == 0) {
         warn("mallocsim-record: the header does not fit the log buffer", NULL);
@@ -245,7 +268,8 @@ static void start_file(int forked, pid_t parent)
 static void on_fatal_signal(int sig)
 {
     /* The record in progress (if any) is not yet counted in `buffered`, so what is written is whole. */
-    flush();
+    if (state == RECORDING)
+        flush_complete();
     raise(sig); /* SA_RESETHAND restored the default action, SA_NODEFER lets it act now */
 }
 
@@ -325,8 +349,7 @@ static void initialize(void)
     for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9'; generation++)
         exec_generation = exec_generation * 10 + (unsigned)(*generation - '0');
     const char *format = getenv("MALLOCSIM_TRACE_FORMAT");
-    (void)format;
-    encoder = &text_encoder;
+    encoder = format != NULL && strcmp(format, "text") == 0 ? &text_encoder : &binary_encoder;
     buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (buffer == MAP_FAILED) {
         warn("mallocsim-record: cannot map the log buffer: ", strerror(errno));
@@ -350,10 +373,11 @@ static void make_room(size_t n)
 
 static void append_thread_event(uint64_t tid, int start)
 {
-    make_room(ENC_MAX_RECORD);
-    buffered += encoder->thread(buffer + buffered, tid, start);
+    make_room(ENC_MAX_RECORD + 32);
+    buffered += encoder->thread(buffer + buffered, tid, start, 0, (uint64_t)(uintptr_t)__curbrk);
+    events++;
     if (write_through)
-        flush();
+        flush_complete();
 }
 
 /* Takes the lock; initializes on the first call and notes a thread's first call. */
@@ -377,24 +401,32 @@ static int enter(void)
     return 1;
 }
 
-static void leave_with(int recording, enum rec_op op, uint64_t a1, uint64_t a2, void *result)
+static void leave_variant(int recording, enum rec_op op, enum align_variant variant, uint64_t a1, uint64_t a2,
+                          void *result)
 {
     if (recording && state == RECORDING) {
         struct rec_call c = {
             .tid = (uint64_t)current_tid(),
             .op = op,
+            .variant = variant,
             .arg1 = a1,
             .arg2 = a2,
             .result = (uint64_t)(uintptr_t)result,
             .chunk_word = result == NULL || op == OP_FREE ? 0 : *((uint64_t *)result - 1),
             .brk = (uint64_t)(uintptr_t)__curbrk,
         };
-        make_room(ENC_MAX_RECORD);
+        make_room(ENC_MAX_RECORD + 32);
         buffered += encoder->call(buffer + buffered, &c);
+        events++;
         if (write_through)
-            flush();
+            flush_complete();
     }
     unlock();
+}
+
+static void leave_with(int recording, enum rec_op op, uint64_t a1, uint64_t a2, void *result)
+{
+    leave_variant(recording, op, ALIGN_MEMALIGN, a1, a2, result);
 }
 
 EXPORT void *malloc(size_t size)
@@ -457,27 +489,27 @@ EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
     return realloc(ptr, bytes);
 }
 
-static void *record_memalign(size_t alignment, size_t size)
+static void *record_memalign(size_t alignment, size_t size, enum align_variant variant)
 {
     if (busy)
         return __libc_memalign(alignment, size);
     int rec = enter();
     void *p = __libc_memalign(alignment, size);
     int saved = errno;
-    leave_with(rec, OP_MEMALIGN, alignment, size, p);
+    leave_variant(rec, OP_MEMALIGN, variant, alignment, size, p);
     errno = saved;
     return p;
 }
 
 EXPORT void *memalign(size_t alignment, size_t size)
 {
-    return record_memalign(alignment, size);
+    return record_memalign(alignment, size, ALIGN_MEMALIGN);
 }
 
 EXPORT void *aligned_alloc(size_t alignment, size_t size)
 {
     /* glibc 2.36's aligned_alloc is an alias of memalign. */
-    return record_memalign(alignment, size);
+    return record_memalign(alignment, size, ALIGN_ALIGNED_ALLOC);
 }
 
 EXPORT int posix_memalign(void **memptr, size_t alignment, size_t size)
@@ -487,7 +519,7 @@ EXPORT int posix_memalign(void **memptr, size_t alignment, size_t size)
         || (alignment / sizeof(void *) & (alignment / sizeof(void *) - 1)) != 0)
         return EINVAL;
     int saved = errno;
-    void *p = record_memalign(alignment, size);
+    void *p = record_memalign(alignment, size, ALIGN_POSIX_MEMALIGN);
     errno = saved;
     if (p == NULL)
         return ENOMEM;
@@ -523,10 +555,8 @@ EXPORT void *pvalloc(size_t size)
 __attribute__((destructor)) static void at_exit(void)
 {
     lock();
-    if (state == RECORDING) {
-        flush();
-        write_through = 1;
-    }
+    if (state == RECORDING)
+        flush_complete();
     unlock();
 }
 
@@ -536,7 +566,7 @@ static void flush_now(void)
 {
     lock();
     if (state == RECORDING)
-        flush();
+        flush_complete();
     unlock();
 }
 

@@ -195,7 +195,8 @@ static void replay_one(struct event *e)
         touch_size = e->b;
         break;
     }
-    default:
+    default: /* a thread event: no call */
+        e->brk = (uint64_t)(uintptr_t)sbrk(0);
         return;
     }
     int op = op_index(e->op);
@@ -363,8 +364,12 @@ static void emit(const char *path)
     for (uint32_t i = 0; i < trace.count; i++) {
         const struct event *e = &trace.events[i];
         if (e->op == 'S' || e->op == 'X') {
-            raw_str(&b, e->op == 'S' ? "# thread-start " : "# thread-exit ");
             raw_dec(&b, trace.tids[e->thread]);
+            raw_str(&b, e->op == 'S' ? " t " : " x");
+            if (e->op == 'S')
+                raw_dec(&b, e->a);
+            raw_str(&b, " = 0x0 0x0 ");
+            raw_hex(&b, e->brk);
             raw_char(&b, '\n');
             continue;
         }

@@ -113,6 +113,8 @@ static int argument_count(char op)
     switch (op) {
     case 'm': case 'f': case 'v': case 'p': return 1;
     case 'c': case 'r': case 'a': return 2;
+    case 't': case 'k': return 1; /* thread start (parent tid), fork (child pid) */
+    case 'x': return 0;           /* thread exit */
     default: return -1;
     }
 }
@@ -160,24 +162,9 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
         skip_spaces(&s, eol);
         uint64_t tid, args[2] = { 0, 0 }, res = 0, cw = 0, brk = 0;
         char op;
-        if (s < eol && *s == '#') {
-            /* The recorder's thread events place a thread's creation and exit in the order. */
-            static const char start[] = "# thread-start ", exit_[] = "# thread-exit ";
-            if ((size_t)(eol - s) > sizeof start - 1 && memcmp(s, start, sizeof start - 1) == 0) {
-                s += sizeof start - 1;
-                op = 'S';
-            } else if ((size_t)(eol - s) > sizeof exit_ - 1 && memcmp(s, exit_, sizeof exit_ - 1) == 0) {
-                s += sizeof exit_ - 1;
-                op = 'X';
-            } else {
-                continue;
-            }
-            if (parse_number(&s, eol, &tid) != 0) {
-                error_at_line(lineno, "expected a thread id after the thread event");
-                return -1;
-            }
-            goto add;
-        }
+        (void)brk;
+        if (s < eol && *s == '#')
+            continue;
         if (s == eol)
             continue;
         if (parse_number(&s, eol, &tid) != 0) {
@@ -188,7 +175,7 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
         op = s < eol ? *s++ : '\0';
         int nargs = argument_count(op);
         if (nargs < 0) {
-            error_at_line(lineno, "unknown operation (expected one of m c r f a v p)");
+            error_at_line(lineno, "unknown operation (expected one of m c r f a v p t x k)");
             return -1;
         }
         for (int i = 0; i < nargs; i++) {
@@ -212,7 +199,11 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
                 return -1;
             }
         }
-    add:;
+        /* A fork is the child's business (its own trace); threads become S and X events. */
+        if (op == 'k')
+            continue;
+        if (op == 't' || op == 'x')
+            op = op == 't' ? 'S' : 'X';
         int th = thread_index(t, tid);
         if (th < 0) {
             error_at_line(lineno, "too many threads");

@@ -33,8 +33,9 @@ struct trace {
 
 /*
  * Parses the reference text format in buf[0..len) into t. '#' lines are skipped (the replayer
- * writes its own header), except the recorder's "# thread-start TID" and "# thread-exit TID",
- * which become S and X events so a thread is created and joined where the recording shows it. Returns 0, or -1 after writing a message naming the bad line.
+ * writes its own header). mallocsim's thread lines ("TID t PARENT = ...", "TID x = ...") become
+ * S and X events so a thread is created and joined where the recording shows it; fork lines
+ * ("TID k CHILD = ...") are skipped. Returns 0, or -1 after writing a message naming the bad line.
  */
 int trace_parse(const char *buf, uint64_t len, struct trace *t);
 

@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 public final class Recorder {
     /** The recorder's output encodings. */
     public enum Format {
-        /** The reference text format (traces/REFERENCE-FORMAT.md). */
+        /** The compact binary format mrecb (docs/trace-format.md); about 5 bytes per call. */
+        BINARY("binary"),
+        /** The reference text format (traces/REFERENCE-FORMAT.md) with mallocsim's thread lines. */
         TEXT("text");
 
         private final String env;

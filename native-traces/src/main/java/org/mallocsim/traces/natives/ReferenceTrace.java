@@ -15,7 +15,8 @@ import java.util.Arrays;
  * The calls of a trace in the reference text format (traces/REFERENCE-FORMAT.md), held in
  * primitive columns so a two-million-call trace stays small: per call the thread id, operation,
  * arguments and glibc's three answers (result, chunk word, program break). Comment lines are
- * skipped except the header's {@code start-brk}.
+ * skipped except the header's {@code start-brk}, and so are mallocsim's thread and fork lines
+ * ({@code t}, {@code x}, {@code k}; docs/trace-format.md), which are events but not calls.
  */
 public final class ReferenceTrace {
     private long startBrk;
@@ -71,8 +72,12 @@ public final class ReferenceTrace {
             if (line.isBlank()) {
                 continue;
             }
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length > 1 && (fields[1].equals("t") || fields[1].equals("x") || fields[1].equals("k"))) {
+                continue;
+            }
             try {
-                t.add(line.trim().split("\\s+"));
+                t.add(fields);
             } catch (RuntimeException e) {
                 throw new IOException(source + ":" + lineNo + ": not a reference-format call: " + line);
             }

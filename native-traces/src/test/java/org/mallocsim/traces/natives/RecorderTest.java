@@ -23,9 +23,19 @@ class RecorderTest {
                 ProcessBuilder.Redirect.to(stdout.toFile()));
     }
 
-    /** The call lines of a text trace without their thread id. */
+    private static int indexOfPrefix(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The call lines of a text trace without their thread id (thread lines left out). */
     private static List<String> callsWithoutTid(Path trace) throws Exception {
         return Files.readAllLines(trace).stream().filter(l -> !l.startsWith("#"))
+                .filter(l -> !l.matches("\\d+ [txk]( .*)?"))
                 .map(l -> l.substring(l.indexOf(' ') + 1)).toList();
     }
 
@@ -66,8 +76,11 @@ class RecorderTest {
         }
         List<String> lines = Files.readAllLines(r.trace());
         for (long tid : workerOf.keySet()) {
-            assertThat(lines).contains("# thread-start " + tid, "# thread-exit " + tid);
-            assertThat(lines.indexOf("# thread-start " + tid)).isLessThan(lines.indexOf("# thread-exit " + tid));
+            int start = indexOfPrefix(lines, tid + " t ");
+            int exit = indexOfPrefix(lines, tid + " x = ");
+            int firstCall = indexOfPrefix(lines, tid + " m ");
+            assertThat(start).as("start of %d", tid).isNotNegative().isLessThan(firstCall);
+            assertThat(exit).as("exit of %d", tid).isGreaterThan(firstCall);
         }
         ReferenceTrace t = ReferenceTrace.read(r.trace());
         Map<Long, Integer> next = new HashMap<>();
