@@ -15,7 +15,7 @@ trap 'rm -rf "$WORK"' EXIT
 make -s -C "$HERE/../../main/c" OUT="$WORK" >/dev/null
 gcc -O2 -Wall -Wextra -o "$WORK/malloc_heavy" "$HERE/malloc_heavy.c"
 PROG="$WORK/malloc_heavy $STEPS"
-FORMAT=${MALLOCSIM_TRACE_FORMAT:-text}
+FORMAT=${MALLOCSIM_TRACE_FORMAT:-binary}
 REC="env LD_PRELOAD=$WORK/libmallocsim-record.so MALLOCSIM_TRACE=$WORK/trace.mrec MALLOCSIM_TRACE_FORMAT=$FORMAT"
 # The same with the trace thrown away: the recorder's own CPU cost without the file system's.
 REC_NULL="env LD_PRELOAD=$WORK/libmallocsim-record.so MALLOCSIM_TRACE=/dev/null MALLOCSIM_TRACE_FORMAT=$FORMAT"

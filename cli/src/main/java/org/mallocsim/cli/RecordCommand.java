@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mallocsim record -o FILE [--strace] -- PROG ARGS...}: runs a program with the LD_PRELOAD
- * recorder and writes every allocator call it makes, with glibc's answers, to FILE (forked
- * children and exec'd programs beside it as FILE.PID, FILE.PID.execN).
+ * recorder and writes every allocator call it makes, with glibc's answers, to FILE in the binary
+ * mrecb format (or the reference text format with {@code --text}); forked children and exec'd
+ * programs go beside it as FILE.PID, FILE.PID.execN.
  */
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = "Run a program under the malloc recorder (LD_PRELOAD) and write its trace.")
@@ -23,7 +24,7 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the trace to write")
     Path output;
 
-    @Option(names = "--text", description = "write the reference text format (the recorder's only format so far)")
+    @Option(names = "--text", description = "write the reference text format instead of the binary mrecb format")
     boolean text;
 
     @Option(names = "--strace", description = "also log brk/mmap/munmap/mprotect/mremap/madvise to FILE.strace")
@@ -39,7 +40,8 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Recorder.Recording r = Recorder.record(command, output, Recorder.Format.TEXT, strace);
+            Recorder.Recording r = Recorder.record(command, output,
+                    text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
             err.println("mallocsim record: trace " + r.trace()
                     + (r.otherTraces().isEmpty() ? "" : " (+" + r.otherTraces().size() + " from children/exec: "
                             + r.otherTraces().stream().map(p -> p.getFileName().toString()).toList() + ")")
