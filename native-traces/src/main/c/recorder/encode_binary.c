@@ -65,10 +65,10 @@ static void put_entry(uint64_t ptr, uint32_t slot)
     slots[i].slot = slot;
 }
 
-/* Grows the table at 5/8 load; on mmap failure the encoder falls back to irregular records. */
+/* Grows the table at 3/8 load (short probe chains); if mmap fails, records go irregular. */
 static int ensure_room(void)
 {
-    if ((slot_count + 1) * 8 <= (slot_mask + 1) * 5)
+    if ((slot_count + 1) * 8 <= (slot_mask + 1) * 3)
         return 0;
     struct slot_entry *old = slots;
     uint64_t old_size = slot_mask + 1;
@@ -158,7 +158,8 @@ static void reset_state(uint64_t brk)
         munmap(slots, (slot_mask + 1) * sizeof *slots);
     if (free_stack != NULL)
         munmap(free_stack, free_cap * sizeof *free_stack);
-    slot_mask = (1u << 16) - 1;
+    /* Small to start, so the table of a program with few live blocks stays in cache. */
+    slot_mask = (1u << 10) - 1;
     slots = map_zeroed((slot_mask + 1) * sizeof *slots);
     free_cap = 1u << 16;
     free_stack = map_zeroed(free_cap * sizeof *free_stack);
@@ -367,11 +368,12 @@ static size_t binary_call(char *out, const struct rec_call *c)
     /* Prediction and slot updates, in the spec's order; they depend only on the values. */
     if (c->op != OP_FREE && c->result != 0)
         last_end[th] = c->result + (c->chunk_word & ~(uint64_t)7);
+    /* old_slot is still valid: nothing changed the table since it was looked up. */
     if (c->op == OP_FREE) {
-        if (slot_of(c->arg1) >= 0)
+        if (old_slot >= 0)
             release(c->arg1);
     } else if (c->op == OP_REALLOC) {
-        if (c->arg1 != 0 && slot_of(c->arg1) >= 0 && (c->result != 0 || c->arg2 == 0))
+        if (c->arg1 != 0 && old_slot >= 0 && (c->result != 0 || c->arg2 == 0))
             release(c->arg1);
         if (c->result != 0)
             assign(c->result);

@@ -87,6 +87,15 @@ static void unlock(void)
     atomic_store_explicit(&lock_word, 0, memory_order_release);
 }
 
+/*
+ * glibc's own flag (sys/single_threaded.h): true until the process first creates a thread.
+ * While it holds, no other thread can race for the lock, and the atomic exchange (a fifth of the
+ * recorder's cost per call) is skipped, as glibc's malloc skips its arena lock then. It turns
+ * false inside pthread_create before the new thread exists, so a call that started unlocked
+ * also ends before any other thread can make one.
+ */
+extern char __libc_single_threaded;
+
 static enum state state = UNINITIALIZED;
 static const struct encoder *encoder;
 static char *buffer;
@@ -380,10 +389,15 @@ static void append_thread_event(uint64_t tid, int start)
         flush_complete();
 }
 
+/* Set for the duration of a call that took the lock (as opposed to a single-threaded one). */
+static __thread int holding __attribute__((tls_model("initial-exec")));
+
 /* Takes the lock; initializes on the first call and notes a thread's first call. */
 static int enter(void)
 {
-    lock();
+    holding = !__libc_single_threaded;
+    if (holding)
+        lock();
     if (state == UNINITIALIZED)
         initialize();
     if (state != RECORDING)
@@ -421,7 +435,8 @@ static void leave_variant(int recording, enum rec_op op, enum align_variant vari
         if (write_through)
             flush_complete();
     }
-    unlock();
+    if (holding)
+        unlock();
 }
 
 static void leave_with(int recording, enum rec_op op, uint64_t a1, uint64_t a2, void *result)
