@@ -1,0 +1,265 @@
+package org.mallocsim.traces.format;
+
+import static org.mallocsim.traces.format.BinaryLayout.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Reads the mrecb binary format (docs/trace-format.md); errors name the byte offset. */
+final class BinaryTraceReader implements TraceReader {
+    private final InputStream in;
+    private final String source;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private long consumedBefore;
+    private final TraceHeader header = new TraceHeader();
+    private final SlotTable slots = new SlotTable();
+    private long[] lastEnd = new long[16];
+    private int[] tids = new int[16];
+    private int threads;
+    private int currentThread = -1;
+    private long startBrk;
+    private long prevBrk;
+    private long records;
+    private boolean ended;
+
+    /** {@code in} must be positioned just after the 8-byte magic. */
+    BinaryTraceReader(InputStream in, String source) throws IOException {
+        this.in = in;
+        this.source = source;
+        consumedBefore = MAGIC.length;
+        int version = readByte("the format version byte");
+        if (version != VERSION) {
+            throw error(offset() - 1, "expected format version " + VERSION + ", found " + version);
+        }
+        readHeader();
+    }
+
+    private void readHeader() throws IOException {
+        while (true) {
+            long at = offset();
+            long tag = varint("a header tag");
+            switch ((int) Math.min(tag, 99)) {
+                case TAG_END: return;
+                case TAG_GLIBC: header.glibcVersion = string(); break;
+                case TAG_NPROCS: header.nprocs = (int) Math.min(varint("nprocs"), Integer.MAX_VALUE); break;
+                case TAG_START_BRK:
+                    header.startBrk(varint("start-brk"));
+                    startBrk = header.startBrk;
+                    prevBrk = startBrk;
+                    break;
+                case TAG_MAP: header.maps.add(string()); break;
+                case TAG_TUNABLES: header.tunables = string(); break;
+                case TAG_KEY_VALUE:
+                    header.extraKeyValues.add(string());
+                    header.extraKeyValues.add(string());
+                    break;
+                case TAG_LINE: header.otherLines.add(string()); break;
+                case TAG_MREC_VERSION:
+                    header.version = (int) Math.min(varint("the mrec version"), Integer.MAX_VALUE);
+                    break;
+                default:
+                    throw error(at, "expected a header tag 0..8, found " + Long.toUnsignedString(tag));
+            }
+        }
+    }
+
+    @Override
+    public TraceHeader header() { return header; }
+
+    @Override
+    public boolean next(TraceEvent e) throws IOException {
+        if (ended) {
+            return false;
+        }
+        long at = offset();
+        e.position = at;
+        int b = readByte("a record op byte or the end marker");
+        int opcode = b & OPCODE_MASK;
+        if (opcode == OP_END) {
+            if (b != 0) {
+                throw error(at, "expected end marker byte 00, found flags 0x" + Integer.toHexString(b));
+            }
+            readTrailer();
+            return false;
+        }
+        if ((b & 0x80) != 0 || !setOp(e, opcode)) {
+            throw error(at, "expected an op byte (bit 7 clear, opcode 1..13), found 0x" + Integer.toHexString(b));
+        }
+        if ((b & FLAG_THREAD) != 0) {
+            long t = varint("a thread index");
+            if (t == threads) {
+                long tid = varint("the kernel tid of a new thread");
+                if (tid > 0xffffffffL) {
+                    throw error(at, "expected a kernel tid below 2^32");
+                }
+                if (threads == tids.length) {
+                    tids = Arrays.copyOf(tids, threads * 2);
+                    lastEnd = Arrays.copyOf(lastEnd, threads * 2);
+                }
+                tids[threads] = (int) tid;
+                lastEnd[threads] = startBrk;
+                threads++;
+            } else if (t > threads) {
+                throw error(at, "expected a thread index at most " + threads + ", found " + Long.toUnsignedString(t));
+            }
+            currentThread = (int) t;
+        } else if (currentThread < 0) {
+            throw error(at, "expected the first record to name its thread (flag 0x10)");
+        }
+        int t = currentThread;
+        e.tid = tids[t];
+        if ((b & FLAG_IRREGULAR) != 0) {
+            e.arg0 = varint("arg0");
+            e.arg1 = varint("arg1");
+            e.result = varint("the result");
+            e.chunkWord = varint("the chunk word");
+        } else {
+            regular(e, opcode, t, at);
+        }
+        if ((b & FLAG_BRK) != 0) {
+            prevBrk += unzigzag(varint("a brk delta"));
+        }
+        e.brk = prevBrk;
+        if (TraceEvent.allocates(e.op) && e.result != 0) {
+            lastEnd[t] = e.result + (e.chunkWord & ~7L);
+        }
+        slots.update(e);
+        records++;
+        return true;
+    }
+
+    private void regular(TraceEvent e, int opcode, int t, long at) throws IOException {
+        e.arg1 = 0;
+        e.result = 0;
+        e.chunkWord = 0;
+        switch (opcode) {
+            case OP_MALLOC: case OP_VALLOC: case OP_PVALLOC:
+                e.arg0 = varint("a size");
+                allocationTail(e, lastEnd[t], e.arg0);
+                break;
+            case OP_CALLOC:
+                e.arg0 = varint("nmemb");
+                e.arg1 = varint("a size");
+                allocationTail(e, lastEnd[t], e.arg0 * e.arg1);
+                break;
+            case OP_REALLOC:
+                e.arg0 = ref(at);
+                e.arg1 = varint("a size");
+                allocationTail(e, e.arg0 != 0 ? e.arg0 : lastEnd[t], e.arg1);
+                break;
+            case OP_FREE:
+                e.arg0 = ref(at);
+                break;
+            case OP_THREAD_START: case OP_FORK:
+                e.arg0 = varint(opcode == OP_FORK ? "a child pid" : "a parent tid");
+                break;
+            case OP_THREAD_EXIT:
+                e.arg0 = 0;
+                break;
+            default:
+                e.arg0 = varint("an alignment");
+                e.arg1 = varint("a size");
+                allocationTail(e, lastEnd[t], e.arg1);
+        }
+    }
+
+    private long ref(long at) throws IOException {
+        long r = varint("a slot reference");
+        if (r == 0) {
+            return 0;
+        }
+        long p = r <= Integer.MAX_VALUE ? slots.pointer((int) (r - 1)) : 0;
+        if (p == 0) {
+            throw error(at, "expected a reference to a live slot, found slot " + Long.toUnsignedString(r - 1)
+                    + " which holds no live pointer");
+        }
+        return p;
+    }
+
+    private void allocationTail(TraceEvent e, long predictedResult, long request) throws IOException {
+        e.result = predictedResult + unzigzag(varint("a result delta"));
+        e.chunkWord = request2size(request) + unzigzag(varint("a chunk word delta"));
+    }
+
+    private void readTrailer() throws IOException {
+        long at = offset();
+        long count = varint("the record count of the end marker");
+        if (count != records) {
+            throw error(at, "expected the end marker's record count to be " + records + ", found "
+                    + Long.toUnsignedString(count));
+        }
+        for (byte m : END_MAGIC) {
+            long mAt = offset();
+            if ((byte) readByte("the closing magic 'ENDMRECB'") != m) {
+                throw error(mAt, "expected the closing magic 'ENDMRECB'");
+            }
+        }
+        if (pos < limit || fill()) {
+            throw error(offset(), "expected the end of the file after the end marker");
+        }
+        ended = true;
+    }
+
+    private long offset() { return consumedBefore + pos; }
+
+    private boolean fill() throws IOException {
+        consumedBefore += limit;
+        pos = 0;
+        limit = 0;
+        int r;
+        do {
+            r = in.read(buf, 0, buf.length);
+        } while (r == 0);
+        if (r < 0) {
+            return false;
+        }
+        limit = r;
+        return true;
+    }
+
+    private int readByte(String what) throws IOException {
+        if (pos == limit && !fill()) {
+            throw error(offset(), "expected " + what + ", found the end of the file (truncated trace)");
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    private long varint(String what) throws IOException {
+        long at = offset();
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = readByte(what);
+            if (shift == 63 && (b & 0xfe) != 0) {
+                throw error(at, "expected " + what + " as a varint of at most 64 bits");
+            }
+            v |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+    }
+
+    private String string() throws IOException {
+        long at = offset();
+        long len = varint("a string length");
+        if (len > MAX_STRING) {
+            throw error(at, "expected a string length at most " + MAX_STRING + ", found " + Long.toUnsignedString(len));
+        }
+        byte[] s = new byte[(int) len];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (byte) readByte("a string byte");
+        }
+        return new String(s, StandardCharsets.UTF_8);
+    }
+
+    private TraceFormatException error(long at, String expected) {
+        return new TraceFormatException(source, at, true, expected);
+    }
+
+    @Override
+    public void close() throws IOException { in.close(); }
+}

@@ -1,0 +1,131 @@
+package org.mallocsim.traces.format;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Opens traces of any known format, detected from their first bytes, and creates new ones. */
+public final class Traces {
+    private Traces() {}
+
+    /** Opens a trace strictly: any malformed record is a {@link TraceFormatException}. */
+    public static TraceReader open(Path path) throws IOException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens a trace, detecting zstd/gzip compression and the format from the bytes.
+     *
+     * @param lenient skip malformed text lines, counting them in {@link TraceReader#warnings()},
+     *     instead of failing (binary damage cannot be skipped and always fails)
+     */
+    public static TraceReader open(Path path, boolean lenient) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        try {
+            return open(raw, path.toString(), lenient);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Opens a trace from a stream; {@code source} names it in error messages. */
+    public static TraceReader open(InputStream raw, String source, boolean lenient) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        byte[] head = peek(in, 8);
+        if (startsWith(head, 0x28, 0xb5, 0x2f, 0xfd)) {
+            in = new BufferedInputStream(new DecompressionGuard(new ZstdInputStream(in), source, "zstd"), 1 << 16);
+            head = peek(in, 8);
+        } else if (startsWith(head, 0x1f, 0x8b)) {
+            in = new BufferedInputStream(new DecompressionGuard(gunzip(in, source), source, "gzip"), 1 << 16);
+            head = peek(in, 8);
+        }
+        if (head.length == 8 && java.util.Arrays.equals(head, BinaryLayout.MAGIC)) {
+            in.skipNBytes(8);
+            return new BinaryTraceReader(in, source);
+        }
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (text.startsWith("# mrec")) {
+            return new TextTraceReader(in, source, lenient);
+        }
+        if (text.startsWith("= Start") || text.startsWith("= End") || text.startsWith("@ ")
+                || text.startsWith("+ ") || text.startsWith("- ") || text.startsWith("< ")
+                || text.startsWith("! ")) {
+            return new MtraceReader(in, source, lenient);
+        }
+        if (text.startsWith("v ")) {
+            return new HeaptrackReader(in, source, lenient);
+        }
+        throw new TraceFormatException(source, 0, true,
+                "expected a trace: zstd or gzip data, the mrecb magic, '# mrec', mtrace's '= Start' or heaptrack's 'v '");
+    }
+
+    /** Creates a trace file in {@code format} (TEXT, TEXT_ZSTD, BINARY or BINARY_ZSTD). */
+    public static TraceWriter create(Path path, TraceFormat format) throws IOException {
+        OutputStream out = Files.newOutputStream(path);
+        try {
+            return create(out, format);
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** Creates a trace writer over a stream, which it closes when closed. */
+    public static TraceWriter create(OutputStream out, TraceFormat format) throws IOException {
+        switch (format) {
+            case TEXT: return new TextTraceWriter(out);
+            case TEXT_ZSTD: return new TextTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
+            case BINARY: return new BinaryTraceWriter(out);
+            case BINARY_ZSTD:
+                return new BinaryTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
+            default: throw new IllegalArgumentException(format + " is an import-only format");
+        }
+    }
+
+    /** Copies every event of {@code in} to {@code out}, header first; returns the event count. */
+    public static long copy(TraceReader in, TraceWriter out) throws IOException {
+        out.writeHeader(in.header());
+        TraceEvent e = new TraceEvent();
+        long n = 0;
+        while (in.next(e)) {
+            out.write(e);
+            n++;
+        }
+        return n;
+    }
+
+    private static InputStream gunzip(InputStream in, String source) throws IOException {
+        try {
+            return new GZIPInputStream(in);
+        } catch (IOException e) {
+            throw new TraceFormatException(source, 0, true, "expected a gzip header (" + e.getMessage() + ")");
+        }
+    }
+
+    private static byte[] peek(BufferedInputStream in, int n) throws IOException {
+        in.mark(n);
+        byte[] b = in.readNBytes(n);
+        in.reset();
+        return b;
+    }
+
+    private static boolean startsWith(byte[] b, int... prefix) {
+        if (b.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((b[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
