@@ -10,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.mallocsim.traces.format.TraceFormat;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.TraceWriter;
+import org.mallocsim.traces.format.Traces;
 
 /**
  * The calls of a trace in the reference text format (traces/REFERENCE-FORMAT.md), held in
@@ -31,15 +35,36 @@ public final class ReferenceTrace {
 
     private ReferenceTrace() {}
 
-    /** Opens a trace file as plain text, decompressing it when it is zstd ({@code .zst}). */
+    /**
+     * Opens a trace file as reference-format text: plain text as it is, zstd decompressed, and
+     * every other format {@link Traces#open} knows (binary mrecb, mtrace, heaptrack) converted
+     * through a temporary text file.
+     */
     public static InputStream openText(Path path) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-        in.mark(4);
-        byte[] magic = in.readNBytes(4);
-        in.reset();
+        byte[] magic = peek(in, 4);
         boolean zstd = magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
                 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd;
-        return zstd ? new BufferedInputStream(new ZstdInputStream(in), 1 << 16) : in;
+        if (zstd) {
+            in = new BufferedInputStream(new ZstdInputStream(in), 1 << 16);
+        }
+        if (new String(peek(in, 6), StandardCharsets.ISO_8859_1).equals("# mrec")) {
+            return in;
+        }
+        in.close();
+        Path text = Files.createTempFile("mallocsim-trace-", ".mrec");
+        text.toFile().deleteOnExit();
+        try (TraceReader reader = Traces.open(path); TraceWriter writer = Traces.create(text, TraceFormat.TEXT)) {
+            Traces.copy(reader, writer);
+        }
+        return new BufferedInputStream(Files.newInputStream(text), 1 << 16);
+    }
+
+    private static byte[] peek(InputStream in, int n) throws IOException {
+        in.mark(n);
+        byte[] head = in.readNBytes(n);
+        in.reset();
+        return head;
     }
 
     /** Reads a whole trace file (plain or zstd). */

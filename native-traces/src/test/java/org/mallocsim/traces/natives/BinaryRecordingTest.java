@@ -45,6 +45,32 @@ class BinaryRecordingTest {
     }
 
     @Test
+    void theFormatsReaderDecodesABinaryRecordingIntoExactlyTheCallsTheProgramSaw() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Path trace = Recorder.record(List.of(TestPrograms.compile("single_calls").toString()),
+                tmp.resolve("single.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()))
+                .trace();
+
+        List<String> decoded;
+        try (java.io.InputStream in = ReferenceTrace.openText(trace)) {
+            decoded = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+        }
+        assertThat(decoded).containsExactlyElementsOf(Files.readAllLines(stdout));
+    }
+
+    @Test
+    void replayingABinaryRecordingReproducesItExactly() throws Exception {
+        Path trace = record("malloc_heavy", Recorder.Format.BINARY, "20000");
+
+        NativeReplayer.Result r = NativeReplayer.replay(trace, tmp.resolve("answers"), NativeReplayer.Touch.NONE);
+        FidelityReport report = FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(r.answersFile()));
+
+        assertThat(report.recordedCalls()).isEqualTo(40001);
+        assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
+    }
+
+    @Test
     void aBinaryTraceIsAFractionOfTheTextOne() throws Exception {
         Path text = record("malloc_heavy", Recorder.Format.TEXT, "20000");
         Path binary = record("malloc_heavy", Recorder.Format.BINARY, "20000");
