@@ -1,0 +1,86 @@
+package org.mallocsim.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mallocsim.traces.natives.FidelityReport;
+import org.mallocsim.traces.natives.NativeReplayer;
+import org.mallocsim.traces.natives.ReferenceTrace;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mallocsim native TRACE [--emit FILE] [--touch MODE]}: replays a trace against this
+ * machine's real glibc in a fresh process and reports the cost per call and whether glibc's
+ * answers equal the recorded ones.
+ */
+@Command(name = "native", mixinStandardHelpOptions = true,
+        description = "Replay a trace against the real glibc (mallocsim-replay) and compare its answers.")
+public final class NativeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TRACE", description = "trace in the reference text format (plain or .zst)")
+    Path trace;
+
+    @Option(names = "--emit", paramLabel = "FILE", description = "write glibc's answers here (reference format)")
+    Path emit;
+
+    @Option(names = "--touch", paramLabel = "MODE", defaultValue = "none",
+            description = "write into each new block: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    NativeReplayer.Touch touch;
+
+    @Option(names = "--no-compare", description = "skip comparing the answers with the recorded ones")
+    boolean noCompare;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isReadable(trace)) {
+            err.println("mallocsim native: cannot read " + trace);
+            return 2;
+        }
+        Path answers = emit;
+        try {
+            if (answers == null) {
+                answers = Files.createTempFile("mallocsim-native-", ".mrec");
+                answers.toFile().deleteOnExit();
+            }
+            NativeReplayer.Result r = NativeReplayer.replay(trace, answers, touch);
+            out.printf("calls: %d (%d threads), wall %.1f ms, %d ns/call%n", r.stat("calls"), r.stat("threads"),
+                    r.stat("wall-ns") / 1e6, r.stat("ns-per-call"));
+            for (Map.Entry<Character, long[]> e : r.nsPerCallByOp().entrySet()) {
+                out.printf("  %s: %d calls, %d ns/call%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+            }
+            if (r.stat("unknown-pointers") > 0) {
+                out.printf("skipped: %d frees/reallocs of pointers the trace never returned%n", r.stat("unknown-pointers"));
+            }
+            if (emit != null) {
+                out.println("answers: " + emit);
+            }
+            if (noCompare) {
+                return 0;
+            }
+            FidelityReport report = FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(answers));
+            out.println(report.faithful() ? "answers match the recorded ones:" : "answers differ from the recorded ones:");
+            report.lines().forEach(l -> out.println("  " + l));
+            return report.faithful() ? 0 : 1;
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            err.println("mallocsim native: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Runs the command on its own (for manual use; {@code Main} registers it as a subcommand). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NativeCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+}

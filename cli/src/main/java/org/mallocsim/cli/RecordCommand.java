@@ -1,0 +1,60 @@
+package org.mallocsim.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mallocsim.traces.natives.Recorder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mallocsim record -o FILE [--strace] -- PROG ARGS...}: runs a program with the LD_PRELOAD
+ * recorder and writes every allocator call it makes, with glibc's answers, to FILE in the binary
+ * mrecb format (or the reference text format with {@code --text}); forked children and exec'd
+ * programs go beside it as FILE.PID, FILE.PID.execN.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true,
+        description = "Run a program under the malloc recorder (LD_PRELOAD) and write its trace.")
+public final class RecordCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the trace to write")
+    Path output;
+
+    @Option(names = "--text", description = "write the reference text format instead of the binary mrecb format")
+    boolean text;
+
+    @Option(names = "--strace", description = "also log brk/mmap/munmap/mprotect/mremap/madvise to FILE.strace")
+    boolean strace;
+
+    @Parameters(arity = "1..*", paramLabel = "PROG", description = "the program and its arguments (after --)")
+    List<String> command;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Recorder.Recording r = Recorder.record(command, output,
+                    text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
+            err.println("mallocsim record: trace " + r.trace()
+                    + (r.otherTraces().isEmpty() ? "" : " (+" + r.otherTraces().size() + " from children/exec: "
+                            + r.otherTraces().stream().map(p -> p.getFileName().toString()).toList() + ")")
+                    + (r.strace() == null ? "" : ", syscalls " + r.strace()));
+            return r.exitCode();
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            err.println("mallocsim record: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Runs the command on its own (for manual use; {@code Main} registers it as a subcommand). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RecordCommand()).execute(args));
+    }
+}

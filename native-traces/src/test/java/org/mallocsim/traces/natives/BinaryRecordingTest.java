@@ -1,0 +1,89 @@
+package org.mallocsim.traces.natives;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recorder's binary output has the frame docs/trace-format.md freezes for mrecb version 1. */
+class BinaryRecordingTest {
+    private static final byte[] MAGIC = {(byte) 0x89, 'M', 'R', 'E', 'C', 'B', '\r', '\n'};
+
+    @TempDir
+    Path tmp;
+
+    private Path record(String program, Recorder.Format format, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(TestPrograms.compile(program).toString()));
+        cmd.addAll(List.of(args));
+        return Recorder.record(cmd,
+                tmp.resolve(program + "." + format), format, false, ProcessBuilder.Redirect.DISCARD).trace();
+    }
+
+    @Test
+    void aBinaryTraceStartsWithMagicAndVersionAndEndsWithTheCountedEndMarker() throws Exception {
+        byte[] b = Files.readAllBytes(record("single_calls", Recorder.Format.BINARY));
+
+        assertThat(Arrays.copyOf(b, 8)).isEqualTo(MAGIC);
+        assertThat(b[8]).isEqualTo((byte) 1);
+        assertThat(new String(b, b.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("ENDMRECB");
+        // 00, then varint 18 (the program's 18 calls), then the marker.
+        assertThat(b[b.length - 10]).isZero();
+        assertThat(b[b.length - 9]).isEqualTo((byte) 18);
+    }
+
+    @Test
+    void theHeaderCarriesTheGlibcVersionFirst() throws Exception {
+        byte[] b = Files.readAllBytes(record("single_calls", Recorder.Format.BINARY));
+
+        assertThat(b[9]).as("tag 1, glibc version").isEqualTo((byte) 1);
+        assertThat(new String(b, 11, b[10], StandardCharsets.US_ASCII)).matches("2\\.\\d+");
+    }
+
+    @Test
+    void theFormatsReaderDecodesABinaryRecordingIntoExactlyTheCallsTheProgramSaw() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Path trace = Recorder.record(List.of(TestPrograms.compile("single_calls").toString()),
+                tmp.resolve("single.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()))
+                .trace();
+
+        List<String> decoded;
+        try (java.io.InputStream in = ReferenceTrace.openText(trace)) {
+            decoded = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+        }
+        assertThat(decoded).containsExactlyElementsOf(Files.readAllLines(stdout));
+    }
+
+    @Test
+    void replayingABinaryRecordingReproducesItExactly() throws Exception {
+        Path trace = record("malloc_heavy", Recorder.Format.BINARY, "20000");
+
+        NativeReplayer.Result r = NativeReplayer.replay(trace, tmp.resolve("answers"), NativeReplayer.Touch.NONE);
+        FidelityReport report = FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(r.answersFile()));
+
+        assertThat(report.recordedCalls()).isEqualTo(40001);
+        assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
+    }
+
+    @Test
+    void aBinaryTraceIsAFractionOfTheTextOne() throws Exception {
+        Path text = record("malloc_heavy", Recorder.Format.TEXT, "20000");
+        Path binary = record("malloc_heavy", Recorder.Format.BINARY, "20000");
+
+        assertThat(Files.size(binary) * 5).isLessThan(Files.size(text));
+    }
+
+    @Test
+    void aProgramKilledBySigsegvStillLeavesAFramedBinaryTrace() throws Exception {
+        byte[] b = Files.readAllBytes(record("crash", Recorder.Format.BINARY));
+
+        assertThat(new String(b, b.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("ENDMRECB");
+        // varint 1000 = e8 07
+        assertThat(Arrays.copyOfRange(b, b.length - 11, b.length - 8)).containsExactly(0, 0xe8, 0x07);
+    }
+}

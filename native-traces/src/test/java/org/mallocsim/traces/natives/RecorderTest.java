@@ -1,0 +1,137 @@
+package org.mallocsim.traces.natives;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The LD_PRELOAD recorder on small C programs whose calls are known. */
+class RecorderTest {
+    @TempDir
+    Path tmp;
+
+    private Recorder.Recording record(String program, Path stdout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(TestPrograms.compile(program).toString()));
+        cmd.addAll(List.of(args));
+        return Recorder.record(cmd, tmp.resolve(program + ".mrec"), Recorder.Format.TEXT, false,
+                ProcessBuilder.Redirect.to(stdout.toFile()));
+    }
+
+    private static int indexOfPrefix(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The call lines of a text trace without their thread id (thread lines left out). */
+    private static List<String> callsWithoutTid(Path trace) throws Exception {
+        return Files.readAllLines(trace).stream().filter(l -> !l.startsWith("#"))
+                .filter(l -> !l.matches("\\d+ [txk]( .*)?"))
+                .map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+    }
+
+    @Test
+    void aSingleThreadedProgramsTraceHoldsExactlyItsCallsWithTheAnswersItSaw() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record("single_calls", stdout);
+
+        assertThat(r.exitCode()).isZero();
+        List<String> printed = Files.readAllLines(stdout);
+        assertThat(printed).hasSize(18);
+        assertThat(callsWithoutTid(r.trace())).containsExactlyElementsOf(printed);
+        assertThat(r.otherTraces()).isEmpty();
+    }
+
+    @Test
+    void theHeaderCarriesVersionCpusStartBrkAndTheMaps() throws Exception {
+        Recorder.Recording r = record("single_calls", tmp.resolve("out.txt"));
+        List<String> lines = Files.readAllLines(r.trace());
+        ReferenceTrace t = ReferenceTrace.read(r.trace());
+
+        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+");
+        assertThat(lines).anyMatch(l -> l.startsWith("# map ") && l.contains("[heap]") == false && l.contains("single_calls"));
+        // The first malloc of a fresh process lands right after the tcache: start-brk + 0x2a0.
+        assertThat(t.result(0) - t.startBrk()).isEqualTo(0x2a0);
+    }
+
+    @Test
+    void threadsGetStartAndExitEventsAndKeepTheirOwnOrder() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record("threads", stdout);
+        assertThat(r.exitCode()).isZero();
+
+        Map<Long, Integer> workerOf = new HashMap<>();
+        for (String l : Files.readAllLines(stdout)) {
+            String[] f = l.split(" ");
+            workerOf.put(Long.parseLong(f[2]), Integer.parseInt(f[1]));
+        }
+        List<String> lines = Files.readAllLines(r.trace());
+        for (long tid : workerOf.keySet()) {
+            int start = indexOfPrefix(lines, tid + " t ");
+            int exit = indexOfPrefix(lines, tid + " x = ");
+            int firstCall = indexOfPrefix(lines, tid + " m ");
+            assertThat(start).as("start of %d", tid).isNotNegative().isLessThan(firstCall);
+            assertThat(exit).as("exit of %d", tid).isGreaterThan(firstCall);
+        }
+        ReferenceTrace t = ReferenceTrace.read(r.trace());
+        Map<Long, Integer> next = new HashMap<>();
+        int workerMallocs = 0;
+        for (int i = 0; i < t.size(); i++) {
+            Integer k = workerOf.get(t.tid(i));
+            if (k == null || t.op(i) != 'm') {
+                continue;
+            }
+            int step = next.merge(t.tid(i), 1, Integer::sum) - 1;
+            assertThat(t.arg1(i)).as("call %d of worker %d", step, k).isEqualTo(1000L * (k + 1) + step);
+            workerMallocs++;
+        }
+        assertThat(workerOf).hasSize(3);
+        assertThat(workerMallocs).isEqualTo(3 * 200);
+    }
+
+    @Test
+    void aForkedChildWritesItsOwnTraceAndTheParentKeepsItsCalls() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record("forks", stdout);
+        assertThat(r.exitCode()).isZero();
+
+        String childPid = Files.readAllLines(stdout).get(0).split(" ")[1];
+        assertThat(r.otherTraces()).extracting(p -> p.getFileName().toString()).containsExactly("forks.mrec." + childPid);
+        Path child = r.otherTraces().get(0);
+
+        assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 111 "))
+                .anyMatch(l -> l.startsWith("m 333 ")).noneMatch(l -> l.startsWith("m 222 "));
+        assertThat(callsWithoutTid(child)).anyMatch(l -> l.startsWith("m 222 "))
+                .noneMatch(l -> l.startsWith("m 111 ") || l.startsWith("m 333 "));
+        assertThat(Files.readAllLines(child)).anyMatch(l -> l.startsWith("# forked-from "));
+    }
+
+    @Test
+    void anExecdProgramIsRecordedIntoAFileOfItsOwn() throws Exception {
+        Recorder.Recording r = record("execs", tmp.resolve("out.txt"));
+        assertThat(r.exitCode()).isZero();
+
+        assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 444 ")).noneMatch(l -> l.startsWith("m 555 "));
+        assertThat(r.otherTraces()).hasSize(1);
+        assertThat(callsWithoutTid(r.otherTraces().get(0))).anyMatch(l -> l.startsWith("m 555 "));
+    }
+
+    @Test
+    void aProgramKilledBySigsegvStillLeavesACompleteTrace() throws Exception {
+        Recorder.Recording r = record("crash", tmp.resolve("out.txt"));
+
+        assertThat(r.exitCode()).isEqualTo(128 + 11);
+        List<String> calls = callsWithoutTid(r.trace());
+        assertThat(calls).hasSize(1000);
+        assertThat(calls.get(999)).startsWith("m 1015 = 0x");
+    }
+}
