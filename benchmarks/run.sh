@@ -3,6 +3,7 @@
 # from kernel_baseline.c in the same run, and prints one table of figures and ratios.
 #   benchmarks/run.sh            the short configuration (about 4 minutes)
 #   FORKS=2 ITER=5 benchmarks/run.sh   closer figures
+#   benchmarks/run.sh --table     the table again from the last run's results
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FORKS=${FORKS:-1}
@@ -11,6 +12,7 @@ ITER=${ITER:-5}
 out=benchmarks/target/run
 mkdir -p "$out"
 
+if [ "${1:-}" != "--table" ]; then
 if [ ! -f benchmarks/target/benchmarks.jar ] || [ -n "$(find kernel-sim benchmarks -name '*.java' -newer benchmarks/target/benchmarks.jar -print -quit)" ]; then
   ./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests
 fi
@@ -24,6 +26,7 @@ java -jar benchmarks/target/benchmarks.jar \
 : >"$out/native.txt"
 for n in 16 1024 65530; do "$out/kernel_baseline" mmap-munmap "$n" 2 >>"$out/native.txt"; done
 "$out/kernel_baseline" fault 2 >>"$out/native.txt"
+fi
 
 # jmh.csv: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"[,"Param: size"]
 awk -v native="$out/native.txt" '
@@ -34,9 +37,10 @@ awk -v native="$out/native.txt" '
   }
   NR == 1 { next }
   {
+    sub(/\r$/, "")
     for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
-    n = split($1, parts, ".")
-    name = parts[n - 1] "." parts[n]
+    name = $1
+    sub(/^org\.mallocsim\.benchmarks\./, "", name)
     param = NF >= 8 ? $8 : ""
     if (name ~ /:gc\.alloc\.rate\.norm$/) { sub(/:gc\.alloc\.rate\.norm$/, "", name); alloc[key(name, param)] = $5 }
     else if ($7 == "ns/op") { score[key(name, param)] = $5; err[key(name, param)] = $6; order[++cnt] = key(name, param) }
