@@ -12,43 +12,20 @@ import java.util.Arrays;
  * become malloc/free (realloc is logged as free then malloc; memalign and pvalloc are not hooked),
  * with tid, chunkWord and brk 0. Other lines (modules, traces, timestamps, RSS) are skipped.
  */
-final class HeaptrackReader implements TraceReader {
-    private final LineInput in;
-    private final boolean lenient;
-    private final TraceHeader header = new TraceHeader();
+final class HeaptrackReader extends LineTraceReader {
     private long[] infoSize = new long[1024];
     private int[] infoDepth = new int[1024];
     private int infos;
-    private long warnings;
-    private int p;
 
     HeaptrackReader(InputStream in, String source, boolean lenient) {
-        this.in = new LineInput(in, source);
-        this.lenient = lenient;
+        super(new LineInput(in, source), lenient);
         header.otherLines.add("imported from heaptrack");
     }
 
-    @Override
-    public TraceHeader header() { return header; }
 
     @Override
-    public long warnings() { return warnings; }
-
-    @Override
-    public boolean next(TraceEvent e) throws IOException {
-        while (in.nextLine()) {
-            try {
-                if (parse(e)) {
-                    return true;
-                }
-            } catch (TraceFormatException ex) {
-                if (!lenient) {
-                    throw ex;
-                }
-                warnings++;
-            }
-        }
-        return false;
+    boolean parseLine(TraceEvent e) throws TraceFormatException {
+        return parse(e);
     }
 
     private boolean parse(TraceEvent e) throws TraceFormatException {
@@ -135,10 +112,4 @@ final class HeaptrackReader implements TraceReader {
         return v;
     }
 
-    private TraceFormatException error(String expected) {
-        return new TraceFormatException(in.source(), in.lineNumber, false, expected);
-    }
-
-    @Override
-    public void close() throws IOException { in.close(); }
 }

@@ -9,40 +9,17 @@ import java.io.InputStream;
  * {@code <}/{@code >} pair one realloc, {@code !} a failed realloc. Threads, chunk words and brk
  * are not in mtrace: tid, chunkWord and brk are 0.
  */
-final class MtraceReader implements TraceReader {
-    private final LineInput in;
-    private final boolean lenient;
-    private final TraceHeader header = new TraceHeader();
-    private long warnings;
-    private int p;
+final class MtraceReader extends LineTraceReader {
 
     MtraceReader(InputStream in, String source, boolean lenient) {
-        this.in = new LineInput(in, source);
-        this.lenient = lenient;
+        super(new LineInput(in, source), lenient);
         header.otherLines.add("imported from mtrace");
     }
 
-    @Override
-    public TraceHeader header() { return header; }
 
     @Override
-    public long warnings() { return warnings; }
-
-    @Override
-    public boolean next(TraceEvent e) throws IOException {
-        while (in.nextLine()) {
-            try {
-                if (parse(e)) {
-                    return true;
-                }
-            } catch (TraceFormatException ex) {
-                if (!lenient) {
-                    throw ex;
-                }
-                warnings++;
-            }
-        }
-        return false;
+    boolean parseLine(TraceEvent e) throws IOException {
+        return parse(e);
     }
 
     /** Parses one line; false for lines that are not events ({@code = Start}, blank). */
@@ -152,29 +129,7 @@ final class MtraceReader implements TraceReader {
         } else {
             throw error("expected " + what);
         }
-        int s = p;
-        long v = 0;
-        while (p < in.end) {
-            int d = Character.digit(b[p], 16);
-            if (d < 0) {
-                break;
-            }
-            if (p - s >= 16) {
-                throw error("expected " + what + " of at most 16 hex digits");
-            }
-            v = (v << 4) | d;
-            p++;
-        }
-        if (p == s) {
-            throw error("expected " + what + ": hex digits after '0x'");
-        }
-        return v;
+        return hexDigits(what);
     }
 
-    private TraceFormatException error(String expected) {
-        return new TraceFormatException(in.source(), in.lineNumber, false, expected);
-    }
-
-    @Override
-    public void close() throws IOException { in.close(); }
 }

@@ -4,17 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads the mrec text format (see docs/trace-format.md), parsing bytes in place. */
-final class TextTraceReader implements TraceReader {
-    private final LineInput in;
-    private final boolean lenient;
-    private final TraceHeader header = new TraceHeader();
-    private boolean pending;
-    private long warnings;
-    private int p;
+final class TextTraceReader extends LineTraceReader {
 
     TextTraceReader(InputStream in, String source, boolean lenient) throws IOException {
-        this.in = new LineInput(in, source);
-        this.lenient = lenient;
+        super(new LineInput(in, source), lenient);
         readHeader();
     }
 
@@ -65,30 +58,11 @@ final class TextTraceReader implements TraceReader {
         }
     }
 
-    @Override
-    public TraceHeader header() { return header; }
 
     @Override
-    public long warnings() { return warnings; }
-
-    @Override
-    public boolean next(TraceEvent e) throws IOException {
-        while (true) {
-            if (pending) {
-                pending = false;
-            } else if (!in.nextLine()) {
-                return false;
-            }
-            try {
-                parse(e);
-                return true;
-            } catch (TraceFormatException ex) {
-                if (!lenient) {
-                    throw ex;
-                }
-                warnings++;
-            }
-        }
+    boolean parseLine(TraceEvent e) throws TraceFormatException {
+        parse(e);
+        return true;
     }
 
     private void parse(TraceEvent e) throws TraceFormatException {
@@ -185,36 +159,7 @@ final class TextTraceReader implements TraceReader {
             throw error("expected " + what + " ('0x' then hex digits) at column " + (p - in.start + 1));
         }
         p += 2;
-        int s = p;
-        long v = 0;
-        while (p < in.end) {
-            int c = b[p];
-            int d;
-            if (c >= '0' && c <= '9') {
-                d = c - '0';
-            } else if (c >= 'a' && c <= 'f') {
-                d = c - 'a' + 10;
-            } else if (c >= 'A' && c <= 'F') {
-                d = c - 'A' + 10;
-            } else {
-                break;
-            }
-            if (p - s >= 16) {
-                throw error("expected " + what + " of at most 16 hex digits");
-            }
-            v = (v << 4) | d;
-            p++;
-        }
-        if (p == s) {
-            throw error("expected " + what + ": hex digits after '0x'");
-        }
-        return v;
+        return hexDigits(what);
     }
 
-    private TraceFormatException error(String expected) {
-        return new TraceFormatException(in.source(), in.lineNumber, false, expected);
-    }
-
-    @Override
-    public void close() throws IOException { in.close(); }
 }
