@@ -231,7 +231,8 @@ public final class AddressSpace implements FaultHandler {
     /**
      * Checks every invariant of the address space: VMAs sorted, disjoint, non-empty and indexed;
      * map_count and the vm counters agree with the VMAs; RSS counters equal the frames the page
-     * table maps; frames in use = page tables + mapped frames + shmem frames + the zero page.
+     * table maps; frames in use = page tables + mapped frames + shmem frames + the zero page; every
+     * valid TLB entry agrees with the page table.
      *
      * @throws IllegalStateException describing the first broken invariant
      */

@@ -191,6 +191,10 @@ final class Introspect {
             fail("frames in use " + ram.framesInUse() + " but page tables " + tables + " + anonymous " + anon
                     + " + shmem " + shmemFrames + " + zero page = " + expected);
         }
+        String tlb = mm.paging.mmu().checkAgainstPageTable();
+        if (tlb != null) {
+            fail(tlb);
+        }
     }
 
     private static void fail(String msg) {

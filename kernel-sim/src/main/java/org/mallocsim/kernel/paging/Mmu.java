@@ -448,6 +448,36 @@ public final class Mmu {
         }
     }
 
+    /**
+     * Checks that every valid TLB entry agrees with the page table: its page has a present PTE,
+     * the entry reaches that PTE's frame, and a write entry exists only for a writable, dirty PTE.
+     * A stale entry would let a load or store bypass a munmap, mprotect or DONTNEED.
+     *
+     * @return null when they agree, else the first disagreement
+     */
+    public String checkAgainstPageTable() {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            long page = readTag[i] != INVALID ? readTag[i] : writeTag[i];
+            if (page == INVALID) {
+                continue;
+            }
+            long pte = pageTable.readPte(page);
+            String where = "TLB entry " + i + " for 0x" + Long.toHexString(page);
+            if ((pte & Pte.PRESENT) == 0) {
+                return where + " but the PTE is " + Pte.toString(pte);
+            }
+            long pfn = Pte.pfn(pte);
+            if (host[i] != ram.slab(pfn) || addend[i] != ram.slabOffset(pfn << PAGE_SHIFT) - (int) page) {
+                return where + " reaches another frame than the PTE's " + Pte.toString(pte);
+            }
+            if (writeTag[i] != INVALID && (writeTag[i] != page
+                    || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
+                return where + " allows writes but the PTE is " + Pte.toString(pte);
+            }
+        }
+        return null;
+    }
+
     /** Sets ACCESSED (and DIRTY for a write) in the PTE in RAM, then fills the TLB entry. */
     private int install(long vaddr, long slot, long pte, boolean write) {
         long bits = write ? Pte.ACCESSED | Pte.DIRTY : Pte.ACCESSED;
