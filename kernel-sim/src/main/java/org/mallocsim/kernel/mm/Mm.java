@@ -28,6 +28,9 @@ final class Mm {
     final AnonFault fault;
 
     int mapCount;
+    /** VMAs freed by munmap, reused by {@link #newVma}. */
+    private final Vma[] spare = new Vma[16];
+    private int spares;
     long startBrk;
     long brk;
     long mmapBase;
@@ -75,6 +78,35 @@ final class Mm {
     void insert(Vma v) {
         tree.insert(v);
         mapCount++;
+    }
+
+    /**
+     * A VMA object for a new range: a recycled one when munmap has freed some (as the kernel
+     * reuses {@code vm_area_struct}s from its slab cache), so an mmap+munmap pair in steady state
+     * allocates nothing.
+     */
+    Vma newVma(long start, long end, long flags, long pgoff, String name) {
+        if (spares == 0) {
+            return new Vma(start, end, flags, pgoff, name);
+        }
+        Vma v = spare[--spares];
+        spare[spares] = null;
+        v.start = start;
+        v.end = end;
+        v.flags = flags;
+        v.pgoff = pgoff;
+        v.name = name;
+        v.anonVma = null;
+        v.file = null;
+        v.shmem = null;
+        return v;
+    }
+
+    /** Keeps a VMA that munmap removed and nothing refers to any more, for {@link #newVma}. */
+    private void recycle(Vma v) {
+        if (spares < spare.length) {
+            spare[spares++] = v;
+        }
     }
 
     /** Detaches a VMA (no stats, no page zapping) and drops its hold on a shmem object. */
@@ -403,6 +435,7 @@ final class Mm {
                 vmUnacct(v.pages());
             }
             remove(v);
+            recycle(v);
             v = nx;
         }
         long ceiling = v == null ? TASK_SIZE : v.start;

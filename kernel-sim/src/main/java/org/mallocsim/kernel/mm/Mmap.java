@@ -174,7 +174,7 @@ final class Mmap {
         }
         Vma v = shared ? null : mm.vmaMergeNewRange(addr, end, vmFlags, null, null, null, pgoff, false);
         if (v == null) {
-            v = new Vma(addr, end, vmFlags, pgoff, null);
+            v = mm.newVma(addr, end, vmFlags, pgoff, null);
             if (shared) {
                 v.shmem = new Shmem(mm.nextShmemInode++, pages);
                 v.shmem.committed = shmemCharge;
