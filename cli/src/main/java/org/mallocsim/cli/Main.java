@@ -23,6 +23,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("mallocsim: " + describe(ex));
             return 2;

@@ -1,0 +1,45 @@
+package org.mallocsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A generated trace run through the real glibc becomes ground truth that replays to itself. */
+class GeneratedGroundTruthTest {
+
+    @ParameterizedTest(name = "{0} with {1} thread(s)")
+    @CsvSource({"mixed, 1", "larson, 3", "cache_thrash, 2", "simple, 1"})
+    void glibcsAnswersToAGeneratedTraceReplayToTheSameAnswers(String shape, int threads, @TempDir Path dir)
+            throws Exception {
+        Path gen = dir.resolve("gen.mrec.zst");
+        Path truth = dir.resolve("truth.mrec");
+        assertThat(run("generate", "--shape", shape, "--threads", Integer.toString(threads), "--calls", "5000",
+                "--seed", "11", "-o", gen.toString())).startsWith("0\n");
+        String first = run("native", gen.toString(), "--emit", truth.toString());
+        assertThat(first).startsWith("0\n").contains("holds no recorded answers");
+        assertThat(Files.size(truth)).isPositive();
+        String again = run("native", truth.toString());
+        assertThat(again).startsWith("0\n").contains("answers match the recorded ones").contains("first mismatch: none");
+    }
+
+    /** The exit code, a newline, then what the command printed. */
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = Main.run(args);
+        } finally {
+            System.setOut(old);
+        }
+        return code + "\n" + buf.toString(StandardCharsets.UTF_8);
+    }
+}
