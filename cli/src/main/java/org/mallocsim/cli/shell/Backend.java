@@ -1,0 +1,31 @@
+package org.mallocsim.cli.shell;
+
+/**
+ * Where the shell's calls run: the emulated kernel or a real process. Syscalls return what the
+ * kernel entry point returns (the value, or {@code -errno}; brk the break); loads and stores
+ * throw {@link org.mallocsim.kernel.SegmentationFault} or {@link org.mallocsim.kernel.BusError}.
+ */
+interface Backend extends AutoCloseable {
+    long brk(long addr);
+
+    long mmap(long addr, long length, long prot, long flags, long fd, long offset);
+
+    long munmap(long addr, long length);
+
+    long mprotect(long addr, long length, long prot);
+
+    long mremap(long oldAddr, long oldLength, long newLength, long flags, long newAddr);
+
+    long madvise(long addr, long length, long advice);
+
+    /** A load of {@code width} bits (8, 16, 32 or 64), zero-extended. */
+    long load(int width, long addr);
+
+    void store(int width, long addr, long value);
+
+    /** The text of /proc/self/{@code file}: maps, smaps or status. */
+    String proc(String file);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,306 @@
+package org.mallocsim.cli.shell;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.mallocsim.kernel.BusError;
+import org.mallocsim.kernel.Errno;
+import org.mallocsim.kernel.OutOfMemoryKill;
+import org.mallocsim.kernel.SegmentationFault;
+
+/**
+ * The mallocsim shell's interpreter: reads one command a line, runs it on a {@link Backend} and
+ * prints it as strace prints the call and its result.
+ *
+ * <pre>
+ *   line    := [ NAME '=' ] call | 'maps' | 'smaps' | 'status'        ('#' starts a comment)
+ *   call    := NAME '(' [ expr { ',' expr } ] ')'
+ *   expr    := [ '-' ] term { ( '+' | '-' | '|' ) term }               (left to right)
+ *   term    := DECIMAL | 0xHEX | NULL | a PROT_/MAP_/MREMAP_/MADV_ name | a variable
+ *   calls   := brk(a) mmap(a, len, prot, flags, fd, off) munmap(a, len) mprotect(a, len, prot)
+ *              mremap(old, oldlen, newlen, flags [, new]) madvise(a, len, advice)
+ *              load8|16|32|64(a) store8|16|32|64(a, value)
+ * </pre>
+ * A variable takes the call's result; a call that fails gives it -1, as the C wrapper returns.
+ */
+public final class Shell {
+    private final Backend backend;
+    private final PrintStream out;
+    private final Map<String, Long> vars = new HashMap<>();
+    private int errors;
+
+    // the line being parsed
+    private String s;
+    private int p;
+
+    Shell(Backend backend, PrintStream out) {
+        this.backend = backend;
+        this.out = out;
+    }
+
+    /** Lines that did not parse so far. */
+    int errors() {
+        return errors;
+    }
+
+    /** Runs one line (numbered from 1 for messages). */
+    void execute(String line, int number) {
+        int hash = line.indexOf('#');
+        s = (hash >= 0 ? line.substring(0, hash) : line).strip();
+        p = 0;
+        if (s.isEmpty()) {
+            return;
+        }
+        try {
+            run();
+        } catch (ParseError e) {
+            errors++;
+            out.println("# line " + number + ": " + e.getMessage());
+        }
+    }
+
+    private void run() {
+        String target = null;
+        String name = name("a command");
+        skipSpace();
+        if (peek() == '=') {
+            p++;
+            target = name;
+            name = name("a call after '='");
+            skipSpace();
+        }
+        if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
+            if (peek() == '(') {
+                expect('(');
+                expect(')');
+            }
+            end();
+            out.print(backend.proc(name));
+            return;
+        }
+        expect('(');
+        List<Long> args = new ArrayList<>();
+        skipSpace();
+        if (peek() != ')') {
+            do {
+                args.add(expr(args.size() + 1));
+                skipSpace();
+            } while (peek() == ',' && ++p > 0);
+        }
+        if (peek() != ')') {
+            throw new ParseError("expected ',' or ')' after argument " + args.size());
+        }
+        p++;
+        end();
+        Long result = call(name, args);
+        if (target != null && result != null) {
+            vars.put(target, result);
+        }
+    }
+
+    /** Runs and prints a call; its value for a variable, or null after a fault. */
+    private Long call(String name, List<Long> a) {
+        try {
+            switch (name) {
+                case "brk":
+                    arity(name, a, 1, 1);
+                    long b = backend.brk(a.get(0));
+                    print("brk(" + ptr(a.get(0)) + ")", hex(b));
+                    return b;
+                case "mmap":
+                    arity(name, a, 6, 6);
+                    return syscall("mmap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.prot(a.get(2)) + ", "
+                            + Flags.map(a.get(3)) + ", " + (int) (long) a.get(4) + ", " + hex(a.get(5)) + ")",
+                            backend.mmap(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4), a.get(5)), true);
+                case "munmap":
+                    arity(name, a, 2, 2);
+                    return syscall("munmap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ")",
+                            backend.munmap(a.get(0), a.get(1)), false);
+                case "mprotect":
+                    arity(name, a, 3, 3);
+                    return syscall("mprotect(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.prot(a.get(2)) + ")",
+                            backend.mprotect(a.get(0), a.get(1), a.get(2)), false);
+                case "mremap":
+                    arity(name, a, 4, 5);
+                    long na = a.size() == 5 ? a.get(4) : 0;
+                    return syscall("mremap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + dec(a.get(2)) + ", "
+                            + Flags.mremap(a.get(3)) + (a.size() == 5 ? ", " + ptr(na) : "") + ")",
+                            backend.mremap(a.get(0), a.get(1), a.get(2), a.get(3), na), true);
+                case "madvise":
+                    arity(name, a, 3, 3);
+                    return syscall("madvise(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.madvise(a.get(2)) + ")",
+                            backend.madvise(a.get(0), a.get(1), a.get(2)), false);
+                default:
+                    return memory(name, a);
+            }
+        } catch (SegmentationFault e) {
+            out.println(e.straceLine());
+        } catch (BusError e) {
+            out.println(e.straceLine());
+        } catch (OutOfMemoryKill e) {
+            out.println("+++ killed by SIGKILL +++ (" + e.getMessage() + ")");
+        }
+        return null;
+    }
+
+    private Long memory(String name, List<Long> a) {
+        boolean load = name.startsWith("load");
+        String w = name.substring(load ? 4 : name.startsWith("store") ? 5 : name.length());
+        if (!(load || name.startsWith("store")) || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
+            throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, "
+                    + "maps, smaps or status, not '" + name + "'");
+        }
+        int width = Integer.parseInt(w);
+        if (load) {
+            arity(name, a, 1, 1);
+            long v = backend.load(width, a.get(0));
+            print(name + "(" + ptr(a.get(0)) + ")", hex(v));
+            return v;
+        }
+        arity(name, a, 2, 2);
+        backend.store(width, a.get(0), a.get(1));
+        print(name + "(" + ptr(a.get(0)) + ", " + hex(a.get(1)) + ")", "0");
+        return 0L;
+    }
+
+    private long syscall(String call, long r, boolean pointer) {
+        if (r < 0 && r > -4096) {
+            print(call, "-1 " + Errno.name((int) -r) + " (" + Errno.message((int) -r) + ")");
+            return -1;
+        }
+        print(call, pointer ? hex(r) : Long.toString(r));
+        return r;
+    }
+
+    private void print(String call, String result) {
+        out.println(call + " = " + result);
+    }
+
+    private static void arity(String name, List<Long> a, int min, int max) {
+        if (a.size() < min || a.size() > max) {
+            throw new ParseError("expected " + (min == max ? Integer.toString(min) : min + " or " + max)
+                    + " arguments to " + name + ", got " + a.size());
+        }
+    }
+
+    // ---- expressions ----------------------------------------------------------------------------
+
+    private long expr(int argument) {
+        skipSpace();
+        boolean negate = peek() == '-';
+        if (negate) {
+            p++;
+        }
+        long v = term(argument);
+        if (negate) {
+            v = -v;
+        }
+        while (true) {
+            skipSpace();
+            char op = peek();
+            if (op != '+' && op != '-' && op != '|') {
+                return v;
+            }
+            p++;
+            long t = term(argument);
+            v = op == '+' ? v + t : op == '-' ? v - t : v | t;
+        }
+    }
+
+    private long term(int argument) {
+        skipSpace();
+        char c = peek();
+        if (c >= '0' && c <= '9') {
+            int start = p;
+            boolean hexadecimal = c == '0' && p + 1 < s.length() && (s.charAt(p + 1) == 'x' || s.charAt(p + 1) == 'X');
+            p += hexadecimal ? 2 : 0;
+            int digits = p;
+            while (p < s.length() && Character.digit(s.charAt(p), hexadecimal ? 16 : 10) >= 0) {
+                p++;
+            }
+            try {
+                return hexadecimal ? Long.parseUnsignedLong(s.substring(digits, p), 16)
+                        : Long.parseUnsignedLong(s.substring(start, p));
+            } catch (NumberFormatException e) {
+                throw new ParseError("expected a number of at most 64 bits in argument " + argument);
+            }
+        }
+        if (Character.isLetter(c) || c == '_') {
+            String n = name("a name");
+            if (n.equals("NULL")) {
+                return 0;
+            }
+            Long v = Flags.BY_NAME.get(n);
+            if (v == null) {
+                v = vars.get(n);
+            }
+            if (v == null) {
+                throw new ParseError("'" + n + "' in argument " + argument + " is neither a constant nor a variable");
+            }
+            return v;
+        }
+        throw new ParseError("expected a number, NULL, a constant or a variable in argument " + argument);
+    }
+
+    // ---- lexing ---------------------------------------------------------------------------------
+
+    private String name(String what) {
+        skipSpace();
+        int start = p;
+        while (p < s.length() && (Character.isLetterOrDigit(s.charAt(p)) || s.charAt(p) == '_')) {
+            p++;
+        }
+        if (p == start || Character.isDigit(s.charAt(start))) {
+            throw new ParseError("expected " + what);
+        }
+        return s.substring(start, p);
+    }
+
+    private void expect(char c) {
+        skipSpace();
+        if (peek() != c) {
+            throw new ParseError("expected '" + c + "'");
+        }
+        p++;
+    }
+
+    private void end() {
+        skipSpace();
+        if (p < s.length()) {
+            throw new ParseError("expected the end of the line, found '" + s.substring(p) + "'");
+        }
+    }
+
+    private char peek() {
+        return p < s.length() ? s.charAt(p) : '\0';
+    }
+
+    private void skipSpace() {
+        while (p < s.length() && Character.isWhitespace(s.charAt(p))) {
+            p++;
+        }
+    }
+
+    private static String ptr(long v) {
+        return v == 0 ? "NULL" : "0x" + Long.toHexString(v);
+    }
+
+    private static String hex(long v) {
+        return v == 0 ? "0" : "0x" + Long.toHexString(v);
+    }
+
+    private static String dec(long v) {
+        return Long.toUnsignedString(v);
+    }
+
+    /** A line that does not parse; the message says what was expected. */
+    private static final class ParseError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ParseError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

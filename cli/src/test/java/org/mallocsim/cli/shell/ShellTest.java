@@ -1,0 +1,92 @@
+package org.mallocsim.cli.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.KernelConfig;
+
+class ShellTest {
+
+    private static String run(String... lines) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell shell = new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.defaults())),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        for (int i = 0; i < lines.length; i++) {
+            shell.execute(lines[i], i + 1);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void callsPrintAsStracePrintsThemWithVariablesReplacedByTheirValues() {
+        assertThat(run(
+                "a = mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)  # two pages",
+                "store64(a + 8, 42)",
+                "load64(a+8)",
+                "mprotect(a+4096, 4096, PROT_NONE)",
+                "munmap(0x1001, 4096)",
+                "mremap(a, 4096, 8192, MREMAP_MAYMOVE|MREMAP_FIXED, 0x40000000)",
+                "madvise(a, 4096, MADV_DONTNEED)",
+                "brk(NULL)"))
+                .isEqualTo("""
+                        mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                        store64(0x7ffff7ffd008, 0x2a) = 0
+                        load64(0x7ffff7ffd008) = 0x2a
+                        mprotect(0x7ffff7ffe000, 4096, PROT_NONE) = 0
+                        munmap(0x1001, 4096) = -1 EINVAL (Invalid argument)
+                        mremap(0x7ffff7ffd000, 4096, 8192, MREMAP_MAYMOVE|MREMAP_FIXED, 0x40000000) = 0x40000000
+                        madvise(0x7ffff7ffd000, 4096, MADV_DONTNEED) = -1 ENOMEM (Cannot allocate memory)
+                        brk(NULL) = 0x555555559000
+                        """);
+    }
+
+    @Test
+    void aFaultPrintsStracesSignalLineAndTheShellGoesOn() {
+        assertThat(run("load8(0x1000)", "b = brk(NULL)", "load8(b)"))
+                .isEqualTo("""
+                        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x1000} ---
+                        brk(NULL) = 0x555555559000
+                        --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x555555559000} ---
+                        """);
+    }
+
+    @Test
+    void unknownFlagBitsPrintAsHexAfterTheKnownNamesAndAFailedCallLeavesMinusOne() {
+        assertThat(run("x = mmap(NULL, 4096, PROT_READ|0x80, MAP_PRIVATE|MAP_ANONYMOUS|0x40000000, -1, 0)",
+                "y = munmap(x+1, 4096)", "mmap(y, 0, 0, 0, -1, 0)"))
+                .startsWith("mmap(NULL, 4096, PROT_READ|0x80, MAP_PRIVATE|MAP_ANONYMOUS|0x40000000, -1, 0) = 0x")
+                .contains("= -1 EINVAL (Invalid argument)\nmmap(0xffffffffffffffff, 0, PROT_NONE, 0, -1, 0) = -1 EBADF (Bad file descriptor)");
+    }
+
+    @Test
+    void linesThatDoNotParseSayWhatWasExpectedWithTheirNumber() {
+        assertThat(run("mmap(NULL, 8192", "munmap(a, 4096)", "frob(1)", "munmap(1, 2, 3)", "load64(0x10000000000000000)",
+                "munmap(1 2)", "maps extra"))
+                .isEqualTo("""
+                        # line 1: expected ',' or ')' after argument 2
+                        # line 2: 'a' in argument 1 is neither a constant nor a variable
+                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, maps, smaps or status, not 'frob'
+                        # line 4: expected 2 arguments to munmap, got 3
+                        # line 5: expected a number of at most 64 bits in argument 1
+                        # line 6: expected ',' or ')' after argument 1
+                        # line 7: expected the end of the line, found 'extra'
+                        """);
+    }
+
+    @Test
+    void listingsAreReadFromTraceHeadersNativeListingsAndBareMapsLines() {
+        Listing trace = Listing.parse(java.util.List.of("# mrec 1 glibc 2.36 nprocs 2 start-brk 0x55dd085ac000",
+                "# map 55dd0806c000-55dd08070000 r--p 00000000 fe:00 260368                     /usr/bin/grep",
+                "23242 m 5 = 0x55dd085ac2a0 0x21 0x55dd085cd000"));
+        assertThat(trace.startBrk()).isEqualTo(0x55dd085ac000L);
+        assertThat(trace.maps()).containsExactly(
+                "55dd0806c000-55dd08070000 r--p 00000000 fe:00 260368                     /usr/bin/grep");
+        Listing bare = Listing.parse(java.util.List.of("# start-brk 0x1000", "7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0 "));
+        assertThat(bare.startBrk()).isEqualTo(0x1000);
+        assertThat(bare.maps()).hasSize(1);
+    }
+}
