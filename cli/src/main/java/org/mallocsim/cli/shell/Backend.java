@@ -23,6 +23,9 @@ interface Backend extends AutoCloseable {
 
     void store(int width, long addr, long value);
 
+    /** The page-table walk that translates {@code addr}, one level a line. */
+    String pageWalk(long addr);
+
     /** The text of /proc/self/{@code file}: maps, smaps or status. */
     String proc(String file);
 

@@ -65,6 +65,11 @@ final class EmulatedBackend implements Backend {
     }
 
     @Override
+    public String pageWalk(long addr) {
+        return as.pageWalk(addr).render();
+    }
+
+    @Override
     public String proc(String file) {
         switch (file) {
             case "maps": return ProcMaps.of(as);

@@ -86,6 +86,12 @@ final class NativeBackend implements Backend {
         request("store", width, addr, value);
     }
 
+    /** A real process cannot read its page tables; /proc/self/pagemap shows only the leaf, as root. */
+    @Override
+    public String pageWalk(long addr) {
+        return "# walk: the page tables of a real process are not visible from user space\n";
+    }
+
     @Override
     public String proc(String file) {
         send(file);

@@ -21,7 +21,7 @@ import org.mallocsim.kernel.SegmentationFault;
  *   term    := DECIMAL | 0xHEX | NULL | a PROT_/MAP_/MREMAP_/MADV_ name | a variable
  *   calls   := brk(a) mmap(a, len, prot, flags, fd, off) munmap(a, len) mprotect(a, len, prot)
  *              mremap(old, oldlen, newlen, flags [, new]) madvise(a, len, advice)
- *              load8|16|32|64(a) store8|16|32|64(a, value)
+ *              load8|16|32|64(a) store8|16|32|64(a, value) walk(a)
  * </pre>
  * A variable takes the call's result; a call that fails gives it -1, as the C wrapper returns.
  */
@@ -132,6 +132,10 @@ public final class Shell {
                     arity(name, a, 3, 3);
                     return syscall("madvise(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.madvise(a.get(2)) + ")",
                             backend.madvise(a.get(0), a.get(1), a.get(2)), false);
+                case "walk":
+                    arity(name, a, 1, 1);
+                    out.print(backend.pageWalk(a.get(0)));
+                    return null;
                 default:
                     return memory(name, a);
             }
@@ -150,7 +154,7 @@ public final class Shell {
         String w = name.substring(load ? 4 : name.startsWith("store") ? 5 : name.length());
         if (!(load || name.startsWith("store")) || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
             throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, "
-                    + "maps, smaps or status, not '" + name + "'");
+                    + "walk, maps, smaps or status, not '" + name + "'");
         }
         int width = Integer.parseInt(w);
         if (load) {

@@ -63,13 +63,21 @@ class ShellTest {
     }
 
     @Test
+    void walkShowsThePageTableEntriesThatTranslateAnAddressBeforeAndAfterItsFault() {
+        String out = run("a = mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)", "walk(a)",
+                "store8(a, 1)", "walk(a)");
+        assertThat(out).contains("PGD[255] = 0x0000000000000000  (none)\n")
+                .containsPattern("PTE\\[510\\] = 0x8000000000[0-9a-f]{6} -> frame 0x[0-9a-f]+ present rw user accessed dirty nx");
+    }
+
+    @Test
     void linesThatDoNotParseSayWhatWasExpectedWithTheirNumber() {
         assertThat(run("mmap(NULL, 8192", "munmap(a, 4096)", "frob(1)", "munmap(1, 2, 3)", "load64(0x10000000000000000)",
                 "munmap(1 2)", "maps extra"))
                 .isEqualTo("""
                         # line 1: expected ',' or ')' after argument 2
                         # line 2: 'a' in argument 1 is neither a constant nor a variable
-                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, maps, smaps or status, not 'frob'
+                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, walk, maps, smaps or status, not 'frob'
                         # line 4: expected 2 arguments to munmap, got 3
                         # line 5: expected a number of at most 64 bits in argument 1
                         # line 6: expected ',' or ')' after argument 1
