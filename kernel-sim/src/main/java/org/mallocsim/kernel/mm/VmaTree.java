@@ -65,12 +65,16 @@ public final class VmaTree {
         }
         VmaTreeNodes n = nodes;
         int node = root;
-        for (int level = height; level > 0; level--) {
-            int base = nodeBase(node);
-            node = n.nodeChild[base + firstAbove(n.nodeKeys, base, n.nodeCount[node], k)];
+        if (height > 0) {
+            long[] keys = n.nodeKeys;
+            int[] child = n.nodeChild;
+            for (int level = height; level > 0; level--) {
+                int base = nodeBase(node);
+                node = child[base + firstAbove(keys, base, k)];
+            }
         }
         int base = leafBase(node);
-        return n.leafVmas[base + firstAbove(n.leafEnds, base, n.leafCount[node], k)];
+        return n.leafVmas[base + firstAbove(n.leafEnds, base, k)];
     }
 
     /** {@code vma_lookup} (include/linux/mm.h): only a VMA that contains addr. */
@@ -305,14 +309,14 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, n.nodeCount[node], k), n.nodeCount[node] - 1);
+            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, k), n.nodeCount[node] - 1);
             pathNode[level] = node;
             pathSlot[level] = slot;
             node = n.nodeChild[base + slot];
         }
         pathNode[0] = node;
         // only the largest key, key(2^64 - 1), also counts the padding
-        return Math.min(countAtOrBelow(n.leafEnds, leafBase(node), n.leafCount[node], k), n.leafCount[node]);
+        return Math.min(countAtOrBelow(n.leafEnds, leafBase(node), k), n.leafCount[node]);
     }
 
     /**
@@ -335,15 +339,15 @@ public final class VmaTree {
         int node = root;
         for (int level = height; level > 0; level--) {
             int base = nodeBase(node);
-            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, n.nodeCount[node], k), n.nodeCount[node] - 1);
+            int slot = Math.min(countAtOrBelow(n.nodeKeys, base, k), n.nodeCount[node] - 1);
             int child = n.nodeChild[base + slot];
             boolean full = level == 1 ? n.leafCount[child] == LEAF_SLOTS : n.nodeCount[child] == NODE_SLOTS;
             if (full) {
                 // split where the new entry goes, within the fill bounds: runs of mmaps, each placed
                 // below the last, then leave full leaves behind rather than half-empty ones
                 int at = level == 1
-                        ? countAtOrBelow(n.leafEnds, leafBase(child), LEAF_SLOTS, k)
-                        : countAtOrBelow(n.nodeKeys, nodeBase(child), NODE_SLOTS, k);
+                        ? countAtOrBelow(n.leafEnds, leafBase(child), k)
+                        : countAtOrBelow(n.nodeKeys, nodeBase(child), k);
                 int min = level == 1 ? LEAF_MIN : NODE_MIN;
                 int half = Math.max(min, Math.min(at, (level == 1 ? LEAF_SLOTS : NODE_SLOTS) - min));
                 VmaTreeSplits.splitChild(this, node, slot, level - 1, half);
@@ -357,7 +361,7 @@ public final class VmaTree {
             node = child;
         }
         pathNode[0] = node;
-        return countAtOrBelow(n.leafEnds, leafBase(node), n.leafCount[node], k);
+        return countAtOrBelow(n.leafEnds, leafBase(node), k);
     }
 
     /**

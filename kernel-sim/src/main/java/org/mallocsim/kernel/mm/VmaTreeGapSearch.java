@@ -70,7 +70,7 @@ final class VmaTreeGapSearch {
         if (level == 0) {
             int b = leafBase(node);
             // entries past the first that ends above high have their gaps above it
-            int first = Math.min(countAtOrBelow(n.leafEnds, b, n.leafCount[node], key(high)), n.leafCount[node] - 1);
+            int first = Math.min(countAtOrBelow(n.leafEnds, b, key(high)), n.leafCount[node] - 1);
             for (int i = b + first; i >= b; i--) {
                 if (n.leafEnds[i] <= lowKey) {
                     return NOT_FOUND; // this gap and all below end under low
@@ -88,7 +88,7 @@ final class VmaTreeGapSearch {
             return NOT_FOUND;
         }
         int b = nodeBase(node);
-        int first = Math.min(countAtOrBelow(n.nodeKeys, b, n.nodeCount[node], key(high)), n.nodeCount[node] - 1);
+        int first = Math.min(countAtOrBelow(n.nodeKeys, b, key(high)), n.nodeCount[node] - 1);
         for (int i = b + first; i >= b; i--) {
             if (n.nodeKeys[i] <= lowKey) {
                 return NOT_FOUND;
@@ -111,7 +111,7 @@ final class VmaTreeGapSearch {
         if (level == 0) {
             int b = leafBase(node);
             // entries before the first that ends above low have their gaps below it
-            for (int i = b + countAtOrBelow(n.leafEnds, b, n.leafCount[node], lowKey), e = b + n.leafCount[node]; i < e; i++) {
+            for (int i = b + countAtOrBelow(n.leafEnds, b, lowKey), e = b + n.leafCount[node]; i < e; i++) {
                 long prevEnd = n.leafStarts[i] - n.leafGaps[i];
                 if (Long.compareUnsigned(prevEnd, high) >= 0) {
                     return NOT_FOUND; // this gap and all above start at or over high
@@ -127,7 +127,7 @@ final class VmaTreeGapSearch {
             return NOT_FOUND;
         }
         int b = nodeBase(node);
-        for (int i = b + countAtOrBelow(n.nodeKeys, b, n.nodeCount[node], lowKey), e = b + n.nodeCount[node]; i < e; i++) {
+        for (int i = b + countAtOrBelow(n.nodeKeys, b, lowKey), e = b + n.nodeCount[node]; i < e; i++) {
             if (i > b && Long.compareUnsigned(endOf(n.nodeKeys[i - 1]), high) >= 0) {
                 return NOT_FOUND;
             }

@@ -99,41 +99,38 @@ final class VmaTreeNodes {
     }
 
     /**
-     * How many of the {@code count} sorted keys at {@code keys[base..)} are {@code <= key}; that is,
-     * the index of the first key above it, or {@code count}. A binary search in the branch-free form
-     * of Khuong and Morin ("Array layouts for comparison-based searching", 2017): each step a
-     * conditional move, never a branch the CPU could mispredict, and as many steps as the count
-     * needs (the padding above the count is never counted, as it is above every key).
+     * The index of the first of a node's 64 sorted key slots above {@code key}, given that one is
+     * (always so below {@link #PAD}, unless all 64 slots hold keys at or below it; {@code find_vma}
+     * never meets that case). A binary search over the whole node, padding included, in six fixed
+     * steps (Khuong and Morin, "Array layouts for comparison-based searching", 2017): no loop and no
+     * count to load. The first four steps are conditional moves, or nothing at all once the JIT has
+     * seen that a small node's padding never counts; the last two add the sign bit of
+     * {@code slot - key - 1}, as their 50:50 outcomes must not become branches.
      */
-    static int countAtOrBelow(long[] keys, int base, int count, long key) {
+    static int firstAbove(long[] keys, int base, long key) {
         int i = base;
-        if (count == LEAF_SLOTS) { // == NODE_SLOTS; 7 steps, none reading past the node
-            i = keys[i + 31] <= key ? i + 32 : i;
-            i = keys[i + 15] <= key ? i + 16 : i;
-            i = keys[i + 7] <= key ? i + 8 : i;
-            i = keys[i + 3] <= key ? i + 4 : i;
-            i = keys[i + 1] <= key ? i + 2 : i;
-            i = keys[i] <= key ? i + 1 : i;
-            i = keys[i] <= key ? i + 1 : i;
-            return i - base;
-        }
-        for (int h = Integer.highestOneBit(count); h > 0; h >>>= 1) {
-            i = keys[i + h - 1] <= key ? i + h : i;
-        }
+        i = keys[i + 31] <= key ? i + 32 : i;
+        i = keys[i + 15] <= key ? i + 16 : i;
+        i = keys[i + 7] <= key ? i + 8 : i;
+        i = keys[i + 3] <= key ? i + 4 : i;
+        i += atOrBelow(keys[i + 1], key) << 1;
+        i += atOrBelow(keys[i], key);
         return i - base;
     }
 
     /**
-     * The index of the first of the {@code count} sorted keys at {@code keys[base..)} that is above
-     * {@code key}, given that one is (as on every node {@code find_vma} passes through): the search
-     * of {@link #countAtOrBelow} with one step fewer, 4 for the 16 VMAs of a small process.
+     * How many of a node's 64 key slots hold keys at or below {@code key}: 0 to 64, the padding never
+     * counted (even for the key of the highest address, which is {@link #PAD} itself).
      */
-    static int firstAbove(long[] keys, int base, int count, long key) {
-        int i = base;
-        for (int h = Integer.highestOneBit(count - 1); h > 0; h >>>= 1) {
-            i = keys[i + h - 1] <= key ? i + h : i;
-        }
-        return i - base;
+    static int countAtOrBelow(long[] keys, int base, long key) {
+        long k = Math.min(key, PAD - 1);
+        int i = firstAbove(keys, base, k);
+        return i + atOrBelow(keys[base + i], k);
+    }
+
+    /** 1 if {@code slot <= key}, else 0, without a branch; both lie in [0, 2^63) and key below PAD. */
+    private static int atOrBelow(long slot, long key) {
+        return (int) ((slot - key - 1) >>> 63);
     }
 
     int allocateLeaf() {
@@ -250,7 +247,16 @@ final class VmaTreeNodes {
 
     /** Copies {@code n} leaf entries from slot index {@code from} to {@code to} (overlap allowed). */
     void moveLeafEntries(int from, int to, int n) {
-        // one loop over the four rows: a move is a few entries, where four arraycopy calls cost more
+        if (n > 8) {
+            // a long move: arraycopy, which also marks the VMA row's cards for the collector once
+            // rather than once per reference stored (under G1 a store into an old array is costly)
+            System.arraycopy(leafEnds, from, leafEnds, to, n);
+            System.arraycopy(leafStarts, from, leafStarts, to, n);
+            System.arraycopy(leafGaps, from, leafGaps, to, n);
+            System.arraycopy(leafVmas, from, leafVmas, to, n);
+            return;
+        }
+        // a short one: a single loop over the four rows costs less than four arraycopy calls
         long[] ends = leafEnds;
         long[] starts = leafStarts;
         long[] gaps = leafGaps;
