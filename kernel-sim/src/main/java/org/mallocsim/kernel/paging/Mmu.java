@@ -12,18 +12,20 @@ import java.util.Arrays;
  * Accessed and dirty bits are set in the PTE as the hardware does.
  *
  * <pre>
- *  TLB (TLB_SIZE = 1024 entries, structure of arrays), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1)
+ *  TLB (TLB_SIZE = 1024 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
+ *  tlb[4i .. 4i + 3] (two entries to a cache line) and the slab reference host[i]:
  *
- *          readTag[i]    writeTag[i]    host[i]        addend[i]
- *         +-----------+-------------+--------------+--------------------------------+
- *   i ->  | page va   | page va     | slab of the  | slabOffset(frame) - (int) page |
- *         | or -1     | or -1       | frame        |                                |
- *         +-----------+-------------+--------------+--------------------------------+
+ *          READ_TAG     WRITE_TAG    ADDEND                           HITS        host[i]
+ *         +-----------+------------+--------------------------------+-----------+--------------+
+ *   i ->  | page va   | page va    | slabOffset(frame) - (int) page | accesses  | slab of the  |
+ *         | or -1     | or -1      |                                | that hit  | frame        |
+ *         +-----------+------------+--------------------------------+-----------+--------------+
  *
- *  hit for an access of size s:  tag[i] == (vaddr &amp; (PAGE_MASK | (s - 1)))
+ *  hit for an access of size s:  tag == (vaddr &amp; (PAGE_MASK | (s - 1)))
  *                                (a misaligned vaddr keeps low bits, so it never matches)
- *  host byte:                    host[i].get((int) vaddr + addend[i])
- *  writeTag = -1 on a valid read entry: read-only page, or writable but still clean
+ *  host byte:                    host[i].get((int) vaddr + (int) ADDEND)
+ *  WRITE_TAG = -1 on a valid read entry: read-only page, or writable but still clean
+ *  HITS counts on per entry, across refills and flushes; tlbHits() sums the column
  * </pre>
  *
  * <p>As in QEMU, the compare folds the alignment check into the tag test: only naturally aligned
@@ -35,7 +37,9 @@ import java.util.Arrays;
  * <p>The TLB is never refreshed behind the kernel's back: the mm layer calls {@link #flushRange}
  * after clearing or downgrading PTEs, and not after upgrading a not-present one, exactly where
  * Linux flushes; a stale entry left by such an upgrade only causes a re-walk.
- * Hit counting costs one increment per access; {@code -Dmallocsim.mmu.countHits=false} removes it.
+ * Hit counting costs one increment per access, in the entry's own cache line (a single counter
+ * field would chain every access to the previous one through memory);
+ * {@code -Dmallocsim.mmu.countHits=false} removes it.
  * Not thread-safe: one emulated CPU.
  */
 public final class Mmu {
@@ -61,12 +65,14 @@ public final class Mmu {
     private final PageTable pageTable;
     private final FaultHandler faultHandler;
 
-    private final long[] readTag = new long[TLB_SIZE];
-    private final long[] writeTag = new long[TLB_SIZE];
+    /** Entry i is tlb[4i .. 4i + 3] (see the picture); a cache line holds two. */
+    private final long[] tlb = new long[TLB_SIZE * 4];
+    private static final int READ_TAG = 0;
+    private static final int WRITE_TAG = 1;
+    private static final int ADDEND = 2;
+    private static final int HITS = 3;
     private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
-    private final int[] addend = new int[TLB_SIZE];
 
-    private long hits;
     private long misses;
     private long faults;
     /** Bumped by every flush: a two-page operation re-translates if a fault in between flushed. */
@@ -86,9 +92,9 @@ public final class Mmu {
     /** The byte at {@code vaddr}, zero-extended. */
     public int load8(long vaddr) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (readTag[i] == (vaddr & PAGE_MASK)) {
-            if (COUNT_HITS) hits++;
-            return host[i].get((int) vaddr + addend[i]) & 0xff;
+        if (tlb[at(i, READ_TAG)] == (vaddr & PAGE_MASK)) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            return host[i].get((int) vaddr + (int) tlb[at(i, ADDEND)]) & 0xff;
         }
         return (int) loadSlow(vaddr, 1);
     }
@@ -96,9 +102,9 @@ public final class Mmu {
     /** The little-endian 16 bits at {@code vaddr}, zero-extended. */
     public int load16(long vaddr) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (readTag[i] == (vaddr & (PAGE_MASK | 1))) {
-            if (COUNT_HITS) hits++;
-            return host[i].getShort((int) vaddr + addend[i]) & 0xffff;
+        if (tlb[at(i, READ_TAG)] == (vaddr & (PAGE_MASK | 1))) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            return host[i].getShort((int) vaddr + (int) tlb[at(i, ADDEND)]) & 0xffff;
         }
         return (int) loadSlow(vaddr, 2);
     }
@@ -106,9 +112,9 @@ public final class Mmu {
     /** The little-endian 32 bits at {@code vaddr}. */
     public int load32(long vaddr) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (readTag[i] == (vaddr & (PAGE_MASK | 3))) {
-            if (COUNT_HITS) hits++;
-            return host[i].getInt((int) vaddr + addend[i]);
+        if (tlb[at(i, READ_TAG)] == (vaddr & (PAGE_MASK | 3))) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            return host[i].getInt((int) vaddr + (int) tlb[at(i, ADDEND)]);
         }
         return (int) loadSlow(vaddr, 4);
     }
@@ -116,9 +122,9 @@ public final class Mmu {
     /** The little-endian 64 bits at {@code vaddr}. */
     public long load64(long vaddr) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (readTag[i] == (vaddr & (PAGE_MASK | 7))) {
-            if (COUNT_HITS) hits++;
-            return host[i].getLong((int) vaddr + addend[i]);
+        if (tlb[at(i, READ_TAG)] == (vaddr & (PAGE_MASK | 7))) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            return host[i].getLong((int) vaddr + (int) tlb[at(i, ADDEND)]);
         }
         return loadSlow(vaddr, 8);
     }
@@ -126,9 +132,9 @@ public final class Mmu {
     /** Stores the low 8 bits of {@code value}. */
     public void store8(long vaddr, int value) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (writeTag[i] == (vaddr & PAGE_MASK)) {
-            if (COUNT_HITS) hits++;
-            host[i].put((int) vaddr + addend[i], (byte) value);
+        if (tlb[at(i, WRITE_TAG)] == (vaddr & PAGE_MASK)) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            host[i].put((int) vaddr + (int) tlb[at(i, ADDEND)], (byte) value);
             return;
         }
         storeSlow(vaddr, value, 1);
@@ -137,9 +143,9 @@ public final class Mmu {
     /** Stores the low 16 bits of {@code value}, little-endian. */
     public void store16(long vaddr, int value) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (writeTag[i] == (vaddr & (PAGE_MASK | 1))) {
-            if (COUNT_HITS) hits++;
-            host[i].putShort((int) vaddr + addend[i], (short) value);
+        if (tlb[at(i, WRITE_TAG)] == (vaddr & (PAGE_MASK | 1))) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            host[i].putShort((int) vaddr + (int) tlb[at(i, ADDEND)], (short) value);
             return;
         }
         storeSlow(vaddr, value, 2);
@@ -148,9 +154,9 @@ public final class Mmu {
     /** Stores {@code value}, little-endian. */
     public void store32(long vaddr, int value) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (writeTag[i] == (vaddr & (PAGE_MASK | 3))) {
-            if (COUNT_HITS) hits++;
-            host[i].putInt((int) vaddr + addend[i], value);
+        if (tlb[at(i, WRITE_TAG)] == (vaddr & (PAGE_MASK | 3))) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            host[i].putInt((int) vaddr + (int) tlb[at(i, ADDEND)], value);
             return;
         }
         storeSlow(vaddr, value, 4);
@@ -159,9 +165,9 @@ public final class Mmu {
     /** Stores {@code value}, little-endian. */
     public void store64(long vaddr, long value) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (writeTag[i] == (vaddr & (PAGE_MASK | 7))) {
-            if (COUNT_HITS) hits++;
-            host[i].putLong((int) vaddr + addend[i], value);
+        if (tlb[at(i, WRITE_TAG)] == (vaddr & (PAGE_MASK | 7))) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
+            host[i].putLong((int) vaddr + (int) tlb[at(i, ADDEND)], value);
             return;
         }
         storeSlow(vaddr, value, 8);
@@ -180,7 +186,7 @@ public final class Mmu {
         while (length > 0) {
             int n = (int) Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
             int i = translate(vaddr, true);
-            host[i].put((int) vaddr + addend[i], pattern, 0, n);
+            host[i].put((int) vaddr + (int) tlb[at(i, ADDEND)], pattern, 0, n);
             vaddr += n;
             length -= n;
         }
@@ -217,7 +223,7 @@ public final class Mmu {
         while (length > 0) {
             int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
             int i = translate(vaddr, false);
-            host[i].get((int) vaddr + addend[i], dst, offset, n);
+            host[i].get((int) vaddr + (int) tlb[at(i, ADDEND)], dst, offset, n);
             vaddr += n;
             offset += n;
             length -= n;
@@ -230,7 +236,7 @@ public final class Mmu {
         while (length > 0) {
             int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
             int i = translate(vaddr, true);
-            host[i].put((int) vaddr + addend[i], src, offset, n);
+            host[i].put((int) vaddr + (int) tlb[at(i, ADDEND)], src, offset, n);
             vaddr += n;
             offset += n;
             length -= n;
@@ -239,8 +245,10 @@ public final class Mmu {
 
     /** Invalidates every TLB entry ({@code flush_tlb_mm}); QEMU's memset(-1) of the table. */
     public void flushAll() {
-        Arrays.fill(readTag, INVALID);
-        Arrays.fill(writeTag, INVALID);
+        for (int i = 0; i < TLB_SIZE; i++) {
+            tlb[at(i, READ_TAG)] = INVALID;
+            tlb[at(i, WRITE_TAG)] = INVALID;
+        }
         flushGeneration++;
         empty = true;
     }
@@ -263,18 +271,27 @@ public final class Mmu {
         for (long p = first; p <= last; p++) {
             int i = (int) p & TLB_MASK;
             long page = p << PAGE_SHIFT;
-            if (readTag[i] == page) {
-                readTag[i] = INVALID;
+            if (tlb[at(i, READ_TAG)] == page) {
+                tlb[at(i, READ_TAG)] = INVALID;
             }
-            if (writeTag[i] == page) {
-                writeTag[i] = INVALID;
+            if (tlb[at(i, WRITE_TAG)] == page) {
+                tlb[at(i, WRITE_TAG)] = INVALID;
             }
         }
     }
 
     /** Accesses whose page was found in the TLB (0 with {@code -Dmallocsim.mmu.countHits=false}). */
     public long tlbHits() {
-        return hits;
+        long sum = 0;
+        for (int i = 0; i < TLB_SIZE; i++) {
+            sum += tlb[at(i, HITS)];
+        }
+        return sum;
+    }
+
+    /** Where field {@code field} of TLB entry {@code i} lies in {@link #tlb}. */
+    private static int at(int i, int field) {
+        return (i << 2) + field;
     }
 
     /** Lookups that walked the page table (TLB fills, including those that faulted first). */
@@ -289,17 +306,17 @@ public final class Mmu {
 
     /** The read tag of TLB entry {@code i}: a page address or -1 (for tests of the layout). */
     long readTagAt(int i) {
-        return readTag[i];
+        return tlb[at(i, READ_TAG)];
     }
 
     /** The write tag of TLB entry {@code i}: a page address or -1. */
     long writeTagAt(int i) {
-        return writeTag[i];
+        return tlb[at(i, WRITE_TAG)];
     }
 
     /** The slab offset TLB entry {@code i} gives for {@code vaddr}. */
     int hostOffsetAt(int i, long vaddr) {
-        return (int) vaddr + addend[i];
+        return (int) vaddr + (int) tlb[at(i, ADDEND)];
     }
 
     /** The slab TLB entry {@code i} points into. */
@@ -314,7 +331,7 @@ public final class Mmu {
         if (inPage + size <= PAGE_SIZE) {
             int i = translate(vaddr, false);
             ByteBuffer b = host[i];
-            int o = (int) vaddr + addend[i];
+            int o = (int) vaddr + (int) tlb[at(i, ADDEND)];
             switch (size) {
                 case 1: return b.get(o) & 0xff;
                 case 2: return b.getShort(o) & 0xffff;
@@ -327,14 +344,14 @@ public final class Mmu {
         for (;;) {
             int i1 = translate(vaddr, false);
             ByteBuffer b1 = host[i1];
-            int o1 = (int) vaddr + addend[i1];
+            int o1 = (int) vaddr + (int) tlb[at(i1, ADDEND)];
             long generation = flushGeneration;
             int i2 = translate(second, false);
             if (generation != flushGeneration) {
                 continue; // the fault on the second page flushed: the first translation may be stale
             }
             ByteBuffer b2 = host[i2];
-            int o2 = (int) second + addend[i2];
+            int o2 = (int) second + (int) tlb[at(i2, ADDEND)];
             long v = 0;
             for (int k = size - 1; k >= n1; k--) {
                 v = (v << 8) | (b2.get(o2 + k - n1) & 0xff);
@@ -351,7 +368,7 @@ public final class Mmu {
         if (inPage + size <= PAGE_SIZE) {
             int i = translate(vaddr, true);
             ByteBuffer b = host[i];
-            int o = (int) vaddr + addend[i];
+            int o = (int) vaddr + (int) tlb[at(i, ADDEND)];
             switch (size) {
                 case 1: b.put(o, (byte) value); break;
                 case 2: b.putShort(o, (short) value); break;
@@ -365,14 +382,14 @@ public final class Mmu {
         for (;;) {
             int i1 = translate(vaddr, true);
             ByteBuffer b1 = host[i1];
-            int o1 = (int) vaddr + addend[i1];
+            int o1 = (int) vaddr + (int) tlb[at(i1, ADDEND)];
             long generation = flushGeneration;
             int i2 = translate(second, true);
             if (generation != flushGeneration) {
                 continue;
             }
             ByteBuffer b2 = host[i2];
-            int o2 = (int) second + addend[i2];
+            int o2 = (int) second + (int) tlb[at(i2, ADDEND)];
             for (int k = 0; k < n1; k++) {
                 b1.put(o1 + k, (byte) (value >>> (k << 3)));
             }
@@ -388,13 +405,13 @@ public final class Mmu {
         for (;;) {
             int is = translate(srcVaddr, false);
             ByteBuffer sb = host[is];
-            int so = (int) srcVaddr + addend[is];
+            int so = (int) srcVaddr + (int) tlb[at(is, ADDEND)];
             long generation = flushGeneration;
             int id = translate(dstVaddr, true); // may evict the source entry: use the locals
             if (generation != flushGeneration) {
                 continue;
             }
-            host[id].put((int) dstVaddr + addend[id], sb, so, n);
+            host[id].put((int) dstVaddr + (int) tlb[at(id, ADDEND)], sb, so, n);
             return;
         }
     }
@@ -416,8 +433,8 @@ public final class Mmu {
      */
     private int translate(long vaddr, boolean write) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if ((write ? writeTag[i] : readTag[i]) == (vaddr & PAGE_MASK)) {
-            if (COUNT_HITS) hits++;
+        if ((write ? tlb[at(i, WRITE_TAG)] : tlb[at(i, READ_TAG)]) == (vaddr & PAGE_MASK)) {
+            if (COUNT_HITS) tlb[at(i, HITS)]++;
             return i;
         }
         misses++;
@@ -457,7 +474,7 @@ public final class Mmu {
      */
     public String checkAgainstPageTable() {
         for (int i = 0; i < TLB_SIZE; i++) {
-            long page = readTag[i] != INVALID ? readTag[i] : writeTag[i];
+            long page = tlb[at(i, READ_TAG)] != INVALID ? tlb[at(i, READ_TAG)] : tlb[at(i, WRITE_TAG)];
             if (page == INVALID) {
                 continue;
             }
@@ -467,10 +484,10 @@ public final class Mmu {
                 return where + " but the PTE is " + Pte.toString(pte);
             }
             long pfn = Pte.pfn(pte);
-            if (host[i] != ram.slab(pfn) || addend[i] != ram.slabOffset(pfn << PAGE_SHIFT) - (int) page) {
+            if (host[i] != ram.slab(pfn) || (int) tlb[at(i, ADDEND)] != ram.slabOffset(pfn << PAGE_SHIFT) - (int) page) {
                 return where + " reaches another frame than the PTE's " + Pte.toString(pte);
             }
-            if (writeTag[i] != INVALID && (writeTag[i] != page
+            if (tlb[at(i, WRITE_TAG)] != INVALID && (tlb[at(i, WRITE_TAG)] != page
                     || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
                 return where + " allows writes but the PTE is " + Pte.toString(pte);
             }
@@ -491,10 +508,10 @@ public final class Mmu {
         }
         long page = vaddr & PAGE_MASK;
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        readTag[i] = page;
-        writeTag[i] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
+        tlb[at(i, READ_TAG)] = page;
+        tlb[at(i, WRITE_TAG)] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
         host[i] = ram.slab(pfn);
-        addend[i] = ram.slabOffset(pfn << PAGE_SHIFT) - (int) page;
+        tlb[at(i, ADDEND)] = ram.slabOffset(pfn << PAGE_SHIFT) - (int) page;
         empty = false;
         return i;
     }

@@ -193,6 +193,8 @@ class MmuTest {
         mmu.load64(BASE);
         assertThat(mmu.tlbMisses()).isEqualTo(3);
         assertThat(mmu.pageFaults()).isEqualTo(2);
+        mmu.load64(BASE + 8); // hit in the refilled entry: the count goes on across the flush
+        assertThat(mmu.tlbHits()).isEqualTo(Mmu.COUNT_HITS ? 5 : 0);
     }
 
     @Test
