@@ -2,7 +2,7 @@ package org.mallocsim.kernel.paging;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
+import org.mallocsim.kernel.SegmentationFault;
 
 /**
  * Loads and stores by virtual address through a software TLB in the manner of QEMU's softmmu
@@ -326,6 +326,18 @@ public final class Mmu {
 
     // ---- slow path -----------------------------------------------------------------------------
 
+    /**
+     * An address whose bits 63..48 do not all copy bit 47 is refused by the CPU with #GP before any
+     * page walk; the kernel sends SIGSEGV with SI_KERNEL and no address ({@code
+     * exc_general_protection}, arch/x86/kernel/traps.c). An access that crosses from the top user
+     * page into the hole does the same, whatever the first page holds.
+     */
+    private static void requireCanonical(long vaddr) {
+        if ((vaddr << 16) >> 16 != vaddr) {
+            throw new SegmentationFault(0, SegmentationFault.SI_KERNEL);
+        }
+    }
+
     private long loadSlow(long vaddr, int size) {
         int inPage = (int) vaddr & OFFSET_MASK;
         if (inPage + size <= PAGE_SIZE) {
@@ -341,6 +353,7 @@ public final class Mmu {
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = PAGE_SIZE - inPage;
+        requireCanonical(second);
         for (;;) {
             int i1 = translate(vaddr, false);
             ByteBuffer b1 = host[i1];
@@ -379,6 +392,7 @@ public final class Mmu {
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = PAGE_SIZE - inPage;
+        requireCanonical(second);
         for (;;) {
             int i1 = translate(vaddr, true);
             ByteBuffer b1 = host[i1];
@@ -447,6 +461,7 @@ public final class Mmu {
      * the x86 hardware, arch/x86/mm/fault.c reads them).
      */
     private int fill(long vaddr, boolean write) {
+        requireCanonical(vaddr);
         for (int attempt = 0; ; attempt++) {
             long slot = pageTable.walk(vaddr);
             long pte = slot < 0 ? 0 : ram.getLong(slot);

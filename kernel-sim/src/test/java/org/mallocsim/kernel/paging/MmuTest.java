@@ -122,6 +122,32 @@ class MmuTest {
     }
 
     @Test
+    void aNonCanonicalAddressIsAGeneralProtectionFaultWithoutAnAddress() {
+        mmu.store64(BASE, 0x1234);
+        long alias = BASE | 1L << 48; // the same bits 47..0 as BASE: a walk would reach its frame
+        assertThatThrownBy(() -> mmu.load64(alias))
+                .isInstanceOfSatisfying(SegmentationFault.class, e -> {
+                    assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL);
+                    assertThat(e.address()).isZero();
+                    assertThat(e.straceLine())
+                            .isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SI_KERNEL, si_addr=NULL} ---");
+                });
+        assertThatThrownBy(() -> mmu.store8(alias, 1)).isInstanceOf(SegmentationFault.class);
+        assertThat(mmu.pageFaults()).as("no page fault is taken").isEqualTo(1);
+        assertThat(mmu.load64(BASE)).isEqualTo(0x1234);
+    }
+
+    @Test
+    void anAccessCrossingFromTheTopUserPageIntoTheHoleIsAGeneralProtectionFault() {
+        assertThatThrownBy(() -> mmu.load64(0x7fff_ffff_fffcL))
+                .isInstanceOfSatisfying(SegmentationFault.class,
+                        e -> assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL));
+        assertThatThrownBy(() -> mmu.store32(0x7fff_ffff_fffeL, 1))
+                .isInstanceOfSatisfying(SegmentationFault.class,
+                        e -> assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL));
+    }
+
+    @Test
     void errorCodesTellNotPresentFromProtectionFaults() {
         k.zeroPageOnRead = true;
         mmu.load64(BASE);
