@@ -2,6 +2,7 @@ package org.mallocsim.kernel.mm;
 
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
+import org.mallocsim.kernel.paging.PageTable;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
 
@@ -87,8 +88,9 @@ final class Madvise {
         long f = vma.flags;
         switch (advice) {
             case Mman.MADV_WILLNEED:
-            case Mman.MADV_COLLAPSE:
                 return 0;
+            case Mman.MADV_COLLAPSE:
+                return collapse(mm, vma, start, end);
             case Mman.MADV_COLD:
             case Mman.MADV_PAGEOUT:
                 return (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0 ? -Errno.EINVAL : 0;
@@ -203,6 +205,28 @@ final class Madvise {
                 return e;
             }
             cur = tmp;
+        }
+        return 0;
+    }
+
+    /**
+     * {@code madvise_collapse} (mm/khugepaged.c) as far as its result goes; huge pages themselves
+     * are not modelled, so a collapse that succeeds leaves the 4 KiB pages as they were. EINVAL when
+     * the VMA may not hold a PMD-sized page ({@code thp_vma_allowable_order}: VM_NOHUGEPAGE, or no
+     * 2 MiB-aligned block fits in it) or when an aligned block of the range has no page table yet
+     * (SCAN_PMD_NULL, which {@code madvise_collapse_errno} turns into EINVAL); a range holding no
+     * whole aligned block collapses nothing and succeeds.
+     */
+    private static int collapse(Mm mm, Vma vma, long start, long end) {
+        long firstBlock = (vma.start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE;
+        if ((vma.flags & VM_NOHUGEPAGE) != 0 || firstBlock + Mm.PMD_SIZE > vma.end) {
+            return -Errno.EINVAL;
+        }
+        PageTable tables = mm.paging.pageTable(); // null until the first fault
+        for (long block = (start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE; block + Mm.PMD_SIZE <= end; block += Mm.PMD_SIZE) {
+            if (tables == null || tables.pteSlot(block, false) < 0) {
+                return -Errno.EINVAL;
+            }
         }
         return 0;
     }

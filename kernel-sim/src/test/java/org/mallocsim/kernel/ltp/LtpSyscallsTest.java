@@ -77,6 +77,88 @@ class LtpSyscallsTest {
         }
     }
 
+    /**
+     * glibc's {@code sbrk} (misc/sbrk.c over brk.c): the old break, or -1 with ENOMEM when the
+     * sum wraps or the kernel leaves the break below the one asked for; returns -errno for -1.
+     */
+    private static long sbrk(AddressSpace as, long increment) {
+        long old = as.brk(0);
+        if (increment == 0) {
+            return old;
+        }
+        if (increment > 0 ? Long.compareUnsigned(old + increment, old) < 0 : Long.compareUnsigned(old, -increment) < 0) {
+            return -Errno.ENOMEM;
+        }
+        long wanted = old + increment;
+        return Long.compareUnsigned(as.brk(wanted), wanted) < 0 ? -Errno.ENOMEM : old;
+    }
+
+    /** sbrk01: sbrk(8192) and then sbrk(-8192) succeed, each returning the break before it. */
+    @Test
+    void sbrk01GrowsAndShrinksByTwoPages() {
+        AddressSpace as = fresh();
+        long start = as.brk(0);
+        assertThat(sbrk(as, 8192)).isEqualTo(start);
+        assertThat(as.brk(0)).isEqualTo(start + 8192);
+        as.store64(start + 8192 - 8, 1);
+        assertThat(sbrk(as, -8192)).isEqualTo(start + 8192);
+        assertThat(as.brk(0)).isEqualTo(start);
+        assertThat(vmaAt(as, start)).isNull();
+    }
+
+    /**
+     * sbrk02: growing by 16 MiB, 32 MiB, ... until the first failure, then one more sbrk by the
+     * next increment must fail with ENOMEM (here the overcommit heuristic refuses an increment
+     * larger than RAM, as Linux's {@code __vm_enough_memory} does).
+     */
+    @Test
+    void sbrk02GrowingUntilRefusedThenFailsWithEnomem() {
+        AddressSpace as = fresh();
+        long inc = 16L << 20;
+        long increment = inc;
+        int calls = 0;
+        while (sbrk(as, increment) >= 0) {
+            increment += inc;
+            calls++;
+        }
+        assertThat(calls).as("some growth succeeded first").isPositive();
+        long brk = as.brk(0);
+        increment += inc;
+        assertThat(sbrk(as, increment)).isEqualTo(-Errno.ENOMEM);
+        assertThat(as.brk(0)).as("a refused sbrk leaves the break").isEqualTo(brk);
+        as.checkConsistency();
+    }
+
+    /**
+     * madvise01 on anonymous memory: every advice it lists succeeds on a private mapping, and on a
+     * shared one except FREE (private only) and WIPEONFORK (private only); REMOVE is the reverse.
+     * Checked on Linux 6.18 with {@code mallocsim shell --native} (cli/src/test/resources/shell/
+     * madvise-advice.msh runs the same list as a differential script).
+     */
+    @ParameterizedTest(name = "madvise01 {0}: private {1}, shared {2}")
+    @CsvSource({
+        "MADV_NORMAL, 0, 0", "MADV_RANDOM, 0, 0", "MADV_SEQUENTIAL, 0, 0", "MADV_WILLNEED, 0, 0",
+        "MADV_DONTNEED, 0, 0", "MADV_FREE, 0, EINVAL", "MADV_REMOVE, EINVAL, 0", "MADV_DONTFORK, 0, 0",
+        "MADV_DOFORK, 0, 0", "MADV_MERGEABLE, 0, 0", "MADV_UNMERGEABLE, 0, 0", "MADV_HUGEPAGE, 0, 0",
+        "MADV_NOHUGEPAGE, 0, 0", "MADV_DONTDUMP, 0, 0", "MADV_DODUMP, 0, 0", "MADV_WIPEONFORK, 0, EINVAL",
+        "MADV_KEEPONFORK, 0, 0", "MADV_COLD, 0, 0", "MADV_PAGEOUT, 0, 0",
+    })
+    void madvise01EveryAdviceOnAnonymousMemory(String advice, String onPrivate, String onShared) throws Exception {
+        int value = Mman.class.getField(advice).getInt(null);
+        AddressSpace as = fresh();
+        long priv = as.mmap(0, 10 * PAGE, PROT_READ | PROT_WRITE, ANON, -1, 0);
+        long shared = as.mmap(0, 10 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        as.store64(priv, 1);
+        as.store64(shared, 1);
+        assertThat(as.madvise(priv, 10 * PAGE, value)).isEqualTo(expected(onPrivate));
+        assertThat(as.madvise(shared, 10 * PAGE, value)).isEqualTo(expected(onShared));
+        as.checkConsistency();
+    }
+
+    private static int expected(String result) throws ReflectiveOperationException {
+        return "0".equals(result) ? 0 : -Errno.class.getField(result).getInt(null);
+    }
+
     /** mmap04: the permissions /proc/self/maps shows for each protection and sharing. */
     @ParameterizedTest(name = "mmap04 prot {0} {1} -> {2}")
     @CsvSource({

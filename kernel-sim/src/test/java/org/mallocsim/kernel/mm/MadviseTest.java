@@ -9,6 +9,27 @@ import static org.mallocsim.kernel.mm.Spaces.*;
 
 class MadviseTest {
 
+    /** MADV_COLLAPSE's result as Linux 6.18 gives it (huge pages themselves are not modelled). */
+    @Test
+    void collapseNeedsAnEligibleVmaAndAPageTableUnderEveryAlignedBlock() {
+        AddressSpace as = fresh();
+        long mib2 = 2L << 20;
+        long a = as.mmap(0, 2 * mib2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        assertThat(a & (mib2 - 1)).as("2 MiB multiples are THP-aligned").isZero();
+        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).as("no page table yet").isEqualTo(-EINVAL);
+        as.store64(a, 1);
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).isZero();
+        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).as("second block untouched").isEqualTo(-EINVAL);
+        assertThat(as.madvise(a + mib2, 4096, MADV_COLLAPSE)).as("no whole block in range").isZero();
+        as.store64(a + mib2, 1);
+        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).isZero();
+        assertThat(as.madvise(a, 2 * mib2, MADV_NOHUGEPAGE)).isZero();
+        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).as("VM_NOHUGEPAGE").isEqualTo(-EINVAL);
+        long small = as.mmap(0, 10 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        as.store64(small, 1);
+        assertThat(as.madvise(small, 4096, MADV_COLLAPSE)).as("VMA too small for a PMD").isEqualTo(-EINVAL);
+    }
+
     @Test
     void validationComesBeforeTheWalk() {
         AddressSpace as = fresh();
