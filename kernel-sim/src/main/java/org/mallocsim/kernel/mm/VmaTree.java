@@ -64,17 +64,20 @@ public final class VmaTree {
             return null;
         }
         VmaTreeNodes n = nodes;
+        long[] ends = n.leafEnds;
+        Vma[] vmas = n.leafVmas;
         int node = root;
-        if (height > 0) {
+        int level = height;
+        if (level > 0) {
             long[] keys = n.nodeKeys;
             int[] child = n.nodeChild;
-            for (int level = height; level > 0; level--) {
+            do {
                 int base = nodeBase(node);
                 node = child[base + firstAbove(keys, base, k)];
-            }
+            } while (--level > 0);
         }
         int base = leafBase(node);
-        return n.leafVmas[base + firstAbove(n.leafEnds, base, k)];
+        return vmas[base + firstAbove(ends, base, k)];
     }
 
     /** {@code vma_lookup} (include/linux/mm.h): only a VMA that contains addr. */
