@@ -15,7 +15,7 @@
 enum {
     B_MALLOC = 1, B_CALLOC = 2, B_REALLOC = 3, B_FREE = 4,
     B_MEMALIGN = 6, B_ALIGNED_ALLOC = 7, B_POSIX_MEMALIGN = 8,
-    B_VALLOC = 9, B_PVALLOC = 10, B_THREAD_START = 11, B_THREAD_EXIT = 12,
+    B_VALLOC = 9, B_PVALLOC = 10, B_THREAD_START = 11, B_THREAD_EXIT = 12, B_FORK = 13,
     FLAG_THREAD = 0x10, FLAG_BRK = 0x20, FLAG_IRREGULAR = 0x40,
 };
 
@@ -383,12 +383,13 @@ static size_t binary_call(char *out, const struct rec_call *c)
     return (size_t)(p - out);
 }
 
-static size_t binary_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
+static size_t binary_event(char *out, enum rec_event kind, uint64_t tid, uint64_t arg, uint64_t brk)
 {
     uint32_t th;
-    char *p = begin_record(out, tid, start ? B_THREAD_START : B_THREAD_EXIT, &th);
-    if (start)
-        p = put_varint(p, parent);
+    int opcode = kind == EV_THREAD_START ? B_THREAD_START : kind == EV_FORK ? B_FORK : B_THREAD_EXIT;
+    char *p = begin_record(out, tid, opcode, &th);
+    if (kind != EV_THREAD_EXIT)
+        p = put_varint(p, arg);
     p = end_record(out, p, brk);
     return (size_t)(p - out);
 }
@@ -402,4 +403,4 @@ static size_t binary_trailer(char *out, uint64_t events)
     return (size_t)(p + 8 - out);
 }
 
-const struct encoder binary_encoder = { binary_header, binary_call, binary_thread, binary_trailer };
+const struct encoder binary_encoder = { binary_header, binary_call, binary_event, binary_trailer };

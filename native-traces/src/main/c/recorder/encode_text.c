@@ -159,14 +159,14 @@ static size_t text_call(char *out, const struct rec_call *c)
     return (size_t)(p - out);
 }
 
-static size_t text_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
+static size_t text_event(char *out, enum rec_event kind, uint64_t tid, uint64_t arg, uint64_t brk)
 {
     char *p = put_dec(out, tid);
-    if (start) {
-        p = put_str(p, " t ");
-        p = put_dec(p, parent);
-    } else {
+    if (kind == EV_THREAD_EXIT) {
         p = put_str(p, " x");
+    } else {
+        p = put_str(p, kind == EV_FORK ? " k " : " t ");
+        p = put_dec(p, arg);
     }
     p = put_str(p, " = 0x0 0x0 ");
     p = put_hex(p, brk);
@@ -181,4 +181,4 @@ static size_t text_trailer(char *out, uint64_t events)
     return 0;
 }
 
-const struct encoder text_encoder = { text_header, text_call, text_thread, text_trailer };
+const struct encoder text_encoder = { text_header, text_call, text_event, text_trailer };

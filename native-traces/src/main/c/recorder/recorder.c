@@ -17,6 +17,8 @@
  *   written out with write(2) when full; numbers are formatted by hand.
  * - One lock is held across each call and its record, so the order of records is the order in
  *   which glibc ran the calls, across threads.
+ * - Threads get start events naming their creator (through a pthread_create trampoline) and exit
+ *   events; a fork puts a fork event naming the child into the parent's trace.
  * - A forked child starts its own file (PATH.PID unless PATH has %p). An exec'd program loads
  *   the recorder afresh (LD_PRELOAD persists); it keeps the pid, so the exec wrappers flush and
  *   pass MALLOCSIM_TRACE_EXEC=N to the new image, which writes PATH.execN instead.
@@ -299,7 +301,7 @@ static void install_signal_handlers(void)
     }
 }
 
-static void append_thread_event(uint64_t tid, int start);
+static void append_event(enum rec_event kind, uint64_t tid, uint64_t arg);
 
 /* Runs at a recorded thread's exit, before glibc flushes its tcache (__libc_thread_freeres). */
 static void on_thread_exit(void *value)
@@ -307,7 +309,7 @@ static void on_thread_exit(void *value)
     (void)value;
     lock();
     if (state == RECORDING)
-        append_thread_event((uint64_t)current_tid(), 0);
+        append_event(EV_THREAD_EXIT, (uint64_t)current_tid(), 0);
     unlock();
 }
 
@@ -380,17 +382,37 @@ static void make_room(size_t n)
         flush();
 }
 
-static void append_thread_event(uint64_t tid, int start)
+static void append_event(enum rec_event kind, uint64_t tid, uint64_t arg)
 {
     make_room(ENC_MAX_RECORD + 32);
-    buffered += encoder->thread(buffer + buffered, tid, start, 0, (uint64_t)(uintptr_t)__curbrk);
+    buffered += encoder->event(buffer + buffered, kind, tid, arg, (uint64_t)(uintptr_t)__curbrk);
     events++;
     if (write_through)
         flush_complete();
 }
 
+/* The kernel tid of the thread that created this one, set by the pthread_create trampoline. */
+static __thread pid_t creator_tid __attribute__((tls_model("initial-exec")));
+
 /* Set for the duration of a call that took the lock (as opposed to a single-threaded one). */
 static __thread int holding __attribute__((tls_model("initial-exec")));
+
+/*
+ * A thread's first record: a thread other than the main one gets its start event, naming its
+ * creator when it came through the pthread_create wrapper, and an exit hook. Called with the lock
+ * held (or in a single-threaded process) while recording.
+ */
+static void note_thread(void)
+{
+    pid_t tid = current_tid();
+    if (tid != getpid()) {
+        append_event(EV_THREAD_START, (uint64_t)tid, (uint64_t)creator_tid);
+        /* pthread_setspecific may calloc for keys past the first 32: forward that unrecorded. */
+        busy = 1;
+        pthread_setspecific(exit_key, (void *)1);
+        busy = 0;
+    }
+}
 
 /* Takes the lock; initializes on the first call and notes a thread's first call. */
 static int enter(void)
@@ -402,16 +424,8 @@ static int enter(void)
         initialize();
     if (state != RECORDING)
         return 0;
-    if (cached_tid == 0) {
-        pid_t tid = current_tid();
-        if (tid != getpid()) {
-            append_thread_event((uint64_t)tid, 1);
-            /* pthread_setspecific may calloc for keys past the first 32: forward that unrecorded. */
-            busy = 1;
-            pthread_setspecific(exit_key, (void *)1);
-            busy = 0;
-        }
-    }
+    if (cached_tid == 0)
+        note_thread();
     return 1;
 }
 
@@ -696,4 +710,107 @@ EXPORT int execle(const char *path, const char *arg, ...)
     char *const *envp;
     GATHER_ARGS(arg, args, envp = va_arg(ap, char *const *));
     return execve(path, args, envp);
+}
+
+/*
+ * fork: the parent's trace gets a fork event naming the child, right after the fork returns (the
+ * child starts a trace of its own, see after_fork_in_child). The lock is not held across the fork
+ * itself, so that the program's own atfork handlers may allocate; another thread's call may thus
+ * come between the fork and its event, which changes nothing, as fork leaves the parent's heap
+ * as it was. Forks made inside glibc without atfork handlers (posix_spawn, hence system and
+ * popen) are not seen; their children exec at once and record themselves.
+ */
+extern pid_t __fork(void);
+
+EXPORT pid_t fork(void)
+{
+    pid_t child = __fork();
+    if (child > 0) {
+        int saved = errno;
+        lock();
+        if (state == RECORDING) {
+            if (cached_tid == 0)
+                note_thread();
+            append_event(EV_FORK, (uint64_t)current_tid(), (uint64_t)child);
+        }
+        unlock();
+        errno = saved;
+    }
+    return child;
+}
+
+/*
+ * pthread_create: the new thread starts in a trampoline that notes its creator's tid, so its
+ * thread-start event can name it. The start routine and argument travel in a pad from a small
+ * static pool (the recorder allocates nothing); with the pool empty the thread starts directly
+ * and its creator is recorded as 0.
+ */
+#define PADS 256
+struct start_pad {
+    void *(*routine)(void *);
+    void *arg;
+    pid_t creator;
+    int next; /* the next free pad, -1 at the end */
+};
+static struct start_pad pads[PADS];
+static int free_pad = -2; /* -2: the free list is not built yet */
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static create_fn real_create;
+
+static struct start_pad *take_pad(void)
+{
+    lock();
+    if (free_pad == -2) {
+        for (int i = 0; i < PADS; i++)
+            pads[i].next = i + 1 < PADS ? i + 1 : -1;
+        free_pad = 0;
+    }
+    struct start_pad *pad = NULL;
+    if (free_pad >= 0) {
+        pad = &pads[free_pad];
+        free_pad = pad->next;
+    }
+    unlock();
+    return pad;
+}
+
+static void give_back(struct start_pad *pad)
+{
+    lock();
+    pad->next = free_pad;
+    free_pad = (int)(pad - pads);
+    unlock();
+}
+
+static void *trampoline(void *value)
+{
+    struct start_pad *pad = value;
+    void *(*routine)(void *) = pad->routine;
+    void *arg = pad->arg;
+    creator_tid = pad->creator;
+    give_back(pad);
+    return routine(arg);
+}
+
+EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*routine)(void *), void *arg)
+{
+    if (real_create == NULL) {
+        busy = 1; /* should the lookup allocate, that is the recorder's, not the program's */
+        real_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
+        if (real_create == NULL)
+            real_create = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
+        busy = 0;
+        if (real_create == NULL)
+            return EAGAIN;
+    }
+    struct start_pad *pad = take_pad();
+    if (pad == NULL)
+        return real_create(thread, attr, routine, arg);
+    pad->routine = routine;
+    pad->arg = arg;
+    pad->creator = cached_tid != 0 ? cached_tid : (pid_t)syscall(SYS_gettid); /* not cached: see enter */
+    int e = real_create(thread, attr, trampoline, pad);
+    if (e != 0)
+        give_back(pad);
+    return e;
 }

@@ -23,6 +23,15 @@ class RecorderTest {
                 ProcessBuilder.Redirect.to(stdout.toFile()));
     }
 
+    private static int indexOfContaining(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static int indexOfPrefix(List<String> lines, String prefix) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith(prefix)) {
@@ -75,8 +84,10 @@ class RecorderTest {
             workerOf.put(Long.parseLong(f[2]), Integer.parseInt(f[1]));
         }
         List<String> lines = Files.readAllLines(r.trace());
+        String mainTid = lines.stream().filter(l -> !l.startsWith("#")).findFirst().orElseThrow().split(" ")[0];
         for (long tid : workerOf.keySet()) {
             int start = indexOfPrefix(lines, tid + " t ");
+            assertThat(lines.get(start)).as("the creator of %d", tid).startsWith(tid + " t " + mainTid + " = ");
             int exit = indexOfPrefix(lines, tid + " x = ");
             int firstCall = indexOfPrefix(lines, tid + " m ");
             assertThat(start).as("start of %d", tid).isNotNegative().isLessThan(firstCall);
@@ -110,6 +121,11 @@ class RecorderTest {
 
         assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 111 "))
                 .anyMatch(l -> l.startsWith("m 333 ")).noneMatch(l -> l.startsWith("m 222 "));
+        List<String> parent = Files.readAllLines(r.trace());
+        String mainTid = parent.stream().filter(l -> !l.startsWith("#")).findFirst().orElseThrow().split(" ")[0];
+        int fork = indexOfPrefix(parent, mainTid + " k " + childPid + " = 0x0 0x0 ");
+        assertThat(fork).as("the parent's fork event").isGreaterThan(indexOfContaining(parent, " m 111 "))
+                .isLessThan(indexOfContaining(parent, " m 333 "));
         assertThat(callsWithoutTid(child)).anyMatch(l -> l.startsWith("m 222 "))
                 .noneMatch(l -> l.startsWith("m 111 ") || l.startsWith("m 333 "));
         assertThat(Files.readAllLines(child)).anyMatch(l -> l.startsWith("# forked-from "));
