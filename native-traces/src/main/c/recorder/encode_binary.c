@@ -28,7 +28,15 @@ static uint32_t prev_thread;
 static int have_prev_thread;
 static uint64_t prev_brk, start_brk;
 
-/* Slots: pointer -> slot in an open-addressing table (backward-shift delete), free slots in a stack. */
+/*
+ * Slots: pointer -> slot. Pointers into the first 64 MiB above start-brk (the main heap of most
+ * programs) are looked up directly, one 32-bit cell per 16-byte granule holding slot + 1 (a
+ * reservation of 16 MiB, touched only as far as the heap reaches); any other pointer goes to an
+ * open-addressing table (backward-shift delete). Released slots are reused from a stack.
+ */
+#define WINDOW_SHIFT 26
+static uint32_t *window;
+
 struct slot_entry {
     uint64_t ptr; /* 0: empty */
     uint32_t slot;
@@ -85,9 +93,21 @@ static int ensure_room(void)
     return 0;
 }
 
+/* The window cell of a pointer, or NULL when the pointer lies outside the window. */
+static uint32_t *window_cell(uint64_t ptr)
+{
+    uint64_t off = ptr - start_brk;
+    if (window == NULL || off >= (uint64_t)1 << WINDOW_SHIFT || (off & 15) != 0)
+        return NULL;
+    return &window[off >> 4];
+}
+
 /* The slot of a live pointer, or -1. */
 static int64_t slot_of(uint64_t ptr)
 {
+    uint32_t *cell = window_cell(ptr);
+    if (cell != NULL)
+        return (int64_t)*cell - 1;
     if (ptr == 0 || slots == NULL)
         return -1;
     for (uint64_t i = mix(ptr) & slot_mask; slots[i].ptr != 0; i = (i + 1) & slot_mask)
@@ -96,8 +116,17 @@ static int64_t slot_of(uint64_t ptr)
     return -1;
 }
 
+static void push_free(uint32_t slot);
+
 static void release(uint64_t ptr)
 {
+    uint32_t *cell = window_cell(ptr);
+    if (cell != NULL) {
+        if (*cell != 0)
+            push_free(*cell - 1);
+        *cell = 0;
+        return;
+    }
     uint64_t i = mix(ptr) & slot_mask;
     while (slots[i].ptr != ptr) {
         if (slots[i].ptr == 0)
@@ -119,6 +148,11 @@ static void release(uint64_t ptr)
     }
     slots[hole].ptr = 0;
     slot_count--;
+    push_free(slot);
+}
+
+static void push_free(uint32_t slot)
+{
     if (free_top == free_cap) {
         uint32_t *bigger = map_zeroed(free_cap * 2 * sizeof *free_stack);
         if (bigger == NULL) {
@@ -135,14 +169,18 @@ static void release(uint64_t ptr)
 
 static void assign(uint64_t ptr)
 {
+    uint32_t *cell = window_cell(ptr);
     if (slot_of(ptr) >= 0)
-        release(ptr);
-    if (ensure_room() != 0) {
+        release(ptr); /* a pointer handed out while still live: its old slot goes first */
+    if (cell == NULL && ensure_room() != 0) {
         tables_failed = 1;
         return;
     }
     uint32_t slot = free_top > 0 ? free_stack[--free_top] : next_slot++;
-    put_entry(ptr, slot);
+    if (cell != NULL)
+        *cell = slot + 1;
+    else
+        put_entry(ptr, slot);
 }
 
 static void reset_state(uint64_t brk)
@@ -158,6 +196,9 @@ static void reset_state(uint64_t brk)
         munmap(slots, (slot_mask + 1) * sizeof *slots);
     if (free_stack != NULL)
         munmap(free_stack, free_cap * sizeof *free_stack);
+    if (window != NULL)
+        munmap(window, ((size_t)1 << WINDOW_SHIFT >> 4) * sizeof *window);
+    window = map_zeroed(((size_t)1 << WINDOW_SHIFT >> 4) * sizeof *window);
     /* Small to start, so the table of a program with few live blocks stays in cache. */
     slot_mask = (1u << 10) - 1;
     slots = map_zeroed((slot_mask + 1) * sizeof *slots);
