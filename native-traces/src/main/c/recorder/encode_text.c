@@ -84,6 +84,8 @@ static size_t text_header(char *out, size_t cap, const struct rec_header *h)
     p = put_dec(p, h->nprocs);
     p = put_str(p, " start-brk ");
     p = put_hex(p, h->start_brk);
+    /* the file will close with "# end N", so a reader can tell a whole trace from a cut one */
+    p = put_str(p, " trailer end");
     *p++ = '\n';
     if (h->parent_pid != 0) {
         p = put_str(p, "# forked-from ");
@@ -176,9 +178,10 @@ static size_t text_event(char *out, enum rec_event kind, uint64_t tid, uint64_t 
 
 static size_t text_trailer(char *out, uint64_t events)
 {
-    (void)out;
-    (void)events;
-    return 0;
+    char *p = put_str(out, "# end ");
+    p = put_dec(p, events);
+    *p++ = '\n';
+    return (size_t)(p - out);
 }
 
 const struct encoder text_encoder = { text_header, text_call, text_event, text_trailer };

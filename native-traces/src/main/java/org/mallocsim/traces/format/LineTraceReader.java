@@ -25,6 +25,9 @@ abstract class LineTraceReader implements TraceReader {
     /** Parses the current line into {@code e}; false when the line holds no event. */
     abstract boolean parseLine(TraceEvent e) throws IOException;
 
+    /** Checks what the end of the input must satisfy (nothing, unless a format says so). */
+    void finish() throws TraceFormatException {}
+
     @Override
     public final TraceHeader header() {
         return header;
@@ -41,6 +44,14 @@ abstract class LineTraceReader implements TraceReader {
             if (pending) {
                 pending = false;
             } else if (!in.nextLine()) {
+                try {
+                    finish();
+                } catch (TraceFormatException ex) {
+                    if (!lenient) {
+                        throw ex;
+                    }
+                    warnings++;
+                }
                 return false;
             }
             try {

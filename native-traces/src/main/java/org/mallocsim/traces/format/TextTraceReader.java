@@ -32,6 +32,7 @@ final class TextTraceReader extends LineTraceReader {
                 } else if (key.equals("start-brk") && !header.hasStartBrk && value.startsWith("0x")) {
                     header.startBrk(Long.parseUnsignedLong(value.substring(2), 16));
                 } else {
+                    trailerPromised |= key.equals("trailer") && value.equals("end");
                     header.extraKeyValues.add(key);
                     header.extraKeyValues.add(value);
                 }
@@ -59,10 +60,45 @@ final class TextTraceReader extends LineTraceReader {
     }
 
 
+    /** The header's {@code trailer end}: the file must close with {@code # end N}. */
+    private boolean trailerPromised;
+    private boolean trailerSeen;
+    /** Event lines so far, good or bad: what {@code # end N} counts. */
+    private long lines;
+
     @Override
     boolean parseLine(TraceEvent e) throws TraceFormatException {
+        if (trailerSeen) {
+            throw error("expected the end of the file after the closing '# end' line");
+        }
+        if (in.end > in.start && in.buf[in.start] == '#') {
+            String line = in.lineString();
+            if (!line.startsWith("# end ")) {
+                throw error("expected an event line or the closing '# end N', found '" + line + "'");
+            }
+            trailerSeen = true;
+            long count;
+            try {
+                count = Long.parseLong(line.substring(6));
+            } catch (NumberFormatException ex) {
+                throw error("expected a decimal event count in '" + line + "'");
+            }
+            if (count != lines) {
+                throw error("expected '# end " + lines + "' (the events above), found '" + line + "'");
+            }
+            return false;
+        }
+        lines++;
         parse(e);
         return true;
+    }
+
+    @Override
+    void finish() throws TraceFormatException {
+        if (trailerPromised && !trailerSeen) {
+            throw new TraceFormatException(in.source(), in.lineNumber, false,
+                    "the closing '# end " + lines + "' line that the header promises (the trace is cut short)");
+        }
     }
 
     private void parse(TraceEvent e) throws TraceFormatException {

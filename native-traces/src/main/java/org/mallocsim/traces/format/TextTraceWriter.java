@@ -15,8 +15,15 @@ final class TextTraceWriter implements TraceWriter {
         this.out = out;
     }
 
+    /** Whether the header asks for the closing {@code # end N} line ({@code trailer end}). */
+    private boolean trailer;
+    private long events;
+
     @Override
     public void writeHeader(TraceHeader h) throws IOException {
+        for (int i = 0; i + 1 < h.extraKeyValues.size(); i += 2) {
+            trailer |= h.extraKeyValues.get(i).equals("trailer") && h.extraKeyValues.get(i + 1).equals("end");
+        }
         StringBuilder sb = new StringBuilder("# mrec ").append(h.version);
         if (h.glibcVersion != null) {
             sb.append(" glibc ").append(h.glibcVersion);
@@ -88,6 +95,7 @@ final class TextTraceWriter implements TraceWriter {
         buf[n++] = ' ';
         hex(e.brk);
         buf[n++] = '\n';
+        events++;
     }
 
     private void decimal(long v) {
@@ -126,6 +134,10 @@ final class TextTraceWriter implements TraceWriter {
     @Override
     public void close() throws IOException {
         try {
+            if (trailer) {
+                flush();
+                out.write(("# end " + events + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
             flush();
         } finally {
             out.close();

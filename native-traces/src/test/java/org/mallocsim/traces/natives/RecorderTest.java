@@ -66,7 +66,9 @@ class RecorderTest {
         List<String> lines = Files.readAllLines(r.trace());
         ReferenceTrace t = ReferenceTrace.read(r.trace());
 
-        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+");
+        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+ trailer end");
+        long events = lines.stream().filter(l -> !l.startsWith("#")).count();
+        assertThat(lines.get(lines.size() - 1)).as("the closing line counts the events").isEqualTo("# end " + events);
         assertThat(lines).anyMatch(l -> l.startsWith("# map ") && l.contains("[heap]") == false && l.contains("single_calls"));
         // The first malloc of a fresh process lands right after the tcache: start-brk + 0x2a0.
         assertThat(t.result(0) - t.startBrk()).isEqualTo(0x2a0);
