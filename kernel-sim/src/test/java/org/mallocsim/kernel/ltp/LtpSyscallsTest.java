@@ -294,6 +294,33 @@ class LtpSyscallsTest {
         assertThat(as.madvise(a, 0, Mman.MADV_WIPEONFORK)).isZero();
     }
 
+    /** madvise05: WILLNEED on a populated PROT_NONE mapping succeeds (an old oops regression). */
+    @Test
+    void madvise05WillneedOnAPopulatedProtNoneMapping() {
+        AddressSpace as = fresh();
+        long a = as.mmap(0, 4 * PAGE, PROT_NONE, ANON | Mman.MAP_POPULATE, -1, 0);
+        assertThat(as.madvise(a, 4 * PAGE, Mman.MADV_WILLNEED)).isZero();
+        as.checkConsistency();
+    }
+
+    /** madvise12: a guard page faults, its neighbours keep their data, and removing it gives zeros. */
+    @Test
+    void madvise12GuardInstallFaultsAndGuardRemoveRestoresAccess() {
+        AddressSpace as = fresh();
+        long a = as.mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, ANON, -1, 0);
+        for (int i = 0; i < 3; i++) {
+            as.store64(a + i * PAGE, i + 1);
+        }
+        assertThat(as.madvise(a + PAGE, PAGE, Mman.MADV_GUARD_INSTALL)).isZero();
+        assertThatThrownBy(() -> as.load64(a + PAGE))
+                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(a + PAGE));
+        assertThat(as.load64(a)).isEqualTo(1);
+        assertThat(as.load64(a + 2 * PAGE)).isEqualTo(3);
+        assertThat(as.madvise(a + PAGE, PAGE, Mman.MADV_GUARD_REMOVE)).isZero();
+        assertThat(as.load64(a + PAGE)).isZero();
+        as.checkConsistency();
+    }
+
     /** mmap with PROT_EXEC alone is still readable on x86 (no execute-only pages without pkeys). */
     @Test
     void execOnlyMappingIsReadableOnX86() {
