@@ -18,7 +18,9 @@
  * - One lock is held across each call and its record, so the order of records is the order in
  *   which glibc ran the calls, across threads.
  * - Threads get start events naming their creator (through a pthread_create trampoline) and exit
- *   events; a fork puts a fork event naming the child into the parent's trace.
+ *   events; after an exit event, other threads' calls wait until the leaver is gone (its tcache
+ *   flushed, its arena free), as a replay has it. A fork puts a fork event naming the child into
+ *   the parent's trace.
  * - A forked child starts its own file (PATH.PID unless PATH has %p). An exec'd program loads
  *   the recorder afresh (LD_PRELOAD persists); it keeps the pid, so the exec wrappers flush and
  *   pass MALLOCSIM_TRACE_EXEC=N to the new image, which writes PATH.execN instead.
@@ -303,14 +305,42 @@ static void install_signal_handlers(void)
 
 static void append_event(enum rec_event kind, uint64_t tid, uint64_t arg);
 
+/*
+ * The thread whose exit event was the last record, until it is gone. glibc frees a thread's
+ * tcache and puts its arena on the free list after the thread's key destructors (this hook among
+ * them) have run; a replay does all of that at the exit event. So the next call of another thread
+ * waits, holding the lock, until the leaver is gone (see wait_for_leaver), or else a thread making
+ * its first allocation meanwhile would get a fresh arena where the replay hands it the leaver's.
+ */
+static pid_t leaver;
+
 /* Runs at a recorded thread's exit, before glibc flushes its tcache (__libc_thread_freeres). */
 static void on_thread_exit(void *value)
 {
     (void)value;
     lock();
-    if (state == RECORDING)
+    if (state == RECORDING) {
         append_event(EV_THREAD_EXIT, (uint64_t)current_tid(), 0);
+        leaver = current_tid();
+    }
     unlock();
+}
+
+/*
+ * Waits, for at most about 50 ms, until the thread that recorded the last exit event is gone
+ * (tgkill finds no such thread). The bound keeps a leaver whose later destructors wait for this
+ * thread from blocking the program; such a recording can differ from its replay.
+ */
+static void wait_for_leaver(void)
+{
+    pid_t pid = getpid();
+    for (int round = 0; round < 5000 && syscall(SYS_tgkill, pid, leaver, 0) == 0; round++) {
+        if (round < 100)
+            sched_yield();
+        else
+            usleep(10);
+    }
+    leaver = 0;
 }
 
 static void before_fork(void)
@@ -424,6 +454,8 @@ static int enter(void)
         initialize();
     if (state != RECORDING)
         return 0;
+    if (leaver != 0 && leaver != cached_tid) /* a new thread (cached_tid 0) is never the leaver */
+        wait_for_leaver();
     if (cached_tid == 0)
         note_thread();
     return 1;
