@@ -321,6 +321,40 @@ class LtpSyscallsTest {
         as.checkConsistency();
     }
 
+    /**
+     * mmap18: a MAP_GROWSDOWN mapping at the top of a reserved range grows when pages below it are
+     * touched; with a page mapped within stack_guard_gap of it, the first touch below faults.
+     */
+    @ParameterizedTest(name = "mmap18 with a blocker {0}")
+    @CsvSource({"false", "true"})
+    void mmap18GrowsDownUnlessAMappingSitsInTheGuardGap(boolean blocker) {
+        AddressSpace as = fresh();
+        long stackSize = 32 * PAGE;
+        long mapped = 4 * PAGE;
+        long reserved = 256 * PAGE + stackSize;
+        long start = as.mmap(0, reserved, PROT_READ | PROT_WRITE, ANON, -1, 0);
+        assertThat(as.munmap(start, reserved)).isZero();
+        long top = start + reserved;
+        long bottom = top - stackSize;
+        assertThat(as.mmap(top - mapped, mapped, PROT_READ | PROT_WRITE, ANON | MAP_FIXED | Mman.MAP_GROWSDOWN, -1, 0))
+                .isEqualTo(top - mapped);
+        if (blocker) {
+            assertThat(as.mmap(bottom, PAGE, PROT_READ | PROT_WRITE, ANON | MAP_FIXED, -1, 0)).isEqualTo(bottom);
+            assertThatThrownBy(() -> as.store8(top - mapped - PAGE, 1))
+                    .isInstanceOfSatisfying(SegmentationFault.class, e -> {
+                        assertThat(e.address()).isEqualTo(top - mapped - PAGE);
+                        assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_MAPERR);
+                    });
+        } else {
+            for (long a = top - mapped - PAGE; a >= bottom + PAGE; a -= PAGE) {
+                as.store8(a, 1);
+            }
+            assertThat(vmaAt(as, bottom + PAGE).start()).isEqualTo(bottom + PAGE);
+            assertThat(vmaAt(as, bottom + PAGE).end()).isEqualTo(top);
+        }
+        as.checkConsistency();
+    }
+
     /** mmap with PROT_EXEC alone is still readable on x86 (no execute-only pages without pkeys). */
     @Test
     void execOnlyMappingIsReadableOnX86() {
