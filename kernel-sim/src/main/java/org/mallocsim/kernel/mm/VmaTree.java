@@ -9,6 +9,7 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.NONE;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.countAtOrBelow;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.endOf;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.firstAbove;
+import static org.mallocsim.kernel.mm.VmaTreeNodes.firstAboveFromMid;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
@@ -71,10 +72,16 @@ public final class VmaTree {
         if (level > 0) {
             long[] keys = n.nodeKeys;
             int[] child = n.nodeChild;
-            do {
+            while (level > 1) {
                 int base = nodeBase(node);
                 node = child[base + firstAbove(keys, base, k)];
-            } while (--level > 0);
+                level--;
+            }
+            // the leaf's first step uses the middle key its parent keeps, not waiting for the leaf id
+            int base = nodeBase(node);
+            int slot = base + firstAbove(keys, base, k);
+            int leaf = leafBase(child[slot]);
+            return vmas[leaf + firstAboveFromMid(ends, leaf, n.leafMids[slot], k)];
         }
         int base = leafBase(node);
         return vmas[base + firstAbove(ends, base, k)];
@@ -334,6 +341,9 @@ public final class VmaTree {
             int b = nodeBase(newRoot);
             n.nodeChild[b] = root;
             n.nodeKeys[b] = height == 0 ? n.leafMaxKey(root) : n.nodeMaxKey(root);
+            if (height == 0) {
+                n.setLeafMid(b, root);
+            }
             n.nodeGaps[b] = height == 0 ? n.leafMaxGap(root) : n.nodeMaxGap(root);
             n.nodeCount[newRoot] = 1;
             root = newRoot;
@@ -388,6 +398,7 @@ public final class VmaTree {
         }
         long maxKey = n.leafMaxKey(child);
         long maxGap = leafGap != UNKNOWN ? leafGap : n.leafMaxGap(child);
+        n.setLeafMid(nodeBase(pathNode[1]) + pathSlot[1], child); // the leaf's keys may have shifted
         for (int level = 1; level <= height; level++) {
             int node = pathNode[level];
             int at = nodeBase(node) + pathSlot[level];

@@ -26,7 +26,10 @@ import java.util.Arrays;
  *   nodeKeys   | maxEnd(child0)>>>1 | ... | maxEnd(child(c-1))>>>1 | PAD | ... | PAD |
  *   nodeGaps   | maxGap(child0)     | ... | maxGap(child(c-1))     | 0   | ... | 0   |
  *   nodeChild  | child0             | ... | child(c-1)             | -1  | ... | -1  |
+ *   leafMids   | leafEnds(child0)31 | ... | leafEnds(child(c-1))31 | 0   | ... | 0   |  level 1 only
  *   nodeCount[N] = c      children are leaf ids at level 1 and node ids above it
+ *   (leafMids: a copy of slot 31 of each child leaf's ends, so find_vma takes the leaf's first
+ *    step while the leaf id is still being loaded)
  * </pre>
  *
  * <p>This is the shape of the maple tree's {@code maple_range_64} leaves and {@code maple_arange_64}
@@ -57,6 +60,7 @@ final class VmaTreeNodes {
     private int freeLeafCount;
 
     long[] nodeKeys;
+    long[] leafMids;
     long[] nodeGaps;
     int[] nodeChild;
     int[] nodeCount;
@@ -73,6 +77,7 @@ final class VmaTreeNodes {
         leafNext = new int[0];
         leafPrev = new int[0];
         nodeKeys = new long[0];
+        leafMids = new long[0];
         nodeGaps = new long[0];
         nodeChild = new int[0];
         nodeCount = new int[0];
@@ -119,13 +124,37 @@ final class VmaTreeNodes {
     }
 
     /**
+     * {@link #firstAbove} with its first step taken from {@code mid}, the key at slot 31 as the
+     * node's parent keeps it (see leafMids), so the step need not wait for {@code base}.
+     */
+    static int firstAboveFromMid(long[] keys, int base, long mid, long key) {
+        int i = base + (atOrBelow(mid, key) << 5);
+        i = keys[i + 15] <= key ? i + 16 : i;
+        i = keys[i + 7] <= key ? i + 8 : i;
+        i = keys[i + 3] <= key ? i + 4 : i;
+        i += atOrBelow(keys[i + 1], key) << 1;
+        i += atOrBelow(keys[i], key);
+        return i - base;
+    }
+
+    /**
      * How many of a node's 64 key slots hold keys at or below {@code key}: 0 to 64, the padding never
      * counted (even for the key of the highest address, which is {@link #PAD} itself).
      */
     static int countAtOrBelow(long[] keys, int base, long key) {
+        // the same halving as firstAbove, but in its own code and all in arithmetic: the updates'
+        // searches (runs of inserts at one end) would otherwise teach the JIT branch odds that are
+        // wrong for find_vma's, which it then compiles into mispredicted branches
         long k = Math.min(key, PAD - 1);
-        int i = firstAbove(keys, base, k);
-        return i + atOrBelow(keys[base + i], k);
+        int i = base;
+        i += atOrBelow(keys[i + 31], k) << 5;
+        i += atOrBelow(keys[i + 15], k) << 4;
+        i += atOrBelow(keys[i + 7], k) << 3;
+        i += atOrBelow(keys[i + 3], k) << 2;
+        i += atOrBelow(keys[i + 1], k) << 1;
+        i += atOrBelow(keys[i], k);
+        i += atOrBelow(keys[i], k);
+        return i - base;
     }
 
     /** 1 if {@code slot <= key}, else 0, without a branch; both lie in [0, 2^63) and key below PAD. */
@@ -209,6 +238,7 @@ final class VmaTreeNodes {
     private void growNodes(int nodes) {
         int old = nodeCount.length;
         nodeKeys = Arrays.copyOf(nodeKeys, nodes * NODE_SLOTS);
+        leafMids = Arrays.copyOf(leafMids, nodes * NODE_SLOTS);
         Arrays.fill(nodeKeys, old * NODE_SLOTS, nodes * NODE_SLOTS, PAD);
         nodeGaps = Arrays.copyOf(nodeGaps, nodes * NODE_SLOTS);
         nodeChild = Arrays.copyOf(nodeChild, nodes * NODE_SLOTS);
@@ -293,14 +323,21 @@ final class VmaTreeNodes {
         leafVmas[at] = null;
     }
 
+    /** Keeps in the parent's slot {@code at} the middle key (slot 31) of its child {@code leaf}. */
+    void setLeafMid(int at, int leaf) {
+        leafMids[at] = leafEnds[leafBase(leaf) + 31];
+    }
+
     void moveNodeEntries(int from, int to, int n) {
         System.arraycopy(nodeKeys, from, nodeKeys, to, n);
+        System.arraycopy(leafMids, from, leafMids, to, n);
         System.arraycopy(nodeGaps, from, nodeGaps, to, n);
         System.arraycopy(nodeChild, from, nodeChild, to, n);
     }
 
     void clearNodeEntries(int from, int to) {
         Arrays.fill(nodeKeys, from, to, PAD);
+        Arrays.fill(leafMids, from, to, 0);
         Arrays.fill(nodeGaps, from, to, 0);
         Arrays.fill(nodeChild, from, to, NONE);
     }

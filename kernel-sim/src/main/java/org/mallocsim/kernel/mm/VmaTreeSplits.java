@@ -71,6 +71,10 @@ final class VmaTreeSplits {
         n.nodeKeys[pb + slot + 1] = rightKey;
         n.nodeGaps[pb + slot + 1] = rightGap;
         n.nodeChild[pb + slot + 1] = right;
+        if (childLevel == 0) {
+            n.setLeafMid(pb + slot, left);
+            n.setLeafMid(pb + slot + 1, right);
+        }
         n.nodeCount[parent] = count + 1;
     }
 
@@ -123,9 +127,11 @@ final class VmaTreeSplits {
                 }
                 n.nodeKeys[pb + left + 1] = n.leafMaxKey(b);
                 n.nodeGaps[pb + left + 1] = n.leafMaxGap(b);
+                n.setLeafMid(pb + left + 1, b);
             }
             n.nodeKeys[pb + left] = n.leafMaxKey(a);
             n.nodeGaps[pb + left] = n.leafMaxGap(a);
+            n.setLeafMid(pb + left, a);
         } else {
             int ab = nodeBase(a);
             int bb = nodeBase(b);

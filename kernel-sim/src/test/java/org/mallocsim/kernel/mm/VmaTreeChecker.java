@@ -95,6 +95,8 @@ final class VmaTreeChecker {
                 walkLeaf(child, false);
                 maxKey = n.leafMaxKey(child);
                 maxGap = n.leafMaxGap(child);
+                expect(n.leafMids[b + j] == n.leafEnds[VmaTreeNodes.leafBase(child) + 31],
+                        "middle key of leaf slot " + j + " of node " + node);
             } else {
                 walkNode(child, level - 1, false);
                 maxKey = n.nodeMaxKey(child);
