@@ -113,14 +113,8 @@ final class VmaTreeNodes {
      * {@code slot - key - 1}, as their 50:50 outcomes must not become branches.
      */
     static int firstAbove(long[] keys, int base, long key) {
-        int i = base;
-        i = keys[i + 31] <= key ? i + 32 : i;
-        i = keys[i + 15] <= key ? i + 16 : i;
-        i = keys[i + 7] <= key ? i + 8 : i;
-        i = keys[i + 3] <= key ? i + 4 : i;
-        i += atOrBelow(keys[i + 1], key) << 1;
-        i += atOrBelow(keys[i], key);
-        return i - base;
+        int half = keys[base + 31] <= key ? base + 32 : base;
+        return firstAboveInHalf(keys, half, key) - base;
     }
 
     /**
@@ -128,13 +122,16 @@ final class VmaTreeNodes {
      * node's parent keeps it (see leafMids), so the step need not wait for {@code base}.
      */
     static int firstAboveFromMid(long[] keys, int base, long mid, long key) {
-        int i = base + (atOrBelow(mid, key) << 5);
+        return firstAboveInHalf(keys, base + (atOrBelow(mid, key) << 5), key) - base;
+    }
+
+    /** The last five steps of {@link #firstAbove}, over the 32 slots from index {@code i}. */
+    private static int firstAboveInHalf(long[] keys, int i, long key) {
         i = keys[i + 15] <= key ? i + 16 : i;
         i = keys[i + 7] <= key ? i + 8 : i;
         i = keys[i + 3] <= key ? i + 4 : i;
         i += atOrBelow(keys[i + 1], key) << 1;
-        i += atOrBelow(keys[i], key);
-        return i - base;
+        return i + atOrBelow(keys[i], key);
     }
 
     /**
