@@ -55,6 +55,8 @@ struct encoder {
     size_t (*call)(char *out, const struct rec_call *c);
     /* Thread start (start = 1, created by thread parent, 0 if unknown) or exit (start = 0) of tid. */
     size_t (*thread)(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk);
+    /* Thread tid called fork() and it made the child process child. */
+    size_t (*fork)(char *out, uint64_t tid, uint64_t child, uint64_t brk);
     /* What closes a complete file after `events` records (nothing for text). */
     size_t (*trailer)(char *out, uint64_t events);
 };

@@ -159,19 +159,27 @@ static size_t text_call(char *out, const struct rec_call *c)
     return (size_t)(p - out);
 }
 
-static size_t text_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
+/* "TID OP[ ARG] = 0x0 0x0 BRK", the shape of mallocsim's event lines; op " x" has no argument. */
+static size_t event_line(char *out, uint64_t tid, const char *op, uint64_t arg, uint64_t brk)
 {
     char *p = put_dec(out, tid);
-    if (start) {
-        p = put_str(p, " t ");
-        p = put_dec(p, parent);
-    } else {
-        p = put_str(p, " x");
-    }
+    p = put_str(p, op);
+    if (op[2] != '\0') /* " t " and " k " take the argument */
+        p = put_dec(p, arg);
     p = put_str(p, " = 0x0 0x0 ");
     p = put_hex(p, brk);
     *p++ = '\n';
     return (size_t)(p - out);
+}
+
+static size_t text_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
+{
+    return event_line(out, tid, start ? " t " : " x", parent, brk);
+}
+
+static size_t text_fork(char *out, uint64_t tid, uint64_t child, uint64_t brk)
+{
+    return event_line(out, tid, " k ", child, brk);
 }
 
 static size_t text_trailer(char *out, uint64_t events)
@@ -181,4 +189,4 @@ static size_t text_trailer(char *out, uint64_t events)
     return 0;
 }
 
-const struct encoder text_encoder = { text_header, text_call, text_thread, text_trailer };
+const struct encoder text_encoder = { text_header, text_call, text_thread, text_fork, text_trailer };

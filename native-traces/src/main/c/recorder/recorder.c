@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "encode.h"
+#include "encode_binary.h"
 
 /* glibc's real entry points (exported by libc.so.6 2.36; see nm -D). */
 extern void *__libc_malloc(size_t size);
@@ -55,6 +56,8 @@ extern void *__libc_pvalloc(size_t size);
 
 #define EXPORT __attribute__((visibility("default")))
 #define BUFFER_SIZE ((size_t)64 << 20)
+/* Room kept free for the next record: the longest one, plus the 8 bytes a varint may overwrite. */
+#define ROOM (ENC_MAX_RECORD + 32)
 /* /proc/self/maps is read into the end of the log buffer before the header is encoded at its start. */
 #define MAPS_ROOM ((size_t)4 << 20)
 
@@ -99,9 +102,23 @@ extern char __libc_single_threaded;
 static enum state state = UNINITIALIZED;
 static const struct encoder *encoder;
 static char *buffer;
-static size_t buffered;
-static uint64_t events;      /* records in this file, for the binary trailer */
+/*
+ * What the buffer holds: the low 32 bits count its bytes, the high 32 bits the records among
+ * them. One word, updated by one store after a record's bytes are in place, so a fatal signal
+ * arriving at any moment finds the bytes and the count of whole records in agreement.
+ */
+static uint64_t cursor;
+#define RECORD_ONE ((uint64_t)1 << 32)
+static uint64_t events_out;  /* records of this file already written out, for the binary trailer */
 static size_t trailer_len;   /* bytes of trailer at the end of the file, once written */
+/*
+ * The single-threaded fast path of malloc and free runs while at most this many bytes are
+ * buffered (so there is room for its record), and never while it is -1. It is -1 unless the
+ * recorder is recording, in the binary format, not writing through, and the previous record was
+ * made by the thread that is now the only one (__libc_single_threaded is checked with it). Any
+ * other call takes the general path, which sets it again after its record.
+ */
+static int64_t fast_limit = -1;
 static int out_fd = -1;
 static int write_through; /* after the exit-time flush: write each record at once */
 /*
@@ -112,6 +129,8 @@ static int write_through; /* after the exit-time flush: write each record at onc
  * sets another window, up to the whole buffer.
  */
 static size_t flush_at = (size_t)256 << 10;
+/* The fast path flushes before a record when more than this is buffered (room for one more). */
+static uint32_t flush_before;
 static uint64_t start_brk;
 static char path_template[4096];
 static pthread_key_t exit_key;
@@ -140,6 +159,7 @@ static void write_all(const char *p, size_t n)
                 continue;
             warn("mallocsim-record: cannot write the trace: ", strerror(errno));
             state = OFF;
+            fast_limit = -1;
             return;
         }
         p += w;
@@ -147,11 +167,27 @@ static void write_all(const char *p, size_t n)
     }
 }
 
+static uint32_t buffered(void)
+{
+    return (uint32_t)cursor;
+}
+
+/* Makes a record (or trailer) of n bytes at buffer + buffered() part of the buffer. */
+static void commit(size_t n, uint64_t records)
+{
+    atomic_signal_fence(memory_order_release); /* the bytes before the count, for the signal handler */
+    cursor += n + records * RECORD_ONE;
+}
+
+/* Writes out what is buffered; leaves errno as it was (the calls being recorded set it). */
 static void flush(void)
 {
-    if (out_fd >= 0 && buffered > 0)
-        write_all(buffer, buffered);
-    buffered = 0;
+    int saved = errno;
+    if (out_fd >= 0 && buffered() > 0)
+        write_all(buffer, buffered());
+    events_out += cursor >> 32;
+    cursor = 0;
+    errno = saved;
 }
 
 /*
@@ -165,11 +201,12 @@ static void flush_complete(void)
         return;
     if (trailer_len > 0 && lseek(out_fd, -(off_t)trailer_len, SEEK_CUR) < 0)
         trailer_len = 0; /* a pipe: the trailer cannot be moved, so it is only written once */
-    size_t n = encoder->trailer(buffer + buffered, events);
-    buffered += n;
+    size_t n = encoder->trailer(buffer + buffered(), events_out + (cursor >> 32));
+    commit(n, 0);
     flush();
     trailer_len = n;
     write_through = 1;
+    fast_limit = -1;
 }
 
 static pid_t current_tid(void)
@@ -263,10 +300,10 @@ static void start_file(int forked, pid_t parent)
         .maps = maps,
         .maps_len = read_maps(maps, MAPS_ROOM),
     };
-    events = 0;
+    events_out = 0;
     trailer_len = 0;
-    buffered = encoder->header(buffer, BUFFER_SIZE - MAPS_ROOM, &h);
-    if (buffered == 0) {
+    cursor = encoder->header(buffer, BUFFER_SIZE - MAPS_ROOM, &h);
+    if (cursor == 0) {
         warn("mallocsim-record: the header does not fit the log buffer", NULL);
         state = OFF;
         return;
@@ -276,7 +313,7 @@ static void start_file(int forked, pid_t parent)
 
 static void on_fatal_signal(int sig)
 {
-    /* The record in progress (if any) is not yet counted in `buffered`, so what is written is whole. */
+    /* The record in progress (if any) is not yet counted in `cursor`, so what is written is whole. */
     if (state == RECORDING)
         flush_complete();
     raise(sig); /* SA_RESETHAND restored the default action, SA_NODEFER lets it act now */
@@ -299,7 +336,7 @@ static void install_signal_handlers(void)
     }
 }
 
-static void append_thread_event(uint64_t tid, int start);
+static void append_thread_event(uint64_t tid, int start, uint64_t parent);
 
 /* Runs at a recorded thread's exit, before glibc flushes its tcache (__libc_thread_freeres). */
 static void on_thread_exit(void *value)
@@ -307,9 +344,13 @@ static void on_thread_exit(void *value)
     (void)value;
     lock();
     if (state == RECORDING)
-        append_thread_event((uint64_t)current_tid(), 0);
+        append_thread_event((uint64_t)current_tid(), 0, 0);
     unlock();
 }
+
+/* Set in the fork wrapper around glibc's fork, which then records the child's pid before unlocking. */
+static __thread int forking __attribute__((tls_model("initial-exec")));
+static __thread int fork_lock_kept __attribute__((tls_model("initial-exec")));
 
 static void before_fork(void)
 {
@@ -318,7 +359,10 @@ static void before_fork(void)
 
 static void after_fork_in_parent(void)
 {
-    unlock();
+    if (forking)
+        fork_lock_kept = 1;
+    else
+        unlock();
 }
 
 /* The child's copy of the buffer holds the parent's records; it starts its own file instead. */
@@ -326,7 +370,8 @@ static void after_fork_in_child(void)
 {
     pid_t parent = getppid();
     cached_tid = 0;
-    buffered = 0;
+    cursor = 0;
+    fast_limit = -1;
     write_through = 0;
     if (state == RECORDING) {
         close(out_fd);
@@ -354,6 +399,7 @@ static void initialize(void)
             kib = kib * 10 + (size_t)(*window - '0');
         flush_at = kib < 4 ? (size_t)4 << 10 : kib > (BUFFER_SIZE - MAPS_ROOM) >> 10 ? BUFFER_SIZE - MAPS_ROOM : kib << 10;
     }
+    flush_before = (uint32_t)(flush_at - ROOM);
     const char *generation = getenv("MALLOCSIM_TRACE_EXEC");
     for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9'; generation++)
         exec_generation = exec_generation * 10 + (unsigned)(*generation - '0');
@@ -374,23 +420,52 @@ static void initialize(void)
     install_signal_handlers();
 }
 
-static void make_room(size_t n)
+static void make_room(void)
 {
-    if (buffered + n > flush_at)
+    if (buffered() + ROOM > flush_at)
         flush();
 }
 
-static void append_thread_event(uint64_t tid, int start)
+/* Counts the record of n bytes just encoded at buffer + buffered(); with the lock held if any. */
+static void finish_record(size_t n)
 {
-    make_room(ENC_MAX_RECORD + 32);
-    buffered += encoder->thread(buffer + buffered, tid, start, 0, (uint64_t)(uintptr_t)__curbrk);
-    events++;
+    commit(n, 1);
     if (write_through)
         flush_complete();
+    /* The record was this thread's: if it is the only thread, the next one may go the fast way. */
+    int fast = __libc_single_threaded && state == RECORDING && encoder == &binary_encoder && !write_through;
+    fast_limit = fast ? (int64_t)flush_before : -1;
+}
+
+static uint64_t brk_now(void)
+{
+    return (uint64_t)(uintptr_t)__curbrk;
+}
+
+static void append_thread_event(uint64_t tid, int start, uint64_t parent)
+{
+    make_room();
+    finish_record(encoder->thread(buffer + buffered(), tid, start, parent, brk_now()));
 }
 
 /* Set for the duration of a call that took the lock (as opposed to a single-threaded one). */
 static __thread int holding __attribute__((tls_model("initial-exec")));
+/* Set once this thread's start is in the trace (or it needs none: the main thread). */
+static __thread int announced __attribute__((tls_model("initial-exec")));
+
+/* Records the start of the calling thread, created by parent (0: unknown); the lock is held. */
+static void announce_thread(pid_t parent)
+{
+    announced = 1;
+    pid_t tid = current_tid();
+    if (tid == getpid())
+        return;
+    append_thread_event((uint64_t)tid, 1, (uint64_t)parent);
+    /* pthread_setspecific may calloc for keys past the first 32: forward that unrecorded. */
+    busy = 1;
+    pthread_setspecific(exit_key, (void *)1);
+    busy = 0;
+}
 
 /* Takes the lock; initializes on the first call and notes a thread's first call. */
 static int enter(void)
@@ -402,16 +477,8 @@ static int enter(void)
         initialize();
     if (state != RECORDING)
         return 0;
-    if (cached_tid == 0) {
-        pid_t tid = current_tid();
-        if (tid != getpid()) {
-            append_thread_event((uint64_t)tid, 1);
-            /* pthread_setspecific may calloc for keys past the first 32: forward that unrecorded. */
-            busy = 1;
-            pthread_setspecific(exit_key, (void *)1);
-            busy = 0;
-        }
-    }
+    if (!announced)
+        announce_thread(0); /* a thread not started through pthread_create below */
     return 1;
 }
 
@@ -427,13 +494,10 @@ static void leave_variant(int recording, enum rec_op op, enum align_variant vari
             .arg2 = a2,
             .result = (uint64_t)(uintptr_t)result,
             .chunk_word = result == NULL || op == OP_FREE ? 0 : *((uint64_t *)result - 1),
-            .brk = (uint64_t)(uintptr_t)__curbrk,
+            .brk = brk_now(),
         };
-        make_room(ENC_MAX_RECORD + 32);
-        buffered += encoder->call(buffer + buffered, &c);
-        events++;
-        if (write_through)
-            flush_complete();
+        make_room();
+        finish_record(encoder->call(buffer + buffered(), &c));
     }
     if (holding)
         unlock();
@@ -444,7 +508,21 @@ static void leave_with(int recording, enum rec_op op, uint64_t a1, uint64_t a2, 
     leave_variant(recording, op, ALIGN_MEMALIGN, a1, a2, result);
 }
 
-EXPORT void *malloc(size_t size)
+/*
+ * The fast path: no lock (one thread), no thread lookup (the previous record was this thread's),
+ * no errno to save (nothing here sets it), no flush (the general path does it when the buffer is
+ * full), the binary record encoded inline. Returns where its record goes, or NULL if the call
+ * must take the general path.
+ */
+static inline char *fast_record(void)
+{
+    uint32_t used = buffered();
+    if (__builtin_expect(!__libc_single_threaded || (int64_t)used > fast_limit, 0))
+        return NULL;
+    return buffer + used;
+}
+
+__attribute__((noinline)) static void *malloc_general(size_t size)
 {
     if (busy)
         return __libc_malloc(size);
@@ -456,9 +534,20 @@ EXPORT void *malloc(size_t size)
     return p;
 }
 
-EXPORT void free(void *ptr)
+EXPORT void *malloc(size_t size)
 {
-    if (busy || ptr == NULL) {
+    char *out = fast_record();
+    if (out == NULL)
+        return malloc_general(size);
+    void *p = __libc_malloc(size);
+    uint64_t chunk_word = p == NULL ? 0 : *((uint64_t *)p - 1);
+    commit(mrecb_same_thread_malloc(out, size, (uint64_t)(uintptr_t)p, chunk_word, brk_now()), 1);
+    return p;
+}
+
+__attribute__((noinline)) static void free_general(void *ptr)
+{
+    if (busy) {
         __libc_free(ptr);
         return;
     }
@@ -467,6 +556,21 @@ EXPORT void free(void *ptr)
     int saved = errno;
     leave_with(rec, OP_FREE, (uint64_t)(uintptr_t)ptr, 0, NULL);
     errno = saved;
+}
+
+EXPORT void free(void *ptr)
+{
+    if (ptr == NULL) {
+        __libc_free(ptr);
+        return;
+    }
+    char *out = fast_record();
+    if (out == NULL) {
+        free_general(ptr);
+        return;
+    }
+    __libc_free(ptr);
+    commit(mrecb_same_thread_free(out, (uint64_t)(uintptr_t)ptr, brk_now()), 1);
 }
 
 EXPORT void *calloc(size_t nmemb, size_t size)
@@ -564,6 +668,88 @@ EXPORT void *pvalloc(size_t size)
     leave_with(rec, OP_PVALLOC, size, 0, p);
     errno = saved;
     return p;
+}
+
+/* ---- fork and thread creation: the events that name the other process or thread ---- */
+
+extern pid_t __fork(void); /* glibc's fork, under the name it also exports */
+
+/*
+ * fork(): glibc's, then (in the parent, still under the lock the atfork handler took, so no call
+ * of another thread comes between) the fork event with the child's pid. A fork glibc makes for
+ * itself or that bypasses this wrapper (_Fork, a static call inside libc) has no event.
+ */
+EXPORT pid_t fork(void)
+{
+    forking = 1;
+    pid_t pid = __fork();
+    forking = 0;
+    if (pid != 0 && fork_lock_kept) {
+        int saved = errno;
+        fork_lock_kept = 0;
+        if (pid > 0 && state == RECORDING) {
+            make_room();
+            finish_record(encoder->fork(buffer + buffered(), (uint64_t)current_tid(), (uint64_t)pid, brk_now()));
+        }
+        unlock();
+        errno = saved;
+    }
+    return pid;
+}
+
+/*
+ * pthread_create(): the new thread starts in thread_start, which records its start with the
+ * creator's kernel tid before running the program's function. The (function, argument, creator)
+ * triple waits in a fixed table (no heap); if all entries are taken, the thread is created
+ * directly and its start is recorded at its first call with parent 0.
+ */
+struct pending_start {
+    _Atomic int taken;
+    void *(*start)(void *);
+    void *arg;
+    pid_t parent;
+};
+static struct pending_start pending_starts[256];
+
+static void *thread_start(void *entry)
+{
+    struct pending_start *s = entry;
+    void *(*start)(void *) = s->start;
+    void *arg = s->arg;
+    pid_t parent = s->parent;
+    atomic_store_explicit(&s->taken, 0, memory_order_release);
+    lock();
+    if (state == RECORDING && !announced)
+        announce_thread(parent);
+    unlock();
+    return start(arg);
+}
+
+typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+
+EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
+{
+    static create_fn *_Atomic real;
+    create_fn *create = atomic_load_explicit(&real, memory_order_relaxed);
+    if (create == NULL) {
+        create = (create_fn *)dlsym(RTLD_NEXT, "pthread_create");
+        if (create == NULL)
+            return EAGAIN;
+        atomic_store_explicit(&real, create, memory_order_relaxed);
+    }
+    for (size_t i = 0; i < sizeof pending_starts / sizeof pending_starts[0]; i++) {
+        struct pending_start *s = &pending_starts[i];
+        if (atomic_exchange_explicit(&s->taken, 1, memory_order_acquire) != 0)
+            continue;
+        s->start = start;
+        s->arg = arg;
+        s->parent = current_tid();
+        int r = create(thread, attr, thread_start, s);
+        if (r != 0)
+            atomic_store_explicit(&s->taken, 0, memory_order_release);
+        return r;
+    }
+    return create(thread, attr, start, arg);
 }
 
 /* At exit: flush, then write any later call (another library's destructor) through at once. */

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The recorder's binary output has the frame docs/trace-format.md freezes for mrecb version 1. */
+/** The recorder's binary output has the frame docs/trace-format.md defines for mrecb version 2. */
 class BinaryRecordingTest {
     private static final byte[] MAGIC = {(byte) 0x89, 'M', 'R', 'E', 'C', 'B', '\r', '\n'};
 
@@ -29,7 +29,7 @@ class BinaryRecordingTest {
         byte[] b = Files.readAllBytes(record("single_calls", Recorder.Format.BINARY));
 
         assertThat(Arrays.copyOf(b, 8)).isEqualTo(MAGIC);
-        assertThat(b[8]).isEqualTo((byte) 1);
+        assertThat(b[8]).as("version 2: pointers as addresses (flag A)").isEqualTo((byte) 2);
         assertThat(new String(b, b.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("ENDMRECB");
         // 00, then varint 18 (the program's 18 calls), then the marker.
         assertThat(b[b.length - 10]).isZero();
