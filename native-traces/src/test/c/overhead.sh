@@ -25,8 +25,11 @@ if command -v heaptrack >/dev/null 2>&1; then
 fi
 
 # "wall cpu" seconds for a command line, via GNU time (cpu = user + system). On a shared machine
-# the CPU time is the steadier number; wall time includes waiting for other processes.
+# the CPU time is the steadier number; wall time includes waiting for other processes. The
+# previous run's trace is deleted first, untimed: truncating a 50 MB file that is still in the
+# page cache costs the next run about 10 ms, which is not the recorder's cost.
 one_run() {
+    rm -f "$WORK/trace.mrec"
     /usr/bin/time -f "%e %U %S" -o "$WORK/t" sh -c "$1 >/dev/null 2>&1"
     awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$WORK/t"
 }
@@ -56,7 +59,7 @@ echo
 if command -v hyperfine >/dev/null 2>&1; then
     set -- "$PROG" "$REC $PROG" "$REC_NULL $PROG"
     [ -n "$HT" ] && set -- "$@" "$HT $PROG"
-    hyperfine --warmup 1 --runs "$RUNS" --export-markdown "$WORK/table.md" "$@" >/dev/null
+    hyperfine --warmup 1 --runs "$RUNS" --prepare "rm -f $WORK/trace.mrec" --export-markdown "$WORK/table.md" "$@" >/dev/null
     cat "$WORK/table.md"
     exit 0
 fi

@@ -511,15 +511,11 @@ static void leave_with(int recording, enum rec_op op, uint64_t a1, uint64_t a2, 
 /*
  * The fast path: no lock (one thread), no thread lookup (the previous record was this thread's),
  * no errno to save (nothing here sets it), no flush (the general path does it when the buffer is
- * full), the binary record encoded inline. Returns where its record goes, or NULL if the call
- * must take the general path.
+ * full), the binary record encoded inline. Whether the call may take it, given buffered().
  */
-static inline char *fast_record(void)
+static inline int fast_allowed(uint32_t used)
 {
-    uint32_t used = buffered();
-    if (__builtin_expect(!__libc_single_threaded || (int64_t)used > fast_limit, 0))
-        return NULL;
-    return buffer + used;
+    return __builtin_expect(__libc_single_threaded && (int64_t)used <= fast_limit, 1);
 }
 
 __attribute__((noinline)) static void *malloc_general(size_t size)
@@ -536,9 +532,10 @@ __attribute__((noinline)) static void *malloc_general(size_t size)
 
 EXPORT void *malloc(size_t size)
 {
-    char *out = fast_record();
-    if (out == NULL)
+    uint32_t used = buffered();
+    if (!fast_allowed(used))
         return malloc_general(size);
+    char *out = buffer + used;
     void *p = __libc_malloc(size);
     uint64_t chunk_word = p == NULL ? 0 : *((uint64_t *)p - 1);
     commit(mrecb_same_thread_malloc(out, size, (uint64_t)(uintptr_t)p, chunk_word, brk_now()), 1);
@@ -564,11 +561,12 @@ EXPORT void free(void *ptr)
         __libc_free(ptr);
         return;
     }
-    char *out = fast_record();
-    if (out == NULL) {
+    uint32_t used = buffered();
+    if (!fast_allowed(used)) {
         free_general(ptr);
         return;
     }
+    char *out = buffer + used;
     __libc_free(ptr);
     commit(mrecb_same_thread_free(out, (uint64_t)(uintptr_t)ptr, brk_now()), 1);
 }
