@@ -1,7 +1,8 @@
 /*
  * The reference text format, written without stdio (printf may allocate, and the recorder must
- * never touch the heap it observes). Thread events use mallocsim's extension lines
- * (docs/trace-format.md): "TID t PARENT = 0x0 0x0 BRK" and "TID x = 0x0 0x0 BRK".
+ * never touch the heap it observes). Thread and fork events use mallocsim's extension lines
+ * (docs/trace-format.md): "TID t PARENT = 0x0 0x0 BRK", "TID x = 0x0 0x0 BRK" and
+ * "TID k CHILD = 0x0 0x0 BRK"; a complete file ends with "# end N" (promised by "end line").
  */
 #include <string.h>
 
@@ -84,6 +85,8 @@ static size_t text_header(char *out, size_t cap, const struct rec_header *h)
     p = put_dec(p, h->nprocs);
     p = put_str(p, " start-brk ");
     p = put_hex(p, h->start_brk);
+    /* The promise of the closing "# end N" line (the trailer), by which a cut trace is detected. */
+    p = put_str(p, " end line");
     *p++ = '\n';
     if (h->parent_pid != 0) {
         p = put_str(p, "# forked-from ");
@@ -182,11 +185,13 @@ static size_t text_fork(char *out, uint64_t tid, uint64_t child, uint64_t brk)
     return event_line(out, tid, " k ", child, brk);
 }
 
+/* "# end N": the file is complete and holds N event lines. */
 static size_t text_trailer(char *out, uint64_t events)
 {
-    (void)out;
-    (void)events;
-    return 0;
+    char *p = put_str(out, "# end ");
+    p = put_dec(p, events);
+    *p++ = '\n';
+    return (size_t)(p - out);
 }
 
 const struct encoder text_encoder = { text_header, text_call, text_thread, text_fork, text_trailer };

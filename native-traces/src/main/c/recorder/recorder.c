@@ -109,7 +109,7 @@ static char *buffer;
  */
 static uint64_t cursor;
 #define RECORD_ONE ((uint64_t)1 << 32)
-static uint64_t events_out;  /* records of this file already written out, for the binary trailer */
+static uint64_t events_out;  /* records of this file already written out, for the trailer */
 static size_t trailer_len;   /* bytes of trailer at the end of the file, once written */
 /*
  * The single-threaded fast path of malloc and free runs while at most this many bytes are

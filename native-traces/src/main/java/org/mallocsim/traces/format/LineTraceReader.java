@@ -36,7 +36,7 @@ abstract class LineTraceReader implements TraceReader {
     }
 
     @Override
-    public final boolean next(TraceEvent e) throws IOException {
+    public boolean next(TraceEvent e) throws IOException {
         while (true) {
             if (pending) {
                 pending = false;
@@ -54,6 +54,11 @@ abstract class LineTraceReader implements TraceReader {
                 warnings++;
             }
         }
+    }
+
+    /** Counts a problem that lenient mode skips. */
+    final void countWarning() {
+        warnings++;
     }
 
     /** Hex digits at {@code p} (the {@code 0x} already passed): at least one, at most 16. */

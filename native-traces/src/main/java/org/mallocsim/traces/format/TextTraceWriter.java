@@ -10,6 +10,9 @@ final class TextTraceWriter implements TraceWriter {
     private final OutputStream out;
     private final byte[] buf = new byte[1 << 16];
     private int n;
+    /** Set when the header promises the closing {@code # end N} line; then the events written. */
+    private boolean endLine;
+    private long events;
 
     TextTraceWriter(OutputStream out) {
         this.out = out;
@@ -42,6 +45,7 @@ final class TextTraceWriter implements TraceWriter {
         }
         flush();
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        endLine = h.promisesEndLine();
     }
 
     @Override
@@ -88,6 +92,7 @@ final class TextTraceWriter implements TraceWriter {
         buf[n++] = ' ';
         hex(e.brk);
         buf[n++] = '\n';
+        events++;
     }
 
     private void decimal(long v) {
@@ -126,6 +131,10 @@ final class TextTraceWriter implements TraceWriter {
     @Override
     public void close() throws IOException {
         try {
+            if (endLine) {
+                flush();
+                out.write(("# end " + events + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
             flush();
         } finally {
             out.close();

@@ -57,7 +57,7 @@ class RecorderTest {
         List<String> lines = Files.readAllLines(r.trace());
         ReferenceTrace t = ReferenceTrace.read(r.trace());
 
-        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+");
+        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+ end line");
         assertThat(lines).anyMatch(l -> l.startsWith("# map ") && l.contains("[heap]") == false && l.contains("single_calls"));
         // The first malloc of a fresh process lands right after the tcache: start-brk + 0x2a0.
         assertThat(t.result(0) - t.startBrk()).isEqualTo(0x2a0);
@@ -96,6 +96,72 @@ class RecorderTest {
         }
         assertThat(workerOf).hasSize(3);
         assertThat(workerMallocs).isEqualTo(3 * 200);
+    }
+
+    /** The event lines of a text trace (header and end line left out), each as "TID OP ARGS". */
+    private static List<String> eventsBeforeEquals(Path trace) throws Exception {
+        return Files.readAllLines(trace).stream().filter(l -> !l.startsWith("#"))
+                .map(l -> l.substring(0, l.indexOf(" = "))).toList();
+    }
+
+    @Test
+    void aCompleteTextTraceClosesWithTheEndLineCountingItsEvents() throws Exception {
+        Recorder.Recording r = record("single_calls", tmp.resolve("out.txt"));
+        List<String> lines = Files.readAllLines(r.trace());
+
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("# end " + eventsBeforeEquals(r.trace()).size());
+        assertThat(eventsBeforeEquals(r.trace())).hasSize(18);
+    }
+
+    @Test
+    void theParentsTraceHasAForkEventWithTheChildsPidBetweenItsCalls() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record("forks", stdout);
+        assertThat(r.exitCode()).isZero();
+
+        String childPid = Files.readAllLines(stdout).get(0).split(" ")[1];
+        Path child = r.otherTraces().get(0);
+        String parentPid = Files.readAllLines(child).stream().filter(l -> l.startsWith("# forked-from "))
+                .findFirst().orElseThrow().substring("# forked-from ".length());
+        List<String> parent = eventsBeforeEquals(r.trace());
+        String a = "0x" + Long.toHexString(ReferenceTrace.read(r.trace()).result(0));
+        assertThat(parent.get(0)).isEqualTo(parentPid + " m 111");
+        assertThat(parent.get(1)).isEqualTo(parentPid + " k " + childPid);
+        assertThat(parent.get(2)).isEqualTo(parentPid + " m 333");
+        assertThat(parent.get(3)).startsWith(parentPid + " f 0x");
+        assertThat(parent.get(4)).isEqualTo(parentPid + " f " + a);
+        assertThat(parent).hasSize(5);
+        assertThat(Files.readAllLines(r.trace())).filteredOn(l -> l.contains(" k "))
+                .singleElement().asString().matches("\\d+ k \\d+ = 0x0 0x0 0x[0-9a-f]+");
+        assertThat(eventsBeforeEquals(child)).extracting(l -> l.substring(l.indexOf(' ') + 1))
+                .containsExactly("m 222", "f " + eventsBeforeEquals(child).get(1).split(" ")[2]);
+    }
+
+    @Test
+    void aThreadsStartEventNamesTheKernelTidOfTheThreadThatCreatedIt() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record("thread_parents", stdout);
+        assertThat(r.exitCode()).isZero();
+
+        Map<String, String> tid = new HashMap<>();
+        for (String l : Files.readAllLines(stdout)) {
+            tid.put(l.split(" ")[0], l.split(" ")[1]);
+        }
+        List<String> events = eventsBeforeEquals(r.trace());
+        String main = tid.get("main");
+        String outer = tid.get("outer");
+        String inner = tid.get("inner");
+        assertThat(events).filteredOn(l -> l.split(" ")[1].equals("t"))
+                .containsExactly(outer + " t " + main, inner + " t " + outer);
+        assertThat(events).filteredOn(l -> l.split(" ")[1].equals("x")).containsExactly(inner + " x", outer + " x");
+        // Each thread's start comes before its calls and its exit after them.
+        for (String[] t : new String[][] {{outer, "700"}, {inner, "800"}}) {
+            int start = events.indexOf(t[0] + " t " + (t[0].equals(outer) ? main : outer));
+            int call = events.indexOf(t[0] + " m " + t[1]);
+            int exit = events.indexOf(t[0] + " x");
+            assertThat(start).isNotNegative().isLessThan(call);
+            assertThat(exit).isGreaterThan(call);
+        }
     }
 
     @Test
