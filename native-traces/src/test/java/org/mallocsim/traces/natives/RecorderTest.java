@@ -23,6 +23,16 @@ class RecorderTest {
                 ProcessBuilder.Redirect.to(stdout.toFile()));
     }
 
+    /** A recording of a program that exited 0, and what it printed, each line split at spaces. */
+    private record Run(Recorder.Recording recording, List<String[]> printed) {}
+
+    private Run recordSuccessfully(String program) throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record(program, stdout);
+        assertThat(r.exitCode()).isZero();
+        return new Run(r, Files.readAllLines(stdout).stream().map(l -> l.split(" ")).toList());
+    }
+
     private static int indexOfPrefix(List<String> lines, String prefix) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith(prefix)) {
@@ -65,15 +75,12 @@ class RecorderTest {
 
     @Test
     void threadsGetStartAndExitEventsAndKeepTheirOwnOrder() throws Exception {
-        Path stdout = tmp.resolve("out.txt");
-        Recorder.Recording r = record("threads", stdout);
-        assertThat(r.exitCode()).isZero();
-
+        Run run = recordSuccessfully("threads");
         Map<Long, Integer> workerOf = new HashMap<>();
-        for (String l : Files.readAllLines(stdout)) {
-            String[] f = l.split(" ");
+        for (String[] f : run.printed()) {
             workerOf.put(Long.parseLong(f[2]), Integer.parseInt(f[1]));
         }
+        Recorder.Recording r = run.recording();
         List<String> lines = Files.readAllLines(r.trace());
         for (long tid : workerOf.keySet()) {
             int start = indexOfPrefix(lines, tid + " t ");
@@ -115,11 +122,9 @@ class RecorderTest {
 
     @Test
     void theParentsTraceHasAForkEventWithTheChildsPidBetweenItsCalls() throws Exception {
-        Path stdout = tmp.resolve("out.txt");
-        Recorder.Recording r = record("forks", stdout);
-        assertThat(r.exitCode()).isZero();
-
-        String childPid = Files.readAllLines(stdout).get(0).split(" ")[1];
+        Run run = recordSuccessfully("forks");
+        String childPid = run.printed().get(0)[1];
+        Recorder.Recording r = run.recording();
         Path child = r.otherTraces().get(0);
         String parentPid = Files.readAllLines(child).stream().filter(l -> l.startsWith("# forked-from "))
                 .findFirst().orElseThrow().substring("# forked-from ".length());
@@ -139,15 +144,12 @@ class RecorderTest {
 
     @Test
     void aThreadsStartEventNamesTheKernelTidOfTheThreadThatCreatedIt() throws Exception {
-        Path stdout = tmp.resolve("out.txt");
-        Recorder.Recording r = record("thread_parents", stdout);
-        assertThat(r.exitCode()).isZero();
-
+        Run run = recordSuccessfully("thread_parents");
         Map<String, String> tid = new HashMap<>();
-        for (String l : Files.readAllLines(stdout)) {
-            tid.put(l.split(" ")[0], l.split(" ")[1]);
+        for (String[] f : run.printed()) {
+            tid.put(f[0], f[1]);
         }
-        List<String> events = eventsBeforeEquals(r.trace());
+        List<String> events = eventsBeforeEquals(run.recording().trace());
         String main = tid.get("main");
         String outer = tid.get("outer");
         String inner = tid.get("inner");
