@@ -717,6 +717,8 @@ static void *thread_start(void *entry)
     pid_t parent = s->parent;
     atomic_store_explicit(&s->taken, 0, memory_order_release);
     lock();
+    if (state == UNINITIALIZED)
+        initialize();
     if (state == RECORDING && !announced)
         announce_thread(parent);
     unlock();
