@@ -5,8 +5,9 @@
  *
  * Environment:
  *   MALLOCSIM_TRACE         output path; "%p" is replaced by the pid. Without it nothing is recorded.
- *   MALLOCSIM_TRACE_FORMAT  "binary" (mrecb, docs/trace-format.md; the default) or "text" (the
- *                           reference format with mallocsim's thread lines).
+ *   MALLOCSIM_TRACE_FORMAT  "binary" (mrecb version 2, docs/trace-format.md; the default) or
+ *                           "text" (the reference format with mallocsim's thread and fork lines
+ *                           and the closing "# end N" line).
  *   MALLOCSIM_FLUSH_KIB     bytes buffered between writes, in KiB (default 256; see flush_at).
  *
  * Each entry point forwards to glibc's own __libc_* function and records the call with glibc's
@@ -16,7 +17,10 @@
  * - The recorder never allocates from the heap it observes: the 64 MiB log buffer is mmap'd and
  *   written out with write(2) when full; numbers are formatted by hand.
  * - One lock is held across each call and its record, so the order of records is the order in
- *   which glibc ran the calls, across threads.
+ *   which glibc ran the calls, across threads. While the process has one thread, no lock is
+ *   needed, and malloc and free take an inline fast path (see fast_limit).
+ * - Thread starts name their creator (the pthread_create wrapper passes its tid on); fork()
+ *   records the child's pid in the parent's trace.
  * - A forked child starts its own file (PATH.PID unless PATH has %p). An exec'd program loads
  *   the recorder afresh (LD_PRELOAD persists); it keeps the pid, so the exec wrappers flush and
  *   pass MALLOCSIM_TRACE_EXEC=N to the new image, which writes PATH.execN instead.
