@@ -59,6 +59,31 @@ class BinaryRecordingTest {
         assertThat(decoded).containsExactlyElementsOf(Files.readAllLines(stdout));
     }
 
+    private static List<String> decodedEventLines(Path trace) throws Exception {
+        try (java.io.InputStream in = ReferenceTrace.openText(trace)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).toList();
+        }
+    }
+
+    @Test
+    void forkAndThreadEventsSurviveTheBinaryFormat() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording forks = Recorder.record(List.of(TestPrograms.compile("forks").toString()),
+                tmp.resolve("forks.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()));
+        String child = Files.readAllLines(stdout).get(0).split(" ")[1];
+        assertThat(decodedEventLines(forks.trace())).filteredOn(l -> l.contains(" k "))
+                .singleElement().asString().matches("\\d+ k " + child + " = 0x0 0x0 0x[0-9a-f]+");
+
+        Recorder.Recording threads = Recorder.record(List.of(TestPrograms.compile("thread_parents").toString()),
+                tmp.resolve("threads.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()));
+        java.util.Map<String, String> tid = new java.util.HashMap<>();
+        Files.readAllLines(stdout).forEach(l -> tid.put(l.split(" ")[0], l.split(" ")[1]));
+        assertThat(decodedEventLines(threads.trace())).filteredOn(l -> l.split(" ")[1].equals("t"))
+                .extracting(l -> l.substring(0, l.indexOf(" = ")))
+                .containsExactly(tid.get("outer") + " t " + tid.get("main"), tid.get("inner") + " t " + tid.get("outer"));
+    }
+
     @Test
     void replayingABinaryRecordingReproducesItExactly() throws Exception {
         Path trace = record("malloc_heavy", Recorder.Format.BINARY, "20000");
