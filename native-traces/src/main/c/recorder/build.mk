@@ -6,6 +6,6 @@ RECORDER_SOURCES := recorder/recorder.c $(filter-out recorder/recorder.c,$(wildc
 
 # -fvisibility=hidden exports only the allocator entry points; -ftls-model keeps TLS access
 # from calling malloc (a dlopen-style dynamic TLS block would).
-$(OUT)/libmallocsim-record.so: $(RECORDER_SOURCES) recorder/encode.h
+$(OUT)/libmallocsim-record.so: $(RECORDER_SOURCES) recorder/encode.h recorder/encode_binary.h
 	@mkdir -p $(OUT)
-	$(CC) $(CFLAGS) -shared -fPIC -fvisibility=hidden -ftls-model=initial-exec -o $@ $(RECORDER_SOURCES) -lpthread
+	$(CC) $(CFLAGS) -shared -fPIC -fno-plt -fvisibility=hidden -ftls-model=initial-exec -o $@ $(RECORDER_SOURCES) -lpthread

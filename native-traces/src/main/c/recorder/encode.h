@@ -24,13 +24,6 @@ enum rec_op {
     OP_PVALLOC = 'p',
 };
 
-/* Events that are not allocator calls. */
-enum rec_event {
-    EV_THREAD_START, /* arg: the kernel tid of the thread that created it, 0 if unknown */
-    EV_THREAD_EXIT,  /* arg: unused */
-    EV_FORK,         /* arg: the child's pid, in the parent's trace */
-};
-
 /* Which memalign-family function made an OP_MEMALIGN call (the binary format keeps it). */
 enum align_variant { ALIGN_MEMALIGN, ALIGN_ALIGNED_ALLOC, ALIGN_POSIX_MEMALIGN };
 
@@ -60,8 +53,10 @@ struct encoder {
     /* Writes the header into out (at most cap bytes); returns its length or 0 if it does not fit. */
     size_t (*header)(char *out, size_t cap, const struct rec_header *h);
     size_t (*call)(char *out, const struct rec_call *c);
-    /* An event of thread tid: thread start or exit, or fork (see enum rec_event for arg). */
-    size_t (*event)(char *out, enum rec_event kind, uint64_t tid, uint64_t arg, uint64_t brk);
+    /* Thread start (start = 1, created by thread parent, 0 if unknown) or exit (start = 0) of tid. */
+    size_t (*thread)(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk);
+    /* Thread tid called fork() and it made the child process child. */
+    size_t (*fork)(char *out, uint64_t tid, uint64_t child, uint64_t brk);
     /* What closes a complete file after `events` records (nothing for text). */
     size_t (*trailer)(char *out, uint64_t events);
 };

@@ -1,7 +1,8 @@
 /*
  * The reference text format, written without stdio (printf may allocate, and the recorder must
- * never touch the heap it observes). Thread events use mallocsim's extension lines
- * (docs/trace-format.md): "TID t PARENT = 0x0 0x0 BRK" and "TID x = 0x0 0x0 BRK".
+ * never touch the heap it observes). Thread and fork events use mallocsim's extension lines
+ * (docs/trace-format.md): "TID t PARENT = 0x0 0x0 BRK", "TID x = 0x0 0x0 BRK" and
+ * "TID k CHILD = 0x0 0x0 BRK"; a complete file ends with "# end N" (promised by "end line").
  */
 #include <string.h>
 
@@ -84,8 +85,8 @@ static size_t text_header(char *out, size_t cap, const struct rec_header *h)
     p = put_dec(p, h->nprocs);
     p = put_str(p, " start-brk ");
     p = put_hex(p, h->start_brk);
-    /* the file will close with "# end N", so a reader can tell a whole trace from a cut one */
-    p = put_str(p, " trailer end");
+    /* The promise of the closing "# end N" line (the trailer), by which a cut trace is detected. */
+    p = put_str(p, " end line");
     *p++ = '\n';
     if (h->parent_pid != 0) {
         p = put_str(p, "# forked-from ");
@@ -161,21 +162,30 @@ static size_t text_call(char *out, const struct rec_call *c)
     return (size_t)(p - out);
 }
 
-static size_t text_event(char *out, enum rec_event kind, uint64_t tid, uint64_t arg, uint64_t brk)
+/* "TID OP[ ARG] = 0x0 0x0 BRK", the shape of mallocsim's event lines; op " x" has no argument. */
+static size_t event_line(char *out, uint64_t tid, const char *op, uint64_t arg, uint64_t brk)
 {
     char *p = put_dec(out, tid);
-    if (kind == EV_THREAD_EXIT) {
-        p = put_str(p, " x");
-    } else {
-        p = put_str(p, kind == EV_FORK ? " k " : " t ");
+    p = put_str(p, op);
+    if (op[2] != '\0') /* " t " and " k " take the argument */
         p = put_dec(p, arg);
-    }
     p = put_str(p, " = 0x0 0x0 ");
     p = put_hex(p, brk);
     *p++ = '\n';
     return (size_t)(p - out);
 }
 
+static size_t text_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
+{
+    return event_line(out, tid, start ? " t " : " x", parent, brk);
+}
+
+static size_t text_fork(char *out, uint64_t tid, uint64_t child, uint64_t brk)
+{
+    return event_line(out, tid, " k ", child, brk);
+}
+
+/* "# end N": the file is complete and holds N event lines. */
 static size_t text_trailer(char *out, uint64_t events)
 {
     char *p = put_str(out, "# end ");
@@ -184,4 +194,4 @@ static size_t text_trailer(char *out, uint64_t events)
     return (size_t)(p - out);
 }
 
-const struct encoder text_encoder = { text_header, text_call, text_event, text_trailer };
+const struct encoder text_encoder = { text_header, text_call, text_thread, text_fork, text_trailer };

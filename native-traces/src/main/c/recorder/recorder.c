@@ -5,8 +5,9 @@
  *
  * Environment:
  *   MALLOCSIM_TRACE         output path; "%p" is replaced by the pid. Without it nothing is recorded.
- *   MALLOCSIM_TRACE_FORMAT  "binary" (mrecb, docs/trace-format.md; the default) or "text" (the
- *                           reference format with mallocsim's thread lines).
+ *   MALLOCSIM_TRACE_FORMAT  "binary" (mrecb version 2, docs/trace-format.md; the default) or
+ *                           "text" (the reference format with mallocsim's thread and fork lines
+ *                           and the closing "# end N" line).
  *   MALLOCSIM_FLUSH_KIB     bytes buffered between writes, in KiB (default 256; see flush_at).
  *
  * Each entry point forwards to glibc's own __libc_* function and records the call with glibc's
@@ -16,11 +17,11 @@
  * - The recorder never allocates from the heap it observes: the 64 MiB log buffer is mmap'd and
  *   written out with write(2) when full; numbers are formatted by hand.
  * - One lock is held across each call and its record, so the order of records is the order in
- *   which glibc ran the calls, across threads.
- * - Threads get start events naming their creator (through a pthread_create trampoline) and exit
- *   events; after an exit event, other threads' calls wait until the leaver is gone (its tcache
- *   flushed, its arena free), as a replay has it. A fork puts a fork event naming the child into
- *   the parent's trace.
+ *   which glibc ran the calls, across threads. While the process has one thread, no lock is
+ *   needed, and malloc and free take an inline fast path (see fast_limit).
+ * - Thread starts name their creator (the pthread_create wrapper passes its tid on); fork()
+ *   records the child's pid in the parent's trace. After a thread's exit event, other threads'
+ *   calls wait until the leaver is gone (its tcache flushed, its arena free), as a replay has it.
  * - A forked child starts its own file (PATH.PID unless PATH has %p). An exec'd program loads
  *   the recorder afresh (LD_PRELOAD persists); it keeps the pid, so the exec wrappers flush and
  *   pass MALLOCSIM_TRACE_EXEC=N to the new image, which writes PATH.execN instead.
@@ -47,6 +48,7 @@
 #include <unistd.h>
 
 #include "encode.h"
+#include "encode_binary.h"
 
 /* glibc's real entry points (exported by libc.so.6 2.36; see nm -D). */
 extern void *__libc_malloc(size_t size);
@@ -59,6 +61,8 @@ extern void *__libc_pvalloc(size_t size);
 
 #define EXPORT __attribute__((visibility("default")))
 #define BUFFER_SIZE ((size_t)64 << 20)
+/* Room kept free for the next record: the longest one, plus the 8 bytes a varint may overwrite. */
+#define ROOM (ENC_MAX_RECORD + 32)
 /* /proc/self/maps is read into the end of the log buffer before the header is encoded at its start. */
 #define MAPS_ROOM ((size_t)4 << 20)
 
@@ -103,9 +107,23 @@ extern char __libc_single_threaded;
 static enum state state = UNINITIALIZED;
 static const struct encoder *encoder;
 static char *buffer;
-static size_t buffered;
-static uint64_t events;      /* records in this file, for the binary trailer */
+/*
+ * What the buffer holds: the low 32 bits count its bytes, the high 32 bits the records among
+ * them. One word, updated by one store after a record's bytes are in place, so a fatal signal
+ * arriving at any moment finds the bytes and the count of whole records in agreement.
+ */
+static uint64_t cursor;
+#define RECORD_ONE ((uint64_t)1 << 32)
+static uint64_t events_out;  /* records of this file already written out, for the trailer */
 static size_t trailer_len;   /* bytes of trailer at the end of the file, once written */
+/*
+ * The single-threaded fast path of malloc and free runs while at most this many bytes are
+ * buffered (so there is room for its record), and never while it is -1. It is -1 unless the
+ * recorder is recording, in the binary format, not writing through, and the previous record was
+ * made by the thread that is now the only one (__libc_single_threaded is checked with it). Any
+ * other call takes the general path, which sets it again after its record.
+ */
+static int64_t fast_limit = -1;
 static int out_fd = -1;
 static int write_through; /* after the exit-time flush: write each record at once */
 /*
@@ -116,6 +134,8 @@ static int write_through; /* after the exit-time flush: write each record at onc
  * sets another window, up to the whole buffer.
  */
 static size_t flush_at = (size_t)256 << 10;
+/* The fast path flushes before a record when more than this is buffered (room for one more). */
+static uint32_t flush_before;
 static uint64_t start_brk;
 static char path_template[4096];
 static pthread_key_t exit_key;
@@ -144,6 +164,7 @@ static void write_all(const char *p, size_t n)
                 continue;
             warn("mallocsim-record: cannot write the trace: ", strerror(errno));
             state = OFF;
+            fast_limit = -1;
             return;
         }
         p += w;
@@ -151,11 +172,27 @@ static void write_all(const char *p, size_t n)
     }
 }
 
+static uint32_t buffered(void)
+{
+    return (uint32_t)cursor;
+}
+
+/* Makes a record (or trailer) of n bytes at buffer + buffered() part of the buffer. */
+static void commit(size_t n, uint64_t records)
+{
+    atomic_signal_fence(memory_order_release); /* the bytes before the count, for the signal handler */
+    cursor += n + records * RECORD_ONE;
+}
+
+/* Writes out what is buffered; leaves errno as it was (the calls being recorded set it). */
 static void flush(void)
 {
-    if (out_fd >= 0 && buffered > 0)
-        write_all(buffer, buffered);
-    buffered = 0;
+    int saved = errno;
+    if (out_fd >= 0 && buffered() > 0)
+        write_all(buffer, buffered());
+    events_out += cursor >> 32;
+    cursor = 0;
+    errno = saved;
 }
 
 /*
@@ -169,11 +206,12 @@ static void flush_complete(void)
         return;
     if (trailer_len > 0 && lseek(out_fd, -(off_t)trailer_len, SEEK_CUR) < 0)
         trailer_len = 0; /* a pipe: the trailer cannot be moved, so it is only written once */
-    size_t n = encoder->trailer(buffer + buffered, events);
-    buffered += n;
+    size_t n = encoder->trailer(buffer + buffered(), events_out + (cursor >> 32));
+    commit(n, 0);
     flush();
     trailer_len = n;
     write_through = 1;
+    fast_limit = -1;
 }
 
 static pid_t current_tid(void)
@@ -267,10 +305,10 @@ static void start_file(int forked, pid_t parent)
         .maps = maps,
         .maps_len = read_maps(maps, MAPS_ROOM),
     };
-    events = 0;
+    events_out = 0;
     trailer_len = 0;
-    buffered = encoder->header(buffer, BUFFER_SIZE - MAPS_ROOM, &h);
-    if (buffered == 0) {
+    cursor = encoder->header(buffer, BUFFER_SIZE - MAPS_ROOM, &h);
+    if (cursor == 0) {
         warn("mallocsim-record: the header does not fit the log buffer", NULL);
         state = OFF;
         return;
@@ -280,7 +318,7 @@ static void start_file(int forked, pid_t parent)
 
 static void on_fatal_signal(int sig)
 {
-    /* The record in progress (if any) is not yet counted in `buffered`, so what is written is whole. */
+    /* The record in progress (if any) is not yet counted in `cursor`, so what is written is whole. */
     if (state == RECORDING)
         flush_complete();
     raise(sig); /* SA_RESETHAND restored the default action, SA_NODEFER lets it act now */
@@ -303,7 +341,7 @@ static void install_signal_handlers(void)
     }
 }
 
-static void append_event(enum rec_event kind, uint64_t tid, uint64_t arg);
+static void append_thread_event(uint64_t tid, int start, uint64_t parent);
 
 /*
  * The thread whose exit event was the last record, until it is gone. glibc frees a thread's
@@ -320,7 +358,7 @@ static void on_thread_exit(void *value)
     (void)value;
     lock();
     if (state == RECORDING) {
-        append_event(EV_THREAD_EXIT, (uint64_t)current_tid(), 0);
+        append_thread_event((uint64_t)current_tid(), 0, 0);
         leaver = current_tid();
     }
     unlock();
@@ -343,6 +381,10 @@ static void wait_for_leaver(void)
     leaver = 0;
 }
 
+/* Set in the fork wrapper around glibc's fork, which then records the child's pid before unlocking. */
+static __thread int forking __attribute__((tls_model("initial-exec")));
+static __thread int fork_lock_kept __attribute__((tls_model("initial-exec")));
+
 static void before_fork(void)
 {
     lock();
@@ -350,7 +392,10 @@ static void before_fork(void)
 
 static void after_fork_in_parent(void)
 {
-    unlock();
+    if (forking)
+        fork_lock_kept = 1;
+    else
+        unlock();
 }
 
 /* The child's copy of the buffer holds the parent's records; it starts its own file instead. */
@@ -358,7 +403,9 @@ static void after_fork_in_child(void)
 {
     pid_t parent = getppid();
     cached_tid = 0;
-    buffered = 0;
+    leaver = 0; /* the leaver thread, if any, is not in the child */
+    cursor = 0;
+    fast_limit = -1;
     write_through = 0;
     if (state == RECORDING) {
         close(out_fd);
@@ -386,6 +433,7 @@ static void initialize(void)
             kib = kib * 10 + (size_t)(*window - '0');
         flush_at = kib < 4 ? (size_t)4 << 10 : kib > (BUFFER_SIZE - MAPS_ROOM) >> 10 ? BUFFER_SIZE - MAPS_ROOM : kib << 10;
     }
+    flush_before = (uint32_t)(flush_at - ROOM);
     const char *generation = getenv("MALLOCSIM_TRACE_EXEC");
     for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9'; generation++)
         exec_generation = exec_generation * 10 + (unsigned)(*generation - '0');
@@ -406,42 +454,51 @@ static void initialize(void)
     install_signal_handlers();
 }
 
-static void make_room(size_t n)
+static void make_room(void)
 {
-    if (buffered + n > flush_at)
+    if (buffered() + ROOM > flush_at)
         flush();
 }
 
-static void append_event(enum rec_event kind, uint64_t tid, uint64_t arg)
+/* Counts the record of n bytes just encoded at buffer + buffered(); with the lock held if any. */
+static void finish_record(size_t n)
 {
-    make_room(ENC_MAX_RECORD + 32);
-    buffered += encoder->event(buffer + buffered, kind, tid, arg, (uint64_t)(uintptr_t)__curbrk);
-    events++;
+    commit(n, 1);
     if (write_through)
         flush_complete();
+    /* The record was this thread's: if it is the only thread, the next one may go the fast way. */
+    int fast = __libc_single_threaded && state == RECORDING && encoder == &binary_encoder && !write_through;
+    fast_limit = fast ? (int64_t)flush_before : -1;
 }
 
-/* The kernel tid of the thread that created this one, set by the pthread_create trampoline. */
-static __thread pid_t creator_tid __attribute__((tls_model("initial-exec")));
+static uint64_t brk_now(void)
+{
+    return (uint64_t)(uintptr_t)__curbrk;
+}
+
+static void append_thread_event(uint64_t tid, int start, uint64_t parent)
+{
+    make_room();
+    finish_record(encoder->thread(buffer + buffered(), tid, start, parent, brk_now()));
+}
 
 /* Set for the duration of a call that took the lock (as opposed to a single-threaded one). */
 static __thread int holding __attribute__((tls_model("initial-exec")));
+/* Set once this thread's start is in the trace (or it needs none: the main thread). */
+static __thread int announced __attribute__((tls_model("initial-exec")));
 
-/*
- * A thread's first record: a thread other than the main one gets its start event, naming its
- * creator when it came through the pthread_create wrapper, and an exit hook. Called with the lock
- * held (or in a single-threaded process) while recording.
- */
-static void note_thread(void)
+/* Records the start of the calling thread, created by parent (0: unknown); the lock is held. */
+static void announce_thread(pid_t parent)
 {
+    announced = 1;
     pid_t tid = current_tid();
-    if (tid != getpid()) {
-        append_event(EV_THREAD_START, (uint64_t)tid, (uint64_t)creator_tid);
-        /* pthread_setspecific may calloc for keys past the first 32: forward that unrecorded. */
-        busy = 1;
-        pthread_setspecific(exit_key, (void *)1);
-        busy = 0;
-    }
+    if (tid == getpid())
+        return;
+    append_thread_event((uint64_t)tid, 1, (uint64_t)parent);
+    /* pthread_setspecific may calloc for keys past the first 32: forward that unrecorded. */
+    busy = 1;
+    pthread_setspecific(exit_key, (void *)1);
+    busy = 0;
 }
 
 /* Takes the lock; initializes on the first call and notes a thread's first call. */
@@ -456,8 +513,8 @@ static int enter(void)
         return 0;
     if (leaver != 0 && leaver != cached_tid) /* a new thread (cached_tid 0) is never the leaver */
         wait_for_leaver();
-    if (cached_tid == 0)
-        note_thread();
+    if (!announced)
+        announce_thread(0); /* a thread not started through pthread_create below */
     return 1;
 }
 
@@ -473,13 +530,10 @@ static void leave_variant(int recording, enum rec_op op, enum align_variant vari
             .arg2 = a2,
             .result = (uint64_t)(uintptr_t)result,
             .chunk_word = result == NULL || op == OP_FREE ? 0 : *((uint64_t *)result - 1),
-            .brk = (uint64_t)(uintptr_t)__curbrk,
+            .brk = brk_now(),
         };
-        make_room(ENC_MAX_RECORD + 32);
-        buffered += encoder->call(buffer + buffered, &c);
-        events++;
-        if (write_through)
-            flush_complete();
+        make_room();
+        finish_record(encoder->call(buffer + buffered(), &c));
     }
     if (holding)
         unlock();
@@ -490,7 +544,17 @@ static void leave_with(int recording, enum rec_op op, uint64_t a1, uint64_t a2, 
     leave_variant(recording, op, ALIGN_MEMALIGN, a1, a2, result);
 }
 
-EXPORT void *malloc(size_t size)
+/*
+ * The fast path: no lock (one thread), no thread lookup (the previous record was this thread's),
+ * no errno to save (nothing here sets it), no flush (the general path does it when the buffer is
+ * full), the binary record encoded inline. Whether the call may take it, given buffered().
+ */
+static inline int fast_allowed(uint32_t used)
+{
+    return __builtin_expect(__libc_single_threaded && (int64_t)used <= fast_limit, 1);
+}
+
+__attribute__((noinline)) static void *malloc_general(size_t size)
 {
     if (busy)
         return __libc_malloc(size);
@@ -502,9 +566,21 @@ EXPORT void *malloc(size_t size)
     return p;
 }
 
-EXPORT void free(void *ptr)
+EXPORT void *malloc(size_t size)
 {
-    if (busy || ptr == NULL) {
+    uint32_t used = buffered();
+    if (!fast_allowed(used))
+        return malloc_general(size);
+    char *out = buffer + used;
+    void *p = __libc_malloc(size);
+    uint64_t chunk_word = p == NULL ? 0 : *((uint64_t *)p - 1);
+    commit(mrecb_same_thread_malloc(out, size, (uint64_t)(uintptr_t)p, chunk_word, brk_now()), 1);
+    return p;
+}
+
+__attribute__((noinline)) static void free_general(void *ptr)
+{
+    if (busy) {
         __libc_free(ptr);
         return;
     }
@@ -513,6 +589,22 @@ EXPORT void free(void *ptr)
     int saved = errno;
     leave_with(rec, OP_FREE, (uint64_t)(uintptr_t)ptr, 0, NULL);
     errno = saved;
+}
+
+EXPORT void free(void *ptr)
+{
+    if (ptr == NULL) {
+        __libc_free(ptr);
+        return;
+    }
+    uint32_t used = buffered();
+    if (!fast_allowed(used)) {
+        free_general(ptr);
+        return;
+    }
+    char *out = buffer + used;
+    __libc_free(ptr);
+    commit(mrecb_same_thread_free(out, (uint64_t)(uintptr_t)ptr, brk_now()), 1);
 }
 
 EXPORT void *calloc(size_t nmemb, size_t size)
@@ -610,6 +702,90 @@ EXPORT void *pvalloc(size_t size)
     leave_with(rec, OP_PVALLOC, size, 0, p);
     errno = saved;
     return p;
+}
+
+/* ---- fork and thread creation: the events that name the other process or thread ---- */
+
+extern pid_t __fork(void); /* glibc's fork, under the name it also exports */
+
+/*
+ * fork(): glibc's, then (in the parent, still under the lock the atfork handler took, so no call
+ * of another thread comes between) the fork event with the child's pid. A fork glibc makes for
+ * itself or that bypasses this wrapper (_Fork, a static call inside libc) has no event.
+ */
+EXPORT pid_t fork(void)
+{
+    forking = 1;
+    pid_t pid = __fork();
+    forking = 0;
+    if (pid != 0 && fork_lock_kept) {
+        int saved = errno;
+        fork_lock_kept = 0;
+        if (pid > 0 && state == RECORDING) {
+            make_room();
+            finish_record(encoder->fork(buffer + buffered(), (uint64_t)current_tid(), (uint64_t)pid, brk_now()));
+        }
+        unlock();
+        errno = saved;
+    }
+    return pid;
+}
+
+/*
+ * pthread_create(): the new thread starts in thread_start, which records its start with the
+ * creator's kernel tid before running the program's function. The (function, argument, creator)
+ * triple waits in a fixed table (no heap); if all entries are taken, the thread is created
+ * directly and its start is recorded at its first call with parent 0.
+ */
+struct pending_start {
+    _Atomic int taken;
+    void *(*start)(void *);
+    void *arg;
+    pid_t parent;
+};
+static struct pending_start pending_starts[256];
+
+static void *thread_start(void *entry)
+{
+    struct pending_start *s = entry;
+    void *(*start)(void *) = s->start;
+    void *arg = s->arg;
+    pid_t parent = s->parent;
+    atomic_store_explicit(&s->taken, 0, memory_order_release);
+    lock();
+    if (state == UNINITIALIZED)
+        initialize();
+    if (state == RECORDING && !announced)
+        announce_thread(parent);
+    unlock();
+    return start(arg);
+}
+
+typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+
+EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
+{
+    static create_fn *_Atomic real;
+    create_fn *create = atomic_load_explicit(&real, memory_order_relaxed);
+    if (create == NULL) {
+        create = (create_fn *)dlsym(RTLD_NEXT, "pthread_create");
+        if (create == NULL)
+            return EAGAIN;
+        atomic_store_explicit(&real, create, memory_order_relaxed);
+    }
+    for (size_t i = 0; i < sizeof pending_starts / sizeof pending_starts[0]; i++) {
+        struct pending_start *s = &pending_starts[i];
+        if (atomic_exchange_explicit(&s->taken, 1, memory_order_acquire) != 0)
+            continue;
+        s->start = start;
+        s->arg = arg;
+        s->parent = current_tid();
+        int r = create(thread, attr, thread_start, s);
+        if (r != 0)
+            atomic_store_explicit(&s->taken, 0, memory_order_release);
+        return r;
+    }
+    return create(thread, attr, start, arg);
 }
 
 /* At exit: flush, then write any later call (another library's destructor) through at once. */
@@ -742,107 +918,4 @@ EXPORT int execle(const char *path, const char *arg, ...)
     char *const *envp;
     GATHER_ARGS(arg, args, envp = va_arg(ap, char *const *));
     return execve(path, args, envp);
-}
-
-/*
- * fork: the parent's trace gets a fork event naming the child, right after the fork returns (the
- * child starts a trace of its own, see after_fork_in_child). The lock is not held across the fork
- * itself, so that the program's own atfork handlers may allocate; another thread's call may thus
- * come between the fork and its event, which changes nothing, as fork leaves the parent's heap
- * as it was. Forks made inside glibc without atfork handlers (posix_spawn, hence system and
- * popen) are not seen; their children exec at once and record themselves.
- */
-extern pid_t __fork(void);
-
-EXPORT pid_t fork(void)
-{
-    pid_t child = __fork();
-    if (child > 0) {
-        int saved = errno;
-        lock();
-        if (state == RECORDING) {
-            if (cached_tid == 0)
-                note_thread();
-            append_event(EV_FORK, (uint64_t)current_tid(), (uint64_t)child);
-        }
-        unlock();
-        errno = saved;
-    }
-    return child;
-}
-
-/*
- * pthread_create: the new thread starts in a trampoline that notes its creator's tid, so its
- * thread-start event can name it. The start routine and argument travel in a pad from a small
- * static pool (the recorder allocates nothing); with the pool empty the thread starts directly
- * and its creator is recorded as 0.
- */
-#define PADS 256
-struct start_pad {
-    void *(*routine)(void *);
-    void *arg;
-    pid_t creator;
-    int next; /* the next free pad, -1 at the end */
-};
-static struct start_pad pads[PADS];
-static int free_pad = -2; /* -2: the free list is not built yet */
-typedef int (*create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-static create_fn real_create;
-
-static struct start_pad *take_pad(void)
-{
-    lock();
-    if (free_pad == -2) {
-        for (int i = 0; i < PADS; i++)
-            pads[i].next = i + 1 < PADS ? i + 1 : -1;
-        free_pad = 0;
-    }
-    struct start_pad *pad = NULL;
-    if (free_pad >= 0) {
-        pad = &pads[free_pad];
-        free_pad = pad->next;
-    }
-    unlock();
-    return pad;
-}
-
-static void give_back(struct start_pad *pad)
-{
-    lock();
-    pad->next = free_pad;
-    free_pad = (int)(pad - pads);
-    unlock();
-}
-
-static void *trampoline(void *value)
-{
-    struct start_pad *pad = value;
-    void *(*routine)(void *) = pad->routine;
-    void *arg = pad->arg;
-    creator_tid = pad->creator;
-    give_back(pad);
-    return routine(arg);
-}
-
-EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*routine)(void *), void *arg)
-{
-    if (real_create == NULL) {
-        busy = 1; /* should the lookup allocate, that is the recorder's, not the program's */
-        real_create = (create_fn)dlvsym(RTLD_NEXT, "pthread_create", "GLIBC_2.34");
-        if (real_create == NULL)
-            real_create = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
-        busy = 0;
-        if (real_create == NULL)
-            return EAGAIN;
-    }
-    struct start_pad *pad = take_pad();
-    if (pad == NULL)
-        return real_create(thread, attr, routine, arg);
-    pad->routine = routine;
-    pad->arg = arg;
-    pad->creator = cached_tid != 0 ? cached_tid : (pid_t)syscall(SYS_gettid); /* not cached: see enter */
-    int e = real_create(thread, attr, trampoline, pad);
-    if (e != 0)
-        give_back(pad);
-    return e;
 }

@@ -1,27 +1,31 @@
 package org.mallocsim.traces.format;
 
 /**
- * Constants and shared arithmetic of the mrecb binary format, version 1. The normative
+ * Constants and shared arithmetic of the mrecb binary format, versions 1 and 2. The normative
  * description is docs/trace-format.md, "Binary format (mrecb)"; the record layout is:
  *
  * <pre>
  *  op byte
  *    7   6   5   4   3   2   1   0
  *  +---+---+---+---+---------------+
- *  | 0 | I | B | T |    opcode     |
+ *  | A | I | B | T |    opcode     |
  *  +---+---+---+---+---------------+
  *  record = op byte, [T: varint thread index (+ varint kernel tid when new)],
  *           I ? varint arg0, arg1, result, chunkword : the opcode's regular fields,
  *           [B: zz(brk - previous brk)]
+ *  A (version 2, free and realloc only): the pointer argument is zz(pointer - P), not ref(pointer)
  *
- *  file   = 89 4d 52 45 43 42 0d 0a | 01 | header entries, 00 | records |
+ *  file   = 89 4d 52 45 43 42 0d 0a | 01 or 02 | header entries, 00 | records |
  *           00 | varint record count | 45 4e 44 4d 52 45 43 42
  * </pre>
  */
 final class BinaryLayout {
     static final byte[] MAGIC = {(byte) 0x89, 'M', 'R', 'E', 'C', 'B', '\r', '\n'};
     static final byte[] END_MAGIC = {'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B'};
+    /** The version this writer makes: it names pointers by slot only, so version 1 says it all. */
     static final int VERSION = 1;
+    /** The newest version a reader accepts; version 2 adds the A flag (what the recorder writes). */
+    static final int MAX_VERSION = 2;
     static final int MAX_STRING = 1 << 20;
 
     static final int TAG_END = 0;
@@ -37,6 +41,7 @@ final class BinaryLayout {
     static final int FLAG_THREAD = 0x10;
     static final int FLAG_BRK = 0x20;
     static final int FLAG_IRREGULAR = 0x40;
+    static final int FLAG_ADDRESS = 0x80;
     static final int OPCODE_MASK = 0x0f;
 
     static final int OP_END = 0;

@@ -25,15 +25,16 @@ final class BinaryTraceReader implements TraceReader {
     private long prevBrk;
     private long records;
     private boolean ended;
+    private final int version;
 
     /** {@code in} must be positioned just after the 8-byte magic. */
     BinaryTraceReader(InputStream in, String source) throws IOException {
         this.in = in;
         this.source = source;
         consumedBefore = MAGIC.length;
-        int version = readByte("the format version byte");
-        if (version != VERSION) {
-            throw error(offset() - 1, "expected format version " + VERSION + ", found " + version);
+        version = readByte("the format version byte");
+        if (version < 1 || version > MAX_VERSION) {
+            throw error(offset() - 1, "expected format version 1 to " + MAX_VERSION + ", found " + version);
         }
         readHeader();
     }
@@ -86,8 +87,13 @@ final class BinaryTraceReader implements TraceReader {
             readTrailer();
             return false;
         }
-        if ((b & 0x80) != 0 || !setOp(e, opcode)) {
-            throw error(at, "expected an op byte (bit 7 clear, opcode 1..13), found 0x" + Integer.toHexString(b));
+        if (!setOp(e, opcode)) {
+            throw error(at, "expected an op byte (opcode 1..13), found 0x" + Integer.toHexString(b));
+        }
+        boolean address = (b & FLAG_ADDRESS) != 0;
+        if (address && (version < 2 || (b & FLAG_IRREGULAR) != 0 || (opcode != OP_FREE && opcode != OP_REALLOC))) {
+            throw error(at, "expected flag 0x80 only on a regular free or realloc record of version 2, found 0x"
+                    + Integer.toHexString(b));
         }
         if ((b & FLAG_THREAD) != 0) {
             long t = varint("a thread index");
@@ -118,7 +124,7 @@ final class BinaryTraceReader implements TraceReader {
             e.result = varint("the result");
             e.chunkWord = varint("the chunk word");
         } else {
-            regular(e, opcode, t, at);
+            regular(e, opcode, t, at, address);
         }
         if ((b & FLAG_BRK) != 0) {
             prevBrk += unzigzag(varint("a brk delta"));
@@ -132,7 +138,7 @@ final class BinaryTraceReader implements TraceReader {
         return true;
     }
 
-    private void regular(TraceEvent e, int opcode, int t, long at) throws IOException {
+    private void regular(TraceEvent e, int opcode, int t, long at, boolean address) throws IOException {
         e.arg1 = 0;
         e.result = 0;
         e.chunkWord = 0;
@@ -147,12 +153,12 @@ final class BinaryTraceReader implements TraceReader {
                 allocationTail(e, lastEnd[t], e.arg0 * e.arg1);
                 break;
             case OP_REALLOC:
-                e.arg0 = ref(at);
+                e.arg0 = pointer(at, address, t);
                 e.arg1 = varint("a size");
                 allocationTail(e, e.arg0 != 0 ? e.arg0 : lastEnd[t], e.arg1);
                 break;
             case OP_FREE:
-                e.arg0 = ref(at);
+                e.arg0 = pointer(at, address, t);
                 break;
             case OP_THREAD_START: case OP_FORK:
                 e.arg0 = varint(opcode == OP_FORK ? "a child pid" : "a parent tid");
@@ -165,6 +171,11 @@ final class BinaryTraceReader implements TraceReader {
                 e.arg1 = varint("a size");
                 allocationTail(e, lastEnd[t], e.arg1);
         }
+    }
+
+    /** A free's or realloc's pointer argument: ref(p), or with flag A, zz(p - P). */
+    private long pointer(long at, boolean address, int t) throws IOException {
+        return address ? lastEnd[t] + unzigzag(varint("a pointer delta")) : ref(at);
     }
 
     private long ref(long at) throws IOException {

@@ -25,9 +25,6 @@ abstract class LineTraceReader implements TraceReader {
     /** Parses the current line into {@code e}; false when the line holds no event. */
     abstract boolean parseLine(TraceEvent e) throws IOException;
 
-    /** Checks what the end of the input must satisfy (nothing, unless a format says so). */
-    void finish() throws TraceFormatException {}
-
     @Override
     public final TraceHeader header() {
         return header;
@@ -39,19 +36,11 @@ abstract class LineTraceReader implements TraceReader {
     }
 
     @Override
-    public final boolean next(TraceEvent e) throws IOException {
+    public boolean next(TraceEvent e) throws IOException {
         while (true) {
             if (pending) {
                 pending = false;
             } else if (!in.nextLine()) {
-                try {
-                    finish();
-                } catch (TraceFormatException ex) {
-                    if (!lenient) {
-                        throw ex;
-                    }
-                    warnings++;
-                }
                 return false;
             }
             try {
@@ -65,6 +54,11 @@ abstract class LineTraceReader implements TraceReader {
                 warnings++;
             }
         }
+    }
+
+    /** Counts a problem that lenient mode skips. */
+    final void countWarning() {
+        warnings++;
     }
 
     /** Hex digits at {@code p} (the {@code 0x} already passed): at least one, at most 16. */

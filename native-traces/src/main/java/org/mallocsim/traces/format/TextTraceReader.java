@@ -6,9 +6,33 @@ import java.io.InputStream;
 /** Reads the mrec text format (see docs/trace-format.md), parsing bytes in place. */
 final class TextTraceReader extends LineTraceReader {
 
+    private static final byte[] END_LINE = "# end ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The header promised a closing {@code # end N} line; whether it has been read. */
+    private boolean endPromised;
+    private boolean endSeen;
+    private long events;
+
     TextTraceReader(InputStream in, String source, boolean lenient) throws IOException {
         super(new LineInput(in, source), lenient);
         readHeader();
+        endPromised = header.promisesEndLine();
+    }
+
+    @Override
+    public boolean next(TraceEvent e) throws IOException {
+        boolean more = super.next(e);
+        if (more) {
+            events++;
+        } else if (endPromised && !endSeen) {
+            endSeen = true; /* report once */
+            TraceFormatException missing = error("expected the closing line '# end " + events
+                    + "' that the header promises ('end line'), found the end of the file (truncated trace)");
+            if (!lenient) {
+                throw missing;
+            }
+            countWarning();
+        }
+        return more;
     }
 
     private void readHeader() throws IOException {
@@ -32,7 +56,6 @@ final class TextTraceReader extends LineTraceReader {
                 } else if (key.equals("start-brk") && !header.hasStartBrk && value.startsWith("0x")) {
                     header.startBrk(Long.parseUnsignedLong(value.substring(2), 16));
                 } else {
-                    trailerPromised |= key.equals("trailer") && value.equals("end");
                     header.extraKeyValues.add(key);
                     header.extraKeyValues.add(value);
                 }
@@ -43,6 +66,10 @@ final class TextTraceReader extends LineTraceReader {
         while (in.nextLine()) {
             if (in.end > in.start && in.buf[in.start] == '#') {
                 String line = in.lineString();
+                if (line.startsWith("# end ") && header.promisesEndLine()) {
+                    pending = true; /* the closing line of a trace without events */
+                    return;
+                }
                 if (line.startsWith("# map ")) {
                     header.maps.add(line.substring(6));
                 } else if (line.startsWith("# tunables ") && header.tunables == null) {
@@ -60,45 +87,23 @@ final class TextTraceReader extends LineTraceReader {
     }
 
 
-    /** The header's {@code trailer end}: the file must close with {@code # end N}. */
-    private boolean trailerPromised;
-    private boolean trailerSeen;
-    /** Event lines so far, good or bad: what {@code # end N} counts. */
-    private long lines;
-
     @Override
     boolean parseLine(TraceEvent e) throws TraceFormatException {
-        if (trailerSeen) {
-            throw error("expected the end of the file after the closing '# end' line");
+        if (endSeen) {
+            throw error("expected nothing after the line '# end " + events + "'");
         }
-        if (in.end > in.start && in.buf[in.start] == '#') {
-            String line = in.lineString();
-            if (!line.startsWith("# end ")) {
-                throw error("expected an event line or the closing '# end N', found '" + line + "'");
-            }
-            trailerSeen = true;
-            long count;
-            try {
-                count = Long.parseLong(line.substring(6));
-            } catch (NumberFormatException ex) {
-                throw error("expected a decimal event count in '" + line + "'");
-            }
-            if (count != lines) {
-                throw error("expected '# end " + lines + "' (the events above), found '" + line + "'");
+        if (endPromised && in.end - in.start > END_LINE.length
+                && java.util.Arrays.equals(in.buf, in.start, in.start + END_LINE.length, END_LINE, 0, END_LINE.length)) {
+            endSeen = true;
+            p = in.start + END_LINE.length;
+            long n = decimal(in.buf, "the event count of the end line");
+            if (p != in.end || n != events) {
+                throw error("expected the end line '# end " + events + "', found '" + in.lineString() + "'");
             }
             return false;
         }
-        lines++;
         parse(e);
         return true;
-    }
-
-    @Override
-    void finish() throws TraceFormatException {
-        if (trailerPromised && !trailerSeen) {
-            throw new TraceFormatException(in.source(), in.lineNumber, false,
-                    "the closing '# end " + lines + "' line that the header promises (the trace is cut short)");
-        }
     }
 
     private void parse(TraceEvent e) throws TraceFormatException {

@@ -10,20 +10,16 @@ final class TextTraceWriter implements TraceWriter {
     private final OutputStream out;
     private final byte[] buf = new byte[1 << 16];
     private int n;
+    /** Set when the header promises the closing {@code # end N} line; then the events written. */
+    private boolean endLine;
+    private long events;
 
     TextTraceWriter(OutputStream out) {
         this.out = out;
     }
 
-    /** Whether the header asks for the closing {@code # end N} line ({@code trailer end}). */
-    private boolean trailer;
-    private long events;
-
     @Override
     public void writeHeader(TraceHeader h) throws IOException {
-        for (int i = 0; i + 1 < h.extraKeyValues.size(); i += 2) {
-            trailer |= h.extraKeyValues.get(i).equals("trailer") && h.extraKeyValues.get(i + 1).equals("end");
-        }
         StringBuilder sb = new StringBuilder("# mrec ").append(h.version);
         if (h.glibcVersion != null) {
             sb.append(" glibc ").append(h.glibcVersion);
@@ -49,6 +45,7 @@ final class TextTraceWriter implements TraceWriter {
         }
         flush();
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        endLine = h.promisesEndLine();
     }
 
     @Override
@@ -134,7 +131,7 @@ final class TextTraceWriter implements TraceWriter {
     @Override
     public void close() throws IOException {
         try {
-            if (trailer) {
+            if (endLine) {
                 flush();
                 out.write(("# end " + events + "\n").getBytes(StandardCharsets.US_ASCII));
             }

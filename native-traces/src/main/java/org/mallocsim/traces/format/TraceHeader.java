@@ -24,6 +24,23 @@ public final class TraceHeader {
     /** Other header lines, verbatim after {@code "# "}. */
     public final List<String> otherLines = new ArrayList<>();
 
+    /** The first-line key and value by which a text trace promises its closing {@code # end N} line. */
+    public static final String END_KEY = "end";
+    public static final String END_VALUE = "line";
+
+    /**
+     * Whether the first line carries {@code end line}: the text trace then ends with a line
+     * {@code # end N} (N = its event lines), so a trace cut at a line boundary is detected.
+     */
+    public boolean promisesEndLine() {
+        for (int i = 0; i + 1 < extraKeyValues.size(); i += 2) {
+            if (extraKeyValues.get(i).equals(END_KEY) && extraKeyValues.get(i + 1).equals(END_VALUE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sets the start brk; returns this. */
     public TraceHeader startBrk(long brk) {
         this.startBrk = brk;

@@ -52,6 +52,60 @@ class BadInputTest {
         assertThat(readAll(text.getBytes(StandardCharsets.US_ASCII), true)).isEqualTo(2002);
     }
 
+    private static final String PROMISE = "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x1000 end line\n";
+    private static final String TWO = "1 m 5 = 0x1010 0x21 0x1000\n1 f 0x1010 = 0x0 0x0 0x1000\n";
+
+    @Test
+    void aTextTraceThatPromisesAnEndLineIsCompleteOnlyWithIt() throws IOException {
+        assertThat(readAll((PROMISE + TWO + "# end 2\n").getBytes(StandardCharsets.US_ASCII), false)).isEqualTo(2000);
+        assertThat(readAll((PROMISE + "# end 0\n").getBytes(StandardCharsets.US_ASCII), false)).isZero();
+        assertThat(readAll((HEAD + TWO).getBytes(StandardCharsets.US_ASCII), false))
+                .as("no promise (the shared traces): no end line needed").isEqualTo(2000);
+    }
+
+    @Test
+    void aTextTraceCutAtALineBoundaryIsDetectedWhenTheHeaderPromisesTheEndLine() {
+        byte[] cut = (PROMISE + TWO).getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> readAll(cut, false)).isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("line 3: expected the closing line '# end 2'")
+                .hasMessageContaining("truncated trace");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "# end 3\\n|line 4: expected the end line '# end 2', found '# end 3'",
+        "# end 2\\n1 m 5 = 0x1010 0x21 0x1000\\n|line 5: expected nothing after the line '# end 2'",
+        "# end 2 x\\n|line 4: expected the end line '# end 2'",
+    })
+    void aWrongOrMisplacedEndLineIsAnError(String tail, String message) {
+        byte[] bytes = (PROMISE + TWO + tail.replace("\\n", "\n")).getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> readAll(bytes, false)).isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void inLenientModeAMissingEndLineIsACountedWarning() throws IOException {
+        assertThat(readAll((PROMISE + TWO).getBytes(StandardCharsets.US_ASCII), true)).isEqualTo(2001);
+    }
+
+    @Test
+    void theWritersCloseAPromisingTraceWithItsEndLineAndKeepThePromiseThroughBinary() throws IOException {
+        byte[] text = (PROMISE + TWO + "# end 2\n").getBytes(StandardCharsets.US_ASCII);
+        for (TraceFormat via : new TraceFormat[] {TraceFormat.TEXT, TraceFormat.BINARY}) {
+            ByteArrayOutputStream mid = new ByteArrayOutputStream();
+            try (TraceReader r = Traces.open(new ByteArrayInputStream(text), "in", false);
+                    TraceWriter w = Traces.create(mid, via)) {
+                Traces.copy(r, w);
+            }
+            ByteArrayOutputStream back = new ByteArrayOutputStream();
+            try (TraceReader r = Traces.open(new ByteArrayInputStream(mid.toByteArray()), "mid", false);
+                    TraceWriter w = Traces.create(back, TraceFormat.TEXT)) {
+                Traces.copy(r, w);
+            }
+            assertThat(back.toByteArray()).as("via " + via).isEqualTo(text);
+        }
+    }
+
     @Test
     void aTruncatedBinaryTraceReportsTheByteOffsetWhereDataRanOut() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

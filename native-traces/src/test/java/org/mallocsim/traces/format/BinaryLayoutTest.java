@@ -100,4 +100,47 @@ class BinaryLayoutTest {
             assertThat(r.next(e)).isFalse();
         }
     }
+
+    private static TraceEvent[] read(byte[] file, int count) throws IOException {
+        TraceEvent[] events = new TraceEvent[count];
+        try (TraceReader r = Traces.open(new ByteArrayInputStream(file), "v2", false)) {
+            for (int i = 0; i < count; i++) {
+                events[i] = new TraceEvent();
+                assertThat(r.next(events[i])).isTrue();
+            }
+            assertThat(r.next(new TraceEvent())).isFalse();
+        }
+        return events;
+    }
+
+    @Test
+    void versionTwoFlagANamesFreedAndReallocatedPointersByTheirDistanceFromP() throws IOException {
+        // start-brk 0x1000; malloc(24) at 0x12a0 (P becomes 0x12c0); free(0x12a0): zz(-0x20) = 0x3f;
+        // realloc(0x12a0, 40): zz(-0x20), 40, result Q = old + 0x40 -> zz(0x40) = 0x80 0x01,
+        // chunk word 0x31 = R(40) + 1 -> 2; free(0x5000), never returned: zz(0x5000 - 0x1310) = zz(0x3cf0).
+        byte[] file = bytes(0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 2, 3, 0x80, 0x20, 0,
+                0x11, 0x00, 0x07, 0x18, 0xc0, 0x0a, 0x02,
+                0x84, 0x3f,
+                0x83, 0x3f, 0x28, 0x80, 0x01, 0x02,
+                0x84, 0xe0, 0xf3, 0x01,
+                0, 4, 'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B');
+        TraceEvent[] e = read(file, 4);
+        assertThat(e[0].toString()).isEqualTo("7 m 24 0 = 0x12a0 0x21 0x1000");
+        assertThat(e[1].toString()).isEqualTo("7 f 4768 0 = 0x0 0x0 0x1000");
+        assertThat(e[2].toString()).isEqualTo("7 r 4768 40 = 0x12e0 0x31 0x1000");
+        assertThat(e[3].toString()).isEqualTo("7 f 20480 0 = 0x0 0x0 0x1000");
+    }
+
+    @Test
+    void flagAIsAnErrorInVersionOneAndOnOtherRecords() {
+        byte[] v1 = bytes(0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 1, 0, 0x94, 0x00, 0x07, 0x3f,
+                0, 1, 'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B');
+        byte[] onMalloc = bytes(0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 2, 0, 0x91, 0x00, 0x07, 0x18, 0x00, 0x02,
+                0, 1, 'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B');
+        for (byte[] file : new byte[][] {v1, onMalloc}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(file, 1))
+                    .isInstanceOf(TraceFormatException.class).hasMessageContaining("byte offset 10")
+                    .hasMessageContaining("flag 0x80");
+        }
+    }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The recorder's binary output has the frame docs/trace-format.md freezes for mrecb version 1. */
+/** The recorder's binary output has the frame docs/trace-format.md defines for mrecb version 2. */
 class BinaryRecordingTest {
     private static final byte[] MAGIC = {(byte) 0x89, 'M', 'R', 'E', 'C', 'B', '\r', '\n'};
 
@@ -29,7 +29,7 @@ class BinaryRecordingTest {
         byte[] b = Files.readAllBytes(record("single_calls", Recorder.Format.BINARY));
 
         assertThat(Arrays.copyOf(b, 8)).isEqualTo(MAGIC);
-        assertThat(b[8]).isEqualTo((byte) 1);
+        assertThat(b[8]).as("version 2: pointers as addresses (flag A)").isEqualTo((byte) 2);
         assertThat(new String(b, b.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("ENDMRECB");
         // 00, then varint 18 (the program's 18 calls), then the marker.
         assertThat(b[b.length - 10]).isZero();
@@ -57,6 +57,31 @@ class BinaryRecordingTest {
                     .filter(l -> !l.startsWith("#")).map(l -> l.substring(l.indexOf(' ') + 1)).toList();
         }
         assertThat(decoded).containsExactlyElementsOf(Files.readAllLines(stdout));
+    }
+
+    private static List<String> decodedEventLines(Path trace) throws Exception {
+        try (java.io.InputStream in = ReferenceTrace.openText(trace)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> !l.startsWith("#")).toList();
+        }
+    }
+
+    @Test
+    void forkAndThreadEventsSurviveTheBinaryFormat() throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording forks = Recorder.record(List.of(TestPrograms.compile("forks").toString()),
+                tmp.resolve("forks.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()));
+        String child = Files.readAllLines(stdout).get(0).split(" ")[1];
+        assertThat(decodedEventLines(forks.trace())).filteredOn(l -> l.contains(" k "))
+                .singleElement().asString().matches("\\d+ k " + child + " = 0x0 0x0 0x[0-9a-f]+");
+
+        Recorder.Recording threads = Recorder.record(List.of(TestPrograms.compile("thread_parents").toString()),
+                tmp.resolve("threads.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()));
+        java.util.Map<String, String> tid = new java.util.HashMap<>();
+        Files.readAllLines(stdout).forEach(l -> tid.put(l.split(" ")[0], l.split(" ")[1]));
+        assertThat(decodedEventLines(threads.trace())).filteredOn(l -> l.split(" ")[1].equals("t"))
+                .extracting(l -> l.substring(0, l.indexOf(" = ")))
+                .containsExactly(tid.get("outer") + " t " + tid.get("main"), tid.get("inner") + " t " + tid.get("outer"));
     }
 
     @Test

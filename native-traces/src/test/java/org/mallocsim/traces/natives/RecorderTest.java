@@ -23,13 +23,14 @@ class RecorderTest {
                 ProcessBuilder.Redirect.to(stdout.toFile()));
     }
 
-    private static int indexOfContaining(List<String> lines, String part) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains(part)) {
-                return i;
-            }
-        }
-        return -1;
+    /** A recording of a program that exited 0, and what it printed, each line split at spaces. */
+    private record Run(Recorder.Recording recording, List<String[]> printed) {}
+
+    private Run recordSuccessfully(String program) throws Exception {
+        Path stdout = tmp.resolve("out.txt");
+        Recorder.Recording r = record(program, stdout);
+        assertThat(r.exitCode()).isZero();
+        return new Run(r, Files.readAllLines(stdout).stream().map(l -> l.split(" ")).toList());
     }
 
     private static int indexOfPrefix(List<String> lines, String prefix) {
@@ -66,9 +67,7 @@ class RecorderTest {
         List<String> lines = Files.readAllLines(r.trace());
         ReferenceTrace t = ReferenceTrace.read(r.trace());
 
-        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+ trailer end");
-        long events = lines.stream().filter(l -> !l.startsWith("#")).count();
-        assertThat(lines.get(lines.size() - 1)).as("the closing line counts the events").isEqualTo("# end " + events);
+        assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+ end line");
         assertThat(lines).anyMatch(l -> l.startsWith("# map ") && l.contains("[heap]") == false && l.contains("single_calls"));
         // The first malloc of a fresh process lands right after the tcache: start-brk + 0x2a0.
         assertThat(t.result(0) - t.startBrk()).isEqualTo(0x2a0);
@@ -76,20 +75,15 @@ class RecorderTest {
 
     @Test
     void threadsGetStartAndExitEventsAndKeepTheirOwnOrder() throws Exception {
-        Path stdout = tmp.resolve("out.txt");
-        Recorder.Recording r = record("threads", stdout);
-        assertThat(r.exitCode()).isZero();
-
+        Run run = recordSuccessfully("threads");
         Map<Long, Integer> workerOf = new HashMap<>();
-        for (String l : Files.readAllLines(stdout)) {
-            String[] f = l.split(" ");
+        for (String[] f : run.printed()) {
             workerOf.put(Long.parseLong(f[2]), Integer.parseInt(f[1]));
         }
+        Recorder.Recording r = run.recording();
         List<String> lines = Files.readAllLines(r.trace());
-        String mainTid = lines.stream().filter(l -> !l.startsWith("#")).findFirst().orElseThrow().split(" ")[0];
         for (long tid : workerOf.keySet()) {
             int start = indexOfPrefix(lines, tid + " t ");
-            assertThat(lines.get(start)).as("the creator of %d", tid).startsWith(tid + " t " + mainTid + " = ");
             int exit = indexOfPrefix(lines, tid + " x = ");
             int firstCall = indexOfPrefix(lines, tid + " m ");
             assertThat(start).as("start of %d", tid).isNotNegative().isLessThan(firstCall);
@@ -111,6 +105,67 @@ class RecorderTest {
         assertThat(workerMallocs).isEqualTo(3 * 200);
     }
 
+    /** The event lines of a text trace (header and end line left out), each as "TID OP ARGS". */
+    private static List<String> eventsBeforeEquals(Path trace) throws Exception {
+        return Files.readAllLines(trace).stream().filter(l -> !l.startsWith("#"))
+                .map(l -> l.substring(0, l.indexOf(" = "))).toList();
+    }
+
+    @Test
+    void aCompleteTextTraceClosesWithTheEndLineCountingItsEvents() throws Exception {
+        Recorder.Recording r = record("single_calls", tmp.resolve("out.txt"));
+        List<String> lines = Files.readAllLines(r.trace());
+
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("# end " + eventsBeforeEquals(r.trace()).size());
+        assertThat(eventsBeforeEquals(r.trace())).hasSize(18);
+    }
+
+    @Test
+    void theParentsTraceHasAForkEventWithTheChildsPidBetweenItsCalls() throws Exception {
+        Run run = recordSuccessfully("forks");
+        String childPid = run.printed().get(0)[1];
+        Recorder.Recording r = run.recording();
+        Path child = r.otherTraces().get(0);
+        String parentPid = Files.readAllLines(child).stream().filter(l -> l.startsWith("# forked-from "))
+                .findFirst().orElseThrow().substring("# forked-from ".length());
+        List<String> parent = eventsBeforeEquals(r.trace());
+        String a = "0x" + Long.toHexString(ReferenceTrace.read(r.trace()).result(0));
+        assertThat(parent.get(0)).isEqualTo(parentPid + " m 111");
+        assertThat(parent.get(1)).isEqualTo(parentPid + " k " + childPid);
+        assertThat(parent.get(2)).isEqualTo(parentPid + " m 333");
+        assertThat(parent.get(3)).startsWith(parentPid + " f 0x");
+        assertThat(parent.get(4)).isEqualTo(parentPid + " f " + a);
+        assertThat(parent).hasSize(5);
+        assertThat(Files.readAllLines(r.trace())).filteredOn(l -> l.contains(" k "))
+                .singleElement().asString().matches("\\d+ k \\d+ = 0x0 0x0 0x[0-9a-f]+");
+        assertThat(eventsBeforeEquals(child)).extracting(l -> l.substring(l.indexOf(' ') + 1))
+                .containsExactly("m 222", "f " + eventsBeforeEquals(child).get(1).split(" ")[2]);
+    }
+
+    @Test
+    void aThreadsStartEventNamesTheKernelTidOfTheThreadThatCreatedIt() throws Exception {
+        Run run = recordSuccessfully("thread_parents");
+        Map<String, String> tid = new HashMap<>();
+        for (String[] f : run.printed()) {
+            tid.put(f[0], f[1]);
+        }
+        List<String> events = eventsBeforeEquals(run.recording().trace());
+        String main = tid.get("main");
+        String outer = tid.get("outer");
+        String inner = tid.get("inner");
+        assertThat(events).filteredOn(l -> l.split(" ")[1].equals("t"))
+                .containsExactly(outer + " t " + main, inner + " t " + outer);
+        assertThat(events).filteredOn(l -> l.split(" ")[1].equals("x")).containsExactly(inner + " x", outer + " x");
+        // Each thread's start comes before its calls and its exit after them.
+        for (String[] t : new String[][] {{outer, "700"}, {inner, "800"}}) {
+            int start = events.indexOf(t[0] + " t " + (t[0].equals(outer) ? main : outer));
+            int call = events.indexOf(t[0] + " m " + t[1]);
+            int exit = events.indexOf(t[0] + " x");
+            assertThat(start).isNotNegative().isLessThan(call);
+            assertThat(exit).isGreaterThan(call);
+        }
+    }
+
     @Test
     void aForkedChildWritesItsOwnTraceAndTheParentKeepsItsCalls() throws Exception {
         Path stdout = tmp.resolve("out.txt");
@@ -123,11 +178,6 @@ class RecorderTest {
 
         assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 111 "))
                 .anyMatch(l -> l.startsWith("m 333 ")).noneMatch(l -> l.startsWith("m 222 "));
-        List<String> parent = Files.readAllLines(r.trace());
-        String mainTid = parent.stream().filter(l -> !l.startsWith("#")).findFirst().orElseThrow().split(" ")[0];
-        int fork = indexOfPrefix(parent, mainTid + " k " + childPid + " = 0x0 0x0 ");
-        assertThat(fork).as("the parent's fork event").isGreaterThan(indexOfContaining(parent, " m 111 "))
-                .isLessThan(indexOfContaining(parent, " m 333 "));
         assertThat(callsWithoutTid(child)).anyMatch(l -> l.startsWith("m 222 "))
                 .noneMatch(l -> l.startsWith("m 111 ") || l.startsWith("m 333 "));
         assertThat(Files.readAllLines(child)).anyMatch(l -> l.startsWith("# forked-from "));
