@@ -139,19 +139,9 @@ final class VmaTreeNodes {
      * counted (even for the key of the highest address, which is {@link #PAD} itself).
      */
     static int countAtOrBelow(long[] keys, int base, long key) {
-        // the same halving as firstAbove, but in its own code and all in arithmetic: the updates'
-        // searches (runs of inserts at one end) would otherwise teach the JIT branch odds that are
-        // wrong for find_vma's, which it then compiles into mispredicted branches
         long k = Math.min(key, PAD - 1);
-        int i = base;
-        i += atOrBelow(keys[i + 31], k) << 5;
-        i += atOrBelow(keys[i + 15], k) << 4;
-        i += atOrBelow(keys[i + 7], k) << 3;
-        i += atOrBelow(keys[i + 3], k) << 2;
-        i += atOrBelow(keys[i + 1], k) << 1;
-        i += atOrBelow(keys[i], k);
-        i += atOrBelow(keys[i], k);
-        return i - base;
+        int i = firstAbove(keys, base, k);
+        return i + atOrBelow(keys[base + i], k);
     }
 
     /** 1 if {@code slot <= key}, else 0, without a branch; both lie in [0, 2^63) and key below PAD. */
