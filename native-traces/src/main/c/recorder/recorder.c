@@ -504,7 +504,9 @@ static void announce_thread(pid_t parent)
 /* Takes the lock; initializes on the first call and notes a thread's first call. */
 static int enter(void)
 {
-    holding = !__libc_single_threaded;
+    /* Not while this thread keeps the lock across its own fork: the program's atfork parent
+     * handlers run after the recorder's and may allocate. */
+    holding = !__libc_single_threaded && !(forking && fork_lock_kept);
     if (holding)
         lock();
     if (state == UNINITIALIZED)

@@ -184,6 +184,18 @@ class RecorderTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void forkHandlersThatAllocateInAMultiThreadedProgramAreRecordedWithoutDeadlock() throws Exception {
+        Recorder.Recording r = record("fork_handlers", tmp.resolve("out.txt"));
+        assertThat(r.exitCode()).isZero();
+
+        assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 701 "))
+                .anyMatch(l -> l.startsWith("m 702 ")).noneMatch(l -> l.startsWith("m 703 "));
+        assertThat(r.otherTraces()).hasSize(1);
+        assertThat(callsWithoutTid(r.otherTraces().get(0))).anyMatch(l -> l.startsWith("m 703 "));
+    }
+
+    @Test
     void anExecdProgramIsRecordedIntoAFileOfItsOwn() throws Exception {
         Recorder.Recording r = record("execs", tmp.resolve("out.txt"));
         assertThat(r.exitCode()).isZero();
