@@ -30,6 +30,8 @@ import java.util.Arrays;
  *   nodeCount[N] = c      children are leaf ids at level 1 and node ids above it
  *   (leafMids: a copy of slot 31 of each child leaf's ends, so find_vma takes the leaf's first
  *    step while the leaf id is still being loaded)
+ *
+ * every array's length is a power of two (its capacity doubles), and ids stay below 2^24
  * </pre>
  *
  * <p>This is the shape of the maple tree's {@code maple_range_64} leaves and {@code maple_arange_64}
@@ -47,6 +49,8 @@ final class VmaTreeNodes {
     static final int MERGE_LIMIT = LEAF_SLOTS * 3 / 4;
     static final long PAD = Long.MAX_VALUE;
     static final int NONE = -1;
+    /** Leaf and node ids stay below 2^24, so every slot index lies in [0, 2^30). */
+    static final int MAX_IDS = 1 << 24;
 
     long[] leafEnds;
     long[] leafStarts;
@@ -81,16 +85,27 @@ final class VmaTreeNodes {
         nodeGaps = new long[0];
         nodeChild = new int[0];
         nodeCount = new int[0];
-        growLeaves(Math.max(1, leafCapacity));
-        growNodes(Math.max(1, nodeCapacity));
+        // powers of two, kept so by doubling: firstAbove masks an index with length - 1
+        growLeaves(powerOfTwo(leafCapacity));
+        growNodes(powerOfTwo(nodeCapacity));
     }
 
+    private static int powerOfTwo(int atLeast) {
+        return Integer.highestOneBit(Math.max(1, atLeast) * 2 - 1);
+    }
+
+    /**
+     * The first slot index of a leaf. The mask changes no valid id (all lie below
+     * {@link #MAX_IDS}); it costs one AND per leaf and tells the JIT that the index is not
+     * negative, so that the search steps below address the arrays without sign-extending it.
+     */
     static int leafBase(int leaf) {
-        return leaf * LEAF_SLOTS;
+        return (leaf & (MAX_IDS - 1)) * LEAF_SLOTS;
     }
 
+    /** The first slot index of an internal node; masked as in {@link #leafBase}. */
     static int nodeBase(int node) {
-        return node * NODE_SLOTS;
+        return (node & (MAX_IDS - 1)) * NODE_SLOTS;
     }
 
     /** The key order: an address as a signed long that compares like the unsigned address. */
@@ -108,9 +123,13 @@ final class VmaTreeNodes {
      * (always so below {@link #PAD}, unless all 64 slots hold keys at or below it; {@code find_vma}
      * never meets that case). A binary search over the whole node, padding included, in six fixed
      * steps (Khuong and Morin, "Array layouts for comparison-based searching", 2017): no loop and no
-     * count to load. The first four steps are conditional moves, or nothing at all once the JIT has
-     * seen that a small node's padding never counts; the last two add the sign bit of
-     * {@code slot - key - 1}, as their 50:50 outcomes must not become branches.
+     * count to load. Each step is written so that C2 compiles it to a conditional move where its
+     * profile is mixed and to a predicted branch where it is not (a small node's padding never
+     * counts, a syscall looks up one address again and again): one arm adds a constant, the other
+     * keeps the index (C2's conditional_move refuses a diamond with work in both arms), and the
+     * last probe masks its index with the power-of-two length (a range check on the merged index
+     * itself would also make C2 keep the branch; the mask is the identity on every valid index
+     * and lets C2 drop the range check altogether).
      */
     static int firstAbove(long[] keys, int base, long key) {
         int half = keys[base + 31] <= key ? base + 32 : base;
@@ -122,7 +141,7 @@ final class VmaTreeNodes {
      * node's parent keeps it (see leafMids), so the step need not wait for {@code base}.
      */
     static int firstAboveFromMid(long[] keys, int base, long mid, long key) {
-        return firstAboveInHalf(keys, base + (atOrBelow(mid, key) << 5), key) - base;
+        return firstAboveInHalf(keys, mid <= key ? base + 32 : base, key) - base;
     }
 
     /** The last five steps of {@link #firstAbove}, over the 32 slots from index {@code i}. */
@@ -130,8 +149,8 @@ final class VmaTreeNodes {
         i = keys[i + 15] <= key ? i + 16 : i;
         i = keys[i + 7] <= key ? i + 8 : i;
         i = keys[i + 3] <= key ? i + 4 : i;
-        i += atOrBelow(keys[i + 1], key) << 1;
-        return i + atOrBelow(keys[i], key);
+        i = keys[i + 1] <= key ? i + 2 : i;
+        return i + atOrBelow(keys[i & (keys.length - 1)], key);
     }
 
     /**
@@ -215,6 +234,7 @@ final class VmaTreeNodes {
     }
 
     private void growLeaves(int leaves) {
+        checkIds(leaves);
         int old = leafCount.length;
         leafEnds = Arrays.copyOf(leafEnds, leaves * LEAF_SLOTS);
         Arrays.fill(leafEnds, old * LEAF_SLOTS, leaves * LEAF_SLOTS, PAD);
@@ -227,6 +247,7 @@ final class VmaTreeNodes {
     }
 
     private void growNodes(int nodes) {
+        checkIds(nodes);
         int old = nodeCount.length;
         nodeKeys = Arrays.copyOf(nodeKeys, nodes * NODE_SLOTS);
         leafMids = Arrays.copyOf(leafMids, nodes * NODE_SLOTS);
@@ -235,6 +256,13 @@ final class VmaTreeNodes {
         nodeChild = Arrays.copyOf(nodeChild, nodes * NODE_SLOTS);
         Arrays.fill(nodeChild, old * NODE_SLOTS, nodes * NODE_SLOTS, NONE);
         nodeCount = Arrays.copyOf(nodeCount, nodes);
+    }
+
+    /** Over 2^24 leaves (at least 2^28 VMAs) would break leafBase's mask; none get there. */
+    private static void checkIds(int ids) {
+        if (ids > MAX_IDS) {
+            throw new IllegalStateException("VMA tree: more than " + MAX_IDS + " leaves or nodes");
+        }
     }
 
     /** The largest gap below any VMA of a leaf, compared unsigned. */

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Walks a whole {@link VmaTree} and fails on the first broken invariant: VMAs sorted and disjoint,
  * every stored gap, key and largest gap equal to what it summarises, node fill within bounds, all
- * leaves at one depth, the leaf chain in address order, unused slots padded, and the counts right.
+ * leaves at one depth, the leaf chain in address order, unused slots padded, the counts right, and
+ * the arrays' lengths powers of two (the last search step masks its index with them).
  */
 final class VmaTreeChecker {
     private final VmaTree tree;
@@ -65,6 +66,8 @@ final class VmaTreeChecker {
         expect(tree.lastEndKey == key(vmas.isEmpty() ? 0 : vmas.get(vmas.size() - 1).end), "lastEndKey");
         expect(n.leavesInUse() == leavesInOrder.size(), "leaves in use " + n.leavesInUse());
         expect(n.nodesInUse() == internalNodes, "nodes in use " + n.nodesInUse());
+        expect(Integer.bitCount(n.leafEnds.length) == 1 && Integer.bitCount(n.nodeKeys.length) == 1,
+                "array lengths are powers of two");
         return vmas;
     }
 

@@ -20,7 +20,7 @@ class VmaTreeNodeSearchTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void searchesCountLikeALinearScan(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        long[] keys = new long[3 * LEAF_SLOTS];
+        long[] keys = new long[4 * LEAF_SLOTS]; // a power of two, as the tree keeps its arrays
         for (int count = 0; count <= LEAF_SLOTS; count++) {
             Arrays.fill(keys, PAD);
             long key = rnd.nextLong(1 << 20);
