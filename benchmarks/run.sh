@@ -2,7 +2,10 @@
 # Runs the kernel-sim benchmarks with a short JMH configuration and the real kernel's figures
 # from kernel_baseline.c in the same run, and prints one table of figures and ratios.
 #   benchmarks/run.sh            the short configuration (about 5 minutes)
-#   FORKS=2 ITER=5 benchmarks/run.sh   closer figures
+#   FORKS=2 ITER=5 benchmarks/run.sh   closer figures: FORKS rounds, each one JMH fork of every
+#                                benchmark and then the Linux figures, so that every benchmark is
+#                                sampled at FORKS times spread over the run (the host's quiet
+#                                and disturbed periods last minutes)
 #   benchmarks/run.sh --table     the table again from the last run's results
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +21,18 @@ if [ ! -f benchmarks/target/benchmarks.jar ] || [ -n "$(find kernel-sim benchmar
 fi
 gcc -O2 -Wall -Wextra -o "$out/kernel_baseline" benchmarks/src/main/c/kernel_baseline.c
 
-java -jar benchmarks/target/benchmarks.jar \
-  'VmaLookupBenchmark|VmaUpdateBenchmark|MmuBenchmark|PageFaultBenchmark' \
-  -bm avgt -tu ns -f "$FORKS" -wi "$WI" -i "$ITER" -w 1s -r 1s -prof gc \
-  -rf csv -rff "$out/jmh.csv" >"$out/jmh.log" 2>&1 || { tail -30 "$out/jmh.log"; exit 1; }
-
+rm -f "$out"/jmh*.csv "$out"/jmh*.log
 : >"$out/native.txt"
-for n in 16 1024 65530; do "$out/kernel_baseline" mmap-munmap "$n" 1 >>"$out/native.txt"; done
-"$out/kernel_baseline" fault 1 >>"$out/native.txt"
+for round in $(seq "$FORKS"); do
+  java -jar benchmarks/target/benchmarks.jar \
+    'VmaLookupBenchmark|VmaUpdateBenchmark|MmuBenchmark|PageFaultBenchmark' \
+    -bm avgt -tu ns -f 1 -wi "$WI" -i "$ITER" -w 1s -r 1s -prof gc \
+    -rf csv -rff "$out/jmh-$round.csv" >"$out/jmh-$round.log" 2>&1 || { tail -30 "$out/jmh-$round.log"; exit 1; }
+  for n in 16 1024 65530; do "$out/kernel_baseline" mmap-munmap "$n" 1 >>"$out/native.txt"; done
+  "$out/kernel_baseline" fault 1 >>"$out/native.txt"
+done
 fi
+cat "$out"/jmh-*.log >"$out/jmh.log"
 
 # Every figure comes in one-second pieces: JMH's measured iterations (read from jmh.log,
 # "Iteration   3: 14.366 ns/op") and kernel_baseline's ten windows. The table gives the best and
@@ -34,7 +40,7 @@ fi
 # shared host slow single iterations and whole forks of every benchmark, the plain ByteBuffer
 # baseline included, by up to 80 %, and never speed one up, so the best piece is the one least
 # disturbed (the argument of Chen and Revels, "Robust benchmarking in noisy environments", 2016).
-# JMH's means and errors stay in jmh.csv; B/op comes from there.
+# JMH's means and errors stay in jmh-<round>.csv; B/op is the largest of the rounds'.
 awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
   function key(b, p) { return p == "" ? b : b "@" p }
   function sorted(list, v,   n, i, j, x) {
@@ -44,7 +50,16 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
   }
   BEGIN {
     FS = ","
-    while ((getline line < native) > 0) { split(line, f, " "); natBest[f[1]] = f[2]; natMedian[f[1]] = f[3] }
+    # native.txt: "<name> <best window> <median window>" per round
+    while ((getline line < native) > 0) {
+      split(line, f, " ")
+      if (!(f[1] in natBest) || f[2] + 0 < natBest[f[1]] + 0) natBest[f[1]] = f[2]
+      natMedians[f[1]] = natMedians[f[1]] " " f[3]
+    }
+    for (k in natMedians) {
+      n = sorted(natMedians[k], v)
+      natMedian[k] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
     while ((getline line < jmhlog) > 0) {
       if (line ~ /^# Benchmark: /) { b = line; sub(/^# Benchmark: org\.mallocsim\.benchmarks\./, "", b); p = "" }
       else if (line ~ /^# Parameters: /) { p = line; sub(/^.*size = /, "", p); sub(/[,)].*$/, "", p) }
@@ -56,14 +71,17 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
       median[k] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
     }
   }
-  NR == 1 { next }
+  FNR == 1 { next }
   {
     sub(/\r$/, "")
     for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
     name = $1
     sub(/^org\.mallocsim\.benchmarks\./, "", name)
     param = NF >= 8 ? $8 : ""
-    if (name ~ /:gc\.alloc\.rate\.norm$/) { sub(/:gc\.alloc\.rate\.norm$/, "", name); alloc[key(name, param)] = $5 }
+    if (name ~ /:gc\.alloc\.rate\.norm$/) {
+      sub(/:gc\.alloc\.rate\.norm$/, "", name)
+      if ($5 + 0 > alloc[key(name, param)] + 0) alloc[key(name, param)] = $5
+    }
   }
   function ratio(x, base, cmp) { return cmp == "faster" ? base / x : x / base }
   function row(what, k, bbest, bmedian, basename, goal, cmp,   r, ok) {
@@ -97,8 +115,8 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
         median["MmuBenchmark.byteBufferPutLong"], "byteBufferPutLong (cost)", 2, "slower")
     row("demandZeroWriteFault", "PageFaultBenchmark.demandZeroWriteFault", natBest["fault"], natMedian["fault"],
         "Linux minor fault (speedup)", 3, "faster")
-  }' "$out/jmh.csv" | tee "$out/table.txt"
+  }' "$out"/jmh-*.csv | tee "$out/table.txt"
 echo
-echo "best, median: of the one-second measured iterations (JMH) and windows (Linux); JMH's means are in jmh.csv"
+echo "best, median: of the one-second measured iterations (JMH) and windows (Linux; median: of the rounds' medians)"
 echo "machine: $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1)"
-echo "raw: $out/jmh.csv $out/native.txt $out/jmh.log"
+echo "raw: $out/jmh-*.csv $out/native.txt $out/jmh.log"
