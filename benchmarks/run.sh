@@ -38,7 +38,7 @@ cat "$out"/jmh-*.log >"$out/jmh.log"
 # "Iteration   3: 14.366 ns/op") and kernel_baseline's ten windows. The table gives the best and
 # the median piece of each, and judges a goal by the ratio of the best pieces. Other guests on a
 # shared host slow single iterations and whole forks of every benchmark, the plain ByteBuffer
-# baseline included, by up to 80 %, and never speed one up, so the best piece is the one least
+# baseline included, by a third to double, and never speed one up, so the best piece is the one least
 # disturbed (the argument of Chen and Revels, "Robust benchmarking in noisy environments", 2016).
 # JMH's means and errors stay in jmh-<round>.csv; B/op is the largest of the rounds'.
 awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '

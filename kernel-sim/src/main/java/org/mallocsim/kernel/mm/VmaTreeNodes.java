@@ -126,10 +126,11 @@ final class VmaTreeNodes {
      * count to load. Each step is written so that C2 compiles it to a conditional move where its
      * profile is mixed and to a predicted branch where it is not (a small node's padding never
      * counts, a syscall looks up one address again and again): one arm adds a constant, the other
-     * keeps the index (C2's conditional_move refuses a diamond with work in both arms), and the
-     * last probe masks its index with the power-of-two length (a range check on the merged index
-     * itself would also make C2 keep the branch; the mask is the identity on every valid index
-     * and lets C2 drop the range check altogether).
+     * keeps the index (C2's conditional_move refuses a diamond with work in both arms). The last
+     * probe masks its index with the power-of-two length, as a range check that reads the merged
+     * index itself would also make C2 keep the branch (the mask is the identity on every valid
+     * index and lets C2 drop the check), and adds its outcome as a sign bit, as the result goes
+     * on to index the child or VMA array, whose range check would do the same.
      */
     static int firstAbove(long[] keys, int base, long key) {
         int half = keys[base + 31] <= key ? base + 32 : base;
