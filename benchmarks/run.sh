@@ -43,10 +43,15 @@ cat "$out"/jmh-*.log >"$out/jmh.log"
 # JMH's means and errors stay in jmh-<round>.csv; B/op is the largest of the rounds'.
 awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
   function key(b, p) { return p == "" ? b : b "@" p }
+  # the space-separated figures in list, sorted into v[1..n]; returns n
   function sorted(list, v,   n, i, j, x) {
     n = split(list, v, " ")
     for (i = 2; i <= n; i++) { x = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
     return n
+  }
+  function median(list,   v, n) {
+    n = sorted(list, v)
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
   }
   BEGIN {
     FS = ","
@@ -56,19 +61,16 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
       if (!(f[1] in natBest) || f[2] + 0 < natBest[f[1]] + 0) natBest[f[1]] = f[2]
       natMedians[f[1]] = natMedians[f[1]] " " f[3]
     }
-    for (k in natMedians) {
-      n = sorted(natMedians[k], v)
-      natMedian[k] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-    }
+    for (k in natMedians) natMedian[k] = median(natMedians[k])
     while ((getline line < jmhlog) > 0) {
       if (line ~ /^# Benchmark: /) { b = line; sub(/^# Benchmark: org\.mallocsim\.benchmarks\./, "", b); p = "" }
       else if (line ~ /^# Parameters: /) { p = line; sub(/^.*size = /, "", p); sub(/[,)].*$/, "", p) }
       else if (line ~ /^Iteration +[0-9]+: [0-9.]+ ns\/op/) { split(line, f, " "); its[key(b, p)] = its[key(b, p)] " " f[3] }
     }
     for (k in its) {
-      n = sorted(its[k], v)
+      sorted(its[k], v)
       best[k] = v[1]
-      median[k] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+      med[k] = median(its[k])
     }
   }
   FNR == 1 { next }
@@ -88,8 +90,8 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
     if (!(k in best) || bbest == "") { printf "%-40s %8s %8s %6s  %-30s %s\n", what, "-", "-", "-", basename, "missing"; return }
     r = ratio(best[k], bbest, cmp)
     ok = cmp == "faster" ? (r >= goal ? "yes" : "NO") : (r <= goal ? "yes" : "NO")
-    printf "%-40s %8.2f %8.2f %6.1f  %-30s %8.2f %8.2f %6.2fx %6.2fx  %s %4s %4s\n", what, best[k], median[k],
-           alloc[k] + 0, basename, bbest, bmedian, r, ratio(median[k], bmedian, cmp), cmp == "faster" ? ">=" : "<=",
+    printf "%-40s %8.2f %8.2f %6.1f  %-30s %8.2f %8.2f %6.2fx %6.2fx  %s %4s %4s\n", what, best[k], med[k],
+           alloc[k] + 0, basename, bbest, bmedian, r, ratio(med[k], bmedian, cmp), cmp == "faster" ? ">=" : "<=",
            goal "x", ok
   }
   END {
@@ -100,9 +102,9 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
       s = sizes[i]
       k = "VmaLookupBenchmark.findVma@" s
       row("findVma size=" s, k, best["VmaLookupBenchmark.treeMapFloorEntry@" s],
-          median["VmaLookupBenchmark.treeMapFloorEntry@" s], "treeMapFloorEntry (speedup)", 4, "faster")
+          med["VmaLookupBenchmark.treeMapFloorEntry@" s], "treeMapFloorEntry (speedup)", 4, "faster")
       row("findVma size=" s, k, best["VmaLookupBenchmark.sortedArrayBinarySearch@" s],
-          median["VmaLookupBenchmark.sortedArrayBinarySearch@" s], "sortedArrayBinarySearch (cost)", 1.3, "slower")
+          med["VmaLookupBenchmark.sortedArrayBinarySearch@" s], "sortedArrayBinarySearch (cost)", 1.3, "slower")
     }
     for (i = 1; i <= 3; i++) {
       s = sizes[i]
@@ -110,9 +112,9 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
           natMedian["mmap-munmap-" s], "Linux mmap+munmap (speedup)", 4, "faster")
     }
     row("load64", "MmuBenchmark.load64", best["MmuBenchmark.byteBufferGetLong"],
-        median["MmuBenchmark.byteBufferGetLong"], "byteBufferGetLong (cost)", 2, "slower")
+        med["MmuBenchmark.byteBufferGetLong"], "byteBufferGetLong (cost)", 2, "slower")
     row("store64", "MmuBenchmark.store64", best["MmuBenchmark.byteBufferPutLong"],
-        median["MmuBenchmark.byteBufferPutLong"], "byteBufferPutLong (cost)", 2, "slower")
+        med["MmuBenchmark.byteBufferPutLong"], "byteBufferPutLong (cost)", 2, "slower")
     row("demandZeroWriteFault", "PageFaultBenchmark.demandZeroWriteFault", natBest["fault"], natMedian["fault"],
         "Linux minor fault (speedup)", 3, "faster")
   }' "$out"/jmh-*.csv | tee "$out/table.txt"
