@@ -1,5 +1,8 @@
 package org.mallocsim.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mallocsim.traces.format.TraceFormat;
@@ -7,14 +10,19 @@ import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.gen.TraceWriterSink;
 import org.mallocsim.traces.gen.WorkloadGenerator;
+import org.mallocsim.traces.io.OutputFile;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mallocsim generate}: a seeded synthetic trace (see {@link WorkloadGenerator}); run it
- * through {@code mallocsim native} to get glibc's answers.
+ * through {@code mallocsim native} to get glibc's answers. Every argument is checked before the
+ * output file is touched, and the file is written through {@link OutputFile}.
  */
-@Command(name = "generate", description = "Writes a seeded synthetic malloc trace (answers left for a replay).")
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Writes a seeded synthetic malloc trace (answers left for a replay).")
 public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--shape", description = "SIMPLE, LARSON, CACHE_THRASH or MIXED (default ${DEFAULT-VALUE})",
             defaultValue = "MIXED")
@@ -26,27 +34,48 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--calls", defaultValue = "100000", description = "about this many calls (default ${DEFAULT-VALUE})")
     int calls;
 
-    @Option(names = "--threads", defaultValue = "1", description = "threads (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "1",
+            description = "threads, at most " + WorkloadGenerator.MAX_THREADS + " (default ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--max-live", defaultValue = "4096", description = "most live blocks per thread (default ${DEFAULT-VALUE})")
     int maxLive;
 
-    @Option(names = "--format", defaultValue = "TEXT_ZSTD",
-            description = "TEXT, TEXT_ZSTD, BINARY or BINARY_ZSTD (default ${DEFAULT-VALUE})")
+    @Option(names = "--format", defaultValue = "TEXT",
+            description = "TEXT or BINARY (default ${DEFAULT-VALUE}); zstd-compressed when FILE ends in .zst")
     TraceFormat format;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "the trace file to write")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the trace file to write")
     Path output;
 
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() throws Exception {
-        WorkloadGenerator.Params p = new WorkloadGenerator.Params(shape, seed, calls, threads, maxLive);
-        int made;
-        try (TraceWriter w = Traces.create(output, format)) {
-            made = WorkloadGenerator.generate(p, new TraceWriterSink(w, p));
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        WorkloadGenerator.Params p;
+        boolean binary;
+        try {
+            p = new WorkloadGenerator.Params(shape, seed, calls, threads, maxLive);
+            binary = Traces.binaryFormatFor(output, format);
+        } catch (IllegalArgumentException e) {
+            err.println("mallocsim generate: " + e.getMessage());
+            return 2;
         }
-        System.out.println(output + ": " + made + " calls, " + shape + " seed " + seed + ", " + threads + " thread(s)");
+        int made;
+        try (OutputFile file = OutputFile.create(output)) {
+            try (TraceWriter w = Traces.create(file, binary)) {
+                made = WorkloadGenerator.generate(p, new TraceWriterSink(w, p));
+            } catch (IOException e) {
+                throw OutputFile.failure(output, e);
+            } catch (UncheckedIOException e) {
+                throw OutputFile.failure(output, e.getCause());
+            }
+            file.commit();
+        }
+        spec.commandLine().getOut().println(output + ": " + made + " calls, " + shape + " seed " + seed + ", "
+                + threads + " thread(s)");
         return 0;
     }
 }

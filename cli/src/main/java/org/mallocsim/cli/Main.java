@@ -1,17 +1,24 @@
 package org.mallocsim.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code mallocsim} command. Each subcommand is its own class; errors reach the user as one
- * line on stderr and an exit code, never as a Java stack trace.
+ * line on stderr and an exit code, never as a Java stack trace: whatever a command throws, even
+ * an {@link Error}, is caught here and said in one line.
  */
 @Command(name = "mallocsim", mixinStandardHelpOptions = true, version = "mallocsim 0.1.0",
         description = "Emulates one Linux process's memory: the kernel's VMAs, page tables and faults, "
                 + "and glibc's malloc, call for call.",
         subcommands = {DemoCommand.class, org.mallocsim.cli.shell.ShellCommand.class, NativeCommand.class, RecordCommand.class, GenerateCommand.class})
 public final class Main implements Runnable {
+    /** The exit code of a command that failed (as opposed to 1, "ran, and found differences"). */
+    public static final int FAILED = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -22,22 +29,56 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            line.getErr().println("mallocsim: " + describe(ex));
-            return 2;
-        });
-        return cl.execute(args);
+        return run(new CommandLine(new Main()), args);
     }
 
-    static String describe(Throwable ex) {
+    /** Runs a configured command line: the exception handling every entry point shares. */
+    public static int run(CommandLine cl, String... args) {
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println(prefix(line) + describe(ex));
+            line.getErr().flush();
+            return FAILED;
+        });
+        try {
+            return cl.execute(args);
+        } catch (Throwable t) { // an Error (OutOfMemoryError, StackOverflowError) passes picocli's handler
+            PrintWriter err = cl.getErr();
+            err.println("mallocsim: " + describe(t));
+            err.flush();
+            return FAILED;
+        }
+    }
+
+    private static String prefix(CommandLine line) {
+        String name = line.getCommandName();
+        return name.equals("mallocsim") || name.equals("<main class>") ? "mallocsim: " : "mallocsim " + name + ": ";
+    }
+
+    /** One line for a user: what failed and why, never a class name alone when a reason is known. */
+    public static String describe(Throwable ex) {
+        if (ex instanceof UncheckedIOException && ex.getCause() != null) {
+            return describe(ex.getCause());
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of Java heap memory (" + ex.getMessage() + "); give the JVM more with "
+                    + "MALLOCSIM_JAVA_OPTS=-Xmx..., or ask for less";
+        }
+        if (ex instanceof StackOverflowError) {
+            return "the input nests too deeply (stack overflow)";
+        }
+        if (ex instanceof IOException) {
+            IOException io = (IOException) ex;
+            String file = io instanceof java.nio.file.FileSystemException
+                    ? ((java.nio.file.FileSystemException) io).getFile() : null;
+            return file == null ? OutputFile.reason(io) : file + ": " + OutputFile.reason(io);
+        }
         String m = ex.getMessage();
         return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -2,9 +2,6 @@ package org.mallocsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +28,7 @@ class GeneratedGroundTruthTest {
 
     /** The exit code, a newline, then what the command printed. */
     private static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        return code + "\n" + buf.toString(StandardCharsets.UTF_8);
+        Cli.Result r = Cli.run(args);
+        return r.code() + "\n" + r.out() + r.err();
     }
 }

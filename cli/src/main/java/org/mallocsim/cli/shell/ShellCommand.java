@@ -91,6 +91,6 @@ public final class ShellCommand implements Callable<Integer> {
 
     /** Runs the command on its own (the mallocsim command registers it as {@code shell}). */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ShellCommand()).execute(args));
+        System.exit(org.mallocsim.cli.Main.run(new CommandLine(new ShellCommand()), args));
     }
 }

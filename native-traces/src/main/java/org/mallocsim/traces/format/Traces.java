@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.mallocsim.traces.io.Compression;
+import org.mallocsim.traces.io.OutputFile;
 
 /** Opens traces of any known format, detected from their first bytes, and creates new ones. */
 public final class Traces {
@@ -40,10 +42,10 @@ public final class Traces {
     public static TraceReader open(InputStream raw, String source, boolean lenient) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         byte[] head = peek(in, 8);
-        if (startsWith(head, 0x28, 0xb5, 0x2f, 0xfd)) {
+        if (Compression.isZstd(head)) {
             in = new BufferedInputStream(new DecompressionGuard(new ZstdInputStream(in), source, "zstd"), 1 << 16);
             head = peek(in, 8);
-        } else if (startsWith(head, 0x1f, 0x8b)) {
+        } else if (Compression.isGzip(head)) {
             in = new BufferedInputStream(new DecompressionGuard(gunzip(in, source), source, "gzip"), 1 << 16);
             head = peek(in, 8);
         }
@@ -67,14 +69,37 @@ public final class Traces {
                 "expected a trace: zstd or gzip data, the mrecb magic, '# mrec', mtrace's '= Start' or heaptrack's 'v '");
     }
 
-    /** Creates a trace file in {@code format} (TEXT, TEXT_ZSTD, BINARY or BINARY_ZSTD). */
-    public static TraceWriter create(Path path, TraceFormat format) throws IOException {
-        OutputStream out = Files.newOutputStream(path);
-        try {
-            return create(out, format);
-        } catch (IOException | RuntimeException e) {
-            out.close();
-            throw e;
+    /**
+     * Creates a trace writer into {@code file}, compressed as its name says; closing the writer
+     * finishes the data, {@link OutputFile#commit()} then puts it in place.
+     *
+     * @param binary the mrecb format, else the mrec text format
+     */
+    public static TraceWriter create(OutputFile file, boolean binary) throws IOException {
+        return create(file.open(), binary ? TraceFormat.BINARY : TraceFormat.TEXT);
+    }
+
+    /**
+     * The encoding a {@code --format} choice asks for in a file of this name: true for mrecb,
+     * false for text. Compression follows the name ({@link Compression#zstdByName}), so a
+     * {@code _ZSTD} format is only accepted for a {@code .zst} name.
+     *
+     * @throws IllegalArgumentException for an import-only format or a compression the name contradicts
+     */
+    public static boolean binaryFormatFor(Path file, TraceFormat format) {
+        boolean zst = Compression.zstdByName(file);
+        switch (format) {
+            case TEXT: case BINARY:
+                return format == TraceFormat.BINARY;
+            case TEXT_ZSTD: case BINARY_ZSTD:
+                if (!zst) {
+                    throw new IllegalArgumentException(file + ": " + format + " asks for zstd, but the name does not "
+                            + "end in .zst (compression follows the file name: name it " + file.getFileName() + ".zst)");
+                }
+                return format == TraceFormat.BINARY_ZSTD;
+            default:
+                throw new IllegalArgumentException(format + " is an import-only format: mallocsim reads it, "
+                        + "but writes only TEXT or BINARY (compressed when the name ends in .zst)");
         }
     }
 
@@ -117,15 +142,4 @@ public final class Traces {
         return b;
     }
 
-    private static boolean startsWith(byte[] b, int... prefix) {
-        if (b.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if ((b[i] & 0xff) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

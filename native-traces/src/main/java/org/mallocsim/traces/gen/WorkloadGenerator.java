@@ -38,8 +38,21 @@ public final class WorkloadGenerator {
             if (calls < 0 || threads < 1 || maxLive < 1) {
                 throw new IllegalArgumentException("calls >= 0, threads >= 1 and maxLive >= 1 are needed");
             }
+            if (threads > MAX_THREADS) {
+                throw new IllegalArgumentException("at most " + MAX_THREADS + " threads (the native replayer's "
+                        + "limit), not " + threads);
+            }
+            if ((long) threads * maxLive > MAX_LIVE_BLOCKS) {
+                throw new IllegalArgumentException("threads x max-live = " + (long) threads * maxLive
+                        + " live blocks is more than the generator keeps (" + MAX_LIVE_BLOCKS + ")");
+            }
         }
     }
+
+    /** The most threads a trace may have: mallocsim-replay's MAX_THREADS (src/main/c/replay/trace.h). */
+    public static final int MAX_THREADS = 4096;
+    /** The most live blocks over all threads: 16 bytes each in the tables, 256 MiB at most. */
+    public static final long MAX_LIVE_BLOCKS = 1L << 24;
 
     /** The first thread's id; thread i has {@code MAIN_TID + i}. */
     public static final int MAIN_TID = 1000;

@@ -1,0 +1,61 @@
+package org.mallocsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mallocsim generate} checks everything before it writes, and writes safely. */
+class GenerateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anImportOnlyFormatIsRejectedBeforeTheFileIsTouched() throws Exception {
+        Path keep = dir.resolve("keep.mrec");
+        Files.writeString(keep, "precious\n");
+        Cli.Result r = Cli.run("generate", "--format", "MTRACE", "-o", keep.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("MTRACE is an import-only format").doesNotContain("Exception");
+        assertThat(Files.readString(keep)).isEqualTo("precious\n");
+        assertThat(Files.list(dir)).containsExactly(keep);
+    }
+
+    @Test
+    void tooManyThreadsIsOneLineAndNoOutOfMemoryError() {
+        Cli.Result r = Cli.run("generate", "--threads", "100000", "-o", dir.resolve("t.mrec").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("at most 4096 threads").doesNotContain("OutOfMemoryError");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(dir.resolve("t.mrec")).doesNotExist();
+    }
+
+    @Test
+    void compressionFollowsTheFileName() throws Exception {
+        Path plain = dir.resolve("plain.mrec");
+        Path zst = dir.resolve("packed.mrec.zst");
+        assertThat(Cli.run("generate", "--calls", "100", "-o", plain.toString()).code()).isZero();
+        assertThat(Cli.run("generate", "--calls", "100", "-o", zst.toString()).code()).isZero();
+        assertThat(new String(Files.readAllBytes(plain), 0, 6, StandardCharsets.ISO_8859_1)).isEqualTo("# mrec");
+        byte[] z = Files.readAllBytes(zst);
+        assertThat(new byte[] {z[0], z[1], z[2], z[3]}).containsExactly(0x28, 0xb5, 0x2f, 0xfd);
+        Cli.Result contradiction = Cli.run("generate", "--format", "TEXT_ZSTD", "-o", dir.resolve("x.mrec").toString());
+        assertThat(contradiction.code()).isEqualTo(2);
+        assertThat(contradiction.err()).contains("x.mrec").contains(".zst");
+    }
+
+    @Test
+    void aDirectoryOrAMissingDirectoryIsNamedWithTheReason() throws Exception {
+        Cli.Result onDir = Cli.run("generate", "--calls", "10", "-o", dir.toString());
+        assertThat(onDir.code()).isEqualTo(2);
+        assertThat(onDir.err()).isEqualTo("mallocsim generate: " + dir + ": is a directory, not a file to write\n");
+        assertThat(dir).isDirectory();
+        Path missing = dir.resolve("missing/sub/x.mrec");
+        Cli.Result r = Cli.run("generate", "--calls", "10", "-o", missing.toString());
+        assertThat(r.err()).contains(missing.toString()).contains("does not exist");
+        assertThat(dir.resolve("missing")).doesNotExist();
+    }
+}
