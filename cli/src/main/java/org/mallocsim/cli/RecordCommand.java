@@ -2,6 +2,7 @@ package org.mallocsim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mallocsim record -o FILE [--strace] -- PROG ARGS...}: runs a program with the LD_PRELOAD
  * recorder and writes every allocator call it makes, with glibc's answers, to FILE in the binary
- * mrecb format (or the reference text format with {@code --text}); forked children and exec'd
- * programs go beside it as FILE.PID, FILE.PID.execN.
+ * mrecb format (or the reference text format with {@code --text}), zstd-compressed when FILE ends
+ * in {@code .zst}; forked children and exec'd programs go beside it as FILE.PID, FILE.PID.execN.
+ * FILE's directory must exist; FILE is replaced only by a finished trace.
  */
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = "Run a program under the malloc recorder (LD_PRELOAD) and write its trace.")
@@ -42,19 +44,25 @@ public final class RecordCommand implements Callable<Integer> {
         try {
             Recorder.Recording r = Recorder.record(command, output,
                     text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
-            err.println("mallocsim record: trace " + r.trace()
-                    + (r.otherTraces().isEmpty() ? "" : " (+" + r.otherTraces().size() + " from children/exec: "
-                            + r.otherTraces().stream().map(p -> p.getFileName().toString()).toList() + ")")
-                    + (r.strace() == null ? "" : ", syscalls " + r.strace()));
+            String others = r.otherTraces().isEmpty() ? "" : " (+" + r.otherTraces().size() + " from children/exec: "
+                    + r.otherTraces().stream().map(p -> p.getFileName().toString()).toList() + ")";
+            String syscalls = r.strace() == null ? "" : ", syscalls " + r.strace();
+            if (r.trace() == null) {
+                // Nothing to write is not a trace of nothing: the recorder saw no call and no header.
+                err.println("mallocsim record: " + command.get(0) + " made no allocator call, so no trace was written"
+                        + (Files.exists(output) ? " (" + output + " is left as it was)" : "") + others + syscalls);
+                return Main.FAILED;
+            }
+            err.println("mallocsim record: trace " + r.trace() + others + syscalls);
             return r.exitCode();
         } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            err.println("mallocsim record: " + e.getMessage());
-            return 2;
+            err.println("mallocsim record: " + Main.describe(e));
+            return Main.FAILED;
         }
     }
 
     /** Runs the command on its own (for manual use; {@code Main} registers it as a subcommand). */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RecordCommand()).execute(args));
+        System.exit(Main.run(new CommandLine(new RecordCommand()), args));
     }
 }

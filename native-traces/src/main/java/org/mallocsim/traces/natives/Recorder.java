@@ -3,18 +3,22 @@ package org.mallocsim.traces.natives;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.mallocsim.traces.io.OutputFile;
 
 /**
  * Runs a program under the LD_PRELOAD recorder ({@code libmallocsim-record.so}). Every process
  * of the run (the program, its forked children, programs it execs) writes its own trace: the
  * program's goes to the requested file, every other one beside it as {@code FILE.PID} (a forked
  * child or a spawned program) or {@code FILE.PID.execN} (the N-th program a process exec'd).
+ *
+ * <p>The processes write into a temporary directory beside FILE; only what they produced is then
+ * moved into place ({@link OutputFile}), so an existing FILE survives a program that never
+ * allocates, and FILE's directory must already exist. A FILE named {@code *.zst} is compressed.
  */
 public final class Recorder {
     /** The recorder's output encodings. */
@@ -38,7 +42,8 @@ public final class Recorder {
      * The outcome of a recording.
      *
      * @param exitCode the program's exit code (128 + signal when it was killed by one)
-     * @param trace the program's own trace (absent if it never allocated)
+     * @param trace the program's own trace, or null when it made no allocator call (FILE is then
+     *     left as it was)
      * @param otherTraces the traces of forked children and exec'd programs, by pid
      * @param strace the strace log, or null when strace was not requested
      */
@@ -73,10 +78,21 @@ public final class Recorder {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no program to record");
         }
-        Path out = output.toAbsolutePath();
-        String stem = out.getFileName().toString();
-        Files.createDirectories(out.getParent());
-        deleteTraces(out);
+        OutputFile.check(output);
+        Path target = output.toAbsolutePath().normalize();
+        String stem = target.getFileName().toString();
+        Path work = Files.createTempDirectory(target.getParent(), "." + stem + ".recording-");
+        try {
+            return record(command, target, work, format, strace, stdout, extraEnv);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static Recording record(List<String> command, Path target, Path work, Format format, boolean strace,
+            ProcessBuilder.Redirect stdout, Map<String, String> extraEnv) throws IOException {
+        String stem = target.getFileName().toString();
+        Path out = work.resolve(stem);
         String library = NativeBinaries.path("libmallocsim-record.so").toString();
         // Every process writes OUTPUT.PID; the program's own file is renamed to OUTPUT afterwards.
         String template = out + ".%p";
@@ -115,12 +131,40 @@ public final class Recorder {
         }
         List<Path> traces = traces(out);
         Path root = strace ? firstProgramTrace(traces) : out.resolveSibling(stem + "." + p.pid());
-        List<Path> others = new ArrayList<>(traces);
-        if (root != null && Files.exists(root)) {
-            others.remove(root);
-            Files.move(root, out, StandardCopyOption.REPLACE_EXISTING);
+        List<Path> others = new ArrayList<>();
+        for (Path t : traces) {
+            if (!t.equals(root)) {
+                others.add(moveBeside(t, target));
+            }
         }
-        return new Recording(exit, out, others, straceLog);
+        Path trace = null;
+        if (root != null && Files.exists(root)) {
+            try (OutputFile f = OutputFile.create(target)) {
+                f.commitFrom(root);
+            }
+            trace = target;
+        }
+        if (straceLog != null && Files.exists(straceLog)) {
+            straceLog = moveBeside(straceLog, target);
+        }
+        return new Recording(exit, trace, others, straceLog);
+    }
+
+    /** Moves a file the run produced in the work directory to the target's directory. */
+    private static Path moveBeside(Path produced, Path target) throws IOException {
+        Path to = target.resolveSibling(produced.getFileName());
+        try (OutputFile f = OutputFile.create(to)) {
+            f.commitFrom(produced);
+        }
+        return to;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** OUTPUT.PID and OUTPUT.PID.execN files, by pid then exec generation. */
@@ -152,10 +196,4 @@ public final class Recorder {
         return null;
     }
 
-    private static void deleteTraces(Path out) throws IOException {
-        Files.deleteIfExists(out);
-        for (Path t : traces(out)) {
-            Files.delete(t);
-        }
-    }
 }

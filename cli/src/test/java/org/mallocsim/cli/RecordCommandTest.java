@@ -1,0 +1,56 @@
+package org.mallocsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mallocsim record} never loses an existing file and never claims a trace it did not write. */
+class RecordCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aProgramWithoutAllocatorCallsLeavesTheExistingFileAndSaysSo() throws Exception {
+        Path keep = dir.resolve("keep.mrec");
+        Files.writeString(keep, "precious\n");
+        Cli.Result r = Cli.run("record", "-o", keep.toString(), "--", "true");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("made no allocator call").contains("left as it was");
+        assertThat(Files.readString(keep)).isEqualTo("precious\n");
+        assertThat(Files.list(dir)).containsExactly(keep);
+    }
+
+    @Test
+    void aDirectoryIsNeitherRemovedNorReplaced() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Cli.Result r = Cli.run("record", "-o", empty.toString(), "--", "echo", "hi");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(empty + ": is a directory");
+        assertThat(empty).isEmptyDirectory();
+    }
+
+    @Test
+    void aMissingDirectoryIsAnErrorAndIsNotCreated() {
+        Path missing = dir.resolve("missing/dir/x");
+        Cli.Result r = Cli.run("record", "-o", missing.toString(), "--", "echo", "hi");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(missing.toString()).contains("does not exist").doesNotContain("trace " + missing);
+        assertThat(dir.resolve("missing")).doesNotExist();
+    }
+
+    @Test
+    void aZstNameIsCompressedAndAPlainNameIsNot() throws Exception {
+        Path zst = dir.resolve("echo.mrec.zst");
+        Path plain = dir.resolve("echo.mrec");
+        assertThat(Cli.run("record", "--text", "-o", zst.toString(), "--", "echo", "hi").code()).isZero();
+        assertThat(Cli.run("record", "--text", "-o", plain.toString(), "--", "echo", "hi").code()).isZero();
+        byte[] z = Files.readAllBytes(zst);
+        assertThat(new byte[] {z[0], z[1], z[2], z[3]}).containsExactly(0x28, 0xb5, 0x2f, 0xfd);
+        assertThat(Files.readString(plain)).startsWith("# mrec");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                "echo.mrec.zst", "echo.mrec");
+    }
+}
