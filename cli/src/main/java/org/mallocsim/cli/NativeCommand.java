@@ -1,17 +1,18 @@
 package org.mallocsim.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mallocsim.traces.natives.FidelityReport;
-import org.mallocsim.traces.natives.NativeReplayer;
-import org.mallocsim.traces.natives.ReferenceTrace;
+import org.mallocsim.traces.format.TraceHeader;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.Traces;
+import org.mallocsim.traces.io.OutputFile;
+import org.mallocsim.traces.natives.FidelityReport;
+import org.mallocsim.traces.natives.NativeReplayer;
+import org.mallocsim.traces.natives.TraceComparison;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,17 +20,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mallocsim native TRACE [--emit FILE] [--touch MODE]}: replays a trace against this
- * machine's real glibc in a fresh process and reports the cost per call and whether glibc's
- * answers equal the recorded ones.
+ * {@code mallocsim native TRACE [--emit FILE] [--touch MODE] [--json]}: replays a trace against
+ * this machine's real glibc in a fresh process and reports the cost per call and whether glibc's
+ * answers equal the recorded ones. The trace is checked in full before the first call is
+ * replayed; the comparison streams both traces, so it needs no more memory for a long trace.
  */
 @Command(name = "native", mixinStandardHelpOptions = true,
         description = "Replay a trace against the real glibc (mallocsim-replay) and compare its answers.")
 public final class NativeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TRACE", description = "trace in the reference text format (plain or .zst)")
+    @Parameters(index = "0", paramLabel = "TRACE",
+            description = "trace in any format mallocsim reads (mrec, mrecb, mtrace, heaptrack; plain or compressed)")
     Path trace;
 
-    @Option(names = "--emit", paramLabel = "FILE", description = "write glibc's answers here (reference format)")
+    @Option(names = "--emit", paramLabel = "FILE",
+            description = "write glibc's answers here (reference format; zstd when FILE ends in .zst)")
     Path emit;
 
     @Option(names = "--touch", paramLabel = "MODE", defaultValue = "none",
@@ -39,62 +43,75 @@ public final class NativeCommand implements Callable<Integer> {
     @Option(names = "--no-compare", description = "skip comparing the answers with the recorded ones")
     boolean noCompare;
 
+    @Option(names = "--json", description = "print the statistics and the comparison as one JSON object")
+    boolean json;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isReadable(trace)) {
-            err.println("mallocsim native: cannot read " + trace);
-            return 2;
-        }
-        Path answers = emit;
+        TraceHeader header = header(trace);
+        OutputFile file = emit == null ? null : OutputFile.create(emit, trace);
+        // The replayer writes plain text; it goes straight into place unless it is to be compressed.
+        boolean direct = file != null && !file.compressed();
+        Path raw = direct ? file.temp() : Files.createTempFile("mallocsim-native-", ".mrec");
         try {
-            if (answers == null) {
-                answers = Files.createTempFile("mallocsim-native-", ".mrec");
-                answers.toFile().deleteOnExit();
+            NativeReplayer.Result r;
+            try (Progress p = Progress.start("reading " + trace.getFileName(), "events", -1)) {
+                r = NativeReplayer.replay(trace, raw, touch, p::stepTo);
             }
-            NativeReplayer.Result r = NativeReplayer.replay(trace, answers, touch);
-            out.printf("calls: %d (%d threads), wall %.1f ms, %d ns/call%n", r.stat("calls"), r.stat("threads"),
-                    r.stat("wall-ns") / 1e6, r.stat("ns-per-call"));
-            for (Map.Entry<Character, long[]> e : r.nsPerCallByOp().entrySet()) {
-                out.printf("  %s: %d calls, %d ns/call%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
+            if (file != null) {
+                if (!direct) {
+                    try (InputStream in = Files.newInputStream(raw)) {
+                        in.transferTo(file.open());
+                    } catch (IOException e) {
+                        throw OutputFile.failure(emit, e);
+                    }
+                }
+                file.commit();
             }
-            if (r.stat("unknown-pointers") > 0) {
-                out.printf("skipped: %d frees/reallocs of pointers the trace never returned%n", r.stat("unknown-pointers"));
-            }
-            if (emit != null) {
-                out.println("answers: " + emit);
-            }
+            NativeReport report = new NativeReport(trace, emit, r);
             if (noCompare) {
-                return 0;
+                report.noComparison(null);
+            } else if (!header.hasRecordedAnswers()) {
+                report.noComparison(whyNoAnswers(header));
+            } else {
+                try (Progress p = Progress.start("comparing", "calls", r.stat("calls"))) {
+                    report.compared(TraceComparison.compare(trace, direct ? emit : raw, p::stepTo));
+                }
             }
-            if (isGenerated(trace)) {
-                out.println("a generated trace holds no recorded answers: glibc's answers above are the ground truth"
-                        + (emit == null ? " (keep them with --emit FILE)" : ""));
-                return 0;
+            if (json) {
+                out.println(report.json());
+            } else {
+                report.text(out);
             }
-            FidelityReport report = FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(answers));
-            out.println(report.faithful() ? "answers match the recorded ones:" : "answers differ from the recorded ones:");
-            report.lines().forEach(l -> out.println("  " + l));
-            return report.faithful() ? 0 : 1;
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            err.println("mallocsim native: " + e.getMessage());
-            return 2;
+            out.flush();
+            FidelityReport f = report.comparison();
+            return f == null || f.faithful() ? 0 : 1;
+        } finally {
+            if (file != null) {
+                file.close();
+            }
+            if (!direct) {
+                Files.deleteIfExists(raw);
+            }
         }
     }
 
-    /** True for a trace made by {@code mallocsim generate}, whose results are pointer tokens. */
-    private static boolean isGenerated(Path trace) throws IOException {
+    /** Reads the header only: whether there are answers to compare, before the replay starts. */
+    private static TraceHeader header(Path trace) throws IOException {
         try (TraceReader r = Traces.open(trace)) {
-            return r.header().extraKeyValues.contains("generated");
+            return r.header();
         }
     }
 
-    /** Runs the command on its own (for manual use; {@code Main} registers it as a subcommand). */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new NativeCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    private static String whyNoAnswers(TraceHeader h) {
+        if (h.generated()) {
+            return "a generated trace holds no recorded answers: glibc's answers above are the ground truth";
+        }
+        return "an import from " + h.importedFrom() + " holds no recorded answers (no chunk words, no program "
+                + "break): glibc's answers above are the ground truth";
     }
 }

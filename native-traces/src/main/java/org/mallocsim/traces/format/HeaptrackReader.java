@@ -19,7 +19,7 @@ final class HeaptrackReader extends LineTraceReader {
 
     HeaptrackReader(InputStream in, String source, boolean lenient) {
         super(new LineInput(in, source), lenient);
-        header.otherLines.add("imported from heaptrack");
+        header.otherLines.add(TraceHeader.IMPORTED_FROM + "heaptrack");
     }
 
 

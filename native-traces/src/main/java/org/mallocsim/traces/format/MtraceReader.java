@@ -13,7 +13,7 @@ final class MtraceReader extends LineTraceReader {
 
     MtraceReader(InputStream in, String source, boolean lenient) {
         super(new LineInput(in, source), lenient);
-        header.otherLines.add("imported from mtrace");
+        header.otherLines.add(TraceHeader.IMPORTED_FROM + "mtrace");
     }
 
 

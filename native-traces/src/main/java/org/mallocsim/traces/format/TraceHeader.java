@@ -41,6 +41,66 @@ public final class TraceHeader {
         return false;
     }
 
+    /** The first-line key that marks a trace made by the workload generator (its answers are placeholders). */
+    public static final String GENERATED_KEY = "generated";
+    /** The header line an importer adds, followed by the tool's name: {@code # imported from mtrace}. */
+    public static final String IMPORTED_FROM = "imported from ";
+    /** The header line that starts a forked child's trace: {@code # forked-from PARENTPID}. */
+    public static final String FORKED_FROM = "forked-from ";
+    /** The header lines that carry a {@code MALLOC_*} environment variable: {@code # env NAME=VALUE}. */
+    public static final String ENV = "env ";
+
+    /** True for a trace the workload generator made: it holds calls, not glibc's answers. */
+    public boolean generated() {
+        for (int i = 0; i < extraKeyValues.size(); i += 2) {
+            if (extraKeyValues.get(i).equals(GENERATED_KEY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The tool a trace was imported from (mtrace, heaptrack), or null for mallocsim's own traces. */
+    public String importedFrom() {
+        for (String l : otherLines) {
+            if (l.startsWith(IMPORTED_FROM)) {
+                return l.substring(IMPORTED_FROM.length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the trace holds glibc's answers to compare a replay with: not when it was generated
+     * or imported (mtrace and heaptrack record neither chunk words nor the break).
+     */
+    public boolean hasRecordedAnswers() {
+        return !generated() && importedFrom() == null;
+    }
+
+    /** True when a forked child wrote the trace ({@code # forked-from PID}). */
+    public boolean forkChild() {
+        return otherLines.stream().anyMatch(l -> l.startsWith(FORKED_FROM));
+    }
+
+    /**
+     * glibc's malloc settings of the recorded process, as environment variables:
+     * {@code GLIBC_TUNABLES} from {@link #tunables} and each {@code # env MALLOC_...=VALUE} line.
+     */
+    public java.util.Map<String, String> mallocEnvironment() {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        if (tunables != null) {
+            env.put("GLIBC_TUNABLES", tunables.trim());
+        }
+        for (String l : otherLines) {
+            int eq = l.indexOf('=');
+            if (l.startsWith(ENV + "MALLOC_") && eq > 0) {
+                env.put(l.substring(ENV.length(), eq).trim(), l.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
     /** Sets the start brk; returns this. */
     public TraceHeader startBrk(long brk) {
         this.startBrk = brk;

@@ -18,7 +18,7 @@ public final class TraceWriterSink implements CallSink {
     public TraceWriterSink(TraceWriter out, WorkloadGenerator.Params params) throws IOException {
         this.out = out;
         TraceHeader h = new TraceHeader();
-        h.extraKeyValues.add("generated");
+        h.extraKeyValues.add(TraceHeader.GENERATED_KEY);
         h.extraKeyValues.add(params.shape().name());
         h.extraKeyValues.add("seed");
         h.extraKeyValues.add(Long.toString(params.seed()));

@@ -1,10 +1,8 @@
 package org.mallocsim.traces.natives;
 
-import java.io.BufferedReader;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,13 +12,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceFormat;
+import org.mallocsim.traces.format.TraceFormatException;
+import org.mallocsim.traces.format.TraceHeader;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.TraceWriter;
+import org.mallocsim.traces.format.Traces;
 
 /**
  * Replays a trace against the real glibc with the {@code mallocsim-replay} program, in a fresh
- * process: the trace is decompressed here and streamed into the program's standard input, which
- * writes its own answers (the reference format) and its timing. glibc's malloc settings come
- * from the trace's header ({@code # tunables}, {@code # env MALLOC_...}), never from this JVM's
- * environment, so the replay starts in the recorded program's configuration.
+ * process: the trace is read and checked here and streamed as text into the program's standard
+ * input, which writes its own answers (the reference format) and its timing. glibc's malloc
+ * settings come from the trace's header ({@link TraceHeader#mallocEnvironment()}), never from
+ * this JVM's environment, so the replay starts in the recorded program's configuration.
  */
 public final class NativeReplayer {
     /** How the replayer writes into each block after allocating it (page faults, cache misses). */
@@ -56,63 +62,76 @@ public final class NativeReplayer {
 
     private NativeReplayer() {}
 
+    /** As {@link #replay(Path, Path, Touch, LongConsumer)} without progress reports. */
+    public static Result replay(Path trace, Path answersFile, Touch touch) throws IOException {
+        return replay(trace, answersFile, touch, n -> { });
+    }
+
     /**
-     * Replays a trace file (plain or zstd reference text) and writes the answers to
-     * {@code answersFile}.
+     * Replays a trace file (any format {@link Traces#open} reads) and writes the answers to
+     * {@code answersFile}. The trace is read strictly and sent to the replayer as canonical text;
+     * the replayer reads all of its input before it makes the first call, so a malformed trace
+     * (a number beyond 2^64, a line over 1 MiB, a truncated file) stops everything before any
+     * call is replayed: the replayer is killed and nothing is written.
      *
+     * @param eventsSent told how many events have been sent to the replayer, every so often
      * @throws IOException when the trace cannot be read or the replayer fails (its message included)
      */
-    public static Result replay(Path trace, Path answersFile, Touch touch) throws IOException {
+    public static Result replay(Path trace, Path answersFile, Touch touch, LongConsumer eventsSent)
+            throws IOException {
         Path stats = Files.createTempFile("mallocsim-replay-", ".stats");
-        try {
+        try (TraceReader reader = Traces.open(trace)) {
             List<String> cmd = new ArrayList<>(List.of(NativeBinaries.path("mallocsim-replay").toString(),
                     "--emit", answersFile.toString(), "--stats", stats.toString(),
                     "--touch", touch.flag(), "-"));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
-            env.putAll(mallocSettings(trace));
+            env.putAll(reader.header().mallocEnvironment());
             Process p = pb.start();
             CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            try (InputStream in = ReferenceTrace.openText(trace); OutputStream out = p.getOutputStream()) {
-                in.transferTo(out);
+            try (TraceWriter out = Traces.create(new BufferedOutputStream(p.getOutputStream(), 1 << 16),
+                    TraceFormat.TEXT)) {
+                send(reader, out, eventsSent);
+            } catch (TraceFormatException e) {
+                p.destroyForcibly();
+                waitFor(p);
+                throw e;
             } catch (IOException e) {
                 // The replayer stopped reading (it failed): its message below says why.
-                if (p.isAlive() && !e.getMessage().contains("Broken pipe")) {
-                    p.destroy();
+                if (p.isAlive() && !String.valueOf(e.getMessage()).contains("Broken pipe")) {
+                    p.destroyForcibly();
                     throw e;
                 }
             }
             int exit = waitFor(p);
             if (exit != 0) {
-                throw new IOException("mallocsim-replay failed (exit " + exit + "): " + errors.join().strip());
+                throw new IOException("mallocsim-replay failed on " + trace + " (" + exitStatus(exit) + "): "
+                        + errors.join().strip());
             }
-            return new Result(answersFile, parseStats(Files.readAllLines(stats)), parseOps(Files.readAllLines(stats)));
+            List<String> lines = Files.readAllLines(stats);
+            return new Result(answersFile, parseStats(lines), parseOps(lines));
         } finally {
             Files.deleteIfExists(stats);
         }
     }
 
-    /**
-     * The glibc malloc settings a trace was recorded with: {@code GLIBC_TUNABLES} from its
-     * {@code # tunables} line and each {@code # env NAME=VALUE} line, read from the header only.
-     */
-    static Map<String, String> mallocSettings(Path trace) throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(ReferenceTrace.openText(trace),
-                StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = r.readLine()) != null && line.startsWith("#")) {
-                if (line.startsWith("# tunables ")) {
-                    env.put("GLIBC_TUNABLES", line.substring(11).trim());
-                } else if (line.startsWith("# env MALLOC_") && line.indexOf('=') > 0) {
-                    String setting = line.substring(6).trim();
-                    int eq = setting.indexOf('=');
-                    env.put(setting.substring(0, eq), setting.substring(eq + 1));
-                }
+    private static void send(TraceReader in, TraceWriter out, LongConsumer eventsSent) throws IOException {
+        out.writeHeader(in.header());
+        TraceEvent e = new TraceEvent();
+        long n = 0;
+        while (in.next(e)) {
+            out.write(e);
+            if ((++n & 0xffff) == 0) {
+                eventsSent.accept(n);
             }
         }
-        return env;
+        eventsSent.accept(n);
+    }
+
+    /** "exit N", or the signal that killed the process. */
+    static String exitStatus(int exit) {
+        return exit > 128 && exit < 128 + 65 ? "killed by signal " + (exit - 128) : "exit " + exit;
     }
 
     private static int waitFor(Process p) throws IOException {

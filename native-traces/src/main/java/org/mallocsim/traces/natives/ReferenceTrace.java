@@ -1,26 +1,19 @@
 package org.mallocsim.traces.natives;
 
-import com.github.luben.zstd.ZstdInputStream;
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.mallocsim.traces.format.TraceFormat;
+import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceReader;
-import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
 
 /**
- * The calls of a trace in the reference text format (traces/REFERENCE-FORMAT.md), held in
- * primitive columns so a two-million-call trace stays small: per call the thread id, operation,
- * arguments and glibc's three answers (result, chunk word, program break). Comment lines are
- * skipped except the header's {@code start-brk}, and so are mallocsim's thread and fork lines
- * ({@code t}, {@code x}, {@code k}; docs/trace-format.md), which are events but not calls.
+ * The calls of a trace held in memory in primitive columns (for tests and small traces; a
+ * comparison of whole traces streams them instead, {@link TraceComparison}): per call the thread
+ * id, operation, arguments and glibc's three answers (result, chunk word, program break). The
+ * trace is read by {@link Traces#open}, so any format works; mallocsim's thread and fork events
+ * ({@code t}, {@code x}, {@code k}; docs/trace-format.md) are skipped, being events but not calls.
  */
 public final class ReferenceTrace {
     private long startBrk;
@@ -32,89 +25,42 @@ public final class ReferenceTrace {
     private long[] result = new long[1024];
     private long[] chunkWord = new long[1024];
     private long[] brk = new long[1024];
+    private long[] position = new long[1024];
 
     private ReferenceTrace() {}
 
-    /**
-     * Opens a trace file as reference-format text: plain text as it is, zstd decompressed, and
-     * every other format {@link Traces#open} knows (binary mrecb, mtrace, heaptrack) converted
-     * through a temporary text file.
-     */
-    public static InputStream openText(Path path) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-        byte[] magic = peek(in, 4);
-        boolean zstd = magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd;
-        if (zstd) {
-            in = new BufferedInputStream(new ZstdInputStream(in), 1 << 16);
-        }
-        if (new String(peek(in, 6), StandardCharsets.ISO_8859_1).equals("# mrec")) {
-            return in;
-        }
-        in.close();
-        Path text = Files.createTempFile("mallocsim-trace-", ".mrec");
-        text.toFile().deleteOnExit();
-        try (TraceReader reader = Traces.open(path); TraceWriter writer = Traces.create(text, TraceFormat.TEXT)) {
-            Traces.copy(reader, writer);
-        }
-        return new BufferedInputStream(Files.newInputStream(text), 1 << 16);
-    }
-
-    private static byte[] peek(InputStream in, int n) throws IOException {
-        in.mark(n);
-        byte[] head = in.readNBytes(n);
-        in.reset();
-        return head;
-    }
-
-    /** Reads a whole trace file (plain or zstd). */
+    /** Reads a whole trace file, in any format {@link Traces#open} reads. */
     public static ReferenceTrace read(Path path) throws IOException {
-        try (InputStream in = openText(path)) {
-            return read(in, path.toString());
+        try (TraceReader r = Traces.open(path)) {
+            return read(r);
         }
     }
 
     /**
-     * Reads a trace from a stream of reference-format text.
+     * Reads a trace from a stream (any format {@link Traces#open} reads).
      *
      * @param source named in error messages
-     * @throws IOException also when a line is malformed, naming the source and line
+     * @throws IOException also when a record is malformed, naming the source and line
      */
     public static ReferenceTrace read(InputStream in, String source) throws IOException {
+        try (TraceReader r = Traces.open(in, source, false)) {
+            return read(r);
+        }
+    }
+
+    private static ReferenceTrace read(TraceReader r) throws IOException {
         ReferenceTrace t = new ReferenceTrace();
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII), 1 << 16);
-        String line;
-        int lineNo = 0;
-        while ((line = r.readLine()) != null) {
-            lineNo++;
-            if (line.startsWith("#")) {
-                int at = line.indexOf("start-brk ");
-                if (line.startsWith("# mrec") && at >= 0) {
-                    t.startBrk = parseNumber(line.substring(at + 10).trim().split("\\s+")[0]);
-                }
-                continue;
-            }
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length > 1 && (fields[1].equals("t") || fields[1].equals("x") || fields[1].equals("k"))) {
-                continue;
-            }
-            try {
-                t.add(fields);
-            } catch (RuntimeException e) {
-                throw new IOException(source + ":" + lineNo + ": not a reference-format call: " + line);
+        t.startBrk = r.header().startBrk;
+        TraceEvent e = new TraceEvent();
+        while (r.next(e)) {
+            if (e.op != TraceEvent.THREAD_START && e.op != TraceEvent.THREAD_EXIT && e.op != TraceEvent.FORK) {
+                t.add(e);
             }
         }
         return t;
     }
 
-    private void add(String[] f) {
-        int eq = Arrays.asList(f).indexOf("=");
-        if (eq < 3 || f.length != eq + 4 || f[1].length() != 1) {
-            throw new IllegalArgumentException();
-        }
+    private void add(TraceEvent e) {
         if (size == tid.length) {
             int n = size * 2;
             tid = Arrays.copyOf(tid, n);
@@ -124,19 +70,17 @@ public final class ReferenceTrace {
             result = Arrays.copyOf(result, n);
             chunkWord = Arrays.copyOf(chunkWord, n);
             brk = Arrays.copyOf(brk, n);
+            position = Arrays.copyOf(position, n);
         }
-        tid[size] = Long.parseLong(f[0]);
-        op[size] = (byte) f[1].charAt(0);
-        arg1[size] = parseNumber(f[2]);
-        arg2[size] = eq > 3 ? parseNumber(f[3]) : 0;
-        result[size] = parseNumber(f[eq + 1]);
-        chunkWord[size] = parseNumber(f[eq + 2]);
-        brk[size] = parseNumber(f[eq + 3]);
+        tid[size] = e.tid & 0xffffffffL;
+        op[size] = e.op;
+        arg1[size] = e.arg0;
+        arg2[size] = e.arg1;
+        result[size] = e.result;
+        chunkWord[size] = e.chunkWord;
+        brk[size] = e.brk;
+        position[size] = e.position;
         size++;
-    }
-
-    static long parseNumber(String s) {
-        return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseUnsignedLong(s);
     }
 
     /** The program break before the first call (0 when the header has none). */
@@ -182,6 +126,11 @@ public final class ReferenceTrace {
     /** The program break after the call. */
     public long brk(int i) {
         return brk[i];
+    }
+
+    /** Where call {@code i} stands in its file: line number in text, record number in mrecb. */
+    public long position(int i) {
+        return position[i];
     }
 
     /** Number of distinct thread ids. */
