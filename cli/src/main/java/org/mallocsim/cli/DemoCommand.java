@@ -1,12 +1,9 @@
 package org.mallocsim.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +13,9 @@ import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.kernel.mm.MmStats;
 import org.mallocsim.kernel.proc.ProcMaps;
 import org.mallocsim.kernel.proc.ProcStatus;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.Traces;
 import picocli.CommandLine.Command;
 
 /**
@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
  * glibc 2.36, {@code traces/grep.mrec.zst}); the tour makes the calls glibc's first mallocs make and
  * shows what each becomes: a program break, a VMA, a page fault, a page-table entry.
  */
-@Command(name = "demo", description = "Walks through the emulated kernel on a recorded process: "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Walks through the emulated kernel on a recorded process: "
         + "a malloc's brk, its VMA, its page faults and page-table entries, an mmap.")
 public final class DemoCommand implements Callable<Integer> {
     private static final String LISTING = "/demo/grep-start.mrec";
@@ -147,27 +147,19 @@ public final class DemoCommand implements Callable<Integer> {
         long startBrk;
         long firstBrk;
 
+        /** Reads the bundled trace start with the trace reader: header, then the first call's break. */
         static Recorded load() {
             Recorded r = new Recorded();
-            try (InputStream in = DemoCommand.class.getResourceAsStream(LISTING)) {
-                if (in == null) {
-                    throw new IllegalStateException("the demo's bundled listing " + LISTING + " is missing from the jar");
-                }
-                BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                for (String line; (line = br.readLine()) != null; ) {
-                    if (line.startsWith("# map ")) {
-                        r.maps.add(line.substring(6));
-                    } else if (line.startsWith("# mrec")) {
-                        String[] f = line.split(" ");
-                        for (int i = 0; i + 1 < f.length; i++) {
-                            if (f[i].equals("start-brk")) {
-                                r.startBrk = Long.parseUnsignedLong(f[i + 1].substring(2), 16);
-                            }
-                        }
-                    } else if (r.firstBrk == 0 && !line.startsWith("#")) {
-                        String[] f = line.split(" ");
-                        r.firstBrk = Long.parseUnsignedLong(f[f.length - 1].substring(2), 16);
-                    }
+            InputStream in = DemoCommand.class.getResourceAsStream(LISTING);
+            if (in == null) {
+                throw new IllegalStateException("the demo's bundled listing " + LISTING + " is missing from the jar");
+            }
+            try (TraceReader t = Traces.open(in, LISTING, false)) {
+                r.maps.addAll(t.header().maps);
+                r.startBrk = t.header().startBrk;
+                TraceEvent e = new TraceEvent();
+                if (t.next(e)) {
+                    r.firstBrk = e.brk;
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

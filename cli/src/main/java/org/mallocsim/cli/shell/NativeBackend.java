@@ -6,10 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.SegmentationFault;
+import org.mallocsim.traces.format.TraceFormat;
+import org.mallocsim.traces.format.TraceHeader;
+import org.mallocsim.traces.format.TraceWriter;
+import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.natives.NativeBinaries;
 
 /**
@@ -34,16 +37,30 @@ final class NativeBackend implements Backend {
         from = process.getInputStream();
     }
 
-    /** The process's /proc/self/maps lines and its program break at start, as a listing to start from. */
+    /**
+     * The process's /proc/self/maps lines and its program break at start, as a listing to start
+     * from: the header of a trace without calls, written by the trace writer so that
+     * {@code --maps} reads it back with the trace reader.
+     */
     List<String> listing() {
-        List<String> lines = new ArrayList<>();
-        lines.add("# start-brk 0x" + Long.toHexString(request("startbrk")));
+        TraceHeader h = new TraceHeader().startBrk(request("startbrk"));
         for (String l : proc("maps").split("\n")) {
             if (!l.isEmpty()) {
-                lines.add("# map " + l);
+                h.maps.add(l);
             }
         }
-        return lines;
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (TraceWriter w = Traces.create(text, TraceFormat.TEXT)) {
+            w.writeHeader(h);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** The executor's process id (for tests that end it). */
+    long pid() {
+        return process.pid();
     }
 
     @Override
@@ -131,8 +148,21 @@ final class NativeBackend implements Backend {
             to.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
             to.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("the native executor has gone", e);
+            throw died();
         }
+    }
+
+    /** The error for an executor that is gone: how it ended (exit status or signal). */
+    private IllegalStateException died() {
+        String how;
+        try {
+            how = process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)
+                    ? NativeBinaries.exitStatus(process.exitValue()) : "no longer answering";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            how = "no longer answering";
+        }
+        return new IllegalStateException("the native executor (pid " + process.pid() + ") died: " + how);
     }
 
     private String readLine() {
@@ -140,7 +170,7 @@ final class NativeBackend implements Backend {
         try {
             for (int c; (c = from.read()) != '\n'; ) {
                 if (c < 0) {
-                    throw new IllegalStateException("the native executor ended unexpectedly");
+                    throw died();
                 }
                 line.write(c);
             }

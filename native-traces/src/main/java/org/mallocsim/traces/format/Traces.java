@@ -29,14 +29,26 @@ public final class Traces {
      *     instead of failing (binary damage cannot be skipped and always fails)
      */
     public static TraceReader open(Path path, boolean lenient) throws IOException {
-        InputStream raw = Files.newInputStream(path);
+        InputStream raw;
+        try {
+            raw = Files.newInputStream(path);
+        } catch (IOException e) {
+            throw OutputFile.failure(path, e);
+        }
         try {
             return open(raw, path.toString(), lenient);
-        } catch (IOException | RuntimeException e) {
+        } catch (TraceFormatException | RuntimeException e) {
             raw.close();
             throw e;
+        } catch (IOException e) {
+            raw.close();
+            throw OutputFile.failure(path, e);
         }
     }
+
+    /** The end of the message of the error {@link #open} reports for a file in no format it knows. */
+    public static final String UNKNOWN_FORMAT =
+            "expected a trace: zstd or gzip data, the mrecb magic, '# mrec', mtrace's '= Start' or heaptrack's 'v '";
 
     /** Opens a trace from a stream; {@code source} names it in error messages. */
     public static TraceReader open(InputStream raw, String source, boolean lenient) throws IOException {
@@ -65,8 +77,7 @@ public final class Traces {
         if (text.startsWith("v ")) {
             return new HeaptrackReader(in, source, lenient);
         }
-        throw new TraceFormatException(source, 0, true,
-                "expected a trace: zstd or gzip data, the mrecb magic, '# mrec', mtrace's '= Start' or heaptrack's 'v '");
+        throw new TraceFormatException(source, 0, true, UNKNOWN_FORMAT);
     }
 
     /**

@@ -48,4 +48,18 @@ public final class NativeBinaries {
             throw new UncheckedIOException("cannot unpack native program " + name, e);
         }
     }
+
+    /**
+     * How a native program ended, for messages: "exit N", or "killed by signal N (SIGNAME)" for
+     * the 128+N status Java reports for a process a signal ended.
+     */
+    public static String exitStatus(int status) {
+        if (status <= 128 || status > 128 + 64) {
+            return "exit " + status;
+        }
+        int sig = status - 128;
+        String[] names = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+            "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
+        return "killed by signal " + sig + (sig < names.length ? " (" + names[sig] + ")" : "");
+    }
 }

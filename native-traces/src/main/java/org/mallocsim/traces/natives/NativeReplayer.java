@@ -106,7 +106,7 @@ public final class NativeReplayer {
             }
             int exit = waitFor(p);
             if (exit != 0) {
-                throw new IOException("mallocsim-replay failed on " + trace + " (" + exitStatus(exit) + "): "
+                throw new IOException("mallocsim-replay failed on " + trace + " (" + NativeBinaries.exitStatus(exit) + "): "
                         + errors.join().strip());
             }
             List<String> lines = Files.readAllLines(stats);
@@ -127,11 +127,6 @@ public final class NativeReplayer {
             }
         }
         eventsSent.accept(n);
-    }
-
-    /** "exit N", or the signal that killed the process. */
-    static String exitStatus(int exit) {
-        return exit > 128 && exit < 128 + 65 ? "killed by signal " + (exit - 128) : "exit " + exit;
     }
 
     private static int waitFor(Process p) throws IOException {
