@@ -15,7 +15,7 @@ import org.mallocsim.kernel.SegmentationFault;
  * prints it as strace prints the call and its result.
  *
  * <pre>
- *   line    := [ NAME '=' ] call | 'maps' | 'smaps' | 'status'        ('#' starts a comment)
+ *   line    := [ NAME '=' ] call | 'maps' | 'smaps' | 'status' | 'help' | 'exit'   ('#' starts a comment)
  *   call    := NAME '(' [ expr { ',' expr } ] ')'
  *   expr    := [ '-' ] term { ( '+' | '-' | '|' ) term }               (left to right)
  *   term    := DECIMAL | 0xHEX | NULL | a PROT_/MAP_/MREMAP_/MADV_ name | a variable
@@ -24,12 +24,16 @@ import org.mallocsim.kernel.SegmentationFault;
  *              load8|16|32|64(a) store8|16|32|64(a, value) walk(a)
  * </pre>
  * A variable takes the call's result; a call that fails gives it -1, as the C wrapper returns.
+ * A variable may not be named as a constant or NULL, which would hide them. After
+ * {@code +++ killed by SIGKILL +++} the process is dead and the shell is {@link #finished()}.
  */
 public final class Shell {
     private final Backend backend;
     private final PrintStream out;
     private final Map<String, Long> vars = new HashMap<>();
     private int errors;
+    private boolean exited;
+    private boolean killed;
 
     // the line being parsed
     private String s;
@@ -45,8 +49,32 @@ public final class Shell {
         return errors;
     }
 
-    /** Runs one line (numbered from 1 for messages). */
+    /** The help text of the {@code help} command. */
+    static final String HELP = """
+            # calls:   brk(a)  mmap(a, len, prot, flags, fd, off)  munmap(a, len)  mprotect(a, len, prot)
+            #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)
+            #          load8|16|32|64(a)  store8|16|32|64(a, value)  walk(a)
+            # files:   maps  smaps  status          (/proc/self/...)
+            # values:  123  0x7b  NULL  PROT_READ|PROT_WRITE  MAP_PRIVATE|MAP_ANONYMOUS  MADV_DONTNEED  var+4096
+            # vars:    a = mmap(...)                (a failed call gives -1)
+            # shell:   help  exit                   ('#' starts a comment)
+            """;
+
+    /** True after {@code exit}, or once the process was killed: no more lines run. */
+    boolean finished() {
+        return exited || killed;
+    }
+
+    /** The exit code of the session: 128 + 9 after SIGKILL, 1 after lines that did not parse, else 0. */
+    int exitCode() {
+        return killed ? 128 + 9 : errors == 0 ? 0 : 1;
+    }
+
+    /** Runs one line (numbered from 1 for messages); nothing once {@link #finished()}. */
     void execute(String line, int number) {
+        if (finished()) {
+            return;
+        }
         int hash = line.indexOf('#');
         s = (hash >= 0 ? line.substring(0, hash) : line).strip();
         p = 0;
@@ -68,8 +96,20 @@ public final class Shell {
         if (peek() == '=') {
             p++;
             target = name;
+            if (target.equals("NULL") || Flags.BY_NAME.containsKey(target)) {
+                throw new ParseError("'" + target + "' is the name of a constant; a variable needs another name");
+            }
             name = name("a call after '='");
             skipSpace();
+        }
+        if (target == null && (name.equals("help") || name.equals("exit") || name.equals("quit"))) {
+            end();
+            if (name.equals("help")) {
+                out.print(HELP);
+            } else {
+                exited = true;
+            }
+            return;
         }
         if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
             if (peek() == '(') {
@@ -145,6 +185,7 @@ public final class Shell {
             out.println(e.straceLine());
         } catch (OutOfMemoryKill e) {
             out.println("+++ killed by SIGKILL +++ (" + e.getMessage() + ")");
+            killed = true; // as in Linux: the process is gone, nothing more runs in it
         }
         return null;
     }
@@ -154,7 +195,7 @@ public final class Shell {
         String w = name.substring(load ? 4 : name.startsWith("store") ? 5 : name.length());
         if (!(load || name.startsWith("store")) || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
             throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, "
-                    + "walk, maps, smaps or status, not '" + name + "'");
+                    + "walk, maps, smaps, status, help or exit, not '" + name + "'");
         }
         int width = Integer.parseInt(w);
         if (load) {

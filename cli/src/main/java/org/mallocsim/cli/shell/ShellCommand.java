@@ -9,21 +9,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mallocsim shell}: one process, driven a syscall at a time from a script or the
- * terminal, on the emulated kernel or ({@code --native}) on this machine's.
+ * {@code mallocsim shell}: one process, driven a syscall at a time from a script, a pipe or the
+ * terminal, on the emulated kernel or ({@code --native}) on this machine's. On a terminal lines
+ * are read with JLine (editing, history); scripts and pipes are read as plain lines.
  */
-@Command(name = "shell", description = "Runs syscalls, loads and stores, and /proc reads in one emulated "
-        + "process (or a real one with --native), printing each as strace does.")
+@Command(name = "shell", mixinStandardHelpOptions = true,
+        description = "Runs syscalls, loads and stores, and /proc reads in one emulated "
+        + "process (or a real one with --native), printing each as strace does. Type 'help' for the commands.")
 public final class ShellCommand implements Callable<Integer> {
+    private static final String PROMPT = "mallocsim> ";
+
     @Option(names = "--maps", paramLabel = "FILE",
-            description = "start from a recorded listing: /proc/PID/maps lines, a trace header, or --native's listing")
+            description = "start from a recorded process: a trace (any format, plain or compressed), "
+                    + "--native's listing, or /proc/PID/maps lines")
     Path maps;
 
     @Option(names = "--script", paramLabel = "FILE", description = "read commands from FILE instead of the terminal")
@@ -43,50 +55,77 @@ public final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        List<String> lines = script == null ? null : Files.readAllLines(script, StandardCharsets.UTF_8);
+        List<String> lines = script == null ? null : readScript(script);
         try (Backend backend = open(out)) {
             Shell shell = new Shell(backend, out);
             if (lines != null) {
-                for (int i = 0; i < lines.size(); i++) {
+                for (int i = 0; i < lines.size() && !shell.finished(); i++) {
                     shell.execute(lines.get(i), i + 1);
                 }
-                out.flush();
-                return shell.errors() == 0 ? 0 : 1;
+            } else if (System.console() != null) {
+                interactive(shell);
+            } else {
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                int n = 0;
+                for (String line; !shell.finished() && (line = in.readLine()) != null; ) {
+                    shell.execute(line, ++n);
+                }
             }
-            boolean terminal = System.console() != null;
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            out.flush();
+            return shell.exitCode();
+        }
+    }
+
+    /** Lines from a terminal with editing and history; Ctrl-C drops the line, Ctrl-D ends. */
+    private static void interactive(Shell shell) throws IOException {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("mallocsim").build();
             int n = 0;
-            for (String line; prompt(out, terminal) && (line = in.readLine()) != null; ) {
+            while (!shell.finished()) {
+                String line;
+                try {
+                    line = reader.readLine(PROMPT);
+                } catch (UserInterruptException e) {
+                    continue;
+                } catch (EndOfFileException e) {
+                    return;
+                }
                 shell.execute(line, ++n);
             }
-            return 0;
+        }
+    }
+
+    private static List<String> readScript(Path script) throws IOException {
+        try {
+            return Files.readAllLines(script, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw OutputFile.failure(script, e);
         }
     }
 
     private Backend open(PrintStream out) throws IOException {
         if (nativeRun) {
             NativeBackend b = new NativeBackend();
-            List<String> listing = b.listing();
-            listing.forEach(out::println);
-            if (listingOut != null) {
-                Files.write(listingOut, listing, StandardCharsets.UTF_8);
+            try {
+                List<String> listing = b.listing();
+                listing.forEach(out::println);
+                if (listingOut != null) {
+                    try (OutputFile f = OutputFile.create(listingOut, script, maps)) {
+                        f.open().write((String.join("\n", listing) + "\n").getBytes(StandardCharsets.UTF_8));
+                        f.commit();
+                    }
+                }
+                return b;
+            } catch (IOException | RuntimeException e) {
+                b.close();
+                throw e;
             }
-            return b;
         }
         KernelConfig config = KernelConfig.defaults().withZeroPage(!noZeroPage);
         if (maps == null) {
             return new EmulatedBackend(new AddressSpace(config));
         }
-        Listing l = Listing.read(maps);
-        return new EmulatedBackend(AddressSpace.fromMaps(config, l.maps(), l.startBrk()));
-    }
-
-    private static boolean prompt(PrintStream out, boolean terminal) {
-        if (terminal) {
-            out.print("mallocsim> ");
-            out.flush();
-        }
-        return true;
+        return new EmulatedBackend(Listing.read(maps).start(config, maps));
     }
 
     /** Runs the command on its own (the mallocsim command registers it as {@code shell}). */

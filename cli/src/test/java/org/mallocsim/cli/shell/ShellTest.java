@@ -77,7 +77,7 @@ class ShellTest {
                 .isEqualTo("""
                         # line 1: expected ',' or ')' after argument 2
                         # line 2: 'a' in argument 1 is neither a constant nor a variable
-                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, walk, maps, smaps or status, not 'frob'
+                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, walk, maps, smaps, status, help or exit, not 'frob'
                         # line 4: expected 2 arguments to munmap, got 3
                         # line 5: expected a number of at most 64 bits in argument 1
                         # line 6: expected ',' or ')' after argument 1
@@ -93,8 +93,60 @@ class ShellTest {
         assertThat(trace.startBrk()).isEqualTo(0x55dd085ac000L);
         assertThat(trace.maps()).containsExactly(
                 "55dd0806c000-55dd08070000 r--p 00000000 fe:00 260368                     /usr/bin/grep");
-        Listing bare = Listing.parse(java.util.List.of("# start-brk 0x1000", "7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0 "));
-        assertThat(bare.startBrk()).isEqualTo(0x1000);
+        Listing bare = Listing.parse(java.util.List.of("7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0 "));
+        assertThat(bare.startBrk()).isZero();
         assertThat(bare.maps()).hasSize(1);
+    }
+
+    @Test
+    void afterSigkillNoFurtherLineRunsInTheDeadProcess() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell shell = new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.defaults().withRamBytes(256 << 10).withOvercommit(1, 50))),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        shell.execute("a = mmap(NULL, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)", 1);
+        for (int i = 0; i < 1024 && !shell.finished(); i++) {
+            shell.execute("store8(a+" + i * 4096 + ", 1)", i + 2);
+        }
+        shell.execute("brk(NULL)", 2000);
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(shell.finished()).isTrue();
+        assertThat(shell.exitCode()).isEqualTo(137);
+        assertThat(out.strip().lines().reduce((x, y) -> y)).hasValueSatisfying(
+                last -> assertThat(last).startsWith("+++ killed by SIGKILL +++"));
+        assertThat(out).doesNotContain("brk(");
+    }
+
+    @Test
+    void aVariableCannotTakeAConstantsName() {
+        assertThat(run("PROT_READ = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
+                "NULL = brk(NULL)"))
+                .isEqualTo("""
+                        # line 1: 'PROT_READ' is the name of a constant; a variable needs another name
+                        # line 2: 'NULL' is the name of a constant; a variable needs another name
+                        """);
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitEndsTheSession() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell shell = new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.defaults())),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        shell.execute("help", 1);
+        shell.execute("exit", 2);
+        shell.execute("brk(NULL)", 3);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(Shell.HELP);
+        assertThat(shell.finished()).isTrue();
+        assertThat(shell.exitCode()).isZero();
+    }
+
+    @Test
+    void aNativeExecutorThatDiesIsReportedWithItsSignal() throws Exception {
+        try (NativeBackend b = new NativeBackend()) {
+            ProcessHandle.of(b.pid()).orElseThrow().destroyForcibly();
+            ProcessHandle.of(b.pid()).ifPresent(h -> h.onExit().join());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.brk(0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the native executor (pid " + b.pid() + ") died: killed by signal 9 (SIGKILL)");
+        }
     }
 }
