@@ -100,4 +100,15 @@ class NativeCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("mallocsim native: /nope/x: no such file or directory\n");
     }
+
+    @Test
+    void aTruncatedCompressedTraceIsNamedWithTheReason() throws Exception {
+        byte[] whole = Files.readAllBytes(GREP);
+        Path cut = Files.write(dir.resolve("cut.mrec.zst"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Cli.Result r = Cli.run("native", cut.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("mallocsim native: " + cut + ": byte offset ").contains("expected valid zstd data");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.out()).isEmpty();
+    }
 }

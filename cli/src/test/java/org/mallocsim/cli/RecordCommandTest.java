@@ -53,4 +53,14 @@ class RecordCommandTest {
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                 "echo.mrec.zst", "echo.mrec");
     }
+
+    @Test
+    void theProgramItselfIsNotOverwritten() throws Exception {
+        Path program = Files.copy(Path.of("/bin/echo"), dir.resolve("echo"));
+        byte[] before = Files.readAllBytes(program);
+        Cli.Result r = Cli.run("record", "-o", program.toString(), "--", program.toString(), "hi");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(program + ": is also the input");
+        assertThat(Files.readAllBytes(program)).isEqualTo(before);
+    }
 }

@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.io.OutputFile;
 
 /**
@@ -78,7 +80,7 @@ public final class Recorder {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no program to record");
         }
-        OutputFile.check(output);
+        OutputFile.check(output, program(command.get(0)));
         Path target = output.toAbsolutePath().normalize();
         String stem = target.getFileName().toString();
         Path work = Files.createTempDirectory(target.getParent(), "." + stem + ".recording-");
@@ -150,6 +152,20 @@ public final class Recorder {
         return new Recording(exit, trace, others, straceLog);
     }
 
+    /** The program file a command name runs: as given when it has a '/', else found on the PATH. */
+    private static Path program(String name) {
+        if (name.contains("/")) {
+            return Path.of(name);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** Moves a file the run produced in the work directory to the target's directory. */
     private static Path moveBeside(Path produced, Path target) throws IOException {
         Path to = target.resolveSibling(produced.getFileName());
@@ -189,8 +205,10 @@ public final class Recorder {
     /** Under strace the program's pid is unknown here: it is the first trace not from a fork. */
     private static Path firstProgramTrace(List<Path> traces) throws IOException {
         for (Path t : traces) {
-            if (!TraceHeaders.isForkChild(t)) {
-                return t;
+            try (TraceReader r = Traces.open(t, true)) {
+                if (!r.header().forkChild()) {
+                    return t;
+                }
             }
         }
         return null;
