@@ -89,7 +89,7 @@ final class NativeReport {
             field(classes, k.name().toLowerCase(Locale.ROOT), "{\"matched\":" + n.matched() + ",\"total\":" + n.total() + "}");
         }
         field(c, "classes", classes.append('}').toString());
-        FidelityReport.Mismatch m = comparison.firstMismatch();
+        FidelityReport.Mismatch m = comparison.firstMismatchAnswers();
         field(c, "first_mismatch", m == null ? "null" : "{\"call\":" + (m.call() + 1) + ",\"position\":" + m.position()
                 + ",\"op\":" + str(String.valueOf(m.op())) + ",\"recorded\":" + answers(m.recorded())
                 + ",\"replayed\":" + answers(m.replayed()) + "}");

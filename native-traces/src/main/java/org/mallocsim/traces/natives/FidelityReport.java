@@ -194,23 +194,23 @@ public final class FidelityReport {
         return new Count(c[0], c[1]);
     }
 
-    /** Calls in the recorded trace. */
-    public long recordedCalls() {
-        return recordedCalls;
+    /** Calls in the recorded trace (counted as long; an int overflow throws rather than wraps). */
+    public int recordedCalls() {
+        return Math.toIntExact(recordedCalls);
     }
 
     /** Calls answered by the replay. */
-    public long replayedCalls() {
-        return replayedCalls;
+    public int replayedCalls() {
+        return Math.toIntExact(replayedCalls);
     }
 
     /** Index (0-based, among calls) of the first call with any mismatch, or -1. */
-    public long firstMismatchIndex() {
-        return firstMismatch == null ? -1 : firstMismatch.call();
+    public int firstMismatch() {
+        return firstMismatch == null ? -1 : Math.toIntExact(firstMismatch.call());
     }
 
     /** The first call with any mismatch and both sides' answers, or null when none differed. */
-    public Mismatch firstMismatch() {
+    public Mismatch firstMismatchAnswers() {
         return firstMismatch;
     }
 

@@ -33,7 +33,7 @@ class FidelityReportTest {
         assertThat(r.recordedCalls()).isEqualTo(3);
         assertThat(r.replayedCalls()).isEqualTo(2);
         assertThat(r.faithful()).isFalse();
-        assertThat(r.firstMismatchIndex()).isEqualTo(1);
+        assertThat(r.firstMismatch()).isEqualTo(1);
         assertThat(r.lines()).last().isEqualTo("first mismatch: call 2 (position 3, op m): recorded 0x1040 0x31 "
                 + "0x22000, replayed 0x5040 0x41 0x26000 (result chunk-word brk)");
     }
@@ -50,7 +50,7 @@ class FidelityReportTest {
         assertThat(streamed.lines()).isEqualTo(inMemory.lines());
         assertThat(streamed.recordedCalls()).isEqualTo(3);
         assertThat(streamed.count(FidelityReport.Kind.BRK)).isEqualTo(new FidelityReport.Count(2, 3));
-        assertThat(streamed.firstMismatch().position()).isEqualTo(5);
+        assertThat(streamed.firstMismatchAnswers().position()).isEqualTo(5);
     }
 
     private static TraceReader open(String text) throws Exception {

@@ -29,7 +29,7 @@ class NativeReplayerFidelityTest {
         System.out.println(name + ": " + String.join("; ", report.lines()));
         assertThat(result.stat("unknown-pointers")).isZero();
         assertThat(report.replayedCalls()).isEqualTo(report.recordedCalls());
-        assertThat(report.firstMismatchIndex()).as(String.join("\n", report.lines())).isEqualTo(-1);
+        assertThat(report.firstMismatch()).as(String.join("\n", report.lines())).isEqualTo(-1);
         assertThat(report.faithful()).isTrue();
     }
 
