@@ -3,9 +3,7 @@ package org.mallocsim.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 
 /** Runs the mallocsim command in-process with its output and errors captured. */
 public final class Cli {
@@ -43,10 +41,7 @@ public final class Cli {
             System.setOut(o);
             System.setErr(e);
             System.setIn(in);
-            CommandLine cl = new CommandLine(new Main());
-            cl.setOut(new PrintWriter(o, true));
-            cl.setErr(new PrintWriter(e, true));
-            code = Main.run(cl, args);
+            code = Main.run(args); // picocli's out and err wrap System.out and System.err, set above
             o.flush();
             e.flush();
         } finally {

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A file that every mallocsim command writes the same safe way: the target is checked first (not
@@ -35,6 +36,16 @@ import java.util.Set;
  */
 public final class OutputFile implements Closeable {
     private static final Set<PosixFilePermission> DEFAULT_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    /**
+     * Temporary files and directories not yet committed or deleted: removed by a shutdown hook
+     * if the JVM ends first (Ctrl-C, SIGTERM), so nothing half-written outlives an interrupted command.
+     */
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(OutputFile::deleteQuietly),
+                "mallocsim-output-cleanup"));
+    }
     private final Path target;
     private final Path temp;
     private OutputStream stream;
@@ -53,7 +64,9 @@ public final class OutputFile implements Closeable {
     public static OutputFile create(Path target, Path... inputs) throws IOException {
         Path dir = check(target, inputs);
         try {
-            return new OutputFile(target, Files.createTempFile(dir, "." + target.getFileName() + ".", ".part"));
+            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            PENDING.add(temp);
+            return new OutputFile(target, temp);
         } catch (IOException e) {
             throw failure(target, e);
         }
@@ -135,8 +148,49 @@ public final class OutputFile implements Closeable {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             committed = true;
+            PENDING.remove(temp);
         } catch (IOException e) {
             throw failure(target, e);
+        }
+    }
+
+    /**
+     * A temporary directory beside {@code target}, for programs that write several files there
+     * before they are moved into place; delete it with {@link #deleteTree}, which the shutdown
+     * hook also does if the JVM ends first.
+     */
+    public static Path temporaryDirectory(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        try {
+            Path dir = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
+            PENDING.add(dir);
+            return dir;
+        } catch (IOException e) {
+            throw failure(target, e);
+        }
+    }
+
+    /** Deletes a directory made by {@link #temporaryDirectory} and all it holds. */
+    public static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (NoSuchFileException e) {
+            // already gone
+        }
+        PENDING.remove(dir);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            if (Files.isDirectory(p)) {
+                deleteTree(p);
+            } else {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the JVM is ending; nothing more can be done
         }
     }
 
@@ -185,6 +239,7 @@ public final class OutputFile implements Closeable {
         }
         try {
             Files.deleteIfExists(temp);
+            PENDING.remove(temp);
         } catch (IOException e) {
             // Nothing more can be done; the name starts with '.' and ends '.part' so it is recognisable.
         }

@@ -82,12 +82,11 @@ public final class Recorder {
         }
         OutputFile.check(output, program(command.get(0)));
         Path target = output.toAbsolutePath().normalize();
-        String stem = target.getFileName().toString();
-        Path work = Files.createTempDirectory(target.getParent(), "." + stem + ".recording-");
+        Path work = OutputFile.temporaryDirectory(target);
         try {
             return record(command, target, work, format, strace, stdout, extraEnv);
         } finally {
-            deleteTree(work);
+            OutputFile.deleteTree(work);
         }
     }
 
@@ -175,13 +174,6 @@ public final class Recorder {
         return to;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 
     /** OUTPUT.PID and OUTPUT.PID.execN files, by pid then exec generation. */
     private static List<Path> traces(Path out) throws IOException {
