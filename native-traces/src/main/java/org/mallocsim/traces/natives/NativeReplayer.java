@@ -90,20 +90,25 @@ public final class NativeReplayer {
             env.putAll(reader.header().mallocEnvironment());
             Process p = pb.start();
             CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            try (TraceWriter out = Traces.create(new BufferedOutputStream(p.getOutputStream(), 1 << 16),
-                    TraceFormat.TEXT)) {
+            TraceWriter out = Traces.create(new BufferedOutputStream(p.getOutputStream(), 1 << 16), TraceFormat.TEXT);
+            try {
                 send(reader, out, eventsSent);
-            } catch (TraceFormatException e) {
+            } catch (TraceFormatException | RuntimeException e) {
+                // Killed before its input is closed: a replayer that saw the end of a cut-short
+                // trace would replay what it had.
                 p.destroyForcibly();
                 waitFor(p);
+                closeQuietly(out);
                 throw e;
             } catch (IOException e) {
                 // The replayer stopped reading (it failed): its message below says why.
                 if (p.isAlive() && !String.valueOf(e.getMessage()).contains("Broken pipe")) {
                     p.destroyForcibly();
+                    closeQuietly(out);
                     throw e;
                 }
             }
+            closeQuietly(out);
             int exit = waitFor(p);
             if (exit != 0) {
                 throw new IOException("mallocsim-replay failed on " + trace + " (" + NativeBinaries.exitStatus(exit) + "): "
@@ -113,6 +118,15 @@ public final class NativeReplayer {
             return new Result(answersFile, parseStats(lines), parseOps(lines));
         } finally {
             Files.deleteIfExists(stats);
+        }
+    }
+
+    /** Closes the replayer's input; a replayer that has already failed says so in its exit status. */
+    private static void closeQuietly(TraceWriter out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // a broken pipe: the exit status and the replayer's message report the failure
         }
     }
 
