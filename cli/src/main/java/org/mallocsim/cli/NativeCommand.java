@@ -59,7 +59,7 @@ public final class NativeCommand implements Callable<Integer> {
         Path raw = direct ? file.temp() : Files.createTempFile("mallocsim-native-", ".mrec");
         try {
             NativeReplayer.Result r;
-            try (Progress p = Progress.start("reading " + trace.getFileName(), "events", -1)) {
+            try (Progress p = Progress.start("replaying " + trace.getFileName(), "events sent", -1)) {
                 r = NativeReplayer.replay(trace, raw, touch, p::stepTo);
             }
             if (file != null) {

@@ -86,7 +86,8 @@ public final class OutputFile implements Closeable {
         }
         Path dir = abs.getParent();
         if (!Files.isDirectory(dir)) {
-            throw new IOException(target + ": cannot write it, the directory " + dir + " does not exist");
+            throw new IOException(target + ": cannot write it, " + dir
+                    + (Files.exists(dir) ? " is not a directory" : ": the directory does not exist"));
         }
         if (!Files.isWritable(dir)) {
             throw new IOException(target + ": cannot write it, the directory " + dir + " is not writable");

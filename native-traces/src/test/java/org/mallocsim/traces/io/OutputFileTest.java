@@ -62,7 +62,10 @@ class OutputFileTest {
         assertThatThrownBy(() -> OutputFile.create(dir)).hasMessage(dir + ": is a directory, not a file to write");
         Path missing = dir.resolve("no/such/x");
         assertThatThrownBy(() -> OutputFile.create(missing))
-                .hasMessage(missing + ": cannot write it, the directory " + dir.resolve("no/such") + " does not exist");
+                .hasMessage(missing + ": cannot write it, " + dir.resolve("no/such") + ": the directory does not exist");
+        Path file = Files.writeString(dir.resolve("plain"), "");
+        assertThatThrownBy(() -> OutputFile.create(file.resolve("x")))
+                .hasMessage(file.resolve("x") + ": cannot write it, " + file + " is not a directory");
         assertThat(dir.resolve("no")).doesNotExist();
         assertThat(Files.readString(input)).isEqualTo("x");
     }
