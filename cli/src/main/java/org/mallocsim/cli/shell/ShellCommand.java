@@ -79,7 +79,10 @@ public final class ShellCommand implements Callable<Integer> {
     /** Lines from a terminal with editing and history; Ctrl-C drops the line, Ctrl-D ends. */
     private static void interactive(Shell shell) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("mallocsim").build();
+            // History is kept across sessions, as bash and jshell keep theirs.
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("mallocsim")
+                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".mallocsim_history"))
+                    .build();
             int n = 0;
             while (!shell.finished()) {
                 String line;
