@@ -147,9 +147,18 @@ public final class ReplayEngine {
             syscalls[k.ordinal()] = space.syscallCount(k);
         }
         MallInfo2 info = death == null ? allocator.mallinfo2() : null;
-        return new ReplayResult(traceName, options.allocatorName(), options.touch().name().toLowerCase(java.util.Locale.ROOT),
+        return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
                 answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
                 space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos);
+    }
+
+    /** The touch mode as {@code mallocsim replay --touch} spells it. */
+    static String touchName(Touch t) {
+        switch (t) {
+            case PAGE: return "pages";
+            case BYTE: return "bytes";
+            default: return t.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** Replays one allocator call and records its answers. */
