@@ -88,6 +88,11 @@ public final class BumpAllocator implements Allocator {
         space.store64(state + END, space.currentBrk());
     }
 
+    /** Where the state struct lives (for tests that read it as {@link BumpLayout} draws it). */
+    long stateAddress() {
+        return state;
+    }
+
     @Override
     public AddressSpace addressSpace() {
         return space;
