@@ -40,7 +40,15 @@ final class EmitFile implements AutoCloseable {
             throw new IOException(target + ": refusing to overwrite the input trace with the answers");
         }
         Path dir = abs.getParent();
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(target + ": cannot create (no directory " + dir + ")");
+        }
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw new IOException(target + ": cannot create a temporary file beside it (" + e + ")", e);
+        }
         try {
             return new EmitFile(abs, temp, Traces.create(temp, formatFor(abs)));
         } catch (IOException | RuntimeException e) {

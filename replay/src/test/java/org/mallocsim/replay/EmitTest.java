@@ -94,6 +94,13 @@ class EmitTest {
     }
 
     @Test
+    void anEmitFileInAMissingDirectoryIsNamedInTheError() {
+        Path out = tmp.resolve("no/such/dir/out.mrec");
+        assertThatThrownBy(() -> ReplayEngine.replay(TraceFidelity.trace("git"), ReplayOptions.of("bump").withEmit(out)))
+                .isInstanceOf(IOException.class).hasMessage(out + ": cannot create (no directory " + out.getParent() + ")");
+    }
+
+    @Test
     void aReplayThatFailsLeavesNeitherTheTargetNorATemporaryFile() throws IOException {
         Path trace = tmp.resolve("broken.mrec");
         Files.writeString(trace, "# mrec 1 start-brk 0x1000\n1 m 10 = 0x1010 0x21 0x21000\n1 q what\n");
