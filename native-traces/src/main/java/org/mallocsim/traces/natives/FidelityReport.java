@@ -221,8 +221,8 @@ public final class FidelityReport {
         StringBuilder sb = new StringBuilder();
         sb.append("call ").append(firstMismatch + 1).append(" (index ").append(firstMismatch).append("): ")
                 .append((char) mOp).append(' ').append(arguments()).append(": recorded ")
-                .append(answer(mRecResult, mRecChunkWord, mRecBrk, recordedStartBrk))
-                .append("; replayed ").append(answer(mResult, mChunkWord, mBrk, replayedStartBrk))
+                .append(answer(mRecResult, mRecChunkWord, mRecBrk, recordedStartBrk, mRecChunkWord))
+                .append("; replayed ").append(answer(mResult, mChunkWord, mBrk, replayedStartBrk, mRecChunkWord))
                 .append("; differs in: ");
         List<Kind> kinds = firstMismatchKinds();
         for (int i = 0; i < kinds.size(); i++) {
@@ -241,8 +241,18 @@ public final class FidelityReport {
         }
     }
 
-    private static String answer(long result, long chunkWord, long brk, long startBrk) {
-        String where = result == 0 ? "" : " (start-brk" + signedHex(result - startBrk) + ")";
+    /** One side's answer, its pointer shown in the terms of the class the recorded chunk word names. */
+    private static String answer(long result, long chunkWord, long brk, long startBrk, long classWord) {
+        String where;
+        if (result == 0) {
+            where = "";
+        } else if ((classWord & 2) != 0) {
+            where = " (page offset " + hex(result & 0xfff) + ")";
+        } else if ((classWord & 4) != 0) {
+            where = " (heap offset " + hex(result & ((1L << HEAP_SHIFT) - 1)) + ")";
+        } else {
+            where = " (start-brk" + signedHex(result - startBrk) + ")";
+        }
         return hex(result) + where + " chunk word " + hex(chunkWord) + " brk start-brk" + signedHex(brk - startBrk);
     }
 
