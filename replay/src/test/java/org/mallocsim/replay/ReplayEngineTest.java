@@ -111,6 +111,34 @@ class ReplayEngineTest {
         assertThat(r.peakLiveBlocks()).isLessThanOrEqualTo(2 * 64);
     }
 
+    @Test
+    void bashsTwoMillionEventsReplayToTheEndWithTheMapHoldingOnlyTheLiveBlocks() throws IOException {
+        Path trace = TraceFidelity.trace("bash");
+        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("bump"));
+
+        assertThat(r.death()).isNull();
+        assertThat(r.events()).isEqualTo(2_262_625);
+        assertThat(r.fidelity().replayedCalls()).isEqualTo(r.fidelity().recordedCalls());
+        assertThat(r.peakLiveBlocks()).isEqualTo(peakLive(trace)).isLessThan(r.events() / 10);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mtrace", "heaptrack"})
+    void importedTracesReplayWithoutAFidelityTable(String kind) throws IOException {
+        Path trace = tmp.resolve("prog." + kind);
+        java.nio.file.Files.writeString(trace, kind.equals("mtrace")
+                ? "= Start\n@ [0x7f00deadbeef] + 0x561a112664a0 0x64\n+ 0x561a11268030 0\n< 0x561a112664a0\n"
+                        + "> 0x561a11269000 0x200\n- 0x561a11268030\n- 0x561a11269000\n= End\n"
+                : "v 10400 3\nX ./prog\n+ 40 1 5000\n+ 20 2 5040\n- 5000\n- 5040\n");
+        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("bump"));
+
+        assertThat(r.death()).isNull();
+        assertThat(r.fidelity()).isNull();
+        assertThat(r.calls()).as("mtrace: two mallocs, a realloc pair, two frees").isEqualTo(kind.equals("mtrace") ? 5 : 4);
+        assertThat(r.unknownPointers()).isZero();
+        assertThat(r.mallinfo2().uordblks()).as("every block was freed").isZero();
+    }
+
     /** The most pointers live at once in a trace, counted with an ordinary set. */
     static long peakLive(Path trace) throws IOException {
         Set<Long> live = new HashSet<>();
