@@ -88,7 +88,13 @@ public final class ReplayEngine {
         TraceHeader header = reader.header();
         String source = input.toString();
         AddressSpace space = startProcess(header, options.kernel(), source);
-        Allocator allocator = options.factory().create(space, allocatorOptions(header));
+        Allocator allocator;
+        try {
+            allocator = options.factory().create(space, allocatorOptions(header));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException(source + ": the " + options.allocatorName() + " allocator cannot start: "
+                    + e.getMessage(), e);
+        }
         FidelityReport fidelity = hasRecordedAnswers(header)
                 ? new FidelityReport(header.startBrk, space.startBrk()) : null;
         EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);

@@ -38,6 +38,27 @@ class ProcessDeathTest {
     }
 
     @Test
+    void theReportEndsWithTheDeathAndItsCallNumber() throws IOException {
+        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("git"), dying(DyingAllocator.Fate.ABORT, 7));
+        String text = ReplayText.render(r);
+
+        assertThat(text).contains("answers differ from the recorded ones:\n")
+                .endsWith("process killed by SIGABRT at call 7 (trace position " + r.death().position() + "): "
+                        + DyingAllocator.MESSAGE + "\n");
+        assertThat(r.death().position()).as("the line of call 7, after the header").isGreaterThan(7);
+    }
+
+    @Test
+    void anAllocatorThatCannotStartIsAnErrorNamingTheTrace() {
+        Path trace = TraceFidelity.trace("git");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayEngine.replay(trace, ReplayOptions.of("picky",
+                (space, options) -> {
+                    throw new IllegalArgumentException("glibc.malloc.arena_max=0 is not a tunable value");
+                }))).isInstanceOf(IOException.class)
+                .hasMessage(trace + ": the picky allocator cannot start: glibc.malloc.arena_max=0 is not a tunable value");
+    }
+
+    @Test
     void aWildPointerKillsTheProcessBySigsegvWhenItsChunkWordIsRead() throws IOException {
         ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("diff"), dying(DyingAllocator.Fate.WILD_POINTER, 5));
 
