@@ -1,8 +1,10 @@
 package org.mallocsim.traces.natives;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceReader;
 
 /**
  * How many of a replay's answers equal the recorded ones, in each class of "What a faithful
@@ -103,6 +105,40 @@ public final class FidelityReport {
         }
         r.replayedCalls += replayed.size() - n;
         return r;
+    }
+
+    /**
+     * Compares two traces call by call as they stream in (thread and fork events skipped), holding
+     * neither in memory: the recorded one and a replay's answers to it.
+     *
+     * @throws IOException when either trace is malformed
+     */
+    public static FidelityReport compare(TraceReader recorded, TraceReader replayed) throws IOException {
+        FidelityReport r = new FidelityReport(recorded.header().startBrk, replayed.header().startBrk);
+        TraceEvent a = new TraceEvent();
+        TraceEvent b = new TraceEvent();
+        boolean answering = true;
+        while (nextCall(recorded, a)) {
+            answering = answering && nextCall(replayed, b);
+            if (answering) {
+                r.add(a, b.result, b.chunkWord, b.brk);
+            } else {
+                r.addUnanswered();
+            }
+        }
+        while (answering && nextCall(replayed, b)) {
+            r.replayedCalls++;
+        }
+        return r;
+    }
+
+    private static boolean nextCall(TraceReader in, TraceEvent e) throws IOException {
+        while (in.next(e)) {
+            if (e.op == TraceEvent.FREE || TraceEvent.allocates(e.op)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -68,6 +68,26 @@ class FidelityReportTest {
     }
 
     @Test
+    void comparingTwoStreamingReadersGivesWhatTheInMemoryComparisonGives() throws IOException {
+        String rep = RECORDED.replace("0x21 0x31000", "0x31 0x32000").replace("1 m 18446744073709551615 = 0x0 0x0 0x31000\n", "");
+        String threaded = RECORDED.replace("2 m 24", "2 t 1 = 0x0 0x0 0x31000\n2 m 24");
+        FidelityReport batch = FidelityReport.compare(trace(threaded), trace(rep));
+        FidelityReport streamed;
+        try (var a = org.mallocsim.traces.format.Traces.open(stream(threaded), "recorded", false);
+             var b = org.mallocsim.traces.format.Traces.open(stream(rep), "replayed", false)) {
+            streamed = FidelityReport.compare(a, b);
+        }
+        assertThat(streamed.lines()).isEqualTo(batch.lines());
+        assertThat(streamed.recordedCalls()).isEqualTo(5);
+        assertThat(streamed.replayedCalls()).as("the replay stopped a call early").isEqualTo(4);
+        assertThat(streamed.firstMismatchDescription()).isEqualTo(batch.firstMismatchDescription());
+    }
+
+    private static java.io.InputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void callsTheReplayNeverAnsweredKeepItFromBeingFaithful() throws IOException {
         ReferenceTrace rec = trace(RECORDED);
         FidelityReport r = new FidelityReport(rec.startBrk(), rec.startBrk());
