@@ -28,6 +28,7 @@ import org.mallocsim.kernel.mm.KernelConfig;
 class AllocatorContractTest {
     private static final long PAGE = 4096;
     private AddressSpace space;
+    private Allocator allocator;
 
     static Stream<String> policies() {
         return Allocators.names().stream();
@@ -39,13 +40,22 @@ class AllocatorContractTest {
 
     private Allocator make(String policy) {
         space = new AddressSpace(KernelConfig.defaults());
-        return Allocators.factory(policy).create(space, Map.of());
+        allocator = Allocators.factory(policy).create(space, Map.of());
+        return allocator;
     }
 
+    /** After every test: the policy's own heap walk, if it has one, and the kernel's invariants. */
     @AfterEach
-    void theKernelStateStaysConsistent() {
+    void theHeapAndTheKernelStateStayConsistent() {
+        checkHeap();
         if (space != null) {
             space.checkConsistency();
+        }
+    }
+
+    private void checkHeap() {
+        if (allocator instanceof HeapCheck) {
+            ((HeapCheck) allocator).checkHeap();
         }
     }
 
@@ -200,6 +210,9 @@ class AllocatorContractTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         TreeMap<Long, long[]> live = new TreeMap<>(); // pointer -> {request, fill byte}
         for (int op = 0; op < 3000; op++) {
+            if (op % 250 == 0) {
+                checkHeap();
+            }
             int roll = rnd.nextInt(100);
             if (roll < 40 || live.isEmpty()) {
                 long n = size(rnd);

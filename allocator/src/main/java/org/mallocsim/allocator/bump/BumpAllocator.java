@@ -1,12 +1,14 @@
 package org.mallocsim.allocator.bump;
 
 import static org.mallocsim.allocator.bump.BumpLayout.ALIGNMENT;
+import static org.mallocsim.allocator.bump.BumpLayout.BRK_TOP;
 import static org.mallocsim.allocator.bump.BumpLayout.END;
 import static org.mallocsim.allocator.bump.BumpLayout.FLAGS;
 import static org.mallocsim.allocator.bump.BumpLayout.FLAG_BITS;
 import static org.mallocsim.allocator.bump.BumpLayout.FREED;
 import static org.mallocsim.allocator.bump.BumpLayout.FREED_BYTES;
 import static org.mallocsim.allocator.bump.BumpLayout.FREED_CHUNKS;
+import static org.mallocsim.allocator.bump.BumpLayout.HEAP_START;
 import static org.mallocsim.allocator.bump.BumpLayout.IN_USE_BYTES;
 import static org.mallocsim.allocator.bump.BumpLayout.LIVE_CHUNKS;
 import static org.mallocsim.allocator.bump.BumpLayout.MIN_CHUNK;
@@ -24,6 +26,7 @@ import static org.mallocsim.allocator.bump.BumpLayout.usable;
 
 import java.util.Map;
 import org.mallocsim.allocator.Allocator;
+import org.mallocsim.allocator.HeapCheck;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.Errno;
@@ -51,7 +54,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * ENOMEM before any syscall. {@code malloc_trim} never releases memory and {@code mallopt}
  * accepts no parameter.
  */
-public final class BumpAllocator implements Allocator {
+public final class BumpAllocator implements Allocator, HeapCheck {
     public static final String INVALID_POINTER_FREE = "free(): invalid pointer";
     public static final String INVALID_POINTER_REALLOC = "realloc(): invalid pointer";
     public static final String INVALID_SIZE_FREE = "free(): invalid size";
@@ -86,6 +89,8 @@ public final class BumpAllocator implements Allocator {
         long top = (space.currentBrk() + ALIGNMENT - 1) & -ALIGNMENT;
         space.store64(state + TOP, top);
         space.store64(state + END, space.currentBrk());
+        space.store64(state + HEAP_START, top);
+        space.store64(state + BRK_TOP, top);
     }
 
     /** Where the state struct lives (for tests that read it as {@link BumpLayout} draws it). */
@@ -305,8 +310,15 @@ public final class BumpAllocator implements Allocator {
             mem = alignUp(load(TOP) + 16, alignment);
         }
         long chunk = mem2chunk(mem);
+        long top = load(TOP);
+        if (chunk > top) {
+            space.store64(sizeOffset(top), (chunk - top) | FREED | PREV_INUSE); // the alignment gap
+        }
         space.store64(sizeOffset(chunk), size | PREV_INUSE);
         store(TOP, chunk + size);
+        if ((load(FLAGS) & NONCONTIGUOUS) == 0) {
+            store(BRK_TOP, chunk + size);
+        }
         add(IN_USE_BYTES, size);
         add(LIVE_CHUNKS, 1);
         return chunk2mem(chunk);
@@ -338,6 +350,45 @@ public final class BumpAllocator implements Allocator {
         add(SYSTEM_BYTES, len);
         add(REGIONS, 1);
         return true;
+    }
+
+    /**
+     * Walks the brk heap from its first chunk to its last: every size word a multiple of 16 with
+     * PREV_INUSE and no flag but FREED, the chunks tiling the heap exactly; and, while no mmapped
+     * region holds chunks, the live chunks are the ones the state counts. The top stays within
+     * the region. Mmapped regions are not walked.
+     */
+    @Override
+    public void checkHeap() {
+        long c = load(HEAP_START);
+        long end = load(BRK_TOP);
+        long live = 0;
+        long liveBytes = 0;
+        while (c < end) {
+            long word = space.load64(sizeOffset(c));
+            long size = chunksize(word);
+            if (size < ALIGNMENT || (word & PREV_INUSE) == 0 || (word & FLAG_BITS & ~(PREV_INUSE | FREED)) != 0
+                    || c + size > end) {
+                throw new IllegalStateException(String.format("bump heap: chunk 0x%x has size word 0x%x (heap 0x%x-0x%x)",
+                        c, word, load(HEAP_START), end));
+            }
+            if ((word & FREED) == 0) {
+                live++;
+                liveBytes += size;
+            }
+            c += size;
+        }
+        if (c != end) {
+            throw new IllegalStateException(String.format("bump heap: chunks end at 0x%x, not at 0x%x", c, end));
+        }
+        if (load(REGIONS) == 0 && (live != load(LIVE_CHUNKS) || liveBytes != load(IN_USE_BYTES))) {
+            throw new IllegalStateException(String.format("bump heap: %d live chunks of %d bytes, the state counts %d of %d",
+                    live, liveBytes, load(LIVE_CHUNKS), load(IN_USE_BYTES)));
+        }
+        if (load(TOP) + 8 > load(END) && load(TOP) != load(HEAP_START)) {
+            throw new IllegalStateException(String.format("bump heap: top 0x%x past the region's end 0x%x less the lent word",
+                    load(TOP), load(END)));
+        }
     }
 
     /** The size word of the chunk of {@code ptr}, checked as the policy's bad-input rules say. */

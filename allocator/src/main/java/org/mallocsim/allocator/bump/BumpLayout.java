@@ -17,12 +17,15 @@ package org.mallocsim.allocator.bump;
  *   48     liveChunks
  *   56     freedChunks
  *   64     regions     mmapped regions
- *   72     (end)
+ *   72     heapStart   first chunk of the brk heap
+ *   80     brkTop      where the brk heap's chunks end (top, until brk fails)
+ *   88     (end)
  * </pre>
  *
  * Sizes are multiples of 16, so the low four bits of the size word are flags: glibc's PREV_INUSE
  * (always set: a bump chunk never merges with its neighbour), and bit 3, which glibc leaves unused,
- * as FREED.
+ * as FREED. The gap an aligned allocation leaves before its chunk is written as a FREED chunk of
+ * its own (16 bytes at least), so the brk heap can be walked chunk by chunk.
  */
 final class BumpLayout {
     private BumpLayout() {}
@@ -36,7 +39,9 @@ final class BumpLayout {
     static final int LIVE_CHUNKS = FREED_BYTES + 8;
     static final int FREED_CHUNKS = LIVE_CHUNKS + 8;
     static final int REGIONS = FREED_CHUNKS + 8;
-    static final int STATE_SIZE = REGIONS + 8;
+    static final int HEAP_START = REGIONS + 8;
+    static final int BRK_TOP = HEAP_START + 8;
+    static final int STATE_SIZE = BRK_TOP + 8;
 
     /** {@code flags} bit: brk failed once, so regions now come from mmap (glibc's NONCONTIGUOUS_BIT). */
     static final long NONCONTIGUOUS = 1;

@@ -120,8 +120,33 @@ class BumpAllocatorTest {
         assertThat(space.load64(state + BumpLayout.SYSTEM_BYTES)).isEqualTo(PAGE);
         assertThat(space.load64(state + BumpLayout.IN_USE_BYTES)).isEqualTo(0x30);
         assertThat(space.load64(state + BumpLayout.LIVE_CHUNKS)).isEqualTo(1);
-        assertThat(BumpLayout.STATE_SIZE).isEqualTo(72);
+        assertThat(space.load64(state + BumpLayout.HEAP_START)).isEqualTo(start);
+        assertThat(space.load64(state + BumpLayout.BRK_TOP)).isEqualTo(a - 16 + 0x30);
+        assertThat(BumpLayout.STATE_SIZE).isEqualTo(88);
         assertThat(BumpLayout.MEM).isEqualTo(16);
+    }
+
+    @Test
+    void theHeapWalkCrossesAlignmentGapsAndCatchesACorruptSizeWord() {
+        long a = bump.malloc(24);
+        long b = bump.memalign(4096, 100); // leaves a gap before its chunk
+        bump.free(a);
+        bump.malloc(5000);
+        assertThat(b & 4095).isZero();
+        assertThat(space.load64(a - 8 + 0x20) & BumpLayout.FREED).as("the gap is a freed chunk").isNotZero();
+        bump.checkHeap();
+
+        space.store64(b - 8, 0x1234); // a stray write over b's size word
+        assertThatThrownBy(bump::checkHeap).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(String.format("chunk 0x%x has size word 0x1234", b - 16));
+    }
+
+    @Test
+    void theHeapWalkCatchesCountersThatDisagreeWithTheChunks() {
+        bump.malloc(24);
+        long state = bump.stateAddress();
+        space.store64(state + BumpLayout.LIVE_CHUNKS, 2);
+        assertThatThrownBy(bump::checkHeap).hasMessage("bump heap: 1 live chunks of 32 bytes, the state counts 2 of 32");
     }
 
     @Test
