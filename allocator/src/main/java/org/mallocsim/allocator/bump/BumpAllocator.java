@@ -328,6 +328,7 @@ public final class BumpAllocator implements Allocator, HeapCheck {
      * Makes room for a chunk of {@code size} at {@code alignment}: moves the break to the next page
      * boundary past it while brk works (glibc's {@code sysmalloc} asks for whole pages too), else
      * maps a new region of at least {@link #REGION_BYTES} and leaves the old one's tail unused.
+     * Only a region actually mapped ends the use of brk, so one impossible request does not.
      */
     private boolean grow(long size, long alignment) {
         long end = load(END);
@@ -338,13 +339,13 @@ public final class BumpAllocator implements Allocator, HeapCheck {
                 store(END, want);
                 return true;
             }
-            store(FLAGS, load(FLAGS) | NONCONTIGUOUS);
         }
         long len = Math.max((size + alignment + 8 + PAGE - 1) & -PAGE, REGION_BYTES);
         long p = space.mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
         if (isError(p)) {
-            return false;
+            return false; // neither worked: the request fails, and a smaller one may still use brk
         }
+        store(FLAGS, load(FLAGS) | NONCONTIGUOUS);
         store(TOP, p);
         store(END, p + len);
         add(SYSTEM_BYTES, len);

@@ -83,6 +83,15 @@ class BumpAllocatorTest {
     }
 
     @Test
+    void aRequestNeitherBrkNorMmapCanServeFailsWithoutGivingUpTheBreak() {
+        long a = bump.malloc(100);
+        assertThat(bump.malloc(1L << 46)).as("64 TiB: more than overcommit allows").isZero();
+        assertThat(bump.errno()).isEqualTo(org.mallocsim.kernel.Errno.ENOMEM);
+        long b = bump.malloc(100);
+        assertThat(b).as("the next chunk still comes from the brk heap").isEqualTo(a + 0x70);
+    }
+
+    @Test
     void mallinfo2CountsTheBreakLiveChunksAndTheRemainder() {
         long a = bump.malloc(100);  // 0x70
         bump.malloc(1000);          // 0x3f0
