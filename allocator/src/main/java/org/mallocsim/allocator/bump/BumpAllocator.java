@@ -37,8 +37,9 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * The "never reuses" policy: every allocation is carved from the end of the current region and
  * no byte is ever handed out twice, so its heap is an upper bound on any policy's. Chunks are
  * glibc-shaped (16-aligned, a size word below the pointer, {@code request2size} sizes; see
- * {@link BumpLayout}); the heap grows with brk in page steps and, once brk fails, with 1 MiB
- * mmapped regions, as glibc's {@code sysmalloc} falls back to {@code MMAP_AS_MORECORE_SIZE}.
+ * {@link BumpLayout}); the heap grows with brk in page steps and, once brk fails and mmap does
+ * not, with mmapped regions of 1 MiB or more, as glibc's {@code sysmalloc} falls back to
+ * {@code MMAP_AS_MORECORE_SIZE}.
  * {@code free} only marks the chunk. All state lives in emulated memory.
  *
  * <p>Its own answers to bad input (each is a {@link MallocAbort} with the message shown):
@@ -55,6 +56,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * accepts no parameter.
  */
 public final class BumpAllocator implements Allocator, HeapCheck {
+    /** The messages of the aborts listed above, glibc's where glibc has the same check. */
     public static final String INVALID_POINTER_FREE = "free(): invalid pointer";
     public static final String INVALID_POINTER_REALLOC = "realloc(): invalid pointer";
     public static final String INVALID_SIZE_FREE = "free(): invalid size";
