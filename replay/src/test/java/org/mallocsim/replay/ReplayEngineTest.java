@@ -30,8 +30,10 @@ class ReplayEngineTest {
     @ValueSource(strings = {"grep", "diff", "git", "tar", "pyxml", "pythr"})
     void everyBundledTraceReplaysToItsEndWithTheBumpAllocator(String name) throws IOException {
         Path trace = TraceFidelity.trace(name);
-        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("bump"));
+        Path answers = tmp.resolve(name + ".mrecb");
+        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(answers));
 
+        assertWellFormed(answers);
         assertThat(r.death()).isNull();
         assertThat(r.fidelity()).isNotNull();
         assertThat(r.calls()).isEqualTo(r.fidelity().recordedCalls()).isEqualTo(r.fidelity().replayedCalls());
@@ -67,6 +69,15 @@ class ReplayEngineTest {
         assertThat(r.fidelity()).as("a generated trace holds no answers").isNull();
         assertThat(r.calls()).isEqualTo(calls);
         assertThat(r.unknownPointers()).isZero();
+        assertWellFormed(answers);
+    }
+
+    /**
+     * Every answer is one the bump policy can give: 16-aligned results (and as aligned as a
+     * memalign asked, pages for valloc and pvalloc), chunk words whose size holds the request
+     * with PREV_INUSE set, a break that never shrinks.
+     */
+    static void assertWellFormed(Path answers) throws IOException {
         try (TraceReader in = Traces.open(answers)) {
             TraceEvent e = new TraceEvent();
             long prevBrk = in.header().startBrk;
@@ -74,7 +85,9 @@ class ReplayEngineTest {
                 assertThat(e.brk).as("brk never shrinks under bump").isGreaterThanOrEqualTo(prevBrk);
                 prevBrk = e.brk;
                 if (e.result != 0) {
-                    assertThat(e.result & 15).as("%s", e).isZero();
+                    long align = e.op == TraceEvent.MEMALIGN_FAMILY ? Math.max(16, Long.highestOneBit(e.arg0 * 2 - 1))
+                            : e.op == TraceEvent.VALLOC || e.op == TraceEvent.PVALLOC ? 4096 : 16;
+                    assertThat(e.result & (align - 1)).as("%s aligned to %d", e, align).isZero();
                     long request = e.op == TraceEvent.CALLOC ? e.arg0 * e.arg1
                             : e.op == TraceEvent.MEMALIGN_FAMILY || e.op == TraceEvent.REALLOC ? e.arg1 : e.arg0;
                     assertThat((e.chunkWord & ~15L) - 8).as("usable size of %s", e).isGreaterThanOrEqualTo(request);
