@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.natives.FidelityReport;
 
 /**
@@ -14,14 +17,14 @@ import org.mallocsim.traces.natives.FidelityReport;
  *
  * <pre>
  *   TraceFidelity.Outcome o = TraceFidelity.replay("grep", "glibc");
- *   assertThat(o.faithful()).as(o.describe()).isTrue();
+ *   assertThat(o.faithful()).as(o.describe() + o.contextBeforeFirstMismatch(10)).isTrue();
  * </pre>
  */
 public final class TraceFidelity {
     private TraceFidelity() {}
 
-    /** What one replay gave. */
-    public record Outcome(ReplayResult result) {
+    /** What one replay of {@code trace} gave. */
+    public record Outcome(Path trace, ReplayResult result) {
         /** The comparison (never null: {@link #replay} refuses traces without recorded answers). */
         public FidelityReport report() {
             return result.fidelity();
@@ -47,6 +50,31 @@ public final class TraceFidelity {
         /** Every required class matched and the process answered every call. */
         public boolean faithful() {
             return result.death() == null && report().faithful();
+        }
+
+        /**
+         * The recorded calls leading to the first mismatch, the mismatching one last, one per line
+         * as {@code [index] TID OP ARGS = RESULT CHUNKWORD BRK}; empty when nothing mismatched.
+         */
+        public String contextBeforeFirstMismatch(int calls) throws IOException {
+            int last = report().firstMismatch();
+            if (last < 0) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder();
+            try (TraceReader in = Traces.open(trace)) {
+                TraceEvent e = new TraceEvent();
+                int index = -1;
+                while (index < last && in.next(e)) {
+                    if (e.op == TraceEvent.FREE || TraceEvent.allocates(e.op)) {
+                        index++;
+                        if (index >= last - calls) {
+                            sb.append('[').append(index).append("] ").append(e).append('\n');
+                        }
+                    }
+                }
+            }
+            return sb.toString();
         }
 
         /** The counts, the first mismatch and the process's death if any, one per line. */
@@ -75,7 +103,7 @@ public final class TraceFidelity {
         if (r.fidelity() == null) {
             throw new IllegalArgumentException(trace + " holds no recorded answers to compare with");
         }
-        return new Outcome(r);
+        return new Outcome(trace, r);
     }
 
     /** The repository's {@code traces/NAME.mrec.zst}, found from the module directory upwards. */

@@ -31,6 +31,22 @@ class TraceFidelityTest {
     }
 
     @Test
+    void theContextShowsTheRecordedCallsUpToTheFirstMismatch() throws IOException {
+        Path answers = tmp.resolve("tar-bump.mrec");
+        ReplayEngine.replay(TraceFidelity.trace("tar"), ReplayOptions.of("bump").withEmit(answers));
+        // a policy that answers like bump until call 101, then gives a block 16 bytes further on
+        TraceFidelity.Outcome o = TraceFidelity.replay(answers, ReplayOptions.of("shifted",
+                (space, options) -> new ShiftedAfter(space, 101)));
+
+        assertThat(o.report().firstMismatch()).isEqualTo(100);
+        String context = o.contextBeforeFirstMismatch(3);
+        assertThat(context.lines()).hasSize(4);
+        assertThat(context).startsWith("[97] ").contains("\n[100] ");
+        assertThat(new TraceFidelity.Outcome(answers, ReplayEngine.replay(answers, ReplayOptions.of("bump")))
+                .contextBeforeFirstMismatch(3)).isEmpty();
+    }
+
+    @Test
     void replayingAnAllocatorsOwnAnswersIsFaithfulInEveryClass() throws IOException {
         Path answers = tmp.resolve("grep-bump.mrec.zst");
         ReplayEngine.replay(TraceFidelity.trace("grep"), ReplayOptions.of("bump").withEmit(answers));
