@@ -23,7 +23,8 @@ import org.mallocsim.traces.natives.FidelityReport;
  *   "mallinfo2": { arena ... keepcost } or null,
  *   "death": { "signal", "call", "position", "message" } or null,
  *   "fidelity": { "recordedCalls", "replayedCalls", "faithful",
- *                 "classes": { "brk offset": { "matched", "total" }, ... }, "firstMismatch" } or null,
+ *                 "classes": { "brk": { "label": "brk offset", "matched", "total" }, "chunkWord", ... },
+ *                 "firstMismatch" } or null,
  *   "seconds": 0.123, "nsPerCall": 5374.2
  * }
  * </pre>
@@ -122,12 +123,28 @@ public final class ReplayJson {
         open(sb, 2, "classes");
         for (FidelityReport.Kind k : FidelityReport.Kind.values()) {
             FidelityReport.Count c = f.count(k);
-            indent(sb, 3).append(str(k.label())).append(": { \"matched\": ").append(c.matched())
-                    .append(", \"total\": ").append(c.total()).append(" },\n");
+            indent(sb, 3).append(str(camel(k.name()))).append(": { \"label\": ").append(str(k.label()))
+                    .append(", \"matched\": ").append(c.matched()).append(", \"total\": ").append(c.total())
+                    .append(" },\n");
         }
         close(sb, 2);
         field(sb, 2, "firstMismatch", str(f.firstMismatchDescription()));
         close(sb, 1);
+    }
+
+    /** {@code CHUNK_WORD} → {@code chunkWord}: a class's stable key, whatever its label says. */
+    static String camel(String enumName) {
+        StringBuilder sb = new StringBuilder();
+        boolean up = false;
+        for (char c : enumName.toLowerCase(Locale.ROOT).toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return sb.toString();
     }
 
     private static void field(StringBuilder sb, int depth, String name, long value) {

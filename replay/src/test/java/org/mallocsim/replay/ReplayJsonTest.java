@@ -23,7 +23,7 @@ class ReplayJsonTest {
         String b = ReplayJson.render(ReplayEngine.replay(trace, ReplayOptions.of("bump")), false);
 
         assertThat(a).isEqualTo(b).doesNotContain("\"seconds\"").doesNotContain("nsPerCall");
-        assertThat(a).contains("\"calls\": 20330,").contains("\"fidelity\": {").contains("\"chunk word\": { \"matched\": ");
+        assertThat(a).contains("\"calls\": 20330,").contains("\"fidelity\": {").contains("\"chunkWord\": { \"label\": \"chunk word\", \"matched\": ");
     }
 
     @Test
