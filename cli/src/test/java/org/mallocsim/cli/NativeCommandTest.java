@@ -78,8 +78,8 @@ class NativeCommandTest {
         Path t = Files.writeString(dir.resolve("wrong.mrec"), HEADER + "1 m 24 = 0x555555559010 0x31 0x55555557a000\n");
         Cli.Result r = Cli.run("native", t.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("first mismatch: call 1 (position 2, op m): recorded 0x555555559010 0x31 "
-                + "0x55555557a000, replayed 0x");
+        assertThat(r.out()).contains("first mismatch: call 1 (index 0, position 2): m 24: recorded 0x555555559010"
+                + " (start-brk+0x10) chunk word 0x31 brk start-brk+0x21000; replayed 0x").contains("differs in: ");
     }
 
     @Test

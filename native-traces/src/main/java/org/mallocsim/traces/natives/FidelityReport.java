@@ -1,10 +1,11 @@
 package org.mallocsim.traces.natives;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.LongConsumer;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceReader;
 
 /**
  * How many of a replay's answers equal the recorded ones, in each class of "What a faithful
@@ -14,11 +15,13 @@ import java.util.Map;
  * that returns a pointer. Absolute mmapped addresses are counted too, though they are not always
  * reachable.
  *
- * <p>A report is built incrementally: construct it with both start-brks, then feed it one call's
- * recorded and replayed answers at a time ({@link #add}); it keeps counters only, so a replay
- * engine can compare as it goes without holding either trace. {@link TraceComparison} feeds it
- * from two trace readers, {@link #compare(ReferenceTrace, ReferenceTrace)} from two in-memory
- * traces.
+ * <p>The comparison is streaming: a replay feeds one call at a time with {@link #add} (and
+ * {@link #addUnanswered()} / {@link #addUnrecorded()} for calls one side has beyond the other),
+ * allocating nothing per call and holding only counters and a number per thread heap, so the
+ * native replayer ({@link #compare(TraceReader, TraceReader)}, {@link TraceComparison}) and the
+ * emulated replay engine share this one definition of "the same answer" and compare traces of any
+ * length in constant memory. The first call that differs is kept, with both answers, as a
+ * {@link Mismatch} ({@link #firstMismatchAnswers()}, {@link #firstMismatchDescription()}).
  */
 public final class FidelityReport {
     /** The classes compared, in report order. */
@@ -64,47 +67,40 @@ public final class FidelityReport {
      * @param call its index among calls (0-based)
      * @param position where it stands in the recorded trace (line number in text, record in mrecb)
      * @param op its operation letter
+     * @param arg0 its first recorded argument (size, or the pointer freed or reallocated)
+     * @param arg1 its second recorded argument (0 when it has one)
      * @param recorded the recorded result, chunk word and break
      * @param replayed the replay's result, chunk word and break
+     * @param kinds the classes it failed, in report order
      */
-    public record Mismatch(long call, long position, char op, long[] recorded, long[] replayed) {
-        /** "call N (line L): m 24 -> recorded 0x.. 0x.. 0x.., replayed 0x.. 0x.. 0x..". */
-        @Override
-        public String toString() {
-            return "call " + (call + 1) + " (position " + position + ", op " + op + "): recorded "
-                    + answers(recorded) + ", replayed " + answers(replayed) + " (result chunk-word brk)";
-        }
+    public record Mismatch(long call, long position, char op, long arg0, long arg1, long[] recorded, long[] replayed,
+            List<Kind> kinds) {}
 
-        private static String answers(long[] a) {
-            return "0x" + Long.toHexString(a[0]) + " 0x" + Long.toHexString(a[1]) + " 0x" + Long.toHexString(a[2]);
-        }
-    }
+    /** How many calls pass between two progress reports of a streaming comparison. */
+    private static final long PROGRESS_EVERY = 1 << 16;
+    private static final int HEAP_SHIFT = 26; // non-main heaps are 64 MiB-aligned (HEAP_MAX_SIZE)
+    private static final Kind[] KINDS = Kind.values();
 
-    private static final long HEAP_SHIFT = 26; // non-main heaps are 64 MiB-aligned (HEAP_MAX_SIZE)
-    private final Map<Kind, long[]> counts = new LinkedHashMap<>();
     private final long recordedStartBrk;
     private final long replayedStartBrk;
-    /** Heap numbers by 64 MiB-aligned heap, in order of first appearance: as many as heaps, not calls. */
-    private final Map<Long, Long> recordedHeaps = new HashMap<>();
-    private final Map<Long, Long> replayedHeaps = new HashMap<>();
+    private final long[] matched = new long[KINDS.length];
+    private final long[] total = new long[KINDS.length];
+    private final HeapNumbers recordedHeaps = new HeapNumbers();
+    private final HeapNumbers replayedHeaps = new HeapNumbers();
     private long recordedCalls;
     private long replayedCalls;
+
     private Mismatch firstMismatch;
 
     /**
-     * An empty report, to be fed one call at a time with {@link #add} (and {@link #recordedOnly()}
-     * / {@link #replayedOnly()} for calls one side has beyond the other). It holds only counters
-     * and a number per thread heap, so a comparison of any length runs in constant memory.
+     * An empty report, to be fed call by call.
      *
-     * @param recordedStartBrk the recorded trace's start-brk
-     * @param replayedStartBrk the replay's start-brk
+     * @param recordedStartBrk the recorded process's start-brk (offsets are taken from it)
+     * @param replayedStartBrk the replaying process's start-brk
      */
     public FidelityReport(long recordedStartBrk, long replayedStartBrk) {
         this.recordedStartBrk = recordedStartBrk;
         this.replayedStartBrk = replayedStartBrk;
-        for (Kind k : Kind.values()) {
-            counts.put(k, new long[2]);
-        }
     }
 
     /** Compares a replay's answers with the recorded trace, call by call. */
@@ -112,89 +108,147 @@ public final class FidelityReport {
         int n = Math.min(recorded.size(), replayed.size());
         FidelityReport r = new FidelityReport(recorded.startBrk(), replayed.startBrk());
         for (int i = 0; i < n; i++) {
-            r.add(recorded.op(i), recorded.position(i), recorded.result(i), recorded.chunkWord(i), recorded.brk(i),
-                    replayed.result(i), replayed.chunkWord(i), replayed.brk(i));
+            r.add(recorded.op(i), recorded.position(i), recorded.arg1(i), recorded.arg2(i), recorded.result(i),
+                    recorded.chunkWord(i), recorded.brk(i), replayed.result(i), replayed.chunkWord(i), replayed.brk(i));
         }
         for (int i = n; i < recorded.size(); i++) {
-            r.recordedOnly();
+            r.addUnanswered();
         }
         for (int i = n; i < replayed.size(); i++) {
-            r.replayedOnly();
+            r.addUnrecorded();
         }
         return r;
     }
 
     /**
-     * Counts one call answered on both sides (an allocator call, not a thread or fork event).
+     * Compares two traces call by call as they stream in (thread and fork events skipped), holding
+     * neither in memory: the recorded one and a replay's answers to it.
      *
-     * @param op the call's operation letter (m c r f a v p)
-     * @param position where the call stands in the recorded trace, for {@link #firstMismatch()}
-     * @return whether every answer of the call matched
+     * @throws IOException when either trace is malformed
      */
-    public boolean add(char op, long position, long recordedResult, long recordedChunkWord, long recordedBrk,
-            long replayedResult, long replayedChunkWord, long replayedBrk) {
-        long i = recordedCalls;
-        recordedCalls++;
-        replayedCalls++;
-        boolean ok = count(Kind.BRK, recordedBrk - recordedStartBrk == replayedBrk - replayedStartBrk);
-        long res = recordedResult;
-        long cw = recordedChunkWord;
-        long live = replayedResult;
-        if (op == 'f') {
-            // a free answers only with the break
-        } else if (res == 0) {
-            ok &= count(Kind.NULL_RESULT, live == 0);
-        } else {
-            ok &= count(Kind.CHUNK_WORD, cw == replayedChunkWord);
-            if ((cw & 2) != 0) {
-                ok &= count(Kind.MMAPPED, (res & 0xfff) == (live & 0xfff) && cw == replayedChunkWord);
-                count(Kind.MMAPPED_ABSOLUTE, res == live);
-            } else if ((cw & 4) != 0) {
-                long a = heapNumber(recordedHeaps, res);
-                long b = heapNumber(replayedHeaps, live);
-                long mask = (1L << HEAP_SHIFT) - 1;
-                ok &= count(Kind.THREAD_ARENA, a == b && (res & mask) == (live & mask));
-            } else {
-                ok &= count(Kind.MAIN_ARENA, res - recordedStartBrk == live - replayedStartBrk);
-            }
-        }
-        if (!ok && firstMismatch == null) {
-            firstMismatch = new Mismatch(i, position, op, new long[] {recordedResult, recordedChunkWord, recordedBrk},
-                    new long[] {replayedResult, replayedChunkWord, replayedBrk});
-        }
-        return ok;
+    public static FidelityReport compare(TraceReader recorded, TraceReader replayed) throws IOException {
+        return compare(recorded, replayed, n -> { });
     }
 
-    /** Counts a recorded call the replay did not answer. */
-    public void recordedOnly() {
+    /**
+     * Compares two traces as they stream in, telling {@code progress} how many recorded calls were
+     * compared every so often (for a progress bar) and once at the end.
+     *
+     * @throws IOException when either trace is malformed
+     */
+    public static FidelityReport compare(TraceReader recorded, TraceReader replayed, LongConsumer progress)
+            throws IOException {
+        FidelityReport r = new FidelityReport(recorded.header().startBrk, replayed.header().startBrk);
+        TraceEvent a = new TraceEvent();
+        TraceEvent b = new TraceEvent();
+        boolean moreA = nextCall(recorded, a);
+        boolean moreB = nextCall(replayed, b);
+        long n = 0;
+        while (moreA && moreB) {
+            r.add(a, b.result, b.chunkWord, b.brk);
+            if (++n % PROGRESS_EVERY == 0) {
+                progress.accept(n);
+            }
+            moreA = nextCall(recorded, a);
+            moreB = nextCall(replayed, b);
+        }
+        for (; moreA; moreA = nextCall(recorded, a)) {
+            r.addUnanswered();
+        }
+        for (; moreB; moreB = nextCall(replayed, b)) {
+            r.addUnrecorded();
+        }
+        progress.accept(n);
+        return r;
+    }
+
+    /** The next allocator call, past thread start/exit and fork events. */
+    private static boolean nextCall(TraceReader in, TraceEvent e) throws IOException {
+        while (in.next(e)) {
+            if (e.op != TraceEvent.THREAD_START && e.op != TraceEvent.THREAD_EXIT && e.op != TraceEvent.FORK) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Compares one call: {@code recorded} holds the trace's event with glibc's answers, the other
+     * arguments the replay's answers to the same call.
+     *
+     * @return whether every class the call belongs to matched
+     */
+    public boolean add(TraceEvent recorded, long result, long chunkWord, long brk) {
+        return add(recorded.op, recorded.position, recorded.arg0, recorded.arg1, recorded.result, recorded.chunkWord,
+                recorded.brk, result, chunkWord, brk);
+    }
+
+    /**
+     * Compares one call given by its fields (op letter m c r f a v p, where it stands in the
+     * recorded trace, the recorded arguments and answers, then the replay's answers);
+     * allocation-free until the first mismatch, which is kept.
+     *
+     * @param position where the call stands in the recorded trace (line in text, record in mrecb)
+     * @return whether every class the call belongs to matched
+     */
+    public boolean add(int op, long position, long arg0, long arg1, long recResult, long recChunkWord, long recBrk,
+                       long result, long chunkWord, long brk) {
+        int failed = 0;
+        failed |= count(Kind.BRK, recBrk - recordedStartBrk == brk - replayedStartBrk);
+        if (op == TraceEvent.FREE) {
+            // free returns nothing: only the break is an answer
+        } else if (recResult == 0) {
+            failed |= count(Kind.NULL_RESULT, result == 0);
+        } else {
+            failed |= count(Kind.CHUNK_WORD, recChunkWord == chunkWord);
+            if ((recChunkWord & 2) != 0) {
+                failed |= count(Kind.MMAPPED, (recResult & 0xfff) == (result & 0xfff) && recChunkWord == chunkWord);
+                count(Kind.MMAPPED_ABSOLUTE, recResult == result);
+            } else if ((recChunkWord & 4) != 0) {
+                long mask = (1L << HEAP_SHIFT) - 1;
+                boolean sameHeap = recordedHeaps.number(recResult >>> HEAP_SHIFT)
+                        == replayedHeaps.number(result >>> HEAP_SHIFT);
+                failed |= count(Kind.THREAD_ARENA, sameHeap && (recResult & mask) == (result & mask));
+            } else {
+                failed |= count(Kind.MAIN_ARENA, recResult - recordedStartBrk == result - replayedStartBrk);
+            }
+        }
+        if (failed != 0 && firstMismatch == null) {
+            firstMismatch = new Mismatch(recordedCalls, position, (char) op, arg0, arg1,
+                    new long[] {recResult, recChunkWord, recBrk}, new long[] {result, chunkWord, brk}, kinds(failed));
+        }
+        recordedCalls++;
+        replayedCalls++;
+        return failed == 0;
+    }
+
+    /** Counts a recorded call the replay never answered (its process died before it, or it stopped short). */
+    public void addUnanswered() {
         recordedCalls++;
     }
 
     /** Counts a replayed call the recorded trace does not have. */
-    public void replayedOnly() {
+    public void addUnrecorded() {
         replayedCalls++;
     }
 
-    private static long heapNumber(Map<Long, Long> heaps, long ptr) {
-        return heaps.computeIfAbsent(ptr >>> HEAP_SHIFT, k -> (long) heaps.size());
-    }
-
-    private boolean count(Kind k, boolean matched) {
-        long[] c = counts.get(k);
-        c[1]++;
-        if (matched) {
-            c[0]++;
+    /** Returns 0 when matched, else the class's bit (for the mismatch's "differs in" list). */
+    private int count(Kind k, boolean ok) {
+        int i = k.ordinal();
+        total[i]++;
+        if (ok) {
+            matched[i]++;
+            return 0;
         }
-        return matched;
+        return 1 << i;
     }
 
     /** The count of one class. */
     public Count count(Kind k) {
-        long[] c = counts.get(k);
-        return new Count(c[0], c[1]);
+        return new Count(matched[k.ordinal()], total[k.ordinal()]);
     }
 
-    /** Calls in the recorded trace (counted as long; an int overflow throws rather than wraps). */
+    /** Calls in the recorded trace. */
     public int recordedCalls() {
         return Math.toIntExact(recordedCalls);
     }
@@ -214,6 +268,79 @@ public final class FidelityReport {
         return firstMismatch;
     }
 
+    /** The classes the first mismatching call failed, in report order (empty when none did). */
+    public List<Kind> firstMismatchKinds() {
+        return firstMismatch == null ? List.of() : firstMismatch.kinds();
+    }
+
+    private static List<Kind> kinds(int bits) {
+        List<Kind> out = new ArrayList<>();
+        for (Kind k : KINDS) {
+            if ((bits & (1 << k.ordinal())) != 0) {
+                out.add(k);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The first mismatching call, both answers side by side, e.g. {@code call 17 (index 16, position
+     * 18): m 24: recorded 0x55..2c0 (start-brk+0x2c0) chunk word 0x21 brk start-brk+0x21000; replayed ...;
+     * differs in: chunk word}; "none" when every call matched.
+     */
+    public String firstMismatchDescription() {
+        Mismatch m = firstMismatch;
+        if (m == null) {
+            return "none";
+        }
+        long[] rec = m.recorded();
+        long[] rep = m.replayed();
+        StringBuilder sb = new StringBuilder();
+        sb.append("call ").append(m.call() + 1).append(" (index ").append(m.call()).append(", position ")
+                .append(m.position()).append("): ").append(m.op()).append(' ').append(arguments(m)).append(": recorded ")
+                .append(answer(rec[0], rec[1], rec[2], recordedStartBrk, rec[1]))
+                .append("; replayed ").append(answer(rep[0], rep[1], rep[2], replayedStartBrk, rec[1]))
+                .append("; differs in: ");
+        List<Kind> kinds = m.kinds();
+        for (int i = 0; i < kinds.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(kinds.get(i).label());
+        }
+        return sb.toString();
+    }
+
+    private static String arguments(Mismatch m) {
+        switch (m.op()) {
+            case TraceEvent.FREE: return hex(m.arg0());
+            case TraceEvent.REALLOC: return hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
+            case TraceEvent.CALLOC: case TraceEvent.MEMALIGN_FAMILY:
+                return Long.toUnsignedString(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
+            default: return Long.toUnsignedString(m.arg0());
+        }
+    }
+
+    /** One side's answer, its pointer shown in the terms of the class the recorded chunk word names. */
+    private static String answer(long result, long chunkWord, long brk, long startBrk, long classWord) {
+        String where;
+        if (result == 0) {
+            where = "";
+        } else if ((classWord & 2) != 0) {
+            where = " (page offset " + hex(result & 0xfff) + ")";
+        } else if ((classWord & 4) != 0) {
+            where = " (heap offset " + hex(result & ((1L << HEAP_SHIFT) - 1)) + ")";
+        } else {
+            where = " (start-brk" + signedHex(result - startBrk) + ")";
+        }
+        return hex(result) + where + " chunk word " + hex(chunkWord) + " brk start-brk" + signedHex(brk - startBrk);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    private static String signedHex(long d) {
+        return d < 0 ? "-0x" + Long.toHexString(-d) : "+0x" + Long.toHexString(d);
+    }
+
     /**
      * True when the replay answered every call and every class that a faithful emulation must
      * reproduce matched (absolute mmapped addresses are not required).
@@ -222,8 +349,8 @@ public final class FidelityReport {
         if (recordedCalls != replayedCalls) {
             return false;
         }
-        for (Kind k : Kind.values()) {
-            if (k != Kind.MMAPPED_ABSOLUTE && !count(k).complete()) {
+        for (Kind k : KINDS) {
+            if (k != Kind.MMAPPED_ABSOLUTE && matched[k.ordinal()] != total[k.ordinal()]) {
                 return false;
             }
         }
@@ -236,16 +363,50 @@ public final class FidelityReport {
         return c.total() == 0 ? 1.0 : (double) c.matched() / c.total();
     }
 
-    /** One line per class: "label: matched/total". */
+    /** One line per class: "label: matched/total", after the calls and before the first mismatch. */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
         out.add(String.format("calls: %d recorded, %d replayed", recordedCalls, replayedCalls));
-        for (Kind k : Kind.values()) {
+        for (Kind k : KINDS) {
             Count c = count(k);
             out.add(String.format("%s: %d/%d%s", k.label(), c.matched(), c.total(),
                     c.complete() ? "" : String.format(" (%.2f%%)", 100.0 * c.matched() / c.total())));
         }
-        out.add(firstMismatch == null ? "first mismatch: none" : "first mismatch: " + firstMismatch);
+        out.add("first mismatch: " + firstMismatchDescription());
         return out;
+    }
+
+    /**
+     * Numbers 64 MiB heaps in order of first appearance, without boxing: a trace has a few heaps
+     * per arena, so a linear scan with a one-entry cache is enough.
+     */
+    private static final class HeapNumbers {
+        private long[] keys = new long[8];
+        private int size;
+        private long lastKey = -1;
+        private int lastNumber;
+
+        int number(long key) {
+            if (key == lastKey) {
+                return lastNumber;
+            }
+            int n = -1;
+            for (int i = 0; i < size; i++) {
+                if (keys[i] == key) {
+                    n = i;
+                    break;
+                }
+            }
+            if (n < 0) {
+                if (size == keys.length) {
+                    keys = java.util.Arrays.copyOf(keys, size * 2);
+                }
+                keys[size] = key;
+                n = size++;
+            }
+            lastKey = key;
+            lastNumber = n;
+            return n;
+        }
     }
 }
