@@ -73,7 +73,7 @@ public final class ShellCommand implements Callable<Integer> {
             }
             return b;
         }
-        KernelConfig config = KernelConfig.defaults().withZeroPage(!noZeroPage);
+        KernelConfig config = KernelConfig.builder().zeroPage(!noZeroPage).build();
         if (maps == null) {
             return new EmulatedBackend(new AddressSpace(config));
         }

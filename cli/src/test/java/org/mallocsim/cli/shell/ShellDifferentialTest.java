@@ -44,7 +44,7 @@ class ShellDifferentialTest {
             listing = Listing.parse(nat.listing());
             real = run(nat, lines);
         }
-        KernelConfig config = KernelConfig.defaults().withZeroPage(!kernelForbidsZeroPage());
+        KernelConfig config = KernelConfig.builder().zeroPage(!kernelForbidsZeroPage()).build();
         String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(config, listing.maps(), listing.startBrk())), lines);
         assertThat(maskShmemInodes(emulated)).isEqualTo(maskShmemInodes(real));
         assertThat(real).doesNotContain("# line ");
@@ -73,7 +73,7 @@ class ShellDifferentialTest {
             real = run(nat, lines);
         }
         String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(
-                KernelConfig.defaults().withZeroPage(!kernelForbidsZeroPage()), listing.maps(), listing.startBrk())), lines);
+                KernelConfig.builder().zeroPage(!kernelForbidsZeroPage()).build(), listing.maps(), listing.startBrk())), lines);
         assertThat(real).contains("= -1 ENOMEM (Cannot allocate memory)");
         assertThat(emulated).isEqualTo(real);
     }

@@ -3,6 +3,7 @@ package org.mallocsim.kernel.proc;
 import java.util.List;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.PageStats;
+import org.mallocsim.kernel.mm.ThpMode;
 import org.mallocsim.kernel.mm.VmaView;
 
 /**
@@ -39,7 +40,7 @@ public final class ProcSmaps {
 
     /** The smaps text of a live address space, gate entry included. */
     public static String of(AddressSpace as) {
-        return render(as.vmas(), as::pageStats, true, ThpMode.MADVISE);
+        return render(as.vmas(), as::pageStats, true, as.config().thpEnabled());
     }
 
     /**

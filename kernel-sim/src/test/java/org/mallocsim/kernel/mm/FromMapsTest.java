@@ -100,9 +100,9 @@ class FromMapsTest {
 
     @Test
     void seededRandomizationIsReproducibleAndDiffersBetweenSeeds() {
-        AddressSpace a = new AddressSpace(KernelConfig.defaults().withRandomizeSeed(42));
-        AddressSpace b = new AddressSpace(KernelConfig.defaults().withRandomizeSeed(42));
-        AddressSpace c = new AddressSpace(KernelConfig.defaults().withRandomizeSeed(43));
+        AddressSpace a = new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
+        AddressSpace b = new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
+        AddressSpace c = new AddressSpace(KernelConfig.builder().randomizeSeed(43).build());
         assertThat(a.mmapBase()).isEqualTo(b.mmapBase()).isNotEqualTo(c.mmapBase());
         assertThat(a.startBrk()).isEqualTo(b.startBrk()).isNotEqualTo(c.startBrk());
         assertThat(a.startBrk()).isBetween(0x55555555a000L, 0x55555555a000L + KernelConfig.GIB);

@@ -96,7 +96,7 @@ class MadviseTest {
 
     @Test
     void splitAtTheMapCountLimitIsEnomem() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withMaxMapCount(2));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(2).build());
         long a = as.mmap(0, 3 * PAGE, RW, ANON, -1, 0);
         assertThat(as.madvise(a + PAGE, PAGE, MADV_DONTDUMP)).isEqualTo(-ENOMEM);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mallocsim.kernel.mm.PageStats;
+import org.mallocsim.kernel.mm.ThpMode;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
 
