@@ -34,10 +34,14 @@ final class NativeBackend implements Backend {
         from = process.getInputStream();
     }
 
-    /** The process's /proc/self/maps lines and its program break at start, as a listing to start from. */
+    /**
+     * The process's /proc/self/maps lines, its program break at start and the kernel settings its
+     * answers depend on (see {@link Listing}), as a listing to start from.
+     */
     List<String> listing() {
         List<String> lines = new ArrayList<>();
         lines.add("# start-brk 0x" + Long.toHexString(request("startbrk")));
+        lines.add("# kernel " + proc("kernel").strip());
         for (String l : proc("maps").split("\n")) {
             if (!l.isEmpty()) {
                 lines.add("# map " + l);

@@ -73,11 +73,14 @@ public final class ShellCommand implements Callable<Integer> {
             }
             return b;
         }
-        KernelConfig config = KernelConfig.builder().zeroPage(!noZeroPage).build();
         if (maps == null) {
-            return new EmulatedBackend(new AddressSpace(config));
+            return new EmulatedBackend(new AddressSpace(KernelConfig.builder().zeroPage(!noZeroPage).build()));
         }
         Listing l = Listing.read(maps);
+        KernelConfig config = l.configure(KernelConfig.builder()).build();
+        if (noZeroPage) {
+            config = config.toBuilder().zeroPage(false).build();
+        }
         return new EmulatedBackend(AddressSpace.fromMaps(config, l.maps(), l.startBrk()));
     }
 

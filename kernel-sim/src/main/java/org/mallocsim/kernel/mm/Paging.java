@@ -156,6 +156,48 @@ final class Paging {
         zap.mm = null;
     }
 
+    /**
+     * The empty-page-table reclaim of MADV_DONTNEED (Linux 6.14+, CONFIG_PT_RECLAIM, on for x86-64):
+     * every PTE table that [start, end) covers whole and that the zap left with no entry is freed,
+     * so the block has no page table again (a later MADV_COLLAPSE finds {@code pmd_none}). A table
+     * the range covers only in part stays, even if empty.
+     */
+    void reclaimEmptyPteTables(long start, long end) {
+        if (pageTable == null) {
+            return;
+        }
+        for (long block = (start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE; block + Mm.PMD_SIZE <= end; block += Mm.PMD_SIZE) {
+            pageTable.freePteTableIfEmpty(block);
+        }
+    }
+
+    /** Whether the PTE table of the 2 MiB block at {@code block} exists ({@code pmd_none} is false). */
+    boolean hasPteTable(long block) {
+        return pageTable != null && pageTable.pteSlot(block, false) >= 0;
+    }
+
+    private final class MarkerScan implements PageTable.PteVisitor {
+        boolean found;
+
+        @Override
+        public long visit(long vaddr, long pte) {
+            found |= pte == GUARD_MARKER;
+            return pte;
+        }
+    }
+
+    private final MarkerScan markerScan = new MarkerScan();
+
+    /** Whether [start, end) holds a guard marker: a non-present entry that is not none. */
+    boolean holdsMarker(long start, long end) {
+        if (pageTable == null) {
+            return false;
+        }
+        markerScan.found = false;
+        pageTable.forEachPte(start, end, markerScan);
+        return markerScan.found;
+    }
+
     private final class GuardInstall implements PageTable.PteVisitor {
         @Override
         public long visit(long vaddr, long pte) {

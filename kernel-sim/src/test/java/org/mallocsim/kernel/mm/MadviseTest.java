@@ -30,6 +30,26 @@ class MadviseTest {
         assertThat(as.madvise(small, 4096, MADV_COLLAPSE)).as("VMA too small for a PMD").isEqualTo(-EINVAL);
     }
 
+    /** As measured on Linux 6.18 with THP madvise (cli's madvise-collapse.msh runs the same natively). */
+    @Test
+    void collapseNeedsAnAnonVmaAndDontneedOfAWholeBlockFreesItsPageTable() {
+        AddressSpace as = fresh();
+        long mib2 = 2L << 20;
+        long a = as.mmap(0, 2 * mib2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        as.load64(a);
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("zero page only: no anon_vma").isEqualTo(-EINVAL);
+        as.store64(a + PAGE, 1);
+        assertThat(as.madvise(a + PAGE, PAGE, MADV_DONTNEED)).isZero();
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("anon_vma, zero page and an empty slot").isZero();
+        long pte = as.stats().pageTableBytes();
+        assertThat(as.madvise(a, mib2, MADV_DONTNEED)).isZero();
+        assertThat(as.stats().pageTableBytes()).as("the emptied PTE table is freed").isEqualTo(pte - PAGE);
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("pmd_none again").isEqualTo(-EINVAL);
+        as.store64(a, 1);
+        assertThat(as.madvise(a + 2 * PAGE, PAGE, MADV_GUARD_INSTALL)).isZero();
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("a guard marker").isEqualTo(-EINVAL);
+    }
+
     @Test
     void validationComesBeforeTheWalk() {
         AddressSpace as = fresh();
