@@ -8,7 +8,8 @@
  * Replies:
  *   r V       the call returned V (the raw syscall's value)
  *   e N       the call failed with errno N
- *   s C A     the access raised SIGSEGV (C = si_code, A = si_addr); b C A for SIGBUS
+ *   s C A     the access raised SIGSEGV (C = si_code, A = si_addr); b C A for SIGBUS;
+ *   s 4 A K   SIGSEGV with SEGV_PKUERR, K = si_pkey
  *   t N       followed by N bytes of text (the /proc/self file asked for, or for "kernel" the
  *             settings the emulator must share: "thp-enabled MODE pku 0|1 zero-page 0|1")
  *
@@ -32,6 +33,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef SEGV_PKUERR
+#define SEGV_PKUERR 4
+#endif
+
 static char in[1 << 16];
 static size_t in_len, in_pos;
 static char out[1 << 12];
@@ -39,6 +44,7 @@ static char text[1 << 22];
 static sigjmp_buf recover;
 static volatile int fault_sig, fault_code;
 static volatile uintptr_t fault_addr;
+static volatile uint32_t fault_pkey;
 static char altstack[1 << 16];
 
 static void write_all(const char *p, size_t n)
@@ -125,6 +131,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	fault_sig = sig;
 	fault_code = si->si_code;
 	fault_addr = (uintptr_t)si->si_addr;
+	fault_pkey = sig == SIGSEGV && si->si_code == SEGV_PKUERR ? si->si_pkey : 0;
 	siglongjmp(recover, 1);
 }
 
@@ -282,7 +289,20 @@ int main(void)
 			reply('r', start_brk, 0, 0);
 		else if ((!strcmp(line, "load") && n == 2) || (!strcmp(line, "store") && n == 3)) {
 			if (sigsetjmp(recover, 1)) {
-				reply(fault_sig == SIGBUS ? 'b' : 's', (uint64_t)fault_code, 1, fault_addr);
+				if (fault_sig == SIGSEGV && fault_code == SEGV_PKUERR) {
+					size_t n = 0;
+					out[n++] = 's';
+					out[n++] = ' ';
+					n += put_hex(out + n, (uint64_t)fault_code);
+					out[n++] = ' ';
+					n += put_hex(out + n, fault_addr);
+					out[n++] = ' ';
+					n += put_hex(out + n, fault_pkey);
+					out[n++] = '\n';
+					write_all(out, n);
+				} else {
+					reply(fault_sig == SIGBUS ? 'b' : 's', (uint64_t)fault_code, 1, fault_addr);
+				}
 				continue;
 			}
 			if (line[0] == 'l') {

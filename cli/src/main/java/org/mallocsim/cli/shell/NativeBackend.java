@@ -119,7 +119,8 @@ final class NativeBackend implements Backend {
         switch (f[0]) {
             case "r": return Long.parseUnsignedLong(f[1], 16);
             case "e": return -Long.parseLong(f[1], 16);
-            case "s": throw new SegmentationFault(Long.parseUnsignedLong(f[2], 16), Integer.parseInt(f[1], 16));
+            case "s": throw new SegmentationFault(Long.parseUnsignedLong(f[2], 16), Integer.parseInt(f[1], 16),
+                    f.length > 3 ? Integer.parseUnsignedInt(f[3], 16) : 0);
             case "b": throw new BusError(Long.parseUnsignedLong(f[2], 16));
             default: throw new IllegalStateException("native executor: unexpected reply '" + r + "'");
         }

@@ -40,6 +40,12 @@ final class AnonFault implements FaultHandler {
                 throw new SegmentationFault(vaddr, SegmentationFault.SEGV_MAPERR);
             }
         }
+        int pkey = vmaPkey(vma.flags);
+        if (pkey != 0) {
+            // access_error's arch_vma_access_permitted: PKRU denies data access to every key but 0
+            // (init_pkru_value), and bad_area_access_error reports it as SEGV_PKUERR
+            throw new SegmentationFault(vaddr, SegmentationFault.SEGV_PKUERR, pkey);
+        }
         if (accessError(errorCode, vma)) {
             throw new SegmentationFault(vaddr, SegmentationFault.SEGV_ACCERR);
         }

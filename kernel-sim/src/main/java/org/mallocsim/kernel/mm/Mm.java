@@ -28,6 +28,8 @@ final class Mm {
     final AnonFault fault;
 
     int mapCount;
+    /** {@code mm->context.execute_only_pkey}: -1 until PROT_EXEC alone first asks for it. */
+    private int executeOnlyPkey = -1;
     /** VMAs freed by munmap, reused by {@link #newVma}. */
     private final Vma[] spare = new Vma[16];
     private int spares;
@@ -183,6 +185,27 @@ final class Mm {
         if (rss > hiwaterRss) {
             hiwaterRss = rss;
         }
+    }
+
+    /**
+     * {@code execute_only_pkey} → {@code __execute_only_pkey} (arch/x86/mm/pkeys.c): the key that
+     * backs PROT_EXEC-only memory, allocated on first use as the lowest free key (1: key 0 is the
+     * default and this emulator offers no pkey_alloc), with its access disabled in PKRU. -1 when the
+     * CPU has no protection keys, and then exec implies read.
+     */
+    int executeOnlyPkey() {
+        if (!config.pku()) {
+            return -1;
+        }
+        if (executeOnlyPkey < 0) {
+            executeOnlyPkey = 1;
+        }
+        return executeOnlyPkey;
+    }
+
+    /** {@code mm->context.execute_only_pkey} without allocating it: -1 when never asked for. */
+    int executeOnlyPkeyIfAllocated() {
+        return executeOnlyPkey;
     }
 
     /** {@code may_expand_vm} (mm/mmap.c): RLIMIT_AS and, for data mappings, RLIMIT_DATA. */

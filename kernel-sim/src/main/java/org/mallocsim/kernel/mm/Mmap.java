@@ -63,7 +63,9 @@ final class Mmap {
         if (mm.mapCount > mm.config.maxMapCount()) {
             return -Errno.ENOMEM;
         }
-        long vmFlags = calcVmProtBits(prot) | calcVmFlagBits(flags, mm.config.thpAlign())
+        // PROT_EXEC alone is execute-only where the CPU has protection keys
+        int pkey = prot == Mman.PROT_EXEC ? Math.max(mm.executeOnlyPkey(), 0) : 0;
+        long vmFlags = calcVmProtBits(prot) | pkeyBits(pkey) | calcVmFlagBits(flags, mm.config.thpAlign())
                 | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
         int type = flags & Mman.MAP_TYPE;
         addr = UnmappedArea.getUnmappedArea(mm, addr, len, flags, type == Mman.MAP_SHARED);

@@ -57,7 +57,8 @@ final class Mprotect {
                 error = -Errno.ENOMEM;
                 break;
             }
-            long newFlags = Mmap.calcVmProtBits(prot) | (vma.flags & ~VM_ACCESS_FLAGS);
+            long newFlags = Mmap.calcVmProtBits(prot) | pkeyBits(overrideMprotectPkey(mm, vma, prot))
+                    | (vma.flags & ~(VM_ACCESS_FLAGS | ARCH_VM_PKEY_FLAGS));
             if (((newFlags & ~(newFlags >>> 4)) & VM_ACCESS_FLAGS) != 0) {
                 error = -Errno.EACCES;
                 break;
@@ -76,6 +77,24 @@ final class Mprotect {
             error = -Errno.ENOMEM;
         }
         return error;
+    }
+
+    /**
+     * {@code __arch_override_mprotect_pkey} (arch/x86/mm/pkeys.c) for plain mprotect: PROT_EXEC
+     * alone takes the execute-only key; an execute-only VMA given any other protection goes back
+     * to key 0; everything else keeps its VMA's key.
+     */
+    static int overrideMprotectPkey(Mm mm, Vma vma, int prot) {
+        if (prot == Mman.PROT_EXEC) {
+            int pkey = mm.executeOnlyPkey();
+            if (pkey > 0) {
+                return pkey;
+            }
+        } else if ((vma.flags & VM_ACCESS_FLAGS) == VM_EXEC && vmaPkey(vma.flags) != 0
+                && vmaPkey(vma.flags) == mm.executeOnlyPkeyIfAllocated()) {
+            return 0;
+        }
+        return vmaPkey(vma.flags);
     }
 
     /**

@@ -82,14 +82,15 @@ final class Paging {
 
     /**
      * {@code mk_pte(page, vma->vm_page_prot)} for x86 {@code protection_map}: PROT_NONE gives a
-     * not-present PROTNONE entry; otherwise present, user, NX unless VM_EXEC, RW when requested.
+     * not-present PROTNONE entry; otherwise present, user, NX unless VM_EXEC, RW when requested,
+     * and the VMA's protection key ({@code vm_pgprot_modify} carries {@code vma_pkey} into the PTE).
      */
     static long mkPte(long pfn, long vmFlags, boolean writable, long extra) {
         long pte = (pfn << 12) | extra;
         if ((vmFlags & VM_ACCESS_FLAGS) == 0) {
             return (pte | Pte.PROTNONE) & ~(Pte.PRESENT | Pte.RW);
         }
-        pte |= Pte.PRESENT | Pte.USER;
+        pte |= Pte.PRESENT | Pte.USER | ((long) vmaPkey(vmFlags) << Pte.PKEY_SHIFT);
         if ((vmFlags & VM_EXEC) == 0) {
             pte |= Pte.NX;
         }

@@ -465,7 +465,9 @@ public final class Mmu {
         for (int attempt = 0; ; attempt++) {
             long slot = pageTable.walk(vaddr);
             long pte = slot < 0 ? 0 : ram.getLong(slot);
-            if ((pte & (Pte.PRESENT | Pte.USER)) == (Pte.PRESENT | Pte.USER) && (!write || (pte & Pte.RW) != 0)) {
+            // PKRU is Linux's init_pkru_value: data access to any key but 0 faults (execute-only memory)
+            if ((pte & (Pte.PRESENT | Pte.USER | Pte.PKEY_MASK)) == (Pte.PRESENT | Pte.USER)
+                    && (!write || (pte & Pte.RW) != 0)) {
                 return install(vaddr, slot, pte, write);
             }
             if (attempt == MAX_FAULTS_PER_ACCESS) {
@@ -475,7 +477,8 @@ public final class Mmu {
             faults++;
             int errorCode = FaultHandler.PF_USER
                     | (write ? FaultHandler.PF_WRITE : 0)
-                    | ((pte & Pte.PRESENT) != 0 ? FaultHandler.PF_PROT : 0);
+                    | ((pte & Pte.PRESENT) != 0 ? FaultHandler.PF_PROT : 0)
+                    | ((pte & (Pte.PRESENT | Pte.PKEY_MASK)) > Pte.PRESENT ? FaultHandler.PF_PK : 0);
             faultHandler.handlePageFault(vaddr, errorCode);
         }
     }

@@ -79,7 +79,7 @@ class ProcSmapsTest {
     void smapsOfTheCapturedRegionsMatchesTheRealKernelWhole() {
         captureRegions();
 
-        assertThat(ProcSmaps.render(vmas, walk(), true, ThpMode.MADVISE))
+        assertThat(ProcSmaps.render(vmas, walk(), true, org.mallocsim.kernel.mm.KernelConfig.defaults()))
                 .isEqualTo(Captures.read("smaps-fixed-regions.txt"));
     }
 
