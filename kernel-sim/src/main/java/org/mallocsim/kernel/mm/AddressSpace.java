@@ -224,6 +224,11 @@ public final class AddressSpace implements FaultHandler {
         return mm.startStack;
     }
 
+    /** The path of the executable image ({@code /proc/self/exe}); null when the process has none. */
+    public String exePath() {
+        return mm.exeFile;
+    }
+
     public KernelConfig config() {
         return mm.config;
     }

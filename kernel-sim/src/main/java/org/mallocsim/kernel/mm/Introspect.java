@@ -60,10 +60,13 @@ final class Introspect {
         long lazyFree;
         boolean shmem;
         long specialFrames;
+        private Vma vma;
 
-        void reset(boolean isShmem) {
+        /** Zeroes the counts for a walk of {@code v}'s pages. */
+        void reset(Vma v) {
             rss = anon = dirty = clean = referenced = lazyFree = specialFrames = 0;
-            shmem = isShmem;
+            vma = v;
+            shmem = v.shmem != null;
         }
 
         @Override
@@ -79,7 +82,8 @@ final class Introspect {
             if (!shmem) {
                 anon++;
             }
-            if ((pte & Pte.DIRTY) != 0) {
+            // smaps_account: a PTE's dirty bit or the folio's, which shmem keeps in its page cache
+            if ((pte & Pte.DIRTY) != 0 || (shmem && vma.shmem.dirty.get((int) vma.pgoffAt(vaddr)))) {
                 dirty++;
             } else {
                 clean++;
@@ -100,7 +104,7 @@ final class Introspect {
         PageTable pt = mm.paging.pageTable();
         if (pt != null) {
             for (Vma v = mm.tree.findIntersection(start, end); v != null && v.start < end; v = mm.tree.next(v)) {
-                w.reset(v.shmem != null);
+                w.reset(v);
                 pt.forEachPte(Math.max(start, v.start), Math.min(end, v.end), w);
                 rss += w.rss;
                 anon += w.anon;
@@ -165,7 +169,7 @@ final class Introspect {
         long anon = 0, shm = 0;
         java.util.IdentityHashMap<Shmem, Boolean> objects = new java.util.IdentityHashMap<>();
         for (Vma v = mm.tree.first(); v != null; v = mm.tree.next(v)) {
-            w.reset(v.shmem != null);
+            w.reset(v);
             pt.forEachPte(v.start, v.end, w);
             if (v.shmem != null) {
                 shm += w.rss;

@@ -82,6 +82,12 @@ final class Layout {
      * line one VMA, files with their identity, {@code [vvar]}/{@code [vdso]} as special VMAs,
      * {@code [stack]} growing down, {@code [vsyscall]} remembered but not a VMA. mmap_base is the end
      * of the highest mapping below the stack, where the kernel placed ld.so top-down.
+     *
+     * <p>Two facts the lines do not show are inferred as the ELF loader and ld.so leave them: the
+     * executable ({@code mm->exe_file}, for VmExe) is the lowest file mapping, and a private
+     * read-only file mapping followed by a writable one of the same file at the next offset is the
+     * RELRO part of a data segment, mapped writable and made read-only by ld.so's mprotect, so it
+     * keeps VM_ACCOUNT ({@code mprotect_fixup} drops it only for unfaulted anonymous memory).
      */
     static void initFromMaps(Mm mm, List<String> lines, long startBrk) {
         Map<String, MappedFile> files = new HashMap<>();
@@ -90,6 +96,7 @@ final class Layout {
         Vma heap = null;
         long lastEnd = 0;
         int lineNo = 0;
+        List<Vma> made = new java.util.ArrayList<>();
         for (String raw : lines) {
             lineNo++;
             String line = raw.strip();
@@ -183,6 +190,9 @@ final class Layout {
                 }
                 v = new Vma(start, end, flags, offset >>> 12, null);
                 v.file = mf;
+                if (mm.exeFile == null) {
+                    mm.exeFile = name;
+                }
             } else {
                 if (!shared && (flags & VM_WRITE) != 0) {
                     flags |= VM_ACCOUNT;
@@ -192,6 +202,16 @@ final class Layout {
                 if (name.equals("[heap]")) {
                     heap = v;
                 }
+            }
+            made.add(v);
+        }
+        for (int i = 0; i < made.size(); i++) {
+            Vma v = made.get(i);
+            Vma next = i + 1 < made.size() ? made.get(i + 1) : null;
+            if (v.file != null && next != null && next.file == v.file && next.start == v.end
+                    && (v.flags & (VM_WRITE | VM_SHARED)) == 0 && (next.flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
+                    && next.pgoff == v.pgoff + v.pages()) {
+                v.flags |= VM_ACCOUNT;
             }
             addInitial(mm, v);
         }

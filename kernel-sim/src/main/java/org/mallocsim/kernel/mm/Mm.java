@@ -40,6 +40,8 @@ final class Mm {
     boolean topdown = true;
     long startStack;
     boolean hasVsyscall;
+    /** The path of {@code mm->exe_file}, the executable image; null when the process has none. */
+    String exeFile;
 
     long totalVm;
     long hiwaterVm;

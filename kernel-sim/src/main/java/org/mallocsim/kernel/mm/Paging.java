@@ -109,6 +109,7 @@ final class Paging {
 
     private final class Zap implements PageTable.PteVisitor {
         Mm mm;
+        Vma vma;
         boolean shmem;
         boolean keepMarkers;
 
@@ -122,6 +123,9 @@ final class Paging {
             }
             if (shmem) {
                 mm.rssShmem--;
+                if ((pte & Pte.DIRTY) != 0) {
+                    vma.shmem.dirty.set((int) vma.pgoffAt(vaddr));
+                }
             } else {
                 mm.rssAnon--;
                 ram.freeFrame(Pte.pfn(pte));
@@ -151,10 +155,12 @@ final class Paging {
         }
         mm.updateHiwaterRss();
         zap.mm = mm;
+        zap.vma = vma;
         zap.shmem = vma.shmem != null;
         zap.keepMarkers = keepMarkers;
         pageTable.forEachPte(start, end, zap);
         zap.mm = null;
+        zap.vma = null;
     }
 
     /**
@@ -395,6 +401,7 @@ final class Paging {
             if (pfn >= 0) {
                 ram.freeFrame(pfn);
                 vma.shmem.pages[(int) idx] = 0;
+                vma.shmem.dirty.clear((int) idx);
             }
         }
     }

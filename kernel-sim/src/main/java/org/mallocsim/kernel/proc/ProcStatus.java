@@ -150,6 +150,9 @@ public final class ProcStatus {
      * highest end of the VM_EXEC mappings of {@code exePath}; 0 when it has none.
      */
     public static long textBytes(List<VmaView> vmas, String exePath) {
+        if (exePath == null) {
+            return 0;
+        }
         long start = -1;
         long end = 0;
         for (VmaView vma : vmas) {
