@@ -71,7 +71,7 @@ final class Introspect {
 
         @Override
         public long visit(long vaddr, long pte) {
-            if (!Paging.ptePresent(pte)) {
+            if (!Pte.isPresent(pte)) {
                 return pte;
             }
             if ((pte & Pte.SPECIAL) != 0) {
@@ -87,7 +87,7 @@ final class Introspect {
                 dirty++;
             } else {
                 clean++;
-                if ((pte & Paging.LAZYFREE) != 0) {
+                if ((pte & Pte.LAZYFREE) != 0) {
                     lazyFree++;
                 }
             }

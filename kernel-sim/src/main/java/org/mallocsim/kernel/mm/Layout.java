@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The initial address-space layout: {@code arch_pick_mmap_layout} and {@code mmap_base}
@@ -39,7 +40,7 @@ final class Layout {
         } else if (gap > gapMax) {
             gap = gapMax;
         }
-        return org.mallocsim.kernel.Mman.pageAlign(Mm.TASK_SIZE - gap - rnd);
+        return pageAlign(Mm.TASK_SIZE - gap - rnd);
     }
 
     /** A fresh process: [stack] below TASK_SIZE, empty heap at start_brk, mmap_base from RLIMIT_STACK. */
@@ -49,13 +50,13 @@ final class Layout {
         SplittableRandom r = randomize ? new SplittableRandom(c.randomizeSeed()) : null;
         long mmapRnd = randomize ? (r.nextLong() & ((1L << 28) - 1)) << 12 : 0;
         mm.mmapBase = mmapBase(c, mmapRnd, randomize);
-        mm.mmapLegacyBase = org.mallocsim.kernel.Mman.pageAlign(Mm.TASK_SIZE / 3) + mmapRnd;
+        mm.mmapLegacyBase = pageAlign(Mm.TASK_SIZE / 3) + mmapRnd;
         // mmap_is_legacy: an unlimited stack gives the bottom-up layout
         mm.topdown = c.rlimitStack() >= 0;
         long brk = DEFAULT_START_BRK;
         if (randomize) {
             // v6.9+: one page after bss, then randomize_page(brk, 1 GiB)
-            brk += Mm.PAGE + (r.nextLong(KernelConfig.GIB >>> 12) << 12);
+            brk += PAGE_SIZE + (r.nextLong(KernelConfig.GIB >>> 12) << 12);
         }
         mm.startBrk = brk;
         mm.brk = brk;
@@ -230,7 +231,7 @@ final class Layout {
             }
         }
         mm.mmapBase = base != 0 ? base : mmapBase(mm.config, 0, false);
-        mm.mmapLegacyBase = org.mallocsim.kernel.Mman.pageAlign(Mm.TASK_SIZE / 3);
+        mm.mmapLegacyBase = pageAlign(Mm.TASK_SIZE / 3);
         mm.topdown = mm.config.rlimitStack() >= 0;
     }
 

@@ -4,6 +4,7 @@ import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * madvise(2) (mm/madvise.c): validation, then {@code madvise_walk_vmas} over the VMAs of the
@@ -36,10 +37,10 @@ final class Madvise {
         if (!behaviorValid(advice)) {
             return -Errno.EINVAL;
         }
-        if ((start & ~Mm.PAGE_MASK) != 0) {
+        if ((start & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
-        long len = Mman.pageAlign(lenIn);
+        long len = pageAlign(lenIn);
         if (lenIn != 0 && len == 0) {
             return -Errno.EINVAL;
         }
@@ -231,20 +232,20 @@ final class Madvise {
      * emulator never maps one, which is why the shell's native run pins THP to {@code madvise}.
      */
     private static int collapse(Mm mm, Vma vma, long start, long end) {
-        long firstBlock = (vma.start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE;
-        if ((vma.flags & VM_NOHUGEPAGE) != 0 || firstBlock + Mm.PMD_SIZE > vma.end) {
+        long firstBlock = (vma.start + PMD_SIZE - 1) & -PMD_SIZE;
+        if ((vma.flags & VM_NOHUGEPAGE) != 0 || firstBlock + PMD_SIZE > vma.end) {
             return -Errno.EINVAL;
         }
-        long hstart = (start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE;
-        long hend = end & -Mm.PMD_SIZE;
+        long hstart = (start + PMD_SIZE - 1) & -PMD_SIZE;
+        long hend = end & -PMD_SIZE;
         if (hstart >= hend) {
             return 0;
         }
         if (vma.isAnonymous() && vma.anonVma == null) {
             return -Errno.EINVAL;
         }
-        for (long block = hstart; block < hend; block += Mm.PMD_SIZE) {
-            if (!mm.paging.hasPteTable(block) || mm.paging.holdsMarker(block, block + Mm.PMD_SIZE)) {
+        for (long block = hstart; block < hend; block += PMD_SIZE) {
+            if (!mm.paging.hasPteTable(block) || mm.paging.holdsMarker(block, block + PMD_SIZE)) {
                 return -Errno.EINVAL;
             }
         }

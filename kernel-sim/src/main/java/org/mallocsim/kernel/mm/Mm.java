@@ -15,9 +15,6 @@ import static org.mallocsim.kernel.mm.VmFlags.*;
 final class Mm {
     /** x86-64 4-level {@code TASK_SIZE} = {@code DEFAULT_MAP_WINDOW}. */
     static final long TASK_SIZE = 0x7ffffffff000L;
-    static final long PAGE = 4096;
-    static final long PAGE_MASK = ~(PAGE - 1);
-    static final long PMD_SIZE = 2L << 20;
 
     /** Integrity checks after each syscall, for tests: {@code -Dmallocsim.mm.check=true}. */
     static final boolean CHECK = Boolean.getBoolean("mallocsim.mm.check");

@@ -4,6 +4,7 @@ import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * mmap(2) and munmap(2) for anonymous memory: {@code do_mmap} (mm/mmap.c), {@code __mmap_region}
@@ -34,7 +35,7 @@ final class Mmap {
 
     /** {@code ksys_mmap_pgoff} → {@code do_mmap}: the address or -errno. */
     static long doMmap(Mm mm, long addr, long len, int prot, int flags, int fd, long offset) {
-        if ((offset & ~Mm.PAGE_MASK) != 0) {
+        if ((offset & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
@@ -52,7 +53,7 @@ final class Mmap {
         if ((flags & Mman.MAP_FIXED) == 0) {
             addr = roundHintToMin(mm, addr);
         }
-        len = Mman.pageAlign(len);
+        len = pageAlign(len);
         if (len == 0) {
             return -Errno.ENOMEM;
         }
@@ -69,7 +70,7 @@ final class Mmap {
                 | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
         int type = flags & Mman.MAP_TYPE;
         addr = UnmappedArea.getUnmappedArea(mm, addr, len, flags, type == Mman.MAP_SHARED);
-        if (addr < 0 && addr > -4096) {
+        if (Errno.isErrValue(addr)) {
             return addr;
         }
         if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0 && mm.tree.findIntersection(addr, addr + len) != null) {
@@ -113,9 +114,9 @@ final class Mmap {
 
     /** {@code round_hint_to_min}. */
     private static long roundHintToMin(Mm mm, long hint) {
-        hint &= Mm.PAGE_MASK;
+        hint &= PAGE_MASK;
         if (hint != 0 && Long.compareUnsigned(hint, mm.config.mmapMinAddr()) < 0) {
-            return Mman.pageAlign(mm.config.mmapMinAddr());
+            return pageAlign(mm.config.mmapMinAddr());
         }
         return hint;
     }
@@ -200,11 +201,11 @@ final class Mmap {
 
     /** {@code __vm_munmap} → {@code do_vmi_munmap}: 0 or -errno. */
     static int doMunmap(Mm mm, long start, long len) {
-        if ((start & ~Mm.PAGE_MASK) != 0 || Long.compareUnsigned(start, Mm.TASK_SIZE) > 0
+        if ((start & ~PAGE_MASK) != 0 || Long.compareUnsigned(start, Mm.TASK_SIZE) > 0
                 || Long.compareUnsigned(len, Mm.TASK_SIZE - start) > 0) {
             return -Errno.EINVAL;
         }
-        long end = start + Mman.pageAlign(len);
+        long end = start + pageAlign(len);
         if (end == start) {
             return -Errno.EINVAL;
         }

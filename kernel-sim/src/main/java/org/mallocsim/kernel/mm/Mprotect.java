@@ -4,6 +4,7 @@ import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * mprotect(2): {@code do_mprotect_pkey} and {@code mprotect_fixup} (mm/mprotect.c). VMAs before
@@ -18,13 +19,13 @@ final class Mprotect {
         if (grows == (Mman.PROT_GROWSDOWN | Mman.PROT_GROWSUP)) {
             return -Errno.EINVAL;
         }
-        if ((start & ~Mm.PAGE_MASK) != 0) {
+        if ((start & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
         if (len == 0) {
             return 0;
         }
-        len = Mman.pageAlign(len);
+        len = pageAlign(len);
         long end = start + len;
         if (Long.compareUnsigned(end, start) <= 0) {
             return -Errno.ENOMEM;

@@ -4,6 +4,7 @@ import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * mremap(2) (mm/mremap.c, the 6.16-era {@code vma_remap_struct} flow): {@code check_mremap_params},
@@ -18,11 +19,11 @@ final class Mremap {
         if ((flags & ~(Mman.MREMAP_FIXED | Mman.MREMAP_MAYMOVE | Mman.MREMAP_DONTUNMAP)) != 0) {
             return -Errno.EINVAL;
         }
-        if ((addr & ~Mm.PAGE_MASK) != 0) {
+        if ((addr & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
-        long oldLen = Mman.pageAlign(oldLenIn);
-        long newLen = Mman.pageAlign(newLenIn);
+        long oldLen = pageAlign(oldLenIn);
+        long newLen = pageAlign(newLenIn);
         if (newLen == 0) {
             return -Errno.EINVAL;
         }
@@ -34,7 +35,7 @@ final class Mremap {
             if (Long.compareUnsigned(newAddr, Mm.TASK_SIZE - newLen) > 0) {
                 return -Errno.EINVAL;
             }
-            if ((newAddr & ~Mm.PAGE_MASK) != 0) {
+            if ((newAddr & ~PAGE_MASK) != 0) {
                 return -Errno.EINVAL;
             }
             if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
@@ -122,7 +123,7 @@ final class Mremap {
             return -Errno.ENOMEM;
         }
         long to = UnmappedArea.getUnmappedArea(mm, 0, newLen, 0, vma.shmem != null);
-        if (to < 0 && to > -4096) {
+        if (Errno.isErrValue(to)) {
             return to;
         }
         return moveVma(mm, vma, addr, oldLen, newLen, to, flags);
@@ -183,7 +184,7 @@ final class Mremap {
         }
         int mapFlags = (flags & Mman.MREMAP_FIXED) != 0 ? Mman.MAP_FIXED : 0;
         long to = UnmappedArea.getUnmappedArea(mm, newAddr, newLen, mapFlags, vma.shmem != null);
-        if (to < 0 && to > -4096) {
+        if (Errno.isErrValue(to)) {
             return to;
         }
         return moveVma(mm, vma, addr, oldLen, newLen, to, flags);
@@ -287,7 +288,7 @@ final class Mremap {
                 return e;
             }
             long r = moveVma(mm, v, p[0], l, l, to, flags);
-            if (r < 0 && r > -4096) {
+            if (Errno.isErrValue(r)) {
                 return r;
             }
         }

@@ -1,5 +1,7 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+
 /**
  * {@code /sys/kernel/mm/transparent_hugepage/enabled}, which decides smaps' {@code THPeligible}
  * (and, in Linux, whether a fault may map a huge page: the emulator maps 4 KiB pages only, which
@@ -15,7 +17,6 @@ public enum ThpMode {
         return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
     }
 
-    public static final long HPAGE_PMD_SIZE = 2L << 20;
 
     /**
      * {@code thp_vma_allowable_orders(vma, vm_flags, TVA_SMAPS | TVA_ENFORCE_SYSFS, THP_ORDERS_ALL)}
@@ -39,10 +40,10 @@ public enum ThpMode {
             return false;
         }
         // thp_vma_suitable_order() on the last huge page that could end at vm_end
-        long haddr = (vma.end() - HPAGE_PMD_SIZE) & -HPAGE_PMD_SIZE;
-        return vma.end() - vma.start() >= HPAGE_PMD_SIZE
+        long haddr = (vma.end() - PMD_SIZE) & -PMD_SIZE;
+        return vma.end() - vma.start() >= PMD_SIZE
                 && Long.compareUnsigned(haddr, vma.start()) >= 0
-                && Long.compareUnsigned(haddr + HPAGE_PMD_SIZE, vma.end()) <= 0;
+                && Long.compareUnsigned(haddr + PMD_SIZE, vma.end()) <= 0;
     }
 
     public static boolean isPrivateAnonymous(VmaView vma) {

@@ -1,6 +1,7 @@
 package org.mallocsim.kernel.paging;
 
 import java.util.Arrays;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The x86-64 4-level page table (PGD → PUD → PMD → PTE, 512 eight-byte entries per level, 48-bit
@@ -43,9 +44,6 @@ public final class PageTable {
     public static final int PTRS_PER_TABLE = 512;
     static final int PGDIR_SHIFT = 39;
     static final int PUD_SHIFT = 30;
-    static final int PMD_SHIFT = 21;
-    static final int PAGE_SHIFT = 12;
-    private static final long PAGE_MASK = -1L << PAGE_SHIFT;
 
     private final PhysicalMemory ram;
     private final long pgdPfn;

@@ -5,6 +5,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.MmStats;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/status} and {@code /proc/self/statm}.
@@ -23,7 +24,6 @@ import org.mallocsim.kernel.mm.VmaView;
  */
 public final class ProcStatus {
 
-    private static final int PAGE_SHIFT = 12;
 
     private ProcStatus() {}
 
