@@ -225,6 +225,11 @@ public final class AddressSpace implements FaultHandler {
         return mm.startStack;
     }
 
+    /** The kernel side, for tests in this package. */
+    Mm mm() {
+        return mm;
+    }
+
     /** The path of the executable image ({@code /proc/self/exe}); null when the process has none. */
     public String exePath() {
         return mm.exeFile;

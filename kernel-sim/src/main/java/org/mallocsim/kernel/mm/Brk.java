@@ -77,7 +77,9 @@ final class Brk {
         }
         Vma v = null;
         if (prev != null && prev.end == addr) {
-            v = mm.vmaMergeNewRange(addr, addr + len, BRK_FLAGS, null, null, null, addr >>> 12, true);
+            VmaMergeStruct vmg = mm.vmg.newRange(addr, addr + len, BRK_FLAGS, addr >>> 12);
+            vmg.justExpand = true;
+            v = VmaMerge.mergeNewRange(mm, vmg);
         }
         if (v == null) {
             mm.insert(new Vma(addr, addr + len, BRK_FLAGS, addr >>> 12, null));

@@ -176,9 +176,9 @@ final class Madvise {
         if (nf == f) {
             return 0;
         }
-        Vma v = mm.vmaModify(vma, start, end, nf);
+        Vma v = VmaMerge.modify(mm, mm.vmg.modify(vma, start, end, nf));
         if (v == null) {
-            return -Errno.ENOMEM;
+            return mm.vmg.errno();
         }
         v.flags = nf;
         return 0;

@@ -175,7 +175,7 @@ final class Mmap {
                 return e;
             }
         }
-        Vma v = shared ? null : mm.vmaMergeNewRange(addr, end, vmFlags, null, null, null, pgoff, false);
+        Vma v = shared ? null : VmaMerge.mergeNewRange(mm, mm.vmg.newRange(addr, end, vmFlags, pgoff));
         if (v == null) {
             v = mm.newVma(addr, end, vmFlags, pgoff, null);
             if (shared) {

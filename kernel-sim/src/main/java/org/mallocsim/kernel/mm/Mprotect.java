@@ -65,11 +65,11 @@ final class Mprotect {
                 break;
             }
             tmp = Math.min(vma.end, end);
-            Vma done = mprotectFixup(mm, vma, nstart, tmp, newFlags);
-            if (done == null) {
-                error = mm.modifyErrno;
+            error = mprotectFixup(mm, vma, nstart, tmp, newFlags);
+            if (error != 0) {
                 break;
             }
+            Vma done = mm.vmg.target;
             tmp = done.end;
             nstart = tmp;
             vma = mm.tree.next(done);
@@ -101,37 +101,40 @@ final class Mprotect {
     /**
      * {@code mprotect_fixup}: limits and commit charge when a private mapping turns writable,
      * VM_ACCOUNT dropped from an unfaulted anonymous VMA that turns read-only, merge or split,
-     * then {@code change_protection}. Returns the VMA covering the range, or null with
-     * {@link Mm#modifyErrno}.
+     * then {@code change_protection}. Returns 0 with the VMA covering the range as {@code mm.vmg}'s
+     * target, or -errno with the request's state saying why.
      */
-    static Vma mprotectFixup(Mm mm, Vma vma, long start, long end, long newFlags) {
+    static int mprotectFixup(Mm mm, Vma vma, long start, long end, long newFlags) {
+        VmaMergeStruct vmg = mm.vmg.modify(vma, start, end, newFlags);
         long oldFlags = vma.flags;
         if (newFlags == oldFlags) {
-            return vma;
+            vmg.done(VmaMergeStruct.State.SUCCESS, vma);
+            return 0;
         }
         long pages = (end - start) >>> 12;
         long charged = 0;
         if ((newFlags & VM_WRITE) != 0) {
             if (!mm.mayExpandVm(newFlags, pages) && mm.mayExpandVm(oldFlags, pages)) {
-                mm.modifyErrno = -Errno.ENOMEM;
-                return null;
+                vmg.done(VmaMergeStruct.State.ERROR_NOMEM, null);
+                return vmg.errno();
             }
             if ((oldFlags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)) == 0) {
                 charged = pages;
                 if (!mm.vmEnoughMemory(charged)) {
-                    mm.modifyErrno = -Errno.ENOMEM;
-                    return null;
+                    vmg.done(VmaMergeStruct.State.ERROR_NOMEM, null);
+                    return vmg.errno();
                 }
                 newFlags |= VM_ACCOUNT;
+                vmg.flags = newFlags;
             }
         } else if ((oldFlags & VM_ACCOUNT) != 0 && vma.isAnonymous() && vma.anonVma == null) {
             newFlags &= ~VM_ACCOUNT;
+            vmg.flags = newFlags;
         }
-        Vma v = mm.vmaModify(vma, start, end, newFlags);
+        Vma v = VmaMerge.modify(mm, vmg);
         if (v == null) {
             mm.vmUnacct(charged);
-            mm.modifyErrno = -Errno.ENOMEM;
-            return null;
+            return vmg.errno();
         }
         v.flags = newFlags;
         mm.paging.changeProtection(v, start, end);
@@ -143,6 +146,6 @@ final class Mprotect {
         if ((oldFlags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newFlags & VM_WRITE) != 0) {
             mm.fault.populate(v, start, end, true);
         }
-        return v;
+        return 0;
     }
 }

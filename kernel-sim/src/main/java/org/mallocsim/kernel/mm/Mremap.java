@@ -105,8 +105,8 @@ final class Mremap {
             }
             // vma_merge_extend: grow vma, taking in the next VMA when compatible
             long oldEnd = vma.end;
-            Vma merged = mm.vmaMergeNewRange(oldEnd, oldEnd + delta, vma.flags, vma.file, vma.shmem, vma.anonVma,
-                    vma.pgoffAt(oldEnd), false);
+            Vma merged = VmaMerge.mergeNewRange(mm,
+                    mm.vmg.newRange(oldEnd, oldEnd + delta, vma.flags, vma.pgoffAt(oldEnd)).backedAs(vma));
             if (merged == null) {
                 if ((vma.flags & VM_ACCOUNT) != 0) {
                     mm.vmUnacct(pages);
@@ -212,8 +212,7 @@ final class Mremap {
         if (vma.isAnonymous() && vma.anonVma == null) {
             pgoff = newAddr >>> 12;
         }
-        Vma newVma = mm.vmaMergeNewRange(newAddr, newAddr + newLen, vmFlags, vma.file, vma.shmem, vma.anonVma, pgoff,
-                false);
+        Vma newVma = VmaMerge.mergeNewRange(mm, mm.vmg.newRange(newAddr, newAddr + newLen, vmFlags, pgoff).backedAs(vma));
         if (newVma == null) {
             newVma = vma.dup(newAddr, newAddr + newLen, pgoff);
             mm.insert(newVma);
@@ -237,7 +236,7 @@ final class Mremap {
             if ((old.flags & (VM_LOCKED | VM_LOCKONFAULT)) != 0) {
                 long nf = old.flags & ~(VM_LOCKED | VM_LOCKONFAULT);
                 long of = old.flags;
-                Vma v = mm.vmaModify(old, oldAddr, oldAddr + oldLen, nf);
+                Vma v = VmaMerge.modify(mm, mm.vmg.modify(old, oldAddr, oldAddr + oldLen, nf));
                 if (v != null) {
                     v.flags = nf;
                     mm.vmStatAccount(of, -(oldLen >>> 12));
