@@ -91,7 +91,7 @@ final class AnonFault implements FaultHandler {
         // "We must make sure the anon_vma is allocated" even if the growth then fails
         anonVmaPrepare(vma);
         long size = vma.end - address;
-        long grow = (vma.start - address) >>> 12;
+        long grow = (vma.start - address) >>> PAGE_SHIFT;
         if (!mm.mayExpandVm(vma.flags, grow)) {
             return false;
         }

@@ -65,7 +65,7 @@ final class Brk {
 
     /** {@code do_brk_flags}: expand the brk VMA in place ({@code just_expand}) or add a new one. */
     static boolean doBrkFlags(Mm mm, Vma prev, long addr, long len) {
-        long pages = len >>> 12;
+        long pages = len >>> PAGE_SHIFT;
         if (!mm.mayExpandVm(BRK_FLAGS, pages)) {
             return false;
         }
@@ -77,12 +77,12 @@ final class Brk {
         }
         Vma v = null;
         if (prev != null && prev.end == addr) {
-            VmaMergeStruct vmg = mm.vmg.newRange(addr, addr + len, BRK_FLAGS, addr >>> 12);
+            VmaMergeStruct vmg = mm.vmg.newRange(addr, addr + len, BRK_FLAGS, addr >>> PAGE_SHIFT);
             vmg.justExpand = true;
             v = VmaMerge.mergeNewRange(mm, vmg);
         }
         if (v == null) {
-            mm.insert(new Vma(addr, addr + len, BRK_FLAGS, addr >>> 12, null));
+            mm.insert(new Vma(addr, addr + len, BRK_FLAGS, addr >>> PAGE_SHIFT, null));
         }
         mm.vmStatAccount(BRK_FLAGS, pages);
         return true;

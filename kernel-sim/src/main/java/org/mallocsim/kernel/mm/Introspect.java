@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * What /proc and the tests read: the VMA list with /proc's names ({@code show_map_vma},
@@ -124,7 +125,7 @@ final class Introspect {
         long total = 0, data = 0, exec = 0, stack = 0, locked = 0;
         for (Vma v = mm.tree.first(); v != null; v = mm.tree.next(v)) {
             n++;
-            if ((v.start & 0xfff) != 0 || (v.end & 0xfff) != 0 || Long.compareUnsigned(v.end, v.start) <= 0) {
+            if ((v.start & ~PAGE_MASK) != 0 || (v.end & ~PAGE_MASK) != 0 || Long.compareUnsigned(v.end, v.start) <= 0) {
                 fail("VMA not page aligned or empty: " + v);
             }
             if (Long.compareUnsigned(v.start, prevEnd) < 0) {
@@ -189,7 +190,7 @@ final class Introspect {
             shmemFrames += s.frameCount();
         }
         PhysicalMemory ram = mm.paging.ram();
-        long tables = pt.tableBytes() / 4096 + 1;
+        long tables = pt.tableBytes() / PAGE_SIZE + 1;
         long expected = tables + anon + shmemFrames + 1;
         if (mm.paging.ownsRam && ram.framesInUse() != expected) {
             fail("frames in use " + ram.framesInUse() + " but page tables " + tables + " + anonymous " + anon

@@ -14,36 +14,11 @@ public final class KernelConfig {
     public static final long GIB = 1L << 30;
     private static final KernelConfig DEFAULTS = new Builder().build();
 
-    private final long ramBytes;
-    private final int maxMapCount;
-    private final int overcommitMemory;
-    private final int overcommitRatio;
-    private final long mmapMinAddr;
-    private final long stackGuardGap;
-    private final long rlimitAs;
-    private final long rlimitData;
-    private final long rlimitStack;
-    private final long randomizeSeed;
-    private final boolean thpAlign;
-    private final boolean zeroPage;
-    private final ThpMode thpEnabled;
-    private final boolean pku;
+    /** The values, in a private copy no builder can reach. */
+    private final Builder v;
 
     private KernelConfig(Builder b) {
-        ramBytes = b.ramBytes;
-        maxMapCount = b.maxMapCount;
-        overcommitMemory = b.overcommitMemory;
-        overcommitRatio = b.overcommitRatio;
-        mmapMinAddr = b.mmapMinAddr;
-        stackGuardGap = b.stackGuardGap;
-        rlimitAs = b.rlimitAs;
-        rlimitData = b.rlimitData;
-        rlimitStack = b.rlimitStack;
-        randomizeSeed = b.randomizeSeed;
-        thpAlign = b.thpAlign;
-        zeroPage = b.zeroPage;
-        thpEnabled = b.thpEnabled;
-        pku = b.pku;
+        v = b.copy();
     }
 
     /** x86-64 defaults: 4 GiB of RAM, 65530 maps, overcommit guess, 8 MiB stack, no ASLR, THP madvise, no PKU. */
@@ -58,62 +33,62 @@ public final class KernelConfig {
 
     /** A builder holding this configuration. */
     public Builder toBuilder() {
-        return new Builder(this);
+        return v.copy();
     }
 
     /** Emulated physical memory in bytes. */
     public long ramBytes() {
-        return ramBytes;
+        return v.ramBytes;
     }
 
     /** {@code vm.max_map_count}. */
     public int maxMapCount() {
-        return maxMapCount;
+        return v.maxMapCount;
     }
 
     /** {@code vm.overcommit_memory}: 0 guess, 1 always, 2 never. */
     public int overcommitMemory() {
-        return overcommitMemory;
+        return v.overcommitMemory;
     }
 
     /** {@code vm.overcommit_ratio} (percent, mode 2). */
     public int overcommitRatio() {
-        return overcommitRatio;
+        return v.overcommitRatio;
     }
 
     /** {@code vm.mmap_min_addr}. */
     public long mmapMinAddr() {
-        return mmapMinAddr;
+        return v.mmapMinAddr;
     }
 
     /** {@code stack_guard_gap} in bytes. */
     public long stackGuardGap() {
-        return stackGuardGap;
+        return v.stackGuardGap;
     }
 
     /** RLIMIT_AS in bytes, -1 for infinity. */
     public long rlimitAs() {
-        return rlimitAs;
+        return v.rlimitAs;
     }
 
     /** RLIMIT_DATA in bytes, -1 for infinity. */
     public long rlimitData() {
-        return rlimitData;
+        return v.rlimitData;
     }
 
     /** RLIMIT_STACK in bytes (sets mmap_base). */
     public long rlimitStack() {
-        return rlimitStack;
+        return v.rlimitStack;
     }
 
     /** 0 for no randomization, else the seed of a reproducible ASLR. */
     public long randomizeSeed() {
-        return randomizeSeed;
+        return v.randomizeSeed;
     }
 
     /** 2 MiB-align anonymous mappings whose length is a multiple of 2 MiB (Linux 6.7+). */
     public boolean thpAlign() {
-        return thpAlign;
+        return v.thpAlign;
     }
 
     /**
@@ -122,12 +97,12 @@ public final class KernelConfig {
      * an anon_vma like a write fault.
      */
     public boolean zeroPage() {
-        return zeroPage;
+        return v.zeroPage;
     }
 
     /** {@code /sys/kernel/mm/transparent_hugepage/enabled}: smaps' THPeligible follows it. */
     public ThpMode thpEnabled() {
-        return thpEnabled;
+        return v.thpEnabled;
     }
 
     /**
@@ -136,25 +111,25 @@ public final class KernelConfig {
      * (loads and stores fault with SEGV_PKUERR) and smaps shows {@code ProtectionKey:}.
      */
     public boolean pku() {
-        return pku;
+        return v.pku;
     }
 
     @Override
     public String toString() {
-        return "KernelConfig[ramBytes=" + ramBytes + ", maxMapCount=" + maxMapCount + ", overcommitMemory="
-                + overcommitMemory + ", overcommitRatio=" + overcommitRatio + ", mmapMinAddr=" + mmapMinAddr
-                + ", stackGuardGap=" + stackGuardGap + ", rlimitAs=" + rlimitAs + ", rlimitData=" + rlimitData
-                + ", rlimitStack=" + rlimitStack + ", randomizeSeed=" + randomizeSeed + ", thpAlign=" + thpAlign
-                + ", zeroPage=" + zeroPage + ", thpEnabled=" + thpEnabled + ", pku=" + pku + "]";
+        return "KernelConfig[ramBytes=" + v.ramBytes + ", maxMapCount=" + v.maxMapCount + ", overcommitMemory="
+                + v.overcommitMemory + ", overcommitRatio=" + v.overcommitRatio + ", mmapMinAddr=" + v.mmapMinAddr
+                + ", stackGuardGap=" + v.stackGuardGap + ", rlimitAs=" + v.rlimitAs + ", rlimitData=" + v.rlimitData
+                + ", rlimitStack=" + v.rlimitStack + ", randomizeSeed=" + v.randomizeSeed + ", thpAlign=" + v.thpAlign
+                + ", zeroPage=" + v.zeroPage + ", thpEnabled=" + v.thpEnabled + ", pku=" + v.pku + "]";
     }
 
     /** Collects the tunables; each setter names one, and {@link #build()} freezes them. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private long ramBytes = 4 * GIB;
         private int maxMapCount = 65530;
         private int overcommitMemory = 0;
         private int overcommitRatio = 50;
-        private long mmapMinAddr = 4096;
+        private long mmapMinAddr = 4096; // DEFAULT_MMAP_MIN_ADDR (mm/Kconfig), a sysctl default, not the page size
         private long stackGuardGap = 256 * 4096L;
         private long rlimitAs = -1;
         private long rlimitData = -1;
@@ -167,21 +142,13 @@ public final class KernelConfig {
 
         private Builder() {}
 
-        private Builder(KernelConfig c) {
-            ramBytes = c.ramBytes;
-            maxMapCount = c.maxMapCount;
-            overcommitMemory = c.overcommitMemory;
-            overcommitRatio = c.overcommitRatio;
-            mmapMinAddr = c.mmapMinAddr;
-            stackGuardGap = c.stackGuardGap;
-            rlimitAs = c.rlimitAs;
-            rlimitData = c.rlimitData;
-            rlimitStack = c.rlimitStack;
-            randomizeSeed = c.randomizeSeed;
-            thpAlign = c.thpAlign;
-            zeroPage = c.zeroPage;
-            thpEnabled = c.thpEnabled;
-            pku = c.pku;
+        /** A field-for-field copy (all fields are primitives or an enum). */
+        private Builder copy() {
+            try {
+                return (Builder) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
         }
 
         public Builder ramBytes(long v) {

@@ -19,7 +19,7 @@ final class Layout {
     /** Size of the initial [stack] VMA of a small program (arguments, environment, auxv). */
     static final long INITIAL_STACK = 0x21000;
     /** {@code stack_maxrandom_size} with PF_RANDOMIZE: 0x3fffff pages (16 GiB). */
-    static final long STACK_MAXRANDOM = 0x3fffffL << 12;
+    static final long STACK_MAXRANDOM = 0x3fffffL << PAGE_SHIFT;
     static final long SIZE_128M = 128L << 20;
     /** The x86-64 vsyscall page, listed by /proc but not a VMA. */
     static final long VSYSCALL_START = 0xffffffffff600000L;
@@ -48,7 +48,7 @@ final class Layout {
         KernelConfig c = mm.config;
         boolean randomize = c.randomizeSeed() != 0;
         SplittableRandom r = randomize ? new SplittableRandom(c.randomizeSeed()) : null;
-        long mmapRnd = randomize ? (r.nextLong() & ((1L << 28) - 1)) << 12 : 0;
+        long mmapRnd = randomize ? (r.nextLong() & ((1L << 28) - 1)) << PAGE_SHIFT : 0;
         mm.mmapBase = mmapBase(c, mmapRnd, randomize);
         mm.mmapLegacyBase = pageAlign(Mm.TASK_SIZE / 3) + mmapRnd;
         // mmap_is_legacy: an unlimited stack gives the bottom-up layout
@@ -56,15 +56,15 @@ final class Layout {
         long brk = DEFAULT_START_BRK;
         if (randomize) {
             // v6.9+: one page after bss, then randomize_page(brk, 1 GiB)
-            brk += PAGE_SIZE + (r.nextLong(KernelConfig.GIB >>> 12) << 12);
+            brk += PAGE_SIZE + (r.nextLong(KernelConfig.GIB >>> PAGE_SHIFT) << PAGE_SHIFT);
         }
         mm.startBrk = brk;
         mm.brk = brk;
         long stackTop = Mm.TASK_SIZE;
         if (randomize) {
-            stackTop -= (r.nextLong() & 0x3fffffL) << 12;
+            stackTop -= (r.nextLong() & 0x3fffffL) << PAGE_SHIFT;
         }
-        Vma stack = new Vma(stackTop - INITIAL_STACK, stackTop, STACK_FLAGS, (stackTop - INITIAL_STACK) >>> 12, null);
+        Vma stack = new Vma(stackTop - INITIAL_STACK, stackTop, STACK_FLAGS, (stackTop - INITIAL_STACK) >>> PAGE_SHIFT, null);
         addInitial(mm, stack);
         mm.startStack = stackTop - 16;
         mm.hasVsyscall = true;
@@ -137,7 +137,7 @@ final class Layout {
                     || "x-".indexOf(perms.charAt(2)) < 0 || "sp".indexOf(perms.charAt(3)) < 0) {
                 throw bad(lineNo, raw, "permissions like rw-p");
             }
-            if ((start & 0xfff) != 0 || (end & 0xfff) != 0 || Long.compareUnsigned(end, start) <= 0) {
+            if ((start & ~PAGE_MASK) != 0 || (end & ~PAGE_MASK) != 0 || Long.compareUnsigned(end, start) <= 0) {
                 throw bad(lineNo, raw, "a non-empty page-aligned range");
             }
             String name = f.length == 6 ? f[5].strip() : "";
@@ -167,13 +167,13 @@ final class Layout {
             } else if (name.equals("[vdso]")) {
                 v = new Vma(start, end, flags | VM_DONTEXPAND, 0, name);
             } else if (name.equals("[stack]")) {
-                v = new Vma(start, end, flags | VM_GROWSDOWN | VM_ACCOUNT, start >>> 12, null);
+                v = new Vma(start, end, flags | VM_GROWSDOWN | VM_ACCOUNT, start >>> PAGE_SHIFT, null);
                 stack = v;
             } else if (shared && inode != 0 && (name.startsWith("/dev/zero") || name.startsWith("/SYSV"))) {
-                v = new Vma(start, end, flags, offset >>> 12, null);
+                v = new Vma(start, end, flags, offset >>> PAGE_SHIFT, null);
                 Shmem s = shmems.get(inode);
                 if (s == null) {
-                    s = new Shmem(inode, (offset >>> 12) + v.pages());
+                    s = new Shmem(inode, (offset >>> PAGE_SHIFT) + v.pages());
                     shmems.put(inode, s);
                 } else {
                     s.mappings++;
@@ -189,7 +189,7 @@ final class Layout {
                 if (!shared && (flags & VM_WRITE) != 0) {
                     flags |= VM_ACCOUNT;
                 }
-                v = new Vma(start, end, flags, offset >>> 12, null);
+                v = new Vma(start, end, flags, offset >>> PAGE_SHIFT, null);
                 v.file = mf;
                 if (mm.exeFile == null) {
                     mm.exeFile = name;
@@ -199,7 +199,7 @@ final class Layout {
                     flags |= VM_ACCOUNT;
                 }
                 boolean named = !name.isEmpty() && !name.equals("[heap]");
-                v = new Vma(start, end, flags, start >>> 12, named ? name : null);
+                v = new Vma(start, end, flags, start >>> PAGE_SHIFT, named ? name : null);
                 if (name.equals("[heap]")) {
                     heap = v;
                 }

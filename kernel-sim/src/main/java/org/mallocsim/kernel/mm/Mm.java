@@ -5,6 +5,7 @@ import org.mallocsim.kernel.paging.PageTable;
 import org.mallocsim.kernel.paging.PhysicalMemory;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The state of one {@code mm_struct} (include/linux/mm_types.h) and the bookkeeping every syscall
@@ -67,9 +68,9 @@ final class Mm {
 
     Mm(KernelConfig config, PhysicalMemory sharedRam) {
         this.config = config;
-        this.totalRamPages = config.ramBytes() >>> 12;
-        this.adminReservePages = Math.min(totalRamPages * 3 / 100, (8L << 20) >>> 12);
-        this.userReservePages = Math.min(totalRamPages * 3 / 100, (128L << 20) >>> 12);
+        this.totalRamPages = config.ramBytes() >>> PAGE_SHIFT;
+        this.adminReservePages = Math.min(totalRamPages * 3 / 100, (8L << 20) >>> PAGE_SHIFT);
+        this.userReservePages = Math.min(totalRamPages * 3 / 100, (128L << 20) >>> PAGE_SHIFT);
         this.paging = new Paging(config, sharedRam);
         this.fault = new AnonFault(this);
     }
@@ -210,11 +211,11 @@ final class Mm {
     /** {@code may_expand_vm} (mm/mmap.c): RLIMIT_AS and, for data mappings, RLIMIT_DATA. */
     boolean mayExpandVm(long flags, long pages) {
         long as = config.rlimitAs();
-        if (as >= 0 && totalVm + pages > (as >>> 12)) {
+        if (as >= 0 && totalVm + pages > (as >>> PAGE_SHIFT)) {
             return false;
         }
         long data = config.rlimitData();
-        if (isDataMapping(flags) && data >= 0 && dataVm + pages > (data >>> 12)) {
+        if (isDataMapping(flags) && data >= 0 && dataVm + pages > (data >>> PAGE_SHIFT)) {
             return false;
         }
         return true;

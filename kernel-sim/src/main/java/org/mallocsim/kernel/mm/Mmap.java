@@ -57,8 +57,8 @@ final class Mmap {
         if (len == 0) {
             return -Errno.ENOMEM;
         }
-        long pgoff = offset >>> 12;
-        if (pgoff + (len >>> 12) < pgoff) {
+        long pgoff = offset >>> PAGE_SHIFT;
+        if (pgoff + (len >>> PAGE_SHIFT) < pgoff) {
             return -Errno.EOVERFLOW;
         }
         if (mm.mapCount > mm.config.maxMapCount()) {
@@ -91,11 +91,11 @@ final class Mmap {
                     return -Errno.EINVAL;
                 }
                 vmFlags |= VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE;
-                pgoff = addr >>> 12;
+                pgoff = addr >>> PAGE_SHIFT;
                 shared = false;
                 break;
             case Mman.MAP_PRIVATE:
-                pgoff = addr >>> 12;
+                pgoff = addr >>> PAGE_SHIFT;
                 shared = false;
                 break;
             default:
@@ -132,11 +132,11 @@ final class Mmap {
      */
     static long mmapRegion(Mm mm, long addr, long len, long vmFlags, long pgoff, boolean shared) {
         long end = addr + len;
-        long pages = len >>> 12;
+        long pages = len >>> PAGE_SHIFT;
         long replaced = 0;
         long replacedAccounted = 0;
         for (Vma v = mm.tree.findIntersection(addr, end); v != null && v.start < end; v = mm.tree.next(v)) {
-            long n = (Math.min(end, v.end) - Math.max(addr, v.start)) >>> 12;
+            long n = (Math.min(end, v.end) - Math.max(addr, v.start)) >>> PAGE_SHIFT;
             replaced += n;
             if ((v.flags & VM_ACCOUNT) != 0) {
                 replacedAccounted += n;

@@ -111,7 +111,7 @@ final class Mprotect {
             vmg.done(VmaMergeStruct.State.SUCCESS, vma);
             return 0;
         }
-        long pages = (end - start) >>> 12;
+        long pages = (end - start) >>> PAGE_SHIFT;
         long charged = 0;
         if ((newFlags & VM_WRITE) != 0) {
             if (!mm.mayExpandVm(newFlags, pages) && mm.mayExpandVm(oldFlags, pages)) {

@@ -85,7 +85,7 @@ final class Mremap {
         if ((vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) != 0) {
             return -Errno.EFAULT;
         }
-        if (newLen > oldLen && !mm.mayExpandVm(vma.flags, (newLen - oldLen) >>> 12)) {
+        if (newLen > oldLen && !mm.mayExpandVm(vma.flags, (newLen - oldLen) >>> PAGE_SHIFT)) {
             return -Errno.ENOMEM;
         }
         return 0;
@@ -99,7 +99,7 @@ final class Mremap {
         }
         long delta = newLen - oldLen;
         if (addr + oldLen == vma.end && vmaExpandable(mm, vma, delta)) {
-            long pages = delta >>> 12;
+            long pages = delta >>> PAGE_SHIFT;
             if ((vma.flags & VM_ACCOUNT) != 0 && !mm.vmEnoughMemory(pages)) {
                 return -Errno.ENOMEM;
             }
@@ -179,7 +179,7 @@ final class Mremap {
         if (e < 0) {
             return e;
         }
-        if ((flags & Mman.MREMAP_DONTUNMAP) != 0 && !mm.mayExpandVm(vma.flags, oldLen >>> 12)) {
+        if ((flags & Mman.MREMAP_DONTUNMAP) != 0 && !mm.mayExpandVm(vma.flags, oldLen >>> PAGE_SHIFT)) {
             return -Errno.ENOMEM;
         }
         int mapFlags = (flags & Mman.MREMAP_FIXED) != 0 ? Mman.MAP_FIXED : 0;
@@ -202,7 +202,7 @@ final class Mremap {
         boolean dontUnmap = (flags & Mman.MREMAP_DONTUNMAP) != 0;
         long charged = 0;
         if ((vma.flags & VM_ACCOUNT) != 0) {
-            charged = dontUnmap ? newLen >>> 12 : newLen > oldLen ? (newLen - oldLen) >>> 12 : 0;
+            charged = dontUnmap ? newLen >>> PAGE_SHIFT : newLen > oldLen ? (newLen - oldLen) >>> PAGE_SHIFT : 0;
             if (charged > 0 && !mm.vmEnoughMemory(charged)) {
                 return -Errno.ENOMEM;
             }
@@ -210,7 +210,7 @@ final class Mremap {
         long vmFlags = vma.flags;
         long pgoff = vma.pgoffAt(oldAddr);
         if (vma.isAnonymous() && vma.anonVma == null) {
-            pgoff = newAddr >>> 12;
+            pgoff = newAddr >>> PAGE_SHIFT;
         }
         Vma newVma = VmaMerge.mergeNewRange(mm, mm.vmg.newRange(newAddr, newAddr + newLen, vmFlags, pgoff).backedAs(vma));
         if (newVma == null) {
@@ -227,7 +227,7 @@ final class Mremap {
             mm.vmUnacct(charged);
             return -Errno.ENOMEM;
         }
-        mm.vmStatAccount(vmFlags, newLen >>> 12);
+        mm.vmStatAccount(vmFlags, newLen >>> PAGE_SHIFT);
         Vma old = mm.tree.lookup(oldAddr);
         if (dontUnmap) {
             // dontunmap_complete: the source stays whole and keeps VM_ACCOUNT (Linux 6.18 shows "ac"
@@ -239,8 +239,8 @@ final class Mremap {
                 Vma v = VmaMerge.modify(mm, mm.vmg.modify(old, oldAddr, oldAddr + oldLen, nf));
                 if (v != null) {
                     v.flags = nf;
-                    mm.vmStatAccount(of, -(oldLen >>> 12));
-                    mm.vmStatAccount(nf, oldLen >>> 12);
+                    mm.vmStatAccount(of, -(oldLen >>> PAGE_SHIFT));
+                    mm.vmStatAccount(nf, oldLen >>> PAGE_SHIFT);
                     old = v;
                 }
             }
@@ -254,7 +254,7 @@ final class Mremap {
         for (Vma v = mm.tree.findIntersection(oldAddr, oldAddr + oldLen); v != null && v.start < oldAddr + oldLen;
                 v = mm.tree.next(v)) {
             if ((v.flags & VM_ACCOUNT) != 0) {
-                unacct += (Math.min(v.end, oldAddr + oldLen) - Math.max(v.start, oldAddr)) >>> 12;
+                unacct += (Math.min(v.end, oldAddr + oldLen) - Math.max(v.start, oldAddr)) >>> PAGE_SHIFT;
             }
         }
         mm.alignMunmap(oldAddr, oldAddr + oldLen);

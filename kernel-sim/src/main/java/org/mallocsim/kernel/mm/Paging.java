@@ -208,7 +208,7 @@ final class Paging {
     boolean installGuards(Mm mm, Vma vma, long start, long end, org.mallocsim.kernel.paging.FaultHandler handler) {
         start(handler);
         zap(mm, vma, start, end, false);
-        for (long a = start; a < end; a += 4096) {
+        for (long a = start; a < end; a += PAGE_SIZE) {
             long slot = pageTable.pteSlot(a, true);
             if (slot < 0) {
                 return false;
@@ -380,7 +380,7 @@ final class Paging {
         if (ram == null) {
             return;
         }
-        for (long a = start; a < end; a += 4096) {
+        for (long a = start; a < end; a += PAGE_SIZE) {
             long idx = vma.pgoffAt(a);
             long pfn = vma.shmem.pfn(idx);
             if (pfn >= 0) {

@@ -1,6 +1,7 @@
 package org.mallocsim.kernel.mm;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * VMA merging (mm/vma.c): {@code vma_merge_new_range} for a range about to be mapped and
@@ -32,7 +33,7 @@ final class VmaMerge {
     static boolean canMergeBefore(VmaMergeStruct vmg) {
         Vma next = vmg.next;
         return next != null && next.start == vmg.end && isMergeable(next, vmg)
-                && next.pgoff == vmg.pgoff + ((vmg.end - vmg.start) >>> 12);
+                && next.pgoff == vmg.pgoff + ((vmg.end - vmg.start) >>> PAGE_SHIFT);
     }
 
     /**
@@ -142,17 +143,15 @@ final class VmaMerge {
             }
             return vmg.done(VmaMergeStruct.State.SUCCESS, next);
         }
-        if (start > vma.start) {
-            if (mm.mapCount >= mm.config.maxMapCount()) {
-                return vmg.done(VmaMergeStruct.State.ERROR_NOMEM, null);
+        // split_vma at each end that is not the VMA's own; each split needs map_count < max
+        for (int side = 0; side < 2; side++) {
+            long at = side == 0 ? start : end;
+            if (at > vma.start && at < vma.end) {
+                if (mm.mapCount >= mm.config.maxMapCount()) {
+                    return vmg.done(VmaMergeStruct.State.ERROR_NOMEM, null);
+                }
+                mm.splitVma(vma, at, side == 0);
             }
-            mm.splitVma(vma, start, true);
-        }
-        if (end < vma.end) {
-            if (mm.mapCount >= mm.config.maxMapCount()) {
-                return vmg.done(VmaMergeStruct.State.ERROR_NOMEM, null);
-            }
-            mm.splitVma(vma, end, false);
         }
         return vmg.done(VmaMergeStruct.State.NOMERGE, vma);
     }

@@ -64,12 +64,7 @@ final class VmaMergeStruct {
 
     /** {@code VMG_VMA_STATE}: [start, end) inside {@code vma} is to get {@code newFlags}. */
     VmaMergeStruct modify(Vma vma, long start, long end, long newFlags) {
-        reset();
-        this.middle = vma;
-        this.start = start;
-        this.end = end;
-        this.flags = newFlags;
-        this.pgoff = vma.pgoffAt(start);
+        newRange(start, end, newFlags, vma.pgoffAt(start)).middle = vma;
         return backedAs(vma);
     }
 

@@ -1,5 +1,7 @@
 package org.mallocsim.kernel.paging;
 
+import static org.mallocsim.kernel.Page.*;
+
 /**
  * Layout of an x86-64 page-table entry (arch/x86/include/asm/pgtable_types.h), the same 64 bits
  * at every level of the {@link PageTable}; helpers named after Linux's {@code pte_*} functions
@@ -62,11 +64,11 @@ public final class Pte {
 
     /** {@code pfn_pte}: an entry mapping frame {@code pfn} with {@code flags}. */
     public static long make(long pfn, long flags) {
-        return ((pfn << 12) & PFN_MASK) | (flags & FLAGS_MASK);
+        return ((pfn << PAGE_SHIFT) & PFN_MASK) | (flags & FLAGS_MASK);
     }
 
     public static long pfn(long pte) {
-        return (pte & PFN_MASK) >>> 12;
+        return (pte & PFN_MASK) >>> PAGE_SHIFT;
     }
 
     /** The non-pfn bits. */

@@ -6,6 +6,7 @@ import org.mallocsim.kernel.mm.PageStats;
 import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/smaps} and {@code /proc/self/smaps_rollup} (fs/proc/task_mmu.c: {@code show_smap},
@@ -78,8 +79,8 @@ public final class ProcSmaps {
         mss.add(vma, pages);
         ProcMaps.appendMapLine(sb, vma);
         kb(sb, "Size:           ", vma.end() - vma.start());
-        kb(sb, "KernelPageSize: ", 4096);
-        kb(sb, "MMUPageSize:    ", 4096);
+        kb(sb, "KernelPageSize: ", PAGE_SIZE);
+        kb(sb, "MMUPageSize:    ", PAGE_SIZE);
         showCounters(sb, mss, false);
         sb.append("THPeligible:    ");
         padLeft(sb, config.thpEnabled().eligible(vma) ? "1" : "0", 8);
