@@ -97,4 +97,23 @@ class ShellTest {
         assertThat(bare.startBrk()).isEqualTo(0x1000);
         assertThat(bare.maps()).hasSize(1);
     }
+
+    @Test
+    void smapsAndStatusTakeAnAddressOrAFieldToPrintOnlyThatPart() {
+        String out = run(
+                "a = mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
+                "store64(a, 1)",
+                "smaps(a + 4096)",
+                "smaps(Rss)",
+                "status(VmRSS)");
+        assertThat(out).startsWith("""
+                mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                store64(0x7ffff7ffd000, 0x1) = 0
+                7ffff7ffd000-7ffff7fff000 rw-p 00000000 00:00 0 \nSize:                  8 kB
+                """);
+        assertThat(out).contains("VmFlags: rd wr mr mw me ac \n7ffff7ffd000-7ffff7fff000 rw-p 00000000 00:00 0 \n"
+                + "Rss:                   4 kB\n");
+        assertThat(out.substring(out.indexOf("VmFlags:"))).as("one field a mapping, then one status line")
+                .doesNotContain("Pss:").endsWith("[vsyscall]\nRss:                   0 kB\nVmRSS:\t       4 kB\n");
+    }
 }
