@@ -4,16 +4,23 @@
  *
  * Protocol (stdin/stdout, one request per line, numbers in lowercase hex without 0x):
  *   mmap A L P F FD O | munmap A L | mprotect A L P | mremap A OL NL F NA | madvise A L ADV
- *   brk A | load W A | store W A V | maps | smaps | status | startbrk
+ *   brk A | load W A | store W A V | maps | smaps | status | startbrk | kernel
  * Replies:
  *   r V       the call returned V (the raw syscall's value)
  *   e N       the call failed with errno N
- *   s C A     the access raised SIGSEGV (C = si_code, A = si_addr); b C A for SIGBUS
- *   t N       followed by N bytes of text (the /proc/self file asked for)
+ *   s C A     the access raised SIGSEGV (C = si_code, A = si_addr); b C A for SIGBUS;
+ *   s 4 A K   SIGSEGV with SEGV_PKUERR, K = si_pkey
+ *   t N       followed by N bytes of text (the /proc/self file asked for, or for "kernel" the
+ *             settings the emulator must share: "thp-enabled MODE pku 0|1 zero-page 0|1")
  *
  * The process must not disturb its own address space, or the listing it reports would not be
  * the one its calls ran in: no malloc, no stdio (raw read/write on static buffers), raw syscalls
  * so that glibc's wrappers neither cache the break nor translate results.
+ *
+ * What the calls' answers depend on but a process cannot change is reported by "kernel"; what it
+ * can, it pins at start: under THP "always" a fault may map a 2 MiB page, which the emulator never
+ * does, so the process asks for "madvise" behaviour (prctl PR_SET_THP_DISABLE with
+ * PR_THP_DISABLE_EXCEPT_ADVISED, Linux 6.18+) and reports the mode it got.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,8 +29,13 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef SEGV_PKUERR
+#define SEGV_PKUERR 4
+#endif
 
 static char in[1 << 16];
 static size_t in_len, in_pos;
@@ -32,6 +44,7 @@ static char text[1 << 22];
 static sigjmp_buf recover;
 static volatile int fault_sig, fault_code;
 static volatile uintptr_t fault_addr;
+static volatile uint32_t fault_pkey;
 static char altstack[1 << 16];
 
 static void write_all(const char *p, size_t n)
@@ -118,6 +131,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	fault_sig = sig;
 	fault_code = si->si_code;
 	fault_addr = (uintptr_t)si->si_addr;
+	fault_pkey = sig == SIGSEGV && si->si_code == SEGV_PKUERR ? si->si_pkey : 0;
 	siglongjmp(recover, 1);
 }
 
@@ -140,6 +154,79 @@ static void send_file(const char *path)
 			n += (size_t)r;
 		close(fd);
 	}
+	reply('t', n, 0, 0);
+	write_all(text, n);
+}
+
+/* The whole of a small file into text, NUL-terminated; its length (0 when unreadable). */
+static size_t read_text(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	size_t n = 0;
+	if (fd >= 0) {
+		ssize_t r;
+		while (n < sizeof text - 1 && (r = read(fd, text + n, sizeof text - 1 - n)) > 0)
+			n += (size_t)r;
+		close(fd);
+	}
+	text[n] = 0;
+	return n;
+}
+
+/* The selected word of a sysfs choice file ("always [madvise] never" gives madvise). */
+static const char *thp_mode(void)
+{
+	read_text("/sys/kernel/mm/transparent_hugepage/enabled");
+	if (strstr(text, "[always]"))
+		return "always";
+	if (strstr(text, "[madvise]"))
+		return "madvise";
+	return "never";
+}
+
+#ifndef PR_THP_DISABLE_EXCEPT_ADVISED
+#define PR_THP_DISABLE_EXCEPT_ADVISED (1 << 1)
+#endif
+
+static const char *thp_effective;
+
+/* THP "always" behaves as "madvise" for this process where the kernel can be asked to. */
+static void pin_thp(void)
+{
+	thp_effective = thp_mode();
+	if (!strcmp(thp_effective, "always")
+	    && prctl(PR_SET_THP_DISABLE, 1, PR_THP_DISABLE_EXCEPT_ADVISED, 0, 0) == 0)
+		thp_effective = "madvise";
+}
+
+/* A whole word of a flags list (" pku " in /proc/cpuinfo, "pvm_no_zero_page=1" in /proc/cmdline). */
+static int has_word(const char *word)
+{
+	size_t w = strlen(word);
+	for (const char *p = text; (p = strstr(p, word)) != NULL; p += w) {
+		char before = p == text ? ' ' : p[-1], after = p[w];
+		if ((before == ' ' || before == '\t') && (after == ' ' || after == '\n' || after == 0))
+			return 1;
+	}
+	return 0;
+}
+
+static void send_kernel(void)
+{
+	/* arch_pkeys_enabled(): the kernel set CR4.PKE, which /proc/cpuinfo shows as ospke */
+	read_text("/proc/cpuinfo");
+	int pku = has_word("ospke");
+	read_text("/proc/cmdline");
+	int zero_page = !has_word("pvm_no_zero_page=1");
+	size_t n = 0;
+	const char *parts[] = { "thp-enabled ", thp_effective, pku ? " pku 1" : " pku 0",
+				zero_page ? " zero-page 1\n" : " zero-page 0\n" };
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		size_t l = strlen(parts[i]);
+		memcpy(out + n, parts[i], l);
+		n += l;
+	}
+	memcpy(text, out, n);
 	reply('t', n, 0, 0);
 	write_all(text, n);
 }
@@ -169,6 +256,7 @@ int main(void)
 	static char line[512];
 	uint64_t v[8];
 	uint64_t start_brk = (uint64_t)syscall(SYS_brk, 0);
+	pin_thp();
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
 	sigaltstack(&ss, NULL);
 	struct sigaction sa;
@@ -201,7 +289,20 @@ int main(void)
 			reply('r', start_brk, 0, 0);
 		else if ((!strcmp(line, "load") && n == 2) || (!strcmp(line, "store") && n == 3)) {
 			if (sigsetjmp(recover, 1)) {
-				reply(fault_sig == SIGBUS ? 'b' : 's', (uint64_t)fault_code, 1, fault_addr);
+				if (fault_sig == SIGSEGV && fault_code == SEGV_PKUERR) {
+					size_t n = 0;
+					out[n++] = 's';
+					out[n++] = ' ';
+					n += put_hex(out + n, (uint64_t)fault_code);
+					out[n++] = ' ';
+					n += put_hex(out + n, fault_addr);
+					out[n++] = ' ';
+					n += put_hex(out + n, fault_pkey);
+					out[n++] = '\n';
+					write_all(out, n);
+				} else {
+					reply(fault_sig == SIGBUS ? 'b' : 's', (uint64_t)fault_code, 1, fault_addr);
+				}
 				continue;
 			}
 			if (line[0] == 'l') {
@@ -216,6 +317,8 @@ int main(void)
 			send_file("/proc/self/smaps");
 		else if (!strcmp(line, "status"))
 			send_file("/proc/self/status");
+		else if (!strcmp(line, "kernel"))
+			send_kernel();
 		else
 			reply('e', EINVAL, 0, 0);
 	}

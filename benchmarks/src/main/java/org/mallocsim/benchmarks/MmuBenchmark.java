@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.Mmu;
 import org.mallocsim.kernel.paging.PageTable;
@@ -74,7 +75,7 @@ public class MmuBenchmark {
         for (int i = 0; i < OFFSETS; i++) {
             long va = BASE + (random.nextLong(PAGES * 4096L) & -8L);
             vaddrs[i] = va;
-            long paddr = Pte.pfn(pageTable.readPte(va)) << 12 | (va & 4095);
+            long paddr = Pte.pfn(pageTable.readPte(va)) << Page.PAGE_SHIFT | Page.offsetInPage(va);
             slabOffsets[i] = ram.slabOffset(paddr);
             ByteBuffer s = ram.slab(paddr >>> 12);
             if (slab != null && slab != s) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.Vma;
 import org.mallocsim.kernel.mm.VmaTree;
 import org.mallocsim.kernel.mm.VmFlags;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class VmaLookupBenchmark {
-    static final long PAGE = 4096;
+    static final long PAGE = Page.PAGE_SIZE;
     static final long MMAP_BASE = 0x7ffff7fff000L;
     private static final int ADDRESSES = 1 << 16;
 

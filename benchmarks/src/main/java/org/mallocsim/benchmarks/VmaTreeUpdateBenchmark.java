@@ -2,6 +2,7 @@ package org.mallocsim.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.Vma;
 import org.mallocsim.kernel.mm.VmaTree;
 import org.mallocsim.kernel.mm.VmFlags;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class VmaTreeUpdateBenchmark {
-    private static final long PAGE = 4096;
+    private static final long PAGE = Page.PAGE_SIZE;
     private static final long MMAP_BASE = 0x7ffff7fff000L;
     private static final long LOW = 0x10000;
     private static final long GUARD = 256 * PAGE;

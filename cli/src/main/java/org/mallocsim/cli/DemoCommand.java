@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
         call("munmap(" + hex(m) + ", " + len + ")", Integer.toString(as.munmap(m, len)));
 
         say("6. The emulated /proc/self/status now reads:");
-        out.print(indent(ProcStatus.taskMem(as.stats(), 0)));
+        out.print(indent(ProcStatus.taskMem(as.stats(), ProcStatus.textBytes(as.vmas(), as.exePath()))));
         as.checkConsistency();
         say("Every VMA, page-table entry, frame and counter checked consistent. Next: "
                 + "./mallocsim shell, a prompt for syscalls like these.");

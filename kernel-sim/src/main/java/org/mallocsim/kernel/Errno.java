@@ -23,7 +23,18 @@ public final class Errno {
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
 
+    /** {@code MAX_ERRNO}: the highest errno a syscall can return as {@code -errno}. */
+    public static final int MAX_ERRNO = 4095;
+
     private Errno() {}
+
+    /**
+     * {@code IS_ERR_VALUE} (include/linux/err.h): a value in the top 4095 of the unsigned range is
+     * {@code -errno}, anything else (an address, however high) is a result.
+     */
+    public static boolean isErrValue(long x) {
+        return Long.compareUnsigned(x, -MAX_ERRNO) >= 0;
+    }
 
     /** The symbolic name, {@code "EINVAL"}; {@code "E<n>"} for numbers this table lacks. */
     public static String name(int errno) {

@@ -66,14 +66,7 @@ public final class Mman {
     public static final int MADV_GUARD_INSTALL = 102;
     public static final int MADV_GUARD_REMOVE = 103;
 
-    public static final long PAGE_SIZE = 4096;
-    public static final int PAGE_SHIFT = 12;
-    public static final long PAGE_MASK = ~(PAGE_SIZE - 1);
 
     private Mman() {}
 
-    /** {@code PAGE_ALIGN(x)}: rounds up to a page; wraps to 0 near 2^64 exactly as the C macro. */
-    public static long pageAlign(long x) {
-        return (x + PAGE_SIZE - 1) & PAGE_MASK;
-    }
 }

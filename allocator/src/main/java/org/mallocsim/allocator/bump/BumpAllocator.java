@@ -31,6 +31,7 @@ import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
+import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
@@ -68,7 +69,7 @@ public final class BumpAllocator implements Allocator, HeapCheck {
     /** The size of an mmapped region when brk fails: glibc's {@code MMAP_AS_MORECORE_SIZE}. */
     static final long REGION_BYTES = 1L << 20;
 
-    private static final long PAGE = Mman.PAGE_SIZE;
+    private static final long PAGE = Page.PAGE_SIZE;
     private final AddressSpace space;
     /** Address of the state struct ({@link BumpLayout}). */
     private final long state;

@@ -74,7 +74,7 @@ final class EmulatedBackend implements Backend {
         switch (file) {
             case "maps": return ProcMaps.of(as);
             case "smaps": return ProcSmaps.of(as);
-            default: return ProcStatus.of(as, ProcessInfo.of("mallocsim", 1000), null);
+            default: return ProcStatus.of(as, ProcessInfo.of("mallocsim", 1000), as.exePath());
         }
     }
 

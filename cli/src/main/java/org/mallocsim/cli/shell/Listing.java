@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.kernel.mm.ThpMode;
 import org.mallocsim.traces.format.TraceFormatException;
 import org.mallocsim.traces.format.TraceHeader;
 import org.mallocsim.traces.format.TraceReader;
@@ -20,10 +23,16 @@ import org.mallocsim.traces.io.OutputFile;
  * header is parsed by the trace readers, the maps lines by the kernel; this class only checks
  * that the result is a process that can be started, and names the file in every error.
  *
+ * <p>The header's {@code # kernel} line ({@link TraceHeader#kernelSettings()}) carries the
+ * machine's settings that a process's answers depend on but that no process can learn from its own
+ * calls ({@code thp-enabled always|madvise|never}, {@code pku 0|1}, {@code zero-page 0|1}); an
+ * emulated run takes them as its configuration ({@link #configure}).
+ *
  * @param maps     the maps lines
  * @param startBrk the program break at the start, 0 when the listing does not say
+ * @param kernel   the {@code # kernel} line's settings, name to value; empty when there is none
  */
-record Listing(List<String> maps, long startBrk) {
+record Listing(List<String> maps, long startBrk, Map<String, String> kernel) {
     /** The lowest address a mapping may have: vm.mmap_min_addr's default. */
     private static final long MMAP_MIN_ADDR = 4096;
     /** The end of user space on x86-64 with 4-level paging (TASK_SIZE_MAX). */
@@ -86,7 +95,7 @@ record Listing(List<String> maps, long startBrk) {
                     + (h.importedFrom() == null ? "" : " (an import from " + h.importedFrom() + " records none)")
                     + ", so there is no address space to start from");
         }
-        return new Listing(List.copyOf(h.maps), h.hasStartBrk ? h.startBrk : 0);
+        return new Listing(List.copyOf(h.maps), h.hasStartBrk ? h.startBrk : 0, Collections.unmodifiableMap(h.kernelSettings()));
     }
 
     /** Bare /proc/PID/maps lines (the kernel's parser checks each one). */
@@ -95,7 +104,7 @@ record Listing(List<String> maps, long startBrk) {
         if (maps.isEmpty()) {
             throw new IOException(source + ": empty; expected a trace or /proc/PID/maps lines");
         }
-        return new Listing(maps, 0);
+        return new Listing(maps, 0, Map.of());
     }
 
     /** What the kernel would not catch, or would take silently. */
@@ -103,6 +112,17 @@ record Listing(List<String> maps, long startBrk) {
         if (startBrk != 0 && ((startBrk & 0xfff) != 0 || Long.compareUnsigned(startBrk, TASK_SIZE) >= 0)) {
             throw new IOException(file + ": start-brk 0x" + Long.toHexString(startBrk)
                     + " is not a page-aligned user-space address (below 0x" + Long.toHexString(TASK_SIZE) + ")");
+        }
+        for (Map.Entry<String, String> k : kernel.entrySet()) {
+            boolean known = switch (k.getKey()) {
+                case "thp-enabled" -> k.getValue().matches("always|madvise|never");
+                case "pku", "zero-page" -> k.getValue().matches("[01]");
+                default -> true; // a setting this version does not use
+            };
+            if (!known) {
+                throw new IOException(file + ": '# kernel' line: " + k.getKey() + " " + k.getValue()
+                        + " is not a value it can take (thp-enabled always|madvise|never, pku 0|1, zero-page 0|1)");
+            }
         }
         for (int i = 0; i < maps.size(); i++) {
             String m = maps.get(i);
@@ -127,5 +147,20 @@ record Listing(List<String> maps, long startBrk) {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code b} with the settings this listing records applied; the others stay as they were. */
+    KernelConfig.Builder configure(KernelConfig.Builder b) {
+        String thp = kernel.get("thp-enabled");
+        if (thp != null) {
+            b.thpEnabled(ThpMode.of(thp));
+        }
+        if (kernel.containsKey("pku")) {
+            b.pku(kernel.get("pku").equals("1"));
+        }
+        if ("0".equals(kernel.get("zero-page"))) {
+            b.zeroPage(false);
+        }
+        return b;
     }
 }

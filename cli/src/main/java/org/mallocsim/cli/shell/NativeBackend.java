@@ -38,12 +38,14 @@ final class NativeBackend implements Backend {
     }
 
     /**
-     * The process's /proc/self/maps lines and its program break at start, as a listing to start
+     * The process's /proc/self/maps lines, its program break at start and the kernel settings its
+     * answers depend on (the {@code # kernel} line, see {@link Listing}), as a listing to start
      * from: the header of a trace without calls, written by the trace writer so that
      * {@code --maps} reads it back with the trace reader.
      */
     List<String> listing() {
         TraceHeader h = new TraceHeader().startBrk(request("startbrk"));
+        h.otherLines.add(TraceHeader.KERNEL + proc("kernel").strip());
         for (String l : proc("maps").split("\n")) {
             if (!l.isEmpty()) {
                 h.maps.add(l);
@@ -132,7 +134,8 @@ final class NativeBackend implements Backend {
         switch (f[0]) {
             case "r": return Long.parseUnsignedLong(f[1], 16);
             case "e": return -Long.parseLong(f[1], 16);
-            case "s": throw new SegmentationFault(Long.parseUnsignedLong(f[2], 16), Integer.parseInt(f[1], 16));
+            case "s": throw new SegmentationFault(Long.parseUnsignedLong(f[2], 16), Integer.parseInt(f[1], 16),
+                    f.length > 3 ? Integer.parseUnsignedInt(f[3], 16) : 0);
             case "b": throw new BusError(Long.parseUnsignedLong(f[2], 16));
             default: throw new IllegalStateException("native executor: unexpected reply '" + r + "'");
         }

@@ -15,7 +15,8 @@ import org.mallocsim.kernel.SegmentationFault;
  * prints it as strace prints the call and its result.
  *
  * <pre>
- *   line    := [ NAME '=' ] call | 'maps' | 'smaps' | 'status' | 'help' | 'exit'   ('#' starts a comment)
+ *   line    := [ NAME '=' ] call | 'maps' | 'smaps' [ '(' expr | NAME ')' ] | 'status' [ '(' NAME ')' ]
+ *              | 'help' | 'exit'                                        ('#' starts a comment)
  *   call    := NAME '(' [ expr { ',' expr } ] ')'
  *   expr    := [ '-' ] term { ( '+' | '-' | '|' ) term }               (left to right)
  *   term    := DECIMAL | 0xHEX | NULL | a PROT_/MAP_/MREMAP_/MADV_ name | a variable
@@ -26,6 +27,10 @@ import org.mallocsim.kernel.SegmentationFault;
  * A variable takes the call's result; a call that fails gives it -1, as the C wrapper returns.
  * A variable may not be named as a constant or NULL, which would hide them. After
  * {@code +++ killed by SIGKILL +++} the process is dead and the shell is {@link #finished()}.
+ * {@code smaps(a)} prints only the smaps entry of the VMA holding {@code a}, {@code smaps(VmFlags)}
+ * each entry's header and that one field (a name that is not a variable), {@code status(VmExe)}
+ * only that line of status: the parts a script can compare with a real process, whose other
+ * mappings and counters hold pages the emulator cannot know.
  */
 public final class Shell {
     private final Backend backend;
@@ -55,6 +60,7 @@ public final class Shell {
             #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)
             #          load8|16|32|64(a)  store8|16|32|64(a, value)  walk(a)
             # files:   maps  smaps  status          (/proc/self/...)
+            #          smaps(a)  smaps(VmFlags)  status(VmExe)   (one entry, field or line)
             # values:  123  0x7b  NULL  PROT_READ|PROT_WRITE  MAP_PRIVATE|MAP_ANONYMOUS  MADV_DONTNEED  var+4096
             # vars:    a = mmap(...)                (a failed call gives -1)
             # shell:   help  exit                   ('#' starts a comment)
@@ -112,12 +118,23 @@ public final class Shell {
             return;
         }
         if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
+            String text = backend.proc(name);
             if (peek() == '(') {
                 expect('(');
+                skipSpace();
+                if (peek() != ')') {
+                    if (name.equals("status")) {
+                        text = statusLine(text, name("a status field"));
+                    } else if (name.equals("smaps")) {
+                        String field = fieldName();
+                        text = field != null ? smapsField(text, field) : smapsEntry(text, expr(1));
+                    }
+                    skipSpace();
+                }
                 expect(')');
             }
             end();
-            out.print(backend.proc(name));
+            out.print(text);
             return;
         }
         expect('(');
@@ -347,5 +364,67 @@ public final class Shell {
         ParseError(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /** The smaps entry (header line to VmFlags) of the mapping that holds {@code addr}; empty when none does. */
+    static String smapsEntry(String smaps, long addr) {
+        StringBuilder entry = new StringBuilder();
+        boolean in = false;
+        for (String line : smaps.split("\n")) {
+            if (isSmapsHeader(line)) {
+                int dash = line.indexOf('-');
+                int space = line.indexOf(' ');
+                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                in = Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end) < 0;
+            }
+            if (in) {
+                entry.append(line).append('\n');
+            }
+        }
+        return entry.toString();
+    }
+
+    /** The status line of {@code field} (with its newline); empty when there is none. */
+    static String statusLine(String status, String field) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith(field + ":")) {
+                return line + "\n";
+            }
+        }
+        return "";
+    }
+
+    /** A field name as the whole argument (an identifier that is not a variable), consumed; else null. */
+    private String fieldName() {
+        int at = p;
+        try {
+            String n = name("a field");
+            skipSpace();
+            if (peek() == ')' && !vars.containsKey(n) && Character.isUpperCase(n.charAt(0))) {
+                return n;
+            }
+        } catch (ParseError e) {
+            // not a name: an expression
+        }
+        p = at;
+        return null;
+    }
+
+    /** Each smaps entry's header line followed by its {@code field} line. */
+    static String smapsField(String smaps, String field) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : smaps.split("\n")) {
+            if (isSmapsHeader(line) || line.startsWith(field + ":")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean isSmapsHeader(String line) {
+        int dash = line.indexOf('-');
+        int space = line.indexOf(' ');
+        return dash > 0 && space > dash && Character.digit(line.charAt(0), 16) >= 0 && line.indexOf(':') > space;
     }
 }

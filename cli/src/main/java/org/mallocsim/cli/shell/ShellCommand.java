@@ -124,11 +124,15 @@ public final class ShellCommand implements Callable<Integer> {
                 throw e;
             }
         }
-        KernelConfig config = KernelConfig.defaults().withZeroPage(!noZeroPage);
         if (maps == null) {
-            return new EmulatedBackend(new AddressSpace(config));
+            return new EmulatedBackend(new AddressSpace(KernelConfig.builder().zeroPage(!noZeroPage).build()));
         }
-        return new EmulatedBackend(Listing.read(maps).start(config, maps));
+        Listing l = Listing.read(maps);
+        KernelConfig.Builder config = l.configure(KernelConfig.builder());
+        if (noZeroPage) {
+            config.zeroPage(false);
+        }
+        return new EmulatedBackend(l.start(config.build(), maps));
     }
 
     /** Runs the command on its own (the mallocsim command registers it as {@code shell}). */

@@ -1,6 +1,7 @@
 package org.mallocsim.cli.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,13 +16,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.kernel.mm.ThpMode;
 
 /**
  * Every script in src/test/resources/shell runs in a real process on this machine's kernel, then
  * in the emulator started from that process's listing; the two transcripts must be identical line
- * for line (results, errnos, faults, loaded values and /proc/self/maps). The emulated kernel runs
- * without the zero page when this kernel forbids it ({@code pvm_no_zero_page=1} on the kernel
- * command line), since reads then allocate pages and change which VMAs merge. The one field
+ * for line (results, errnos, faults, loaded values and /proc/self/maps).
+ *
+ * <p>What the answers depend on beyond the calls comes from the listing's {@code # kernel} line,
+ * which the native executor writes, and the emulated kernel is configured with it
+ * ({@link Listing#configure}): the THP mode (smaps' THPeligible; the executor pins
+ * {@code always} to {@code madvise} behaviour, since the emulator maps no huge page at fault
+ * time), whether the CPU has protection keys (execute-only memory, smaps' ProtectionKey) and
+ * whether the kernel forbids the zero page ({@code pvm_no_zero_page=1}: reads then allocate
+ * pages and change which VMAs merge). The test assumes THP {@code madvise} or {@code never}, and
+ * says so when the machine gives it neither. The one field
  * masked is the inode of a shared anonymous mapping ({@code /dev/zero (deleted)}): the kernel
  * numbers shmem inodes from a machine-wide counter that no process can know.
  */
@@ -44,7 +53,7 @@ class ShellDifferentialTest {
             listing = Listing.parse(nat.listing());
             real = run(nat, lines);
         }
-        KernelConfig config = KernelConfig.defaults().withZeroPage(!kernelForbidsZeroPage());
+        KernelConfig config = configOf(listing);
         String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(config, listing.maps(), listing.startBrk())), lines);
         assertThat(maskShmemInodes(emulated)).isEqualTo(maskShmemInodes(real));
         assertThat(real).doesNotContain("# line ");
@@ -72,8 +81,8 @@ class ShellDifferentialTest {
             listing = Listing.parse(nat.listing());
             real = run(nat, lines);
         }
-        String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(
-                KernelConfig.defaults().withZeroPage(!kernelForbidsZeroPage()), listing.maps(), listing.startBrk())), lines);
+        String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(configOf(listing), listing.maps(),
+                listing.startBrk())), lines);
         assertThat(real).contains("= -1 ENOMEM (Cannot allocate memory)");
         assertThat(emulated).isEqualTo(real);
     }
@@ -92,11 +101,12 @@ class ShellDifferentialTest {
         return transcript.replaceAll("(?m) 00:01 \\d+ +/dev/zero \\(deleted\\)$", " 00:01 <shmem inode> /dev/zero (deleted)");
     }
 
-    static boolean kernelForbidsZeroPage() {
-        try {
-            return Files.readString(Paths.get("/proc/cmdline")).contains("pvm_no_zero_page=1");
-        } catch (IOException e) {
-            return false;
-        }
+    /** The emulated kernel's configuration: the defaults with the native run's recorded settings. */
+    static KernelConfig configOf(Listing listing) {
+        KernelConfig config = listing.configure(KernelConfig.builder()).build();
+        assumeThat(config.thpEnabled())
+                .as("THP 'always' could not be pinned to 'madvise' (prctl PR_THP_DISABLE_EXCEPT_ADVISED needs Linux 6.18)")
+                .isNotEqualTo(ThpMode.ALWAYS);
+        return config;
     }
 }

@@ -93,15 +93,26 @@ class ShellTest {
         assertThat(trace.startBrk()).isEqualTo(0x55dd085ac000L);
         assertThat(trace.maps()).containsExactly(
                 "55dd0806c000-55dd08070000 r--p 00000000 fe:00 260368                     /usr/bin/grep");
+        assertThat(trace.kernel()).isEmpty();
         Listing bare = Listing.parse(java.util.List.of("7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0 "));
         assertThat(bare.startBrk()).isZero();
         assertThat(bare.maps()).hasSize(1);
+        assertThat(bare.kernel()).isEmpty();
+        Listing nativeListing = Listing.parse(java.util.List.of("# mrec 1 start-brk 0x55dd085ac000",
+                "# map 7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0                          [stack]",
+                "# kernel thp-enabled always pku 1 zero-page 0"));
+        assertThat(nativeListing.kernel()).containsExactly(java.util.Map.entry("thp-enabled", "always"),
+                java.util.Map.entry("pku", "1"), java.util.Map.entry("zero-page", "0"));
+        KernelConfig config = nativeListing.configure(KernelConfig.builder()).build();
+        assertThat(config.thpEnabled()).isEqualTo(org.mallocsim.kernel.mm.ThpMode.ALWAYS);
+        assertThat(config.pku()).isTrue();
+        assertThat(config.zeroPage()).isFalse();
     }
 
     @Test
     void afterSigkillNoFurtherLineRunsInTheDeadProcess() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Shell shell = new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.defaults().withRamBytes(256 << 10).withOvercommit(1, 50))),
+        Shell shell = new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.builder().ramBytes(256 << 10).overcommitMemory(1).overcommitRatio(50).build())),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         shell.execute("a = mmap(NULL, 4194304, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)", 1);
         for (int i = 0; i < 1024 && !shell.finished(); i++) {
@@ -148,5 +159,24 @@ class ShellTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("the native executor (pid " + b.pid() + ") died: killed by signal 9 (SIGKILL)");
         }
+    }
+
+    @Test
+    void smapsAndStatusTakeAnAddressOrAFieldToPrintOnlyThatPart() {
+        String out = run(
+                "a = mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
+                "store64(a, 1)",
+                "smaps(a + 4096)",
+                "smaps(Rss)",
+                "status(VmRSS)");
+        assertThat(out).startsWith("""
+                mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                store64(0x7ffff7ffd000, 0x1) = 0
+                7ffff7ffd000-7ffff7fff000 rw-p 00000000 00:00 0 \nSize:                  8 kB
+                """);
+        assertThat(out).contains("VmFlags: rd wr mr mw me ac \n7ffff7ffd000-7ffff7fff000 rw-p 00000000 00:00 0 \n"
+                + "Rss:                   4 kB\n");
+        assertThat(out.substring(out.indexOf("VmFlags:"))).as("one field a mapping, then one status line")
+                .doesNotContain("Pss:").endsWith("[vsyscall]\nRss:                   0 kB\nVmRSS:\t       4 kB\n");
     }
 }

@@ -6,6 +6,7 @@ import org.mallocsim.kernel.paging.PageWalk;
 import org.mallocsim.kernel.paging.PhysicalMemory;
 
 import java.util.List;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * One emulated process's address space, Linux's {@code mm_struct}: its VMAs, page table and TLB,
@@ -152,7 +153,7 @@ public final class AddressSpace implements FaultHandler {
      */
     public VmaView gateVma() {
         return mm.hasVsyscall
-                ? new VmaView(Layout.VSYSCALL_START, Layout.VSYSCALL_START + Mm.PAGE, VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]")
+                ? new VmaView(Layout.VSYSCALL_START, Layout.VSYSCALL_START + PAGE_SIZE, VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]")
                 : null;
     }
 
@@ -222,6 +223,16 @@ public final class AddressSpace implements FaultHandler {
     /** {@code mm->start_stack}: an address inside the initial stack, which /proc names {@code [stack]}. */
     public long startStack() {
         return mm.startStack;
+    }
+
+    /** The kernel side, for tests in this package. */
+    Mm mm() {
+        return mm;
+    }
+
+    /** The path of the executable image ({@code /proc/self/exe}); null when the process has none. */
+    public String exePath() {
+        return mm.exeFile;
     }
 
     public KernelConfig config() {

@@ -9,6 +9,7 @@ import org.mallocsim.kernel.paging.PhysicalMemory;
 import org.mallocsim.kernel.paging.Pte;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The page-fault path: x86 {@code do_user_addr_fault} (arch/x86/mm/fault.c) finds the VMA, grows a
@@ -40,16 +41,22 @@ final class AnonFault implements FaultHandler {
                 throw new SegmentationFault(vaddr, SegmentationFault.SEGV_MAPERR);
             }
         }
+        int pkey = vmaPkey(vma.flags);
+        if (pkey != 0) {
+            // access_error's arch_vma_access_permitted: PKRU denies data access to every key but 0
+            // (init_pkru_value), and bad_area_access_error reports it as SEGV_PKUERR
+            throw new SegmentationFault(vaddr, SegmentationFault.SEGV_PKUERR, pkey);
+        }
         if (accessError(errorCode, vma)) {
             throw new SegmentationFault(vaddr, SegmentationFault.SEGV_ACCERR);
         }
         mm.paging.start(this);
-        if (mm.paging.pageTable().readPte(vaddr) == Paging.GUARD_MARKER) {
+        if (mm.paging.pageTable().readPte(vaddr) == Pte.GUARD_MARKER) {
             // handle_pte_fault on a guard marker: VM_FAULT_SIGSEGV, reported as SEGV_MAPERR
             throw new SegmentationFault(vaddr, SegmentationFault.SEGV_MAPERR);
         }
         try {
-            handleMmFault(vma, vaddr & Mm.PAGE_MASK, (errorCode & PF_WRITE) != 0);
+            handleMmFault(vma, vaddr & PAGE_MASK, (errorCode & PF_WRITE) != 0);
         } catch (BusError e) {
             throw new BusError(vaddr);
         }
@@ -72,7 +79,7 @@ final class AnonFault implements FaultHandler {
      * RLIMIT_STACK, RLIMIT_AS and overcommit.
      */
     boolean expandDownwards(Vma vma, long address) {
-        address &= Mm.PAGE_MASK;
+        address &= PAGE_MASK;
         if (address < mm.config.mmapMinAddr()) {
             return false;
         }
@@ -84,7 +91,7 @@ final class AnonFault implements FaultHandler {
         // "We must make sure the anon_vma is allocated" even if the growth then fails
         anonVmaPrepare(vma);
         long size = vma.end - address;
-        long grow = (vma.start - address) >>> 12;
+        long grow = (vma.start - address) >>> PAGE_SHIFT;
         if (!mm.mayExpandVm(vma.flags, grow)) {
             return false;
         }
@@ -124,15 +131,15 @@ final class AnonFault implements FaultHandler {
             }
             return;
         }
-        if (pte == Paging.GUARD_MARKER) {
+        if (pte == Pte.GUARD_MARKER) {
             throw new SegmentationFault(page, SegmentationFault.SEGV_MAPERR);
         }
         if ((pte & Pte.PRESENT) == 0) {
             // a PROTNONE entry in a VMA that is accessible again: rebuild it from the VMA's flags
             boolean w = (vma.flags & VM_WRITE) != 0 && ((vma.flags & VM_SHARED) != 0 || (pte & Pte.SPECIAL) == 0);
-            ram.putLong(slot, Paging.mkPte(Pte.pfn(pte), vma.flags, w, pte & (Pte.SPECIAL | Pte.DIRTY | Paging.LAZYFREE))
+            ram.putLong(slot, Pte.make(Pte.pfn(pte), Paging.pageProt(vma.flags, w) | pte & (Pte.SPECIAL | Pte.DIRTY | Pte.LAZYFREE))
                     | Pte.ACCESSED);
-            p.flushRange(page, page + Mm.PAGE);
+            p.flushRange(page, page + PAGE_SIZE);
             if (!write || (pte & Pte.SPECIAL) == 0) {
                 return;
             }
@@ -143,7 +150,7 @@ final class AnonFault implements FaultHandler {
             return;
         }
         ram.putLong(slot, pte | Pte.ACCESSED | (write ? Pte.DIRTY : 0));
-        p.flushRange(page, page + Mm.PAGE);
+        p.flushRange(page, page + PAGE_SIZE);
     }
 
     private long reclaimAndRetrySlot(PageTable pt, long page) {
@@ -171,13 +178,13 @@ final class AnonFault implements FaultHandler {
     private void doAnonymousPage(Vma vma, long page, long slot, boolean write) {
         PhysicalMemory ram = mm.paging.ram();
         if (!write && mm.config.zeroPage()) {
-            ram.putLong(slot, Paging.mkPte(ram.zeroPfn(), vma.flags, false, Pte.SPECIAL | Pte.ACCESSED));
+            ram.putLong(slot, Pte.make(ram.zeroPfn(), Paging.pageProt(vma.flags, false) | Pte.SPECIAL | Pte.ACCESSED));
             return;
         }
         long pfn = allocZeroed(page);
         anonVmaPrepare(vma);
         boolean w = (vma.flags & VM_WRITE) != 0;
-        ram.putLong(slot, Paging.mkPte(pfn, vma.flags, w, Pte.ACCESSED | (w ? Pte.DIRTY : 0)));
+        ram.putLong(slot, Pte.make(pfn, Paging.pageProt(vma.flags, w) | Pte.ACCESSED | (w ? Pte.DIRTY : 0)));
         mm.rssAnon++;
         mm.updateHiwaterRss();
     }
@@ -188,14 +195,14 @@ final class AnonFault implements FaultHandler {
         if ((pte & Pte.SPECIAL) != 0) {
             long pfn = allocZeroed(page);
             anonVmaPrepare(vma);
-            ram.putLong(slot, Paging.mkPte(pfn, vma.flags, true, Pte.ACCESSED | Pte.DIRTY));
+            ram.putLong(slot, Pte.make(pfn, Paging.pageProt(vma.flags, true) | Pte.ACCESSED | Pte.DIRTY));
             mm.rssAnon++;
             mm.updateHiwaterRss();
         } else {
-            long keep = pte & ~(Paging.LAZYFREE);
+            long keep = pte & ~(Pte.LAZYFREE);
             ram.putLong(slot, keep | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
         }
-        mm.paging.flushRange(page, page + Mm.PAGE);
+        mm.paging.flushRange(page, page + PAGE_SIZE);
     }
 
     /** {@code shmem_fault}: the object's page at this offset, allocated zeroed on first touch. */
@@ -212,7 +219,7 @@ final class AnonFault implements FaultHandler {
             vma.shmem.setPfn(index, pfn);
         }
         boolean w = (vma.flags & VM_WRITE) != 0;
-        ram.putLong(slot, Paging.mkPte(pfn, vma.flags, w, Pte.ACCESSED | (write ? Pte.DIRTY : 0)));
+        ram.putLong(slot, Pte.make(pfn, Paging.pageProt(vma.flags, w) | Pte.ACCESSED | (write ? Pte.DIRTY : 0)));
         mm.rssShmem++;
         mm.updateHiwaterRss();
     }
@@ -250,12 +257,12 @@ final class AnonFault implements FaultHandler {
     int populate(Vma vma, long start, long end, boolean write) {
         mm.paging.start(this);
         PageTable pt = mm.paging.pageTable();
-        for (long a = start; a < end; a += Mm.PAGE) {
+        for (long a = start; a < end; a += PAGE_SIZE) {
             long pte = pt.readPte(a);
-            if (Paging.ptePresent(pte) && (!write || (pte & Pte.RW) != 0)) {
+            if (Pte.isPresent(pte) && (!write || (pte & Pte.RW) != 0)) {
                 continue;
             }
-            if (pte == Paging.GUARD_MARKER) {
+            if (pte == Pte.GUARD_MARKER) {
                 return -org.mallocsim.kernel.Errno.EFAULT;
             }
             try {

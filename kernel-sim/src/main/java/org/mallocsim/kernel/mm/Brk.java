@@ -3,6 +3,7 @@ package org.mallocsim.kernel.mm;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * brk(2): {@code SYSCALL_DEFINE1(brk)} (mm/mmap.c) and {@code do_brk_flags} (mm/vma.c). The
@@ -23,8 +24,8 @@ final class Brk {
         if (rlim >= 0 && brk - mm.startBrk > rlim) {
             return origBrk;
         }
-        long newBrk = Mman.pageAlign(brk);
-        long oldBrk = Mman.pageAlign(mm.brk);
+        long newBrk = pageAlign(brk);
+        long oldBrk = pageAlign(mm.brk);
         if (oldBrk == newBrk) {
             mm.brk = brk;
             return brk;
@@ -47,8 +48,8 @@ final class Brk {
             return origBrk;
         }
         Vma next = mm.tree.find(oldBrk);
-        if (next != null && Long.compareUnsigned(next.start, newBrk + Mm.PAGE + mm.config.stackGuardGap()) < 0
-                && Long.compareUnsigned(newBrk + Mm.PAGE, VmaTree.startGap(next, mm.config.stackGuardGap())) > 0) {
+        if (next != null && Long.compareUnsigned(next.start, newBrk + PAGE_SIZE + mm.config.stackGuardGap()) < 0
+                && Long.compareUnsigned(newBrk + PAGE_SIZE, VmaTree.startGap(next, mm.config.stackGuardGap())) > 0) {
             return origBrk;
         }
         Vma brkVma = mm.prevOf(oldBrk);
@@ -64,7 +65,7 @@ final class Brk {
 
     /** {@code do_brk_flags}: expand the brk VMA in place ({@code just_expand}) or add a new one. */
     static boolean doBrkFlags(Mm mm, Vma prev, long addr, long len) {
-        long pages = len >>> 12;
+        long pages = len >>> PAGE_SHIFT;
         if (!mm.mayExpandVm(BRK_FLAGS, pages)) {
             return false;
         }
@@ -76,10 +77,12 @@ final class Brk {
         }
         Vma v = null;
         if (prev != null && prev.end == addr) {
-            v = mm.vmaMergeNewRange(addr, addr + len, BRK_FLAGS, null, null, null, addr >>> 12, true);
+            VmaMergeStruct vmg = mm.vmg.newRange(addr, addr + len, BRK_FLAGS, addr >>> PAGE_SHIFT);
+            vmg.justExpand = true;
+            v = VmaMerge.mergeNewRange(mm, vmg);
         }
         if (v == null) {
-            mm.insert(new Vma(addr, addr + len, BRK_FLAGS, addr >>> 12, null));
+            mm.insert(new Vma(addr, addr + len, BRK_FLAGS, addr >>> PAGE_SHIFT, null));
         }
         mm.vmStatAccount(BRK_FLAGS, pages);
         return true;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * What /proc and the tests read: the VMA list with /proc's names ({@code show_map_vma},
@@ -60,15 +61,18 @@ final class Introspect {
         long lazyFree;
         boolean shmem;
         long specialFrames;
+        private Vma vma;
 
-        void reset(boolean isShmem) {
+        /** Zeroes the counts for a walk of {@code v}'s pages. */
+        void reset(Vma v) {
             rss = anon = dirty = clean = referenced = lazyFree = specialFrames = 0;
-            shmem = isShmem;
+            vma = v;
+            shmem = v.shmem != null;
         }
 
         @Override
         public long visit(long vaddr, long pte) {
-            if (!Paging.ptePresent(pte)) {
+            if (!Pte.isPresent(pte)) {
                 return pte;
             }
             if ((pte & Pte.SPECIAL) != 0) {
@@ -79,11 +83,12 @@ final class Introspect {
             if (!shmem) {
                 anon++;
             }
-            if ((pte & Pte.DIRTY) != 0) {
+            // smaps_account: a PTE's dirty bit or the folio's, which shmem keeps in its page cache
+            if ((pte & Pte.DIRTY) != 0 || (shmem && vma.shmem.dirty.get((int) vma.pgoffAt(vaddr)))) {
                 dirty++;
             } else {
                 clean++;
-                if ((pte & Paging.LAZYFREE) != 0) {
+                if ((pte & Pte.LAZYFREE) != 0) {
                     lazyFree++;
                 }
             }
@@ -100,7 +105,7 @@ final class Introspect {
         PageTable pt = mm.paging.pageTable();
         if (pt != null) {
             for (Vma v = mm.tree.findIntersection(start, end); v != null && v.start < end; v = mm.tree.next(v)) {
-                w.reset(v.shmem != null);
+                w.reset(v);
                 pt.forEachPte(Math.max(start, v.start), Math.min(end, v.end), w);
                 rss += w.rss;
                 anon += w.anon;
@@ -120,7 +125,7 @@ final class Introspect {
         long total = 0, data = 0, exec = 0, stack = 0, locked = 0;
         for (Vma v = mm.tree.first(); v != null; v = mm.tree.next(v)) {
             n++;
-            if ((v.start & 0xfff) != 0 || (v.end & 0xfff) != 0 || Long.compareUnsigned(v.end, v.start) <= 0) {
+            if ((v.start & ~PAGE_MASK) != 0 || (v.end & ~PAGE_MASK) != 0 || Long.compareUnsigned(v.end, v.start) <= 0) {
                 fail("VMA not page aligned or empty: " + v);
             }
             if (Long.compareUnsigned(v.start, prevEnd) < 0) {
@@ -165,7 +170,7 @@ final class Introspect {
         long anon = 0, shm = 0;
         java.util.IdentityHashMap<Shmem, Boolean> objects = new java.util.IdentityHashMap<>();
         for (Vma v = mm.tree.first(); v != null; v = mm.tree.next(v)) {
-            w.reset(v.shmem != null);
+            w.reset(v);
             pt.forEachPte(v.start, v.end, w);
             if (v.shmem != null) {
                 shm += w.rss;
@@ -185,7 +190,7 @@ final class Introspect {
             shmemFrames += s.frameCount();
         }
         PhysicalMemory ram = mm.paging.ram();
-        long tables = pt.tableBytes() / 4096 + 1;
+        long tables = pt.tableBytes() / PAGE_SIZE + 1;
         long expected = tables + anon + shmemFrames + 1;
         if (mm.paging.ownsRam && ram.framesInUse() != expected) {
             fail("frames in use " + ram.framesInUse() + " but page tables " + tables + " + anonymous " + anon

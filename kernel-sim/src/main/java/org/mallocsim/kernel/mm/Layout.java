@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The initial address-space layout: {@code arch_pick_mmap_layout} and {@code mmap_base}
@@ -18,7 +19,7 @@ final class Layout {
     /** Size of the initial [stack] VMA of a small program (arguments, environment, auxv). */
     static final long INITIAL_STACK = 0x21000;
     /** {@code stack_maxrandom_size} with PF_RANDOMIZE: 0x3fffff pages (16 GiB). */
-    static final long STACK_MAXRANDOM = 0x3fffffL << 12;
+    static final long STACK_MAXRANDOM = 0x3fffffL << PAGE_SHIFT;
     static final long SIZE_128M = 128L << 20;
     /** The x86-64 vsyscall page, listed by /proc but not a VMA. */
     static final long VSYSCALL_START = 0xffffffffff600000L;
@@ -39,7 +40,7 @@ final class Layout {
         } else if (gap > gapMax) {
             gap = gapMax;
         }
-        return org.mallocsim.kernel.Mman.pageAlign(Mm.TASK_SIZE - gap - rnd);
+        return pageAlign(Mm.TASK_SIZE - gap - rnd);
     }
 
     /** A fresh process: [stack] below TASK_SIZE, empty heap at start_brk, mmap_base from RLIMIT_STACK. */
@@ -47,23 +48,23 @@ final class Layout {
         KernelConfig c = mm.config;
         boolean randomize = c.randomizeSeed() != 0;
         SplittableRandom r = randomize ? new SplittableRandom(c.randomizeSeed()) : null;
-        long mmapRnd = randomize ? (r.nextLong() & ((1L << 28) - 1)) << 12 : 0;
+        long mmapRnd = randomize ? (r.nextLong() & ((1L << 28) - 1)) << PAGE_SHIFT : 0;
         mm.mmapBase = mmapBase(c, mmapRnd, randomize);
-        mm.mmapLegacyBase = org.mallocsim.kernel.Mman.pageAlign(Mm.TASK_SIZE / 3) + mmapRnd;
+        mm.mmapLegacyBase = pageAlign(Mm.TASK_SIZE / 3) + mmapRnd;
         // mmap_is_legacy: an unlimited stack gives the bottom-up layout
         mm.topdown = c.rlimitStack() >= 0;
         long brk = DEFAULT_START_BRK;
         if (randomize) {
             // v6.9+: one page after bss, then randomize_page(brk, 1 GiB)
-            brk += Mm.PAGE + (r.nextLong(KernelConfig.GIB >>> 12) << 12);
+            brk += PAGE_SIZE + (r.nextLong(KernelConfig.GIB >>> PAGE_SHIFT) << PAGE_SHIFT);
         }
         mm.startBrk = brk;
         mm.brk = brk;
         long stackTop = Mm.TASK_SIZE;
         if (randomize) {
-            stackTop -= (r.nextLong() & 0x3fffffL) << 12;
+            stackTop -= (r.nextLong() & 0x3fffffL) << PAGE_SHIFT;
         }
-        Vma stack = new Vma(stackTop - INITIAL_STACK, stackTop, STACK_FLAGS, (stackTop - INITIAL_STACK) >>> 12, null);
+        Vma stack = new Vma(stackTop - INITIAL_STACK, stackTop, STACK_FLAGS, (stackTop - INITIAL_STACK) >>> PAGE_SHIFT, null);
         addInitial(mm, stack);
         mm.startStack = stackTop - 16;
         mm.hasVsyscall = true;
@@ -82,6 +83,12 @@ final class Layout {
      * line one VMA, files with their identity, {@code [vvar]}/{@code [vdso]} as special VMAs,
      * {@code [stack]} growing down, {@code [vsyscall]} remembered but not a VMA. mmap_base is the end
      * of the highest mapping below the stack, where the kernel placed ld.so top-down.
+     *
+     * <p>Two facts the lines do not show are inferred as the ELF loader and ld.so leave them: the
+     * executable ({@code mm->exe_file}, for VmExe) is the lowest file mapping, and a private
+     * read-only file mapping followed by a writable one of the same file at the next offset is the
+     * RELRO part of a data segment, mapped writable and made read-only by ld.so's mprotect, so it
+     * keeps VM_ACCOUNT ({@code mprotect_fixup} drops it only for unfaulted anonymous memory).
      */
     static void initFromMaps(Mm mm, List<String> lines, long startBrk) {
         Map<String, MappedFile> files = new HashMap<>();
@@ -90,6 +97,7 @@ final class Layout {
         Vma heap = null;
         long lastEnd = 0;
         int lineNo = 0;
+        List<Vma> made = new java.util.ArrayList<>();
         for (String raw : lines) {
             lineNo++;
             String line = raw.strip();
@@ -129,7 +137,7 @@ final class Layout {
                     || "x-".indexOf(perms.charAt(2)) < 0 || "sp".indexOf(perms.charAt(3)) < 0) {
                 throw bad(lineNo, raw, "permissions like rw-p");
             }
-            if ((start & 0xfff) != 0 || (end & 0xfff) != 0 || Long.compareUnsigned(end, start) <= 0) {
+            if ((start & ~PAGE_MASK) != 0 || (end & ~PAGE_MASK) != 0 || Long.compareUnsigned(end, start) <= 0) {
                 throw bad(lineNo, raw, "a non-empty page-aligned range");
             }
             String name = f.length == 6 ? f[5].strip() : "";
@@ -159,13 +167,13 @@ final class Layout {
             } else if (name.equals("[vdso]")) {
                 v = new Vma(start, end, flags | VM_DONTEXPAND, 0, name);
             } else if (name.equals("[stack]")) {
-                v = new Vma(start, end, flags | VM_GROWSDOWN | VM_ACCOUNT, start >>> 12, null);
+                v = new Vma(start, end, flags | VM_GROWSDOWN | VM_ACCOUNT, start >>> PAGE_SHIFT, null);
                 stack = v;
             } else if (shared && inode != 0 && (name.startsWith("/dev/zero") || name.startsWith("/SYSV"))) {
-                v = new Vma(start, end, flags, offset >>> 12, null);
+                v = new Vma(start, end, flags, offset >>> PAGE_SHIFT, null);
                 Shmem s = shmems.get(inode);
                 if (s == null) {
-                    s = new Shmem(inode, (offset >>> 12) + v.pages());
+                    s = new Shmem(inode, (offset >>> PAGE_SHIFT) + v.pages());
                     shmems.put(inode, s);
                 } else {
                     s.mappings++;
@@ -181,17 +189,30 @@ final class Layout {
                 if (!shared && (flags & VM_WRITE) != 0) {
                     flags |= VM_ACCOUNT;
                 }
-                v = new Vma(start, end, flags, offset >>> 12, null);
+                v = new Vma(start, end, flags, offset >>> PAGE_SHIFT, null);
                 v.file = mf;
+                if (mm.exeFile == null) {
+                    mm.exeFile = name;
+                }
             } else {
                 if (!shared && (flags & VM_WRITE) != 0) {
                     flags |= VM_ACCOUNT;
                 }
                 boolean named = !name.isEmpty() && !name.equals("[heap]");
-                v = new Vma(start, end, flags, start >>> 12, named ? name : null);
+                v = new Vma(start, end, flags, start >>> PAGE_SHIFT, named ? name : null);
                 if (name.equals("[heap]")) {
                     heap = v;
                 }
+            }
+            made.add(v);
+        }
+        for (int i = 0; i < made.size(); i++) {
+            Vma v = made.get(i);
+            Vma next = i + 1 < made.size() ? made.get(i + 1) : null;
+            if (v.file != null && next != null && next.file == v.file && next.start == v.end
+                    && (v.flags & (VM_WRITE | VM_SHARED)) == 0 && (next.flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
+                    && next.pgoff == v.pgoff + v.pages()) {
+                v.flags |= VM_ACCOUNT;
             }
             addInitial(mm, v);
         }
@@ -210,7 +231,7 @@ final class Layout {
             }
         }
         mm.mmapBase = base != 0 ? base : mmapBase(mm.config, 0, false);
-        mm.mmapLegacyBase = org.mallocsim.kernel.Mman.pageAlign(Mm.TASK_SIZE / 3);
+        mm.mmapLegacyBase = pageAlign(Mm.TASK_SIZE / 3);
         mm.topdown = mm.config.rlimitStack() >= 0;
     }
 

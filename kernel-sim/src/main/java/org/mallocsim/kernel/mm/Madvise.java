@@ -2,9 +2,9 @@ package org.mallocsim.kernel.mm;
 
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
-import org.mallocsim.kernel.paging.PageTable;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * madvise(2) (mm/madvise.c): validation, then {@code madvise_walk_vmas} over the VMAs of the
@@ -37,10 +37,10 @@ final class Madvise {
         if (!behaviorValid(advice)) {
             return -Errno.EINVAL;
         }
-        if ((start & ~Mm.PAGE_MASK) != 0) {
+        if ((start & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
-        long len = Mman.pageAlign(lenIn);
+        long len = pageAlign(lenIn);
         if (lenIn != 0 && len == 0) {
             return -Errno.EINVAL;
         }
@@ -100,6 +100,7 @@ final class Madvise {
                     return -Errno.EINVAL;
                 }
                 mm.paging.zapKeepingMarkers(mm, vma, start, end);
+                mm.paging.reclaimEmptyPteTables(start, end);
                 mm.paging.flushRange(start, end);
                 return 0;
             case Mman.MADV_GUARD_INSTALL:
@@ -175,9 +176,9 @@ final class Madvise {
         if (nf == f) {
             return 0;
         }
-        Vma v = mm.vmaModify(vma, start, end, nf);
+        Vma v = VmaMerge.modify(mm, mm.vmg.modify(vma, start, end, nf));
         if (v == null) {
-            return -Errno.ENOMEM;
+            return mm.vmg.errno();
         }
         v.flags = nf;
         return 0;
@@ -211,20 +212,40 @@ final class Madvise {
 
     /**
      * {@code madvise_collapse} (mm/khugepaged.c) as far as its result goes; huge pages themselves
-     * are not modelled, so a collapse that succeeds leaves the 4 KiB pages as they were. EINVAL when
-     * the VMA may not hold a PMD-sized page ({@code thp_vma_allowable_order}: VM_NOHUGEPAGE, or no
-     * 2 MiB-aligned block fits in it) or when an aligned block of the range has no page table yet
-     * (SCAN_PMD_NULL, which {@code madvise_collapse_errno} turns into EINVAL); a range holding no
-     * whole aligned block collapses nothing and succeeds.
+     * are not modelled, so a collapse that succeeds leaves the 4 KiB pages as they were. The rules,
+     * as Linux 6.18 answers them (checked natively: native-traces' shell scripts and the collapse
+     * cases of madvise-advice.msh):
+     * <ul>
+     * <li>EINVAL when the VMA may not hold a PMD-sized page ({@code thp_vma_allowable_order} with
+     *     TVA_FORCED_COLLAPSE: VM_NOHUGEPAGE, or no 2 MiB-aligned block fits in it); the sysfs
+     *     {@code enabled} mode does not matter to a forced collapse;
+     * <li>a range holding no whole aligned block collapses nothing and succeeds;
+     * <li>each aligned block must have a page table ({@code pmd_none} is SCAN_PMD_NULL), with no
+     *     guard marker in it (SCAN_PTE_NON_PRESENT); a block mapped by zero pages alone or by none
+     *     at all is fine;
+     * <li>private anonymous memory must have an anon_vma: {@code hugepage_vma_revalidate} answers
+     *     SCAN_PAGE_ANON without one, so a VMA only ever read (zero pages) does not collapse.
+     * </ul>
+     * Every failure becomes EINVAL ({@code madvise_collapse_errno}); ENOMEM and EAGAIN need memory
+     * pressure or page locks the emulator does not have. Blocks that a fault mapped with a huge page
+     * (THP {@code always}, or MADV_HUGEPAGE memory) would answer SCAN_PMD_MAPPED, a success; the
+     * emulator never maps one, which is why the shell's native run pins THP to {@code madvise}.
      */
     private static int collapse(Mm mm, Vma vma, long start, long end) {
-        long firstBlock = (vma.start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE;
-        if ((vma.flags & VM_NOHUGEPAGE) != 0 || firstBlock + Mm.PMD_SIZE > vma.end) {
+        long firstBlock = (vma.start + PMD_SIZE - 1) & -PMD_SIZE;
+        if ((vma.flags & VM_NOHUGEPAGE) != 0 || firstBlock + PMD_SIZE > vma.end) {
             return -Errno.EINVAL;
         }
-        PageTable tables = mm.paging.pageTable(); // null until the first fault
-        for (long block = (start + Mm.PMD_SIZE - 1) & -Mm.PMD_SIZE; block + Mm.PMD_SIZE <= end; block += Mm.PMD_SIZE) {
-            if (tables == null || tables.pteSlot(block, false) < 0) {
+        long hstart = (start + PMD_SIZE - 1) & -PMD_SIZE;
+        long hend = end & -PMD_SIZE;
+        if (hstart >= hend) {
+            return 0;
+        }
+        if (vma.isAnonymous() && vma.anonVma == null) {
+            return -Errno.EINVAL;
+        }
+        for (long block = hstart; block < hend; block += PMD_SIZE) {
+            if (!mm.paging.hasPteTable(block) || mm.paging.holdsMarker(block, block + PMD_SIZE)) {
                 return -Errno.EINVAL;
             }
         }

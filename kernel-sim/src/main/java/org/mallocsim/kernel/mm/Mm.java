@@ -5,6 +5,7 @@ import org.mallocsim.kernel.paging.PageTable;
 import org.mallocsim.kernel.paging.PhysicalMemory;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The state of one {@code mm_struct} (include/linux/mm_types.h) and the bookkeeping every syscall
@@ -15,9 +16,6 @@ import static org.mallocsim.kernel.mm.VmFlags.*;
 final class Mm {
     /** x86-64 4-level {@code TASK_SIZE} = {@code DEFAULT_MAP_WINDOW}. */
     static final long TASK_SIZE = 0x7ffffffff000L;
-    static final long PAGE = 4096;
-    static final long PAGE_MASK = ~(PAGE - 1);
-    static final long PMD_SIZE = 2L << 20;
 
     /** Integrity checks after each syscall, for tests: {@code -Dmallocsim.mm.check=true}. */
     static final boolean CHECK = Boolean.getBoolean("mallocsim.mm.check");
@@ -28,6 +26,8 @@ final class Mm {
     final AnonFault fault;
 
     int mapCount;
+    /** {@code mm->context.execute_only_pkey}: -1 until PROT_EXEC alone first asks for it. */
+    private int executeOnlyPkey = -1;
     /** VMAs freed by munmap, reused by {@link #newVma}. */
     private final Vma[] spare = new Vma[16];
     private int spares;
@@ -38,6 +38,8 @@ final class Mm {
     boolean topdown = true;
     long startStack;
     boolean hasVsyscall;
+    /** The path of {@code mm->exe_file}, the executable image; null when the process has none. */
+    String exeFile;
 
     long totalVm;
     long hiwaterVm;
@@ -66,9 +68,9 @@ final class Mm {
 
     Mm(KernelConfig config, PhysicalMemory sharedRam) {
         this.config = config;
-        this.totalRamPages = config.ramBytes() >>> 12;
-        this.adminReservePages = Math.min(totalRamPages * 3 / 100, (8L << 20) >>> 12);
-        this.userReservePages = Math.min(totalRamPages * 3 / 100, (128L << 20) >>> 12);
+        this.totalRamPages = config.ramBytes() >>> PAGE_SHIFT;
+        this.adminReservePages = Math.min(totalRamPages * 3 / 100, (8L << 20) >>> PAGE_SHIFT);
+        this.userReservePages = Math.min(totalRamPages * 3 / 100, (128L << 20) >>> PAGE_SHIFT);
         this.paging = new Paging(config, sharedRam);
         this.fault = new AnonFault(this);
     }
@@ -185,14 +187,35 @@ final class Mm {
         }
     }
 
+    /**
+     * {@code execute_only_pkey} → {@code __execute_only_pkey} (arch/x86/mm/pkeys.c): the key that
+     * backs PROT_EXEC-only memory, allocated on first use as the lowest free key (1: key 0 is the
+     * default and this emulator offers no pkey_alloc), with its access disabled in PKRU. -1 when the
+     * CPU has no protection keys, and then exec implies read.
+     */
+    int executeOnlyPkey() {
+        if (!config.pku()) {
+            return -1;
+        }
+        if (executeOnlyPkey < 0) {
+            executeOnlyPkey = 1;
+        }
+        return executeOnlyPkey;
+    }
+
+    /** {@code mm->context.execute_only_pkey} without allocating it: -1 when never asked for. */
+    int executeOnlyPkeyIfAllocated() {
+        return executeOnlyPkey;
+    }
+
     /** {@code may_expand_vm} (mm/mmap.c): RLIMIT_AS and, for data mappings, RLIMIT_DATA. */
     boolean mayExpandVm(long flags, long pages) {
         long as = config.rlimitAs();
-        if (as >= 0 && totalVm + pages > (as >>> 12)) {
+        if (as >= 0 && totalVm + pages > (as >>> PAGE_SHIFT)) {
             return false;
         }
         long data = config.rlimitData();
-        if (isDataMapping(flags) && data >= 0 && dataVm + pages > (data >>> 12)) {
+        if (isDataMapping(flags) && data >= 0 && dataVm + pages > (data >>> PAGE_SHIFT)) {
             return false;
         }
         return true;
@@ -233,81 +256,10 @@ final class Mm {
         return totalRamPages * config.overcommitRatio() / 100;
     }
 
-    // ---- merge and split (mm/vma.c) ---------------------------------------------------------------
+    // ---- split (mm/vma.c); merging is VmaMerge's ---------------------------------------------------
 
-    /** {@code is_mergeable_anon_vma}: no fork in the emulator, so null is compatible with anything. */
-    static boolean anonCompatible(AnonVma a, AnonVma b) {
-        return a == null || b == null || a == b;
-    }
-
-    /** {@code is_mergeable_vma}: same flags (no VM_SPECIAL), same file or shmem object, same name. */
-    static boolean isMergeable(Vma v, long flags, MappedFile file, Shmem shmem, AnonVma anon) {
-        return (flags & VM_SPECIAL) == 0 && v.flags == flags && v.file == file && v.shmem == shmem
-                && v.name == null && anonCompatible(v.anonVma, anon);
-    }
-
-    /** {@code can_vma_merge_after}: prev ends at start and its pgoff runs on into {@code pgoff}. */
-    static boolean canMergeAfter(Vma prev, long start, long flags, MappedFile file, Shmem shmem, AnonVma anon,
-                                 long pgoff) {
-        return prev != null && prev.end == start && isMergeable(prev, flags, file, shmem, anon)
-                && prev.pgoff + prev.pages() == pgoff;
-    }
-
-    /** {@code can_vma_merge_before}: next starts at end and continues the pgoff of [start, end). */
-    static boolean canMergeBefore(Vma next, long start, long end, long flags, MappedFile file, Shmem shmem,
-                                  AnonVma anon, long pgoff) {
-        return next != null && next.start == end && isMergeable(next, flags, file, shmem, anon)
-                && next.pgoff == pgoff + ((end - start) >>> 12);
-    }
-
-    /**
-     * {@code vma_merge_new_range} (mm/vma.c): merges the new range [start, end) into prev, next or
-     * both; with {@code justExpand} (brk) only prev may grow. Returns the VMA now covering the
-     * range, or null when nothing merged.
-     */
-    Vma vmaMergeNewRange(long start, long end, long flags, MappedFile file, Shmem shmem, AnonVma anon, long pgoff,
-                         boolean justExpand) {
-        if ((flags & VM_SPECIAL) != 0) {
-            return null;
-        }
-        Vma prev = prevOf(start);
-        if (prev != null && prev.end != start) {
-            prev = null;
-        }
-        Vma next = justExpand ? null : tree.find(start);
-        if (next != null && next.start != end) {
-            next = null;
-        }
-        boolean left = canMergeAfter(prev, start, flags, file, shmem, anon, pgoff);
-        boolean right = canMergeBefore(next, start, end, flags, file, shmem, anon, pgoff);
-        if (left && right && !anonCompatible(prev.anonVma, next.anonVma)) {
-            right = false;
-        }
-        if (left && right) {
-            AnonVma a = prev.anonVma != null ? prev.anonVma : next.anonVma;
-            long nextEnd = next.end;
-            remove(next);
-            tree.resize(prev, prev.start, nextEnd);
-            prev.anonVma = a;
-            return prev;
-        }
-        if (left) {
-            tree.resize(prev, prev.start, end);
-            if (prev.anonVma == null) {
-                prev.anonVma = anon;
-            }
-            return prev;
-        }
-        if (right) {
-            tree.resize(next, start, next.end);
-            next.pgoff = pgoff;
-            if (next.anonVma == null) {
-                next.anonVma = anon;
-            }
-            return next;
-        }
-        return null;
-    }
+    /** The one merge request every syscall reuses (see {@link VmaMergeStruct}). */
+    final VmaMergeStruct vmg = new VmaMergeStruct();
 
     /**
      * {@code __split_vma} (mm/vma.c) without the map_count check: splits at addr and returns the
@@ -326,81 +278,6 @@ final class Mm {
         }
         insert(n);
         return n;
-    }
-
-    /** Set by {@link #vmaModify} when it returns null. */
-    int modifyErrno;
-
-    /**
-     * {@code vma_modify_flags} (mm/vma.c: {@code vma_merge_existing_range}, else {@code split_vma}):
-     * gives [start, end) inside {@code vma} the flags {@code newFlags}, merging with a neighbour
-     * when the range touches that side, else splitting (ENOMEM at {@code map_count >= max}).
-     * Returns the VMA that now covers exactly [start, end) (flags not yet set when split), or null
-     * with {@link #modifyErrno}.
-     */
-    Vma vmaModify(Vma vma, long start, long end, long newFlags) {
-        long pgoff = vma.pgoffAt(start);
-        Vma prev = start == vma.start ? tree.prev(vma) : null;
-        Vma next = end == vma.end ? tree.next(vma) : null;
-        boolean left = canMergeAfter(prev, start, newFlags, vma.file, vma.shmem, vma.anonVma, pgoff);
-        boolean right = canMergeBefore(next, start, end, newFlags, vma.file, vma.shmem, vma.anonVma, pgoff);
-        if (left && right && !anonCompatible(prev.anonVma, next.anonVma)) {
-            right = false;
-        }
-        if (left || right) {
-            AnonVma a = vma.anonVma;
-            if (left && right) {
-                long nextEnd = next.end;
-                if (a == null) {
-                    a = prev.anonVma != null ? prev.anonVma : next.anonVma;
-                }
-                remove(vma);
-                remove(next);
-                tree.resize(prev, prev.start, nextEnd);
-                prev.anonVma = a;
-                return prev;
-            }
-            if (left) {
-                if (end == vma.end) {
-                    remove(vma);
-                } else {
-                    long vmaPgoff = vma.pgoffAt(end);
-                    tree.resize(vma, end, vma.end);
-                    vma.pgoff = vmaPgoff;
-                }
-                tree.resize(prev, prev.start, end);
-                if (prev.anonVma == null) {
-                    prev.anonVma = a;
-                }
-                return prev;
-            }
-            if (start == vma.start) {
-                remove(vma);
-            } else {
-                tree.resize(vma, vma.start, start);
-            }
-            tree.resize(next, start, next.end);
-            next.pgoff = pgoff;
-            if (next.anonVma == null) {
-                next.anonVma = a;
-            }
-            return next;
-        }
-        if (start > vma.start) {
-            if (mapCount >= config.maxMapCount()) {
-                modifyErrno = -org.mallocsim.kernel.Errno.ENOMEM;
-                return null;
-            }
-            splitVma(vma, start, true);
-        }
-        if (end < vma.end) {
-            if (mapCount >= config.maxMapCount()) {
-                modifyErrno = -org.mallocsim.kernel.Errno.ENOMEM;
-                return null;
-            }
-            splitVma(vma, end, false);
-        }
-        return vma;
     }
 
     // ---- unmapping (mm/vma.c do_vmi_align_munmap) ---------------------------------------------------

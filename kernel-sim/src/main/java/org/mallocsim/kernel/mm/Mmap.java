@@ -4,6 +4,7 @@ import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * mmap(2) and munmap(2) for anonymous memory: {@code do_mmap} (mm/mmap.c), {@code __mmap_region}
@@ -34,7 +35,7 @@ final class Mmap {
 
     /** {@code ksys_mmap_pgoff} → {@code do_mmap}: the address or -errno. */
     static long doMmap(Mm mm, long addr, long len, int prot, int flags, int fd, long offset) {
-        if ((offset & ~Mm.PAGE_MASK) != 0) {
+        if ((offset & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
@@ -52,22 +53,24 @@ final class Mmap {
         if ((flags & Mman.MAP_FIXED) == 0) {
             addr = roundHintToMin(mm, addr);
         }
-        len = Mman.pageAlign(len);
+        len = pageAlign(len);
         if (len == 0) {
             return -Errno.ENOMEM;
         }
-        long pgoff = offset >>> 12;
-        if (pgoff + (len >>> 12) < pgoff) {
+        long pgoff = offset >>> PAGE_SHIFT;
+        if (pgoff + (len >>> PAGE_SHIFT) < pgoff) {
             return -Errno.EOVERFLOW;
         }
         if (mm.mapCount > mm.config.maxMapCount()) {
             return -Errno.ENOMEM;
         }
-        long vmFlags = calcVmProtBits(prot) | calcVmFlagBits(flags, mm.config.thpAlign())
+        // PROT_EXEC alone is execute-only where the CPU has protection keys
+        int pkey = prot == Mman.PROT_EXEC ? Math.max(mm.executeOnlyPkey(), 0) : 0;
+        long vmFlags = calcVmProtBits(prot) | pkeyBits(pkey) | calcVmFlagBits(flags, mm.config.thpAlign())
                 | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
         int type = flags & Mman.MAP_TYPE;
         addr = UnmappedArea.getUnmappedArea(mm, addr, len, flags, type == Mman.MAP_SHARED);
-        if (addr < 0 && addr > -4096) {
+        if (Errno.isErrValue(addr)) {
             return addr;
         }
         if ((flags & Mman.MAP_FIXED_NOREPLACE) != 0 && mm.tree.findIntersection(addr, addr + len) != null) {
@@ -88,11 +91,11 @@ final class Mmap {
                     return -Errno.EINVAL;
                 }
                 vmFlags |= VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE;
-                pgoff = addr >>> 12;
+                pgoff = addr >>> PAGE_SHIFT;
                 shared = false;
                 break;
             case Mman.MAP_PRIVATE:
-                pgoff = addr >>> 12;
+                pgoff = addr >>> PAGE_SHIFT;
                 shared = false;
                 break;
             default:
@@ -111,9 +114,9 @@ final class Mmap {
 
     /** {@code round_hint_to_min}. */
     private static long roundHintToMin(Mm mm, long hint) {
-        hint &= Mm.PAGE_MASK;
+        hint &= PAGE_MASK;
         if (hint != 0 && Long.compareUnsigned(hint, mm.config.mmapMinAddr()) < 0) {
-            return Mman.pageAlign(mm.config.mmapMinAddr());
+            return pageAlign(mm.config.mmapMinAddr());
         }
         return hint;
     }
@@ -129,11 +132,11 @@ final class Mmap {
      */
     static long mmapRegion(Mm mm, long addr, long len, long vmFlags, long pgoff, boolean shared) {
         long end = addr + len;
-        long pages = len >>> 12;
+        long pages = len >>> PAGE_SHIFT;
         long replaced = 0;
         long replacedAccounted = 0;
         for (Vma v = mm.tree.findIntersection(addr, end); v != null && v.start < end; v = mm.tree.next(v)) {
-            long n = (Math.min(end, v.end) - Math.max(addr, v.start)) >>> 12;
+            long n = (Math.min(end, v.end) - Math.max(addr, v.start)) >>> PAGE_SHIFT;
             replaced += n;
             if ((v.flags & VM_ACCOUNT) != 0) {
                 replacedAccounted += n;
@@ -172,7 +175,7 @@ final class Mmap {
                 return e;
             }
         }
-        Vma v = shared ? null : mm.vmaMergeNewRange(addr, end, vmFlags, null, null, null, pgoff, false);
+        Vma v = shared ? null : VmaMerge.mergeNewRange(mm, mm.vmg.newRange(addr, end, vmFlags, pgoff));
         if (v == null) {
             v = mm.newVma(addr, end, vmFlags, pgoff, null);
             if (shared) {
@@ -198,11 +201,11 @@ final class Mmap {
 
     /** {@code __vm_munmap} → {@code do_vmi_munmap}: 0 or -errno. */
     static int doMunmap(Mm mm, long start, long len) {
-        if ((start & ~Mm.PAGE_MASK) != 0 || Long.compareUnsigned(start, Mm.TASK_SIZE) > 0
+        if ((start & ~PAGE_MASK) != 0 || Long.compareUnsigned(start, Mm.TASK_SIZE) > 0
                 || Long.compareUnsigned(len, Mm.TASK_SIZE - start) > 0) {
             return -Errno.EINVAL;
         }
-        long end = start + Mman.pageAlign(len);
+        long end = start + pageAlign(len);
         if (end == start) {
             return -Errno.EINVAL;
         }

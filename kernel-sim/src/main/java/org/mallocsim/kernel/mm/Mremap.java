@@ -4,6 +4,7 @@ import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * mremap(2) (mm/mremap.c, the 6.16-era {@code vma_remap_struct} flow): {@code check_mremap_params},
@@ -18,11 +19,11 @@ final class Mremap {
         if ((flags & ~(Mman.MREMAP_FIXED | Mman.MREMAP_MAYMOVE | Mman.MREMAP_DONTUNMAP)) != 0) {
             return -Errno.EINVAL;
         }
-        if ((addr & ~Mm.PAGE_MASK) != 0) {
+        if ((addr & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
-        long oldLen = Mman.pageAlign(oldLenIn);
-        long newLen = Mman.pageAlign(newLenIn);
+        long oldLen = pageAlign(oldLenIn);
+        long newLen = pageAlign(newLenIn);
         if (newLen == 0) {
             return -Errno.EINVAL;
         }
@@ -34,7 +35,7 @@ final class Mremap {
             if (Long.compareUnsigned(newAddr, Mm.TASK_SIZE - newLen) > 0) {
                 return -Errno.EINVAL;
             }
-            if ((newAddr & ~Mm.PAGE_MASK) != 0) {
+            if ((newAddr & ~PAGE_MASK) != 0) {
                 return -Errno.EINVAL;
             }
             if ((flags & Mman.MREMAP_MAYMOVE) == 0) {
@@ -84,7 +85,7 @@ final class Mremap {
         if ((vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) != 0) {
             return -Errno.EFAULT;
         }
-        if (newLen > oldLen && !mm.mayExpandVm(vma.flags, (newLen - oldLen) >>> 12)) {
+        if (newLen > oldLen && !mm.mayExpandVm(vma.flags, (newLen - oldLen) >>> PAGE_SHIFT)) {
             return -Errno.ENOMEM;
         }
         return 0;
@@ -98,14 +99,14 @@ final class Mremap {
         }
         long delta = newLen - oldLen;
         if (addr + oldLen == vma.end && vmaExpandable(mm, vma, delta)) {
-            long pages = delta >>> 12;
+            long pages = delta >>> PAGE_SHIFT;
             if ((vma.flags & VM_ACCOUNT) != 0 && !mm.vmEnoughMemory(pages)) {
                 return -Errno.ENOMEM;
             }
             // vma_merge_extend: grow vma, taking in the next VMA when compatible
             long oldEnd = vma.end;
-            Vma merged = mm.vmaMergeNewRange(oldEnd, oldEnd + delta, vma.flags, vma.file, vma.shmem, vma.anonVma,
-                    vma.pgoffAt(oldEnd), false);
+            Vma merged = VmaMerge.mergeNewRange(mm,
+                    mm.vmg.newRange(oldEnd, oldEnd + delta, vma.flags, vma.pgoffAt(oldEnd)).backedAs(vma));
             if (merged == null) {
                 if ((vma.flags & VM_ACCOUNT) != 0) {
                     mm.vmUnacct(pages);
@@ -122,7 +123,7 @@ final class Mremap {
             return -Errno.ENOMEM;
         }
         long to = UnmappedArea.getUnmappedArea(mm, 0, newLen, 0, vma.shmem != null);
-        if (to < 0 && to > -4096) {
+        if (Errno.isErrValue(to)) {
             return to;
         }
         return moveVma(mm, vma, addr, oldLen, newLen, to, flags);
@@ -178,12 +179,12 @@ final class Mremap {
         if (e < 0) {
             return e;
         }
-        if ((flags & Mman.MREMAP_DONTUNMAP) != 0 && !mm.mayExpandVm(vma.flags, oldLen >>> 12)) {
+        if ((flags & Mman.MREMAP_DONTUNMAP) != 0 && !mm.mayExpandVm(vma.flags, oldLen >>> PAGE_SHIFT)) {
             return -Errno.ENOMEM;
         }
         int mapFlags = (flags & Mman.MREMAP_FIXED) != 0 ? Mman.MAP_FIXED : 0;
         long to = UnmappedArea.getUnmappedArea(mm, newAddr, newLen, mapFlags, vma.shmem != null);
-        if (to < 0 && to > -4096) {
+        if (Errno.isErrValue(to)) {
             return to;
         }
         return moveVma(mm, vma, addr, oldLen, newLen, to, flags);
@@ -201,7 +202,7 @@ final class Mremap {
         boolean dontUnmap = (flags & Mman.MREMAP_DONTUNMAP) != 0;
         long charged = 0;
         if ((vma.flags & VM_ACCOUNT) != 0) {
-            charged = dontUnmap ? newLen >>> 12 : newLen > oldLen ? (newLen - oldLen) >>> 12 : 0;
+            charged = dontUnmap ? newLen >>> PAGE_SHIFT : newLen > oldLen ? (newLen - oldLen) >>> PAGE_SHIFT : 0;
             if (charged > 0 && !mm.vmEnoughMemory(charged)) {
                 return -Errno.ENOMEM;
             }
@@ -209,10 +210,9 @@ final class Mremap {
         long vmFlags = vma.flags;
         long pgoff = vma.pgoffAt(oldAddr);
         if (vma.isAnonymous() && vma.anonVma == null) {
-            pgoff = newAddr >>> 12;
+            pgoff = newAddr >>> PAGE_SHIFT;
         }
-        Vma newVma = mm.vmaMergeNewRange(newAddr, newAddr + newLen, vmFlags, vma.file, vma.shmem, vma.anonVma, pgoff,
-                false);
+        Vma newVma = VmaMerge.mergeNewRange(mm, mm.vmg.newRange(newAddr, newAddr + newLen, vmFlags, pgoff).backedAs(vma));
         if (newVma == null) {
             newVma = vma.dup(newAddr, newAddr + newLen, pgoff);
             mm.insert(newVma);
@@ -227,7 +227,7 @@ final class Mremap {
             mm.vmUnacct(charged);
             return -Errno.ENOMEM;
         }
-        mm.vmStatAccount(vmFlags, newLen >>> 12);
+        mm.vmStatAccount(vmFlags, newLen >>> PAGE_SHIFT);
         Vma old = mm.tree.lookup(oldAddr);
         if (dontUnmap) {
             // dontunmap_complete: the source stays whole and keeps VM_ACCOUNT (Linux 6.18 shows "ac"
@@ -236,11 +236,11 @@ final class Mremap {
             if ((old.flags & (VM_LOCKED | VM_LOCKONFAULT)) != 0) {
                 long nf = old.flags & ~(VM_LOCKED | VM_LOCKONFAULT);
                 long of = old.flags;
-                Vma v = mm.vmaModify(old, oldAddr, oldAddr + oldLen, nf);
+                Vma v = VmaMerge.modify(mm, mm.vmg.modify(old, oldAddr, oldAddr + oldLen, nf));
                 if (v != null) {
                     v.flags = nf;
-                    mm.vmStatAccount(of, -(oldLen >>> 12));
-                    mm.vmStatAccount(nf, oldLen >>> 12);
+                    mm.vmStatAccount(of, -(oldLen >>> PAGE_SHIFT));
+                    mm.vmStatAccount(nf, oldLen >>> PAGE_SHIFT);
                     old = v;
                 }
             }
@@ -254,7 +254,7 @@ final class Mremap {
         for (Vma v = mm.tree.findIntersection(oldAddr, oldAddr + oldLen); v != null && v.start < oldAddr + oldLen;
                 v = mm.tree.next(v)) {
             if ((v.flags & VM_ACCOUNT) != 0) {
-                unacct += (Math.min(v.end, oldAddr + oldLen) - Math.max(v.start, oldAddr)) >>> 12;
+                unacct += (Math.min(v.end, oldAddr + oldLen) - Math.max(v.start, oldAddr)) >>> PAGE_SHIFT;
             }
         }
         mm.alignMunmap(oldAddr, oldAddr + oldLen);
@@ -287,7 +287,7 @@ final class Mremap {
                 return e;
             }
             long r = moveVma(mm, v, p[0], l, l, to, flags);
-            if (r < 0 && r > -4096) {
+            if (Errno.isErrValue(r)) {
                 return r;
             }
         }

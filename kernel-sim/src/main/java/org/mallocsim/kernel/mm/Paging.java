@@ -7,6 +7,7 @@ import org.mallocsim.kernel.paging.PhysicalMemory;
 import org.mallocsim.kernel.paging.Pte;
 
 import static org.mallocsim.kernel.mm.VmFlags.*;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The address space's hold on RAM, page table and TLB, and the PTE-level work the syscalls need:
@@ -15,14 +16,6 @@ import static org.mallocsim.kernel.mm.VmFlags.*;
  * fault ({@code mm_alloc_pgd} at exec in Linux); until then no VMA has a page and the zaps are no-ops.
  */
 final class Paging {
-    /** Software PTE bit 10 (_PAGE_SOFTW2): the page was given MADV_FREE (the folio lost PG_swapbacked). */
-    static final long LAZYFREE = 1L << 10;
-    /**
-     * A guard-region marker ({@code PTE_MARKER_GUARD}, mm/madvise.c MADV_GUARD_INSTALL): a
-     * non-present entry whose fault is SIGSEGV; dropped only by munmap and MADV_GUARD_REMOVE.
-     */
-    static final long GUARD_MARKER = 1L << 58;
-
     private final KernelConfig config;
     /** False when the RAM is shared with other address spaces (then its frame count is not ours alone). */
     final boolean ownsRam;
@@ -81,46 +74,43 @@ final class Paging {
     // ---- PTE templates ------------------------------------------------------------------------------
 
     /**
-     * {@code mk_pte(page, vma->vm_page_prot)} for x86 {@code protection_map}: PROT_NONE gives a
-     * not-present PROTNONE entry; otherwise present, user, NX unless VM_EXEC, RW when requested.
+     * {@code vm_get_page_prot(vm_flags)} for x86's {@code protection_map}, with {@code pte_mkwrite}
+     * when {@code writable}: the PTE bits a page of the VMA gets. PROT_NONE gives a not-present
+     * PROTNONE entry; otherwise present, user, NX unless VM_EXEC, RW when writable, and the VMA's
+     * protection key ({@code vm_pgprot_modify} carries {@code vma_pkey} into the PTE).
      */
-    static long mkPte(long pfn, long vmFlags, boolean writable, long extra) {
-        long pte = (pfn << 12) | extra;
+    static long pageProt(long vmFlags, boolean writable) {
         if ((vmFlags & VM_ACCESS_FLAGS) == 0) {
-            return (pte | Pte.PROTNONE) & ~(Pte.PRESENT | Pte.RW);
+            return Pte.PROTNONE;
         }
-        pte |= Pte.PRESENT | Pte.USER;
+        long prot = Pte.PRESENT | Pte.USER | ((long) vmaPkey(vmFlags) << Pte.PKEY_SHIFT);
         if ((vmFlags & VM_EXEC) == 0) {
-            pte |= Pte.NX;
+            prot |= Pte.NX;
         }
-        if (writable) {
-            pte |= Pte.RW;
-        }
-        return pte;
-    }
-
-    /** Linux's {@code pte_present}: present, or a PROT_NONE page that hardware sees as absent. */
-    static boolean ptePresent(long pte) {
-        return (pte & (Pte.PRESENT | Pte.PROTNONE)) != 0;
+        return writable ? prot | Pte.RW : prot;
     }
 
     // ---- zap (mm/memory.c zap_pte_range) --------------------------------------------------------------
 
     private final class Zap implements PageTable.PteVisitor {
         Mm mm;
+        Vma vma;
         boolean shmem;
         boolean keepMarkers;
 
         @Override
         public long visit(long vaddr, long pte) {
-            if (!ptePresent(pte)) {
-                return keepMarkers && pte == GUARD_MARKER ? pte : 0;
+            if (!Pte.isPresent(pte)) {
+                return keepMarkers && pte == Pte.GUARD_MARKER ? pte : 0;
             }
             if ((pte & Pte.SPECIAL) != 0) {
                 return 0;
             }
             if (shmem) {
                 mm.rssShmem--;
+                if ((pte & Pte.DIRTY) != 0) {
+                    vma.shmem.dirty.set((int) vma.pgoffAt(vaddr));
+                }
             } else {
                 mm.rssAnon--;
                 ram.freeFrame(Pte.pfn(pte));
@@ -150,22 +140,66 @@ final class Paging {
         }
         mm.updateHiwaterRss();
         zap.mm = mm;
+        zap.vma = vma;
         zap.shmem = vma.shmem != null;
         zap.keepMarkers = keepMarkers;
         pageTable.forEachPte(start, end, zap);
         zap.mm = null;
+        zap.vma = null;
+    }
+
+    /**
+     * The empty-page-table reclaim of MADV_DONTNEED (Linux 6.14+, CONFIG_PT_RECLAIM, on for x86-64):
+     * every PTE table that [start, end) covers whole and that the zap left with no entry is freed,
+     * so the block has no page table again (a later MADV_COLLAPSE finds {@code pmd_none}). A table
+     * the range covers only in part stays, even if empty.
+     */
+    void reclaimEmptyPteTables(long start, long end) {
+        if (pageTable == null) {
+            return;
+        }
+        for (long block = (start + PMD_SIZE - 1) & -PMD_SIZE; block + PMD_SIZE <= end; block += PMD_SIZE) {
+            pageTable.freePteTableIfEmpty(block);
+        }
+    }
+
+    /** Whether the PTE table of the 2 MiB block at {@code block} exists ({@code pmd_none} is false). */
+    boolean hasPteTable(long block) {
+        return pageTable != null && pageTable.pteSlot(block, false) >= 0;
+    }
+
+    private final class MarkerScan implements PageTable.PteVisitor {
+        boolean found;
+
+        @Override
+        public long visit(long vaddr, long pte) {
+            found |= pte == Pte.GUARD_MARKER;
+            return pte;
+        }
+    }
+
+    private final MarkerScan markerScan = new MarkerScan();
+
+    /** Whether [start, end) holds a guard marker: a non-present entry that is not none. */
+    boolean holdsMarker(long start, long end) {
+        if (pageTable == null) {
+            return false;
+        }
+        markerScan.found = false;
+        pageTable.forEachPte(start, end, markerScan);
+        return markerScan.found;
     }
 
     private final class GuardInstall implements PageTable.PteVisitor {
         @Override
         public long visit(long vaddr, long pte) {
-            return GUARD_MARKER;
+            return Pte.GUARD_MARKER;
         }
     }
 
     private final GuardInstall guardInstall = new GuardInstall();
 
-    private final PageTable.PteVisitor guardRemove = (vaddr, pte) -> pte == GUARD_MARKER ? 0 : pte;
+    private final PageTable.PteVisitor guardRemove = (vaddr, pte) -> pte == Pte.GUARD_MARKER ? 0 : pte;
 
     /**
      * MADV_GUARD_INSTALL: zaps the range, then writes a marker in every PTE slot (allocating the
@@ -174,12 +208,12 @@ final class Paging {
     boolean installGuards(Mm mm, Vma vma, long start, long end, org.mallocsim.kernel.paging.FaultHandler handler) {
         start(handler);
         zap(mm, vma, start, end, false);
-        for (long a = start; a < end; a += 4096) {
+        for (long a = start; a < end; a += PAGE_SIZE) {
             long slot = pageTable.pteSlot(a, true);
             if (slot < 0) {
                 return false;
             }
-            ram.putLong(slot, GUARD_MARKER);
+            ram.putLong(slot, Pte.GUARD_MARKER);
         }
         mmu.flushRange(start, end);
         return true;
@@ -213,7 +247,7 @@ final class Paging {
 
         @Override
         public long visit(long vaddr, long pte) {
-            if (!ptePresent(pte)) {
+            if (!Pte.isPresent(pte)) {
                 return pte;
             }
             boolean special = (pte & Pte.SPECIAL) != 0;
@@ -225,8 +259,8 @@ final class Paging {
                 // the zero page stays read-only so that a write still copies
                 writable = tryWritable && !special;
             }
-            long keep = pte & (Pte.ACCESSED | Pte.DIRTY | Pte.SPECIAL | LAZYFREE);
-            return mkPte(Pte.pfn(pte), flags, writable, keep);
+            long keep = pte & (Pte.ACCESSED | Pte.DIRTY | Pte.SPECIAL | Pte.LAZYFREE);
+            return Pte.make(Pte.pfn(pte), pageProt(flags, writable) | keep);
         }
     }
 
@@ -286,7 +320,7 @@ final class Paging {
             if ((pte & Pte.PRESENT) == 0 || (pte & Pte.SPECIAL) != 0) {
                 return pte;
             }
-            return (pte & ~(Pte.DIRTY | Pte.ACCESSED)) | LAZYFREE;
+            return (pte & ~(Pte.DIRTY | Pte.ACCESSED)) | Pte.LAZYFREE;
         }
     }
 
@@ -307,7 +341,7 @@ final class Paging {
 
         @Override
         public long visit(long vaddr, long pte) {
-            if ((pte & LAZYFREE) == 0 || (pte & Pte.DIRTY) != 0 || (pte & Pte.PRESENT) == 0) {
+            if ((pte & Pte.LAZYFREE) == 0 || (pte & Pte.DIRTY) != 0 || (pte & Pte.PRESENT) == 0) {
                 return pte;
             }
             ram.freeFrame(Pte.pfn(pte));
@@ -346,12 +380,13 @@ final class Paging {
         if (ram == null) {
             return;
         }
-        for (long a = start; a < end; a += 4096) {
+        for (long a = start; a < end; a += PAGE_SIZE) {
             long idx = vma.pgoffAt(a);
             long pfn = vma.shmem.pfn(idx);
             if (pfn >= 0) {
                 ram.freeFrame(pfn);
                 vma.shmem.pages[(int) idx] = 0;
+                vma.shmem.dirty.clear((int) idx);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.mallocsim.kernel.mm;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * The shmem object that {@code shmem_zero_setup} (mm/shmem.c) gives a MAP_SHARED|MAP_ANONYMOUS
@@ -14,6 +15,12 @@ final class Shmem {
     final long sizePages;
     /** pfn + 1 of each page offset, 0 when the page was never touched. */
     long[] pages;
+    /**
+     * Page offsets whose folio is dirty in the page cache: set when a dirty PTE is zapped
+     * ({@code zap_present_folio_ptes} calls {@code folio_mark_dirty}) and never cleaned, since
+     * without swap nothing writes shmem back. smaps counts such a page dirty even under a clean PTE.
+     */
+    final BitSet dirty = new BitSet();
     /** Number of VMAs that map this object. */
     int mappings = 1;
     /** Pages charged to Committed_AS at creation (0 for MAP_NORESERVE). */

@@ -2,6 +2,7 @@ package org.mallocsim.kernel.mm;
 
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * Where a new mapping goes: {@code __get_unmapped_area} (mm/mmap.c) with the x86-64
@@ -21,7 +22,7 @@ final class UnmappedArea {
             return -Errno.ENOMEM;
         }
         long a;
-        if (!anonShared && mm.config.thpAlign() && addr == 0 && (len & (Mm.PMD_SIZE - 1)) == 0
+        if (!anonShared && mm.config.thpAlign() && addr == 0 && (len & (PMD_SIZE - 1)) == 0
                 && (flags & Mman.MAP_FIXED) == 0) {
             a = thpGetUnmappedArea(mm, len, flags);
             if (a == 0) {
@@ -30,13 +31,13 @@ final class UnmappedArea {
         } else {
             a = archGetUnmappedArea(mm, addr, len, flags);
         }
-        if (a < 0 && a > -4096) {
+        if (Errno.isErrValue(a)) {
             return a;
         }
         if (Long.compareUnsigned(a, Mm.TASK_SIZE - len) > 0) {
             return -Errno.ENOMEM;
         }
-        if ((a & ~Mm.PAGE_MASK) != 0) {
+        if ((a & ~PAGE_MASK) != 0) {
             return -Errno.EINVAL;
         }
         if (Long.compareUnsigned(a, mm.config.mmapMinAddr()) < 0) {
@@ -47,13 +48,13 @@ final class UnmappedArea {
 
     /** {@code __thp_get_unmapped_area} for anonymous memory (offset 0); 0 when the padded search fails. */
     private static long thpGetUnmappedArea(Mm mm, long len, int flags) {
-        long size = Mm.PMD_SIZE;
+        long size = PMD_SIZE;
         long lenPad = len + size;
         if (lenPad < len) {
             return 0;
         }
         long ret = archGetUnmappedArea(mm, 0, lenPad, flags);
-        if (ret < 0 && ret > -4096) {
+        if (Errno.isErrValue(ret)) {
             return 0;
         }
         long offSub = (-ret) & (size - 1);
@@ -75,12 +76,12 @@ final class UnmappedArea {
             return bottomUp(mm, addr, len, flags);
         }
         if (addr != 0) {
-            addr &= Mm.PAGE_MASK;
+            addr &= PAGE_MASK;
             if (hintValid(mm, addr, len)) {
                 return addr;
             }
         }
-        long low = Math.max(Mm.PAGE, mm.config.mmapMinAddr());
+        long low = Math.max(PAGE_SIZE, mm.config.mmapMinAddr());
         long a = unmappedAreaTopdown(mm, len, low, mm.mmapBase);
         if (a != -1) {
             return a;
@@ -154,7 +155,7 @@ final class UnmappedArea {
             return -Errno.ENOMEM;
         }
         if (addr != 0) {
-            addr = Mman.pageAlign(addr);
+            addr = pageAlign(addr);
             if (Long.compareUnsigned(end - len, addr) >= 0 && addr >= mm.config.mmapMinAddr() && hintValid(mm, addr, len)) {
                 return addr;
             }

@@ -29,9 +29,23 @@ public final class VmFlags {
     public static final long VM_HUGEPAGE = 0x20000000;
     public static final long VM_NOHUGEPAGE = 0x40000000;
     public static final long VM_MERGEABLE = 0x80000000L;
+    /** x86's {@code VM_PKEY_SHIFT}: the VMA's protection key in {@code VM_HIGH_ARCH_0..3}. */
+    public static final int VM_PKEY_SHIFT = 32;
+    /** {@code ARCH_VM_PKEY_FLAGS}: the four protection-key bits. */
+    public static final long ARCH_VM_PKEY_FLAGS = 0xfL << VM_PKEY_SHIFT;
 
     public static final long VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
     public static final long VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 
     private VmFlags() {}
+
+    /** {@code vma_pkey} (arch/x86/include/asm/pkeys.h): the protection key in {@code flags}. */
+    public static int vmaPkey(long flags) {
+        return (int) ((flags & ARCH_VM_PKEY_FLAGS) >>> VM_PKEY_SHIFT);
+    }
+
+    /** The flag bits that carry protection key {@code pkey} ({@code calc_vm_prot_bits}' pkey part). */
+    static long pkeyBits(int pkey) {
+        return ((long) pkey << VM_PKEY_SHIFT) & ARCH_VM_PKEY_FLAGS;
+    }
 }

@@ -1,5 +1,7 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+
 /**
  * One virtual memory area, Linux's {@code vm_area_struct} (include/linux/mm_types.h): the
  * half-open range [start, end) of page-aligned addresses that share flags and backing.
@@ -58,7 +60,7 @@ public final class Vma {
     }
 
     long pages() {
-        return (end - start) >>> 12;
+        return (end - start) >>> PAGE_SHIFT;
     }
 
     /** {@code vma_is_anonymous}: no vm_ops, i.e. private anonymous memory (heap, stack, mmap). */
@@ -68,7 +70,7 @@ public final class Vma {
 
     /** {@code vma_pgoff_offset}-style helper: the pgoff that page {@code addr} has. */
     long pgoffAt(long addr) {
-        return pgoff + ((addr - start) >>> 12);
+        return pgoff + ((addr - start) >>> PAGE_SHIFT);
     }
 
     @Override

@@ -13,6 +13,7 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.firstAboveFromMid;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The address-ordered index of an address space's VMAs ({@code mm->mm_mt}, the maple tree of
@@ -29,7 +30,6 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
 public final class VmaTree {
     /** Deep enough for 16^10 VMAs; the path of the last descent, root at {@code height}. */
     private static final int MAX_HEIGHT = 10;
-    private static final long PAGE_MASK = 4096 - 1;
     /** No gap is this large: a gap ends at a page-aligned start. */
     private static final long UNKNOWN = -1;
 
@@ -295,7 +295,7 @@ public final class VmaTree {
     }
 
     private static void checkRange(long start, long end, Vma vma) {
-        if (Long.compareUnsigned(start, end) >= 0 || ((start | end) & PAGE_MASK) != 0) {
+        if (Long.compareUnsigned(start, end) >= 0 || ((start | end) & ~PAGE_MASK) != 0) {
             throw new IllegalArgumentException("empty or unaligned range " + Long.toHexString(start) + "-"
                     + Long.toHexString(end) + " for " + vma);
         }

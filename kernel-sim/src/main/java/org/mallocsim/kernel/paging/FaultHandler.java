@@ -15,6 +15,8 @@ public interface FaultHandler {
     int PF_USER = 4;
     /** Bit 4: the access was an instruction fetch. */
     int PF_INSTR = 16;
+    /** Bit 5: a protection key refused the access. */
+    int PF_PK = 32;
 
     void handlePageFault(long vaddr, int errorCode);
 }

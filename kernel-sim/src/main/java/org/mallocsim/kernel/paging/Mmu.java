@@ -3,6 +3,7 @@ package org.mallocsim.kernel.paging;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.mallocsim.kernel.SegmentationFault;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * Loads and stores by virtual address through a software TLB in the manner of QEMU's softmmu
@@ -53,10 +54,6 @@ public final class Mmu {
     static final boolean COUNT_HITS = !"false".equals(System.getProperty("mallocsim.mmu.countHits"));
 
     private static final int TLB_MASK = TLB_SIZE - 1;
-    private static final int PAGE_SHIFT = 12;
-    private static final int PAGE_SIZE = 1 << PAGE_SHIFT;
-    private static final long PAGE_MASK = -1L << PAGE_SHIFT;
-    private static final int OFFSET_MASK = PAGE_SIZE - 1;
     private static final long INVALID = -1;
     /** A handler that returns this often without making the page usable has a bug; x86 would loop. */
     private static final int MAX_FAULTS_PER_ACCESS = 4;
@@ -78,7 +75,7 @@ public final class Mmu {
     /** Bumped by every flush: a two-page operation re-translates if a fault in between flushed. */
     private long flushGeneration;
     private boolean empty;
-    private final ByteBuffer pattern = ByteBuffer.allocateDirect(PAGE_SIZE).order(ByteOrder.nativeOrder());
+    private final ByteBuffer pattern = ByteBuffer.allocateDirect((int) PAGE_SIZE).order(ByteOrder.nativeOrder());
     private int patternByte;
 
     /** An MMU with an empty TLB in front of {@code pageTable}. */
@@ -184,7 +181,7 @@ public final class Mmu {
             }
         }
         while (length > 0) {
-            int n = (int) Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
+            int n = (int) Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
             int i = translate(vaddr, true);
             host[i].put((int) vaddr + (int) tlb[at(i, ADDEND)], pattern, 0, n);
             vaddr += n;
@@ -198,7 +195,7 @@ public final class Mmu {
         boolean backward = dstVaddr != srcVaddr && Long.compareUnsigned(dstVaddr - srcVaddr, length) < 0;
         if (!backward) {
             while (length > 0) {
-                int n = chunk(length, PAGE_SIZE - ((int) srcVaddr & OFFSET_MASK), PAGE_SIZE - ((int) dstVaddr & OFFSET_MASK));
+                int n = chunk(length, (int) PAGE_SIZE - (int) offsetInPage(srcVaddr), (int) PAGE_SIZE - (int) offsetInPage(dstVaddr));
                 copyChunk(dstVaddr, srcVaddr, n);
                 dstVaddr += n;
                 srcVaddr += n;
@@ -208,7 +205,7 @@ public final class Mmu {
             long dstEnd = dstVaddr + length;
             long srcEnd = srcVaddr + length;
             while (length > 0) {
-                int n = chunk(length, (((int) srcEnd - 1) & OFFSET_MASK) + 1, (((int) dstEnd - 1) & OFFSET_MASK) + 1);
+                int n = chunk(length, (int) offsetInPage(srcEnd - 1) + 1, (int) offsetInPage(dstEnd - 1) + 1);
                 dstEnd -= n;
                 srcEnd -= n;
                 copyChunk(dstEnd, srcEnd, n);
@@ -221,7 +218,7 @@ public final class Mmu {
     public void read(long vaddr, byte[] dst, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, dst.length);
         while (length > 0) {
-            int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
+            int n = Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
             int i = translate(vaddr, false);
             host[i].get((int) vaddr + (int) tlb[at(i, ADDEND)], dst, offset, n);
             vaddr += n;
@@ -234,7 +231,7 @@ public final class Mmu {
     public void write(long vaddr, byte[] src, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, src.length);
         while (length > 0) {
-            int n = Math.min(length, PAGE_SIZE - ((int) vaddr & OFFSET_MASK));
+            int n = Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
             int i = translate(vaddr, true);
             host[i].put((int) vaddr + (int) tlb[at(i, ADDEND)], src, offset, n);
             vaddr += n;
@@ -339,7 +336,7 @@ public final class Mmu {
     }
 
     private long loadSlow(long vaddr, int size) {
-        int inPage = (int) vaddr & OFFSET_MASK;
+        int inPage = (int) offsetInPage(vaddr);
         if (inPage + size <= PAGE_SIZE) {
             int i = translate(vaddr, false);
             ByteBuffer b = host[i];
@@ -352,7 +349,7 @@ public final class Mmu {
             }
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
-        int n1 = PAGE_SIZE - inPage;
+        int n1 = (int) PAGE_SIZE - inPage;
         requireCanonical(second);
         for (;;) {
             int i1 = translate(vaddr, false);
@@ -377,7 +374,7 @@ public final class Mmu {
     }
 
     private void storeSlow(long vaddr, long value, int size) {
-        int inPage = (int) vaddr & OFFSET_MASK;
+        int inPage = (int) offsetInPage(vaddr);
         if (inPage + size <= PAGE_SIZE) {
             int i = translate(vaddr, true);
             ByteBuffer b = host[i];
@@ -391,7 +388,7 @@ public final class Mmu {
             return;
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
-        int n1 = PAGE_SIZE - inPage;
+        int n1 = (int) PAGE_SIZE - inPage;
         requireCanonical(second);
         for (;;) {
             int i1 = translate(vaddr, true);
@@ -465,7 +462,9 @@ public final class Mmu {
         for (int attempt = 0; ; attempt++) {
             long slot = pageTable.walk(vaddr);
             long pte = slot < 0 ? 0 : ram.getLong(slot);
-            if ((pte & (Pte.PRESENT | Pte.USER)) == (Pte.PRESENT | Pte.USER) && (!write || (pte & Pte.RW) != 0)) {
+            // PKRU is Linux's init_pkru_value: data access to any key but 0 faults (execute-only memory)
+            if ((pte & (Pte.PRESENT | Pte.USER | Pte.PKEY_MASK)) == (Pte.PRESENT | Pte.USER)
+                    && (!write || (pte & Pte.RW) != 0)) {
                 return install(vaddr, slot, pte, write);
             }
             if (attempt == MAX_FAULTS_PER_ACCESS) {
@@ -475,7 +474,8 @@ public final class Mmu {
             faults++;
             int errorCode = FaultHandler.PF_USER
                     | (write ? FaultHandler.PF_WRITE : 0)
-                    | ((pte & Pte.PRESENT) != 0 ? FaultHandler.PF_PROT : 0);
+                    | ((pte & Pte.PRESENT) != 0 ? FaultHandler.PF_PROT : 0)
+                    | ((pte & (Pte.PRESENT | Pte.PKEY_MASK)) > Pte.PRESENT ? FaultHandler.PF_PK : 0);
             faultHandler.handlePageFault(vaddr, errorCode);
         }
     }

@@ -1,6 +1,7 @@
 package org.mallocsim.kernel.paging;
 
 import java.util.Arrays;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The x86-64 4-level page table (PGD → PUD → PMD → PTE, 512 eight-byte entries per level, 48-bit
@@ -43,9 +44,6 @@ public final class PageTable {
     public static final int PTRS_PER_TABLE = 512;
     static final int PGDIR_SHIFT = 39;
     static final int PUD_SHIFT = 30;
-    static final int PMD_SHIFT = 21;
-    static final int PAGE_SHIFT = 12;
-    private static final long PAGE_MASK = -1L << PAGE_SHIFT;
 
     private final PhysicalMemory ram;
     private final long pgdPfn;
@@ -141,6 +139,33 @@ public final class PageTable {
      */
     public void zapRange(long start, long end, PteVisitor visitor) {
         walkRange(start, end, visitor, true);
+    }
+
+    /**
+     * Frees the PTE table that maps the 2 MiB block at {@code block} when all 512 of its entries
+     * are none, leaving the PMD table in place even if it becomes empty: Linux 6.14+'s
+     * {@code try_to_free_pte} (mm/pt_reclaim.c), which MADV_DONTNEED runs on each page table it
+     * zapped whole. Returns whether a table was freed.
+     */
+    public boolean freePteTableIfEmpty(long block) {
+        if ((block & -USER_END) != 0) {
+            return false;
+        }
+        long e = ram.getLong(pgd + (index(block, PGDIR_SHIFT) << 3));
+        if (e == 0) {
+            return false;
+        }
+        e = ram.getLong((e & Pte.PFN_MASK) + (index(block, PUD_SHIFT) << 3));
+        if (e == 0) {
+            return false;
+        }
+        long pmdSlot = (e & Pte.PFN_MASK) + (index(block, PMD_SHIFT) << 3);
+        e = ram.getLong(pmdSlot);
+        if (e == 0 || !slotsZero(e & Pte.PFN_MASK, 0, PTRS_PER_TABLE)) {
+            return false;
+        }
+        unlink(pmdSlot, e & Pte.PFN_MASK);
+        return true;
     }
 
     /** Bytes of page tables below the PGD, as VmPTE counts them ({@code mm_pgtables_bytes}). */

@@ -1,5 +1,7 @@
 package org.mallocsim.kernel.paging;
 
+import static org.mallocsim.kernel.Page.*;
+
 /**
  * What the MMU sees when it translates one virtual address: the entry it reads at each of the
  * four levels (0 where a level is absent, and nothing below it), as a learner would draw it.
@@ -25,7 +27,7 @@ public record PageWalk(long vaddr, long[] entries) {
         long[] e = new long[4];
         long table = pgdPfn;
         for (int level = 0; level < 4 && table >= 0; level++) {
-            e[level] = ram.getLong((table << 12) + (index(vaddr, level) << 3));
+            e[level] = ram.getLong((table << PAGE_SHIFT) + (index(vaddr, level) << 3));
             table = level < 3 && (e[level] & Pte.PRESENT) != 0 ? Pte.pfn(e[level]) : -1;
         }
         return new PageWalk(vaddr, e);

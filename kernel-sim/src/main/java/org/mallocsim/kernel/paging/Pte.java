@@ -1,5 +1,7 @@
 package org.mallocsim.kernel.paging;
 
+import static org.mallocsim.kernel.Page.*;
+
 /**
  * Layout of an x86-64 page-table entry (arch/x86/include/asm/pgtable_types.h), the same 64 bits
  * at every level of the {@link PageTable}; helpers named after Linux's {@code pte_*} functions
@@ -12,8 +14,10 @@ package org.mallocsim.kernel.paging;
  *  +--+------+-------+----------------------------------+--+--+--+--+--+--+--+--+--+--+--+--+
  *                                                                |  |
  *   S1 (bit 9) = SPECIAL: zero page, no struct page              |  +-- bit 8 when P = 0:
- *   PFN_MASK = bits 51..12                                       |      PROTNONE (PROT_NONE page,
- *                                                                |      pte_present() is true)
+ *   S2 (bit 10) = LAZYFREE: MADV_FREE'd (emulator)               |      PROTNONE (PROT_NONE page,
+ *   bit 58 alone, P = 0: a guard marker (MADV_GUARD_INSTALL)     |      pte_present() is true)
+ *   PKEY: the protection key (execute-only memory)               |
+ *   PFN_MASK = bits 51..12                                       |
  *   upper levels (PGD/PUD/PMD entries) = table pfn | PAGE_TABLE (P|RW|U|A|D): the leaf decides
  * </pre>
  *
@@ -33,8 +37,22 @@ public final class Pte {
     public static final long PROTNONE = 1L << 8;
     /** _PAGE_SPECIAL (software bit 1): the zero page and other pages without a struct page. */
     public static final long SPECIAL = 1L << 9;
+    /**
+     * Software bit 10 (_PAGE_SOFTW2): the page was given MADV_FREE; Linux keeps this on the folio
+     * (it loses PG_swapbacked), the emulator in the PTE that maps it.
+     */
+    public static final long LAZYFREE = 1L << 10;
     /** _PAGE_SOFT_DIRTY (software bit 3). */
     public static final long SOFT_DIRTY = 1L << 11;
+    /**
+     * A guard-region marker ({@code PTE_MARKER_GUARD}, MADV_GUARD_INSTALL): a non-present entry
+     * whose fault is SIGSEGV; dropped only by munmap and MADV_GUARD_REMOVE.
+     */
+    public static final long GUARD_MARKER = 1L << 58;
+    /** {@code _PAGE_BIT_PKEY_BIT0}: the protection key sits in bits 62..59. */
+    public static final int PKEY_SHIFT = 59;
+    /** The four protection-key bits ({@code _PAGE_PKEY_MASK}). */
+    public static final long PKEY_MASK = 0xfL << PKEY_SHIFT;
     public static final long NX = 1L << 63;
     public static final long PFN_MASK = 0x000f_ffff_ffff_f000L;
     /** Every bit that is not the frame number. */
@@ -46,11 +64,11 @@ public final class Pte {
 
     /** {@code pfn_pte}: an entry mapping frame {@code pfn} with {@code flags}. */
     public static long make(long pfn, long flags) {
-        return ((pfn << 12) & PFN_MASK) | (flags & FLAGS_MASK);
+        return ((pfn << PAGE_SHIFT) & PFN_MASK) | (flags & FLAGS_MASK);
     }
 
     public static long pfn(long pte) {
-        return (pte & PFN_MASK) >>> 12;
+        return (pte & PFN_MASK) >>> PAGE_SHIFT;
     }
 
     /** The non-pfn bits. */

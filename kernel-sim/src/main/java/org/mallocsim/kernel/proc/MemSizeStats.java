@@ -3,6 +3,7 @@ package org.mallocsim.kernel.proc;
 import org.mallocsim.kernel.mm.PageStats;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * The totals of one smaps entry or of smaps_rollup, Linux's {@code struct mem_size_stats}
@@ -13,7 +14,6 @@ import org.mallocsim.kernel.mm.VmaView;
  * swap counters therefore stay zero.
  */
 final class MemSizeStats {
-    private static final int PAGE_SHIFT = 12;
 
     long resident;
     long sharedClean;

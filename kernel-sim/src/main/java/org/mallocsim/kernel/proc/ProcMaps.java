@@ -4,6 +4,7 @@ import java.util.List;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/maps}: one line per VMA in address order, as {@code show_map_vma} prints it
@@ -60,7 +61,7 @@ public final class ProcMaps {
         int lineStart = sb.length();
         boolean file = isFileBacked(vma);
         showVmaHeaderPrefix(sb, vma.start(), vma.end(), vma.flags(),
-                file ? vma.pgoff() << 12 : 0,
+                file ? vma.pgoff() << PAGE_SHIFT : 0,
                 file ? vma.devMajor() : 0, file ? vma.devMinor() : 0, file ? vma.inode() : 0);
         if (vma.name() != null) {
             padTo(sb, lineStart);

@@ -3,12 +3,15 @@ package org.mallocsim.kernel.proc;
 import java.util.List;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.PageStats;
+import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/smaps} and {@code /proc/self/smaps_rollup} (fs/proc/task_mmu.c: {@code show_smap},
- * {@code __show_smap}, {@code show_smaps_rollup}), in the field set of Linux 6.18 on x86-64 without
- * protection keys in the CPU, so no {@code ProtectionKey:} line.
+ * {@code __show_smap}, {@code show_smaps_rollup}), in the field set of Linux 6.18 on x86-64, with
+ * the {@code ProtectionKey:} line when the CPU has protection keys ({@link KernelConfig#pku()}).
  *
  * <p>Values our inputs cannot know are those of a lone process without swap, KSM, huge pages or
  * hugetlbfs: {@code Shared_*}, {@code KSM}, {@code *PmdMapped}, {@code AnonHugePages}, {@code *_Hugetlb},
@@ -20,26 +23,29 @@ public final class ProcSmaps {
 
     private ProcSmaps() {}
 
-    /** The smaps text of {@code vmas} under the reference machine's THP setting, without the gate. */
+    /** The smaps text of {@code vmas} under the default configuration, without the gate. */
     public static String render(List<VmaView> vmas, PageStatsSource pages) {
-        return render(vmas, pages, false, ThpMode.MADVISE);
+        return render(vmas, pages, false, KernelConfig.defaults());
     }
 
-    /** The smaps text of {@code vmas}, with the {@code [vsyscall]} entry last when asked. */
-    public static String render(List<VmaView> vmas, PageStatsSource pages, boolean vsyscall, ThpMode thp) {
+    /**
+     * The smaps text of {@code vmas}, with the {@code [vsyscall]} entry last when asked; the THP mode
+     * and protection keys of {@code config} decide THPeligible and ProtectionKey.
+     */
+    public static String render(List<VmaView> vmas, PageStatsSource pages, boolean vsyscall, KernelConfig config) {
         StringBuilder sb = new StringBuilder(vmas.size() * 800 + 800);
         for (VmaView vma : vmas) {
-            showSmap(sb, vma, pages.pageStats(vma.start(), vma.end()), thp);
+            showSmap(sb, vma, pages.pageStats(vma.start(), vma.end()), config);
         }
         if (vsyscall) {
-            showSmap(sb, ProcMaps.VSYSCALL, NO_PAGES, thp);
+            showSmap(sb, ProcMaps.VSYSCALL, NO_PAGES, config);
         }
         return sb.toString();
     }
 
     /** The smaps text of a live address space, gate entry included. */
     public static String of(AddressSpace as) {
-        return render(as.vmas(), as::pageStats, true, ThpMode.MADVISE);
+        return render(as.vmas(), as::pageStats, true, as.config());
     }
 
     /**
@@ -67,18 +73,24 @@ public final class ProcSmaps {
         return rollup(as.vmas(), as::pageStats);
     }
 
-    /** {@code show_smap}: the maps line, sizes, the counters, THPeligible and VmFlags. */
-    static void showSmap(StringBuilder sb, VmaView vma, PageStats pages, ThpMode thp) {
+    /** {@code show_smap}: the maps line, sizes, the counters, THPeligible, ProtectionKey and VmFlags. */
+    static void showSmap(StringBuilder sb, VmaView vma, PageStats pages, KernelConfig config) {
         MemSizeStats mss = new MemSizeStats();
         mss.add(vma, pages);
         ProcMaps.appendMapLine(sb, vma);
         kb(sb, "Size:           ", vma.end() - vma.start());
-        kb(sb, "KernelPageSize: ", 4096);
-        kb(sb, "MMUPageSize:    ", 4096);
+        kb(sb, "KernelPageSize: ", PAGE_SIZE);
+        kb(sb, "MMUPageSize:    ", PAGE_SIZE);
         showCounters(sb, mss, false);
         sb.append("THPeligible:    ");
-        padLeft(sb, thp.eligible(vma) ? "1" : "0", 8);
+        padLeft(sb, config.thpEnabled().eligible(vma) ? "1" : "0", 8);
         sb.append('\n');
+        if (config.pku()) {
+            // arch_pkeys_enabled(): "ProtectionKey:  %8u"
+            sb.append("ProtectionKey:  ");
+            padLeft(sb, Integer.toString(VmFlags.vmaPkey(vma.flags())), 8);
+            sb.append('\n');
+        }
         VmFlagNames.appendVmFlagsLine(sb, vma.flags());
     }
 

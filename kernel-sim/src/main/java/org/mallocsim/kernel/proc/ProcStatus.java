@@ -5,6 +5,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.MmStats;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/status} and {@code /proc/self/statm}.
@@ -23,7 +24,6 @@ import org.mallocsim.kernel.mm.VmaView;
  */
 public final class ProcStatus {
 
-    private static final int PAGE_SHIFT = 12;
 
     private ProcStatus() {}
 
@@ -150,6 +150,9 @@ public final class ProcStatus {
      * highest end of the VM_EXEC mappings of {@code exePath}; 0 when it has none.
      */
     public static long textBytes(List<VmaView> vmas, String exePath) {
+        if (exePath == null) {
+            return 0;
+        }
         long start = -1;
         long end = 0;
         for (VmaView vma : vmas) {

@@ -229,7 +229,7 @@ class LtpSyscallsTest {
     @ParameterizedTest(name = "munmap04 with vm.max_map_count {0}")
     @CsvSource({"1000", "65530"})
     void munmap04HolePunchAtTheMapCountLimitIsEnomem(int max) {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withMaxMapCount(max));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(max).build());
         long first = 0x10000000L;
         long addr = first;
         long r;

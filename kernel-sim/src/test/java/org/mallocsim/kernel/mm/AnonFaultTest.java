@@ -189,7 +189,7 @@ class AnonFaultTest {
 
     @Test
     void outOfMemoryIsReportedCleanlyWithoutLeaks() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRamBytes(64 * PAGE).withOvercommit(1, 50));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(64 * PAGE).overcommitMemory(1).build());
         long a = as.mmap(0, 128 * PAGE, RW, ANON, -1, 0);
         int i = 0;
         try {

@@ -100,14 +100,14 @@ class BrkTest {
 
     @Test
     void rlimitDataLimitsTheHeap() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRlimits(-1, 16 * PAGE, 8L << 20));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitData(16 * PAGE).build());
         assertThat(as.brk(START + 16 * PAGE)).isEqualTo(START + 16 * PAGE);
         assertThat(as.brk(START + 17 * PAGE)).isEqualTo(START + 16 * PAGE);
     }
 
     @Test
     void growthFailsAtTheMapCountLimitButShrinkDoesNot() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withMaxMapCount(3));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(3).build());
         as.brk(START + PAGE);
         as.mmap(0, PAGE, RW, ANON, -1, 0);
         as.mmap(0, PAGE, PROT_READ, ANON, -1, 0);

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>That machine's kernel boots with {@code pvm_no_zero_page=1}: a read fault of private anonymous
  * memory allocates a page and an anon_vma (seen in RssAnon and in which VMAs merge), so the
- * replay runs with {@link KernelConfig#withZeroPage} false.
+ * replay runs with {@link KernelConfig#zeroPage} false.
  */
 class DifferentialTest {
 
@@ -51,7 +51,7 @@ class DifferentialTest {
                 expectedFinal.add(shape(l.substring(8)));
             }
         }
-        AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults().withZeroPage(false), maps, brk);
+        AddressSpace as = AddressSpace.fromMaps(KernelConfig.builder().zeroPage(false).build(), maps, brk);
         int step = 0;
         for (String l : lines) {
             if (l.startsWith("#")) {

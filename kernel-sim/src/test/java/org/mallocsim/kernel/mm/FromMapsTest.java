@@ -52,6 +52,27 @@ class FromMapsTest {
         as.checkConsistency();
     }
 
+    /** ld.so's RELRO (rw-p made r--p by mprotect) keeps VM_ACCOUNT; the lowest file is the executable. */
+    @Test
+    void relroKeepsVmAccountAndTheLowestFileIsTheExecutable() {
+        AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), List.of(
+                "555555554000-555555555000 r--p 00000000 fe:00 7 /usr/bin/prog",
+                "555555555000-555555556000 r-xp 00001000 fe:00 7 /usr/bin/prog",
+                "555555556000-555555557000 r--p 00002000 fe:00 7 /usr/bin/prog",
+                "555555557000-555555558000 r--p 00002000 fe:00 7 /usr/bin/prog",
+                "555555558000-555555559000 rw-p 00003000 fe:00 7 /usr/bin/prog",
+                "7ffff7fc3000-7ffff7fc5000 r--p 00000000 fe:00 9 /usr/lib/ld.so",
+                "7ffff7fc5000-7ffff7fef000 r-xp 00002000 fe:00 9 /usr/lib/ld.so",
+                "7ffff7ffb000-7ffff7ffd000 r--p 00036000 fe:00 9 /usr/lib/ld.so",
+                "7ffff7ffd000-7ffff7fff000 rw-p 00038000 fe:00 9 /usr/lib/ld.so"), 0);
+        assertThat(as.vmas()).extracting(v -> (v.flags() & VmFlags.VM_ACCOUNT) != 0)
+                .containsExactly(false, false, false, true, true, false, false, true, true);
+        assertThat(as.exePath()).isEqualTo("/usr/bin/prog");
+        assertThat(org.mallocsim.kernel.proc.ProcStatus.of(as, org.mallocsim.kernel.proc.ProcessInfo.of("prog", 1), as.exePath()))
+                .contains("VmExe:\t       4 kB\n").contains("VmLib:\t     168 kB\n");
+        as.checkConsistency();
+    }
+
     @Test
     void specialAndFileVmasNeverMergeWithAnonymousNeighbours() throws IOException {
         AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), resource("grep-maps.txt"), 0x55dd085ac000L);
@@ -100,9 +121,9 @@ class FromMapsTest {
 
     @Test
     void seededRandomizationIsReproducibleAndDiffersBetweenSeeds() {
-        AddressSpace a = new AddressSpace(KernelConfig.defaults().withRandomizeSeed(42));
-        AddressSpace b = new AddressSpace(KernelConfig.defaults().withRandomizeSeed(42));
-        AddressSpace c = new AddressSpace(KernelConfig.defaults().withRandomizeSeed(43));
+        AddressSpace a = new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
+        AddressSpace b = new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
+        AddressSpace c = new AddressSpace(KernelConfig.builder().randomizeSeed(43).build());
         assertThat(a.mmapBase()).isEqualTo(b.mmapBase()).isNotEqualTo(c.mmapBase());
         assertThat(a.startBrk()).isEqualTo(b.startBrk()).isNotEqualTo(c.startBrk());
         assertThat(a.startBrk()).isBetween(0x55555555a000L, 0x55555555a000L + KernelConfig.GIB);

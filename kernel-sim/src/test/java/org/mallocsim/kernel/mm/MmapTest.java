@@ -173,7 +173,7 @@ class MmapTest {
 
     @Test
     void overcommitGuessRefusesOneRequestLargerThanRam() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRamBytes(64L << 20));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(64L << 20).build());
         assertThat(as.mmap(0, 65L << 20, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, 65L << 20, RW, ANON | MAP_NORESERVE, -1, 0)).isPositive();
         assertThat(as.mmap(0, 65L << 20, PROT_READ, ANON, -1, 0)).isPositive();
@@ -181,7 +181,7 @@ class MmapTest {
 
     @Test
     void overcommitNeverStopsAtTheCommitLimit() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRamBytes(64L << 20).withOvercommit(2, 50));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(64L << 20).overcommitMemory(2).build());
         long ok = as.mmap(0, 16L << 20, RW, ANON, -1, 0);
         assertThat(ok).isPositive();
         assertThat(as.mmap(0, 16L << 20, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
@@ -190,7 +190,7 @@ class MmapTest {
 
     @Test
     void rlimitAsCountsEveryMapping() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRlimits(1L << 20, -1, 8L << 20));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitAs(1L << 20).build());
         // the 132 KiB stack already counts
         assertThat(as.mmap(0, 1L << 20, PROT_NONE, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, 512L << 10, PROT_NONE, ANON, -1, 0)).isPositive();
@@ -198,14 +198,14 @@ class MmapTest {
 
     @Test
     void rlimitDataCountsOnlyPrivateWritableMappings() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRlimits(-1, 1L << 20, 8L << 20));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitData(1L << 20).build());
         assertThat(as.mmap(0, 2L << 20, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, 2L << 20, PROT_READ, ANON, -1, 0)).isPositive();
     }
 
     @Test
     void unlimitedStackGivesTheLegacyBottomUpLayout() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRlimits(-1, -1, -1));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitStack(-1).build());
         long a = as.mmap(0, PAGE, RW, ANON, -1, 0);
         long b = as.mmap(0, PAGE, RW, ANON, -1, 0);
         assertThat(a).isEqualTo(0x2aaaaaaab000L);
@@ -252,7 +252,7 @@ class MmapTest {
 
     @Test
     void thpAlignmentCanBeSwitchedOff() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withThpAlign(false));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().thpAlign(false).build());
         assertThat(as.mmap(0, 2 << 20, RW, ANON, -1, 0)).isEqualTo(MMAP_BASE - (2 << 20));
     }
 }

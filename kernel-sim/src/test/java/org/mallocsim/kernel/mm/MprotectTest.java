@@ -100,7 +100,7 @@ class MprotectTest {
 
     @Test
     void splitAtTheMapCountLimitFailsWithEnomem() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withMaxMapCount(2));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(2).build());
         long a = as.mmap(0, 3 * PAGE, RW, ANON, -1, 0);
         assertThat(as.mapCount()).isEqualTo(2);
         assertThat(as.mprotect(a + PAGE, PAGE, PROT_READ)).isEqualTo(-ENOMEM);

@@ -125,7 +125,7 @@ class MremapTest {
 
     @Test
     void moveNearTheMapCountLimitIsEnomem() {
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withMaxMapCount(6));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(6).build());
         as.mmap(0, PAGE, PROT_READ, ANON, -1, 0);
         long a = as.mmap(0, PAGE, RW, ANON, -1, 0);
         assertThat(as.mremap(a, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, 0x10000000L)).isEqualTo(-ENOMEM);

@@ -30,7 +30,7 @@ class RandomOperationsTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void randomOperationsAgreeWithThePageModel(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        AddressSpace as = new AddressSpace(KernelConfig.defaults().withRamBytes(16L << 20));
+        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(16L << 20).build());
         for (int step = 0; step < 3000; step++) {
             int p = rnd.nextInt(PAGES);
             int n = 1 + rnd.nextInt(Math.min(16, PAGES - p));

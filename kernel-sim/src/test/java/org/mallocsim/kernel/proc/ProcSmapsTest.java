@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mallocsim.kernel.mm.PageStats;
+import org.mallocsim.kernel.mm.ThpMode;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
 
@@ -78,7 +79,7 @@ class ProcSmapsTest {
     void smapsOfTheCapturedRegionsMatchesTheRealKernelWhole() {
         captureRegions();
 
-        assertThat(ProcSmaps.render(vmas, walk(), true, ThpMode.MADVISE))
+        assertThat(ProcSmaps.render(vmas, walk(), true, org.mallocsim.kernel.mm.KernelConfig.defaults()))
                 .isEqualTo(Captures.read("smaps-fixed-regions.txt"));
     }
 

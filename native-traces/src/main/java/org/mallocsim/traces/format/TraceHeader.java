@@ -49,6 +49,12 @@ public final class TraceHeader {
     public static final String FORKED_FROM = "forked-from ";
     /** The header lines that carry a {@code MALLOC_*} environment variable: {@code # env NAME=VALUE}. */
     public static final String ENV = "env ";
+    /**
+     * The header line with the machine's kernel settings a process's answers depend on, as name and
+     * value pairs: {@code # kernel thp-enabled madvise pku 0 zero-page 1} (what the shell's
+     * {@code --native} executor reports).
+     */
+    public static final String KERNEL = "kernel ";
 
     /** True for a trace the workload generator made: it holds calls, not glibc's answers. */
     public boolean generated() {
@@ -99,6 +105,23 @@ public final class TraceHeader {
             }
         }
         return env;
+    }
+
+    /**
+     * The settings of the {@code # kernel} line ({@link #KERNEL}), name to value in the order
+     * written; empty when the header has none.
+     */
+    public java.util.Map<String, String> kernelSettings() {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (String l : otherLines) {
+            if (l.startsWith(KERNEL)) {
+                String[] f = l.substring(KERNEL.length()).strip().split("\\s+");
+                for (int i = 0; i + 1 < f.length; i += 2) {
+                    settings.put(f[i], f[i + 1]);
+                }
+            }
+        }
+        return settings;
     }
 
     /** Sets the start brk; returns this. */

@@ -1,17 +1,22 @@
-package org.mallocsim.kernel.proc;
+package org.mallocsim.kernel.mm;
 
-import org.mallocsim.kernel.mm.VmFlags;
-import org.mallocsim.kernel.mm.VmaView;
+import static org.mallocsim.kernel.Page.*;
 
 /**
- * {@code /sys/kernel/mm/transparent_hugepage/enabled}, which decides smaps' {@code THPeligible}.
+ * {@code /sys/kernel/mm/transparent_hugepage/enabled}, which decides smaps' {@code THPeligible}
+ * (and, in Linux, whether a fault may map a huge page: the emulator maps 4 KiB pages only, which
+ * is what {@link #MADVISE} and {@link #NEVER} do for memory not advised with MADV_HUGEPAGE).
  * The reference machine runs {@link #MADVISE}, with only the PMD size (2 MiB) enabled ({@code inherit})
  * among the anonymous mTHP sizes and {@code shmem_enabled = never}.
  */
 public enum ThpMode {
     ALWAYS, MADVISE, NEVER;
 
-    static final long HPAGE_PMD_SIZE = 2L << 20;
+    /** The mode named as the sysfs file shows it selected ({@code always}, {@code madvise}, {@code never}). */
+    public static ThpMode of(String name) {
+        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+    }
+
 
     /**
      * {@code thp_vma_allowable_orders(vma, vm_flags, TVA_SMAPS | TVA_ENFORCE_SYSFS, THP_ORDERS_ALL)}
@@ -23,7 +28,7 @@ public enum ThpMode {
      * backing. Anonymous means here: no inode and no special name; a {@code VmaView} cannot tell a
      * PR_SET_VMA-named shmem region from anonymous memory, so {@code [anon_shmem:...]} is excluded by name.
      */
-    boolean eligible(VmaView vma) {
+    public boolean eligible(VmaView vma) {
         long flags = vma.flags();
         if (this == NEVER || (flags & (VmFlags.VM_NOHUGEPAGE | VmFlags.VM_HUGETLB)) != 0) {
             return false;
@@ -35,13 +40,13 @@ public enum ThpMode {
             return false;
         }
         // thp_vma_suitable_order() on the last huge page that could end at vm_end
-        long haddr = (vma.end() - HPAGE_PMD_SIZE) & -HPAGE_PMD_SIZE;
-        return vma.end() - vma.start() >= HPAGE_PMD_SIZE
+        long haddr = (vma.end() - PMD_SIZE) & -PMD_SIZE;
+        return vma.end() - vma.start() >= PMD_SIZE
                 && Long.compareUnsigned(haddr, vma.start()) >= 0
-                && Long.compareUnsigned(haddr + HPAGE_PMD_SIZE, vma.end()) <= 0;
+                && Long.compareUnsigned(haddr + PMD_SIZE, vma.end()) <= 0;
     }
 
-    static boolean isPrivateAnonymous(VmaView vma) {
+    public static boolean isPrivateAnonymous(VmaView vma) {
         if (vma.inode() != 0 || (vma.flags() & VmFlags.VM_MAYSHARE) != 0) {
             return false;
         }
