@@ -35,6 +35,7 @@ final class TraceReplay {
     long brks;
     long brksOk;
     String firstMismatch;
+    String firstAbsoluteMiss;
     final Ptmalloc ptmalloc;
     final AddressSpace as;
     private final long startBrk;
@@ -165,6 +166,8 @@ final class TraceReplay {
                 }
                 if (got == expResult) {
                     mmapAbsoluteOk++;
+                } else if (firstAbsoluteMiss == null) {
+                    firstAbsoluteMiss = "call " + calls + ": got 0x" + Long.toHexString(got) + " for " + line;
                 }
             } else {
                 heapPtrs++;
@@ -210,6 +213,7 @@ final class TraceReplay {
         return String.format("calls %d | heap ptrs %d/%d | mmapped ptrs %d/%d (absolute %d) | NULLs %d/%d | "
                         + "chunk words %d/%d | brk %d/%d%s",
                 calls, heapPtrsOk, heapPtrs, mmapPtrsOk, mmapPtrs, mmapAbsoluteOk, nullsOk, nulls, chunkWordsOk,
-                chunkWords, brksOk, brks, firstMismatch == null ? "" : "\nfirst mismatch: " + firstMismatch);
+                chunkWords, brksOk, brks, firstMismatch == null ? "" : "\nfirst mismatch: " + firstMismatch)
+                + (firstAbsoluteMiss == null ? "" : "\nfirst mmapped chunk at another address: " + firstAbsoluteMiss);
     }
 }
