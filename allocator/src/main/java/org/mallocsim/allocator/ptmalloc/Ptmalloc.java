@@ -393,6 +393,15 @@ public final class Ptmalloc implements Allocator {
         return MallocStats.mallocInfo(c, options);
     }
 
+    /**
+     * The program's own {@code sbrk(increment)} (misc/sbrk.c), sharing libc's {@code __curbrk} with
+     * malloc: a "foreign sbrk" as sysmalloc calls it. Returns the old break or -1 (errno ENOMEM).
+     */
+    public long sbrk(long increment) {
+        enter();
+        return c.morecore(increment);
+    }
+
     @Override
     public int errno() {
         return c.errno;
