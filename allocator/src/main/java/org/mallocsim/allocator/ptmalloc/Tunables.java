@@ -92,6 +92,42 @@ public final class Tunables {
         return b.build();
     }
 
+    /** The environment variables glibc reads as aliases of the tunables (elf/dl-tunables.list). */
+    private static final String[] ENV_ALIASES = {"MALLOC_TOP_PAD_", "MALLOC_PERTURB_", "MALLOC_MMAP_THRESHOLD_",
+        "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST", null, null, null, null};
+
+    /**
+     * The tunables of a process started with these environment variables: the {@code MALLOC_*}
+     * aliases first, then {@code GLIBC_TUNABLES}, which wins where both name one tunable. Values
+     * glibc would not accept are ignored, as glibc ignores them; other keys are not read.
+     */
+    public static Tunables fromEnvironment(java.util.Map<String, String> env) {
+        Builder b = builder();
+        for (int i = 0; i < NAMES.length; i++) {
+            String v = ENV_ALIASES[i] == null ? null : env.get(ENV_ALIASES[i]);
+            if (v != null) {
+                try {
+                    long n = Long.decode(v.trim());
+                    if (inRange(i, n)) {
+                        b.set(i, n);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // ignored, as glibc ignores it
+                }
+            }
+        }
+        String gt = env.get("GLIBC_TUNABLES");
+        if (gt != null) {
+            Tunables t = parse(gt);
+            for (int i = 0; i < NAMES.length; i++) {
+                if (t.isSet(i)) {
+                    b.set(i, t.value(i));
+                }
+            }
+        }
+        return b.build();
+    }
+
     private static boolean inRange(int i, long v) {
         return Long.compareUnsigned(v, MIN[i]) >= 0 && Long.compareUnsigned(v, MAX[i]) <= 0;
     }
