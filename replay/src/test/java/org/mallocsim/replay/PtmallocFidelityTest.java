@@ -7,13 +7,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * glibc's malloc as ptmalloc emulates it reproduces the six single-threaded reference traces in
- * every class FidelityReport counts (pythr, multi-threaded, waits for thread arenas).
+ * glibc's malloc as ptmalloc emulates it reproduces the seven reference traces in every class
+ * FidelityReport counts; pythr's threads get their own arenas, heaps and tcaches.
  */
 class PtmallocFidelityTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"grep", "diff", "tar", "git", "pyxml", "bash"})
+    @ValueSource(strings = {"grep", "diff", "tar", "git", "pyxml", "bash", "pythr"})
     void ptmallocAnswersEveryRecordedCallAsGlibcDid(String trace) throws IOException {
         TraceFidelity.Outcome o = TraceFidelity.replay(trace, "glibc");
         System.out.print(o.describe());

@@ -3,6 +3,7 @@ package org.mallocsim.allocator.ptmalloc;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
+import org.mallocsim.allocator.ThreadEvents;
 import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
@@ -11,12 +12,21 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * The public methods are glibc's {@code __libc_*} entry points (malloc/malloc.c); the work is done
  * by the family classes of this package, one per group of glibc functions.
  *
- * <p>Single-threaded for now: the calling thread is the main thread and its arena the main arena.
+ * <p>Threads are told through {@link ThreadEvents}: each has its own tcache and thread_arena (TLS),
+ * its first allocation gives it an arena of its own while glibc's arena limit allows, and once a
+ * second thread has run, calls take glibc's multi-threaded paths (SINGLE_THREAD_P false). Calls
+ * are serialized, as the recorded traces serialize them, so no lock is ever contended.
  * After a {@link MallocAbort} the process is dead and every further call throws the same abort.
  * {@code -Dmallocsim.malloc.check=true} runs {@link #checkHeap()} after every call.
  */
-public final class Ptmalloc implements Allocator {
+public final class Ptmalloc implements Allocator, ThreadEvents {
     private final MallocContext c;
+    /** Threads other than the calling one: tid and their saved tcache, thread_arena, shutting-down flag. */
+    private int[] tids = new int[8];
+    private long[] savedTls = new long[8 * 3];
+    private int nThreads;
+    private int currentTid;
+    private boolean anyThread;
 
     /** ptmalloc with glibc's defaults (no tunables set) over {@code as}. */
     public Ptmalloc(AddressSpace as) {
@@ -102,7 +112,16 @@ public final class Ptmalloc implements Allocator {
                 && Tcache.count(c, tcache, tcIdx) > 0) {
             return Tcache.tcacheGet(c, tcIdx);
         }
-        return IntMalloc.intMalloc(c, Arenas.arenaGet(c, bytes), bytes);
+        if (!c.multiThreaded) {
+            return IntMalloc.intMalloc(c, c.mainArena, bytes);
+        }
+        long av = Arenas.arenaGet(c, bytes);
+        long victim = IntMalloc.intMalloc(c, av, bytes);
+        if (victim == 0 && av != 0) {
+            av = Arenas.arenaGetRetry(c, av, bytes);
+            victim = IntMalloc.intMalloc(c, av, bytes);
+        }
+        return victim;
     }
 
     /** Follows {@code __libc_free}. */
@@ -154,16 +173,30 @@ public final class Ptmalloc implements Allocator {
         }
         init();
         Tcache.maybeInitTcache(c);
-        long av = Arenas.arenaGet(c, bytes);
-        long oldtop = c.top(av);
-        long oldtopsize = Chunk.chunksize(c.as, oldtop);
-        if (av == c.mainArena) {
-            long hw = c.mpLoad(MallocPar.SBRK_BASE) + c.as.load64(av + MallocState.MAX_SYSTEM_MEM) - oldtop;
-            if (Long.compareUnsigned(oldtopsize, hw) < 0) {
-                oldtopsize = hw;
+        long av = c.multiThreaded ? Arenas.arenaGet(c, bytes) : c.mainArena;
+        long oldtop = 0;
+        long oldtopsize = 0;
+        if (av != 0) {
+            oldtop = c.top(av);
+            oldtopsize = Chunk.chunksize(c.as, oldtop);
+            if (av == c.mainArena) {
+                long hw = c.mpLoad(MallocPar.SBRK_BASE) + c.as.load64(av + MallocState.MAX_SYSTEM_MEM) - oldtop;
+                if (Long.compareUnsigned(oldtopsize, hw) < 0) {
+                    oldtopsize = hw;
+                }
+            } else {
+                long heap = HeapInfo.heapForPtr(oldtop);
+                long hw = heap + c.as.load64(heap + HeapInfo.MPROTECT_SIZE) - oldtop;
+                if (Long.compareUnsigned(oldtopsize, hw) < 0) {
+                    oldtopsize = hw;
+                }
             }
         }
         long mem = IntMalloc.intMalloc(c, av, bytes);
+        if (c.multiThreaded && mem == 0 && av != 0) {
+            av = Arenas.arenaGetRetry(c, av, bytes);
+            mem = IntMalloc.intMalloc(c, av, bytes);
+        }
         if (mem == 0) {
             return 0;
         }
@@ -239,7 +272,15 @@ public final class Ptmalloc implements Allocator {
             SysMalloc.munmapChunk(c, oldp);
             return newmem;
         }
-        return ReallocMemalign.intRealloc(c, av, oldp, oldsize, nb);
+        long newp = ReallocMemalign.intRealloc(c, av, oldp, oldsize, nb);
+        if (newp == 0 && c.multiThreaded) {
+            newp = libcMalloc(bytes);
+            if (newp != 0) {
+                c.as.copy(newp, oldmem, oldsize - Chunk.SIZE_SZ);
+                IntFree.intFree(c, av, oldp, false);
+            }
+        }
+        return newp;
     }
 
     /** Follows {@code __libc_reallocarray} (malloc/reallocarray.c). */
@@ -329,7 +370,16 @@ public final class Ptmalloc implements Allocator {
             }
             alignment = a;
         }
-        return ReallocMemalign.intMemalign(c, c.mainArena, alignment, bytes);
+        if (!c.multiThreaded) {
+            return ReallocMemalign.intMemalign(c, c.mainArena, alignment, bytes);
+        }
+        long av = Arenas.arenaGet(c, bytes + alignment + Chunk.MINSIZE);
+        long p = ReallocMemalign.intMemalign(c, av, alignment, bytes);
+        if (p == 0 && av != 0) {
+            av = Arenas.arenaGetRetry(c, av, bytes);
+            p = ReallocMemalign.intMemalign(c, av, alignment, bytes);
+        }
+        return p;
     }
 
     /** Follows {@code __malloc_usable_size} and {@code musable}. */
@@ -400,6 +450,115 @@ public final class Ptmalloc implements Allocator {
     public long sbrk(long increment) {
         enter();
         return c.morecore(increment);
+    }
+
+    // ---- threads ------------------------------------------------------------------------------
+
+    private int slot(int tid) {
+        for (int i = 0; i < nThreads; i++) {
+            if (tids[i] == tid) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Saves the calling thread's TLS under its tid and loads {@code tid}'s (zero for a new thread). */
+    private void swapTls(int tid) {
+        int i = slot(currentTid);
+        if (i < 0) {
+            if (nThreads == tids.length) {
+                tids = java.util.Arrays.copyOf(tids, nThreads * 2);
+                savedTls = java.util.Arrays.copyOf(savedTls, nThreads * 6);
+            }
+            i = nThreads++;
+            tids[i] = currentTid;
+        }
+        savedTls[3 * i] = c.tcache();
+        savedTls[3 * i + 1] = c.threadArena();
+        savedTls[3 * i + 2] = c.tcacheShuttingDown() ? 1 : 0;
+        int j = slot(tid);
+        c.setTcache(j < 0 ? 0 : savedTls[3 * j]);
+        c.setThreadArena(j < 0 ? 0 : savedTls[3 * j + 1]);
+        c.as.store32(c.data + LibcData.TCACHE_SHUTTING_DOWN, j < 0 ? 0 : (int) savedTls[3 * j + 2]);
+        currentTid = tid;
+    }
+
+    /** A new thread: no tcache, no arena yet; from now on glibc's multi-threaded paths run. */
+    @Override
+    public void threadStarted(int tid, int parentTid) {
+        enter();
+        if (!anyThread) {
+            anyThread = true;
+            currentTid = parentTid != 0 ? parentTid : tid;
+        }
+        c.multiThreaded = true;
+        int running = currentTid;
+        swapTls(tid);
+        swapTls(running);
+    }
+
+    /**
+     * Follows {@code __malloc_arena_thread_freeres} for thread {@code tid}: its tcache entries and
+     * the tcache itself are freed to their arenas, and its arena is detached.
+     */
+    @Override
+    public void threadExited(int tid) {
+        enter();
+        int running = currentTid;
+        if (anyThread && tid != running) {
+            swapTls(tid);
+        }
+        tcacheThreadShutdown();
+        Arenas.arenaThreadFreeres(c);
+        if (anyThread && tid != running) {
+            swapTls(running);
+            int i = slot(tid);
+            if (i >= 0) {
+                tids[i] = tids[nThreads - 1];
+                System.arraycopy(savedTls, 3 * (nThreads - 1), savedTls, 3 * i, 3);
+                nThreads--;
+            }
+        }
+        leave();
+    }
+
+    /** The following calls come from {@code tid}: swap its TLS in (the first thread named is main). */
+    @Override
+    public void switchThread(int tid) {
+        enter();
+        if (!anyThread) {
+            anyThread = true;
+            currentTid = tid;
+            return;
+        }
+        if (tid != currentTid) {
+            c.multiThreaded = true;
+            swapTls(tid);
+        }
+    }
+
+    /** Follows {@code tcache_thread_shutdown}. */
+    private void tcacheThreadShutdown() {
+        long tcache = c.tcache();
+        c.setTcacheShuttingDown();
+        if (tcache == 0) {
+            return;
+        }
+        c.setTcache(0);
+        for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
+            long head = TcachePerthread.entryAddr(tcache, i);
+            long e;
+            while ((e = c.as.load64(head)) != 0) {
+                if (Chunk.misaligned(e)) {
+                    throw c.printerr("tcache_thread_shutdown(): unaligned tcache chunk detected");
+                }
+                c.as.store64(head, Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT,
+                        c.as.load64(e + TcachePerthread.ENTRY_NEXT)));
+                libcFree(e);
+            }
+        }
+        libcFree(tcache);
     }
 
     @Override

@@ -42,17 +42,27 @@ public final class Tunables {
     private static final long[] MIN = {0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0};
     private static final long[] MAX = {-1, 0xff, -1, -1, Integer.MAX_VALUE, -1, -1, -1, -1, -1, -1};
 
+    /** CPUs online when none is given: the reference machine's 2. */
+    public static final int DEFAULT_NPROCS = 2;
+
     /** The seed of tcache_key when none is given. */
     public static final long DEFAULT_TCACHE_KEY_SEED = 0x6d616c6c6f63L;
 
     private final long[] values;
     private final int setMask;
     private final long tcacheKeySeed;
+    private final int nprocs;
 
-    private Tunables(long[] values, int setMask, long tcacheKeySeed) {
+    private Tunables(long[] values, int setMask, long tcacheKeySeed, int nprocs) {
         this.values = values;
         this.setMask = setMask;
         this.tcacheKeySeed = tcacheKeySeed;
+        this.nprocs = nprocs;
+    }
+
+    /** CPUs online as {@code __get_nprocs} reports them; sizes the arena limit (8 per CPU). */
+    public int nprocs() {
+        return nprocs;
     }
 
     /** No tunable set: glibc's defaults, the default tcache_key seed. */
@@ -116,6 +126,10 @@ public final class Tunables {
                 }
             }
         }
+        String np = env.get("nprocs");
+        if (np != null) {
+            b.nprocs(Integer.parseInt(np.trim()));
+        }
         String gt = env.get("GLIBC_TUNABLES");
         if (gt != null) {
             Tunables t = parse(gt);
@@ -164,6 +178,7 @@ public final class Tunables {
         private final long[] values = new long[NAMES.length];
         private int setMask;
         private long seed = DEFAULT_TCACHE_KEY_SEED;
+        private int nprocs = DEFAULT_NPROCS;
 
         private Builder() {}
 
@@ -200,8 +215,14 @@ public final class Tunables {
             return this;
         }
 
+        /** CPUs online in the emulated machine (default 2, as on the reference machine). */
+        public Builder nprocs(int n) {
+            this.nprocs = n;
+            return this;
+        }
+
         public Tunables build() {
-            return new Tunables(values.clone(), setMask, seed);
+            return new Tunables(values.clone(), setMask, seed, nprocs);
         }
     }
 }

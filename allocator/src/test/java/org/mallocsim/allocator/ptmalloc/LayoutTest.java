@@ -101,10 +101,22 @@ class LayoutTest {
     void libcDataHoldsMainArenaThenMpThenTheScalars() {
         int[] offs = {LibcData.TCACHE, LibcData.THREAD_ARENA, LibcData.TCACHE_KEY, LibcData.GLOBAL_MAX_FAST,
             LibcData.CURBRK, LibcData.MALLOC_INITIALIZED, LibcData.PERTURB_BYTE, LibcData.TCACHE_SHUTTING_DOWN,
-            LibcData.NARENAS};
+            LibcData.NARENAS, LibcData.ALIGNED_HEAP_AREA, LibcData.FREE_LIST, LibcData.NEXT_TO_USE,
+            LibcData.NARENAS_LIMIT};
         assertThat(LibcData.MP).isEqualTo(0x898);
-        assertThat(offs).containsExactly(0x920, 0x928, 0x930, 0x938, 0x940, 0x948, 0x94c, 0x950, 0x954);
-        assertThat(LibcData.SIZE).isEqualTo(0x958);
-        roundTrip(offs, new int[] {8, 8, 8, 8, 8, 4, 4, 4, 4});
+        assertThat(offs).containsExactly(0x920, 0x928, 0x930, 0x938, 0x940, 0x948, 0x94c, 0x950, 0x954, 0x958, 0x960,
+                0x968, 0x970);
+        assertThat(LibcData.SIZE).isEqualTo(0x978);
+        roundTrip(offs, new int[] {8, 8, 8, 8, 8, 4, 4, 4, 4, 8, 8, 8, 8});
+    }
+
+    @Test
+    void heapInfoIs48BytesAndHeapForPtrRoundsDownTo64MiB() {
+        int[] offs = {HeapInfo.AR_PTR, HeapInfo.PREV, HeapInfo.SIZE, HeapInfo.MPROTECT_SIZE, HeapInfo.PAGESIZE,
+            HeapInfo.PAD};
+        assertThat(offs).containsExactly(0, 8, 0x10, 0x18, 0x20, 0x28);
+        assertThat(HeapInfo.STRUCT_SIZE).isEqualTo(48);
+        assertThat(HeapInfo.heapForPtr(0x7fca18000b70L)).isEqualTo(0x7fca18000000L);
+        roundTrip(offs, new int[] {8, 8, 8, 8, 8, 8});
     }
 }
