@@ -71,7 +71,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
 
     private void leave() {
         if (MallocContext.CHECK) {
-            HeapChecker.check(c);
+            checkHeap();
         }
     }
 
@@ -86,7 +86,14 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
      * {@link HeapChecker}); throws IllegalStateException naming the first broken one.
      */
     public void checkHeap() {
-        HeapChecker.check(c);
+        long[] others = new long[nThreads];
+        int n = 0;
+        for (int i = 0; i < nThreads; i++) {
+            if (tids[i] != currentTid && savedTls[3 * i] != 0) {
+                others[n++] = savedTls[3 * i];
+            }
+        }
+        HeapChecker.check(c, others, n);
     }
 
     /** Follows {@code __libc_malloc}. */

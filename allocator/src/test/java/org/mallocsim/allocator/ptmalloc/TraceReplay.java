@@ -100,9 +100,16 @@ final class TraceReplay {
         return v == null ? theirs : v;
     }
 
+    private int tid = -1;
+
     private void step(String line, ArrayDeque<String> context) {
         calls++;
         String[] f = line.split(" ");
+        int t = Integer.parseInt(f[0]);
+        if (t != tid) {
+            ptmalloc.switchThread(t);
+            tid = t;
+        }
         char op = f[1].charAt(0);
         int eq = 2;
         while (!f[eq].equals("=")) {
@@ -169,6 +176,14 @@ final class TraceReplay {
                 } else if (firstAbsoluteMiss == null) {
                     firstAbsoluteMiss = "call " + calls + ": got 0x" + Long.toHexString(got) + " for " + line;
                 }
+            } else if ((expWord & Chunk.NON_MAIN_ARENA) != 0) {
+                heapPtrs++;
+                if (got != 0 && heapNumber(theirHeaps, expResult) == heapNumber(ourHeaps, got)
+                        && (got & (MallocContext.HEAP_MAX_SIZE - 1)) == (expResult & (MallocContext.HEAP_MAX_SIZE - 1))) {
+                    heapPtrsOk++;
+                } else {
+                    problem = "thread-arena heap or offset";
+                }
             } else {
                 heapPtrs++;
                 if (got - startBrk == expResult - startBrk) {
@@ -201,6 +216,20 @@ final class TraceReplay {
             firstMismatch = "call " + calls + ": " + problem + "; got 0x" + Long.toHexString(got) + " (+0x"
                     + Long.toHexString(got - startBrk) + ")\n  " + String.join("\n  ", context);
         }
+    }
+
+    private final List<Long> theirHeaps = new ArrayList<>();
+    private final List<Long> ourHeaps = new ArrayList<>();
+
+    /** Heaps numbered in order of first appearance (ptr &gt;&gt; 26), as the format prescribes. */
+    private static int heapNumber(List<Long> heaps, long ptr) {
+        long h = ptr >>> 26;
+        int i = heaps.indexOf(h);
+        if (i < 0) {
+            heaps.add(h);
+            i = heaps.size() - 1;
+        }
+        return i;
     }
 
     boolean perfect() {
