@@ -21,12 +21,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  */
 public final class Ptmalloc implements Allocator, ThreadEvents {
     private final MallocContext c;
-    /** Threads other than the calling one: tid and their saved tcache, thread_arena, shutting-down flag. */
-    private int[] tids = new int[8];
-    private long[] savedTls = new long[8 * 3];
-    private int nThreads;
-    private int currentTid;
-    private boolean anyThread;
+    private final ThreadTable threads;
 
     /** ptmalloc with glibc's defaults (no tunables set) over {@code as}. */
     public Ptmalloc(AddressSpace as) {
@@ -36,6 +31,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
     /** ptmalloc over {@code as} as if started with the given GLIBC_TUNABLES. */
     public Ptmalloc(AddressSpace as, Tunables tunables) {
         this.c = new MallocContext(as, tunables);
+        this.threads = new ThreadTable(c, this::libcFree);
     }
 
     @Override
@@ -86,14 +82,8 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
      * {@link HeapChecker}); throws IllegalStateException naming the first broken one.
      */
     public void checkHeap() {
-        long[] others = new long[nThreads];
-        int n = 0;
-        for (int i = 0; i < nThreads; i++) {
-            if (tids[i] != currentTid && savedTls[3 * i] != 0) {
-                others[n++] = savedTls[3 * i];
-            }
-        }
-        HeapChecker.check(c, others, n);
+        long[] others = threads.otherTcaches();
+        HeapChecker.check(c, others, others.length);
     }
 
     /** Follows {@code __libc_malloc}. */
@@ -461,48 +451,11 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
 
     // ---- threads ------------------------------------------------------------------------------
 
-    private int slot(int tid) {
-        for (int i = 0; i < nThreads; i++) {
-            if (tids[i] == tid) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Saves the calling thread's TLS under its tid and loads {@code tid}'s (zero for a new thread). */
-    private void swapTls(int tid) {
-        int i = slot(currentTid);
-        if (i < 0) {
-            if (nThreads == tids.length) {
-                tids = java.util.Arrays.copyOf(tids, nThreads * 2);
-                savedTls = java.util.Arrays.copyOf(savedTls, nThreads * 6);
-            }
-            i = nThreads++;
-            tids[i] = currentTid;
-        }
-        savedTls[3 * i] = c.tcache();
-        savedTls[3 * i + 1] = c.threadArena();
-        savedTls[3 * i + 2] = c.tcacheShuttingDown() ? 1 : 0;
-        int j = slot(tid);
-        c.setTcache(j < 0 ? 0 : savedTls[3 * j]);
-        c.setThreadArena(j < 0 ? 0 : savedTls[3 * j + 1]);
-        c.as.store32(c.data + LibcData.TCACHE_SHUTTING_DOWN, j < 0 ? 0 : (int) savedTls[3 * j + 2]);
-        currentTid = tid;
-    }
-
     /** A new thread: no tcache, no arena yet; from now on glibc's multi-threaded paths run. */
     @Override
     public void threadStarted(int tid, int parentTid) {
         enter();
-        if (!anyThread) {
-            anyThread = true;
-            currentTid = parentTid != 0 ? parentTid : tid;
-        }
-        c.multiThreaded = true;
-        int running = currentTid;
-        swapTls(tid);
-        swapTls(running);
+        threads.started(tid, parentTid);
     }
 
     /**
@@ -512,21 +465,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
     @Override
     public void threadExited(int tid) {
         enter();
-        int running = currentTid;
-        if (anyThread && tid != running) {
-            swapTls(tid);
-        }
-        tcacheThreadShutdown();
-        Arenas.arenaThreadFreeres(c);
-        if (anyThread && tid != running) {
-            swapTls(running);
-            int i = slot(tid);
-            if (i >= 0) {
-                tids[i] = tids[nThreads - 1];
-                System.arraycopy(savedTls, 3 * (nThreads - 1), savedTls, 3 * i, 3);
-                nThreads--;
-            }
-        }
+        threads.exited(tid);
         leave();
     }
 
@@ -534,38 +473,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
     @Override
     public void switchThread(int tid) {
         enter();
-        if (!anyThread) {
-            anyThread = true;
-            currentTid = tid;
-            return;
-        }
-        if (tid != currentTid) {
-            c.multiThreaded = true;
-            swapTls(tid);
-        }
-    }
-
-    /** Follows {@code tcache_thread_shutdown}. */
-    private void tcacheThreadShutdown() {
-        long tcache = c.tcache();
-        c.setTcacheShuttingDown();
-        if (tcache == 0) {
-            return;
-        }
-        c.setTcache(0);
-        for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
-            long head = TcachePerthread.entryAddr(tcache, i);
-            long e;
-            while ((e = c.as.load64(head)) != 0) {
-                if (Chunk.misaligned(e)) {
-                    throw c.printerr("tcache_thread_shutdown(): unaligned tcache chunk detected");
-                }
-                c.as.store64(head, Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT,
-                        c.as.load64(e + TcachePerthread.ENTRY_NEXT)));
-                libcFree(e);
-            }
-        }
-        libcFree(tcache);
+        threads.switchTo(tid);
     }
 
     @Override
