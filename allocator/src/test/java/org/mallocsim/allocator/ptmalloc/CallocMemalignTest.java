@@ -94,4 +94,29 @@ class CallocMemalignTest {
         assertThat(h.pm.mallocUsableSize(p)).isGreaterThanOrEqualTo(4096);
         h.pm.checkHeap();
     }
+
+    @Test
+    void callocLeavesFreshlyBrkedPagesUntouched() {
+        Heap t = new Heap(Tunables.builder().mmapThreshold(1 << 20).build());
+        t.malloc(16);
+        long rssBefore = t.as.stats().rssAnon();
+        long oldTopPages = (0x21000 - 0x2b0) / 4096 + 1;
+        long p = t.calloc(1, 0x40000);
+        long topSize = 0x21000 - 0x2b0;
+        assertThat(t.as.load8(p + topSize - 17)).isZero();
+        // the old top's pages are cleared; the new brk pages (zero already) are not touched,
+        // save the one holding the new top's header
+        long touched = t.as.stats().rssAnon() - rssBefore;
+        assertThat(touched).isLessThanOrEqualTo(oldTopPages + 1);
+        assertThat(t.brkOff()).isGreaterThan(0x40000 + 0x21000 - 4096);
+    }
+
+    @Test
+    void callocOfAMmappedChunkTouchesOnlyItsHeaderPage() {
+        h.malloc(16);
+        long rssBefore = h.as.stats().rssAnon();
+        long p = h.calloc(1, 1 << 20);
+        assertThat(h.word(p) & Chunk.IS_MMAPPED).isNotZero();
+        assertThat(h.as.stats().rssAnon() - rssBefore).isEqualTo(1);
+    }
 }

@@ -198,4 +198,24 @@ class MallocPathsTest {
             assertThat(left).isEqualTo(limit == 1 ? big[2] - 16 : unsorted);
         }
     }
+
+    @Test
+    void theUnsortedScanBinsAtMostTenThousandChunksPerPass() {
+        Heap t = new Heap(Tunables.builder().tcacheCount(0).mxfast(0).build());
+        long[] p = new long[10_001];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = t.pm.malloc(24);
+            t.pm.malloc(24);
+        }
+        for (long q : p) {
+            t.pm.free(q);
+        }
+        // 10,001 chunks of 0x20 wait in unsorted; a large request bins 10,000 and stops
+        t.pm.malloc(5000);
+        long unsorted = MallocState.unsortedChunks(t.pm.mainArena());
+        long first = t.as.load64(unsorted + Chunk.FD);
+        assertThat(first).isEqualTo(p[10_000] - 16);
+        assertThat(t.as.load64(unsorted + Chunk.BK)).isEqualTo(first);
+        t.pm.checkHeap();
+    }
 }

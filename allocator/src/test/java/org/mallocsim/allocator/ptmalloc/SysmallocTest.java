@@ -123,4 +123,27 @@ class SysmallocTest {
         long top = h.as.load64(h.pm.mainArena() + MallocState.TOP);
         assertThat(h.as.load64(top + 8) & ~7L).isLessThan(4096 + 32);
     }
+
+    @Test
+    void withMmapMaxZeroLargeRequestsComeFromBrk() {
+        h.pm.mallopt(MallOpt.M_MMAP_MAX, 0);
+        long p = h.malloc(1 << 20);
+        assertThat(h.word(p) & Chunk.IS_MMAPPED).isZero();
+        assertThat(h.brkOff()).isGreaterThan(1 << 20);
+    }
+
+    @Test
+    void theDynamicThresholdStopsBelow32MiB() {
+        h.malloc(16);
+        long a = h.malloc(32L << 20);
+        assertThat(h.word(a)).isEqualTo(((32L << 20) + 4096) | 2);
+        h.free(a);
+        // 32 MiB + a page is above DEFAULT_MMAP_THRESHOLD_MAX: the threshold stays at 128 KiB
+        long b = h.malloc(200_000);
+        assertThat(h.word(b) & Chunk.IS_MMAPPED).isNotZero();
+        long c = h.malloc((32L << 20) - 4096 - 100);
+        h.free(c);
+        long d = h.malloc(200_000);
+        assertThat(h.word(d) & Chunk.IS_MMAPPED).isZero();
+    }
 }
