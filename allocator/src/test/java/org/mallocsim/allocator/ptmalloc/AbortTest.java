@@ -416,4 +416,14 @@ class AbortTest {
         misalignedFastbinHead(t0);
         aborts(t0, "__malloc_info(): unaligned fastbin chunk detected", () -> t0.pm.mallocInfo(0));
     }
+
+    @Test
+    void sysmallocAssertsThatTopEndsOnAPageBoundary() {
+        h.malloc(16);
+        long top = h.as.load64(arena(h) + MallocState.TOP);
+        h.as.store64(top + 8, 0x1001);
+        aborts(h, "Fatal glibc error: malloc assertion failure in sysmalloc: (old_top == initial_top (av) && "
+                + "old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
+                + "((unsigned long) old_end & (pagesize - 1)) == 0)", () -> h.pm.malloc(0x2000));
+    }
 }
