@@ -86,6 +86,15 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
         HeapChecker.check(c, others, others.length);
     }
 
+    /**
+     * Every arena's chunks, one line each: offset (from the initial break, or from the heap for
+     * thread arenas), size, flags (A NON_MAIN_ARENA, M IS_MMAPPED, P PREV_INUSE) and where the
+     * chunk is (in use, tcache, fastbin, unsorted, smallbin, largebin, top, fencepost).
+     */
+    public String dumpHeap() {
+        return HeapDump.render(c, threads.otherTcaches()).replace(System.lineSeparator(), "\n");
+    }
+
     /** Follows {@code __libc_malloc}. */
     @Override
     public long malloc(long bytes) {
