@@ -5,16 +5,18 @@ import java.util.function.LongConsumer;
 
 /**
  * The emulated threads' thread-local malloc state ({@code tcache}, {@code thread_arena},
- * {@code tcache_shutting_down}): the running thread's values sit in libc's slots (see
+ * {@code tcache_shutting_down}, and errno): the running thread's values sit in libc's slots (see
  * {@link LibcData}); the others' are kept here and swapped in when the thread changes, as a
  * context switch reloads the TLS register. Also {@code tcache_thread_shutdown} on thread exit.
  */
 final class ThreadTable {
+    /** Saved words per thread: tcache, thread_arena, tcache_shutting_down, errno. */
+    private static final int W = 4;
     private final MallocContext c;
     /** {@code __libc_free}, through which a dying thread's tcache goes back to its arenas. */
     private final LongConsumer libcFree;
     private int[] tids = new int[8];
-    private long[] savedTls = new long[8 * 3];
+    private long[] savedTls = new long[8 * W];
     private int nThreads;
     private int currentTid;
     private boolean anyThread;
@@ -39,18 +41,20 @@ final class ThreadTable {
         if (i < 0) {
             if (nThreads == tids.length) {
                 tids = Arrays.copyOf(tids, nThreads * 2);
-                savedTls = Arrays.copyOf(savedTls, nThreads * 6);
+                savedTls = Arrays.copyOf(savedTls, nThreads * 2 * W);
             }
             i = nThreads++;
             tids[i] = currentTid;
         }
-        savedTls[3 * i] = c.tcache();
-        savedTls[3 * i + 1] = c.threadArena();
-        savedTls[3 * i + 2] = c.tcacheShuttingDown() ? 1 : 0;
+        savedTls[W * i] = c.tcache();
+        savedTls[W * i + 1] = c.threadArena();
+        savedTls[W * i + 2] = c.tcacheShuttingDown() ? 1 : 0;
+        savedTls[W * i + 3] = c.errno;
         int j = slot(tid);
-        c.setTcache(j < 0 ? 0 : savedTls[3 * j]);
-        c.setThreadArena(j < 0 ? 0 : savedTls[3 * j + 1]);
-        c.as.store32(c.data + LibcData.TCACHE_SHUTTING_DOWN, j < 0 ? 0 : (int) savedTls[3 * j + 2]);
+        c.setTcache(j < 0 ? 0 : savedTls[W * j]);
+        c.setThreadArena(j < 0 ? 0 : savedTls[W * j + 1]);
+        c.as.store32(c.data + LibcData.TCACHE_SHUTTING_DOWN, j < 0 ? 0 : (int) savedTls[W * j + 2]);
+        c.errno = j < 0 ? 0 : (int) savedTls[W * j + 3];
         currentTid = tid;
     }
 
@@ -78,7 +82,7 @@ final class ThreadTable {
             int i = slot(tid);
             if (i >= 0) {
                 tids[i] = tids[nThreads - 1];
-                System.arraycopy(savedTls, 3 * (nThreads - 1), savedTls, 3 * i, 3);
+                System.arraycopy(savedTls, W * (nThreads - 1), savedTls, W * i, W);
                 nThreads--;
             }
         }
@@ -101,8 +105,8 @@ final class ThreadTable {
         long[] others = new long[nThreads];
         int n = 0;
         for (int i = 0; i < nThreads; i++) {
-            if (tids[i] != currentTid && savedTls[3 * i] != 0) {
-                others[n++] = savedTls[3 * i];
+            if (tids[i] != currentTid && savedTls[W * i] != 0) {
+                others[n++] = savedTls[W * i];
             }
         }
         return Arrays.copyOf(others, n);

@@ -141,4 +141,16 @@ class ThreadArenaTest {
         MallocAbort e = assertThrows(MallocAbort.class, () -> h.pm.threadExited(2));
         assertThat(e.glibcMessage()).isEqualTo("tcache_thread_shutdown(): unaligned tcache chunk detected");
     }
+
+    @Test
+    void errnoBelongsToTheThreadThatFailed() {
+        onThread(1, 10);
+        onThread(2, 10);
+        assertThat(h.pm.malloc(-1L)).isZero();
+        assertThat(h.pm.errno()).isEqualTo(MallocContext.ENOMEM);
+        h.pm.switchThread(1);
+        assertThat(h.pm.errno()).isZero();
+        h.pm.switchThread(2);
+        assertThat(h.pm.errno()).isEqualTo(MallocContext.ENOMEM);
+    }
 }
