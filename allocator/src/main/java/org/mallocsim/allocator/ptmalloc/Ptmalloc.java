@@ -155,7 +155,8 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
             }
             SysMalloc.munmapChunk(c, p);
         } else {
-            init();
+            // no ptmalloc_init here, as in glibc: a first call that is a free makes its tcache
+            // (and, with thread_arena still unset, an arena) before malloc was ever initialized
             Tcache.maybeInitTcache(c);
             IntFree.intFree(c, c.arenaForChunk(p), p, false);
         }
