@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mallocsim.allocator.bump.BumpAllocator;
+import org.mallocsim.allocator.ptmalloc.Ptmalloc;
+import org.mallocsim.allocator.ptmalloc.Tunables;
 
 /**
  * The allocation policies by name, as the command line and the replay engine choose them, and
@@ -19,6 +21,7 @@ public final class Allocators {
     static {
         Map<String, AllocatorFactory> m = new LinkedHashMap<>();
         m.put("bump", BumpAllocator::new);
+        m.put("glibc", (space, options) -> new Ptmalloc(space, Tunables.fromEnvironment(options)));
         REGISTRY = Collections.unmodifiableMap(m);
     }
 

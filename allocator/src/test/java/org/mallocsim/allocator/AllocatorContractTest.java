@@ -192,8 +192,14 @@ class AllocatorContractTest {
     @MethodSource("policies")
     void badAlignmentsGetEinval(String policy) {
         Allocator a = make(policy);
-        assertThat(a.alignedAlloc(3, 10)).isZero();
-        assertThat(a.errno()).isEqualTo(Errno.EINVAL);
+        // C11 and glibc 2.38+ refuse this; glibc 2.36's aligned_alloc is an alias of memalign,
+        // which rounds the alignment up: either answer keeps the contract
+        long odd = a.alignedAlloc(3, 10);
+        if (odd == 0) {
+            assertThat(a.errno()).isEqualTo(Errno.EINVAL);
+        } else {
+            assertThat(odd & 15).isZero();
+        }
         a.malloc(-1L); // errno = ENOMEM, which posix_memalign must leave alone
         assertThat(a.posixMemalign(4, 10)).as("not a multiple of sizeof(void *)").isEqualTo(-Errno.EINVAL);
         assertThat(a.posixMemalign(24, 10)).as("not a power of two").isEqualTo(-Errno.EINVAL);
