@@ -1,0 +1,400 @@
+package org.mallocsim.allocator.ptmalloc;
+
+import org.mallocsim.allocator.Allocator;
+import org.mallocsim.allocator.MallInfo2;
+import org.mallocsim.allocator.MallocAbort;
+import org.mallocsim.kernel.mm.AddressSpace;
+
+/**
+ * glibc 2.36's ptmalloc2 over one emulated process, exact to the byte: every header, bin link,
+ * the tcache and the arena itself live in the process's memory and are reached through its MMU.
+ * The public methods are glibc's {@code __libc_*} entry points (malloc/malloc.c); the work is done
+ * by the family classes of this package, one per group of glibc functions.
+ *
+ * <p>Single-threaded for now: the calling thread is the main thread and its arena the main arena.
+ * After a {@link MallocAbort} the process is dead and every further call throws the same abort.
+ * {@code -Dmallocsim.malloc.check=true} runs {@link #checkHeap()} after every call.
+ */
+public final class Ptmalloc implements Allocator {
+    private final MallocContext c;
+
+    /** ptmalloc with glibc's defaults (no tunables set) over {@code as}. */
+    public Ptmalloc(AddressSpace as) {
+        this(as, Tunables.defaults());
+    }
+
+    /** ptmalloc over {@code as} as if started with the given GLIBC_TUNABLES. */
+    public Ptmalloc(AddressSpace as, Tunables tunables) {
+        this.c = new MallocContext(as, tunables);
+    }
+
+    @Override
+    public AddressSpace addressSpace() {
+        return c.as;
+    }
+
+    /** Where malloc's static variables live (main_arena first, see {@link #mainArena()}). */
+    public long libcData() {
+        return c.data;
+    }
+
+    /** {@code &main_arena}. */
+    public long mainArena() {
+        return c.mainArena;
+    }
+
+    /** The calling thread's tcache_perthread_struct, 0 before the first allocation. */
+    public long tcache() {
+        return c.tcache();
+    }
+
+    /** The process-wide tcache_key. */
+    public long tcacheKey() {
+        return c.tcacheKey();
+    }
+
+    private void enter() {
+        if (c.aborted != null) {
+            throw new MallocAbort(c.aborted);
+        }
+    }
+
+    private void leave() {
+        if (MallocContext.CHECK) {
+            HeapChecker.check(c);
+        }
+    }
+
+    private void init() {
+        if (!c.initialized()) {
+            Arenas.ptmallocInit(c);
+        }
+    }
+
+    /**
+     * Runs glibc's do_check_malloc_state invariants and this emulation's own (see
+     * {@link HeapChecker}); throws IllegalStateException naming the first broken one.
+     */
+    public void checkHeap() {
+        HeapChecker.check(c);
+    }
+
+    /** Follows {@code __libc_malloc}. */
+    @Override
+    public long malloc(long bytes) {
+        enter();
+        long r = libcMalloc(bytes);
+        leave();
+        return r;
+    }
+
+    private long libcMalloc(long bytes) {
+        init();
+        long tbytes = Chunk.checkedRequest2size(bytes);
+        if (tbytes == 0) {
+            c.errno = MallocContext.ENOMEM;
+            return 0;
+        }
+        long tcIdx = Chunk.csize2tidx(tbytes);
+        Tcache.maybeInitTcache(c);
+        long tcache = c.tcache();
+        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0 && tcache != 0
+                && Tcache.count(c, tcache, tcIdx) > 0) {
+            return Tcache.tcacheGet(c, tcIdx);
+        }
+        return IntMalloc.intMalloc(c, Arenas.arenaGet(c, bytes), bytes);
+    }
+
+    /** Follows {@code __libc_free}. */
+    @Override
+    public void free(long mem) {
+        enter();
+        libcFree(mem);
+        leave();
+    }
+
+    private void libcFree(long mem) {
+        if (mem == 0) {
+            return;
+        }
+        int err = c.errno;
+        long p = Chunk.mem2chunk(mem);
+        if (Chunk.isMmapped(c.as, p)) {
+            long raw = Chunk.sizeNomask(c.as, p);
+            if (c.mpLoad32(MallocPar.NO_DYN_THRESHOLD) == 0
+                    && Long.compareUnsigned(raw, c.mpLoad(MallocPar.MMAP_THRESHOLD)) > 0
+                    && Long.compareUnsigned(raw, MallocContext.DEFAULT_MMAP_THRESHOLD_MAX) <= 0) {
+                long t = Chunk.chunksize(c.as, p);
+                c.mpStore(MallocPar.MMAP_THRESHOLD, t);
+                c.mpStore(MallocPar.TRIM_THRESHOLD, 2 * t);
+            }
+            SysMalloc.munmapChunk(c, p);
+        } else {
+            init();
+            Tcache.maybeInitTcache(c);
+            IntFree.intFree(c, c.arenaForChunk(p), p, false);
+        }
+        c.errno = err;
+    }
+
+    /** Follows {@code __libc_calloc}: no tcache lookup; clears only what may hold old data. */
+    @Override
+    public long calloc(long n, long elemSize) {
+        enter();
+        long r = libcCalloc(n, elemSize);
+        leave();
+        return r;
+    }
+
+    private long libcCalloc(long n, long elemSize) {
+        long bytes = n * elemSize;
+        if ((n != 0 && Long.compareUnsigned(elemSize, Long.divideUnsigned(-1L, n)) > 0) || bytes < 0) {
+            c.errno = MallocContext.ENOMEM;
+            return 0;
+        }
+        init();
+        Tcache.maybeInitTcache(c);
+        long av = Arenas.arenaGet(c, bytes);
+        long oldtop = c.top(av);
+        long oldtopsize = Chunk.chunksize(c.as, oldtop);
+        if (av == c.mainArena) {
+            long hw = c.mpLoad(MallocPar.SBRK_BASE) + c.as.load64(av + MallocState.MAX_SYSTEM_MEM) - oldtop;
+            if (Long.compareUnsigned(oldtopsize, hw) < 0) {
+                oldtopsize = hw;
+            }
+        }
+        long mem = IntMalloc.intMalloc(c, av, bytes);
+        if (mem == 0) {
+            return 0;
+        }
+        long p = Chunk.mem2chunk(mem);
+        long csz = Chunk.chunksize(c.as, p);
+        if (Chunk.isMmapped(c.as, p)) {
+            if (c.perturbByte() != 0) {
+                c.as.fill(mem, 0, bytes);
+            }
+            return mem;
+        }
+        if (c.perturbByte() == 0 && p == oldtop && Long.compareUnsigned(csz, oldtopsize) > 0) {
+            csz = oldtopsize;
+        }
+        long clearsize = csz - Chunk.SIZE_SZ;
+        long nclears = Long.divideUnsigned(clearsize, 8);
+        if (Long.compareUnsigned(nclears, 9) > 0) {
+            c.as.fill(mem, 0, clearsize);
+        } else {
+            long words = 3 + (nclears > 4 ? 2 : 0) + (nclears > 6 ? 2 : 0) + (nclears > 8 ? 2 : 0);
+            c.as.fill(mem, 0, words * 8);
+        }
+        return mem;
+    }
+
+    /** Follows {@code __libc_realloc}. */
+    @Override
+    public long realloc(long oldmem, long bytes) {
+        enter();
+        long r = libcRealloc(oldmem, bytes);
+        leave();
+        return r;
+    }
+
+    private long libcRealloc(long oldmem, long bytes) {
+        init();
+        if (bytes == 0 && oldmem != 0) {
+            libcFree(oldmem);
+            return 0;
+        }
+        if (oldmem == 0) {
+            return libcMalloc(bytes);
+        }
+        long oldp = Chunk.mem2chunk(oldmem);
+        long oldsize = Chunk.chunksize(c.as, oldp);
+        boolean mmapped = Chunk.isMmapped(c.as, oldp);
+        long av = 0;
+        if (!mmapped) {
+            Tcache.maybeInitTcache(c);
+            av = c.arenaForChunk(oldp);
+        }
+        if (Long.compareUnsigned(oldp, -oldsize) > 0 || Chunk.misaligned(oldp)) {
+            throw c.printerr("realloc(): invalid pointer");
+        }
+        long nb = Chunk.checkedRequest2size(bytes);
+        if (nb == 0) {
+            c.errno = MallocContext.ENOMEM;
+            return 0;
+        }
+        if (mmapped) {
+            long newp = SysMalloc.mremapChunk(c, oldp, nb);
+            if (newp != 0) {
+                return Chunk.chunk2mem(newp);
+            }
+            if (Long.compareUnsigned(oldsize - Chunk.SIZE_SZ, nb) >= 0) {
+                return oldmem;
+            }
+            long newmem = libcMalloc(bytes);
+            if (newmem == 0) {
+                return 0;
+            }
+            c.as.copy(newmem, oldmem, oldsize - Chunk.CHUNK_HDR_SZ);
+            SysMalloc.munmapChunk(c, oldp);
+            return newmem;
+        }
+        return ReallocMemalign.intRealloc(c, av, oldp, oldsize, nb);
+    }
+
+    /** Follows {@code __libc_reallocarray} (malloc/reallocarray.c). */
+    @Override
+    public long reallocarray(long ptr, long nmemb, long size) {
+        enter();
+        if (nmemb != 0 && Long.compareUnsigned(size, Long.divideUnsigned(-1L, nmemb)) > 0) {
+            c.errno = MallocContext.ENOMEM;
+            return 0;
+        }
+        long r = libcRealloc(ptr, nmemb * size);
+        leave();
+        return r;
+    }
+
+    /** Follows {@code __libc_memalign}. */
+    @Override
+    public long memalign(long alignment, long bytes) {
+        enter();
+        init();
+        long r = midMemalign(alignment, bytes);
+        leave();
+        return r;
+    }
+
+    /** In glibc 2.36 {@code aligned_alloc} is a weak alias of memalign: no extra alignment check. */
+    @Override
+    public long alignedAlloc(long alignment, long bytes) {
+        return memalign(alignment, bytes);
+    }
+
+    /** Follows {@code __posix_memalign}: the pointer, or -EINVAL / -ENOMEM. */
+    @Override
+    public long posixMemalign(long alignment, long bytes) {
+        enter();
+        init();
+        if ((alignment & 7) != 0 || ((alignment >>> 3) & ((alignment >>> 3) - 1)) != 0 || alignment == 0) {
+            return -MallocContext.EINVAL;
+        }
+        long r = midMemalign(alignment, bytes);
+        leave();
+        return r != 0 ? r : -MallocContext.ENOMEM;
+    }
+
+    /** Follows {@code __libc_valloc}. */
+    @Override
+    public long valloc(long bytes) {
+        enter();
+        init();
+        long r = midMemalign(MallocContext.PAGESIZE, bytes);
+        leave();
+        return r;
+    }
+
+    /** Follows {@code __libc_pvalloc}, including its {@code & -(pagesize - 1)} rounding. */
+    @Override
+    public long pvalloc(long bytes) {
+        enter();
+        init();
+        long ps = MallocContext.PAGESIZE;
+        long rounded = bytes + ps - 1;
+        if (Long.compareUnsigned(rounded, bytes) < 0) {
+            c.errno = MallocContext.ENOMEM;
+            return 0;
+        }
+        long r = midMemalign(ps, rounded & -(ps - 1));
+        leave();
+        return r;
+    }
+
+    /** Follows {@code _mid_memalign}. */
+    private long midMemalign(long alignment, long bytes) {
+        if (Long.compareUnsigned(alignment, Chunk.MALLOC_ALIGNMENT) <= 0) {
+            return libcMalloc(bytes);
+        }
+        if (Long.compareUnsigned(alignment, Chunk.MINSIZE) < 0) {
+            alignment = Chunk.MINSIZE;
+        }
+        if (Long.compareUnsigned(alignment, Long.MIN_VALUE) > 0) {
+            c.errno = MallocContext.EINVAL;
+            return 0;
+        }
+        if ((alignment & (alignment - 1)) != 0) {
+            long a = Chunk.MALLOC_ALIGNMENT * 2;
+            while (Long.compareUnsigned(a, alignment) < 0) {
+                a <<= 1;
+            }
+            alignment = a;
+        }
+        return ReallocMemalign.intMemalign(c, c.mainArena, alignment, bytes);
+    }
+
+    /** Follows {@code __malloc_usable_size} and {@code musable}. */
+    @Override
+    public long mallocUsableSize(long mem) {
+        enter();
+        if (mem == 0) {
+            return 0;
+        }
+        long p = Chunk.mem2chunk(mem);
+        if (Chunk.isMmapped(c.as, p)) {
+            return Chunk.chunksize(c.as, p) - Chunk.CHUNK_HDR_SZ;
+        }
+        if (Chunk.inuse(c.as, p)) {
+            return Chunk.chunksize(c.as, p) - Chunk.SIZE_SZ;
+        }
+        return 0;
+    }
+
+    /** Follows {@code __malloc_trim}. */
+    @Override
+    public int mallocTrim(long pad) {
+        enter();
+        init();
+        int r = MallocStats.mallocTrim(c, pad);
+        leave();
+        return r;
+    }
+
+    /** Follows {@code __libc_mallopt}. */
+    @Override
+    public int mallopt(int param, int value) {
+        enter();
+        init();
+        int r = MallOpt.mallopt(c, param, value);
+        leave();
+        return r;
+    }
+
+    /** Follows {@code __libc_mallinfo2}. */
+    @Override
+    public MallInfo2 mallinfo2() {
+        enter();
+        init();
+        return MallocStats.mallinfo2(c);
+    }
+
+    /** Follows {@code __malloc_stats}: the text it writes to stderr. */
+    @Override
+    public String mallocStats() {
+        enter();
+        init();
+        return MallocStats.mallocStats(c);
+    }
+
+    /** Follows {@code __malloc_info}: the XML it writes. */
+    @Override
+    public String mallocInfo(int options) {
+        enter();
+        init();
+        return MallocStats.mallocInfo(c, options);
+    }
+
+    @Override
+    public int errno() {
+        return c.errno;
+    }
+}

@@ -1,0 +1,18 @@
+package org.mallocsim.allocator.ptmalloc;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The six single-threaded reference traces reproduce glibc's answers call for call. */
+class TraceFidelityTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"grep", "diff", "tar", "git", "pyxml", "bash"})
+    void everyRecordedCallGetsGlibcsPointerChunkWordAndBreak(String trace) throws Exception {
+        TraceReplay r = TraceReplay.run(trace, 0);
+        System.out.println(trace + ": " + r);
+        assertThat(r.perfect()).as(r.toString()).isTrue();
+    }
+}
