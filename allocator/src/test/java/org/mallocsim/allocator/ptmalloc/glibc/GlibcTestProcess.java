@@ -1,34 +1,22 @@
 package org.mallocsim.allocator.ptmalloc.glibc;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import org.mallocsim.allocator.Allocator;
+import org.mallocsim.allocator.ptmalloc.Ptmalloc;
+import org.mallocsim.allocator.ptmalloc.Tunables;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
 
 /**
  * A fresh emulated process running glibc's malloc, as each of glibc's malloc tests runs in a process
  * of its own (support/test-driver.c): an {@link AddressSpace} with a default {@link KernelConfig}
- * and {@code org.mallocsim.allocator.ptmalloc.Ptmalloc} on it, optionally started with a
- * {@code GLIBC_TUNABLES} string as the tests' {@code -ENV} lines in malloc/Makefile set one.
- *
- * <p>The tests speak only the {@link Allocator} interface. Ptmalloc's constructor is found by
- * reflection, so these tests compile whatever factory shape the implementation settles on: a public
- * constructor or static factory taking {@code (AddressSpace)} or {@code (AddressSpace, Tunables)},
- * with {@code Tunables.parse(String)} / {@code Tunables.defaults()} making the second argument.
- * When no Ptmalloc is on the class path the test fails, saying so.
+ * and a {@link Ptmalloc} on it, optionally started with a {@code GLIBC_TUNABLES} string as the
+ * tests' {@code -ENV} lines in malloc/Makefile set one. The tests speak the {@link Allocator}
+ * interface only, so they hold any implementation to glibc's answers.
  */
 final class GlibcTestProcess {
-    static final String PTMALLOC = "org.mallocsim.allocator.ptmalloc.Ptmalloc";
-    static final String TUNABLES = "org.mallocsim.allocator.ptmalloc.Tunables";
-
     static final int ENOMEM = 12;
     static final int EINVAL = 22;
     static final long PAGESIZE = 4096;
-    /** {@code SIZE_MAX} as a Java long. */
-    static final long SIZE_MAX = -1L;
 
     private GlibcTestProcess() {}
 
@@ -47,71 +35,9 @@ final class GlibcTestProcess {
         return ptmalloc(new AddressSpace(config), glibcTunables);
     }
 
-    /** Ptmalloc on a given address space. */
+    /** Ptmalloc on a given address space, started with {@code GLIBC_TUNABLES=glibcTunables}. */
     static Allocator ptmalloc(AddressSpace as, String glibcTunables) {
-        Class<?> ptmalloc = load(PTMALLOC);
-        Object tunables = glibcTunables.isEmpty() ? null : tunables(glibcTunables);
-        try {
-            for (Constructor<?> c : ptmalloc.getConstructors()) {
-                Object[] args = arguments(c.getParameterTypes(), as, tunables, glibcTunables);
-                if (args != null) {
-                    return (Allocator) c.newInstance(args);
-                }
-            }
-            for (Method m : ptmalloc.getMethods()) {
-                if (Modifier.isStatic(m.getModifiers()) && Allocator.class.isAssignableFrom(m.getReturnType())) {
-                    Object[] args = arguments(m.getParameterTypes(), as, tunables, glibcTunables);
-                    if (args != null) {
-                        return (Allocator) m.invoke(null, args);
-                    }
-                }
-            }
-        } catch (InvocationTargetException e) {
-            throw new AssertionError("creating Ptmalloc failed", e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot create Ptmalloc", e);
-        }
-        throw new AssertionError(PTMALLOC + " has no public constructor or factory taking (AddressSpace)"
-                + (glibcTunables.isEmpty() ? "" : " and tunables"));
-    }
-
-    private static Object[] arguments(Class<?>[] types, AddressSpace as, Object tunables, String glibcTunables) {
-        if (types.length == 1 && types[0] == AddressSpace.class && glibcTunables.isEmpty()) {
-            return new Object[] {as};
-        }
-        if (types.length == 2 && types[0] == AddressSpace.class) {
-            if (types[1].getName().equals(TUNABLES)) {
-                return new Object[] {as, tunables != null ? tunables : defaultTunables()};
-            }
-            if (types[1] == String.class) {
-                return new Object[] {as, glibcTunables};
-            }
-        }
-        return null;
-    }
-
-    private static Object tunables(String glibcTunables) {
-        try {
-            return load(TUNABLES).getMethod("parse", String.class).invoke(null, glibcTunables);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot parse GLIBC_TUNABLES " + glibcTunables, e);
-        }
-    }
-
-    private static Object defaultTunables() {
-        try {
-            return load(TUNABLES).getMethod("defaults").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot make default tunables", e);
-        }
-    }
-
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new AssertionError(name + " is not on this branch yet", e);
-        }
+        return new Ptmalloc(as, glibcTunables.isEmpty() ? Tunables.defaults() : Tunables.parse(glibcTunables));
     }
 
     // ---- the C library calls the tests make on the memory they get ------------------------------
