@@ -1,0 +1,93 @@
+package org.mallocsim.traces.natives;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mallocsim.traces.format.TraceFormat;
+import org.mallocsim.traces.format.TraceWriter;
+import org.mallocsim.traces.format.Traces;
+import org.mallocsim.traces.gen.TraceWriterSink;
+import org.mallocsim.traces.gen.WorkloadGenerator;
+import org.mallocsim.traces.gen.WorkloadGenerator.Params;
+import org.mallocsim.traces.gen.WorkloadGenerator.Shape;
+
+/**
+ * Differential tests of the emulated ptmalloc against this machine's glibc: each seeded workload is
+ * generated, replayed on the real glibc by the native replayer (in a fresh process, under the
+ * workload's GLIBC_TUNABLES), and then through {@code Ptmalloc} in an emulated process started
+ * from the same maps and start-brk. Every call must give the same answers in every class a
+ * faithful emulation reproduces: heap results as offsets from start-brk, chunk words, the break
+ * after each call, mmapped results by page offset and chunk word, and NULLs.
+ */
+class PtmallocDifferentialTest {
+    @TempDir
+    Path tmp;
+
+    /** One generated workload and the tunables it runs under. */
+    record Workload(Shape shape, long seed, int calls, int maxLive, String tunables) {
+        @Override
+        public String toString() {
+            return shape + " seed " + seed + (tunables.isEmpty() ? "" : " " + tunables);
+        }
+    }
+
+    static Stream<Workload> workloads() {
+        return Stream.of(
+                new Workload(Shape.SMALL, 11, 20_000, 500, ""),
+                new Workload(Shape.SMALL, 12, 20_000, 60, ""),
+                new Workload(Shape.LARGE, 21, 10_000, 300, ""),
+                new Workload(Shape.MEMALIGN, 31, 10_000, 300, ""),
+                new Workload(Shape.MEMALIGN, 32, 10_000, 40, ""),
+                new Workload(Shape.REALLOC, 41, 20_000, 300, ""),
+                new Workload(Shape.REALLOC, 42, 20_000, 30, ""),
+                new Workload(Shape.CALLOC, 51, 20_000, 500, ""),
+                new Workload(Shape.TRIM, 61, 20_000, 1000, ""),
+                new Workload(Shape.THRESHOLD, 71, 5_000, 100, ""),
+                new Workload(Shape.MIXED, 81, 20_000, 1000, ""),
+                // tunables changed
+                new Workload(Shape.SMALL, 13, 20_000, 500, "glibc.malloc.tcache_count=0"),
+                new Workload(Shape.SMALL, 14, 20_000, 500, "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0"),
+                new Workload(Shape.SMALL, 15, 20_000, 500, "glibc.malloc.tcache_max=256:glibc.malloc.tcache_count=3"),
+                new Workload(Shape.LARGE, 22, 10_000, 300, "glibc.malloc.mmap_max=0"),
+                new Workload(Shape.TRIM, 62, 20_000, 1000, "glibc.malloc.top_pad=0:glibc.malloc.trim_threshold=65536"),
+                new Workload(Shape.THRESHOLD, 72, 5_000, 100, "glibc.malloc.mmap_threshold=65536"),
+                new Workload(Shape.MIXED, 82, 20_000, 1000, "glibc.malloc.perturb=165:glibc.malloc.tcache_unsorted_limit=2"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("workloads")
+    void ptmallocGivesGlibcsAnswersForEveryCall(Workload w) throws IOException {
+        Path trace = tmp.resolve("workload.mrec");
+        Params params = new Params(w.shape(), w.seed(), w.calls(), 1, w.maxLive());
+        try (TraceWriter out = Traces.create(trace, TraceFormat.TEXT)) {
+            WorkloadGenerator.generate(params, new TraceWriterSink(out, params, w.tunables()));
+        }
+        NativeReplayer.Result result = NativeReplayer.replay(trace, tmp.resolve("glibc.mrec"), NativeReplayer.Touch.NONE);
+        assertThat(result.stat("unknown-pointers")).isZero();
+        ReferenceTrace glibc = ReferenceTrace.read(result.answersFile());
+
+        PtmallocReplay ours = PtmallocReplay.run(result.answersFile(), w.tunables());
+        FidelityReport report = FidelityReport.compare(glibc, ours.answers);
+
+        System.out.println(w + ": " + String.join("; ", report.lines()));
+        StringBuilder why = new StringBuilder(String.join("\n", report.lines()));
+        int i = report.firstMismatch();
+        if (i >= 0) {
+            why.append("\nfirst mismatch, call ").append(i + 1).append(":\n  glibc:    ")
+                    .append(PtmallocReplay.describe(glibc, i)).append("\n  ptmalloc: ")
+                    .append(PtmallocReplay.describe(ours.answers, i));
+            for (int k = Math.max(0, i - 4); k < i; k++) {
+                why.append("\n  before: ").append(PtmallocReplay.describe(glibc, k));
+            }
+        }
+        if (ours.stoppedBy != null) {
+            why.append("\nptmalloc stopped: ").append(ours.stoppedBy);
+        }
+        assertThat(report.faithful()).as(why.toString()).isTrue();
+    }
+}
