@@ -70,6 +70,7 @@ class PtmallocDifferentialTest {
         NativeReplayer.Result result = NativeReplayer.replay(trace, tmp.resolve("glibc.mrec"), NativeReplayer.Touch.NONE);
         assertThat(result.stat("unknown-pointers")).isZero();
         ReferenceTrace glibc = ReferenceTrace.read(result.answersFile());
+        assertExercisesItsTarget(w, glibc);
 
         PtmallocReplay ours = PtmallocReplay.run(result.answersFile(), w.tunables());
         FidelityReport report = FidelityReport.compare(glibc, ours.answers);
@@ -89,5 +90,73 @@ class PtmallocDifferentialTest {
             why.append("\nptmalloc stopped: ").append(ours.stoppedBy);
         }
         assertThat(report.faithful()).as(why.toString()).isTrue();
+    }
+
+    /**
+     * What each workload is for, checked on glibc's own answers, so that a change to the generator
+     * that stops a workload reaching its part of malloc fails here rather than passing vacuously.
+     */
+    private static void assertExercisesItsTarget(Workload w, ReferenceTrace glibc) {
+        int mmapped = 0;
+        int bigMallocs = 0;
+        int bigFromHeap = 0;
+        int brkShrinks = 0;
+        int reallocsInPlace = 0;
+        int reallocsMoved = 0;
+        int reallocsMmapped = 0;
+        int alignedAbovePage = 0;
+        for (int i = 0; i < glibc.size(); i++) {
+            char op = glibc.op(i);
+            long res = glibc.result(i);
+            boolean isMmapped = res != 0 && (glibc.chunkWord(i) & 2) != 0;
+            mmapped += isMmapped ? 1 : 0;
+            if (i > 0 && glibc.brk(i) < glibc.brk(i - 1)) {
+                brkShrinks++;
+            }
+            if (op == 'm' && glibc.arg1(i) >= 128 * 1024) {
+                bigMallocs++;
+                bigFromHeap += isMmapped ? 0 : 1;
+            }
+            if (op == 'r' && res != 0) {
+                reallocsInPlace += res == glibc.arg1(i) ? 1 : 0;
+                reallocsMoved += res != glibc.arg1(i) ? 1 : 0;
+                reallocsMmapped += isMmapped ? 1 : 0;
+            }
+            if (op == 'a') {
+                long align = Long.highestOneBit(Math.max(16, glibc.arg1(i)));
+                align = align == Math.max(16, glibc.arg1(i)) ? align : align << 1; // rounded up as _mid_memalign does
+                assertThat(res & (align - 1)).as("memalign (%d, ...) is aligned", glibc.arg1(i)).isZero();
+                alignedAbovePage += align > 4096 && !isMmapped ? 1 : 0;
+            }
+        }
+        String t = w.tunables();
+        switch (w.shape()) {
+            case LARGE -> {
+                if (t.contains("mmap_max=0")) {
+                    assertThat(mmapped).as("no mmapped chunks with mmap_max=0").isZero();
+                    assertThat(bigMallocs).as("requests above the default threshold").isPositive();
+                } else {
+                    assertThat(mmapped).as("mmapped chunks").isPositive();
+                }
+            }
+            case MEMALIGN -> assertThat(alignedAbovePage).as("heap chunks aligned above a page").isPositive();
+            case REALLOC -> {
+                assertThat(reallocsInPlace).as("reallocs in place").isPositive();
+                assertThat(reallocsMoved).as("reallocs that moved").isPositive();
+                assertThat(reallocsMmapped).as("reallocs into mmap").isPositive();
+            }
+            case TRIM -> assertThat(brkShrinks).as("the heap shrinks").isGreaterThan(10);
+            case THRESHOLD -> {
+                assertThat(mmapped).as("mmapped chunks").isPositive();
+                if (t.contains("mmap_threshold")) {
+                    assertThat(bigFromHeap).as("a fixed threshold: most big mallocs are mmapped")
+                            .isLessThan(bigMallocs / 2);
+                } else {
+                    assertThat(bigFromHeap).as("the threshold rose: most big mallocs come from the heap")
+                            .isGreaterThan(bigMallocs / 2);
+                }
+            }
+            default -> assertThat(glibc.size()).isPositive();
+        }
     }
 }
