@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.SegmentationFault;
@@ -15,9 +16,11 @@ import org.mallocsim.kernel.SegmentationFault;
  * SIGABRT (the checks of {@code _int_free}, {@code munmap_chunk} and {@code __libc_realloc} in
  * malloc/malloc.c). Two controls pin what glibc does not catch.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class FreeCorruptionAbortsTest {
 
-    private static String abortMessage(Runnable call) {
+    private static String abortMessage(Allocator a, Runnable call) {
+        HeapCheckAfterEach.corrupted(a);
         Throwable t = catchThrowable(call::run);
         assertThat(t).as("the process aborts").isInstanceOf(MallocAbort.class);
         return ((MallocAbort) t).glibcMessage();
@@ -30,7 +33,7 @@ class FreeCorruptionAbortsTest {
         a.malloc(16);           // a guard, so p does not merge into top
         a.free(p);
 
-        assertThat(abortMessage(() -> a.free(p))).isEqualTo("double free or corruption (!prev)");
+        assertThat(abortMessage(a, () -> a.free(p))).isEqualTo("double free or corruption (!prev)");
     }
 
     @Test
@@ -39,7 +42,7 @@ class FreeCorruptionAbortsTest {
         long p = a.malloc(2000);
         a.free(p); // next to top: p becomes top
 
-        assertThat(abortMessage(() -> a.free(p))).isEqualTo("double free or corruption (top)");
+        assertThat(abortMessage(a, () -> a.free(p))).isEqualTo("double free or corruption (top)");
     }
 
     @Test
@@ -47,7 +50,7 @@ class FreeCorruptionAbortsTest {
         Allocator a = GlibcTestProcess.ptmalloc();
         long p = a.malloc(40);
 
-        assertThat(abortMessage(() -> a.free(p + 8))).isEqualTo("free(): invalid pointer");
+        assertThat(abortMessage(a, () -> a.free(p + 8))).isEqualTo("free(): invalid pointer");
     }
 
     @Test
@@ -57,7 +60,7 @@ class FreeCorruptionAbortsTest {
         a.malloc(16);
         a.addressSpace().store64(p - 8, 0x11);
 
-        assertThat(abortMessage(() -> a.free(p))).isEqualTo("free(): invalid size");
+        assertThat(abortMessage(a, () -> a.free(p))).isEqualTo("free(): invalid size");
     }
 
     @Test
@@ -67,7 +70,7 @@ class FreeCorruptionAbortsTest {
         a.malloc(16);
         a.addressSpace().store64(p + 2000 + 8, 1); // the size word of the chunk after p's 0x7e0 chunk
 
-        assertThat(abortMessage(() -> a.free(p))).isEqualTo("free(): invalid next size (normal)");
+        assertThat(abortMessage(a, () -> a.free(p))).isEqualTo("free(): invalid next size (normal)");
     }
 
     @Test
@@ -76,7 +79,7 @@ class FreeCorruptionAbortsTest {
         long p = a.malloc(200000);
         a.addressSpace().store64(p - 8, a.addressSpace().load64(p - 8) | 0x800);
 
-        assertThat(abortMessage(() -> a.free(p))).isEqualTo("munmap_chunk(): invalid pointer");
+        assertThat(abortMessage(a, () -> a.free(p))).isEqualTo("munmap_chunk(): invalid pointer");
     }
 
     @Test
@@ -84,7 +87,7 @@ class FreeCorruptionAbortsTest {
         Allocator a = GlibcTestProcess.ptmalloc();
         long p = a.malloc(40);
 
-        assertThat(abortMessage(() -> a.realloc(p + 8, 100))).isEqualTo("realloc(): invalid pointer");
+        assertThat(abortMessage(a, () -> a.realloc(p + 8, 100))).isEqualTo("realloc(): invalid pointer");
     }
 
     @Test
@@ -93,6 +96,7 @@ class FreeCorruptionAbortsTest {
         long p = a.malloc(200000);
         a.free(p);
 
+        HeapCheckAfterEach.corrupted(a);
         assertThat(catchThrowable(() -> a.free(p))).isInstanceOf(SegmentationFault.class);
     }
 
@@ -108,6 +112,7 @@ class FreeCorruptionAbortsTest {
         }
 
         a.free(p[7]); // fasttop only compares with the head, p[8]: the fastbin is now a cycle
+        HeapCheckAfterEach.corrupted(a);
 
         long[] got = new long[12];
         for (int k = 0; k < got.length; k++) {

@@ -37,7 +37,9 @@ final class GlibcTestProcess {
 
     /** Ptmalloc on a given address space, started with {@code GLIBC_TUNABLES=glibcTunables}. */
     static Allocator ptmalloc(AddressSpace as, String glibcTunables) {
-        return new Ptmalloc(as, glibcTunables.isEmpty() ? Tunables.defaults() : Tunables.parse(glibcTunables));
+        Ptmalloc p = new Ptmalloc(as, glibcTunables.isEmpty() ? Tunables.defaults() : Tunables.parse(glibcTunables));
+        HeapCheckAfterEach.made(p);
+        return p;
     }
 
     // ---- the C library calls the tests make on the memory they get ------------------------------

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -16,6 +17,7 @@ import org.mallocsim.allocator.Allocator;
  * block is dirtied before the next calloc and all are freed in reverse order between rounds (so
  * later rounds get recycled chunks); and zero-sized callocs do not crash.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstCallocTest {
     /** Samples per size, as in glibc. */
     static final int N = 50000;

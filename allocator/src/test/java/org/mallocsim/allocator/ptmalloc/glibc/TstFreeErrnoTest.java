@@ -5,6 +5,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.ENOMEM;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.PAGESIZE;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.kernel.Mman;
 import org.mallocsim.kernel.mm.AddressSpace;
@@ -16,6 +17,7 @@ import org.mallocsim.kernel.mm.KernelConfig;
  * vm.max_map_count. glibc sets errno to 1789 first; the {@link Allocator} interface cannot set
  * errno, so a failing malloc sets it to ENOMEM and the frees must leave that value.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstFreeErrnoTest {
 
     @Test

@@ -3,6 +3,7 @@ package org.mallocsim.allocator.ptmalloc.glibc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallInfo2;
 
@@ -12,6 +13,7 @@ import org.mallocsim.allocator.MallInfo2;
  * returned for the same calls in a fresh process on the reference machine (a C program with
  * nothing but these calls, printing to unbuffered stderr only after both mallinfo2 calls).
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMallinfo2Test {
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallocAbort;
 
@@ -13,6 +14,7 @@ import org.mallocsim.allocator.MallocAbort;
  * expects SIGABRT; the message is the unsorted scan's first check, as glibc 2.36-9+deb12u14 prints
  * it for this program on the reference machine.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMallocBacktraceTest {
     static final long SIZE = 4096;
 
@@ -23,6 +25,7 @@ class TstMallocBacktraceTest {
         long ptr2 = a.malloc(SIZE);
         a.free(ptr1);
         a.addressSpace().store64(ptr1 - 8, 1); // *(size_t *)(ptr - sizeof (size_t)) = 1
+        HeapCheckAfterEach.corrupted(a);
 
         MallocAbort abort = catchThrowableOfType(MallocAbort.class, () -> a.malloc(SIZE));
 

@@ -3,6 +3,7 @@ package org.mallocsim.allocator.ptmalloc.glibc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -13,6 +14,7 @@ import org.mallocsim.allocator.Allocator;
  * both documents whole with what glibc 2.36-9+deb12u14 printed for the same program (malloc_info
  * to unbuffered stderr, so stdio allocates nothing) on the reference machine.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMallocInfoTest {
     static final long PER_THREAD_ALLOCATIONS = 4L * 1024 * 1024;
     /** {@code sizeof (struct list)}: a next pointer and four longs. */

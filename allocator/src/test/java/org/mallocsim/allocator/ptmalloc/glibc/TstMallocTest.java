@@ -5,12 +5,14 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.ENOMEM;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.chunkWord;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
  * glibc's malloc/tst-malloc.c (glibc-2.36): impossible sizes fail with ENOMEM, malloc(0) succeeds,
  * realloc(p, 0) frees and returns NULL, and a 513 KiB block can be had.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMallocTest {
 
     @Test

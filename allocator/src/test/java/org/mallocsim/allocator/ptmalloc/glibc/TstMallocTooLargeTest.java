@@ -6,6 +6,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.PAGESIZE;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.kernel.mm.KernelConfig;
 
@@ -16,6 +17,7 @@ import org.mallocsim.kernel.mm.KernelConfig;
  * its block usable. Each call is preceded by a small malloc and free, as in glibc. The three loops
  * of glibc's do_test are three tests here, in one process each.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMallocTooLargeTest {
     static final long FOURTEEN_ON_BITS = (1L << 14) - 1;
     static final long FIFTY_ON_BITS = (1L << 50) - 1;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -13,6 +14,7 @@ import org.mallocsim.allocator.Allocator;
  * chunk's size less SIZE_SZ, 24 for a 0x20 chunk (fact sheet §11), never less than asked, and 0 for
  * NULL.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMallocUsableTest {
 
     @Test

@@ -3,6 +3,7 @@ package org.mallocsim.allocator.ptmalloc.glibc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -10,6 +11,7 @@ import org.mallocsim.allocator.Allocator;
  * hold the return value to glibc's {@code __libc_mallopt}: an M_MXFAST above MAX_FAST_SIZE (160) is
  * refused with 0, and the settings take effect.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMalloptTest {
     static final int M_MXFAST = 1;
     static final int M_TRIM_THRESHOLD = -1;

@@ -6,12 +6,14 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.ENOMEM;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.PAGESIZE;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
  * glibc's malloc/tst-memalign.c (glibc-2.36): huge sizes fail with ENOMEM (BZ #15857), a huge
  * alignment with EINVAL (BZ #16038), size 0 succeeds, and the result is aligned.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMemalignTest {
 
     @Test

@@ -3,6 +3,7 @@ package org.mallocsim.allocator.ptmalloc.glibc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -11,6 +12,7 @@ import org.mallocsim.allocator.Allocator;
  * freed small chunk is not in a fastbin, so mallinfo's smblks stays 0. The second test is the
  * control that makes the first meaningful: without mxfast=0 the same chunk does land in a fastbin.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstMxfastTest {
 
     @Test

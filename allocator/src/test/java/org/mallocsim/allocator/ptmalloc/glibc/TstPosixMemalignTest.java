@@ -6,6 +6,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.ENOMEM;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.PAGESIZE;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -14,6 +15,7 @@ import org.mallocsim.allocator.Allocator;
  * for size 0, and an aligned result. {@link Allocator#posixMemalign} returns {@code -errno} where
  * the C function returns the error and leaves {@code *memptr} alone.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstPosixMemalignTest {
 
     @Test

@@ -5,12 +5,14 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.ENOMEM;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.PAGESIZE;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
  * glibc's malloc/tst-pvalloc.c (glibc-2.36): pvalloc (-1) and pvalloc (-pagesize) fail with ENOMEM
  * rather than overflow (BZ #15855), pvalloc (0) succeeds, and the result is page aligned.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstPvallocTest {
 
     @Test

@@ -7,6 +7,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.filled;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -14,6 +15,7 @@ import org.mallocsim.allocator.Allocator;
  * the contents, a failed realloc leaves the block alone, realloc(p, 0) frees and returns NULL, and
  * realloc(NULL, 0) is malloc(0).
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstReallocTest {
 
     @Test

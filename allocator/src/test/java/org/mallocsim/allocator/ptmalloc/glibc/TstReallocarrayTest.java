@@ -7,6 +7,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.filled;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -14,6 +15,7 @@ import org.mallocsim.allocator.Allocator;
  * reallocarray behaves as realloc, keeping contents as the block grows and shrinks, and an
  * overflowing call leaves the block untouched.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstReallocarrayTest {
     static final long MAX = -1L;
 

@@ -7,6 +7,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 import java.util.function.ToLongBiFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallocAbort;
 
@@ -19,6 +20,7 @@ import org.mallocsim.allocator.MallocAbort;
  * fresh process: where the revealed pointer is misaligned the exact abort must come, and the
  * other patterns (which would dereference the forged pointer) are skipped as glibc skips them.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstSafeLinkingTest {
     static final int TCACHE_FILL_COUNT = 7;
     static final long TCACHE_ALLOC_SIZE = 0x20;
@@ -82,6 +84,7 @@ class TstSafeLinkingTest {
         Allocator a = GlibcTestProcess.ptmalloc();
         long c = populate.applyAsLong(a);
         memset(a, c, mask, TCACHE_ALLOC_SIZE); // the list pointer at c+0 becomes mask repeated
+        HeapCheckAfterEach.corrupted(a);
         long stored = 0x0101010101010101L * mask;
         long revealed = (c >>> 12) ^ stored;
         if ((revealed & 15) == 0) {

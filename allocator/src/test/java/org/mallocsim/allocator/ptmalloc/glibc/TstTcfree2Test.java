@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallocAbort;
 
@@ -12,6 +13,7 @@ import org.mallocsim.allocator.MallocAbort;
  * the end of its list; freeing it again walks the whole list, finds it and aborts with
  * {@code free(): double free detected in tcache 2}.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstTcfree2Test {
     static final int COUNT = 20;
 
@@ -27,6 +29,7 @@ class TstTcfree2Test {
         }
 
         MallocAbort abort = catchThrowableOfType(MallocAbort.class, () -> a.free(ptrs[0]));
+        HeapCheckAfterEach.corrupted(a);
 
         assertThat(abort).as("tcache double free not detected").isNotNull();
         assertThat(abort.glibcMessage()).isEqualTo("free(): double free detected in tcache 2");
@@ -45,6 +48,7 @@ class TstTcfree2Test {
 
         // ptrs[19] went to the fastbin last (the tcache holds ptrs[0..6]); it is the fastbin's head
         MallocAbort abort = catchThrowableOfType(MallocAbort.class, () -> a.free(ptrs[COUNT - 1]));
+        HeapCheckAfterEach.corrupted(a);
 
         assertThat(abort).isNotNull();
         assertThat(abort.glibcMessage()).isEqualTo("double free or corruption (fasttop)");

@@ -5,6 +5,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memcpy;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -13,6 +14,7 @@ import org.mallocsim.allocator.Allocator;
  * absent; c (127 KiB, too big for any tcache bin) must not be looked up at all (BZ #23907), though
  * its first words, like its whole body, would make a bogus list walk fault.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstTcfree3Test {
 
     @Test

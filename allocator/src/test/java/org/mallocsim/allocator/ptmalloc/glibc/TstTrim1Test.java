@@ -5,6 +5,7 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.kernel.mm.AddressSpace;
 
@@ -15,6 +16,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * bins from 99 up) without breaking the heap, and it must keep working after a 30000-byte malloc.
  * glibc draws the sizes with random() unseeded; here they come from a seeded generator.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstTrim1Test {
     static final int N = 10000;
 

@@ -5,12 +5,14 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.ENOMEM;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.PAGESIZE;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
  * glibc's malloc/tst-valloc.c (glibc-2.36): valloc (-1) and valloc (-pagesize) fail with ENOMEM
  * rather than overflow (BZ #15856), valloc (0) succeeds, and the result is page aligned.
  */
+@ExtendWith(HeapCheckAfterEach.class)
 class TstVallocTest {
 
     @Test
