@@ -56,7 +56,13 @@ class PtmallocDifferentialTest {
                 new Workload(Shape.LARGE, 22, 10_000, 300, "glibc.malloc.mmap_max=0"),
                 new Workload(Shape.TRIM, 62, 20_000, 1000, "glibc.malloc.top_pad=0:glibc.malloc.trim_threshold=65536"),
                 new Workload(Shape.THRESHOLD, 72, 5_000, 100, "glibc.malloc.mmap_threshold=65536"),
-                new Workload(Shape.MIXED, 82, 20_000, 1000, "glibc.malloc.perturb=165:glibc.malloc.tcache_unsorted_limit=2"));
+                new Workload(Shape.MIXED, 82, 20_000, 1000, "glibc.malloc.perturb=165:glibc.malloc.tcache_unsorted_limit=2"),
+                new Workload(Shape.SMALL, 16, 20_000, 2000, "glibc.malloc.tcache_unsorted_limit=1:glibc.malloc.mxfast=160"),
+                new Workload(Shape.LARGE, 23, 10_000, 300, "glibc.malloc.top_pad=1048576"),
+                new Workload(Shape.MEMALIGN, 33, 10_000, 300, "glibc.malloc.tcache_count=0"),
+                new Workload(Shape.REALLOC, 43, 20_000, 300, "glibc.malloc.mmap_threshold=262144"),
+                new Workload(Shape.CALLOC, 52, 20_000, 500, "glibc.malloc.perturb=1"),
+                new Workload(Shape.TRIM, 63, 20_000, 1000, "glibc.malloc.trim_threshold=0"));
     }
 
     @ParameterizedTest(name = "{0}")
