@@ -35,7 +35,10 @@ public interface Allocator {
     /** {@code memalign(alignment, size)}: a non-power-of-two alignment is rounded up. */
     long memalign(long alignment, long size);
 
-    /** {@code aligned_alloc(alignment, size)}: EINVAL and NULL unless alignment is a power of two. */
+    /**
+     * {@code aligned_alloc(alignment, size)}: EINVAL and NULL unless alignment is a power of two
+     * (C11, glibc 2.38+); glibc 2.36, which ptmalloc emulates, makes it an alias of memalign.
+     */
     long alignedAlloc(long alignment, long size);
 
     /**

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mallocsim", mixinStandardHelpOptions = true, version = "mallocsim 0.1.0",
         description = "Emulates one Linux process's memory: the kernel's VMAs, page tables and faults, "
                 + "and glibc's malloc, call for call.",
-        subcommands = {DemoCommand.class, org.mallocsim.cli.shell.ShellCommand.class, NativeCommand.class, RecordCommand.class, GenerateCommand.class})
+        subcommands = {DemoCommand.class, org.mallocsim.cli.shell.ShellCommand.class, NativeCommand.class, ReplayCommand.class, RecordCommand.class, GenerateCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -59,7 +59,7 @@ public final class Chunk {
 
     /** Follows {@code request2size} in malloc/malloc.c: the chunk size serving {@code req} bytes. */
     public static long request2size(long req) {
-        return req + SIZE_SZ + MALLOC_ALIGN_MASK < MINSIZE
+        return Long.compareUnsigned(req + SIZE_SZ + MALLOC_ALIGN_MASK, MINSIZE) < 0
                 ? MINSIZE
                 : (req + SIZE_SZ + MALLOC_ALIGN_MASK) & ~MALLOC_ALIGN_MASK;
     }

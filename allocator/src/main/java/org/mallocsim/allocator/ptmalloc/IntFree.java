@@ -120,7 +120,7 @@ final class IntFree {
                     SysMalloc.systrim(c, c.mpLoad(MallocPar.TOP_PAD), av);
                 }
             } else {
-                throw new IllegalStateException("heap_trim: thread arenas are not emulated yet");
+                Arenas.heapTrim(c, HeapInfo.heapForPtr(c.top(av)), c.mpLoad(MallocPar.TOP_PAD));
             }
         }
     }

@@ -71,7 +71,7 @@ final class IntMalloc {
                 if (Chunk.misaligned(victim)) {
                     throw c.printerr("malloc(): unaligned fastbin chunk detected 2");
                 }
-                as.store64(fb, Chunk.revealPtr(victim + Chunk.FD, Chunk.fd(as, victim)));
+                popFastbin(c, fb, victim);
                 if (Chunk.fastbinIndex(Chunk.chunksize(as, victim)) != idx) {
                     throw c.printerr("malloc(): memory corruption (fast)");
                 }
@@ -83,7 +83,7 @@ final class IntMalloc {
                         if (Chunk.misaligned(tcVictim)) {
                             throw c.printerr("malloc(): unaligned fastbin chunk detected 3");
                         }
-                        as.store64(fb, Chunk.revealPtr(tcVictim + Chunk.FD, Chunk.fd(as, tcVictim)));
+                        popFastbin(c, fb, tcVictim);
                         Tcache.tcachePut(c, tcVictim, tcIdx);
                     }
                 }
@@ -262,6 +262,18 @@ final class IntMalloc {
                 return p;
             }
         }
+    }
+
+    /**
+     * Takes {@code victim} off the head of fastbin {@code fb}: a plain store when single-threaded,
+     * glibc's REMOVE_FB compare-and-swap otherwise, which first checks the new head's alignment.
+     */
+    private static void popFastbin(MallocContext c, long fb, long victim) {
+        long next = Chunk.revealPtr(victim + Chunk.FD, Chunk.fd(c.as, victim));
+        if (c.multiThreaded && next != 0 && Chunk.misaligned(next)) {
+            throw c.printerr("malloc(): unaligned fastbin chunk detected");
+        }
+        c.as.store64(fb, next);
     }
 
     private static void setNonMainArena(MallocContext c, long av, long p) {

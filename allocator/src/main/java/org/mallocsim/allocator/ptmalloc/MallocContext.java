@@ -48,6 +48,8 @@ final class MallocContext {
     private final SplittableRandom keySource;
     /** The calling thread's errno. */
     int errno;
+    /** {@code !SINGLE_THREAD_P}: a second thread has run, so calls take glibc's locking paths. */
+    boolean multiThreaded;
     /** Set once malloc_printerr ran: the process is dead. */
     String aborted;
 
@@ -166,6 +168,14 @@ final class MallocContext {
 
     void setInitialized() {
         as.store32(data + LibcData.MALLOC_INITIALIZED, 1);
+    }
+
+    boolean tcacheShuttingDown() {
+        return as.load32(data + LibcData.TCACHE_SHUTTING_DOWN) != 0;
+    }
+
+    void setTcacheShuttingDown() {
+        as.store32(data + LibcData.TCACHE_SHUTTING_DOWN, 1);
     }
 
     void setThreadArena(long av) {

@@ -189,10 +189,26 @@ final class MallocStats {
                     .append(u(fastavail)).append("\"/>\n<total type=\"rest\" count=\"").append(u(nblocks))
                     .append("\" size=\"").append(u(avail)).append("\"/>\n<system type=\"current\" size=\"")
                     .append(u(sys)).append("\"/>\n<system type=\"max\" size=\"").append(u(maxSys)).append("\"/>\n");
-            sb.append("<aspace type=\"total\" size=\"").append(u(sys)).append("\"/>\n<aspace type=\"mprotect\" size=\"")
-                    .append(u(sys)).append("\"/>\n");
-            totalAspace += sys;
-            totalAspaceMprotect += sys;
+            if (av != c.mainArena) {
+                long heapSize = 0;
+                long heapMprotect = 0;
+                long heapCount = 0;
+                for (long heap = HeapInfo.heapForPtr(c.top(av)); heap != 0; heap = as.load64(heap + HeapInfo.PREV)) {
+                    heapSize += as.load64(heap + HeapInfo.SIZE);
+                    heapMprotect += as.load64(heap + HeapInfo.MPROTECT_SIZE);
+                    heapCount++;
+                }
+                sb.append("<aspace type=\"total\" size=\"").append(u(heapSize))
+                        .append("\"/>\n<aspace type=\"mprotect\" size=\"").append(u(heapMprotect))
+                        .append("\"/>\n<aspace type=\"subheaps\" size=\"").append(u(heapCount)).append("\"/>\n");
+                totalAspace += heapSize;
+                totalAspaceMprotect += heapMprotect;
+            } else {
+                sb.append("<aspace type=\"total\" size=\"").append(u(sys))
+                        .append("\"/>\n<aspace type=\"mprotect\" size=\"").append(u(sys)).append("\"/>\n");
+                totalAspace += sys;
+                totalAspaceMprotect += sys;
+            }
             sb.append("</heap>\n");
             av = as.load64(av + MallocState.NEXT);
         } while (av != c.mainArena);

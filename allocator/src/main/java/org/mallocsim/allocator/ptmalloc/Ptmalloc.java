@@ -3,6 +3,7 @@ package org.mallocsim.allocator.ptmalloc;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
+import org.mallocsim.allocator.ThreadEvents;
 import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
@@ -11,12 +12,16 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * The public methods are glibc's {@code __libc_*} entry points (malloc/malloc.c); the work is done
  * by the family classes of this package, one per group of glibc functions.
  *
- * <p>Single-threaded for now: the calling thread is the main thread and its arena the main arena.
+ * <p>Threads are told through {@link ThreadEvents}: each has its own tcache and thread_arena (TLS),
+ * its first allocation gives it an arena of its own while glibc's arena limit allows, and once a
+ * second thread has run, calls take glibc's multi-threaded paths (SINGLE_THREAD_P false). Calls
+ * are serialized, as the recorded traces serialize them, so no lock is ever contended.
  * After a {@link MallocAbort} the process is dead and every further call throws the same abort.
  * {@code -Dmallocsim.malloc.check=true} runs {@link #checkHeap()} after every call.
  */
-public final class Ptmalloc implements Allocator {
+public final class Ptmalloc implements Allocator, ThreadEvents {
     private final MallocContext c;
+    private final ThreadTable threads;
 
     /** ptmalloc with glibc's defaults (no tunables set) over {@code as}. */
     public Ptmalloc(AddressSpace as) {
@@ -26,6 +31,7 @@ public final class Ptmalloc implements Allocator {
     /** ptmalloc over {@code as} as if started with the given GLIBC_TUNABLES. */
     public Ptmalloc(AddressSpace as, Tunables tunables) {
         this.c = new MallocContext(as, tunables);
+        this.threads = new ThreadTable(c, this::libcFree);
     }
 
     @Override
@@ -61,7 +67,7 @@ public final class Ptmalloc implements Allocator {
 
     private void leave() {
         if (MallocContext.CHECK) {
-            HeapChecker.check(c);
+            checkHeap();
         }
     }
 
@@ -76,7 +82,17 @@ public final class Ptmalloc implements Allocator {
      * {@link HeapChecker}); throws IllegalStateException naming the first broken one.
      */
     public void checkHeap() {
-        HeapChecker.check(c);
+        long[] others = threads.otherTcaches();
+        HeapChecker.check(c, others, others.length);
+    }
+
+    /**
+     * Every arena's chunks, one line each: offset (from the initial break, or from the heap for
+     * thread arenas), size, flags (A NON_MAIN_ARENA, M IS_MMAPPED, P PREV_INUSE) and where the
+     * chunk is (in use, tcache, fastbin, unsorted, smallbin, largebin, top, fencepost).
+     */
+    public String dumpHeap() {
+        return HeapDump.render(c, threads.otherTcaches()).replace(System.lineSeparator(), "\n");
     }
 
     /** Follows {@code __libc_malloc}. */
@@ -102,7 +118,16 @@ public final class Ptmalloc implements Allocator {
                 && Tcache.count(c, tcache, tcIdx) > 0) {
             return Tcache.tcacheGet(c, tcIdx);
         }
-        return IntMalloc.intMalloc(c, Arenas.arenaGet(c, bytes), bytes);
+        if (!c.multiThreaded) {
+            return IntMalloc.intMalloc(c, c.mainArena, bytes);
+        }
+        long av = Arenas.arenaGet(c, bytes);
+        long victim = IntMalloc.intMalloc(c, av, bytes);
+        if (victim == 0 && av != 0) {
+            av = Arenas.arenaGetRetry(c, av, bytes);
+            victim = IntMalloc.intMalloc(c, av, bytes);
+        }
+        return victim;
     }
 
     /** Follows {@code __libc_free}. */
@@ -154,16 +179,30 @@ public final class Ptmalloc implements Allocator {
         }
         init();
         Tcache.maybeInitTcache(c);
-        long av = Arenas.arenaGet(c, bytes);
-        long oldtop = c.top(av);
-        long oldtopsize = Chunk.chunksize(c.as, oldtop);
-        if (av == c.mainArena) {
-            long hw = c.mpLoad(MallocPar.SBRK_BASE) + c.as.load64(av + MallocState.MAX_SYSTEM_MEM) - oldtop;
-            if (Long.compareUnsigned(oldtopsize, hw) < 0) {
-                oldtopsize = hw;
+        long av = c.multiThreaded ? Arenas.arenaGet(c, bytes) : c.mainArena;
+        long oldtop = 0;
+        long oldtopsize = 0;
+        if (av != 0) {
+            oldtop = c.top(av);
+            oldtopsize = Chunk.chunksize(c.as, oldtop);
+            if (av == c.mainArena) {
+                long hw = c.mpLoad(MallocPar.SBRK_BASE) + c.as.load64(av + MallocState.MAX_SYSTEM_MEM) - oldtop;
+                if (Long.compareUnsigned(oldtopsize, hw) < 0) {
+                    oldtopsize = hw;
+                }
+            } else {
+                long heap = HeapInfo.heapForPtr(oldtop);
+                long hw = heap + c.as.load64(heap + HeapInfo.MPROTECT_SIZE) - oldtop;
+                if (Long.compareUnsigned(oldtopsize, hw) < 0) {
+                    oldtopsize = hw;
+                }
             }
         }
         long mem = IntMalloc.intMalloc(c, av, bytes);
+        if (c.multiThreaded && mem == 0 && av != 0) {
+            av = Arenas.arenaGetRetry(c, av, bytes);
+            mem = IntMalloc.intMalloc(c, av, bytes);
+        }
         if (mem == 0) {
             return 0;
         }
@@ -239,7 +278,15 @@ public final class Ptmalloc implements Allocator {
             SysMalloc.munmapChunk(c, oldp);
             return newmem;
         }
-        return ReallocMemalign.intRealloc(c, av, oldp, oldsize, nb);
+        long newp = ReallocMemalign.intRealloc(c, av, oldp, oldsize, nb);
+        if (newp == 0 && c.multiThreaded) {
+            newp = libcMalloc(bytes);
+            if (newp != 0) {
+                c.as.copy(newp, oldmem, oldsize - Chunk.SIZE_SZ);
+                IntFree.intFree(c, av, oldp, false);
+            }
+        }
+        return newp;
     }
 
     /** Follows {@code __libc_reallocarray} (malloc/reallocarray.c). */
@@ -329,7 +376,16 @@ public final class Ptmalloc implements Allocator {
             }
             alignment = a;
         }
-        return ReallocMemalign.intMemalign(c, c.mainArena, alignment, bytes);
+        if (!c.multiThreaded) {
+            return ReallocMemalign.intMemalign(c, c.mainArena, alignment, bytes);
+        }
+        long av = Arenas.arenaGet(c, bytes + alignment + Chunk.MINSIZE);
+        long p = ReallocMemalign.intMemalign(c, av, alignment, bytes);
+        if (p == 0 && av != 0) {
+            av = Arenas.arenaGetRetry(c, av, bytes);
+            p = ReallocMemalign.intMemalign(c, av, alignment, bytes);
+        }
+        return p;
     }
 
     /** Follows {@code __malloc_usable_size} and {@code musable}. */
@@ -391,6 +447,42 @@ public final class Ptmalloc implements Allocator {
         enter();
         init();
         return MallocStats.mallocInfo(c, options);
+    }
+
+    /**
+     * The program's own {@code sbrk(increment)} (misc/sbrk.c), sharing libc's {@code __curbrk} with
+     * malloc: a "foreign sbrk" as sysmalloc calls it. Returns the old break or -1 (errno ENOMEM).
+     */
+    public long sbrk(long increment) {
+        enter();
+        return c.morecore(increment);
+    }
+
+    // ---- threads ------------------------------------------------------------------------------
+
+    /** A new thread: no tcache, no arena yet; from now on glibc's multi-threaded paths run. */
+    @Override
+    public void threadStarted(int tid, int parentTid) {
+        enter();
+        threads.started(tid, parentTid);
+    }
+
+    /**
+     * Follows {@code __malloc_arena_thread_freeres} for thread {@code tid}: its tcache entries and
+     * the tcache itself are freed to their arenas, and its arena is detached.
+     */
+    @Override
+    public void threadExited(int tid) {
+        enter();
+        threads.exited(tid);
+        leave();
+    }
+
+    /** The following calls come from {@code tid}: swap its TLS in (the first thread named is main). */
+    @Override
+    public void switchThread(int tid) {
+        enter();
+        threads.switchTo(tid);
     }
 
     @Override

@@ -92,7 +92,11 @@ final class SysMalloc {
         }
 
         if (av != c.mainArena) {
-            throw new IllegalStateException("sysmalloc: thread arenas are not emulated yet");
+            long mm = growNonMainArena(c, nb, av, oldTop, oldSize, triedMmap);
+            if (mm != 0) {
+                return mm;
+            }
+            return carveTop(c, nb, av);
         }
 
         long size = nb + c.mpLoad(MallocPar.TOP_PAD) + MINSIZE;
@@ -136,6 +140,12 @@ final class SysMalloc {
             }
         }
 
+        return carveTop(c, nb, av);
+    }
+
+    /** The end of sysmalloc: record max_system_mem, then split nb off the (new) top, or ENOMEM. */
+    private static long carveTop(MallocContext c, long nb, long av) {
+        AddressSpace as = c.as;
         if (ult(as.load64(av + MallocState.MAX_SYSTEM_MEM), c.systemMem(av))) {
             as.store64(av + MallocState.MAX_SYSTEM_MEM, c.systemMem(av));
         }
@@ -149,6 +159,49 @@ final class SysMalloc {
             return Chunk.chunk2mem(p);
         }
         c.errno = MallocContext.ENOMEM;
+        return 0;
+    }
+
+    /**
+     * sysmalloc for a thread arena: grow the top heap in place, else start a new heap and fence
+     * the old top (freeing what is left of it), else, if not tried yet, mmap the chunk directly.
+     *
+     * @return user memory of a directly mmapped chunk, or 0 to carve from the arena's top
+     */
+    private static long growNonMainArena(MallocContext c, long nb, long av, long oldTop, long oldSize,
+                                         boolean triedMmap) {
+        AddressSpace as = c.as;
+        long oldHeap = HeapInfo.heapForPtr(oldTop);
+        long oldHeapSize = as.load64(oldHeap + HeapInfo.SIZE);
+        long h;
+        if (MINSIZE + nb - oldSize > 0 && Arenas.growHeap(c, oldHeap, MINSIZE + nb - oldSize) == 0) {
+            c.setSystemMem(av, c.systemMem(av) + as.load64(oldHeap + HeapInfo.SIZE) - oldHeapSize);
+            Chunk.setHead(as, oldTop, (oldHeap + as.load64(oldHeap + HeapInfo.SIZE) - oldTop) | PREV_INUSE);
+        } else if ((h = Arenas.newHeap(c, nb + (MINSIZE + HeapInfo.STRUCT_SIZE), c.mpLoad(MallocPar.TOP_PAD))) != 0) {
+            as.store64(h + HeapInfo.AR_PTR, av);
+            as.store64(h + HeapInfo.PREV, oldHeap);
+            long hsize = as.load64(h + HeapInfo.SIZE);
+            c.setSystemMem(av, c.systemMem(av) + hsize);
+            long top = h + HeapInfo.STRUCT_SIZE;
+            c.setTop(av, top);
+            Chunk.setHead(as, top, (hsize - HeapInfo.STRUCT_SIZE) | PREV_INUSE);
+            oldSize = (oldSize - MINSIZE) & ~MALLOC_ALIGN_MASK;
+            Chunk.setHead(as, oldTop + oldSize + CHUNK_HDR_SZ, PREV_INUSE);
+            if (!ult(oldSize, MINSIZE)) {
+                Chunk.setHead(as, oldTop + oldSize, CHUNK_HDR_SZ | PREV_INUSE);
+                Chunk.setFoot(as, oldTop + oldSize, CHUNK_HDR_SZ);
+                Chunk.setHead(as, oldTop, oldSize | PREV_INUSE | Chunk.NON_MAIN_ARENA);
+                IntFree.intFree(c, av, oldTop, true);
+            } else {
+                Chunk.setHead(as, oldTop, (oldSize + CHUNK_HDR_SZ) | PREV_INUSE);
+                Chunk.setFoot(as, oldTop, oldSize + CHUNK_HDR_SZ);
+            }
+        } else if (!triedMmap) {
+            long mm = sysmallocMmap(c, nb);
+            if (mm != -1) {
+                return mm;
+            }
+        }
         return 0;
     }
 

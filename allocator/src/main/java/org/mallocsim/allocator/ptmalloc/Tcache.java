@@ -86,7 +86,7 @@ final class Tcache {
      * tcache_perthread_struct from its arena and clear it; on failure try again on a later call.
      */
     static void maybeInitTcache(MallocContext c) {
-        if (c.tcache() != 0 || c.as.load32(c.data + LibcData.TCACHE_SHUTTING_DOWN) != 0) {
+        if (c.tcache() != 0 || c.tcacheShuttingDown()) {
             return;
         }
         long av = Arenas.arenaGet(c, TcachePerthread.SIZE);

@@ -42,17 +42,27 @@ public final class Tunables {
     private static final long[] MIN = {0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0};
     private static final long[] MAX = {-1, 0xff, -1, -1, Integer.MAX_VALUE, -1, -1, -1, -1, -1, -1};
 
+    /** CPUs online when none is given: the reference machine's 2. */
+    public static final int DEFAULT_NPROCS = 2;
+
     /** The seed of tcache_key when none is given. */
     public static final long DEFAULT_TCACHE_KEY_SEED = 0x6d616c6c6f63L;
 
     private final long[] values;
     private final int setMask;
     private final long tcacheKeySeed;
+    private final int nprocs;
 
-    private Tunables(long[] values, int setMask, long tcacheKeySeed) {
+    private Tunables(long[] values, int setMask, long tcacheKeySeed, int nprocs) {
         this.values = values;
         this.setMask = setMask;
         this.tcacheKeySeed = tcacheKeySeed;
+        this.nprocs = nprocs;
+    }
+
+    /** CPUs online as {@code __get_nprocs} reports them; sizes the arena limit (8 per CPU). */
+    public int nprocs() {
+        return nprocs;
     }
 
     /** No tunable set: glibc's defaults, the default tcache_key seed. */
@@ -86,6 +96,46 @@ public final class Tunables {
                     } catch (NumberFormatException ignored) {
                         // glibc ignores a value it cannot read
                     }
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** The environment variables glibc reads as aliases of the tunables (elf/dl-tunables.list). */
+    private static final String[] ENV_ALIASES = {"MALLOC_TOP_PAD_", "MALLOC_PERTURB_", "MALLOC_MMAP_THRESHOLD_",
+        "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST", null, null, null, null};
+
+    /**
+     * The tunables of a process started with these environment variables: the {@code MALLOC_*}
+     * aliases first, then {@code GLIBC_TUNABLES}, which wins where both name one tunable. Values
+     * glibc would not accept are ignored, as glibc ignores them; other keys are not read.
+     */
+    public static Tunables fromEnvironment(java.util.Map<String, String> env) {
+        Builder b = builder();
+        for (int i = 0; i < NAMES.length; i++) {
+            String v = ENV_ALIASES[i] == null ? null : env.get(ENV_ALIASES[i]);
+            if (v != null) {
+                try {
+                    long n = Long.decode(v.trim());
+                    if (inRange(i, n)) {
+                        b.set(i, n);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // ignored, as glibc ignores it
+                }
+            }
+        }
+        String np = env.get("nprocs");
+        if (np != null) {
+            b.nprocs(Integer.parseInt(np.trim()));
+        }
+        String gt = env.get("GLIBC_TUNABLES");
+        if (gt != null) {
+            Tunables t = parse(gt);
+            for (int i = 0; i < NAMES.length; i++) {
+                if (t.isSet(i)) {
+                    b.set(i, t.value(i));
                 }
             }
         }
@@ -128,6 +178,7 @@ public final class Tunables {
         private final long[] values = new long[NAMES.length];
         private int setMask;
         private long seed = DEFAULT_TCACHE_KEY_SEED;
+        private int nprocs = DEFAULT_NPROCS;
 
         private Builder() {}
 
@@ -164,8 +215,14 @@ public final class Tunables {
             return this;
         }
 
+        /** CPUs online in the emulated machine (default 2, as on the reference machine). */
+        public Builder nprocs(int n) {
+            this.nprocs = n;
+            return this;
+        }
+
         public Tunables build() {
-            return new Tunables(values.clone(), setMask, seed);
+            return new Tunables(values.clone(), setMask, seed, nprocs);
         }
     }
 }

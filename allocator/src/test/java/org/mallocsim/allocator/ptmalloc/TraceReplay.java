@@ -35,6 +35,7 @@ final class TraceReplay {
     long brks;
     long brksOk;
     String firstMismatch;
+    String firstAbsoluteMiss;
     final Ptmalloc ptmalloc;
     final AddressSpace as;
     private final long startBrk;
@@ -99,9 +100,16 @@ final class TraceReplay {
         return v == null ? theirs : v;
     }
 
+    private int tid = -1;
+
     private void step(String line, ArrayDeque<String> context) {
         calls++;
         String[] f = line.split(" ");
+        int t = Integer.parseInt(f[0]);
+        if (t != tid) {
+            ptmalloc.switchThread(t);
+            tid = t;
+        }
         char op = f[1].charAt(0);
         int eq = 2;
         while (!f[eq].equals("=")) {
@@ -165,6 +173,16 @@ final class TraceReplay {
                 }
                 if (got == expResult) {
                     mmapAbsoluteOk++;
+                } else if (firstAbsoluteMiss == null) {
+                    firstAbsoluteMiss = "call " + calls + ": got 0x" + Long.toHexString(got) + " for " + line;
+                }
+            } else if ((expWord & Chunk.NON_MAIN_ARENA) != 0) {
+                heapPtrs++;
+                if (got != 0 && heapNumber(theirHeaps, expResult) == heapNumber(ourHeaps, got)
+                        && (got & (MallocContext.HEAP_MAX_SIZE - 1)) == (expResult & (MallocContext.HEAP_MAX_SIZE - 1))) {
+                    heapPtrsOk++;
+                } else {
+                    problem = "thread-arena heap or offset";
                 }
             } else {
                 heapPtrs++;
@@ -200,6 +218,20 @@ final class TraceReplay {
         }
     }
 
+    private final List<Long> theirHeaps = new ArrayList<>();
+    private final List<Long> ourHeaps = new ArrayList<>();
+
+    /** Heaps numbered in order of first appearance (ptr &gt;&gt; 26), as the format prescribes. */
+    private static int heapNumber(List<Long> heaps, long ptr) {
+        long h = ptr >>> 26;
+        int i = heaps.indexOf(h);
+        if (i < 0) {
+            heaps.add(h);
+            i = heaps.size() - 1;
+        }
+        return i;
+    }
+
     boolean perfect() {
         return heapPtrsOk == heapPtrs && mmapPtrsOk == mmapPtrs && nullsOk == nulls && chunkWordsOk == chunkWords
                 && brksOk == brks;
@@ -210,6 +242,7 @@ final class TraceReplay {
         return String.format("calls %d | heap ptrs %d/%d | mmapped ptrs %d/%d (absolute %d) | NULLs %d/%d | "
                         + "chunk words %d/%d | brk %d/%d%s",
                 calls, heapPtrsOk, heapPtrs, mmapPtrsOk, mmapPtrs, mmapAbsoluteOk, nullsOk, nulls, chunkWordsOk,
-                chunkWords, brksOk, brks, firstMismatch == null ? "" : "\nfirst mismatch: " + firstMismatch);
+                chunkWords, brksOk, brks, firstMismatch == null ? "" : "\nfirst mismatch: " + firstMismatch)
+                + (firstAbsoluteMiss == null ? "" : "\nfirst mmapped chunk at another address: " + firstAbsoluteMiss);
     }
 }

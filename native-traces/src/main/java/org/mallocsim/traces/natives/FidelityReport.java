@@ -1,10 +1,8 @@
 package org.mallocsim.traces.natives;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.mallocsim.traces.format.TraceEvent;
 
 /**
  * How many of a replay's answers equal the recorded ones, in each class of "What a faithful
@@ -13,6 +11,11 @@ import java.util.Map;
  * 64 MiB heap), mmapped results by page offset and chunk word, and the chunk word of every call
  * that returns a pointer. Absolute mmapped addresses are counted too, though they are not always
  * reachable.
+ *
+ * <p>The comparison is streaming: a replay feeds one call at a time with {@link #add}, allocating
+ * nothing, so the native replayer (through {@link #compare}) and the emulated replay engine share
+ * this one definition of "the same answer". The first call that differs is kept, with both
+ * answers, for {@link #firstMismatchDescription()}.
  */
 public final class FidelityReport {
     /** The classes compared, in report order. */
@@ -52,97 +55,213 @@ public final class FidelityReport {
         }
     }
 
-    private static final long HEAP_SHIFT = 26; // non-main heaps are 64 MiB-aligned (HEAP_MAX_SIZE)
-    private final Map<Kind, long[]> counts = new LinkedHashMap<>();
-    private final int recordedCalls;
-    private final int replayedCalls;
-    private int firstMismatch = -1;
+    private static final int HEAP_SHIFT = 26; // non-main heaps are 64 MiB-aligned (HEAP_MAX_SIZE)
+    private static final Kind[] KINDS = Kind.values();
 
-    private FidelityReport(int recordedCalls, int replayedCalls) {
-        this.recordedCalls = recordedCalls;
-        this.replayedCalls = replayedCalls;
-        for (Kind k : Kind.values()) {
-            counts.put(k, new long[2]);
-        }
+    private final long recordedStartBrk;
+    private final long replayedStartBrk;
+    private final long[] matched = new long[KINDS.length];
+    private final long[] total = new long[KINDS.length];
+    private final HeapNumbers recordedHeaps = new HeapNumbers();
+    private final HeapNumbers replayedHeaps = new HeapNumbers();
+    private long recordedCalls;
+    private long replayedCalls;
+
+    private long firstMismatch = -1;
+    private int mismatchKinds;
+    private int mOp;
+    private long mArg0;
+    private long mArg1;
+    private long mRecResult;
+    private long mRecChunkWord;
+    private long mRecBrk;
+    private long mResult;
+    private long mChunkWord;
+    private long mBrk;
+
+    /**
+     * An empty report, to be fed call by call.
+     *
+     * @param recordedStartBrk the recorded process's start-brk (offsets are taken from it)
+     * @param replayedStartBrk the replaying process's start-brk
+     */
+    public FidelityReport(long recordedStartBrk, long replayedStartBrk) {
+        this.recordedStartBrk = recordedStartBrk;
+        this.replayedStartBrk = replayedStartBrk;
     }
 
     /** Compares a replay's answers with the recorded trace, call by call. */
     public static FidelityReport compare(ReferenceTrace recorded, ReferenceTrace replayed) {
         int n = Math.min(recorded.size(), replayed.size());
-        FidelityReport r = new FidelityReport(recorded.size(), replayed.size());
-        Map<Long, Long> recordedHeaps = new HashMap<>();
-        Map<Long, Long> replayedHeaps = new HashMap<>();
+        FidelityReport r = new FidelityReport(recorded.startBrk(), replayed.startBrk());
         for (int i = 0; i < n; i++) {
-            boolean ok = r.count(Kind.BRK,
-                    recorded.brk(i) - recorded.startBrk() == replayed.brk(i) - replayed.startBrk());
-            long res = recorded.result(i);
-            long cw = recorded.chunkWord(i);
-            long live = replayed.result(i);
-            if (recorded.op(i) == 'f') {
-                r.noteMismatch(i, ok);
-                continue;
-            }
-            if (res == 0) {
-                ok &= r.count(Kind.NULL_RESULT, live == 0);
-                r.noteMismatch(i, ok);
-                continue;
-            }
-            ok &= r.count(Kind.CHUNK_WORD, cw == replayed.chunkWord(i));
-            if ((cw & 2) != 0) {
-                ok &= r.count(Kind.MMAPPED, (res & 0xfff) == (live & 0xfff) && cw == replayed.chunkWord(i));
-                r.count(Kind.MMAPPED_ABSOLUTE, res == live);
-            } else if ((cw & 4) != 0) {
-                long a = heapNumber(recordedHeaps, res);
-                long b = heapNumber(replayedHeaps, live);
-                long mask = (1L << HEAP_SHIFT) - 1;
-                ok &= r.count(Kind.THREAD_ARENA, a == b && (res & mask) == (live & mask));
-            } else {
-                ok &= r.count(Kind.MAIN_ARENA,
-                        res - recorded.startBrk() == live - replayed.startBrk());
-            }
-            r.noteMismatch(i, ok);
+            r.add(recorded.op(i), recorded.arg1(i), recorded.arg2(i), recorded.result(i), recorded.chunkWord(i),
+                    recorded.brk(i), replayed.result(i), replayed.chunkWord(i), replayed.brk(i));
         }
+        for (int i = n; i < recorded.size(); i++) {
+            r.addUnanswered();
+        }
+        r.replayedCalls += replayed.size() - n;
         return r;
     }
 
-    private static long heapNumber(Map<Long, Long> heaps, long ptr) {
-        return heaps.computeIfAbsent(ptr >>> HEAP_SHIFT, k -> (long) heaps.size());
+    /**
+     * Compares one call: {@code recorded} holds the trace's event with glibc's answers, the other
+     * arguments the replay's answers to the same call.
+     *
+     * @return whether every class the call belongs to matched
+     */
+    public boolean add(TraceEvent recorded, long result, long chunkWord, long brk) {
+        return add(recorded.op, recorded.arg0, recorded.arg1, recorded.result, recorded.chunkWord, recorded.brk,
+                result, chunkWord, brk);
     }
 
-    private boolean count(Kind k, boolean matched) {
-        long[] c = counts.get(k);
-        c[1]++;
-        if (matched) {
-            c[0]++;
+    /**
+     * Compares one call given by its fields (op letter m c r f a v p, the recorded arguments and
+     * answers, then the replay's answers); allocation-free.
+     *
+     * @return whether every class the call belongs to matched
+     */
+    public boolean add(int op, long arg0, long arg1, long recResult, long recChunkWord, long recBrk,
+                       long result, long chunkWord, long brk) {
+        int failed = 0;
+        failed |= count(Kind.BRK, recBrk - recordedStartBrk == brk - replayedStartBrk);
+        if (op == TraceEvent.FREE) {
+            // free returns nothing: only the break is an answer
+        } else if (recResult == 0) {
+            failed |= count(Kind.NULL_RESULT, result == 0);
+        } else {
+            failed |= count(Kind.CHUNK_WORD, recChunkWord == chunkWord);
+            if ((recChunkWord & 2) != 0) {
+                failed |= count(Kind.MMAPPED, (recResult & 0xfff) == (result & 0xfff) && recChunkWord == chunkWord);
+                count(Kind.MMAPPED_ABSOLUTE, recResult == result);
+            } else if ((recChunkWord & 4) != 0) {
+                long mask = (1L << HEAP_SHIFT) - 1;
+                boolean sameHeap = recordedHeaps.number(recResult >>> HEAP_SHIFT)
+                        == replayedHeaps.number(result >>> HEAP_SHIFT);
+                failed |= count(Kind.THREAD_ARENA, sameHeap && (recResult & mask) == (result & mask));
+            } else {
+                failed |= count(Kind.MAIN_ARENA, recResult - recordedStartBrk == result - replayedStartBrk);
+            }
         }
-        return matched;
+        if (failed != 0 && firstMismatch < 0) {
+            firstMismatch = recordedCalls;
+            mismatchKinds = failed;
+            mOp = op;
+            mArg0 = arg0;
+            mArg1 = arg1;
+            mRecResult = recResult;
+            mRecChunkWord = recChunkWord;
+            mRecBrk = recBrk;
+            mResult = result;
+            mChunkWord = chunkWord;
+            mBrk = brk;
+        }
+        recordedCalls++;
+        replayedCalls++;
+        return failed == 0;
     }
 
-    private void noteMismatch(int i, boolean ok) {
-        if (!ok && firstMismatch < 0) {
-            firstMismatch = i;
+    /** Counts a recorded call the replay never answered (its process died before it). */
+    public void addUnanswered() {
+        recordedCalls++;
+    }
+
+    /** Returns 0 when matched, else the class's bit (for the mismatch's "differs in" list). */
+    private int count(Kind k, boolean ok) {
+        int i = k.ordinal();
+        total[i]++;
+        if (ok) {
+            matched[i]++;
+            return 0;
         }
+        return 1 << i;
     }
 
     /** The count of one class. */
     public Count count(Kind k) {
-        long[] c = counts.get(k);
-        return new Count(c[0], c[1]);
+        return new Count(matched[k.ordinal()], total[k.ordinal()]);
     }
 
     /** Calls in the recorded trace. */
     public int recordedCalls() {
-        return recordedCalls;
+        return Math.toIntExact(recordedCalls);
     }
 
     /** Calls answered by the replay. */
     public int replayedCalls() {
-        return replayedCalls;
+        return Math.toIntExact(replayedCalls);
     }
 
     /** Index (0-based, among calls) of the first call with any mismatch, or -1. */
     public int firstMismatch() {
-        return firstMismatch;
+        return Math.toIntExact(firstMismatch);
+    }
+
+    /** The classes the first mismatching call failed, in report order (empty when none did). */
+    public List<Kind> firstMismatchKinds() {
+        List<Kind> out = new ArrayList<>();
+        for (Kind k : KINDS) {
+            if ((mismatchKinds & (1 << k.ordinal())) != 0) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The first mismatching call, both answers side by side, e.g. {@code call 17 (index 16): m 24:
+     * recorded 0x55..2c0 (start-brk+0x2c0) chunk word 0x21 brk start-brk+0x21000; replayed ...;
+     * differs in: chunk word}; "none" when every call matched.
+     */
+    public String firstMismatchDescription() {
+        if (firstMismatch < 0) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("call ").append(firstMismatch + 1).append(" (index ").append(firstMismatch).append("): ")
+                .append((char) mOp).append(' ').append(arguments()).append(": recorded ")
+                .append(answer(mRecResult, mRecChunkWord, mRecBrk, recordedStartBrk, mRecChunkWord))
+                .append("; replayed ").append(answer(mResult, mChunkWord, mBrk, replayedStartBrk, mRecChunkWord))
+                .append("; differs in: ");
+        List<Kind> kinds = firstMismatchKinds();
+        for (int i = 0; i < kinds.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(kinds.get(i).label());
+        }
+        return sb.toString();
+    }
+
+    private String arguments() {
+        switch (mOp) {
+            case TraceEvent.FREE: return hex(mArg0);
+            case TraceEvent.REALLOC: return hex(mArg0) + " " + Long.toUnsignedString(mArg1);
+            case TraceEvent.CALLOC: case TraceEvent.MEMALIGN_FAMILY:
+                return Long.toUnsignedString(mArg0) + " " + Long.toUnsignedString(mArg1);
+            default: return Long.toUnsignedString(mArg0);
+        }
+    }
+
+    /** One side's answer, its pointer shown in the terms of the class the recorded chunk word names. */
+    private static String answer(long result, long chunkWord, long brk, long startBrk, long classWord) {
+        String where;
+        if (result == 0) {
+            where = "";
+        } else if ((classWord & 2) != 0) {
+            where = " (page offset " + hex(result & 0xfff) + ")";
+        } else if ((classWord & 4) != 0) {
+            where = " (heap offset " + hex(result & ((1L << HEAP_SHIFT) - 1)) + ")";
+        } else {
+            where = " (start-brk" + signedHex(result - startBrk) + ")";
+        }
+        return hex(result) + where + " chunk word " + hex(chunkWord) + " brk start-brk" + signedHex(brk - startBrk);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    private static String signedHex(long d) {
+        return d < 0 ? "-0x" + Long.toHexString(-d) : "+0x" + Long.toHexString(d);
     }
 
     /**
@@ -153,8 +272,8 @@ public final class FidelityReport {
         if (recordedCalls != replayedCalls) {
             return false;
         }
-        for (Kind k : Kind.values()) {
-            if (k != Kind.MMAPPED_ABSOLUTE && !count(k).complete()) {
+        for (Kind k : KINDS) {
+            if (k != Kind.MMAPPED_ABSOLUTE && matched[k.ordinal()] != total[k.ordinal()]) {
                 return false;
             }
         }
@@ -171,12 +290,46 @@ public final class FidelityReport {
     public List<String> lines() {
         List<String> out = new ArrayList<>();
         out.add(String.format("calls: %d recorded, %d replayed", recordedCalls, replayedCalls));
-        for (Kind k : Kind.values()) {
+        for (Kind k : KINDS) {
             Count c = count(k);
             out.add(String.format("%s: %d/%d%s", k.label(), c.matched(), c.total(),
                     c.complete() ? "" : String.format(" (%.2f%%)", 100.0 * c.matched() / c.total())));
         }
         out.add(firstMismatch < 0 ? "first mismatch: none" : "first mismatch: call " + (firstMismatch + 1));
         return out;
+    }
+
+    /**
+     * Numbers 64 MiB heaps in order of first appearance, without boxing: a trace has a few heaps
+     * per arena, so a linear scan with a one-entry cache is enough.
+     */
+    private static final class HeapNumbers {
+        private long[] keys = new long[8];
+        private int size;
+        private long lastKey = -1;
+        private int lastNumber;
+
+        int number(long key) {
+            if (key == lastKey) {
+                return lastNumber;
+            }
+            int n = -1;
+            for (int i = 0; i < size; i++) {
+                if (keys[i] == key) {
+                    n = i;
+                    break;
+                }
+            }
+            if (n < 0) {
+                if (size == keys.length) {
+                    keys = java.util.Arrays.copyOf(keys, size * 2);
+                }
+                keys[size] = key;
+                n = size++;
+            }
+            lastKey = key;
+            lastNumber = n;
+            return n;
+        }
     }
 }

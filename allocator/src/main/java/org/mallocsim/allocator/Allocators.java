@@ -1,0 +1,46 @@
+package org.mallocsim.allocator;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mallocsim.allocator.bump.BumpAllocator;
+import org.mallocsim.allocator.ptmalloc.Ptmalloc;
+import org.mallocsim.allocator.ptmalloc.Tunables;
+
+/**
+ * The allocation policies by name, as the command line and the replay engine choose them, and
+ * as the contract suite ({@code AllocatorContractTest}) runs every one of them. Registering a
+ * policy is one line in {@link #REGISTRY}'s initializer.
+ */
+public final class Allocators {
+    private Allocators() {}
+
+    private static final Map<String, AllocatorFactory> REGISTRY;
+
+    static {
+        Map<String, AllocatorFactory> m = new LinkedHashMap<>();
+        m.put("bump", BumpAllocator::new);
+        m.put("glibc", (space, options) -> new Ptmalloc(space, Tunables.fromEnvironment(options)));
+        REGISTRY = Collections.unmodifiableMap(m);
+    }
+
+    /** Every registered policy's name, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /**
+     * The factory registered as {@code name}.
+     *
+     * @throws IllegalArgumentException naming the known policies when none has that name
+     */
+    public static AllocatorFactory factory(String name) {
+        AllocatorFactory f = REGISTRY.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("no allocator named '" + name + "' (known: "
+                    + String.join(", ", REGISTRY.keySet()) + ")");
+        }
+        return f;
+    }
+}

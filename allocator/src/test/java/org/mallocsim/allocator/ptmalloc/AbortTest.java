@@ -1,0 +1,429 @@
+package org.mallocsim.allocator.ptmalloc;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.mallocsim.allocator.MallocAbort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Every reachable malloc_printerr of glibc 2.36 (fact sheet §9), each provoked by the corruption
+ * that trips it; after the abort the process answers nothing more.
+ */
+class AbortTest {
+    private final Heap h = new Heap();
+    private final Heap t0 = new Heap(Tunables.builder().tcacheCount(0).build());
+
+    private static void aborts(Heap heap, String message, Executable call) {
+        MallocAbort a = assertThrows(MallocAbort.class, call);
+        assertThat(a.glibcMessage()).isEqualTo(message);
+        assertThat(a.stderrLine()).isEqualTo(message + "\n");
+        MallocAbort again = assertThrows(MallocAbort.class, () -> heap.pm.malloc(1));
+        assertThat(again.glibcMessage()).isEqualTo(message);
+    }
+
+    private long arena(Heap heap) {
+        return heap.pm.mainArena();
+    }
+
+    /** A 200-byte chunk in unsorted with a guard after it (tcache off). */
+    private long unsortedChunk() {
+        long a = t0.malloc(200);
+        t0.malloc(16);
+        t0.free(a);
+        return a - 16;
+    }
+
+    // ---- free ----------------------------------------------------------------------------------
+
+    @Test
+    void doubleFreeIntoTheTcache() {
+        long a = h.malloc(24);
+        h.free(a);
+        aborts(h, "free(): double free detected in tcache 2", () -> h.pm.free(a));
+    }
+
+    @Test
+    void doubleFreeAtTheHeadOfAFastbin() {
+        long a = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        aborts(t0, "double free or corruption (fasttop)", () -> t0.pm.free(a));
+    }
+
+    @Test
+    void freeOfAMisalignedPointer() {
+        long a = h.malloc(100);
+        h.as.store64(a, 0);
+        aborts(h, "free(): invalid pointer", () -> h.pm.free(a + 8));
+    }
+
+    @Test
+    void freeOfAChunkWithAMisalignedSize() {
+        long a = h.malloc(100);
+        h.as.store64(a - 8, 0x79);
+        aborts(h, "free(): invalid size", () -> h.pm.free(a));
+    }
+
+    @Test
+    void freeOfTheTopChunk() {
+        h.malloc(100);
+        long top = h.as.load64(arena(h) + MallocState.TOP);
+        aborts(h, "double free or corruption (top)", () -> h.pm.free(top + 16));
+    }
+
+    @Test
+    void freeOfAChunkReachingPastTop() {
+        long a = h.malloc(2000);
+        h.as.store64(a - 8, 0x100001);
+        aborts(h, "double free or corruption (out)", () -> h.pm.free(a));
+    }
+
+    @Test
+    void freeOfAChunkAlreadyFree() {
+        long a = h.malloc(2000);
+        h.malloc(16);
+        h.free(a);
+        aborts(h, "double free or corruption (!prev)", () -> h.pm.free(a));
+    }
+
+    @Test
+    void fastFreeWithABadNextSize() {
+        long a = t0.malloc(24);
+        long b = t0.malloc(24);
+        t0.as.store64(b - 8, 0);
+        aborts(t0, "free(): invalid next size (fast)", () -> t0.pm.free(a));
+    }
+
+    @Test
+    void normalFreeWithABadNextSize() {
+        long a = h.malloc(2000);
+        long b = h.malloc(16);
+        h.as.store64(b - 8, 1);
+        aborts(h, "free(): invalid next size (normal)", () -> h.pm.free(a));
+    }
+
+    @Test
+    void freeOfAMmappedChunkWithABadOffset() {
+        long a = h.malloc(200_000);
+        h.as.store64(a - 16, 8);
+        aborts(h, "munmap_chunk(): invalid pointer", () -> h.pm.free(a));
+    }
+
+    @Test
+    void tcacheWalkThatNeverEnds() {
+        long a = h.malloc(24);
+        long b = h.malloc(24);
+        h.free(a);
+        h.as.store64(a, Chunk.protectPtr(a, a));
+        h.as.store64(b + 8, h.pm.tcacheKey());
+        aborts(h, "free(): too many chunks detected in tcache", () -> h.pm.free(b));
+    }
+
+    @Test
+    void tcacheWalkMeetingAMisalignedEntry() {
+        long a = h.malloc(24);
+        long b = h.malloc(24);
+        h.free(a);
+        h.as.store64(a, Chunk.protectPtr(a, a + 8));
+        h.as.store64(b + 8, h.pm.tcacheKey());
+        aborts(h, "free(): unaligned chunk detected in tcache 2", () -> h.pm.free(b));
+    }
+
+    @Test
+    void freeIntoACorruptedUnsortedList() {
+        long x = t0.malloc(200);
+        t0.malloc(16);
+        long b = t0.malloc(200);
+        t0.malloc(16);
+        t0.free(x);
+        t0.as.store64(x - 16 + Chunk.BK, b - 16);
+        aborts(t0, "free(): corrupted unsorted chunks", () -> t0.pm.free(b));
+    }
+
+    @Test
+    void splitTailFreedOntoAFastbinWhoseHeadHasAnotherSize() {
+        long x = t0.malloc(24);
+        t0.malloc(16);
+        long b = t0.malloc(56);
+        t0.malloc(16);
+        t0.free(x);
+        t0.as.store64(x - 8, 0x31);
+        aborts(t0, "invalid fastbin entry (free)", () -> t0.pm.realloc(b, 24));
+    }
+
+    @Test
+    void coalescingWithAPrevSizeThatDisagrees() {
+        long x = t0.malloc(200);
+        long y = t0.malloc(200);
+        t0.malloc(16);
+        t0.free(x);
+        t0.as.store64(y - 16, 0xa0);
+        aborts(t0, "corrupted size vs. prev_size while consolidating", () -> t0.pm.free(y));
+    }
+
+    @Test
+    void unlinkOfAChunkWhoseFootDisagrees() {
+        long x = t0.malloc(200);
+        long a = t0.malloc(200);
+        long g = t0.malloc(16);
+        t0.free(a);
+        t0.as.store64(g - 16, 0xc0);
+        aborts(t0, "corrupted size vs. prev_size", () -> t0.pm.free(x));
+    }
+
+    @Test
+    void unlinkOfAChunkWithBrokenLinks() {
+        long x = t0.malloc(200);
+        long a = t0.malloc(200);
+        long g = t0.malloc(16);
+        t0.free(a);
+        t0.as.store64(a, g - 16);
+        aborts(t0, "corrupted double-linked list", () -> t0.pm.free(x));
+    }
+
+    // ---- malloc --------------------------------------------------------------------------------
+
+    @Test
+    void tcacheHeadMisaligned() {
+        long a = h.malloc(24);
+        long b = h.malloc(24);
+        h.free(a);
+        h.free(b);
+        h.as.store64(b, Chunk.protectPtr(b, a + 8));
+        h.pm.malloc(24);
+        aborts(h, "malloc(): unaligned tcache chunk detected", () -> h.pm.malloc(24));
+    }
+
+    @Test
+    void fastbinHeadMisaligned() {
+        long a = t0.malloc(24);
+        long b = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        t0.free(b);
+        t0.as.store64(b, Chunk.protectPtr(b, a + 8));
+        t0.pm.malloc(24);
+        aborts(t0, "malloc(): unaligned fastbin chunk detected 2", () -> t0.pm.malloc(24));
+    }
+
+    @Test
+    void fastbinEntryMisalignedWhileStashing() {
+        long[] q = new long[9];
+        for (int i = 0; i < 9; i++) {
+            q[i] = h.malloc(24);
+        }
+        for (int i = 0; i < 9; i++) {
+            h.free(q[i]);
+        }
+        for (int i = 0; i < 7; i++) {
+            h.malloc(24);
+        }
+        h.as.store64(q[8], Chunk.protectPtr(q[8], q[7] + 8));
+        aborts(h, "malloc(): unaligned fastbin chunk detected 3", () -> h.pm.malloc(24));
+    }
+
+    @Test
+    void fastbinChunkOfTheWrongSize() {
+        long a = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        t0.as.store64(a - 8, 0x31);
+        aborts(t0, "malloc(): memory corruption (fast)", () -> t0.pm.malloc(24));
+    }
+
+    @Test
+    void smallbinWithABrokenBackLink() {
+        long a = t0.malloc(200);
+        long g = t0.malloc(16);
+        t0.free(a);
+        t0.malloc(3000);
+        t0.as.store64(a + 8, g - 16);
+        aborts(t0, "malloc(): smallbin double linked list corrupted", () -> t0.pm.malloc(200));
+    }
+
+    @Test
+    void unsortedChunkTooSmall() {
+        long a = unsortedChunk();
+        t0.as.store64(a + 8, 0x11);
+        aborts(t0, "malloc(): invalid size (unsorted)", () -> t0.pm.malloc(100));
+    }
+
+    @Test
+    void unsortedChunkWithABadNextSize() {
+        long a = unsortedChunk();
+        t0.as.store64(a + 0xd0 + 8, 0);
+        aborts(t0, "malloc(): invalid next size (unsorted)", () -> t0.pm.malloc(100));
+    }
+
+    @Test
+    void unsortedChunkWhoseFootDisagrees() {
+        long a = unsortedChunk();
+        t0.as.store64(a + 0xd0, 0xc0);
+        aborts(t0, "malloc(): mismatching next->prev_size (unsorted)", () -> t0.pm.malloc(100));
+    }
+
+    @Test
+    void unsortedChunkWithBrokenLinks() {
+        long a = unsortedChunk();
+        t0.as.store64(a + Chunk.FD, a);
+        aborts(t0, "malloc(): unsorted double linked list corrupted", () -> t0.pm.malloc(100));
+    }
+
+    @Test
+    void unsortedChunkWhoseSuccessorSaysItIsInUse() {
+        long a = unsortedChunk();
+        t0.as.store64(a + 0xd0 + 8, 0x21);
+        aborts(t0, "malloc(): invalid next->prev_inuse (unsorted)", () -> t0.pm.malloc(100));
+    }
+
+    /** L (chunk 0x5b0) in largebin 70, and the unsorted header's fd pointing at garbage. */
+    private long largeChunkWithCorruptUnsortedFd() {
+        long l = t0.malloc(0x5a0);
+        long g = t0.malloc(16);
+        t0.free(l);
+        t0.malloc(0x1000);
+        t0.as.store64(MallocState.unsortedChunks(arena(t0)) + Chunk.FD, g - 16);
+        return l;
+    }
+
+    @Test
+    void largebinSplitIntoACorruptedUnsortedList() {
+        largeChunkWithCorruptUnsortedFd();
+        aborts(t0, "malloc(): corrupted unsorted chunks", () -> t0.pm.malloc(0x570));
+    }
+
+    @Test
+    void binmapSplitIntoACorruptedUnsortedList() {
+        largeChunkWithCorruptUnsortedFd();
+        aborts(t0, "malloc(): corrupted unsorted chunks 2", () -> t0.pm.malloc(0x100));
+    }
+
+    /** A (chunk 0x1010) alone in largebin 99; V (chunk 0x1100) in unsorted, to be binned next to it. */
+    private long[] twoChunksForLargebin99() {
+        long a = t0.malloc(0x1000);
+        long g = t0.malloc(16);
+        long v = t0.malloc(0x10f0);
+        t0.malloc(16);
+        t0.free(a);
+        t0.malloc(0x2000);
+        t0.free(v);
+        return new long[] {a - 16, g - 16};
+    }
+
+    @Test
+    void largebinInsertWithABrokenNextsizeList() {
+        long[] ag = twoChunksForLargebin99();
+        t0.as.store64(ag[0] + Chunk.BK_NEXTSIZE, ag[1]);
+        aborts(t0, "malloc(): largebin double linked list corrupted (nextsize)", () -> t0.pm.malloc(0x3000));
+    }
+
+    @Test
+    void largebinInsertWithABrokenBackLink() {
+        long[] ag = twoChunksForLargebin99();
+        t0.as.store64(ag[0] + Chunk.BK, ag[1]);
+        aborts(t0, "malloc(): largebin double linked list corrupted (bk)", () -> t0.pm.malloc(0x3000));
+    }
+
+    @Test
+    void topChunkLargerThanTheSystemMemory() {
+        h.malloc(16);
+        long top = h.as.load64(arena(h) + MallocState.TOP);
+        h.as.store64(top + 8, 0x1000001);
+        aborts(h, "malloc(): corrupted top size", () -> h.pm.malloc(2000));
+    }
+
+    @Test
+    void consolidationOfAFastChunkOfTheWrongSize() {
+        long a = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        t0.as.store64(a - 8, 0x31);
+        aborts(t0, "malloc_consolidate(): invalid chunk size", () -> t0.pm.malloc(2000));
+    }
+
+    @Test
+    void consolidationMeetingAMisalignedFastChunk() {
+        long a = t0.malloc(24);
+        long b = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        t0.free(b);
+        t0.as.store64(b, Chunk.protectPtr(b, a + 8));
+        aborts(t0, "malloc_consolidate(): unaligned fastbin chunk detected", () -> t0.pm.malloc(2000));
+    }
+
+    @Test
+    void consolidationWithAPrevSizeThatDisagrees() {
+        long x = t0.malloc(200);
+        long a = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(x);
+        t0.free(a);
+        t0.as.store64(a - 16, 0x40);
+        aborts(t0, "corrupted size vs. prev_size in fastbins", () -> t0.pm.malloc(2000));
+    }
+
+    // ---- realloc and statistics ---------------------------------------------------------------
+
+    @Test
+    void reallocOfAMisalignedPointer() {
+        long a = h.malloc(100);
+        h.as.store64(a, 0);
+        aborts(h, "realloc(): invalid pointer", () -> h.pm.realloc(a + 8, 200));
+    }
+
+    @Test
+    void reallocOfAChunkWithAHugeSize() {
+        long a = h.malloc(100);
+        h.as.store64(a - 8, 0x1000001);
+        aborts(h, "realloc(): invalid old size", () -> h.pm.realloc(a, 200));
+    }
+
+    @Test
+    void reallocWithABadNextSize() {
+        long a = h.malloc(100);
+        long b = h.malloc(100);
+        h.as.store64(b - 8, 1);
+        aborts(h, "realloc(): invalid next size", () -> h.pm.realloc(a, 500));
+    }
+
+    @Test
+    void reallocOfAMmappedChunkWithABadOffset() {
+        long a = h.malloc(200_000);
+        h.as.store64(a - 16, 8);
+        aborts(h, "mremap_chunk(): invalid pointer", () -> h.pm.realloc(a, 300_000));
+    }
+
+    private void misalignedFastbinHead(Heap heap) {
+        long a = heap.malloc(24);
+        long b = heap.malloc(24);
+        heap.malloc(16);
+        heap.free(a);
+        heap.free(b);
+        heap.as.store64(b, Chunk.protectPtr(b, a + 8));
+    }
+
+    @Test
+    void mallinfoWalkingAMisalignedFastbin() {
+        misalignedFastbinHead(t0);
+        aborts(t0, "int_mallinfo(): unaligned fastbin chunk detected", () -> t0.pm.mallinfo2());
+    }
+
+    @Test
+    void mallocInfoWalkingAMisalignedFastbin() {
+        misalignedFastbinHead(t0);
+        aborts(t0, "__malloc_info(): unaligned fastbin chunk detected", () -> t0.pm.mallocInfo(0));
+    }
+
+    @Test
+    void sysmallocAssertsThatTopEndsOnAPageBoundary() {
+        h.malloc(16);
+        long top = h.as.load64(arena(h) + MallocState.TOP);
+        h.as.store64(top + 8, 0x1001);
+        aborts(h, "Fatal glibc error: malloc assertion failure in sysmalloc: (old_top == initial_top (av) && "
+                + "old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
+                + "((unsigned long) old_end & (pagesize - 1)) == 0)", () -> h.pm.malloc(0x2000));
+    }
+}

@@ -1,0 +1,369 @@
+package org.mallocsim.replay;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mallocsim.allocator.Allocator;
+import org.mallocsim.allocator.AllocatorFactory;
+import org.mallocsim.allocator.MallInfo2;
+import org.mallocsim.allocator.MallocAbort;
+import org.mallocsim.allocator.ThreadEvents;
+import org.mallocsim.kernel.BusError;
+import org.mallocsim.kernel.OutOfMemoryKill;
+import org.mallocsim.kernel.SegmentationFault;
+import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.kernel.mm.SyscallKind;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceHeader;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.TraceWriter;
+import org.mallocsim.traces.format.Traces;
+import org.mallocsim.traces.natives.FidelityReport;
+import org.mallocsim.traces.natives.NativeReplayer.Touch;
+
+/**
+ * Replays a trace against an emulated process: any {@link Allocator} answers the trace's calls,
+ * one at a time, as the native replayer ({@code native-traces/src/main/c/replay/main.c}) has the
+ * real glibc answer them. The trace is streamed (every format {@link Traces#open} reads, plain or
+ * compressed); the only memory that grows is the map from recorded to emulated pointers, which
+ * holds the live blocks and nothing else.
+ *
+ * <p>The process starts from the trace header's {@code # map} listing and start-brk when it has
+ * both ({@link AddressSpace#fromMaps}), else from a fresh default layout. For every call the
+ * engine takes the result, the chunk word (the 8 bytes below the result, loaded through the
+ * emulated memory, so the load counts as an access like any other) and the break, feeds them to
+ * the {@link FidelityReport} when the trace carries glibc's answers, and writes them to the
+ * {@code --emit} file. Pointer handling follows the native replayer: a free of a pointer the trace
+ * never returned is skipped, a realloc of one reallocs NULL, and a failed realloc keeps the old block.
+ *
+ * <p>A {@link MallocAbort}, {@link SegmentationFault}, {@link BusError} or {@link OutOfMemoryKill}
+ * ends the process: the replay stops there and reports a {@link ProcessDeath}; the rest of the
+ * trace is read only to count the calls never answered. The per-call path allocates nothing.
+ */
+public final class ReplayEngine {
+    private final Allocator allocator;
+    private final AddressSpace space;
+    /** The allocator's thread hooks, or null when it keeps no per-thread state. */
+    private final ThreadEvents threads;
+    private final Touch touch;
+    private final FidelityReport fidelity;
+    private final TraceWriter emit;
+    private final PointerMap pointers = new PointerMap(1024);
+    /** The answers of the current event, as emitted. */
+    private final TraceEvent answer = new TraceEvent();
+    private long answered;
+    private long unknownPointers;
+    private long failedAllocations;
+    private int currentTid;
+    private boolean anyCall;
+
+    private ReplayEngine(Allocator allocator, Touch touch, FidelityReport fidelity, TraceWriter emit) {
+        this.allocator = allocator;
+        this.space = allocator.addressSpace();
+        this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
+        this.touch = touch;
+        this.fidelity = fidelity;
+        this.emit = emit;
+    }
+
+    /**
+     * Replays the trace file {@code trace}.
+     *
+     * @throws IOException naming the file: unreadable, malformed, truncated, or the emit file
+     *     cannot be written (or would overwrite the trace)
+     */
+    public static ReplayResult replay(Path trace, ReplayOptions options) throws IOException {
+        try (TraceReader reader = Traces.open(trace, options.lenient())) {
+            return replay(reader, trace, options);
+        }
+    }
+
+    /**
+     * Replays an open trace; {@code input} names it (its file name goes into the result) and is
+     * the file {@code --emit} must not overwrite. The reader is not closed.
+     */
+    public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
+        TraceHeader header = reader.header();
+        String source = input.toString();
+        AddressSpace space = startProcess(header, options.kernel(), source);
+        Allocator allocator = options.factory().create(space, allocatorOptions(header));
+        FidelityReport fidelity = hasRecordedAnswers(header)
+                ? new FidelityReport(header.startBrk, space.startBrk()) : null;
+        EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
+        try {
+            if (emitFile != null) {
+                emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
+            }
+            ReplayEngine engine = new ReplayEngine(allocator, options.touch(), fidelity,
+                    emitFile == null ? null : emitFile.writer());
+            ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
+            if (emitFile != null) {
+                emitFile.commit();
+            }
+            return result;
+        } finally {
+            if (emitFile != null) {
+                emitFile.close();
+            }
+        }
+    }
+
+    private ReplayResult run(TraceReader reader, String traceName, ReplayOptions options) throws IOException {
+        TraceEvent e = new TraceEvent();
+        long events = 0;
+        ProcessDeath death = null;
+        long start = System.nanoTime();
+        while (death == null && reader.next(e)) {
+            events++;
+            if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
+                threadEvent(e);
+                continue;
+            }
+            try {
+                call(e);
+            } catch (MallocAbort a) {
+                death = new ProcessDeath("SIGABRT", answered + 1, e.position, a.glibcMessage());
+            } catch (SegmentationFault s) {
+                death = new ProcessDeath("SIGSEGV", answered + 1, e.position, s.straceLine());
+            } catch (BusError b) {
+                death = new ProcessDeath("SIGBUS", answered + 1, e.position, b.straceLine());
+            } catch (OutOfMemoryKill k) {
+                death = new ProcessDeath("SIGKILL", answered + 1, e.position, k.getMessage());
+            }
+        }
+        long nanos = System.nanoTime() - start;
+        if (death != null && fidelity != null) {
+            fidelity.addUnanswered(); // the call the process died in
+            while (reader.next(e)) {
+                if (e.op == TraceEvent.FREE || TraceEvent.allocates(e.op)) {
+                    fidelity.addUnanswered();
+                }
+            }
+        }
+        long[] syscalls = new long[SyscallKind.values().length];
+        for (SyscallKind k : SyscallKind.values()) {
+            syscalls[k.ordinal()] = space.syscallCount(k);
+        }
+        MallInfo2 info = death == null ? allocator.mallinfo2() : null;
+        return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
+                answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
+                space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos);
+    }
+
+    /** The touch mode as {@code mallocsim replay --touch} spells it. */
+    static String touchName(Touch t) {
+        switch (t) {
+            case PAGE: return "pages";
+            case BYTE: return "bytes";
+            default: return t.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Replays one allocator call and records its answers. */
+    private void call(TraceEvent e) throws IOException {
+        if (threads != null && (!anyCall || e.tid != currentTid)) {
+            threads.switchThread(e.tid);
+        }
+        anyCall = true;
+        currentTid = e.tid;
+        long result = 0;
+        long touchSize = 0;
+        long liveArg = e.arg0;
+        switch (e.op) {
+            case TraceEvent.MALLOC:
+                result = allocator.malloc(e.arg0);
+                touchSize = e.arg0;
+                break;
+            case TraceEvent.CALLOC:
+                result = allocator.calloc(e.arg0, e.arg1);
+                touchSize = result == 0 ? 0 : e.arg0 * e.arg1;
+                break;
+            case TraceEvent.MEMALIGN_FAMILY:
+                result = memalign(e);
+                touchSize = e.arg1;
+                break;
+            case TraceEvent.VALLOC:
+                result = allocator.valloc(e.arg0);
+                touchSize = e.arg0;
+                break;
+            case TraceEvent.PVALLOC:
+                result = allocator.pvalloc(e.arg0);
+                touchSize = e.arg0;
+                break;
+            case TraceEvent.FREE:
+                liveArg = live(pointers.remove(e.arg0));
+                if (liveArg != 0) {
+                    allocator.free(liveArg);
+                }
+                break;
+            case TraceEvent.REALLOC:
+                liveArg = e.arg0 == 0 ? 0 : live(pointers.remove(e.arg0));
+                result = allocator.realloc(liveArg, e.arg1);
+                if (result == 0 && liveArg != 0 && e.arg1 != 0) {
+                    pointers.put(e.arg0, liveArg); // a failed realloc leaves the block where it was
+                }
+                touchSize = e.arg1;
+                break;
+            default:
+                throw new IllegalStateException("not a call: " + (char) e.op);
+        }
+        long chunkWord = 0;
+        if (result != 0) {
+            chunkWord = space.load64(result - 8);
+            touch(result, touchSize);
+            if (e.result != 0) {
+                pointers.put(e.result, result);
+            }
+        } else if (e.op != TraceEvent.FREE && !(e.op == TraceEvent.REALLOC && e.arg1 == 0)) {
+            failedAllocations++;
+        }
+        if (e.result != 0 && result == 0 && e.op != TraceEvent.FREE && pointers.get(e.result) == PointerMap.MISSING) {
+            pointers.put(e.result, 0); // glibc's block exists, ours does not: its free is free(NULL)
+        }
+        long brk = space.currentBrk();
+        answered++;
+        if (fidelity != null) {
+            fidelity.add(e, result, chunkWord, brk);
+        }
+        if (emit != null) {
+            answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
+            answer.alignKind = e.alignKind;
+            emit.write(answer);
+        }
+    }
+
+    /** The emulated pointer a recorded one maps to; an unknown one counts and becomes NULL. */
+    private long live(long mapped) {
+        if (mapped == PointerMap.MISSING) {
+            unknownPointers++;
+            return 0;
+        }
+        return mapped;
+    }
+
+    /** The memalign family by the function the trace names; text traces say only "one of them" (memalign). */
+    private long memalign(TraceEvent e) {
+        switch (e.alignKind) {
+            case TraceEvent.ALIGN_ALIGNED_ALLOC:
+                return allocator.alignedAlloc(e.arg0, e.arg1);
+            case TraceEvent.ALIGN_POSIX_MEMALIGN: {
+                long p = allocator.posixMemalign(e.arg0, e.arg1);
+                return p < 0 ? 0 : p;
+            }
+            default:
+                return allocator.memalign(e.arg0, e.arg1);
+        }
+    }
+
+    /** Writes into a new block as the native replayer's {@code touch()} does. */
+    private void touch(long p, long size) {
+        switch (touch) {
+            case FIRST:
+                if (size > 0) {
+                    space.store8(p, 1);
+                }
+                break;
+            case PAGE:
+                for (long off = 0; Long.compareUnsigned(off, size) < 0; off += 4096) {
+                    space.store8(p + off, 1);
+                }
+                break;
+            case BYTE:
+                space.fill(p, 0xa5, size);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void threadEvent(TraceEvent e) throws IOException {
+        if (threads != null) {
+            if (e.op == TraceEvent.THREAD_START) {
+                threads.threadStarted(e.tid, (int) e.arg0);
+            } else if (e.op == TraceEvent.THREAD_EXIT) {
+                threads.threadExited(e.tid);
+            }
+        }
+        if (emit != null) {
+            answer.set(e.tid, e.op, e.arg0, e.arg1, 0, 0, space.currentBrk());
+            emit.write(answer);
+        }
+    }
+
+    /**
+     * The emulated process at the first call: the recorded listing when the header has one and
+     * start-brk, else a fresh default layout.
+     */
+    static AddressSpace startProcess(TraceHeader header, KernelConfig kernel, String source) throws IOException {
+        if (header.hasStartBrk && !header.maps.isEmpty()) {
+            try {
+                return AddressSpace.fromMaps(kernel, header.maps, header.startBrk);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(source + ": the header's # map listing: " + e.getMessage(), e);
+            }
+        }
+        return new AddressSpace(kernel);
+    }
+
+    /** The recorded process's malloc settings, as {@link AllocatorFactory} names them. */
+    static Map<String, String> allocatorOptions(TraceHeader header) {
+        Map<String, String> o = new LinkedHashMap<>();
+        if (header.tunables != null) {
+            o.put(AllocatorFactory.TUNABLES, header.tunables);
+        }
+        if (header.nprocs != 0) {
+            o.put(AllocatorFactory.NPROCS, Integer.toString(header.nprocs));
+        }
+        for (String line : header.otherLines) {
+            if (line.startsWith("env MALLOC_") && line.indexOf('=') > 0) {
+                String setting = line.substring(4).trim();
+                int eq = setting.indexOf('=');
+                o.put(setting.substring(0, eq), setting.substring(eq + 1));
+            }
+        }
+        return o;
+    }
+
+    /**
+     * Whether the trace's results are glibc's answers: it names its start-brk and was neither
+     * generated (results are tokens) nor imported from mtrace or heaptrack (no chunk words).
+     */
+    public static boolean hasRecordedAnswers(TraceHeader header) {
+        if (!header.hasStartBrk || header.extraKeyValues.contains(GENERATED)) {
+            return false;
+        }
+        for (String line : header.otherLines) {
+            if (line.startsWith("imported from")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final String GENERATED = "generated";
+    /** The header line naming the policy whose answers an emitted trace holds. */
+    static final String ANSWERED_BY = "answered-by ";
+
+    /**
+     * The header of an emitted trace: the input's, with the emulated start-brk, without the
+     * {@code generated} marker (its results are now real answers) and with a line
+     * {@code # answered-by mallocsim POLICY}.
+     */
+    static TraceHeader emittedHeader(TraceHeader in, long startBrk, String allocatorName) {
+        TraceHeader h = new TraceHeader();
+        h.copyFrom(in);
+        h.startBrk(startBrk);
+        for (int i = 0; i + 1 < h.extraKeyValues.size(); i += 2) {
+            if (h.extraKeyValues.get(i).equals(GENERATED)) {
+                h.extraKeyValues.remove(i + 1);
+                h.extraKeyValues.remove(i);
+                break;
+            }
+        }
+        h.otherLines.removeIf(l -> l.startsWith(ANSWERED_BY));
+        h.otherLines.add(ANSWERED_BY + "mallocsim " + allocatorName);
+        return h;
+    }
+}

@@ -1,0 +1,59 @@
+package org.mallocsim.replay;
+
+import java.util.Locale;
+import org.mallocsim.kernel.mm.MmStats;
+import org.mallocsim.kernel.mm.SyscallKind;
+import org.mallocsim.traces.natives.FidelityReport;
+
+/**
+ * A replay for people, as {@code mallocsim replay} prints it: calls and speed, the memory lines
+ * of /proc/PID/status at the end ({@code VmPeak}, {@code VmSize}, {@code VmHWM}, {@code VmRSS},
+ * computed as {@code task_mem} does), syscalls by kind, faults, the fidelity table when the trace
+ * holds glibc's answers, and how the process died if it did.
+ */
+public final class ReplayText {
+    private ReplayText() {}
+
+    /** The report, one {@code \n}-terminated line per fact. */
+    public static String render(ReplayResult r) {
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append(String.format(Locale.ROOT, "replay of %s with %s (touch %s): %d calls in %.3f s, %.0f calls/s, %.0f ns/call%n",
+                r.traceName(), r.allocator(), r.touch(), r.calls(), r.seconds(),
+                r.nanos() == 0 ? 0.0 : r.calls() / r.seconds(), r.nsPerCall()));
+        MmStats m = r.mm();
+        sb.append(String.format(Locale.ROOT, "memory: VmPeak %d kB, VmSize %d kB, VmHWM %d kB, VmRSS %d kB, %d VMAs%n",
+                m.hiwaterVm() * 4, m.totalVm() * 4, m.hiwaterRss() * 4, m.rss() * 4, m.mapCount()));
+        sb.append(String.format(Locale.ROOT, "break: start 0x%x, end 0x%x (+%d kB)%n", r.startBrk(), r.finalBrk(),
+                (r.finalBrk() - r.startBrk()) / 1024));
+        sb.append("syscalls:");
+        SyscallKind[] kinds = SyscallKind.values();
+        for (int i = 0; i < kinds.length; i++) {
+            sb.append(i == 0 ? " " : ", ").append(kinds[i].name().toLowerCase(Locale.ROOT)).append(' ')
+                    .append(r.syscalls(kinds[i]));
+        }
+        sb.append('\n');
+        sb.append(String.format(Locale.ROOT, "faults: %d minor; page tables %d kB%n", m.minorFaults(),
+                m.pageTableBytes() / 1024));
+        sb.append(String.format(Locale.ROOT, "blocks: %d live at most; %d failed allocations; %d frees/reallocs of unknown pointers%n",
+                r.peakLiveBlocks(), r.failedAllocations(), r.unknownPointers()));
+        if (r.warnings() > 0) {
+            sb.append("skipped: ").append(r.warnings()).append(" malformed lines\n");
+        }
+        FidelityReport f = r.fidelity();
+        if (f == null) {
+            sb.append("fidelity: the trace holds no recorded answers to compare with\n");
+        } else {
+            sb.append(f.faithful() ? "answers match the recorded ones:\n" : "answers differ from the recorded ones:\n");
+            for (String line : f.lines()) {
+                if (!line.startsWith("first mismatch")) {
+                    sb.append("  ").append(line).append('\n');
+                }
+            }
+            sb.append("  first mismatch: ").append(f.firstMismatchDescription()).append('\n');
+        }
+        if (r.death() != null) {
+            sb.append("process ").append(r.death().describe()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package org.mallocsim.replay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mallocsim.traces.natives.FidelityReport;
+
+/**
+ * Replays a named trace with a named allocator and says how close its answers came to glibc's:
+ * the per-class counts of {@link FidelityReport} and the first call that differs, with both
+ * answers. For allocator work, e.g.
+ *
+ * <pre>
+ *   TraceFidelity.Outcome o = TraceFidelity.replay("grep", "glibc");
+ *   assertThat(o.faithful()).as(o.describe()).isTrue();
+ * </pre>
+ */
+public final class TraceFidelity {
+    private TraceFidelity() {}
+
+    /** What one replay gave. */
+    public record Outcome(ReplayResult result) {
+        /** The comparison (never null: {@link #replay} refuses traces without recorded answers). */
+        public FidelityReport report() {
+            return result.fidelity();
+        }
+
+        /** Matched and total calls per class, in report order. */
+        public Map<FidelityReport.Kind, FidelityReport.Count> counts() {
+            Map<FidelityReport.Kind, FidelityReport.Count> m = new LinkedHashMap<>();
+            for (FidelityReport.Kind k : FidelityReport.Kind.values()) {
+                m.put(k, report().count(k));
+            }
+            return m;
+        }
+
+        /**
+         * The first mismatching call: its number and index, op and arguments, recorded and
+         * emulated result, chunk word and break, and the classes it failed; "none" if none.
+         */
+        public String firstMismatch() {
+            return report().firstMismatchDescription();
+        }
+
+        /** Every required class matched and the process answered every call. */
+        public boolean faithful() {
+            return result.death() == null && report().faithful();
+        }
+
+        /** The counts, the first mismatch and the process's death if any, one per line. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(result.traceName()).append(" with ").append(result.allocator())
+                    .append('\n');
+            for (String line : report().lines()) {
+                sb.append("  ").append(line).append('\n');
+            }
+            sb.append("  first mismatch: ").append(firstMismatch()).append('\n');
+            if (result.death() != null) {
+                sb.append("  ").append(result.death().describe()).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Replays {@code traces/NAME.mrec.zst} of the repository with the registered allocator. */
+    public static Outcome replay(String traceName, String allocatorName) throws IOException {
+        return replay(trace(traceName), ReplayOptions.of(allocatorName));
+    }
+
+    /** Replays any trace file that carries glibc's answers. */
+    public static Outcome replay(Path trace, ReplayOptions options) throws IOException {
+        ReplayResult r = ReplayEngine.replay(trace, options);
+        if (r.fidelity() == null) {
+            throw new IllegalArgumentException(trace + " holds no recorded answers to compare with");
+        }
+        return new Outcome(r);
+    }
+
+    /** The repository's {@code traces/NAME.mrec.zst}, found from the module directory upwards. */
+    public static Path trace(String name) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path t = dir.resolve("traces").resolve(name + ".mrec.zst");
+            if (Files.exists(t)) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("traces/" + name + ".mrec.zst not found above " + Path.of("").toAbsolutePath());
+    }
+}
