@@ -20,19 +20,25 @@ import org.mallocsim.traces.gen.WorkloadGenerator.Shape;
  * Differential tests of the emulated ptmalloc against this machine's glibc: each seeded workload is
  * generated, replayed on the real glibc by the native replayer (in a fresh process, under the
  * workload's GLIBC_TUNABLES), and then through {@code Ptmalloc} in an emulated process started
- * from the same maps and start-brk. Every call must give the same answers in every class a
- * faithful emulation reproduces: heap results as offsets from start-brk, chunk words, the break
- * after each call, mmapped results by page offset and chunk word, and NULLs.
+ * from the same maps and start-brk, on the same threads. Every call must give the same answers in
+ * every class a faithful emulation reproduces: main-arena results as offsets from start-brk,
+ * thread-arena results as (heap, offset in heap), chunk words, the break after each call, mmapped
+ * results by page offset and chunk word, and NULLs.
  */
 class PtmallocDifferentialTest {
     @TempDir
     Path tmp;
 
     /** One generated workload and the tunables it runs under. */
-    record Workload(Shape shape, long seed, int calls, int maxLive, String tunables) {
+    record Workload(Shape shape, long seed, int calls, int threads, int maxLive, String tunables) {
+        Workload(Shape shape, long seed, int calls, int maxLive, String tunables) {
+            this(shape, seed, calls, 1, maxLive, tunables);
+        }
+
         @Override
         public String toString() {
-            return shape + " seed " + seed + (tunables.isEmpty() ? "" : " " + tunables);
+            return shape + " seed " + seed + (threads > 1 ? " " + threads + " threads" : "")
+                    + (tunables.isEmpty() ? "" : " " + tunables);
         }
     }
 
@@ -62,14 +68,19 @@ class PtmallocDifferentialTest {
                 new Workload(Shape.MEMALIGN, 33, 10_000, 300, "glibc.malloc.tcache_count=0"),
                 new Workload(Shape.REALLOC, 43, 20_000, 300, "glibc.malloc.mmap_threshold=262144"),
                 new Workload(Shape.CALLOC, 52, 20_000, 500, "glibc.malloc.perturb=1"),
-                new Workload(Shape.TRIM, 63, 20_000, 1000, "glibc.malloc.trim_threshold=0"));
+                new Workload(Shape.TRIM, 63, 20_000, 1000, "glibc.malloc.trim_threshold=0"),
+                // threads: thread arenas, cross-thread frees, tcache shutdown at thread exit
+                new Workload(Shape.LARSON, 91, 20_000, 4, 300, ""),
+                new Workload(Shape.CACHE_THRASH, 92, 20_000, 4, 50, ""),
+                new Workload(Shape.MIXED, 93, 20_000, 3, 1000, ""),
+                new Workload(Shape.LARSON, 94, 20_000, 4, 300, "glibc.malloc.arena_max=2"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("workloads")
     void ptmallocGivesGlibcsAnswersForEveryCall(Workload w) throws IOException {
         Path trace = tmp.resolve("workload.mrec");
-        Params params = new Params(w.shape(), w.seed(), w.calls(), 1, w.maxLive());
+        Params params = new Params(w.shape(), w.seed(), w.calls(), w.threads(), w.maxLive());
         try (TraceWriter out = Traces.create(trace, TraceFormat.TEXT)) {
             WorkloadGenerator.generate(params, new TraceWriterSink(out, params, w.tunables()));
         }
@@ -96,6 +107,14 @@ class PtmallocDifferentialTest {
             why.append("\nptmalloc stopped: ").append(ours.stoppedBy);
         }
         assertThat(report.faithful()).as(why.toString()).isTrue();
+    }
+
+    private static int threadArenaResults(ReferenceTrace glibc) {
+        int n = 0;
+        for (int i = 0; i < glibc.size(); i++) {
+            n += glibc.result(i) != 0 && (glibc.chunkWord(i) & 4) != 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /**
@@ -162,6 +181,7 @@ class PtmallocDifferentialTest {
                             .isGreaterThan(bigMallocs / 2);
                 }
             }
+            case LARSON, CACHE_THRASH -> assertThat(threadArenaResults(glibc)).as("thread-arena results").isPositive();
             default -> assertThat(glibc.size()).isPositive();
         }
     }

@@ -18,7 +18,9 @@ import org.mallocsim.kernel.mm.KernelConfig;
 /**
  * Runs the calls of glibc's answers file (what {@code mallocsim-replay --emit} wrote) through
  * {@link Ptmalloc} in an emulated process started from the same {@code /proc/self/maps} and
- * start-brk, and gives Ptmalloc's answers in the same reference format, so that
+ * start-brk, on the same threads (thread starts and exits where the trace has them, a thread
+ * switch before each call of another thread), and gives Ptmalloc's answers in the same reference
+ * format, so that
  * {@link FidelityReport} compares the two call for call. Pointers passed to free and realloc are
  * glibc's; each is mapped to what Ptmalloc returned for the same call.
  */
@@ -60,7 +62,28 @@ final class PtmallocReplay {
         out.append("# mrec 1 ptmalloc start-brk 0x").append(Long.toHexString(startBrk)).append('\n');
         Map<Long, Long> ours = new HashMap<>();
         String stoppedBy = null;
+        List<long[]> threadEvents = threadEvents(glibcAnswers);
+        int nextThreadEvent = 0;
+        long currentTid = -1;
         for (int i = 0; i < glibc.size(); i++) {
+            try {
+                // thread starts and exits that come before call i, then the switch to its thread
+                while (nextThreadEvent < threadEvents.size() && threadEvents.get(nextThreadEvent)[0] == i) {
+                    long[] e = threadEvents.get(nextThreadEvent++);
+                    if (e[2] == 't') {
+                        ptmalloc.threadStarted((int) e[1], (int) e[3]);
+                    } else {
+                        ptmalloc.threadExited((int) e[1]);
+                    }
+                }
+                if (glibc.tid(i) != currentTid) {
+                    currentTid = glibc.tid(i);
+                    ptmalloc.switchThread((int) currentTid);
+                }
+            } catch (RuntimeException e) {
+                stoppedBy = "thread event before call " + (i + 1) + " threw " + e;
+                break;
+            }
             char op = glibc.op(i);
             long a1 = glibc.arg1(i);
             long a2 = glibc.arg2(i);
@@ -110,6 +133,29 @@ final class PtmallocReplay {
         ReferenceTrace answers = ReferenceTrace.read(
                 new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.US_ASCII)), "ptmalloc");
         return new PtmallocReplay(answers, stoppedBy);
+    }
+
+    /**
+     * The thread events of an answers file ({@code TID t PARENT = ...}, {@code TID x = ...}), each as
+     * {index of the call it precedes, tid, 't' or 'x', parent tid}.
+     */
+    private static List<long[]> threadEvents(Path answers) throws IOException {
+        List<long[]> events = new ArrayList<>();
+        int calls = 0;
+        for (String line : Files.readAllLines(answers, StandardCharsets.US_ASCII)) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f[1].equals("t")) {
+                events.add(new long[] {calls, Long.parseLong(f[0]), 't', Long.parseLong(f[2])});
+            } else if (f[1].equals("x")) {
+                events.add(new long[] {calls, Long.parseLong(f[0]), 'x', 0});
+            } else if (!f[1].equals("k")) {
+                calls++;
+            }
+        }
+        return events;
     }
 
     /** Call {@code i} as glibc made it, with its answers as offsets where they are heap offsets. */
