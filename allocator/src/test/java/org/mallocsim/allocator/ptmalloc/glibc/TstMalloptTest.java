@@ -1,6 +1,8 @@
 package org.mallocsim.allocator.ptmalloc.glibc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.bytes;
+import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.filled;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,6 +75,6 @@ class TstMalloptTest {
         long p = a.malloc(64);
 
         // alloc_perturb: memset (p, perturb_byte ^ 0xff, bytes)
-        assertThat(GlibcTestProcess.bytes(a, p, 64)).isEqualTo(GlibcTestProcess.filled(64, 0x5a));
+        assertThat(bytes(a, p, 64)).isEqualTo(filled(64, 0x5a));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import java.util.function.ToLongBiFunction;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,7 +81,7 @@ class TstSafeLinkingTest {
     }
 
     private static void check(int mask, String expected, ToLongBiFunction<Allocator, Long> trigger,
-                              java.util.function.ToLongFunction<Allocator> populate) {
+                              ToLongFunction<Allocator> populate) {
         Allocator a = GlibcTestProcess.ptmalloc();
         long c = populate.applyAsLong(a);
         memset(a, c, mask, TCACHE_ALLOC_SIZE); // the list pointer at c+0 becomes mask repeated

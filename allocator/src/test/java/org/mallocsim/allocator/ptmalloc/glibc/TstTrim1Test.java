@@ -1,6 +1,8 @@
 package org.mallocsim.allocator.ptmalloc.glibc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.bytes;
+import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.filled;
 import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import java.util.SplittableRandom;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.SyscallKind;
 
 /**
  * glibc's malloc/tst-trim1.c (glibc-2.36): 10000 mallocs of random sizes below 16 KiB, each filled,
@@ -41,21 +44,20 @@ class TstTrim1Test {
             }
         }
         long rssBefore = as.stats().rss();
-        long madvisesBefore = as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MADVISE);
+        long madvisesBefore = as.syscallCount(SyscallKind.MADVISE);
 
         assertThat(a.mallocTrim(0)).as("malloc_trim (0) released memory").isEqualTo(1);
 
-        assertThat(as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MADVISE)).isGreaterThan(madvisesBefore);
+        assertThat(as.syscallCount(SyscallKind.MADVISE)).isGreaterThan(madvisesBefore);
         assertThat(as.stats().rss()).isLessThan(rssBefore);
         for (int i = 0; i < N; i += 13) {
-            assertThat(GlibcTestProcess.bytes(a, arr[i], (int) sizes[i]))
-                    .as("live block %d keeps its bytes", i).isEqualTo(GlibcTestProcess.filled((int) sizes[i],
-                            (int) sizes[i] & 0xff));
+            assertThat(bytes(a, arr[i], (int) sizes[i])).as("live block %d keeps its bytes", i)
+                    .isEqualTo(filled((int) sizes[i], (int) sizes[i] & 0xff));
         }
         p = a.malloc(30000);
         assertThat(p).isNotZero();
         memset(a, p, 2, 30000);
         a.mallocTrim(0);
-        assertThat(GlibcTestProcess.bytes(a, p, 30000)).isEqualTo(GlibcTestProcess.filled(30000, 2));
+        assertThat(bytes(a, p, 30000)).isEqualTo(filled(30000, 2));
     }
 }
