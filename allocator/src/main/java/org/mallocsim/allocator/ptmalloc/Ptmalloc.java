@@ -155,7 +155,8 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
             }
             SysMalloc.munmapChunk(c, p);
         } else {
-            init();
+            // no ptmalloc_init here, as in glibc: a first call that is a free makes its tcache
+            // (and, with thread_arena still unset, an arena) before malloc was ever initialized
             Tcache.maybeInitTcache(c);
             IntFree.intFree(c, c.arenaForChunk(p), p, false);
         }
@@ -318,7 +319,10 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
         return memalign(alignment, bytes);
     }
 
-    /** Follows {@code __posix_memalign}: the pointer, or -EINVAL / -ENOMEM. */
+    /**
+     * Follows {@code __posix_memalign}: the pointer, or -EINVAL / -ENOMEM. A bad alignment leaves
+     * errno alone; a failed allocation sets it to ENOMEM on the way, as glibc's internals do.
+     */
     @Override
     public long posixMemalign(long alignment, long bytes) {
         enter();

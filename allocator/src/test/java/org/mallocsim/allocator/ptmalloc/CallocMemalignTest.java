@@ -119,4 +119,19 @@ class CallocMemalignTest {
         assertThat(h.word(p) & Chunk.IS_MMAPPED).isNotZero();
         assertThat(h.as.stats().rssAnon() - rssBefore).isEqualTo(1);
     }
+
+    @Test
+    void memalignOfAMmappedChunkMovesItsStartAndRecordsTheLeadInPrevSize() {
+        h.malloc(16);
+        long p = h.memalign(8192, 200_000);
+        assertThat(p % 8192).isZero();
+        assertThat(h.word(p) & Chunk.IS_MMAPPED).isNotZero();
+        long lead = h.as.load64(p - 16);
+        assertThat((p - 16 - lead) & 4095).isZero();
+        assertThat(h.pm.mallocUsableSize(p)).isGreaterThanOrEqualTo(200_000);
+        long munmaps = h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MUNMAP);
+        h.free(p);
+        assertThat(h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MUNMAP)).isEqualTo(munmaps + 1);
+        assertThat(h.pm.mallinfo2().hblks()).isZero();
+    }
 }

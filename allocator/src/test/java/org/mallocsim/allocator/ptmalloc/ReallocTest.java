@@ -83,4 +83,24 @@ class ReallocTest {
         assertThat(h.pm.errno()).isEqualTo(MallocContext.ENOMEM);
         assertThat(h.pm.reallocarray(0, 3, 10)).isNotZero();
     }
+
+    @Test
+    void growingAMmappedChunkMovesItWithMremapAndKeepsItsBytes() {
+        h.malloc(16);
+        long a = h.malloc(200_000);
+        h.as.fill(a, 0x33, 200_000);
+        long r = h.realloc(a, 2_000_000);
+        assertThat(h.word(r)).isEqualTo(SysMalloc.alignUp(2_000_000 + 24, 4096) | 2);
+        assertThat(h.as.load8(r + 199_999)).isEqualTo(0x33);
+        assertThat(h.pm.mallinfo2().hblkhd()).isEqualTo(SysMalloc.alignUp(2_000_000 + 24, 4096));
+    }
+
+    @Test
+    void reallocOfAHeapChunkToAHugeSizeFailsAndKeepsTheBlock() {
+        long a = h.malloc(100);
+        h.as.fill(a, 0x44, 100);
+        assertThat(h.realloc(a, 1L << 60)).isZero();
+        assertThat(h.pm.errno()).isEqualTo(MallocContext.ENOMEM);
+        assertThat(h.as.load8(a + 99)).isEqualTo(0x44);
+    }
 }

@@ -153,4 +153,22 @@ class ThreadArenaTest {
         h.pm.switchThread(2);
         assertThat(h.pm.errno()).isEqualTo(MallocContext.ENOMEM);
     }
+
+    @Test
+    void aFreeBeforeAnyMallocMakesItsTcacheInANewArenaAsGlibcDoes() {
+        long page = h.as.mmap(0, 4096, org.mallocsim.kernel.Mman.PROT_READ | org.mallocsim.kernel.Mman.PROT_WRITE,
+                org.mallocsim.kernel.Mman.MAP_PRIVATE | org.mallocsim.kernel.Mman.MAP_ANONYMOUS, -1, 0);
+        h.as.store64(page + 8, 0x21);
+        h.as.store64(page + 0x28, 0x21);
+        h.pm.free(page + 16);
+        long tcache = h.pm.tcache();
+        assertThat(tcache & (HEAP_MAX - 1)).isEqualTo(0x8e0);
+        assertThat(h.as.load64(TcachePerthread.entryAddr(tcache, 0))).isEqualTo(page + 16);
+        // tcache_key was still 0 when the entry was stamped: ptmalloc_init had not run
+        assertThat(h.as.load64(page + 24)).isZero();
+        // the first malloc then initializes the main arena, whose thread_arena the caller becomes
+        long p = h.pm.malloc(100);
+        assertThat(h.word(p) & Chunk.NON_MAIN_ARENA).isZero();
+        assertThat(h.pm.tcacheKey()).isNotZero();
+    }
 }
