@@ -319,7 +319,10 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
         return memalign(alignment, bytes);
     }
 
-    /** Follows {@code __posix_memalign}: the pointer, or -EINVAL / -ENOMEM. */
+    /**
+     * Follows {@code __posix_memalign}: the pointer, or -EINVAL / -ENOMEM. A bad alignment leaves
+     * errno alone; a failed allocation sets it to ENOMEM on the way, as glibc's internals do.
+     */
     @Override
     public long posixMemalign(long alignment, long bytes) {
         enter();

@@ -426,4 +426,19 @@ class AbortTest {
                 + "old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
                 + "((unsigned long) old_end & (pagesize - 1)) == 0)", () -> h.pm.malloc(0x2000));
     }
+
+    @Test
+    void fastbinWithAMisalignedNextOnceThreadsRun() {
+        // REMOVE_FB, the multi-threaded pop, checks the new head before taking the chunk
+        t0.pm.switchThread(1);
+        long a = t0.malloc(24);
+        long b = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        t0.free(b);
+        t0.as.store64(b, Chunk.protectPtr(b, a + 8));
+        t0.pm.switchThread(2);
+        t0.pm.switchThread(1);
+        aborts(t0, "malloc(): unaligned fastbin chunk detected", () -> t0.pm.malloc(24));
+    }
 }

@@ -146,4 +146,17 @@ class SysmallocTest {
         long d = h.malloc(200_000);
         assertThat(h.word(d) & Chunk.IS_MMAPPED).isZero();
     }
+
+    @Test
+    void aForeignSbrkOfAnOddSizeIsCorrectedToSixteenByteAlignment() {
+        Heap t = new Heap(Tunables.builder().mmapThreshold(1 << 20).build());
+        t.malloc(0x1fc00);
+        t.pm.sbrk(8);
+        long y = t.malloc(0x30000);
+        // brk came back at +0x21008: the new top starts 8 bytes on, and the correction request
+        // rounds the break up to a page again
+        assertThat(t.off(y)).isEqualTo(0x21020);
+        assertThat(t.brkOff() & 4095).isZero();
+        assertThat(t.pm.mallinfo2().arena()).isEqualTo(t.brkOff());
+    }
 }

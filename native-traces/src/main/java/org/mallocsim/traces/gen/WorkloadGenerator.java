@@ -18,13 +18,41 @@ import java.util.SplittableRandom;
  *       some medium and rare mmap-sized ones, realloc chains, calloc, memalign with alignments up to
  *       a page, valloc and pvalloc, and bursts that free most of the heap (so it trims).
  * </ul>
+ * and, one thread each, shapes that aim at one part of glibc's malloc for differential tests
+ * against the real glibc:
+ * <ul>
+ *   <li>{@link Shape#SMALL} — tcache, fastbin and smallbin sizes, freed at random;
+ *   <li>{@link Shape#LARGE} — largebin sizes and sizes around the mmap threshold;
+ *   <li>{@link Shape#MEMALIGN} — memalign with alignments from 8 B to 64 KiB (some not powers of
+ *       two), valloc and pvalloc among mallocs;
+ *   <li>{@link Shape#REALLOC} — realloc chains that grow, shrink, and cross into and out of mmap;
+ *   <li>{@link Shape#CALLOC} — calloc, which skips the tcache, with some mmap-sized calls;
+ *   <li>{@link Shape#TRIM} — waves of medium blocks freed mostly newest first, so top grows past
+ *       the trim threshold and the heap shrinks;
+ *   <li>{@link Shape#THRESHOLD} — mmap-sized blocks freed and reallocated, so the dynamic mmap
+ *       threshold rises and later requests of the same sizes come from the heap.
+ * </ul>
  * Threads other than the first announce themselves with a thread-start event and end with a
  * thread-exit event; which thread makes the next call is drawn from the seed.
  */
 public final class WorkloadGenerator {
 
     /** The workload's shape. */
-    public enum Shape { SIMPLE, LARSON, CACHE_THRASH, MIXED }
+    public enum Shape {
+        SIMPLE(true), LARSON(false), CACHE_THRASH(false), MIXED(false),
+        SMALL(true), LARGE(true), MEMALIGN(true), REALLOC(true), CALLOC(true), TRIM(true), THRESHOLD(true);
+
+        private final boolean singleThreaded;
+
+        Shape(boolean singleThreaded) {
+            this.singleThreaded = singleThreaded;
+        }
+
+        /** Whether the shape runs on the first thread only, whatever {@link Params#threads()} says. */
+        public boolean singleThreaded() {
+            return singleThreaded;
+        }
+    }
 
     /**
      * @param shape   the shape
@@ -73,7 +101,7 @@ public final class WorkloadGenerator {
         this.p = p;
         this.sink = sink;
         this.rnd = new SplittableRandom(p.seed());
-        int t = p.shape() == Shape.SIMPLE ? 1 : p.threads();
+        int t = p.shape().singleThreaded() ? 1 : p.threads();
         this.tokens = new long[t][p.maxLive()];
         this.sizes = new long[t][p.maxLive()];
         this.live = new int[t];
@@ -93,6 +121,13 @@ public final class WorkloadGenerator {
             case SIMPLE: simple(); break;
             case LARSON: larson(); break;
             case CACHE_THRASH: cacheThrash(); break;
+            case SMALL: small(); break;
+            case LARGE: large(); break;
+            case MEMALIGN: aligned(); break;
+            case REALLOC: reallocHeavy(); break;
+            case CALLOC: callocHeavy(); break;
+            case TRIM: trim(); break;
+            case THRESHOLD: threshold(); break;
             default: mixed(); break;
         }
         for (int t = threads - 1; t >= 0; t--) {
@@ -169,6 +204,120 @@ public final class WorkloadGenerator {
                 malloc(t, mixedSize());
             }
         }
+    }
+
+    private void small() {
+        while (made < p.calls()) {
+            if (live[0] == p.maxLive() || (live[0] > 0 && rnd.nextInt(100) < 45)) {
+                free(0, rnd.nextInt(live[0]));
+            } else {
+                malloc(0, rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(4096) : rnd.nextInt(1033));
+            }
+        }
+    }
+
+    private void large() {
+        while (made < p.calls()) {
+            if (live[0] == p.maxLive() || (live[0] > 0 && rnd.nextInt(100) < 45)) {
+                free(0, rnd.nextInt(live[0]));
+            } else {
+                int r = rnd.nextInt(100);
+                malloc(0, r < 70 ? between(1025, 65536) : r < 95 ? between(65537, 262144) : between(262145, 4 << 20));
+            }
+        }
+    }
+
+    private void aligned() {
+        while (made < p.calls()) {
+            int roll = rnd.nextInt(100);
+            if (live[0] == p.maxLive() || (live[0] > 0 && roll < 40)) {
+                free(0, rnd.nextInt(live[0]));
+            } else if (roll < 75) {
+                long align = 8L << rnd.nextInt(14);
+                if (rnd.nextInt(10) == 0) {
+                    align += 8 * (1 + rnd.nextInt(4)); // not a power of two: glibc rounds it up
+                }
+                memalign(0, align, rnd.nextInt(20) == 0 ? between(65536, 300000) : between(0, 8192));
+            } else if (roll < 80) {
+                allocate(0, 'v', between(0, 20000), 0);
+            } else if (roll < 85) {
+                allocate(0, 'p', between(0, 20000), 0);
+            } else {
+                malloc(0, between(1, 2048));
+            }
+        }
+    }
+
+    private void reallocHeavy() {
+        while (made < p.calls()) {
+            int roll = rnd.nextInt(100);
+            if (live[0] == p.maxLive() || (live[0] > 0 && roll < 15)) {
+                free(0, rnd.nextInt(live[0]));
+            } else if (live[0] > 0 && roll < 70) {
+                int i = rnd.nextInt(live[0]);
+                int kind = rnd.nextInt(20);
+                long size = kind == 0 ? between(131072, 1 << 20) // into mmap
+                        : kind == 1 ? between(1, 100)            // down to a small chunk
+                        : kind < 8 ? Math.max(1, sizes[0][i] / 2)
+                        : sizes[0][i] + sizes[0][i] / 2 + between(1, 256);
+                realloc(0, i, size);
+            } else {
+                malloc(0, between(1, 2048));
+            }
+        }
+    }
+
+    private void callocHeavy() {
+        while (made < p.calls()) {
+            int roll = rnd.nextInt(100);
+            if (live[0] == p.maxLive() || (live[0] > 0 && roll < 45)) {
+                free(0, rnd.nextInt(live[0]));
+            } else if (roll < 85) {
+                calloc(0, between(1, 64), between(1, 256));
+            } else if (roll < 90) {
+                calloc(0, 1, between(65536, 300000));
+            } else {
+                malloc(0, between(0, 1032));
+            }
+        }
+    }
+
+    private void trim() {
+        int wave = Math.max(2, Math.min(p.maxLive(), 400));
+        while (made < p.calls()) {
+            int n = wave / 2 + rnd.nextInt(wave / 2 + 1);
+            for (int i = 0; i < n && live[0] < p.maxLive() && made < p.calls(); i++) {
+                malloc(0, rnd.nextInt(16) == 0 ? between(1, 256) : between(512, 32768));
+            }
+            int k = live[0] * (6 + rnd.nextInt(4)) / 10;
+            for (int j = 0; j < k && made < p.calls(); j++) {
+                free(0, rnd.nextInt(8) == 0 ? rnd.nextInt(live[0]) : live[0] - 1);
+            }
+        }
+    }
+
+    private void threshold() {
+        while (made < p.calls()) {
+            int roll = rnd.nextInt(100);
+            if (live[0] == p.maxLive() || (live[0] > 0 && roll < 40)) {
+                free(0, rnd.nextInt(live[0]));
+            } else if (live[0] > 0 && roll < 45) {
+                int i = rnd.nextInt(live[0]);
+                realloc(0, i, rnd.nextBoolean() ? sizes[0][i] * 2 + 1 : Math.max(1, sizes[0][i] / 3));
+            } else if (roll < 75) {
+                // log-uniform 128 KiB .. 8 MiB, and rarely above the 32 MiB that stops the threshold
+                long size = rnd.nextInt(50) == 0 ? between(32 << 20, 40 << 20)
+                        : (128L << 10) << rnd.nextInt(7) | rnd.nextInt(1 << 17);
+                malloc(0, size);
+            } else {
+                malloc(0, between(1, 4096));
+            }
+        }
+    }
+
+    /** Uniform in [lo, hi]. */
+    private long between(long lo, long hi) {
+        return lo + rnd.nextLong(hi - lo + 1);
     }
 
     /** Mostly small (log-uniform 1..1024), some medium (to 64 KiB), rarely mmap-sized (to 4 MiB). */
