@@ -91,4 +91,22 @@ class TunablesTest {
         assertThat(h.malloc(24)).isEqualTo(a);
         assertThat(h.as.load64(a + 8)).isZero();
     }
+
+    @Test
+    void theEnvironmentsAliasesApplyAndGlibcTunablesWins() {
+        Tunables t = Tunables.fromEnvironment(java.util.Map.of("MALLOC_TOP_PAD_", "4096", "MALLOC_ARENA_MAX", "2",
+                "MALLOC_PERTURB_", "999", "GLIBC_TUNABLES", "glibc.malloc.arena_max=3", "nprocs", "4", "HOME", "/root"));
+        assertThat(t.toString()).isEqualTo("glibc.malloc.top_pad=4096:glibc.malloc.arena_max=3");
+        assertThat(t.nprocs()).isEqualTo(4);
+    }
+
+    @Test
+    void theRegisteredGlibcPolicyReadsItsOptions() {
+        var space = new org.mallocsim.kernel.mm.AddressSpace(org.mallocsim.kernel.mm.KernelConfig.defaults());
+        var a = org.mallocsim.allocator.Allocators.factory("glibc")
+                .create(space, java.util.Map.of("GLIBC_TUNABLES", "glibc.malloc.top_pad=0"));
+        long p = a.malloc(16);
+        assertThat(p - space.startBrk()).isEqualTo(0x2a0);
+        assertThat(space.currentBrk() - space.startBrk()).isEqualTo(0x1000);
+    }
 }
