@@ -4,7 +4,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mallocsim.allocator.bestfit.BestFit;
 import org.mallocsim.allocator.bump.BumpAllocator;
+import org.mallocsim.allocator.firstfit.FirstFit;
+import org.mallocsim.allocator.nextfit.NextFit;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.allocator.ptmalloc.Tunables;
 
@@ -22,6 +25,9 @@ public final class Allocators {
         Map<String, AllocatorFactory> m = new LinkedHashMap<>();
         m.put("bump", BumpAllocator::new);
         m.put("glibc", (space, options) -> new Ptmalloc(space, Tunables.fromEnvironment(options)));
+        m.put("first-fit", FirstFit::new);
+        m.put("next-fit", NextFit::new);
+        m.put("best-fit", BestFit::new);
         REGISTRY = Collections.unmodifiableMap(m);
     }
 

@@ -28,6 +28,7 @@ import org.mallocsim.kernel.mm.KernelConfig;
 class AllocatorContractTest {
     private static final long PAGE = 4096;
     private AddressSpace space;
+    private Allocator allocator;
 
     static Stream<String> policies() {
         return Allocators.names().stream();
@@ -39,13 +40,17 @@ class AllocatorContractTest {
 
     private Allocator make(String policy) {
         space = new AddressSpace(KernelConfig.defaults());
-        return Allocators.factory(policy).create(space, Map.of());
+        allocator = Allocators.factory(policy).create(space, Map.of());
+        return allocator;
     }
 
     @AfterEach
-    void theKernelStateStaysConsistent() {
+    void theKernelStateAndTheHeapStayConsistent() {
         if (space != null) {
             space.checkConsistency();
+        }
+        if (allocator instanceof HeapCheck) {
+            ((HeapCheck) allocator).checkHeap();
         }
     }
 
