@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mallocsim.allocator.bestfit.BestFit;
+import org.mallocsim.allocator.buddy.Buddy;
 import org.mallocsim.allocator.bump.BumpAllocator;
 import org.mallocsim.allocator.firstfit.FirstFit;
 import org.mallocsim.allocator.nextfit.NextFit;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.allocator.ptmalloc.Tunables;
+import org.mallocsim.allocator.tlsf.Tlsf;
 
 /**
  * The allocation policies by name, as the command line and the replay engine choose them, and
@@ -28,6 +30,8 @@ public final class Allocators {
         m.put("first-fit", FirstFit::new);
         m.put("next-fit", NextFit::new);
         m.put("best-fit", BestFit::new);
+        m.put("tlsf", Tlsf::new);
+        m.put("buddy", Buddy::new);
         REGISTRY = Collections.unmodifiableMap(m);
     }
 

@@ -25,7 +25,7 @@ public abstract class AddressOrderedHeap extends BoundaryTagHeap {
     protected static final int ROVER = HEAD + 8;
 
     protected AddressOrderedHeap(AddressSpace space) {
-        super(space);
+        super(space, 16);
     }
 
     /** The lowest-address free chunk, or 0. */

@@ -52,8 +52,9 @@ public abstract class BoundaryTagHeap extends PolicyAllocator {
     private static final long NONCONTIGUOUS = 1;
     private static final String MALLOC_USABLE_SIZE = "malloc_usable_size";
 
-    protected BoundaryTagHeap(AddressSpace space) {
-        super(space);
+    /** A heap whose index needs {@code indexBytes} of the state page(s) from {@link #INDEX}. */
+    protected BoundaryTagHeap(AddressSpace space, long indexBytes) {
+        super(space, INDEX + indexBytes);
     }
 
     /** Adds the free chunk {@code c} of {@code size} to the index. */

@@ -49,13 +49,13 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
     private int errno;
 
     /**
-     * Maps the state page.
+     * Maps the state: {@code stateBytes} rounded up to whole pages.
      *
-     * @throws IllegalStateException when the kernel refuses the page
+     * @throws IllegalStateException when the kernel refuses the pages
      */
-    protected PolicyAllocator(AddressSpace space) {
+    protected PolicyAllocator(AddressSpace space, long stateBytes) {
         this.space = space;
-        this.state = mapOrThrow(space, PAGE, "its state page");
+        this.state = mapOrThrow(space, (stateBytes + PAGE - 1) & -PAGE, "its state");
         space.store64(state + MMAP_THRESHOLD, DEFAULT_MMAP_THRESHOLD);
     }
 

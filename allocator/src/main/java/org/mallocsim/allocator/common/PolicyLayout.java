@@ -13,7 +13,7 @@ package org.mallocsim.allocator.common;
  *   16     maxMmappedBytes high-water mark     p       user data ... r + length
  *   24     mmapThreshold   M_MMAP_THRESHOLD    (p = r + 16, or the first aligned address past it)
  *   32     the policy's own state (SUBCLASS)   aligned block (memalign's over-allocation)
- *  4096    (end)                               p - 8   offset back to the real block | ALIGNED (0x4)
+ *  4096    (end; more pages if asked) p - 8   offset back to the real block | ALIGNED (0x4)
  * </pre>
  *
  * Every policy with a word below its blocks keeps bits 1 and 2 of that word clear, so the word at
