@@ -203,11 +203,11 @@ public abstract class BoundaryTagHeap extends PolicyAllocator {
     private long checkedInUse(long c, String call) {
         long word = space.load64(sizeOffset(c));
         long size = chunksize(word);
-        if ((word & INUSE) == 0) {
-            throw new MallocAbort(call + "(): double free detected");
-        }
         if (size < MIN_CHUNK || !inSegment(c, size)) {
             throw new MallocAbort(call + "(): invalid size");
+        }
+        if ((word & INUSE) == 0) {
+            throw new MallocAbort(call + "(): double free detected");
         }
         if ((space.load64(sizeOffset(c + size)) & PINUSE) == 0) {
             throw new MallocAbort(call + "(): invalid next chunk");

@@ -14,7 +14,6 @@ import static org.mallocsim.allocator.tlsf.TlsfLayout.slBitmapOffset;
 
 import java.util.Map;
 import org.mallocsim.allocator.common.BoundaryTagHeap;
-import org.mallocsim.allocator.common.TagChunk;
 import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
@@ -121,10 +120,14 @@ public final class Tlsf extends BoundaryTagHeap {
         return n;
     }
 
-    /** The list a chunk of {@code size} is filed in, as (fl, sl) (for tests). */
-    static int[] listOf(long size) {
-        long m = mappingInsert(TagChunk.request2size(size));
-        return new int[] {fl(m), sl(m)};
+    /** The first-level bitmap, as the state page holds it. */
+    long flBitmap() {
+        return idx(FL_BITMAP);
+    }
+
+    /** The second-level bitmap of first-level class {@code fl}. */
+    long slBitmap(int fl) {
+        return idx(slBitmapOffset(fl));
     }
 
     private long idx(int offset) {
