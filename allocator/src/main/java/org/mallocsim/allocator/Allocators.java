@@ -11,6 +11,7 @@ import org.mallocsim.allocator.firstfit.FirstFit;
 import org.mallocsim.allocator.nextfit.NextFit;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.allocator.ptmalloc.Tunables;
+import org.mallocsim.allocator.segfit.SegregatedFit;
 import org.mallocsim.allocator.tlsf.Tlsf;
 
 /**
@@ -30,6 +31,7 @@ public final class Allocators {
         m.put("first-fit", FirstFit::new);
         m.put("next-fit", NextFit::new);
         m.put("best-fit", BestFit::new);
+        m.put("segfit", SegregatedFit::new);
         m.put("tlsf", Tlsf::new);
         m.put("buddy", Buddy::new);
         REGISTRY = Collections.unmodifiableMap(m);

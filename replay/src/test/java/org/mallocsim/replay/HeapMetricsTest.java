@@ -76,7 +76,7 @@ class HeapMetricsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"glibc", "bump", "first-fit", "next-fit", "best-fit", "tlsf", "buddy"})
+    @ValueSource(strings = {"glibc", "bump", "first-fit", "next-fit", "best-fit", "segfit", "tlsf", "buddy"})
     void onAGeneratedTraceTheHeapHoldsTheUsableBytesWhichHoldTheLiveOnes(String policy) throws IOException {
         assertThat(Allocators.names()).contains(policy);
         Path t = tmp.resolve("gen.mrec");

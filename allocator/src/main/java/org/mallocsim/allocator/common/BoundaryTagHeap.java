@@ -71,7 +71,8 @@ public abstract class BoundaryTagHeap extends PolicyAllocator {
 
     /**
      * The free chunk {@code c} was split and {@code rest} (of {@code restSize}) is what is left:
-     * by default it is indexed anew; an address-ordered list puts it in {@code c}'s place.
+     * by default it is indexed anew; an address-ordered list puts it in {@code c}'s place. Called
+     * before rest's header is written, so neither may read it.
      */
     protected void replaceFree(long c, long size, long rest, long restSize) {
         removeFree(c, size);
@@ -96,9 +97,10 @@ public abstract class BoundaryTagHeap extends PolicyAllocator {
         add(FREE_BYTES, -csize);
         if (csize - size >= MIN_CHUNK) {
             long rest = c + size;
+            // the index lets go of c before rest's header is written: a tree chunk's fields reach past c + 32
+            replaceFree(c, csize, rest, csize - size);
             space.store64(sizeOffset(rest), (csize - size) | PINUSE);
             space.store64(rest + csize - size, csize - size);
-            replaceFree(c, csize, rest, csize - size);
             add(FREE_CHUNKS, 1);
             add(FREE_BYTES, csize - size);
         } else {
