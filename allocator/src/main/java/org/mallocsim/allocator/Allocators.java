@@ -9,6 +9,7 @@ import org.mallocsim.allocator.buddy.Buddy;
 import org.mallocsim.allocator.bump.BumpAllocator;
 import org.mallocsim.allocator.firstfit.FirstFit;
 import org.mallocsim.allocator.nextfit.NextFit;
+import org.mallocsim.allocator.pages.PageAllocator;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.allocator.ptmalloc.Tunables;
 import org.mallocsim.allocator.segfit.SegregatedFit;
@@ -34,6 +35,7 @@ public final class Allocators {
         m.put("segfit", SegregatedFit::new);
         m.put("tlsf", Tlsf::new);
         m.put("buddy", Buddy::new);
+        m.put("pages", PageAllocator::new);
         REGISTRY = Collections.unmodifiableMap(m);
     }
 
