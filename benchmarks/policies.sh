@@ -13,7 +13,7 @@ if [ ! -f "$jar" ] || [ -n "$(find allocator replay cli kernel-sim -name '*.java
 fi
 traces=("$@")
 [ ${#traces[@]} -gt 0 ] || traces=(grep diff git pyxml tar pythr bash)
-policies=$(java -jar "$jar" replay traces/grep.mrec.zst --allocator nonesuch 2>&1 | sed -n 's/.*(known: \(.*\))/\1/p' | tr -d ,)
+policies=$(java -jar "$jar" replay traces/grep.mrec.zst --allocator nonesuch 2>&1 | sed -n 's/.*(known: \(.*\))/\1/p' | tr -d ,; true)
 out=benchmarks/target/policies
 mkdir -p "$out"
 for t in "${traces[@]}"; do
