@@ -80,6 +80,18 @@ class BuddyTest {
     }
 
     @Test
+    void theStateAndTheBlocksReadBackAsDrawn() {
+        assertThat(BuddyLayout.HEADS).isEqualTo(32 + 72);
+        assertThat(BuddyLayout.STATE_SIZE).isEqualTo(32 + 72 + 8 * 16 + 8 * 256);
+        long p = buddy.malloc(100);
+        long q = buddy.malloc(100);
+        buddy.free(q);
+        assertThat(space.load64(p - 16 + BuddyLayout.SIZE)).as("128 | INUSE").isEqualTo(129);
+        assertThat(space.load64(p - 16 + 128 + BuddyLayout.SIZE)).as("q, freed beside the live p: free, order 7").isEqualTo(128);
+        assertThat(space.load64(p - 16 + 128 + BuddyLayout.FD)).as("alone in the order-7 list").isZero();
+    }
+
+    @Test
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long p = buddy.malloc(100);
         space.store64(p + 8, 0);

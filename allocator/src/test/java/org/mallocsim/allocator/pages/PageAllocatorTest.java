@@ -93,6 +93,24 @@ class PageAllocatorTest {
     }
 
     @Test
+    void aPageDescriptorReadsBackAsDrawn() {
+        assertThat(PagesLayout.HEAPS).isEqualTo(32 + 32 + 8 * 1024);
+        assertThat(PagesLayout.HEAP_SIZE).isEqualTo(8 + 8 * 32);
+        long a = pages.malloc(24);
+        long b = pages.malloc(24);
+        pages.free(a);
+        long seg = a & -PagesLayout.SEGMENT;
+        long desc = seg + PagesLayout.DESC_SIZE * ((a - seg) >>> PagesLayout.PAGE_SHIFT);
+        assertThat(space.load64(desc + PagesLayout.BLOCK_SIZE)).isEqualTo(32);
+        assertThat(space.load64(desc + PagesLayout.FREE)).isEqualTo(a);
+        assertThat(space.load64(desc + PagesLayout.USED)).isEqualTo(1);
+        assertThat(space.load64(desc + PagesLayout.CAPACITY)).isEqualTo(2);
+        assertThat(space.load64(desc + PagesLayout.FLAGS)).isEqualTo(PagesLayout.IN_QUEUE);
+        assertThat(space.load64(a + 8)).as("the free key").isEqualTo(a ^ PagesLayout.FREE_KEY);
+        assertThat(b).isEqualTo(a + 32);
+    }
+
+    @Test
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long a = pages.malloc(24);
         pages.malloc(24);
