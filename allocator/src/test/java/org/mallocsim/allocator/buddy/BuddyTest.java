@@ -92,6 +92,20 @@ class BuddyTest {
     }
 
     @Test
+    void whenBrkIsBlockedRegionsComeFromMmapAlignedToTheirSize() {
+        long blocker = start + 16 * 4096;
+        assertThat(space.mmap(blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
+                .isEqualTo(blocker);
+        long p = buddy.malloc(1000);
+        assertThat((p - 16) & (BuddyLayout.REGION - 1)).as("the region's first block").isZero();
+        long q = buddy.malloc(1000);
+        assertThat(q).isEqualTo(p + 1024);
+        buddy.free(p);
+        buddy.free(q);
+        assertThat(buddy.mallinfo2().ordblks()).isEqualTo(1);
+    }
+
+    @Test
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long p = buddy.malloc(100);
         space.store64(p + 8, 0);
