@@ -52,6 +52,8 @@ class PageAllocatorTest {
         pages.switchThread(100);
         long main = pages.malloc(24);
         pages.threadStarted(101, 100);
+        assertThat(pages.malloc(24)).as("the parent goes on in its own heap").isEqualTo(main + 32);
+        pages.switchThread(101);
         long other = pages.malloc(24);
         assertThat(other >>> 16).as("thread 101's own page").isNotEqualTo(main >>> 16);
         pages.free(main); // thread 101 frees thread 100's object
