@@ -84,21 +84,7 @@ public final class Mmu {
     private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
     /** The host address of host[i]'s first byte. */
     private final long[] hostBase = new long[TLB_SIZE];
-
-    private static final sun.misc.Unsafe UNSAFE;
-    /** Where a direct buffer keeps its host address ({@code java.nio.Buffer.address}). */
-    private static final long BUFFER_ADDRESS;
-
-    static {
-        try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            UNSAFE = (sun.misc.Unsafe) f.get(null);
-            BUFFER_ADDRESS = UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final sun.misc.Unsafe UNSAFE = HostMemory.UNSAFE;
 
     private long misses;
     private long faults;
@@ -321,11 +307,6 @@ public final class Mmu {
         return (int) (vaddr + tlb[at(i, ADDEND)] - hostBase[i]);
     }
 
-    /** The host address of a direct buffer's first byte. */
-    private static long hostAddress(ByteBuffer directBuffer) {
-        return UNSAFE.getLong(directBuffer, BUFFER_ADDRESS);
-    }
-
     /** Where field {@code field} of TLB entry {@code i} lies in {@link #tlb}. */
     private static int at(int i, int field) {
         return (i << 2) + field;
@@ -536,7 +517,7 @@ public final class Mmu {
                 return where + " but the PTE is " + Pte.toString(pte);
             }
             long pfn = Pte.pfn(pte);
-            if (host[i] != ram.slab(pfn) || hostBase[i] != hostAddress(host[i])
+            if (host[i] != ram.slab(pfn) || hostBase[i] != HostMemory.address(host[i])
                     || slabOffset(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
                 return where + " reaches another frame than the PTE's " + Pte.toString(pte);
             }
@@ -564,7 +545,7 @@ public final class Mmu {
         tlb[at(i, READ_TAG)] = page;
         tlb[at(i, WRITE_TAG)] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
         ByteBuffer slab = ram.slab(pfn);
-        long base = hostAddress(slab);
+        long base = HostMemory.address(slab);
         host[i] = slab;
         hostBase[i] = base;
         tlb[at(i, ADDEND)] = base + ram.slabOffset(pfn << PAGE_SHIFT) - page;
