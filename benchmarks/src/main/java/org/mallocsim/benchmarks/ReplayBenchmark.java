@@ -17,49 +17,104 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One whole emulated replay of a bundled trace with the bump policy: a fresh process from the
- * trace's listing, every call, the fidelity comparison. The trace is held in memory as mrecb so
- * the figure is the engine's, the emulated kernel's and the policy's, not the disk's or zstd's.
- * Divide by the trace's calls (grep 22,888; tar 59,964) for a per-call cost; with {@code -prof gc},
- * {@code gc.alloc.rate.norm} over the calls is the bytes allocated per call, which the engine
- * keeps near zero (the rest is the per-replay setup).
+ * Whole emulated replays, from a fresh process to the last call, with the fidelity comparison.
+ *
+ * <ul>
+ *   <li>{@link #replayWithBump}: a bundled trace held in memory as mrecb, with the bump policy, so
+ *       the figure is the engine's, the emulated kernel's and the policy's, not the disk's or zstd's.
+ *       Divide by the trace's calls (grep 22,888; tar 59,964) for a per-call cost; with
+ *       {@code -prof gc}, {@code gc.alloc.rate.norm} over the calls is the bytes allocated per call,
+ *       which the engine keeps near zero (the rest is the per-replay setup).
+ *   <li>{@link #bashGlibc}: the bash trace ({@code traces/bash.mrec.zst}, 2,262,625 calls) with the
+ *       emulated ptmalloc, as {@code mallocsim replay --allocator glibc} runs it: zstd decoding, text
+ *       parsing, the pointer map, the calls through the emulated MMU and the fidelity comparison.
+ *       Reported per call ({@link OperationsPerInvocation}), beside {@code mallocsim native --json}'s
+ *       nsPerCall for the real glibc in {@code benchmarks/alloc-run.sh}. One invocation is one replay
+ *       (a few seconds at most), so each JMH iteration holds one. Setup replays once and refuses to
+ *       measure unless every call was answered and every answer matched the recorded one: a faster
+ *       replay that changed an answer would not be a replay of bash. {@code -Dmallocsim.trace=FILE}
+ *       names another trace (its call count must then be given as {@code -Dmallocsim.traceCalls=N}
+ *       for the per-call figure to hold).
+ * </ul>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:MaxDirectMemorySize=8g"})
 public class ReplayBenchmark {
-    @Param({"grep", "tar"})
-    public String trace;
+    /** Calls in traces/bash.mrec.zst. */
+    static final int BASH_CALLS = 2_262_625;
 
-    private byte[] mrecb;
-    private ReplayOptions options;
+    /** A bundled trace as mrecb bytes, and the bump policy. */
+    @State(Scope.Thread)
+    public static class InMemory {
+        @Param({"grep", "tar"})
+        public String trace;
 
-    @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        Path file = find(trace);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (TraceReader in = Traces.open(file); TraceWriter out = Traces.create(buf, TraceFormat.BINARY)) {
-            Traces.copy(in, out);
+        byte[] mrecb;
+        ReplayOptions options;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            Path file = find(trace);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            try (TraceReader in = Traces.open(file); TraceWriter out = Traces.create(buf, TraceFormat.BINARY)) {
+                Traces.copy(in, out);
+            }
+            mrecb = buf.toByteArray();
+            options = ReplayOptions.of("bump");
         }
-        mrecb = buf.toByteArray();
-        options = ReplayOptions.of("bump");
+    }
+
+    /** The bash trace on disk, checked faithful under the glibc policy before measuring. */
+    @State(Scope.Thread)
+    public static class Bash {
+        Path trace;
+        ReplayOptions options;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            trace = Path.of(System.getProperty("mallocsim.trace", "traces/bash.mrec.zst"));
+            if (!Files.isReadable(trace)) {
+                throw new IOException(trace.toAbsolutePath() + ": cannot read (run from the repository root)");
+            }
+            options = ReplayOptions.of("glibc");
+            ReplayResult r = ReplayEngine.replay(trace, options);
+            long expected = Long.getLong("mallocsim.traceCalls", BASH_CALLS);
+            if (!r.completed() || r.calls() != expected || r.fidelity() == null || !r.fidelity().faithful()) {
+                throw new IllegalStateException(trace + ": the replay is not faithful or not whole (" + r.calls()
+                        + " calls, expected " + expected + ")");
+            }
+        }
     }
 
     @Benchmark
-    public long replayWithBump() throws IOException {
-        try (TraceReader in = Traces.open(new ByteArrayInputStream(mrecb), trace, false)) {
-            ReplayResult r = ReplayEngine.replay(in, Path.of(trace + ".mrecb"), options);
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:MaxDirectMemorySize=8g"})
+    public long replayWithBump(InMemory s) throws IOException {
+        try (TraceReader in = Traces.open(new ByteArrayInputStream(s.mrecb), s.trace, false)) {
+            ReplayResult r = ReplayEngine.replay(in, Path.of(s.trace + ".mrecb"), s.options);
             return r.calls() + r.finalBrk();
         }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 2, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Fork(1)
+    @OperationsPerInvocation(BASH_CALLS)
+    public ReplayResult bashGlibc(Bash s) throws IOException {
+        return ReplayEngine.replay(s.trace, s.options);
     }
 
     private static Path find(String name) {

@@ -54,6 +54,22 @@ final class MallocContext {
     /** Set once malloc_printerr ran: the process is dead. */
     String aborted;
 
+    /*
+     * Write-through copies of the globals every call reads (mp_, tcache, tcache_key,
+     * malloc_initialized, global_max_fast, perturb_byte). Each setter below stores to emulated
+     * memory first and then here, so memory always holds the value (the heap checker, malloc_info
+     * and the views read it there) and a read costs a field load instead of a translated load64.
+     * Nothing else writes these addresses: glibc keeps them in libc's .data, which no replayed
+     * call touches. mp_'s 64-bit and 32-bit fields never overlap, so each width has its mirror.
+     */
+    private final long[] mp64 = new long[MallocPar.SIZE / 8];
+    private final int[] mp32 = new int[MallocPar.SIZE / 4];
+    private long tcacheCopy;
+    private long tcacheKeyCopy;
+    private long globalMaxFastCopy;
+    private boolean initializedCopy;
+    private int perturbByteCopy;
+
     MallocContext(AddressSpace as, Tunables tunables) {
         this.as = as;
         this.tunables = tunables;
@@ -115,47 +131,52 @@ final class MallocContext {
     // ---- mp_ and other globals ------------------------------------------------------------------
 
     long mpLoad(int off) {
-        return as.load64(mp + off);
+        return mp64[off >>> 3];
     }
 
     void mpStore(int off, long v) {
         as.store64(mp + off, v);
+        mp64[off >>> 3] = v;
     }
 
     int mpLoad32(int off) {
-        return as.load32(mp + off);
+        return mp32[off >>> 2];
     }
 
     void mpStore32(int off, int v) {
         as.store32(mp + off, v);
+        mp32[off >>> 2] = v;
     }
 
     long tcache() {
-        return as.load64(data + LibcData.TCACHE);
+        return tcacheCopy;
     }
 
     void setTcache(long t) {
         as.store64(data + LibcData.TCACHE, t);
+        tcacheCopy = t;
     }
 
     long tcacheKey() {
-        return as.load64(data + LibcData.TCACHE_KEY);
+        return tcacheKeyCopy;
     }
 
     long globalMaxFast() {
-        return as.load64(data + LibcData.GLOBAL_MAX_FAST);
+        return globalMaxFastCopy;
     }
 
     void setMaxFast(long s) {
-        as.store64(data + LibcData.GLOBAL_MAX_FAST, Chunk.maxFastFor(s));
+        long v = Chunk.maxFastFor(s);
+        as.store64(data + LibcData.GLOBAL_MAX_FAST, v);
+        globalMaxFastCopy = v;
     }
 
     boolean initialized() {
-        return as.load32(data + LibcData.MALLOC_INITIALIZED) != 0;
+        return initializedCopy;
     }
 
     int perturbByte() {
-        return as.load32(data + LibcData.PERTURB_BYTE);
+        return perturbByteCopy;
     }
 
     long threadArena() {
@@ -164,11 +185,14 @@ final class MallocContext {
 
     /** Follows {@code tcache_key_initialize} (malloc/malloc.c); getrandom becomes a seeded draw. */
     void tcacheKeyInitialize() {
-        as.store64(data + LibcData.TCACHE_KEY, keySource.nextLong());
+        long key = keySource.nextLong();
+        as.store64(data + LibcData.TCACHE_KEY, key);
+        tcacheKeyCopy = key;
     }
 
     void setInitialized() {
         as.store32(data + LibcData.MALLOC_INITIALIZED, 1);
+        initializedCopy = true;
     }
 
     boolean tcacheShuttingDown() {
@@ -185,6 +209,7 @@ final class MallocContext {
 
     void setPerturbByte(int v) {
         as.store32(data + LibcData.PERTURB_BYTE, v);
+        perturbByteCopy = v;
     }
 
     // ---- arena fields ---------------------------------------------------------------------------

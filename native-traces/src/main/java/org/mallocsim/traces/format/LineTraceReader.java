@@ -61,30 +61,44 @@ abstract class LineTraceReader implements TraceReader {
         warnings++;
     }
 
-    /** Hex digits at {@code p} (the {@code 0x} already passed): at least one, at most 16. */
+    /** Each byte's value as a hex digit, or -1: one load instead of three range tests per digit. */
+    private static final byte[] HEX_VALUE = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int d = 0; d < 10; d++) {
+            HEX_VALUE['0' + d] = (byte) d;
+        }
+        for (int d = 0; d < 6; d++) {
+            HEX_VALUE['a' + d] = (byte) (10 + d);
+            HEX_VALUE['A' + d] = (byte) (10 + d);
+        }
+    }
+
+    /**
+     * Hex digits at {@code p} (the {@code 0x} already passed): at least one, at most 16. The
+     * position lives in a local while scanning, so the loop keeps it in a register.
+     */
     final long hexDigits(String what) throws TraceFormatException {
         byte[] b = in.buf;
         int s = p;
+        int i = s;
+        int end = in.end;
         long v = 0;
-        while (p < in.end) {
-            int c = b[p];
-            int d;
-            if (c >= '0' && c <= '9') {
-                d = c - '0';
-            } else if (c >= 'a' && c <= 'f') {
-                d = c - 'a' + 10;
-            } else if (c >= 'A' && c <= 'F') {
-                d = c - 'A' + 10;
-            } else {
+        while (i < end) {
+            int d = HEX_VALUE[b[i] & 0xff];
+            if (d < 0) {
                 break;
             }
-            if (p - s >= 16) {
+            if (i - s >= 16) {
+                p = i;
                 throw error("expected " + what + " of at most 16 hex digits");
             }
             v = (v << 4) | d;
-            p++;
+            i++;
         }
-        if (p == s) {
+        p = i;
+        if (i == s) {
             throw error("expected " + what + ": hex digits after '0x'");
         }
         return v;

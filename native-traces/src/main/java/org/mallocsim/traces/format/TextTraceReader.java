@@ -179,17 +179,24 @@ final class TextTraceReader extends LineTraceReader {
 
     private long decimal(byte[] b, String what) throws TraceFormatException {
         int s = p;
+        int i = s;
+        int end = in.end;
         long v = 0;
-        while (p < in.end && b[p] >= '0' && b[p] <= '9') {
-            int d = b[p] - '0';
+        while (i < end) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
             if (Long.compareUnsigned(v, 0x1999999999999999L) > 0
                     || (v == 0x1999999999999999L && d > 5)) {
+                p = i;
                 throw error("expected " + what + " below 2^64");
             }
             v = v * 10 + d;
-            p++;
+            i++;
         }
-        if (p == s) {
+        p = i;
+        if (i == s) {
             throw error("expected " + what + " at column " + (s - in.start + 1));
         }
         return v;

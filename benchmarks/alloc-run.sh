@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs the allocator benchmarks (emulated ptmalloc, the "glibc" policy) with the real glibc's
+# figures in the same run, and prints one table of figures and ratios, read as run.sh's kernel
+# table is (best and median one-second pieces, the goal judged on the ratio of the best):
+#   - a whole replay of traces/bash.mrec.zst: ReplayBenchmark (JMH, ns per call) and
+#     `mallocsim replay --json` (a fresh JVM each time) against `mallocsim native --json`;
+#   - free+malloc pairs on the tcache, fastbin, smallbin and large paths: PtmallocPathBenchmark
+#     against alloc_baseline.c (the same calls on this machine's glibc).
+#   benchmarks/alloc-run.sh             the short configuration (about 8 minutes)
+#   FORKS=2 benchmarks/alloc-run.sh     two rounds, each one fork of every benchmark, then the
+#                                       glibc figures, so each is sampled at two times of the run
+#   benchmarks/alloc-run.sh --table     the table again from the last run's results
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FORKS=${FORKS:-1}
+WI=${WI:-5}
+ITER=${ITER:-5}
+NATIVE=${NATIVE:-5}
+out=benchmarks/target/alloc-run
+mkdir -p "$out"
+cli() { java -XX:MaxDirectMemorySize=64g -jar cli/target/mallocsim.jar "$@"; }
+
+if [ "${1:-}" != "--table" ]; then
+./mvnw -q -B -ntp -pl benchmarks,cli -am package -DskipTests
+gcc -O2 -Wall -Wextra -o "$out/alloc_baseline" benchmarks/src/main/c/alloc_baseline.c
+cli native traces/bash.mrec.zst --json >/dev/null # builds the native replayer if needed
+
+rm -f "$out"/jmh*.csv "$out"/jmh*.log
+: >"$out/native.txt"
+for round in $(seq "$FORKS"); do
+  java -jar benchmarks/target/benchmarks.jar 'PtmallocPathBenchmark|ReplayBenchmark.bashGlibc' \
+    -bm avgt -tu ns -f 1 -wi "$WI" -i "$ITER" -w 1s -r 1s -prof gc \
+    -rf csv -rff "$out/jmh-$round.csv" >"$out/jmh-$round.log" 2>&1 || { tail -30 "$out/jmh-$round.log"; exit 1; }
+  for p in tcache fastbin smallbin large; do "$out/alloc_baseline" "$p" 1 >>"$out/native.txt"; done
+  # one piece per replay: "<name> <ns per call>"
+  for k in $(seq "$NATIVE"); do
+    cli native traces/bash.mrec.zst --json --no-compare | sed -n 's/^{[^{]*"ns_per_call":\([0-9]*\),.*/native-bash \1/p' >>"$out/native.txt"
+  done
+  for k in $(seq 3); do
+    cli replay traces/bash.mrec.zst --allocator glibc --json \
+      | awk '/"faithful": false/ { bad = 1 } /"nsPerCall": / { v = $2 } END { print (bad ? "unfaithful-cli" : "cli-bash"), v }' >>"$out/native.txt"
+  done
+done
+fi
+cat "$out"/jmh-*.log >"$out/jmh.log"
+
+awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
+  function key(b, p) { return p == "" ? b : b "@" p }
+  function sorted(list, v,   n, i, j, x) {
+    n = split(list, v, " ")
+    for (i = 2; i <= n; i++) { x = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+    return n
+  }
+  function median(list,   v, n) {
+    n = sorted(list, v)
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  BEGIN {
+    FS = ","
+    # native.txt: "<name> <best window> <median window>" (alloc_baseline, per round) or
+    # "<name> <figure>" (one replay each)
+    while ((getline line < native) > 0) {
+      n = split(line, f, " ")
+      if (n >= 3) { pieces[f[1]] = pieces[f[1]] " " f[2]; medians[f[1]] = medians[f[1]] " " f[3] }
+      else { pieces[f[1]] = pieces[f[1]] " " f[2]; medians[f[1]] = medians[f[1]] " " f[2] }
+    }
+    for (k in pieces) { sorted(pieces[k], v); natBest[k] = v[1]; natMedian[k] = median(medians[k]) }
+    while ((getline line < jmhlog) > 0) {
+      if (line ~ /^# Benchmark: /) { b = line; sub(/^# Benchmark: org\.mallocsim\.benchmarks\./, "", b); p = "" }
+      else if (line ~ /^# Parameters: /) { p = line; sub(/^.*path = /, "", p); sub(/[,)].*$/, "", p) }
+      else if (line ~ /^Iteration +[0-9]+: [0-9.]+ ns\/op/) { split(line, f, " "); its[key(b, p)] = its[key(b, p)] " " f[3] }
+    }
+    for (k in its) { sorted(its[k], v); best[k] = v[1]; med[k] = median(its[k]) }
+  }
+  FNR == 1 { next }
+  {
+    sub(/\r$/, "")
+    for (i = 1; i <= NF; i++) gsub(/"/, "", $i)
+    name = $1
+    sub(/^org\.mallocsim\.benchmarks\./, "", name)
+    param = NF >= 8 ? $8 : ""
+    if (name ~ /:gc\.alloc\.rate\.norm$/) {
+      sub(/:gc\.alloc\.rate\.norm$/, "", name)
+      if ($5 + 0 > alloc[key(name, param)] + 0) alloc[key(name, param)] = $5
+    }
+  }
+  function row(what, b, bm, bytes, basename, bbest, bmedian, goal,   r, ok) {
+    if (b == "" || bbest == "") { printf "%-30s %8s %8s %7s  %-28s %s\n", what, "-", "-", "-", basename, "missing"; return }
+    r = b / bbest
+    ok = r <= goal ? "yes" : "NO"
+    printf "%-30s %8.1f %8.1f %7s  %-28s %8.1f %8.1f %6.2fx %6.2fx  <= %sx %4s\n", what, b, bm, bytes, basename,
+           bbest, bmedian, r, bm / bmedian, goal, ok
+  }
+  END {
+    printf "%-30s %8s %8s %7s  %-28s %8s %8s %7s %7s  %s\n", "benchmark (ns)", "best", "median", "B/op",
+           "baseline (ns)", "best", "median", "ratio", "median", "goal on best"
+    k = "ReplayBenchmark.bashGlibc"
+    row("replay bash, JMH (per call)", best[k], med[k], sprintf("%.1f", alloc[k]), "native replayer (per call)",
+        natBest["native-bash"], natMedian["native-bash"], 3)
+    if ("unfaithful-cli" in natBest) print "replay --json: a replay was NOT faithful"
+    row("replay bash, replay --json", natBest["cli-bash"], natMedian["cli-bash"], "-", "native replayer (per call)",
+        natBest["native-bash"], natMedian["native-bash"], 3)
+    split("tcache fastbin smallbin large", paths, " ")
+    for (i = 1; i <= 4; i++) {
+      k = "PtmallocPathBenchmark.mallocFree@" paths[i]
+      row("free+malloc " paths[i], best[k], med[k], sprintf("%.3f", alloc[k]), "glibc free+malloc",
+          natBest["alloc-" paths[i]], natMedian["alloc-" paths[i]], 3)
+    }
+  }' "$out"/jmh-*.csv | tee "$out/table.txt"
+echo
+echo "best, median: of the one-second measured iterations (JMH; a replay iteration is one replay), the"
+echo "glibc windows (alloc_baseline) and the single replays (mallocsim native/replay --json)"
+echo "machine: $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "raw: $out/jmh-*.csv $out/native.txt $out/jmh.log"
