@@ -185,6 +185,21 @@ public final class AddressSpace implements FaultHandler {
                 mm.minorFaults, hits, misses, frames);
     }
 
+    /** Resident pages now ({@code VmRSS} in pages): a field read, for per-call sampling. */
+    public long rssPages() {
+        return mm.rssAnon + mm.rssFile + mm.rssShmem;
+    }
+
+    /** Mapped pages now ({@code VmSize} in pages): a field read, for per-call sampling. */
+    public long totalVmPages() {
+        return mm.totalVm;
+    }
+
+    /** Bytes of page tables now ({@code VmPTE}). */
+    public long pageTableBytes() {
+        return mm.paging.started() ? mm.paging.pageTable().tableBytes() : 0;
+    }
+
     /** How many times the syscall was called (successful or not). */
     public long syscallCount(SyscallKind kind) {
         return mm.syscalls[kind.ordinal()];
