@@ -3,6 +3,7 @@ package org.mallocsim.replay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.AllocatorFactory;
@@ -51,6 +52,16 @@ public final class ReplayEngine {
     private final FidelityReport fidelity;
     private final TraceWriter emit;
     private final PointerMap pointers = new PointerMap(1024);
+    private final LiveBlocks blocks = new LiveBlocks(1024);
+    private final Timeline timeline;
+    /** Mapped pages before the first call: what the allocator maps is the growth over this. */
+    private final long vmAtStart;
+    private final boolean heapMaps;
+    private final ReplayProgress progress;
+    private long peakHeapPages;
+    /** The next heap map is taken once the heap exceeds this many pages. */
+    private long nextMapPages;
+    private HeapMap largestHeap;
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
     private long answered;
@@ -59,9 +70,14 @@ public final class ReplayEngine {
     private int currentTid;
     private boolean anyCall;
 
-    private ReplayEngine(Allocator allocator, Touch touch, FidelityReport fidelity, TraceWriter emit) {
+    private ReplayEngine(Allocator allocator, ReplayOptions options, FidelityReport fidelity, TraceWriter emit) {
         this.allocator = allocator;
         this.space = allocator.addressSpace();
+        this.timeline = new Timeline(space, TIMELINE_BUCKETS);
+        this.vmAtStart = space.totalVmPages();
+        this.heapMaps = options.heapMaps();
+        this.progress = options.progress();
+        Touch touch = options.touch();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
         this.fidelity = fidelity;
@@ -87,8 +103,9 @@ public final class ReplayEngine {
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
         TraceHeader header = reader.header();
         String source = input.toString();
-        AddressSpace space = startProcess(header, options.kernel(), source);
-        Allocator allocator = options.factory().create(space, allocatorOptions(header));
+        AddressSpace space = options.cleanLayout() ? new AddressSpace(options.kernel())
+                : startProcess(header, options.kernel(), source);
+        Allocator allocator = options.factory().create(space, allocatorOptions(header, options.tunables()));
         FidelityReport fidelity = hasRecordedAnswers(header)
                 ? new FidelityReport(header.startBrk, space.startBrk()) : null;
         EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
@@ -96,7 +113,7 @@ public final class ReplayEngine {
             if (emitFile != null) {
                 emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
             }
-            ReplayEngine engine = new ReplayEngine(allocator, options.touch(), fidelity,
+            ReplayEngine engine = new ReplayEngine(allocator, options, fidelity,
                     emitFile == null ? null : emitFile.writer());
             ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
             if (emitFile != null) {
@@ -117,6 +134,9 @@ public final class ReplayEngine {
         long start = System.nanoTime();
         while (death == null && reader.next(e)) {
             events++;
+            if (progress != null && (events & (ReplayProgress.EVERY - 1)) == 0) {
+                progress.eventsRead(events);
+            }
             if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
                 threadEvent(e);
                 continue;
@@ -149,7 +169,20 @@ public final class ReplayEngine {
         MallInfo2 info = death == null ? allocator.mallinfo2() : null;
         return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
                 answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
-                space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos);
+                space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos,
+                profile(death == null));
+    }
+
+    /**
+     * The timeline and maps. The final map is always taken (the summary's resident breakdown comes
+     * from it), but only when the allocator survived: a heap that aborted may not walk.
+     */
+    private ReplayProfile profile(boolean alive) {
+        timeline.finish();
+        long heapPages = space.totalVmPages() - vmAtStart;
+        HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
+        return new ReplayProfile(timeline, blocks.peakBytes(), blocks.peakBytesCall(), blocks.bytes(),
+                peakHeapPages * PAGE, heapPages * PAGE, largestHeap, last);
     }
 
     /** The touch mode as {@code mallocsim replay --touch} spells it. */
@@ -196,6 +229,7 @@ public final class ReplayEngine {
                 liveArg = live(pointers.remove(e.arg0));
                 if (liveArg != 0) {
                     allocator.free(liveArg);
+                    blocks.remove(liveArg);
                 }
                 break;
             case TraceEvent.REALLOC:
@@ -203,6 +237,8 @@ public final class ReplayEngine {
                 result = allocator.realloc(liveArg, e.arg1);
                 if (result == 0 && liveArg != 0 && e.arg1 != 0) {
                     pointers.put(e.arg0, liveArg); // a failed realloc leaves the block where it was
+                } else if (liveArg != 0) {
+                    blocks.remove(liveArg);
                 }
                 touchSize = e.arg1;
                 break;
@@ -211,6 +247,7 @@ public final class ReplayEngine {
         }
         long chunkWord = 0;
         if (result != 0) {
+            blocks.add(result, touchSize, answered);
             chunkWord = space.load64(result - 8);
             touch(result, touchSize);
             if (e.result != 0) {
@@ -223,6 +260,7 @@ public final class ReplayEngine {
             pointers.put(e.result, 0); // glibc's block exists, ours does not: its free is free(NULL)
         }
         long brk = space.currentBrk();
+        sample();
         answered++;
         if (fidelity != null) {
             fidelity.add(e, result, chunkWord, brk);
@@ -231,6 +269,20 @@ public final class ReplayEngine {
             answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
             answer.alignKind = e.alignKind;
             emit.write(answer);
+        }
+    }
+
+    /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
+    private void sample() {
+        long vm = space.totalVmPages();
+        long heap = vm - vmAtStart;
+        timeline.add(space.rssPages(), vm, heap, blocks.bytes());
+        if (heap > peakHeapPages) {
+            peakHeapPages = heap;
+            if (heapMaps && heap >= nextMapPages) {
+                largestHeap = HeapMap.take(allocator, blocks, answered, heap);
+                nextMapPages = heap + Math.max(1, heap / 32);
+            }
         }
     }
 
@@ -307,11 +359,18 @@ public final class ReplayEngine {
         return new AddressSpace(kernel);
     }
 
-    /** The recorded process's malloc settings, as {@link AllocatorFactory} names them. */
-    static Map<String, String> allocatorOptions(TraceHeader header) {
+    /**
+     * The recorded process's malloc settings, as {@link AllocatorFactory} names them, with
+     * {@code extraTunables} appended to its GLIBC_TUNABLES (glibc reads them left to right, so they win).
+     */
+    static Map<String, String> allocatorOptions(TraceHeader header, List<String> extraTunables) {
         Map<String, String> o = new LinkedHashMap<>();
-        if (header.tunables != null) {
-            o.put(AllocatorFactory.TUNABLES, header.tunables);
+        String tunables = header.tunables;
+        for (String t : extraTunables) {
+            tunables = tunables == null || tunables.isEmpty() ? t : tunables + ":" + t;
+        }
+        if (tunables != null) {
+            o.put(AllocatorFactory.TUNABLES, tunables);
         }
         if (header.nprocs != 0) {
             o.put(AllocatorFactory.NPROCS, Integer.toString(header.nprocs));
@@ -343,6 +402,9 @@ public final class ReplayEngine {
     }
 
     private static final String GENERATED = "generated";
+    private static final long PAGE = 4096;
+    /** Buckets of the timeline: 2^15 keeps a report of any trace to a few MB. */
+    static final int TIMELINE_BUCKETS = 1 << 15;
     /** The header line naming the policy whose answers an emitted trace holds. */
     static final String ANSWERED_BY = "answered-by ";
 
