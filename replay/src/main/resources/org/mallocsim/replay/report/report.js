@@ -305,5 +305,13 @@
   var mh = document.getElementById('maps');
   if (maps.length === 0) mh.appendChild(el('p', 'hint', 'No heap map (the process died before the end, or made no call).'));
   maps.forEach(function (m) { drawMap(m, mh); });
+  /* for tests and the curious: where each drawing stands, and how long the page took to draw */
+  var rects = [];
+  document.querySelectorAll('.chart canvas, .map canvas').forEach(function (c) {
+    var b = c.getBoundingClientRect();
+    rects.push([Math.round(b.left + window.scrollX), Math.round(b.top + window.scrollY), Math.round(b.width), Math.round(b.height)].join(','));
+  });
+  document.body.setAttribute('data-drawings', rects.join(';'));
+  document.body.setAttribute('data-draw-ms', String(Math.round(performance.now())));
   document.body.setAttribute('data-drawn', 'yes');
 })();
