@@ -125,7 +125,7 @@
 
     metrics.forEach(function (m) {
       var div = el('div', 'chart'); host.appendChild(div);
-      var o = commonOpts(m.title, 170);
+      var o = commonOpts(m.title, 150);
       o.series = [
         { label: 'call', value: function (u, v) { return v == null ? '' : fmtInt(v); } },
         { label: 'max', stroke: m.colour, width: 1.5, value: function (u, v) { return fmtBytes(v); } },
@@ -141,7 +141,7 @@
       return { label: k, stroke: sysColours[i % sysColours.length], fill: sysColours[i % sysColours.length] + '55', width: 1,
         paths: uPlot.paths.bars({ size: [1, 12], align: 1 }), points: { show: false } };
     }));
-    so.axes = [xAxis, { size: 72 }];
+    so.axes = [xAxis, { size: 72, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6], values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) ? fmtInt(v) : ''; }); } }];
     var sysPlot = new uPlot(so, [[]].concat(kinds.map(function () { return []; })), sdiv);
 
     function zoom(lo, hi) {
@@ -163,7 +163,7 @@
     }
     zoom(full[0], full[1]);
     window.addEventListener('resize', function () {
-      plots.forEach(function (p) { p.u.setSize({ width: width(), height: 170 }); });
+      plots.forEach(function (p) { p.u.setSize({ width: width(), height: 150 }); });
       sysPlot.setSize({ width: width(), height: 150 });
       zoom(current[0], current[1]);
     });
