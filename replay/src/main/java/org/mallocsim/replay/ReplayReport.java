@@ -75,6 +75,11 @@ public final class ReplayReport {
 
     /** The data the page's script draws, as one JSON object. */
     static String data(ReplayResult r) {
+        return data(r, MAX_CHUNKS);
+    }
+
+    /** The same, merging a map of more than {@code maxChunks} chunks into runs. */
+    static String data(ReplayResult r, int maxChunks) {
         StringBuilder sb = new StringBuilder(1 << 20);
         ReplayProfile p = r.profile();
         sb.append("{\"trace\":").append(ReplayJson.str(r.traceName()));
@@ -89,14 +94,14 @@ public final class ReplayReport {
             sb.append(",\"maps\":[");
             boolean first = true;
             if (p.largestHeap() != null) {
-                map(sb, p.largestHeap(), "at its largest");
+                map(sb, p.largestHeap(), "at its largest", maxChunks);
                 first = false;
             }
             if (p.finalHeap() != null) {
                 if (!first) {
                     sb.append(',');
                 }
-                map(sb, p.finalHeap(), "at the end");
+                map(sb, p.finalHeap(), "at the end", maxChunks);
             }
             sb.append(']');
         }
@@ -138,8 +143,8 @@ public final class ReplayReport {
      * size, state code, the making call + 1 (0: none) and the bytes asked for; merged runs add
      * a column of chunk counts.
      */
-    private static void map(StringBuilder sb, HeapMap m, String when) {
-        int k = Math.max(1, (m.chunks + MAX_CHUNKS - 1) / MAX_CHUNKS);
+    private static void map(StringBuilder sb, HeapMap m, String when, int maxChunks) {
+        int k = Math.max(1, (m.chunks + maxChunks - 1) / maxChunks);
         sb.append("{\"when\":").append(ReplayJson.str(when)).append(",\"atCall\":").append(m.call() + 1);
         sb.append(",\"heap\":").append(m.heapBytes()).append(",\"rss\":").append(m.rssBytes());
         sb.append(",\"live\":").append(m.liveBytes()).append(",\"pageTables\":").append(m.pageTableBytes());
