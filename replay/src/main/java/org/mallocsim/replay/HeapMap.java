@@ -88,14 +88,23 @@ public final class HeapMap {
         this.liveBytes = liveBytes;
     }
 
-    /** The heap after call {@code call} (0-based); {@code heapPages} is the allocator's mapped pages. */
+    /**
+     * The heap after call {@code call} (0-based); {@code heapPages} is the allocator's mapped
+     * pages. Null when the heap cannot be walked.
+     */
     static HeapMap take(Allocator allocator, LiveBlocks blocks, long call, long heapPages) {
         HeapMap m = new HeapMap(allocator.addressSpace(), call, heapPages, blocks.bytes());
-        if (allocator instanceof Ptmalloc) {
-            m.chunkHeaders = true;
-            m.walkPtmalloc((Ptmalloc) allocator, blocks);
-        } else {
-            m.fromBlocks(blocks);
+        try {
+            if (allocator instanceof Ptmalloc) {
+                m.chunkHeaders = true;
+                m.walkPtmalloc((Ptmalloc) allocator, blocks);
+            } else {
+                m.fromBlocks(blocks);
+            }
+        } catch (RuntimeException e) {
+            // a heap the program damaged can send the walk into unmapped memory: no map, and the
+            // replay goes on as if none had been asked for (the walk only reads)
+            return null;
         }
         return m;
     }

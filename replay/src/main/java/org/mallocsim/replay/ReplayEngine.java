@@ -280,7 +280,8 @@ public final class ReplayEngine {
         if (heap > peakHeapPages) {
             peakHeapPages = heap;
             if (heapMaps && heap >= nextMapPages) {
-                largestHeap = HeapMap.take(allocator, blocks, answered, heap);
+                HeapMap m = HeapMap.take(allocator, blocks, answered, heap);
+                largestHeap = m == null ? largestHeap : m;
                 nextMapPages = heap + Math.max(1, heap / 32);
             }
         }

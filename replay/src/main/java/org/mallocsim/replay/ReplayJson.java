@@ -19,6 +19,8 @@ import org.mallocsim.traces.natives.FidelityReport;
  *   "peakLiveBlocks": 1210, "warnings": 0, "startBrk": "0x55dd085ac000", "finalBrk": "0x55dd08617000",
  *   "memory": { "vmPeakKiB", "vmSizeKiB", "rssPeakKiB", "rssKiB", "rssAnonKiB", "dataKiB",
  *               "mapCount", "pageTableBytes", "minorFaults" },
+ *   "heap": { "peakBytes", "finalBytes", "peakLiveBytes", "finalLiveBytes", "fragmentation",
+ *             "residentBytes": { "liveData", ... "pageTables" } (when the process lived) },
  *   "syscalls": { "brk", "mmap", "munmap", "mprotect", "mremap", "madvise" },
  *   "mallinfo2": { arena ... keepcost } or null,
  *   "death": { "signal", "call", "position", "message" } or null,
@@ -47,6 +49,7 @@ public final class ReplayJson {
         field(sb, 1, "startBrk", str("0x" + Long.toHexString(r.startBrk())));
         field(sb, 1, "finalBrk", str("0x" + Long.toHexString(r.finalBrk())));
         memory(sb, r.mm());
+        heap(sb, r.profile());
         open(sb, 1, "syscalls");
         SyscallKind[] kinds = SyscallKind.values();
         for (SyscallKind k : kinds) {
@@ -75,6 +78,32 @@ public final class ReplayJson {
         field(sb, 2, "mapCount", m.mapCount());
         field(sb, 2, "pageTableBytes", m.pageTableBytes());
         field(sb, 2, "minorFaults", m.minorFaults());
+        close(sb, 1);
+    }
+
+    /** The heap and live bytes, fragmentation and, when the process lived, where its RSS went. */
+    private static void heap(StringBuilder sb, ReplayProfile p) {
+        if (p == null) {
+            return;
+        }
+        open(sb, 1, "heap");
+        field(sb, 2, "peakBytes", p.peakHeapBytes());
+        field(sb, 2, "finalBytes", p.finalHeapBytes());
+        field(sb, 2, "peakLiveBytes", p.peakLiveBytes());
+        field(sb, 2, "finalLiveBytes", p.finalLiveBytes());
+        field(sb, 2, "fragmentation", String.format(Locale.ROOT, "%.4f", p.fragmentation()));
+        HeapMap m = p.finalHeap();
+        if (m != null) {
+            open(sb, 2, "residentBytes");
+            field(sb, 3, "liveData", m.resident(HeapMap.R_LIVE));
+            field(sb, 3, "headersAndPadding", m.resident(HeapMap.R_OVERHEAD));
+            field(sb, 3, "freeChunks", m.resident(HeapMap.R_FREE));
+            field(sb, 3, "topAndUnused", m.resident(HeapMap.R_TOP));
+            field(sb, 3, "allocatorsOwn", m.resident(HeapMap.R_OWN));
+            field(sb, 3, "elsewhere", m.residentElsewhere());
+            field(sb, 3, "pageTables", m.pageTableBytes());
+            close(sb, 2);
+        }
         close(sb, 1);
     }
 

@@ -95,6 +95,17 @@ class ReplayProfileTest {
     }
 
     @Test
+    void theJsonCarriesTheHeapLiveBytesAndWhereTheRssWent() throws IOException {
+        Path trace = TraceFidelity.trace("grep");
+        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("glibc"));
+        long[] model = liveBytes(trace);
+        String json = ReplayJson.render(r, false);
+        assertThat(json).contains("  \"heap\": {\n    \"peakBytes\": " + r.profile().peakHeapBytes() + ",\n")
+                .contains("\"peakLiveBytes\": " + model[0] + ",\n").contains("\"finalLiveBytes\": " + model[1] + ",\n")
+                .containsPattern("\"fragmentation\": 0\\.[0-9]{4},\n    \"residentBytes\": \\{\n      \"liveData\": [0-9]+,");
+    }
+
+    @Test
     void extraTunablesComeAfterTheTracesOwn() {
         org.mallocsim.traces.format.TraceHeader h = new org.mallocsim.traces.format.TraceHeader();
         h.tunables = "glibc.malloc.mxfast=0";
