@@ -84,6 +84,9 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             if (report != null) {
                 OutputFile.check(report, trace); // before the replay, not after minutes of it
+                if (emit != null && emit.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+                    throw new IllegalArgumentException("--report and --emit name the same file " + report);
+                }
             }
             ReplayOptions options = ReplayOptions.of(allocator).withTouch(parseTouch(touch)).withEmit(emit)
                     .withTunables(tunables).withCleanLayout(parseLayout(layout)).withHeapMaps(report != null);

@@ -58,6 +58,12 @@ class ReplayReportCommandTest {
         assertThat(r.code).isEqualTo(2);
         assertThat(r.out).isEmpty();
         assertThat(r.err).startsWith("mallocsim replay: " + nowhere + ": cannot write it").contains("does not exist");
+
+        Path both = tmp.resolve("both");
+        r = run("replay", input.toString(), "--report", both.toString(), "--emit", both.toString());
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).isEqualTo("mallocsim replay: --report and --emit name the same file " + both + "\n");
+        assertThat(both).doesNotExist();
     }
 
     @Test
