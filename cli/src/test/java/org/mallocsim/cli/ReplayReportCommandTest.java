@@ -32,7 +32,7 @@ class ReplayReportCommandTest {
 
         assertThat(r.code).isZero();
         assertThat(r.err).isEmpty();
-        assertThat(r.out).containsPattern("heap \\(mapped by the allocator\\): peak [0-9]+ kB, end [0-9]+ kB; live data: peak [0-9]+ kB after call [0-9]+, end [0-9]+ kB\n")
+        assertThat(r.out).containsPattern("heap \\(writable memory the allocator mapped\\): peak [0-9]+ kB, end [0-9]+ kB; live data: peak [0-9]+ kB after call [0-9]+, end [0-9]+ kB\n")
                 .containsPattern("fragmentation: [0-9.]+% of the heap holds no live data at the end, [0-9.]+% at its largest \\(call [0-9]+\\)\n")
                 .containsPattern("resident at the end: [0-9]+ kB = live data [0-9]+ kB, chunk headers and padding [0-9]+ kB, free chunks [0-9]+ kB")
                 .endsWith("report: " + html + "\n");

@@ -301,7 +301,7 @@ public final class HeapMap {
         return chunks;
     }
 
-    /** Bytes mapped by the allocator when the map was taken. */
+    /** Heap bytes when the map was taken: private writable memory the allocator had mapped. */
     public long heapBytes() {
         return heapPages * PAGE;
     }

@@ -54,8 +54,11 @@ public final class ReplayEngine {
     private final PointerMap pointers = new PointerMap(1024);
     private final LiveBlocks blocks = new LiveBlocks(1024);
     private final Timeline timeline;
-    /** Mapped pages before the first call: what the allocator maps is the growth over this. */
-    private final long vmAtStart;
+    /**
+     * Private writable pages before the first call: the heap is the growth over this, so the
+     * PROT_NONE reserve of thread heaps (64 MiB each) does not count as heap.
+     */
+    private final long dataAtStart;
     private final boolean heapMaps;
     private final ReplayProgress progress;
     private long peakHeapPages;
@@ -74,7 +77,7 @@ public final class ReplayEngine {
         this.allocator = allocator;
         this.space = allocator.addressSpace();
         this.timeline = new Timeline(space, TIMELINE_BUCKETS);
-        this.vmAtStart = space.totalVmPages();
+        this.dataAtStart = space.dataVmPages();
         this.heapMaps = options.heapMaps();
         this.progress = options.progress();
         Touch touch = options.touch();
@@ -179,7 +182,7 @@ public final class ReplayEngine {
      */
     private ReplayProfile profile(boolean alive) {
         timeline.finish();
-        long heapPages = space.totalVmPages() - vmAtStart;
+        long heapPages = space.dataVmPages() - dataAtStart;
         HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
         return new ReplayProfile(timeline, blocks.peakBytes(), blocks.peakBytesCall(), blocks.bytes(),
                 peakHeapPages * PAGE, heapPages * PAGE, largestHeap, last);
@@ -274,9 +277,8 @@ public final class ReplayEngine {
 
     /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
     private void sample() {
-        long vm = space.totalVmPages();
-        long heap = vm - vmAtStart;
-        timeline.add(space.rssPages(), vm, heap, blocks.bytes());
+        long heap = space.dataVmPages() - dataAtStart;
+        timeline.add(space.rssPages(), space.totalVmPages(), heap, blocks.bytes());
         if (heap > peakHeapPages) {
             peakHeapPages = heap;
             if (heapMaps && heap >= nextMapPages) {

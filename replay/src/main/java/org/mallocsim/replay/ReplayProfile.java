@@ -8,7 +8,8 @@ package org.mallocsim.replay;
  * @param peakLiveBytes  the most bytes live at once (what the program held, not what it cost)
  * @param peakLiveCall   the call (0-based) after which the live bytes peaked, -1 without blocks
  * @param finalLiveBytes bytes live at the end
- * @param peakHeapBytes  the most bytes the allocator had mapped at once (VM mapped since the first call)
+ * @param peakHeapBytes  the most private writable bytes the allocator had mapped at once ({@code VmData}
+ *                       growth since the first call; a thread heap's PROT_NONE reserve is not heap)
  * @param finalHeapBytes bytes the allocator had mapped at the end
  * @param largestHeap    the heap map taken when the heap was at (or within 1/32 of) its largest,
  *                       or null when maps were not asked for

@@ -19,7 +19,7 @@ public final class ReplayText {
         if (p == null) {
             return;
         }
-        sb.append(String.format(Locale.ROOT, "heap (mapped by the allocator): peak %d kB, end %d kB; live data: peak %d kB"
+        sb.append(String.format(Locale.ROOT, "heap (writable memory the allocator mapped): peak %d kB, end %d kB; live data: peak %d kB"
                 + (p.peakLiveCall() >= 0 ? " after call %d" : "%s") + ", end %d kB%n",
                 p.peakHeapBytes() / 1024, p.finalHeapBytes() / 1024, p.peakLiveBytes() / 1024,
                 p.peakLiveCall() >= 0 ? (Object) (p.peakLiveCall() + 1) : "", p.finalLiveBytes() / 1024));

@@ -23,7 +23,7 @@ public final class Timeline {
     public static final int RSS = 0;
     /** Metric index: mapped pages. */
     public static final int VM = 1;
-    /** Metric index: pages mapped by the allocator since the first call. */
+    /** Metric index: private writable pages mapped since the first call (the allocator's heap). */
     public static final int HEAP = 2;
     /** Metric index: bytes of live blocks. */
     public static final int LIVE = 3;

@@ -106,6 +106,15 @@ class ReplayProfileTest {
     }
 
     @Test
+    void theReserveOfThreadHeapsIsNotHeap() throws IOException {
+        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("pythr"), ReplayOptions.of("glibc"));
+        long reservedAtLeast = 64L << 20; // one thread heap's HEAP_MAX_SIZE mapping, mostly PROT_NONE
+        assertThat(r.mm().totalVm() * 4096 - reservedAtLeast).as("pythr maps thread heaps").isPositive();
+        assertThat(r.profile().finalHeapBytes()).isPositive()
+                .isLessThan(r.mm().dataVm() * 4096).isLessThan(reservedAtLeast);
+    }
+
+    @Test
     void extraTunablesComeAfterTheTracesOwn() {
         org.mallocsim.traces.format.TraceHeader h = new org.mallocsim.traces.format.TraceHeader();
         h.tunables = "glibc.malloc.mxfast=0";

@@ -195,6 +195,14 @@ public final class AddressSpace implements FaultHandler {
         return mm.totalVm;
     }
 
+    /**
+     * Private writable pages mapped now ({@code VmData} in pages, {@code mm->data_vm}): what an
+     * allocator can use, without the PROT_NONE reserve of a thread heap. A field read.
+     */
+    public long dataVmPages() {
+        return mm.dataVm;
+    }
+
     /** Bytes of page tables now ({@code VmPTE}). */
     public long pageTableBytes() {
         return mm.paging.started() ? mm.paging.pageTable().tableBytes() : 0;

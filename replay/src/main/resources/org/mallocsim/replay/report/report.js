@@ -47,7 +47,7 @@
     var metrics = [
       { key: 'rss', title: 'RSS (resident memory)', scale: PAGE, colour: '#3b73c4' },
       { key: 'vm', title: 'VM size (mapped memory)', scale: PAGE, colour: '#8a5cc2' },
-      { key: 'heap', title: 'Heap size (mapped by the allocator since the first call)', scale: PAGE, colour: '#2e8b57' },
+      { key: 'heap', title: 'Heap size (writable memory the allocator mapped)', scale: PAGE, colour: '#2e8b57' },
       { key: 'live', title: 'Live bytes (asked for and not yet freed)', scale: 1, colour: '#ef7d2f' }
     ];
     metrics.forEach(function (m) {
