@@ -7,13 +7,17 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mallocsim.replay.ReplayEngine;
 import org.mallocsim.replay.ReplayJson;
 import org.mallocsim.replay.ReplayOptions;
+import org.mallocsim.replay.ReplayReport;
 import org.mallocsim.replay.ReplayResult;
 import org.mallocsim.replay.ReplayText;
+import org.mallocsim.traces.io.OutputFile;
 import org.mallocsim.traces.natives.NativeReplayer.Touch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mallocsim replay TRACE [--allocator NAME] [--emit FILE] [--json] [--touch MODE]}: replays
+ * {@code mallocsim replay TRACE [--allocator NAME] [--emit FILE] [--json] [--touch MODE] [--tunable T]...
+ * [--layout recorded|clean] [--report FILE.html]}: replays
  * a trace against an emulated process with the chosen allocation policy and reports what it cost
  * the process and how its answers compare with the recorded ones. Exit code 0 when the process
  * ran to the end of the trace, 1 when it died (abort, fault, OOM kill), 2 on an error.
@@ -51,6 +56,18 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "write into each new block: none, first, pages or bytes (default: ${DEFAULT-VALUE})")
     String touch;
 
+    @Option(names = "--tunable", paramLabel = "glibc.malloc.NAME=VALUE",
+            description = "a malloc tunable as GLIBC_TUNABLES names it, after the trace's own (repeatable)")
+    List<String> tunables = new ArrayList<>();
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "recorded",
+            description = "recorded: start from the trace's map when it has one (default); clean: a fresh default layout")
+    String layout;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "write a self-contained HTML report: charts over the calls, heap maps, where the RSS goes")
+    Path report;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,14 +79,33 @@ public final class ReplayCommand implements Callable<Integer> {
             if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
                 throw new IOException(trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
-            ReplayOptions options = ReplayOptions.of(allocator).withTouch(parseTouch(touch)).withEmit(emit);
-            ReplayResult r = ReplayEngine.replay(trace, options);
+            for (String t : tunables) {
+                checkTunable(t);
+            }
+            if (report != null) {
+                OutputFile.check(report, trace); // before the replay, not after minutes of it
+                if (emit != null && emit.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+                    throw new IllegalArgumentException("--report and --emit name the same file " + report);
+                }
+            }
+            ReplayOptions options = ReplayOptions.of(allocator).withTouch(parseTouch(touch)).withEmit(emit)
+                    .withTunables(tunables).withCleanLayout(parseLayout(layout)).withHeapMaps(report != null);
+            ReplayResult r;
+            try (Progress bar = Progress.start("replay " + trace.getFileName(), "events", -1)) {
+                r = ReplayEngine.replay(trace, options.withProgress(bar::stepTo));
+            }
+            if (report != null) {
+                ReplayReport.write(r, report, trace);
+            }
             if (json) {
                 out.print(ReplayJson.render(r, !noTiming));
             } else {
                 out.print(ReplayText.render(r));
                 if (emit != null) {
                     out.println("answers: " + emit);
+                }
+                if (report != null) {
+                    out.println("report: " + report);
                 }
             }
             out.flush();
@@ -82,6 +118,37 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         return 2;
     }
+
+    /** recorded or clean: true for a clean layout. */
+    static boolean parseLayout(String s) {
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "recorded": return false;
+            case "clean": return true;
+            default: throw new IllegalArgumentException("--layout: expected recorded or clean, not '" + s + "'");
+        }
+    }
+
+    /** glibc.malloc.NAME=VALUE with a malloc tunable's name and a number (decimal or 0x hex). */
+    static void checkTunable(String t) {
+        int eq = t.indexOf('=');
+        String name = eq < 0 ? "" : t.substring(0, eq);
+        if (!name.startsWith("glibc.malloc.") || !TUNABLE_NAMES.contains(name.substring("glibc.malloc.".length()))) {
+            throw new IllegalArgumentException("--tunable: expected glibc.malloc.NAME=VALUE with NAME one of "
+                    + String.join(", ", TUNABLE_NAMES) + ", not '" + t + "'");
+        }
+        try {
+            if (Long.decode(t.substring(eq + 1)) < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--tunable: " + name + " needs a non-negative number, not '"
+                    + t.substring(eq + 1) + "'");
+        }
+    }
+
+    /** glibc 2.36's malloc tunables (elf/dl-tunables.list), as the README's table lists them. */
+    static final List<String> TUNABLE_NAMES = List.of("tcache_count", "tcache_max", "tcache_unsorted_limit",
+            "mmap_threshold", "trim_threshold", "top_pad", "mmap_max", "arena_max", "arena_test", "mxfast", "perturb");
 
     /** none, first, pages, bytes (page and byte as the native replayer spells them). */
     static Touch parseTouch(String s) {

@@ -7,16 +7,17 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * Keeps the running sums and high-water marks behind {@link HeapMetrics} while a replay runs:
  * one table update and a few comparisons per call, nothing allocated. The usable size of a new
  * block is asked of the allocator after its accesses were counted, so pricing the block does not
- * change the policy's cost per call.
+ * change the policy's cost per call. The blocks are the replay's one {@link LiveBlocks} table
+ * (which also says, for heap maps, which call made a block); the heap is the growth of the
+ * process's private writable memory ({@code VmData}) since before the allocator started, so a
+ * policy's own start-up mappings count and a thread heap's PROT_NONE reserve does not.
  */
 final class HeapMeter {
     private static final long PAGE = 4096;
     private final Allocator allocator;
     private final AddressSpace space;
-    private final long baselineVmPages;
-    private final BlockSizes blocks = new BlockSizes(1024);
-    private long live;
-    private long usable;
+    private final long baselineDataPages;
+    private final LiveBlocks blocks;
     private long peakLive = -1;
     private long heapAtPeakLive;
     private long peakHeap = -1;
@@ -29,11 +30,15 @@ final class HeapMeter {
     private long calls;
     private long before;
 
-    /** A meter for {@code allocator}; {@code baselineVmPages} is what the process had mapped before it was made. */
-    HeapMeter(Allocator allocator, long baselineVmPages) {
+    /**
+     * A meter for {@code allocator} over {@code blocks}; {@code baselineDataPages} is the private
+     * writable memory the process had before the allocator was made.
+     */
+    HeapMeter(Allocator allocator, LiveBlocks blocks, long baselineDataPages) {
         this.allocator = allocator;
         this.space = allocator.addressSpace();
-        this.baselineVmPages = baselineVmPages;
+        this.blocks = blocks;
+        this.baselineDataPages = baselineDataPages;
     }
 
     /** Just before an allocator call. */
@@ -47,25 +52,28 @@ final class HeapMeter {
         calls++;
     }
 
-    /** The call returned a new block {@code p} (non-zero) for {@code requested} bytes. */
-    void allocated(long p, long requested) {
-        long use = allocator.mallocUsableSize(p);
-        blocks.put(p, requested, use);
-        live += requested;
-        usable += use;
+    /** Call {@code call} returned a new block {@code p} (non-zero) for {@code requested} bytes. */
+    void allocated(long p, long requested, long call) {
+        blocks.add(p, requested, call, allocator.mallocUsableSize(p));
     }
 
     /** Block {@code p} was freed or moved away by realloc. */
     void released(long p) {
-        if (p != 0 && blocks.remove(p)) {
-            live -= blocks.removedRequested;
-            usable -= blocks.removedUsable;
+        if (p != 0) {
+            blocks.remove(p);
         }
+    }
+
+    /** The heap now, in pages: private writable memory grown since before the allocator started. */
+    long heapPages() {
+        return space.dataVmPages() - baselineDataPages;
     }
 
     /** After each call's blocks are accounted: samples heap and RSS and moves the marks. */
     void sample() {
-        long heap = (space.totalVmPages() - baselineVmPages) * PAGE;
+        long heap = heapPages() * PAGE;
+        long live = blocks.bytes();
+        long usable = blocks.usableBytes();
         if (live > peakLive) {
             peakLive = live;
             heapAtPeakLive = heap;
@@ -87,9 +95,10 @@ final class HeapMeter {
 
     /** The metrics now; {@code freeBytes} is the allocator's free bytes, -1 when it cannot be asked. */
     HeapMetrics result(long freeBytes) {
-        long heap = (space.totalVmPages() - baselineVmPages) * PAGE;
+        long heap = heapPages() * PAGE;
         return new HeapMetrics(Math.max(peakLive, 0), heapAtPeakLive, Math.max(peakHeap, 0), liveAtPeakHeap,
-                usableAtPeakHeap, ratioSamples == 0 ? 0 : ratioSum / ratioSamples, live, usable, heap, freeBytes,
+                usableAtPeakHeap, ratioSamples == 0 ? 0 : ratioSum / ratioSamples, blocks.bytes(),
+                blocks.usableBytes(), heap, freeBytes,
                 peakRss, accesses, calls);
     }
 }

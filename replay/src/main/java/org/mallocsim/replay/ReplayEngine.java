@@ -3,6 +3,7 @@ package org.mallocsim.replay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.AllocatorFactory;
@@ -51,7 +52,15 @@ public final class ReplayEngine {
     private final FidelityReport fidelity;
     private final TraceWriter emit;
     private final PointerMap pointers = new PointerMap(1024);
+    private final LiveBlocks blocks = new LiveBlocks(1024);
     private final HeapMeter meter;
+    private final Timeline timeline;
+    private final boolean heapMaps;
+    private final ReplayProgress progress;
+    /** The next heap map is taken once the heap exceeds this many pages. */
+    private long nextMapPages;
+    private long peakHeapPages;
+    private HeapMap largestHeap;
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
     private long answered;
@@ -60,11 +69,15 @@ public final class ReplayEngine {
     private int currentTid;
     private boolean anyCall;
 
-    private ReplayEngine(Allocator allocator, long baselineVmPages, Touch touch, FidelityReport fidelity,
+    private ReplayEngine(Allocator allocator, long baselineDataPages, ReplayOptions options, FidelityReport fidelity,
                          TraceWriter emit) {
         this.allocator = allocator;
-        this.meter = new HeapMeter(allocator, baselineVmPages);
+        this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
+        this.timeline = new Timeline(space, TIMELINE_BUCKETS);
+        this.heapMaps = options.heapMaps();
+        this.progress = options.progress();
+        Touch touch = options.touch();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
         this.fidelity = fidelity;
@@ -90,11 +103,12 @@ public final class ReplayEngine {
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
         TraceHeader header = reader.header();
         String source = input.toString();
-        AddressSpace space = startProcess(header, options.kernel(), source);
-        long baselineVmPages = space.totalVmPages();
+        AddressSpace space = options.cleanLayout() ? new AddressSpace(options.kernel())
+                : startProcess(header, options.kernel(), source);
+        long baselineDataPages = space.dataVmPages();
         Allocator allocator;
         try {
-            allocator = options.factory().create(space, allocatorOptions(header));
+            allocator = options.factory().create(space, allocatorOptions(header, options.tunables()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(source + ": the " + options.allocatorName() + " allocator cannot start: "
                     + e.getMessage(), e);
@@ -106,7 +120,7 @@ public final class ReplayEngine {
             if (emitFile != null) {
                 emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
             }
-            ReplayEngine engine = new ReplayEngine(allocator, baselineVmPages, options.touch(), fidelity,
+            ReplayEngine engine = new ReplayEngine(allocator, baselineDataPages, options, fidelity,
                     emitFile == null ? null : emitFile.writer());
             ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
             if (emitFile != null) {
@@ -127,6 +141,9 @@ public final class ReplayEngine {
         long start = System.nanoTime();
         while (death == null && reader.next(e)) {
             events++;
+            if (progress != null && (events & (ReplayProgress.EVERY - 1)) == 0) {
+                progress.eventsRead(events);
+            }
             if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
                 threadEvent(e);
                 continue;
@@ -160,7 +177,20 @@ public final class ReplayEngine {
         return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
                 answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
                 space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos,
-                meter.result(info == null ? -1 : info.fordblks()));
+                meter.result(info == null ? -1 : info.fordblks()), profile(death == null));
+    }
+
+    /**
+     * The timeline and maps; the live and heap figures are the meter's. The final map is always
+     * taken (the summary's resident breakdown comes from it), but only when the allocator survived:
+     * a heap that aborted may not walk.
+     */
+    private ReplayProfile profile(boolean alive) {
+        timeline.finish();
+        long heapPages = meter.heapPages();
+        HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
+        return new ReplayProfile(timeline, blocks.peakBytes(), blocks.peakBytesCall(), blocks.bytes(),
+                peakHeapPages * PAGE, heapPages * PAGE, largestHeap, last);
     }
 
     /** The touch mode as {@code mallocsim replay --touch} spells it. */
@@ -237,6 +267,7 @@ public final class ReplayEngine {
             pointers.put(e.result, 0); // glibc's block exists, ours does not: its free is free(NULL)
         }
         long brk = space.currentBrk();
+        sample();
         answered++;
         if (fidelity != null) {
             fidelity.add(e, result, chunkWord, brk);
@@ -257,12 +288,26 @@ public final class ReplayEngine {
                 meter.released(liveArg);
             }
             if (result != 0) {
-                meter.allocated(result, requested);
+                meter.allocated(result, requested, answered);
             }
         } else if (result != 0) {
-            meter.allocated(result, requested);
+            meter.allocated(result, requested, answered);
         }
         meter.sample();
+    }
+
+    /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
+    private void sample() {
+        long heap = meter.heapPages();
+        timeline.add(space.rssPages(), space.totalVmPages(), heap, blocks.bytes());
+        if (heap > peakHeapPages) {
+            peakHeapPages = heap;
+            if (heapMaps && heap >= nextMapPages) {
+                HeapMap m = HeapMap.take(allocator, blocks, answered, heap);
+                largestHeap = m == null ? largestHeap : m;
+                nextMapPages = heap + Math.max(1, heap / 32);
+            }
+        }
     }
 
     /** The emulated pointer a recorded one maps to; an unknown one counts and becomes NULL. */
@@ -338,11 +383,18 @@ public final class ReplayEngine {
         return new AddressSpace(kernel);
     }
 
-    /** The recorded process's malloc settings, as {@link AllocatorFactory} names them. */
-    static Map<String, String> allocatorOptions(TraceHeader header) {
+    /**
+     * The recorded process's malloc settings, as {@link AllocatorFactory} names them, with
+     * {@code extraTunables} appended to its GLIBC_TUNABLES (glibc reads them left to right, so they win).
+     */
+    static Map<String, String> allocatorOptions(TraceHeader header, List<String> extraTunables) {
         Map<String, String> o = new LinkedHashMap<>();
-        if (header.tunables != null) {
-            o.put(AllocatorFactory.TUNABLES, header.tunables);
+        String tunables = header.tunables;
+        for (String t : extraTunables) {
+            tunables = tunables == null || tunables.isEmpty() ? t : tunables + ":" + t;
+        }
+        if (tunables != null) {
+            o.put(AllocatorFactory.TUNABLES, tunables);
         }
         if (header.nprocs != 0) {
             o.put(AllocatorFactory.NPROCS, Integer.toString(header.nprocs));
@@ -374,6 +426,9 @@ public final class ReplayEngine {
     }
 
     private static final String GENERATED = "generated";
+    private static final long PAGE = 4096;
+    /** Buckets of the timeline: 2^15 keeps a report of any trace to a few MB. */
+    static final int TIMELINE_BUCKETS = 1 << 15;
     /** The header line naming the policy whose answers an emitted trace holds. */
     static final String ANSWERED_BY = "answered-by ";
 

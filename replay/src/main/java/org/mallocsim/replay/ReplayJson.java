@@ -19,6 +19,8 @@ import org.mallocsim.traces.natives.FidelityReport;
  *   "peakLiveBlocks": 1210, "warnings": 0, "startBrk": "0x55dd085ac000", "finalBrk": "0x55dd08617000",
  *   "memory": { "vmPeakKiB", "vmSizeKiB", "rssPeakKiB", "rssKiB", "rssAnonKiB", "dataKiB",
  *               "mapCount", "pageTableBytes", "minorFaults" },
+ *   "heap": { "peakLiveCall" (1-based, or null), "residentBytes": { "liveData", ... "pageTables" }
+ *             (when the process lived) },
  *   "syscalls": { "brk", "mmap", "munmap", "mprotect", "mremap", "madvise" },
  *   "fragmentation": { "peakLiveBytes", "heapAtPeakLiveBytes", "atPeakLivePercent", "peakHeapBytes",
  *                      "liveAtPeakHeapBytes", "atPeakHeapPercent", "peakHeapOverPeakLivePercent",
@@ -54,6 +56,7 @@ public final class ReplayJson {
         field(sb, 1, "startBrk", str("0x" + Long.toHexString(r.startBrk())));
         field(sb, 1, "finalBrk", str("0x" + Long.toHexString(r.finalBrk())));
         memory(sb, r.mm());
+        profile(sb, r.profile());
         open(sb, 1, "syscalls");
         SyscallKind[] kinds = SyscallKind.values();
         for (SyscallKind k : kinds) {
@@ -114,6 +117,31 @@ public final class ReplayJson {
 
     private static String fixed(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /**
+     * The call at which the live bytes peaked and, when the process lived, where its RSS went; the
+     * heap and live figures themselves are in "fragmentation".
+     */
+    private static void profile(StringBuilder sb, ReplayProfile p) {
+        if (p == null) {
+            return;
+        }
+        open(sb, 1, "heap");
+        field(sb, 2, "peakLiveCall", p.peakLiveCall() < 0 ? "null" : Long.toString(p.peakLiveCall() + 1));
+        HeapMap m = p.finalHeap();
+        if (m != null) {
+            open(sb, 2, "residentBytes");
+            field(sb, 3, "liveData", m.resident(HeapMap.R_LIVE));
+            field(sb, 3, "headersAndPadding", m.resident(HeapMap.R_OVERHEAD));
+            field(sb, 3, "freeChunks", m.resident(HeapMap.R_FREE));
+            field(sb, 3, "topAndUnused", m.resident(HeapMap.R_TOP));
+            field(sb, 3, "allocatorsOwn", m.resident(HeapMap.R_OWN));
+            field(sb, 3, "elsewhere", m.residentElsewhere());
+            field(sb, 3, "pageTables", m.pageTableBytes());
+            close(sb, 2);
+        }
+        close(sb, 1);
     }
 
     private static void mallinfo(StringBuilder sb, MallInfo2 m) {

@@ -1,6 +1,7 @@
 package org.mallocsim.replay;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.mallocsim.allocator.AllocatorFactory;
 import org.mallocsim.allocator.Allocators;
@@ -17,14 +18,21 @@ import org.mallocsim.traces.natives.NativeReplayer.Touch;
  *                      {@code .mrecb} is binary), or null
  * @param kernel        the emulated kernel's configuration
  * @param lenient       skip malformed text lines with a counted warning instead of failing
+ * @param tunables      {@code glibc.malloc.NAME=VALUE} settings added after the trace's own
+ *                      GLIBC_TUNABLES (so they win), or empty
+ * @param cleanLayout   start from a fresh default layout even when the trace records its map
+ * @param heapMaps      take the heap maps a report draws (at the largest heap and at the end)
+ * @param progress      told how far the replay has read, or null
  */
 public record ReplayOptions(String allocatorName, AllocatorFactory factory, Touch touch, Path emit,
-                            KernelConfig kernel, boolean lenient) {
+                            KernelConfig kernel, boolean lenient, List<String> tunables, boolean cleanLayout,
+                            boolean heapMaps, ReplayProgress progress) {
     public ReplayOptions {
         Objects.requireNonNull(allocatorName, "allocatorName");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(touch, "touch");
         Objects.requireNonNull(kernel, "kernel");
+        tunables = List.copyOf(tunables);
     }
 
     /**
@@ -33,27 +41,47 @@ public record ReplayOptions(String allocatorName, AllocatorFactory factory, Touc
      * @throws IllegalArgumentException when no policy has that name
      */
     public static ReplayOptions of(String name) {
-        return new ReplayOptions(name, Allocators.factory(name), Touch.NONE, null, KernelConfig.defaults(), false);
+        return new ReplayOptions(name, Allocators.factory(name), Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false, null);
     }
 
     /** An unregistered policy (a test double, an experiment) under a name of its own. */
     public static ReplayOptions of(String name, AllocatorFactory factory) {
-        return new ReplayOptions(name, factory, Touch.NONE, null, KernelConfig.defaults(), false);
+        return new ReplayOptions(name, factory, Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false, null);
     }
 
     public ReplayOptions withTouch(Touch t) {
-        return new ReplayOptions(allocatorName, factory, t, emit, kernel, lenient);
+        return new ReplayOptions(allocatorName, factory, t, emit, kernel, lenient, tunables, cleanLayout, heapMaps, progress);
     }
 
     public ReplayOptions withEmit(Path file) {
-        return new ReplayOptions(allocatorName, factory, touch, file, kernel, lenient);
+        return new ReplayOptions(allocatorName, factory, touch, file, kernel, lenient, tunables, cleanLayout, heapMaps, progress);
     }
 
     public ReplayOptions withKernel(KernelConfig k) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, k, lenient);
+        return new ReplayOptions(allocatorName, factory, touch, emit, k, lenient, tunables, cleanLayout, heapMaps, progress);
     }
 
     public ReplayOptions withLenient(boolean l) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, l);
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, l, tunables, cleanLayout, heapMaps, progress);
+    }
+
+    /** Adds {@code glibc.malloc.NAME=VALUE} settings, applied after the trace's own. */
+    public ReplayOptions withTunables(List<String> t) {
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, t, cleanLayout, heapMaps, progress);
+    }
+
+    /** Starts from a fresh default layout instead of the recorded map. */
+    public ReplayOptions withCleanLayout(boolean clean) {
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, clean, heapMaps, progress);
+    }
+
+    /** Takes the heap maps of a report. */
+    public ReplayOptions withHeapMaps(boolean maps) {
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, cleanLayout, maps, progress);
+    }
+
+    /** Reports progress to {@code p} (null: none). */
+    public ReplayOptions withProgress(ReplayProgress p) {
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, cleanLayout, heapMaps, p);
     }
 }

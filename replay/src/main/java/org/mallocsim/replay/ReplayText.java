@@ -14,6 +14,32 @@ import org.mallocsim.traces.natives.FidelityReport;
 public final class ReplayText {
     private ReplayText() {}
 
+    /** Heap, live data, fragmentation and where the resident bytes go. */
+    static void profile(StringBuilder sb, ReplayProfile p) {
+        if (p == null) {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "heap (writable memory the allocator mapped): peak %d kB, end %d kB; live data: peak %d kB"
+                + (p.peakLiveCall() >= 0 ? " after call %d" : "%s") + ", end %d kB%n",
+                p.peakHeapBytes() / 1024, p.finalHeapBytes() / 1024, p.peakLiveBytes() / 1024,
+                p.peakLiveCall() >= 0 ? (Object) (p.peakLiveCall() + 1) : "", p.finalLiveBytes() / 1024));
+        sb.append(String.format(Locale.ROOT, "fragmentation: %.1f%% of the heap holds no live data at the end", 100 * p.fragmentation()));
+        if (!Double.isNaN(p.fragmentationAtLargest())) {
+            sb.append(String.format(Locale.ROOT, ", %.1f%% at its largest (call %d)", 100 * p.fragmentationAtLargest(),
+                    p.largestHeap().call() + 1));
+        }
+        sb.append('\n');
+        HeapMap m = p.finalHeap();
+        if (m != null) {
+            sb.append(String.format(Locale.ROOT, "resident at the end: %d kB = live data %d kB, chunk headers and padding %d kB, "
+                    + "free chunks %d kB, top and unused %d kB, allocator's own %d kB, elsewhere (libraries, stack, "
+                    + "allocator statics) %d kB; page tables %d kB more%n", m.rssBytes() / 1024,
+                    m.resident(HeapMap.R_LIVE) / 1024, m.resident(HeapMap.R_OVERHEAD) / 1024,
+                    m.resident(HeapMap.R_FREE) / 1024, m.resident(HeapMap.R_TOP) / 1024,
+                    m.resident(HeapMap.R_OWN) / 1024, m.residentElsewhere() / 1024, m.pageTableBytes() / 1024));
+        }
+    }
+
     /** The report, one {@code \n}-terminated line per fact. */
     public static String render(ReplayResult r) {
         StringBuilder sb = new StringBuilder(1024);
@@ -23,6 +49,7 @@ public final class ReplayText {
         MmStats m = r.mm();
         sb.append(String.format(Locale.ROOT, "memory: VmPeak %d kB, VmSize %d kB, VmHWM %d kB, VmRSS %d kB, %d VMAs%n",
                 m.hiwaterVm() * 4, m.totalVm() * 4, m.hiwaterRss() * 4, m.rss() * 4, m.mapCount()));
+        profile(sb, r.profile());
         sb.append(String.format(Locale.ROOT, "break: start 0x%x, end 0x%x (+%d kB)%n", r.startBrk(), r.finalBrk(),
                 (r.finalBrk() - r.startBrk()) / 1024));
         sb.append("syscalls:");

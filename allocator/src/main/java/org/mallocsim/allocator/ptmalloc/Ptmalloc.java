@@ -96,6 +96,17 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         return HeapDump.render(c, threads.otherTcaches()).replace(System.lineSeparator(), "\n");
     }
 
+    /**
+     * Visits every chunk of every arena's heaps with the list that holds it (see {@link HeapWalk}):
+     * read-only, for heap maps. Mmapped chunks are not visited.
+     */
+    public void walkHeap(HeapWalk.Visitor visitor) {
+        long[] others = threads.otherTcaches();
+        long[] all = java.util.Arrays.copyOf(others, others.length + 1);
+        all[others.length] = c.tcache();
+        HeapWalk.walk(c, all, visitor);
+    }
+
     /** Follows {@code __libc_malloc}. */
     @Override
     public long malloc(long bytes) {

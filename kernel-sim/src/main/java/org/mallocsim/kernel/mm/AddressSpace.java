@@ -189,6 +189,14 @@ public final class AddressSpace implements FaultHandler {
                 : null;
     }
 
+    /**
+     * The page-table entry mapping {@code vaddr}, or 0 when there is none: what {@link #pageWalk}
+     * ends in, without building the walk, for scans over many pages.
+     */
+    public long pte(long vaddr) {
+        return mm.paging.started() ? mm.paging.pageTable().readPte(vaddr) : 0;
+    }
+
     /** The four page-table entries the MMU reads to translate {@code vaddr}, for learners and tests. */
     public PageWalk pageWalk(long vaddr) {
         return mm.paging.started()
@@ -216,6 +224,19 @@ public final class AddressSpace implements FaultHandler {
         return new MmStats(mm.totalVm, Math.max(mm.hiwaterVm, mm.totalVm), mm.lockedVm, 0, mm.dataVm, mm.execVm,
                 mm.stackVm, mm.rssAnon, mm.rssFile, mm.rssShmem, Math.max(mm.hiwaterRss, rss), tables, mm.mapCount,
                 mm.minorFaults, hits, misses, frames);
+    }
+
+    /**
+     * Private writable pages mapped now ({@code VmData} in pages, {@code mm->data_vm}): what an
+     * allocator can use, without the PROT_NONE reserve of a thread heap. A field read.
+     */
+    public long dataVmPages() {
+        return mm.dataVm;
+    }
+
+    /** Bytes of page tables now ({@code VmPTE}). */
+    public long pageTableBytes() {
+        return mm.paging.started() ? mm.paging.pageTable().tableBytes() : 0;
     }
 
     /** How many times the syscall was called (successful or not). */

@@ -1,0 +1,43 @@
+package org.mallocsim.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.KernelConfig;
+
+/** What the engine adds to every call (live blocks, the timeline) allocates no Java objects once warm. */
+class BookkeepingAllocationTest {
+
+    @Test
+    void liveBlocksAndTheTimelineAllocateNothingPerCall() {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AddressSpace space = new AddressSpace(KernelConfig.defaults());
+        LiveBlocks blocks = new LiveBlocks(1024);
+        Timeline timeline = new Timeline(space, 1 << 10);
+        long[] slots = new long[512];
+        SplittableRandom r = new SplittableRandom(5);
+        long call = 0;
+        for (int round = 0; round < 3; round++) {
+            long before = bean.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 300_000; i++, call++) {
+                int s = r.nextInt(slots.length);
+                if (slots[s] != 0) {
+                    blocks.remove(slots[s]);
+                    slots[s] = 0;
+                } else {
+                    slots[s] = 0x5555_0000_0000L + 16L * (call & 0xffffff) + 16;
+                    blocks.add(slots[s], r.nextInt(4096), call, 0);
+                }
+                timeline.add(space.rssPages(), space.totalVmPages(), call & 1023, blocks.bytes());
+            }
+            long used = bean.getCurrentThreadAllocatedBytes() - before;
+            if (round == 2) {
+                assertThat(used).as("bytes allocated by 300,000 calls' bookkeeping").isLessThan(16 * 1024);
+            }
+        }
+        assertThat(timeline.width()).isGreaterThan(1);
+    }
+}

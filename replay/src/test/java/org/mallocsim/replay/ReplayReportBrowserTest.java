@@ -1,0 +1,137 @@
+package org.mallocsim.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTML report in a real browser: headless Chromium (Debian's {@code chromium}, which
+ * {@code .ci/run} installs) loads it from a file with no network, must log no error, and must
+ * have drawn every chart and heap map: each drawing's rectangle in the screenshot holds coloured
+ * pixels. Skipped, saying why, when Chromium is absent outside CI; under {@code CI=true} its
+ * absence fails.
+ */
+class ReplayReportBrowserTest {
+    private static final int WIDTH = 1280;
+    private static final int HEIGHT = 3600;
+    private static String chromium;
+
+    @TempDir
+    static Path tmp;
+    private static Path report;
+
+    @BeforeAll
+    static void writeTheReport() throws IOException {
+        chromium = findChromium();
+        if (chromium == null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("chromium is not installed; .ci/run installs Debian's chromium package");
+            }
+            Assumptions.abort("chromium is not installed (apt-get install chromium): the report's browser test is skipped");
+        }
+        report = tmp.resolve("tar.html");
+        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("tar"), ReplayOptions.of("glibc").withHeapMaps(true));
+        ReplayReport.write(r, report, TraceFidelity.trace("tar"));
+    }
+
+    private static String findChromium() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            for (String name : new String[] {"chromium", "chromium-browser"}) {
+                if (Files.isExecutable(Path.of(dir, name))) {
+                    return Path.of(dir, name).toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Runs headless Chromium on the report with extra arguments; returns {stdout, stderr}. */
+    private static String[] chromium(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--disable-gpu", "--no-sandbox",
+                "--no-first-run", "--disable-extensions", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=" + tmp.resolve("profile"), "--window-size=" + WIDTH + "," + HEIGHT));
+        cmd.addAll(List.of(args));
+        cmd.add(report.toUri().toString());
+        Path out = tmp.resolve("chromium.out");
+        Path err = tmp.resolve("chromium.err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("chromium did not finish within 90 s: " + cmd);
+        }
+        return new String[] {Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void thePageRunsWithoutErrorsAndDrawsEveryChartAndHeapMap() throws Exception {
+        String[] dom = chromium("--dump-dom");
+        assertThat(dom[0]).as("the DOM after load").contains("data-drawn=\"yes\"");
+        assertThat(dom[0]).contains("<pre id=\"errors\" hidden=\"\"></pre>");
+        assertThat(consoleErrors(dom[1])).as("console errors").isEmpty();
+
+        Matcher m = Pattern.compile("data-drawings=\"([^\"]*)\"").matcher(dom[0]);
+        assertThat(m.find()).isTrue();
+        String[] rects = m.group(1).split(";");
+        assertThat(rects).as("5 charts and 2 heap maps").hasSize(7);
+
+        Path png = tmp.resolve("tar.png");
+        String[] shot = chromium("--screenshot=" + png);
+        assertThat(consoleErrors(shot[1])).isEmpty();
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as("a PNG at " + png).isNotNull();
+        for (String rect : rects) {
+            String[] f = rect.split(",");
+            int x = Integer.parseInt(f[0]);
+            int y = Integer.parseInt(f[1]);
+            int w = Integer.parseInt(f[2]);
+            int h = Integer.parseInt(f[3]);
+            assertThat(y + h).as("drawing %s lies inside the screenshot", rect).isLessThanOrEqualTo(img.getHeight());
+            assertThat(colouredPixels(img, x, y, w, h)).as("coloured pixels in drawing %s", rect).isGreaterThan(w / 4);
+        }
+    }
+
+    /** Pixels whose channels differ by more than 60: series and chunks, not white, grid or text. */
+    static int colouredPixels(BufferedImage img, int x, int y, int w, int h) {
+        int n = 0;
+        for (int j = Math.max(0, y); j < Math.min(img.getHeight(), y + h); j++) {
+            for (int i = Math.max(0, x); i < Math.min(img.getWidth(), x + w); i++) {
+                int rgb = img.getRGB(i, j);
+                int r = (rgb >> 16) & 0xff;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Chromium's console lines about the page that report an error (its own dbus noise is not the page's). */
+    static List<String> consoleErrors(String stderr) {
+        List<String> errors = new ArrayList<>();
+        for (String line : stderr.split("\n")) {
+            if (line.contains(":CONSOLE(") && (line.contains("ERROR") || line.contains("Uncaught") || line.contains("rror"))
+                    || line.contains("Uncaught")) {
+                errors.add(line);
+            }
+        }
+        return errors;
+    }
+}
