@@ -53,9 +53,14 @@ static void *work(void *arg) {
     return 0;
 }
 
+/* Every thread takes its arena before any goes on, so all of them hold one at the same time. */
 static void *together(void *arg) {
     pthread_barrier_wait(&start);
-    return work(arg);
+    void *volatile first = malloc(16); /* volatile: the compiler may not drop the pair */
+    pthread_barrier_wait(&start);
+    work(arg);
+    free(first);
+    return 0;
 }
 
 static int run(int n, void *(*f)(void *), int wave) {
@@ -74,7 +79,7 @@ static int run(int n, void *(*f)(void *), int wave) {
 /* Allocates in its own arena, then holds it (alive) across the fork. */
 static void *holder(void *arg) {
     work(arg);
-    void *p = malloc(100);
+    void *volatile p = malloc(100);
     pthread_barrier_wait(&start);
     pthread_barrier_wait(&start);
     free(p);
