@@ -2,6 +2,7 @@ package org.mallocsim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,7 +43,11 @@ public final class RecordCommand implements Callable<Integer> {
         try {
             Recorder.Recording r = Recorder.record(command, output,
                     text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
-            err.println("mallocsim record: trace " + r.trace()
+            // the recorder writes a process's trace at its first allocator call, so a program that
+            // never allocates (gzip, true) leaves none
+            String own = Files.exists(r.trace()) ? "trace " + r.trace()
+                    : "no trace: " + command.get(0) + " made no allocator call, so " + r.trace() + " was not written";
+            err.println("mallocsim record: " + own
                     + (r.otherTraces().isEmpty() ? "" : " (+" + r.otherTraces().size() + " from children/exec: "
                             + r.otherTraces().stream().map(p -> p.getFileName().toString()).toList() + ")")
                     + (r.strace() == null ? "" : ", syscalls " + r.strace()));
