@@ -9,7 +9,7 @@ import org.mallocsim.traces.natives.FidelityReport.Kind;
 
 /**
  * The traces recorded with {@code mallocsim record} and kept in {@code traces/} (see
- * {@code traces/README.md}): a database, an interpreter, a parallel compressor, threads that are
+ * {@code traces/README.md}): a database, an interpreter, a threaded interpreter, threads that are
  * replaced and threads that outnumber the arena limit replay under ptmalloc in every class, on
  * any machine. Each row also pins what makes the trace worth keeping (its threads and calls
  * answered from thread arenas), so a re-recording that lost it fails here.
@@ -21,7 +21,7 @@ class MachineTracesFidelityTest {
         // trace, calls, threads started, thread-arena calls at least, thread heaps
         "sqlite3, 40504, 0, 0, 0",
         "perl, 64467, 0, 0, 0",
-        "xz-t2, 320, 2, 1, 2",
+        "python3-threads, 133654, 9, 10000, 3",
         // 4 waves of 3 threads: each wave takes the arenas the last one left on the free list
         "threads-churn, 40795, 12, 10000, 1",
         // 20 threads at once on 2 CPUs: 15 thread arenas + main_arena = the limit 8 x 2, then reused_arena
