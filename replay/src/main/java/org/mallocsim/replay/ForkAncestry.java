@@ -27,6 +27,7 @@ final class ForkAncestry {
     /** Deeper chains than this are taken for a loop (a recycled pid). */
     private static final int MAX_DEPTH = 64;
     private static final Pattern CHILD_NAME = Pattern.compile("(.+)\\.(\\d+)");
+    private static final Pattern EXEC_NAME = Pattern.compile(".+\\.\\d+\\.exec\\d+");
 
     /**
      * One ancestor: replay {@code trace} up to its fork event of {@code childPid}.
@@ -37,6 +38,15 @@ final class ForkAncestry {
     record Step(Path trace, int childPid) {}
 
     private ForkAncestry() {}
+
+    /**
+     * Whether {@code trace} continues a parent's heap: its header says it was forked, and it is
+     * not a program the child exec'd ({@code FILE.PID.execN}), which starts from a fresh image
+     * even when the recorder noted the fork it came from.
+     */
+    static boolean continuesParent(Path trace, TraceHeader header) {
+        return forkedFrom(header) != 0 && !EXEC_NAME.matcher(trace.getFileName().toString()).matches();
+    }
 
     /** The parent pid a trace's header names, or 0 when it was not written by a forked child. */
     static int forkedFrom(TraceHeader header) {
@@ -85,7 +95,7 @@ final class ForkAncestry {
             chain.add(0, new Step(parent, childPid));
             current = parent;
             try (TraceReader r = Traces.open(parent, lenient)) {
-                parentPid = forkedFrom(r.header());
+                parentPid = continuesParent(parent, r.header()) ? forkedFrom(r.header()) : 0;
             }
         }
         return chain;

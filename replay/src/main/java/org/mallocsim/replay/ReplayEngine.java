@@ -93,8 +93,8 @@ public final class ReplayEngine {
      */
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
         TraceHeader header = reader.header();
-        List<ForkAncestry.Step> ancestry = ForkAncestry.forkedFrom(header) == 0
-                ? List.of() : ForkAncestry.of(input, header, options.lenient());
+        List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
+                ? ForkAncestry.of(input, header, options.lenient()) : List.of();
         TraceHeader processHeader = ancestry.isEmpty() ? header : headerOf(ancestry.get(0).trace(), options);
         String source = ancestry.isEmpty() ? input.toString() : ancestry.get(0).trace().toString();
         AddressSpace space = startProcess(processHeader, options.kernel(), source);

@@ -77,6 +77,17 @@ class ForkReplayTest {
     }
 
     @Test
+    void aProgramExecdByAForkedChildStartsFromAFreshHeap() throws IOException {
+        // the child exec'd before allocating: its program's trace notes the fork, but exec replaced the heap
+        Path exec = Files.writeString(tmp.resolve("prog.mrec.2.exec1"), HEADER + "# forked-from 1\n"
+                + "2 m 100 = 0x5555555592a0 0x71 0x55555557a000\n");
+
+        TraceFidelity.Outcome o = TraceFidelity.replay(exec, ReplayOptions.of("glibc"));
+
+        assertThat(o.faithful()).as(o.describe()).isTrue();
+    }
+
+    @Test
     void aChildWhoseParentsTraceIsMissingIsRefusedWithTheReason() throws IOException {
         Path child = Files.writeString(tmp.resolve("prog.mrec.2"), CHILD);
 
