@@ -13,6 +13,13 @@ public interface ThreadEvents {
     /** Thread {@code tid} exited (glibc's {@code tcache_thread_shutdown} and {@code arena_thread_freeres}). */
     void threadExited(int tid);
 
+    /**
+     * The process forked on thread {@code parentTid} and the calls that follow are the child's:
+     * its only thread, {@code childTid}, continues {@code parentTid}'s state; the other threads
+     * are gone.
+     */
+    void forked(int parentTid, int childTid);
+
     /** The following calls run on thread {@code tid} (a thread never announced is started implicitly). */
     void switchThread(int tid);
 }

@@ -13,6 +13,15 @@ class RecordCommandTest {
     Path dir;
 
     @Test
+    void aProgramThatAllocatesGetsItsTraceNamed() {
+        Path out = dir.resolve("sort.mrecb");
+        Cli.Result r = Cli.run("record", "-o", out.toString(), "--", "sort", "/etc/passwd");
+        assertThat(r.code()).isZero();
+        assertThat(out).exists();
+        assertThat(r.err()).isEqualTo("mallocsim record: trace " + out + "\n");
+    }
+
+    @Test
     void aProgramWithoutAllocatorCallsLeavesTheExistingFileAndSaysSo() throws Exception {
         Path keep = dir.resolve("keep.mrec");
         Files.writeString(keep, "precious\n");

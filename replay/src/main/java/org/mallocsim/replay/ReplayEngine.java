@@ -39,6 +39,10 @@ import org.mallocsim.traces.natives.NativeReplayer.Touch;
  * {@code --emit} file. Pointer handling follows the native replayer: a free of a pointer the trace
  * never returned is skipped, a realloc of one reallocs NULL, and a failed realloc keeps the old block.
  *
+ * <p>A forked child's trace ({@code # forked-from PID}) continues its parent's heap: the engine
+ * first replays the ancestors' traces found beside it up to the fork ({@link ForkAncestry}),
+ * unreported, and starts the process from the oldest one's header.
+ *
  * <p>A {@link MallocAbort}, {@link SegmentationFault}, {@link BusError} or {@link OutOfMemoryKill}
  * ends the process: the replay stops there and reports a {@link ProcessDeath}; the rest of the
  * trace is read only to count the calls never answered. The per-call path allocates nothing.
@@ -68,6 +72,8 @@ public final class ReplayEngine {
     private long failedAllocations;
     private int currentTid;
     private boolean anyCall;
+    /** True while a forked child's ancestors run: their calls shape the heap but are not the trace's. */
+    private boolean ancestor;
 
     private ReplayEngine(Allocator allocator, long baselineDataPages, ReplayOptions options, FidelityReport fidelity,
                          TraceWriter emit) {
@@ -102,13 +108,16 @@ public final class ReplayEngine {
      */
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
         TraceHeader header = reader.header();
-        String source = input.toString();
+        List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
+                ? ForkAncestry.of(input, header, options.lenient()) : List.of();
+        TraceHeader processHeader = ancestry.isEmpty() ? header : headerOf(ancestry.get(0).trace(), options);
+        String source = ancestry.isEmpty() ? input.toString() : ancestry.get(0).trace().toString();
         AddressSpace space = options.cleanLayout() ? new AddressSpace(options.kernel())
-                : startProcess(header, options.kernel(), source);
+                : startProcess(processHeader, options.kernel(), source);
         long baselineDataPages = space.dataVmPages();
         Allocator allocator;
         try {
-            allocator = options.factory().create(space, allocatorOptions(header, options.tunables()));
+            allocator = options.factory().create(space, allocatorOptions(processHeader, options.tunables()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(source + ": the " + options.allocatorName() + " allocator cannot start: "
                     + e.getMessage(), e);
@@ -122,6 +131,9 @@ public final class ReplayEngine {
             }
             ReplayEngine engine = new ReplayEngine(allocator, baselineDataPages, options, fidelity,
                     emitFile == null ? null : emitFile.writer());
+            for (ForkAncestry.Step step : ancestry) {
+                engine.replayAncestor(step, options);
+            }
             ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
             if (emitFile != null) {
                 emitFile.commit();
@@ -131,6 +143,47 @@ public final class ReplayEngine {
             if (emitFile != null) {
                 emitFile.close();
             }
+        }
+    }
+
+    private static TraceHeader headerOf(Path trace, ReplayOptions options) throws IOException {
+        try (TraceReader r = Traces.open(trace, options.lenient())) {
+            return r.header();
+        }
+    }
+
+    /**
+     * Replays a forked child's ancestor up to its fork of the child, unreported, then hands the
+     * forking thread's state to the child ({@link ThreadEvents#forked}); the child then starts
+     * from the copy of the heap a real fork gives it.
+     */
+    private void replayAncestor(ForkAncestry.Step step, ReplayOptions options) throws IOException {
+        ancestor = true;
+        try (TraceReader r = Traces.open(step.trace(), options.lenient())) {
+            TraceEvent e = new TraceEvent();
+            while (r.next(e)) {
+                if (e.op == TraceEvent.FORK && e.arg0 == step.childPid()) {
+                    if (threads != null) {
+                        threads.forked(e.tid, step.childPid());
+                    }
+                    anyCall = true;
+                    currentTid = step.childPid();
+                    return;
+                }
+                if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
+                    threadEvent(e);
+                } else {
+                    call(e);
+                }
+            }
+            throw new IOException(step.trace() + ": no fork of pid " + step.childPid());
+        } catch (MallocAbort | SegmentationFault | BusError | OutOfMemoryKill death) {
+            throw new IOException(step.trace() + ": the parent process died before forking pid "
+                    + step.childPid() + ": " + death.getMessage(), death);
+        } finally {
+            ancestor = false;
+            unknownPointers = 0;
+            failedAllocations = 0;
         }
     }
 
@@ -251,7 +304,9 @@ public final class ReplayEngine {
             default:
                 throw new IllegalStateException("not a call: " + (char) e.op);
         }
-        meter.leave();
+        if (!ancestor) {
+            meter.leave(); // an ancestor's calls are not the trace's: they cost the trace nothing
+        }
         account(e, liveArg, result, touchSize);
         long chunkWord = 0;
         if (result != 0) {
@@ -265,6 +320,9 @@ public final class ReplayEngine {
         }
         if (e.result != 0 && result == 0 && e.op != TraceEvent.FREE && pointers.get(e.result) == PointerMap.MISSING) {
             pointers.put(e.result, 0); // glibc's block exists, ours does not: its free is free(NULL)
+        }
+        if (ancestor) {
+            return;
         }
         long brk = space.currentBrk();
         sample();
@@ -293,7 +351,9 @@ public final class ReplayEngine {
         } else if (result != 0) {
             meter.allocated(result, requested, answered);
         }
-        meter.sample();
+        if (!ancestor) {
+            meter.sample();
+        }
     }
 
     /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
@@ -362,7 +422,7 @@ public final class ReplayEngine {
                 threads.threadExited(e.tid);
             }
         }
-        if (emit != null) {
+        if (emit != null && !ancestor) {
             answer.set(e.tid, e.op, e.arg0, e.arg1, 0, 0, space.currentBrk());
             emit.write(answer);
         }

@@ -63,6 +63,7 @@ class ThreadEventsTest {
         @Override public void threadStarted(int tid, int parentTid) { heard.add("start " + tid + " from " + parentTid); }
         @Override public void threadExited(int tid) { heard.add("exit " + tid); }
         @Override public void switchThread(int tid) { heard.add("switch " + tid); }
+        @Override public void forked(int parentTid, int childTid) { heard.add("fork " + parentTid + " to " + childTid); }
 
         @Override public AddressSpace addressSpace() { return bump.addressSpace(); }
         @Override public long malloc(long size) { return bump.malloc(size); }

@@ -3,8 +3,10 @@ package org.mallocsim.replay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.Traces;
@@ -103,6 +105,38 @@ public final class TraceFidelity {
             throw new IllegalArgumentException(trace + " holds no recorded answers to compare with");
         }
         return new Outcome(trace, r);
+    }
+
+    /** The threads a trace saw start ({@code t} events), counted by tid. */
+    public static int threadsStarted(Path trace) throws IOException {
+        Set<Integer> tids = new HashSet<>();
+        try (TraceReader r = Traces.open(trace)) {
+            TraceEvent e = new TraceEvent();
+            while (r.next(e)) {
+                if (e.op == TraceEvent.THREAD_START) {
+                    tids.add(e.tid);
+                }
+            }
+        }
+        return tids.size();
+    }
+
+    /**
+     * The thread-arena heaps glibc's answers used: 64 MiB-aligned regions holding a result whose
+     * chunk word says NON_MAIN_ARENA and not IS_MMAPPED. A thread arena's first heap is one of
+     * them, so once the arena limit is reached this stays at the limit minus main_arena.
+     */
+    public static int threadHeaps(Path trace) throws IOException {
+        Set<Long> heaps = new HashSet<>();
+        try (TraceReader r = Traces.open(trace)) {
+            TraceEvent e = new TraceEvent();
+            while (r.next(e)) {
+                if (e.result != 0 && (e.chunkWord & 0x4) != 0 && (e.chunkWord & 0x2) == 0) {
+                    heaps.add(e.result >>> 26);
+                }
+            }
+        }
+        return heaps.size();
     }
 
     /** The repository's {@code traces/NAME.mrec.zst}, found from the module directory upwards. */

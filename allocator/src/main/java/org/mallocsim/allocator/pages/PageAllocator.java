@@ -368,6 +368,29 @@ public final class PageAllocator extends PolicyAllocator implements ThreadEvents
         }
     }
 
+    /**
+     * The child's only thread goes on with the forking thread's heap; the heaps of the threads the
+     * child does not have are handed to the main heap, as at their exit.
+     */
+    @Override
+    public void forked(int parentTid, int childTid) {
+        long main = heapSlot(0);
+        for (int i = 0; i < MAX_HEAPS; i++) {
+            long h = heapSlot(i);
+            long t = space.load64(h + HEAP_TID);
+            if (t == parentTid) {
+                space.store64(h + HEAP_TID, childTid);
+                heap = h;
+            } else if (i > 0 && t != 0) {
+                forEachPage(h, main);
+                space.store64(h + HEAP_TID, 0);
+                if (heap == h) {
+                    heap = main;
+                }
+            }
+        }
+    }
+
     /** Re-owns the pages of heap {@code from} to heap {@code to}, keeping queued pages queued. */
     private void forEachPage(long from, long to) {
         int n = (int) load(SEGMENT_COUNT);

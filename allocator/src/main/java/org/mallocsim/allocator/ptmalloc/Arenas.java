@@ -340,6 +340,32 @@ final class Arenas {
         }
     }
 
+    /**
+     * Follows {@code __malloc_fork_unlock_child} (malloc/arena.c): in the child of a fork every
+     * arena but the forking thread's own has lost its threads, so all of them, main_arena first
+     * pushed, make up the new free list.
+     */
+    static void mallocForkUnlockChild(MallocContext c) {
+        if (!c.initialized()) {
+            return;
+        }
+        long mine = c.threadArena();
+        if (mine != 0) {
+            c.as.store64(mine + MallocState.ATTACHED_THREADS, 1);
+        }
+        long freeList = 0;
+        long a = c.mainArena;
+        do {
+            if (a != mine) {
+                c.as.store64(a + MallocState.ATTACHED_THREADS, 0);
+                c.as.store64(a + MallocState.NEXT_FREE, freeList);
+                freeList = a;
+            }
+            a = c.as.load64(a + MallocState.NEXT);
+        } while (a != c.mainArena);
+        st(c, LibcData.FREE_LIST, freeList);
+    }
+
     /** Follows {@code ptmalloc_init} (malloc/arena.c): key, thread_arena, main arena, tunables. */
     static void ptmallocInit(MallocContext c) {
         if (c.initialized()) {

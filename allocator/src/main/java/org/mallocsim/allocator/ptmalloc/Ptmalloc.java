@@ -494,6 +494,18 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         leave();
     }
 
+    /**
+     * The calls that follow are the child's of a fork made on {@code parentTid}: {@code childTid}
+     * continues that thread's tcache and arena, the other threads are gone, and a multi-threaded
+     * process's arenas are reset as {@code __malloc_fork_unlock_child} does.
+     */
+    @Override
+    public void forked(int parentTid, int childTid) {
+        enter();
+        threads.forked(parentTid, childTid);
+        leave();
+    }
+
     /** The following calls come from {@code tid}: swap its TLS in (the first thread named is main). */
     @Override
     public void switchThread(int tid) {

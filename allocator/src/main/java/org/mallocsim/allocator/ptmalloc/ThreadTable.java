@@ -100,6 +100,25 @@ final class ThreadTable {
         }
     }
 
+    /**
+     * The process forked on {@code parentTid}: the child's only thread, {@code childTid}, goes on
+     * with the forking thread's tcache and arena; every other thread's TLS is gone (their tcaches
+     * stay allocated, unreachable, as in a real child). In a multi-threaded process glibc's
+     * {@code fork} then runs {@code __malloc_fork_unlock_child} (posix/fork.c); the child keeps
+     * the multi-threaded paths, as {@code _Fork} never clears the thread's multiple_threads.
+     */
+    void forked(int parentTid, int childTid) {
+        if (anyThread && parentTid != currentTid) {
+            swapTls(parentTid);
+        }
+        anyThread = true;
+        currentTid = childTid;
+        nThreads = 0;
+        if (c.multiThreaded) {
+            Arenas.mallocForkUnlockChild(c);
+        }
+    }
+
     /** The tcaches of the threads not running now, for the heap checker. */
     long[] otherTcaches() {
         long[] others = new long[nThreads];

@@ -48,6 +48,20 @@ class PageAllocatorTest {
     }
 
     @Test
+    void aForkedChildGoesOnInTheForkingThreadsHeapAndTheOtherHeapsGoToTheMainOne() {
+        pages.switchThread(100);
+        long main = pages.malloc(24);
+        pages.threadStarted(101, 100);
+        pages.switchThread(101);
+        long other = pages.malloc(24);
+        pages.forked(101, 200);
+        pages.switchThread(200);
+        assertThat(pages.malloc(24)).as("the child carves on in thread 101's page").isEqualTo(other + 32);
+        pages.free(main);
+        pages.free(other);
+    }
+
+    @Test
     void eachThreadAllocatesFromItsOwnPagesAndFreesGoHomeToTheOwningPage() {
         pages.switchThread(100);
         long main = pages.malloc(24);
