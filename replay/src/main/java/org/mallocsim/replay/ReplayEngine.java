@@ -50,6 +50,8 @@ public final class ReplayEngine {
     private final Touch touch;
     private final FidelityReport fidelity;
     private final TraceWriter emit;
+    private final ReplayListener listener;
+    private boolean mismatchSeen;
     private final PointerMap pointers = new PointerMap(1024);
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
@@ -59,13 +61,15 @@ public final class ReplayEngine {
     private int currentTid;
     private boolean anyCall;
 
-    private ReplayEngine(Allocator allocator, Touch touch, FidelityReport fidelity, TraceWriter emit) {
+    private ReplayEngine(Allocator allocator, Touch touch, FidelityReport fidelity, TraceWriter emit,
+                         ReplayListener listener) {
         this.allocator = allocator;
         this.space = allocator.addressSpace();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
         this.fidelity = fidelity;
         this.emit = emit;
+        this.listener = listener;
     }
 
     /**
@@ -75,8 +79,13 @@ public final class ReplayEngine {
      *     cannot be written (or would overwrite the trace)
      */
     public static ReplayResult replay(Path trace, ReplayOptions options) throws IOException {
+        return replay(trace, options, ReplayListener.NONE);
+    }
+
+    /** Replays the trace file {@code trace}, telling {@code listener} how it goes. */
+    public static ReplayResult replay(Path trace, ReplayOptions options, ReplayListener listener) throws IOException {
         try (TraceReader reader = Traces.open(trace, options.lenient())) {
-            return replay(reader, trace, options);
+            return replay(reader, trace, options, listener);
         }
     }
 
@@ -85,6 +94,12 @@ public final class ReplayEngine {
      * the file {@code --emit} must not overwrite. The reader is not closed.
      */
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
+        return replay(reader, input, options, ReplayListener.NONE);
+    }
+
+    /** Replays an open trace, telling {@code listener} how it goes. The reader is not closed. */
+    public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options, ReplayListener listener)
+            throws IOException {
         TraceHeader header = reader.header();
         String source = input.toString();
         AddressSpace space = startProcess(header, options.kernel(), source);
@@ -103,7 +118,7 @@ public final class ReplayEngine {
                 emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
             }
             ReplayEngine engine = new ReplayEngine(allocator, options.touch(), fidelity,
-                    emitFile == null ? null : emitFile.writer());
+                    emitFile == null ? null : emitFile.writer(), listener);
             ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
             if (emitFile != null) {
                 emitFile.commit();
@@ -230,8 +245,12 @@ public final class ReplayEngine {
         }
         long brk = space.currentBrk();
         answered++;
-        if (fidelity != null) {
-            fidelity.add(e, result, chunkWord, brk);
+        if (fidelity != null && !fidelity.add(e, result, chunkWord, brk) && !mismatchSeen) {
+            mismatchSeen = true;
+            listener.firstMismatch(allocator, e, result, e.op == TraceEvent.FREE || e.op == TraceEvent.REALLOC ? liveArg : 0);
+        }
+        if (answered % ReplayListener.PROGRESS_EVERY == 0) {
+            listener.progress(answered);
         }
         if (emit != null) {
             answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
