@@ -3,7 +3,6 @@ package org.mallocsim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.cli.BundledTraces.trace;
 
-import com.github.luben.zstd.ZstdInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,10 +32,7 @@ class ConvertCommandTest {
         assertThat(Cli.run("convert", binary.toString(), binaryZst.toString()).code()).isZero();
         assertThat(Cli.run("convert", binaryZst.toString(), text.toString()).code()).isZero();
 
-        byte[] original;
-        try (InputStream in = new ZstdInputStream(Files.newInputStream(trace(name)))) {
-            original = in.readAllBytes();
-        }
+        byte[] original = zstdDecompressed(trace(name));
         assertThat(Files.readAllBytes(binary)).isNotEqualTo(original);
         assertThat(Arrays.equals(Files.readAllBytes(text), original)).as("round trip of " + name).isTrue();
         assertThat(Files.size(binaryZst)).isLessThan(Files.size(binary));
@@ -105,6 +101,15 @@ class ConvertCommandTest {
 
         Path missing = tmp.resolve("nope.mrec");
         assertError(Cli.run("convert", missing.toString(), out.toString()), missing + ": cannot read (no such file)");
+    }
+
+    /** The file's bytes as the system's zstd tool decompresses them (installed by .ci/run): an independent reader. */
+    private static byte[] zstdDecompressed(Path file) throws Exception {
+        Process p = new ProcessBuilder("zstd", "-dc", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).as("zstd -dc " + file).isZero();
+        return bytes;
     }
 
     private Path resource(String name) throws Exception {
