@@ -1,5 +1,6 @@
 package org.mallocsim.cli;
 
+import java.util.function.LongConsumer;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.replay.ReplayListener;
@@ -14,11 +15,11 @@ final class Divergence implements ReplayListener {
     /** Chunks drawn on either side of the diverging one. */
     static final int RADIUS = 4;
 
-    private final java.util.function.LongConsumer progress;
+    private final LongConsumer progress;
     private String heap;
     private long pointer;
 
-    Divergence(java.util.function.LongConsumer progress) {
+    Divergence(LongConsumer progress) {
         this.progress = progress;
     }
 
@@ -34,7 +35,7 @@ final class Divergence implements ReplayListener {
         if (allocator instanceof Ptmalloc) {
             heap = ((Ptmalloc) allocator).dumpHeapAround(pointer, RADIUS);
         } else {
-            heap = "(the " + allocator.getClass().getSimpleName() + " policy has no heap view)\n";
+            heap = "(only the glibc policy draws its heap)\n";
         }
     }
 

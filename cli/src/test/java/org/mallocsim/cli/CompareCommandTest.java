@@ -89,6 +89,16 @@ class CompareCommandTest {
     }
 
     @Test
+    void anotherPolicyDivergesAtOnceAndSaysItHasNoHeapPicture() {
+        Cli.Result r = Cli.run("compare", trace("git").toString(), "--allocator", "bump");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("compare of git.mrec.zst with bump: ")
+                .contains("first divergence: call 1 (index 0), line ", "  replayed (bump):  0x")
+                .contains("(only the glibc policy draws its heap)\n");
+    }
+
+    @Test
     void everyBadInputIsOneLineAndExitsTwo() throws Exception {
         Path missing = tmp.resolve("nope.mrec");
         assertError(Cli.run("compare", missing.toString()), missing + ": cannot read (no such file)");
