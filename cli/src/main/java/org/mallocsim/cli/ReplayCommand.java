@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mallocsim.replay.ReplayEngine;
 import org.mallocsim.replay.ReplayJson;
+import org.mallocsim.replay.ReplayListener;
 import org.mallocsim.replay.ReplayOptions;
 import org.mallocsim.replay.ReplayReport;
 import org.mallocsim.replay.ReplayResult;
@@ -91,8 +92,13 @@ public final class ReplayCommand implements Callable<Integer> {
             ReplayOptions options = ReplayOptions.of(allocator).withTouch(parseTouch(touch)).withEmit(emit)
                     .withTunables(tunables).withCleanLayout(parseLayout(layout)).withHeapMaps(report != null);
             ReplayResult r;
-            try (Progress bar = Progress.start("replay " + trace.getFileName(), "events", -1)) {
-                r = ReplayEngine.replay(trace, options.withProgress(bar::stepTo));
+            try (Progress bar = Progress.start("replay " + trace.getFileName(), "calls", -1)) {
+                r = ReplayEngine.replay(trace, options, new ReplayListener() {
+                    @Override
+                    public void progress(long calls) {
+                        bar.stepTo(calls);
+                    }
+                });
             }
             if (report != null) {
                 ReplayReport.write(r, report, trace);

@@ -55,12 +55,13 @@ public final class ReplayEngine {
     private final Touch touch;
     private final FidelityReport fidelity;
     private final TraceWriter emit;
+    private final ReplayListener listener;
+    private boolean mismatchSeen;
     private final PointerMap pointers = new PointerMap(1024);
     private final LiveBlocks blocks = new LiveBlocks(1024);
     private final HeapMeter meter;
     private final Timeline timeline;
     private final boolean heapMaps;
-    private final ReplayProgress progress;
     /** The next heap map is taken once the heap exceeds this many pages. */
     private long nextMapPages;
     private long peakHeapPages;
@@ -76,18 +77,18 @@ public final class ReplayEngine {
     private boolean ancestor;
 
     private ReplayEngine(Allocator allocator, long baselineDataPages, ReplayOptions options, FidelityReport fidelity,
-                         TraceWriter emit) {
+                         TraceWriter emit, ReplayListener listener) {
         this.allocator = allocator;
         this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
         this.timeline = new Timeline(space, TIMELINE_BUCKETS);
         this.heapMaps = options.heapMaps();
-        this.progress = options.progress();
         Touch touch = options.touch();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
         this.fidelity = fidelity;
         this.emit = emit;
+        this.listener = listener;
     }
 
     /**
@@ -97,8 +98,13 @@ public final class ReplayEngine {
      *     cannot be written (or would overwrite the trace)
      */
     public static ReplayResult replay(Path trace, ReplayOptions options) throws IOException {
+        return replay(trace, options, ReplayListener.NONE);
+    }
+
+    /** Replays the trace file {@code trace}, telling {@code listener} how it goes. */
+    public static ReplayResult replay(Path trace, ReplayOptions options, ReplayListener listener) throws IOException {
         try (TraceReader reader = Traces.open(trace, options.lenient())) {
-            return replay(reader, trace, options);
+            return replay(reader, trace, options, listener);
         }
     }
 
@@ -107,6 +113,12 @@ public final class ReplayEngine {
      * the file {@code --emit} must not overwrite. The reader is not closed.
      */
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options) throws IOException {
+        return replay(reader, input, options, ReplayListener.NONE);
+    }
+
+    /** Replays an open trace, telling {@code listener} how it goes. The reader is not closed. */
+    public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options, ReplayListener listener)
+            throws IOException {
         TraceHeader header = reader.header();
         List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
                 ? ForkAncestry.of(input, header, options.lenient()) : List.of();
@@ -130,7 +142,7 @@ public final class ReplayEngine {
                 emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
             }
             ReplayEngine engine = new ReplayEngine(allocator, baselineDataPages, options, fidelity,
-                    emitFile == null ? null : emitFile.writer());
+                    emitFile == null ? null : emitFile.writer(), listener);
             for (ForkAncestry.Step step : ancestry) {
                 engine.replayAncestor(step, options);
             }
@@ -194,9 +206,6 @@ public final class ReplayEngine {
         long start = System.nanoTime();
         while (death == null && reader.next(e)) {
             events++;
-            if (progress != null && (events & (ReplayProgress.EVERY - 1)) == 0) {
-                progress.eventsRead(events);
-            }
             if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
                 threadEvent(e);
                 continue;
@@ -327,8 +336,12 @@ public final class ReplayEngine {
         long brk = space.currentBrk();
         sample();
         answered++;
-        if (fidelity != null) {
-            fidelity.add(e, result, chunkWord, brk);
+        if (fidelity != null && !fidelity.add(e, result, chunkWord, brk) && !mismatchSeen) {
+            mismatchSeen = true;
+            listener.firstMismatch(allocator, e, result, e.op == TraceEvent.FREE || e.op == TraceEvent.REALLOC ? liveArg : 0);
+        }
+        if (answered % ReplayListener.PROGRESS_EVERY == 0) {
+            listener.progress(answered);
         }
         if (emit != null) {
             answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);

@@ -22,11 +22,10 @@ import org.mallocsim.traces.natives.NativeReplayer.Touch;
  *                      GLIBC_TUNABLES (so they win), or empty
  * @param cleanLayout   start from a fresh default layout even when the trace records its map
  * @param heapMaps      take the heap maps a report draws (at the largest heap and at the end)
- * @param progress      told how far the replay has read, or null
  */
 public record ReplayOptions(String allocatorName, AllocatorFactory factory, Touch touch, Path emit,
                             KernelConfig kernel, boolean lenient, List<String> tunables, boolean cleanLayout,
-                            boolean heapMaps, ReplayProgress progress) {
+                            boolean heapMaps) {
     public ReplayOptions {
         Objects.requireNonNull(allocatorName, "allocatorName");
         Objects.requireNonNull(factory, "factory");
@@ -41,47 +40,42 @@ public record ReplayOptions(String allocatorName, AllocatorFactory factory, Touc
      * @throws IllegalArgumentException when no policy has that name
      */
     public static ReplayOptions of(String name) {
-        return new ReplayOptions(name, Allocators.factory(name), Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false, null);
+        return new ReplayOptions(name, Allocators.factory(name), Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false);
     }
 
     /** An unregistered policy (a test double, an experiment) under a name of its own. */
     public static ReplayOptions of(String name, AllocatorFactory factory) {
-        return new ReplayOptions(name, factory, Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false, null);
+        return new ReplayOptions(name, factory, Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false);
     }
 
     public ReplayOptions withTouch(Touch t) {
-        return new ReplayOptions(allocatorName, factory, t, emit, kernel, lenient, tunables, cleanLayout, heapMaps, progress);
+        return new ReplayOptions(allocatorName, factory, t, emit, kernel, lenient, tunables, cleanLayout, heapMaps);
     }
 
     public ReplayOptions withEmit(Path file) {
-        return new ReplayOptions(allocatorName, factory, touch, file, kernel, lenient, tunables, cleanLayout, heapMaps, progress);
+        return new ReplayOptions(allocatorName, factory, touch, file, kernel, lenient, tunables, cleanLayout, heapMaps);
     }
 
     public ReplayOptions withKernel(KernelConfig k) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, k, lenient, tunables, cleanLayout, heapMaps, progress);
+        return new ReplayOptions(allocatorName, factory, touch, emit, k, lenient, tunables, cleanLayout, heapMaps);
     }
 
     public ReplayOptions withLenient(boolean l) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, l, tunables, cleanLayout, heapMaps, progress);
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, l, tunables, cleanLayout, heapMaps);
     }
 
     /** Adds {@code glibc.malloc.NAME=VALUE} settings, applied after the trace's own. */
     public ReplayOptions withTunables(List<String> t) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, t, cleanLayout, heapMaps, progress);
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, t, cleanLayout, heapMaps);
     }
 
     /** Starts from a fresh default layout instead of the recorded map. */
     public ReplayOptions withCleanLayout(boolean clean) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, clean, heapMaps, progress);
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, clean, heapMaps);
     }
 
     /** Takes the heap maps of a report. */
     public ReplayOptions withHeapMaps(boolean maps) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, cleanLayout, maps, progress);
-    }
-
-    /** Reports progress to {@code p} (null: none). */
-    public ReplayOptions withProgress(ReplayProgress p) {
-        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, cleanLayout, heapMaps, p);
+        return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, cleanLayout, maps);
     }
 }

@@ -55,7 +55,7 @@ final class HeapDump {
         return sb.toString();
     }
 
-    private static void tcache(MallocContext c, long tcache, Map<Long, String> where) {
+    static void tcache(MallocContext c, long tcache, Map<Long, String> where) {
         if (tcache == 0) {
             return;
         }
@@ -67,7 +67,7 @@ final class HeapDump {
         }
     }
 
-    private static void bins(MallocContext c, long av, Map<Long, String> where) {
+    static void bins(MallocContext c, long av, Map<Long, String> where) {
         AddressSpace as = c.as;
         for (int i = 0; i < Chunk.NFASTBINS; i++) {
             for (long p = as.load64(MallocState.fastbin(av, i)); p != 0;
@@ -90,22 +90,30 @@ final class HeapDump {
         for (;;) {
             long raw = Chunk.sizeNomask(as, p);
             long size = raw & ~Chunk.SIZE_BITS;
-            String state;
-            if (p == top) {
-                state = "top";
-            } else if (size <= Chunk.CHUNK_HDR_SZ) {
-                state = "fencepost";
-            } else {
-                String w = where.get(p);
-                state = w != null ? w : "in use";
-            }
-            sb.append(String.format("  +0x%06x  0x%06x %s%s%s  %s%n", p - origin, size,
-                    (raw & Chunk.NON_MAIN_ARENA) != 0 ? "A" : "-", (raw & Chunk.IS_MMAPPED) != 0 ? "M" : "-",
-                    (raw & Chunk.PREV_INUSE) != 0 ? "P" : "-", state));
+            sb.append(line(p, origin, raw, state(p, size, top, where))).append(System.lineSeparator());
             if (p == top || size <= Chunk.CHUNK_HDR_SZ) {
                 return;
             }
             p += size;
         }
+    }
+
+    /** Where a chunk is: top, a fencepost, the bin or tcache {@code where} names, or in use. */
+    static String state(long p, long size, long top, Map<Long, String> where) {
+        if (p == top) {
+            return "top";
+        }
+        if (size <= Chunk.CHUNK_HDR_SZ) {
+            return "fencepost";
+        }
+        String w = where.get(p);
+        return w != null ? w : "in use";
+    }
+
+    /** One chunk's line: offset from {@code origin}, size, flag bits (A M P) and state. */
+    static String line(long p, long origin, long raw, String state) {
+        return String.format("  +0x%06x  0x%06x %s%s%s  %s", p - origin, raw & ~Chunk.SIZE_BITS,
+                (raw & Chunk.NON_MAIN_ARENA) != 0 ? "A" : "-", (raw & Chunk.IS_MMAPPED) != 0 ? "M" : "-",
+                (raw & Chunk.PREV_INUSE) != 0 ? "P" : "-", state);
     }
 }

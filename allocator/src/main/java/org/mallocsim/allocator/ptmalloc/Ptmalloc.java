@@ -107,6 +107,19 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         HeapWalk.walk(c, all, visitor);
     }
 
+    /**
+     * The heap where {@code mem} lies: the chunk holding it with {@code radius} chunks on either
+     * side, drawn as {@link #dumpHeap()} draws them, then the lengths of its arena's bins and of
+     * the calling thread's tcache bins. Reads memory only. A pointer in no arena (mmapped, given
+     * back, or 0) is said so, followed by the main arena's bins.
+     */
+    public String dumpHeapAround(long mem, int radius) {
+        if (radius < 0) {
+            throw new IllegalArgumentException("radius " + radius + " < 0");
+        }
+        return HeapNeighbourhood.render(c, threads.otherTcaches(), mem, radius);
+    }
+
     /** Follows {@code __libc_malloc}. */
     @Override
     public long malloc(long bytes) {
