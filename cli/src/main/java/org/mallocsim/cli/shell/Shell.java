@@ -39,6 +39,7 @@ public final class Shell {
     private int errors;
     private boolean exited;
     private boolean killed;
+    private String killedBy = "SIGKILL";
 
     // the line being parsed
     private String s;
@@ -71,9 +72,10 @@ public final class Shell {
         return exited || killed;
     }
 
-    /** The exit code of the session: 128 + 9 after SIGKILL, 1 after lines that did not parse, else 0. */
+    /** The exit code of the session: 128 + the signal after a kill, 1 after lines that did not parse, else 0. */
     int exitCode() {
-        return killed ? 128 + 9 : errors == 0 ? 0 : 1;
+        int sig = killedBy.equals("SIGABRT") ? 6 : killedBy.equals("SIGSEGV") ? 11 : 9;
+        return killed ? 128 + sig : errors == 0 ? 0 : 1;
     }
 
     /** Runs one line (numbered from 1 for messages); nothing once {@link #finished()}. */
@@ -102,7 +104,7 @@ public final class Shell {
         if (peek() == '=') {
             p++;
             target = name;
-            if (target.equals("NULL") || Flags.BY_NAME.containsKey(target)) {
+            if (target.equals("NULL") || Flags.BY_NAME.containsKey(target) || Allocation.MALLOPT.containsKey(target)) {
                 throw new ParseError("'" + target + "' is the name of a constant; a variable needs another name");
             }
             name = name("a call after '='");
@@ -115,6 +117,30 @@ public final class Shell {
             } else {
                 exited = true;
             }
+            return;
+        }
+        if (target == null && HeapViews.NAMES.contains(name)) {
+            List<Long> args = new ArrayList<>();
+            skipSpace();
+            if (peek() == '(') {
+                p++;
+                skipSpace();
+                if (peek() != ')') {
+                    do {
+                        args.add(expr(args.size() + 1));
+                        skipSpace();
+                    } while (peek() == ',' && ++p > 0);
+                }
+                expect(')');
+            }
+            while (p < s.length() && peek() != '\0') { // pwndbg style: vis ADDR [N]
+                args.add(expr(args.size() + 1));
+                skipSpace();
+            }
+            end();
+            HeapViews views = backend.heapViews();
+            out.print(views == null ? "# " + name + ": the heap views read an emulated process's memory; "
+                    + "run the script without --native to see them\n" : views.render(name, args));
             return;
         }
         if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
@@ -151,9 +177,29 @@ public final class Shell {
         }
         p++;
         end();
-        Long result = call(name, args);
+        Long result = Allocation.NAMES.contains(name) ? allocation(name, target, args) : call(name, args);
         if (target != null && result != null) {
             vars.put(target, result);
+        }
+    }
+
+    /** Runs and prints a call of the malloc family: its syscalls in strace's form, then the call as ltrace shows it. */
+    private Long allocation(String name, String target, List<Long> a) {
+        backend.takeSyscalls(); // those of the lines before, printed by them
+        try {
+            Allocation.Result r = Allocation.run(backend, name, target, a);
+            backend.takeSyscalls().forEach(out::println);
+            out.print(r.text());
+            return r.value();
+        } catch (ProcessDied e) {
+            backend.takeSyscalls().forEach(out::println);
+            out.print(e.stderr());
+            out.println("+++ killed by " + e.signal() + " +++");
+            killed = true;
+            killedBy = e.signal();
+            return null;
+        } catch (IllegalArgumentException e) {
+            throw new ParseError(e.getMessage());
         }
     }
 
@@ -295,6 +341,9 @@ public final class Shell {
                 return 0;
             }
             Long v = Flags.BY_NAME.get(n);
+            if (v == null) {
+                v = Allocation.MALLOPT.get(n);
+            }
             if (v == null) {
                 v = vars.get(n);
             }
