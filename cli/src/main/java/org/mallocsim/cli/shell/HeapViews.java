@@ -29,7 +29,11 @@ final class HeapViews {
 
     String render(String view, List<Long> args) {
         if (view.equals("heap")) {
-            return malloc.dumpHeap();
+            try {
+                return malloc.dumpHeap();
+            } catch (SegmentationFault e) {
+                return "# heap: the walk left mapped memory (a corrupted size or link): " + e.straceLine() + "\n";
+            }
         }
         if (args.isEmpty() || args.size() > 2) {
             return "# vis: expected vis ADDR [ROWS]\n";

@@ -18,12 +18,18 @@ import org.mallocsim.kernel.SegmentationFault;
  *   line    := [ NAME '=' ] call | 'maps' | 'smaps' [ '(' expr | NAME ')' ] | 'status' [ '(' NAME ')' ]
  *              | 'help' | 'exit'                                        ('#' starts a comment)
  *   call    := NAME '(' [ expr { ',' expr } ] ')'
- *   expr    := [ '-' ] term { ( '+' | '-' | '|' ) term }               (left to right)
+ *   expr    := [ '-' ] term { ( '+' | '-' | '|' | '&' | '^' | '<<' | '>>' ) term }   (left to right)
  *   term    := DECIMAL | 0xHEX | NULL | a PROT_/MAP_/MREMAP_/MADV_ name | a variable
  *   calls   := brk(a) mmap(a, len, prot, flags, fd, off) munmap(a, len) mprotect(a, len, prot)
  *              mremap(old, oldlen, newlen, flags [, new]) madvise(a, len, advice)
  *              load8|16|32|64(a) store8|16|32|64(a, value) walk(a)
+ *              malloc calloc realloc free memalign aligned_alloc posix_memalign valloc pvalloc
+ *              malloc_usable_size malloc_trim mallopt(M_..., v) mallinfo2() malloc_stats()
+ *   views   := 'heap' | 'vis' ADDR [ ROWS ]                           (emulated process only)
  * </pre>
+ * A malloc-family call prints the memory syscalls it made, as strace, then itself as ltrace
+ * prints it (see {@link Allocation}); one that makes glibc abort prints glibc's message and
+ * {@code +++ killed by SIGABRT +++}, and the process is dead.
  * A variable takes the call's result; a call that fails gives it -1, as the C wrapper returns.
  * A variable may not be named as a constant or NULL, which would hide them. After
  * {@code +++ killed by SIGKILL +++} the process is dead and the shell is {@link #finished()}.
@@ -60,9 +66,14 @@ public final class Shell {
             # calls:   brk(a)  mmap(a, len, prot, flags, fd, off)  munmap(a, len)  mprotect(a, len, prot)
             #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)
             #          load8|16|32|64(a)  store8|16|32|64(a, value)  walk(a)
+            # malloc:  malloc(n) free(p) calloc(n, s) realloc(p, n) memalign(a, n) aligned_alloc(a, n)
+            #          posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p) malloc_trim(pad)
+            #          mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()   (with their syscalls)
+            # heap:    heap  vis ADDR [ROWS]         (emulated process only)
             # files:   maps  smaps  status          (/proc/self/...)
             #          smaps(a)  smaps(VmFlags)  status(VmExe)   (one entry, field or line)
             # values:  123  0x7b  NULL  PROT_READ|PROT_WRITE  MAP_PRIVATE|MAP_ANONYMOUS  MADV_DONTNEED  var+4096
+            #          p>>12^q  a&b  a<<4           (left to right, no precedence: p>>12^q is (p>>12)^q)
             # vars:    a = mmap(...)                (a failed call gives -1)
             # shell:   help  exit                   ('#' starts a comment)
             """;
@@ -257,7 +268,7 @@ public final class Shell {
         boolean load = name.startsWith("load");
         String w = name.substring(load ? 4 : name.startsWith("store") ? 5 : name.length());
         if (!(load || name.startsWith("store")) || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
-            throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, "
+            throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, malloc, free, ..., "
                     + "walk, maps, smaps, status, help or exit, not '" + name + "'");
         }
         int width = Integer.parseInt(w);
@@ -308,12 +319,14 @@ public final class Shell {
         while (true) {
             skipSpace();
             char op = peek();
-            if (op != '+' && op != '-' && op != '|') {
+            boolean shift = (op == '<' || op == '>') && p + 1 < s.length() && s.charAt(p + 1) == op;
+            if (op != '+' && op != '-' && op != '|' && op != '&' && op != '^' && !shift) {
                 return v;
             }
-            p++;
+            p += shift ? 2 : 1;
             long t = term(argument);
-            v = op == '+' ? v + t : op == '-' ? v - t : v | t;
+            v = op == '+' ? v + t : op == '-' ? v - t : op == '|' ? v | t : op == '&' ? v & t : op == '^' ? v ^ t
+                    : op == '<' ? v << t : v >>> t;
         }
     }
 
