@@ -1,0 +1,107 @@
+package org.mallocsim.cli.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.KernelConfig;
+
+/** The malloc family and the heap views in an emulated shell, as golden transcripts. */
+class ShellMallocTest {
+
+    private static Shell shell(ByteArrayOutputStream buf) {
+        return new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.defaults())),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+    }
+
+    private static String run(String... lines) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell shell = shell(buf);
+        for (int i = 0; i < lines.length; i++) {
+            shell.execute(lines[i], i + 1);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMallocShowsItsBrksTheHeapViewsShowTheChunksAndADoubleFreeKillsTheProcess() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell shell = shell(buf);
+        String[] lines = {"a = malloc(24)", "b = malloc(24)", "c = malloc(0x500)", "g = malloc(24)", "free(a)",
+            "free(c)", "heap", "vis a-16 6", "free(b)", "free(b)", "malloc(1)"};
+        for (int i = 0; i < lines.length; i++) {
+            shell.execute(lines[i], i + 1);
+        }
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                        brk(NULL) = 0x555555559000
+                        brk(0x55555557a000) = 0x55555557a000
+                        malloc(24) = 0x5555555592a0
+                        malloc(24) = 0x5555555592c0
+                        malloc(1280) = 0x5555555592e0
+                        malloc(24) = 0x5555555597f0
+                        free(0x5555555592a0) = <void>
+                        free(0x5555555592e0) = <void>
+                        arena 0 (main)
+                          +0x000000  0x000290 --P  in use
+                          +0x000290  0x000020 --P  tcache 0
+                          +0x0002b0  0x000020 --P  in use
+                          +0x0002d0  0x000510 --P  unsorted
+                          +0x0007e0  0x000020 ---  in use
+                          +0x000800  0x020800 --P  top
+                        + 0x555555559290  0x0000000000000000  0x0000000000000021  size 0x20 P
+                          0x5555555592a0  0x0000000555555559  0x38b00a5dedd00bf7
+                        + 0x5555555592b0  0x0000000000000000  0x0000000000000021  size 0x20 P
+                          0x5555555592c0  0x0000000000000000  0x0000000000000000
+                        + 0x5555555592d0  0x0000000000000000  0x0000000000000511  size 0x510 P
+                          0x5555555592e0  0x00007ffff7ffe060  0x00007ffff7ffe060
+                        free(0x5555555592c0) = <void>
+                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                        free(): double free detected in tcache 2
+                        +++ killed by SIGABRT +++
+                        """);
+        assertThat(shell.finished()).isTrue();
+        assertThat(shell.exitCode()).isEqualTo(128 + 6);
+    }
+
+    @Test
+    void theFirstMallocShowsItsBrksAMmappedChunkItsMmapAndMunmapAndMalloptTakesConstantNames() {
+        assertThat(run("mallopt(M_MMAP_THRESHOLD, 65536)", "p = malloc(200000)", "free(p)", "mallopt(M_MXFAST, 1000)",
+                "q = posix_memalign(3, 8)", "malloc(-1)", "free(NULL)"))
+                .isEqualTo("""
+                        mallopt(M_MMAP_THRESHOLD, 65536) = 1
+                        brk(NULL) = 0x555555559000
+                        brk(0x55555557a000) = 0x55555557a000
+                        mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7fcd000
+                        malloc(200000) = 0x7ffff7fcd010
+                        munmap(0x7ffff7fcd000, 200704) = 0
+                        free(0x7ffff7fcd010) = <void>
+                        mallopt(M_MXFAST, 1000) = 0
+                        posix_memalign(&q, 3, 8) = 22 (EINVAL)
+                        malloc(18446744073709551615) = nil
+                        free(nil) = <void>
+                        """);
+    }
+
+    @Test
+    void aWildFreeDiesOfSigsegvAndAWrongArgumentCountIsALineError() {
+        assertThat(run("malloc(1, 2)", "free(0x10)", "malloc(1)")).isEqualTo("""
+                # line 1: expected 1 argument to malloc, got 2
+                +++ killed by SIGSEGV +++
+                """);
+    }
+
+    @Test
+    void expressionsComputeASafeLinkedPointer() {
+        assertThat(run("b = brk(NULL)", "p = mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
+                "store64(p, b>>12^0x5555555592a0)", "store64(p+8, 1<<4&0x30)"))
+                .isEqualTo("""
+                        brk(NULL) = 0x555555559000
+                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffe000
+                        store64(0x7ffff7ffe000, 0x55500000c7f9) = 0
+                        store64(0x7ffff7ffe008, 0x10) = 0
+                        """);
+    }
+}
