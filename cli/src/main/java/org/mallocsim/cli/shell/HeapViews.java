@@ -13,13 +13,16 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * <ul>
  *  <li>{@code heap}: every chunk of every arena with its size, flag bits and where it is
  *      ({@link Ptmalloc#dumpHeap()});</li>
+ *  <li>{@code tcache}, {@code fastbins}, {@code bins}, {@code arena}: the calling thread's
+ *      tcache bins, each arena's fastbins and unsorted/small/large bins, and the arenas' fields
+ *      ({@link Ptmalloc#view(String)});</li>
  *  <li>{@code vis ADDR [N]}: N (default 8) 16-byte rows of words from the chunk at or before
  *      ADDR, a chunk's first row marked with its header so the boundaries show.</li>
  * </ul>
  * A real process's heap is not readable from the shell: with {@code --native} these say so.
  */
 final class HeapViews {
-    static final Set<String> NAMES = Set.of("heap", "vis");
+    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena");
 
     private final Ptmalloc malloc;
 
@@ -28,11 +31,11 @@ final class HeapViews {
     }
 
     String render(String view, List<Long> args) {
-        if (view.equals("heap")) {
+        if (!view.equals("vis")) {
             try {
-                return malloc.dumpHeap();
+                return view.equals("heap") ? malloc.dumpHeap() : malloc.view(view);
             } catch (SegmentationFault e) {
-                return "# heap: the walk left mapped memory (a corrupted size or link): " + e.straceLine() + "\n";
+                return "# " + view + ": the walk left mapped memory (a corrupted size or link): " + e.straceLine() + "\n";
             }
         }
         if (args.isEmpty() || args.size() > 2) {

@@ -104,4 +104,52 @@ class ShellMallocTest {
                         store64(0x7ffff7ffe008, 0x10) = 0
                         """);
     }
+
+    @Test
+    void theBinViewsFollowTheTcacheFastbinsAndBinsAsTheyFillAndConsolidate() {
+        assertThat(run("a1 = malloc(24)", "a2 = malloc(24)", "a3 = malloc(24)", "a4 = malloc(24)", "a5 = malloc(24)", "a6 = malloc(24)", "a7 = malloc(24)", "a = malloc(24)", "c = malloc(0x500)", "d = malloc(0x500)", "g = malloc(24)", "free(a1)", "free(a2)", "free(a3)", "free(a4)", "free(a5)", "free(a6)", "free(a7)", "free(a)", "free(c)", "tcache", "fastbins", "bins", "malloc(0x600)", "bins", "arena"))
+                .isEqualTo("""
+                        brk(NULL) = 0x555555559000
+                        brk(0x55555557a000) = 0x55555557a000
+                        malloc(24) = 0x5555555592a0
+                        malloc(24) = 0x5555555592c0
+                        malloc(24) = 0x5555555592e0
+                        malloc(24) = 0x555555559300
+                        malloc(24) = 0x555555559320
+                        malloc(24) = 0x555555559340
+                        malloc(24) = 0x555555559360
+                        malloc(24) = 0x555555559380
+                        malloc(1280) = 0x5555555593a0
+                        malloc(1280) = 0x5555555598b0
+                        malloc(24) = 0x555555559dc0
+                        free(0x5555555592a0) = <void>
+                        free(0x5555555592c0) = <void>
+                        free(0x5555555592e0) = <void>
+                        free(0x555555559300) = <void>
+                        free(0x555555559320) = <void>
+                        free(0x555555559340) = <void>
+                        free(0x555555559360) = <void>
+                        free(0x555555559380) = <void>
+                        free(0x5555555593a0) = <void>
+                        tcachebins (0x555555559010)
+                        0x20 [  7]: 0x555555559360 -> 0x555555559340 -> 0x555555559320 -> 0x555555559300 -> 0x5555555592e0 -> 0x5555555592c0 -> 0x5555555592a0 -> 0
+                        fastbins (arena 0x7ffff7ffe000)
+                        0x20: 0x555555559370 -> 0
+                        0x30: 0
+                        0x40: 0
+                        0x50: 0
+                        0x60: 0
+                        0x70: 0
+                        0x80: 0
+                        0x90: 0
+                        0xa0: 0
+                        0xb0: 0
+                        bins (arena 0x7ffff7ffe000)
+                        unsorted: 0x555555559390 (0x510) -> bin
+                        malloc(1536) = 0x555555559de0
+                        bins (arena 0x7ffff7ffe000)
+                        largebin 68: 0x555555559370 (0x530) -> bin
+                        arena 0 (main) at 0x7ffff7ffe000: flags 0x0  have_fastchunks 0  top 0x55555555a3e0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffe000
+                        """);
+    }
 }
