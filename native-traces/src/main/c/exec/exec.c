@@ -7,7 +7,7 @@
  *   brk A | load W A | store W A V | maps | smaps | status | startbrk | kernel
  *   malloc N | free P | calloc N S | realloc P N | memalign A N | aligned_alloc A N
  *   posix_memalign A N | valloc N | pvalloc N | usable P | trim PAD | mallopt P V
- *   mallinfo2 | malloc_stats
+ *   mallinfo2 | malloc_stats | thread N | exit_thread N
  * Replies:
  *   r V       the call returned V (the raw syscall's value)
  *   e N       the call failed with errno N
@@ -37,6 +37,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -352,6 +354,95 @@ static int alloc_call(const char *name, int n, const uint64_t *v)
 	return 1;
 }
 
+/*
+ * Threads for the malloc family: "thread N" (N > 0) creates a pthread on first use, with default
+ * attributes as any program would (its stack mmapped, its DTV calloc'ed by this thread), and
+ * makes it the one the following calls run on; "thread 0" is the main thread again. A worker
+ * waits on a semaphore for a call, runs it and replies itself. "exit_thread N" ends worker N and
+ * joins it. The workers live in static memory: no heap of the executor's own.
+ */
+#define MAX_THREADS 16
+
+struct worker {
+	pthread_t thread;
+	sem_t go, done;
+	int live, quit, n;
+	char name[32];
+	uint64_t v[8];
+};
+
+static struct worker workers[MAX_THREADS];
+static int current;
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	for (;;) {
+		while (sem_wait(&w->go) != 0)
+			;
+		if (w->quit)
+			return NULL;
+		in_alloc = 1;
+		alloc_call(w->name, w->n, w->v);
+		in_alloc = 0;
+		sem_post(&w->done);
+	}
+}
+
+static void thread_call(const char *name, uint64_t id)
+{
+	if (id >= MAX_THREADS) {
+		reply('e', EINVAL, 0, 0);
+		return;
+	}
+	struct worker *w = &workers[id];
+	if (!strcmp(name, "thread")) {
+		if (id > 0 && !w->live) {
+			sem_init(&w->go, 0, 0);
+			sem_init(&w->done, 0, 0);
+			w->quit = 0;
+			int e = pthread_create(&w->thread, NULL, worker_main, w);
+			if (e) {
+				reply('e', (uint64_t)e, 0, 0);
+				return;
+			}
+			w->live = 1;
+		}
+		current = (int)id;
+		reply('r', 0, 0, 0);
+		return;
+	}
+	if (id == 0 || !w->live) {
+		reply('e', EINVAL, 0, 0);
+		return;
+	}
+	w->quit = 1;
+	sem_post(&w->go);
+	pthread_join(w->thread, NULL);
+	w->live = 0;
+	if (current == (int)id)
+		current = 0;
+	reply('r', 0, 0, 0);
+}
+
+/* A malloc-family call on the current thread; 0 when the name is none of them. */
+static int dispatch(const char *name, int n, const uint64_t *v)
+{
+	if (current == 0)
+		return alloc_call(name, n, v);
+	struct worker *w = &workers[current];
+	size_t l = strlen(name);
+	if (l >= sizeof w->name)
+		return 0;
+	memcpy(w->name, name, l + 1);
+	w->n = n;
+	memcpy(w->v, v, sizeof w->v);
+	sem_post(&w->go);
+	while (sem_wait(&w->done) != 0)
+		;
+	return 1;
+}
+
 int main(void)
 {
 	static char line[512];
@@ -420,7 +511,9 @@ int main(void)
 			send_file("/proc/self/status");
 		else if (!strcmp(line, "kernel"))
 			send_kernel();
-		else if ((in_alloc = 1, alloc_call(line, n, v)))
+		else if ((!strcmp(line, "thread") || !strcmp(line, "exit_thread")) && n >= 1)
+			thread_call(line, v[0]);
+		else if ((in_alloc = 1, dispatch(line, n, v)))
 			in_alloc = 0;
 		else {
 			in_alloc = 0;

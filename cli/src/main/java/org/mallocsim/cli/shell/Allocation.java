@@ -14,7 +14,7 @@ final class Allocation {
     /** The calls, by their C names. */
     static final Set<String> NAMES = Set.of("malloc", "free", "calloc", "realloc", "memalign", "aligned_alloc",
             "posix_memalign", "valloc", "pvalloc", "malloc_usable_size", "malloc_trim", "mallopt", "mallinfo2",
-            "malloc_stats");
+            "malloc_stats", "thread", "exit_thread");
 
     /** mallopt's parameters (malloc/malloc.h). */
     static final Map<String, Long> MALLOPT = Map.ofEntries(Map.entry("M_MXFAST", 1L), Map.entry("M_NLBLKS", 2L),
@@ -85,6 +85,12 @@ final class Allocation {
                     sb.append(i == 0 ? "" : ", ").append(MALLINFO2[i]).append('=').append(Long.toUnsignedString(f[i]));
                 }
                 return new Result(sb.append("}\n").toString(), null);
+            }
+            case "thread": case "exit_thread": {
+                arity(name, a, 1);
+                long id = a.get(0);
+                long r = id < 0 || id > 15 ? -22 : name.equals("thread") ? backend.thread((int) id) : backend.exitThread((int) id);
+                return new Result(name + "(" + id + ") = " + (r == 0 ? "0" : "-1 EINVAL (no such thread)") + "\n", null);
             }
             default: {
                 arity(name, a, 0);

@@ -37,6 +37,15 @@ interface Backend extends AutoCloseable {
      */
     long alloc(String name, long a, long b);
 
+    /**
+     * {@code thread N}: the following malloc-family calls run on thread N (0 is the main thread),
+     * created on first use as pthread_create creates it; 0 or {@code -errno}.
+     */
+    long thread(int id);
+
+    /** {@code exit_thread N}: thread N returns and is joined; 0 or {@code -errno}. */
+    long exitThread(int id);
+
     /** mallinfo2()'s ten fields in the struct's order. */
     long[] mallinfo2();
 

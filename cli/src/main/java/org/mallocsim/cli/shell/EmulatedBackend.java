@@ -24,6 +24,9 @@ final class EmulatedBackend implements Backend, SyscallListener {
     private final AddressSpace as;
     private final List<String> syscalls = new ArrayList<>();
     private Ptmalloc malloc;
+    /** The shell's threads that exist (bit N for thread N; the main thread, 0, always does). */
+    private long liveThreads = 1;
+    private int current;
 
     EmulatedBackend(AddressSpace as) {
         this.as = as;
@@ -71,6 +74,62 @@ final class EmulatedBackend implements Backend, SyscallListener {
             throw new ProcessDied("SIGSEGV", "");
         }
     }
+
+    /**
+     * A new thread as pthread_create makes it with default attributes (nptl/allocate_stack.c):
+     * its stack mmapped PROT_NONE with MAP_STACK, all but the guard page made read-write, then its
+     * DTV calloc'ed by the creating thread ({@code allocate_dtv}, elf/dl-tls.c: 14 spare slots
+     * plus libc's one module with TLS plus 2), on the main thread, which creates every thread in
+     * the executor. The stack size is RLIMIT_STACK's usual 8 MiB (the default limit; a script
+     * run natively under another {@code ulimit -s} maps a stack of that size instead).
+     * The emulated allocator numbers threads from 1 (the main thread), the shell from 0.
+     */
+    @Override
+    public long thread(int id) {
+        if (id < 0 || id >= MAX_THREADS) {
+            return -22;
+        }
+        Ptmalloc m = malloc();
+        if ((liveThreads & (1L << id)) == 0) {
+            long stack = as.mmap(0, STACK_SIZE + GUARD, Mman.PROT_NONE,
+                    Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | MAP_STACK, -1, 0);
+            as.mprotect(stack + GUARD, STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE);
+            // the executor's main thread creates every thread, so the DTV comes from its tcache and arena
+            m.switchThread(1);
+            alloc("calloc", DTV_SLOTS, 16);
+            m.threadStarted(id + 1, 1);
+            liveThreads |= 1L << id;
+        }
+        m.switchThread(id + 1);
+        current = id;
+        return 0;
+    }
+
+    /** The thread's tcache and arena go back as at its exit ({@code __malloc_arena_thread_freeres}). */
+    @Override
+    public long exitThread(int id) {
+        if (id <= 0 || id >= MAX_THREADS || (liveThreads & (1L << id)) == 0) {
+            return -22;
+        }
+        try {
+            malloc().threadExited(id + 1);
+        } catch (MallocAbort e) {
+            as.mmap(0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+            throw new ProcessDied("SIGABRT", e.stderrLine());
+        }
+        liveThreads &= ~(1L << id);
+        if (current == id) {
+            malloc.switchThread(1);
+            current = 0;
+        }
+        return 0;
+    }
+
+    private static final int MAX_THREADS = 16;
+    private static final long STACK_SIZE = 8L << 20;
+    private static final long GUARD = 4096;
+    private static final int MAP_STACK = 0x20000;
+    private static final long DTV_SLOTS = 14 + 1 + 2;
 
     @Override
     public long[] mallinfo2() {

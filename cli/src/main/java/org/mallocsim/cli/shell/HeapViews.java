@@ -22,7 +22,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * A real process's heap is not readable from the shell: with {@code --native} these say so.
  */
 final class HeapViews {
-    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena");
+    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas");
 
     private final Ptmalloc malloc;
 
@@ -33,7 +33,7 @@ final class HeapViews {
     String render(String view, List<Long> args) {
         if (!view.equals("vis")) {
             try {
-                return view.equals("heap") ? malloc.dumpHeap() : malloc.view(view);
+                return view.equals("heap") ? malloc.dumpHeap() : malloc.view(view.equals("arenas") ? "arena" : view);
             } catch (SegmentationFault e) {
                 return "# " + view + ": the walk left mapped memory (a corrupted size or link): " + e.straceLine() + "\n";
             }

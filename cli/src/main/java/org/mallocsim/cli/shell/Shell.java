@@ -69,6 +69,7 @@ public final class Shell {
             # malloc:  malloc(n) free(p) calloc(n, s) realloc(p, n) memalign(a, n) aligned_alloc(a, n)
             #          posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p) malloc_trim(pad)
             #          mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()   (with their syscalls)
+            # threads: thread N  exit_thread N      (the following calls run on thread N; 0 is main)
             # heap:    heap  tcache  fastbins  bins  arena  vis ADDR [ROWS]   (emulated process only)
             # files:   maps  smaps  status          (/proc/self/...)
             #          smaps(a)  smaps(VmFlags)  status(VmExe)   (one entry, field or line)
@@ -172,6 +173,12 @@ public final class Shell {
             }
             end();
             out.print(text);
+            return;
+        }
+        if (target == null && (name.equals("thread") || name.equals("exit_thread")) && peek() != '(') {
+            long id = expr(1); // "thread 1", as a debugger's thread command reads
+            end();
+            allocation(name, null, List.of(id));
             return;
         }
         expect('(');
