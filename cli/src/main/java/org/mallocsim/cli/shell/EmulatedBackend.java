@@ -2,6 +2,8 @@ package org.mallocsim.cli.shell;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
@@ -28,8 +30,57 @@ final class EmulatedBackend implements Backend, SyscallListener {
     private long liveThreads = 1;
     private int current;
 
+    /** Makes the process anew, for {@link #tryFree}; null when the shell was handed a process. */
+    private final Supplier<AddressSpace> fresh;
+    /** Every call so far that can change the process, replayed by {@link #tryFree}. */
+    private final List<Consumer<EmulatedBackend>> journal = new ArrayList<>();
+
     EmulatedBackend(AddressSpace as) {
         this.as = as;
+        this.fresh = null;
+    }
+
+    /** A process that {@code fresh} makes; try_free makes a twin the same way. */
+    EmulatedBackend(Supplier<AddressSpace> fresh) {
+        this.as = fresh.get();
+        this.fresh = fresh;
+    }
+
+    /**
+     * Would {@code free(addr)} abort, and with which message? Answered without touching this
+     * process: a twin is made as this one was and every call so far is replayed in it (the
+     * emulation is deterministic, the tcache key included), then the twin frees. The lines are
+     * what the shell would print: the syscalls, then glibc's message or {@code free ok}.
+     */
+    String tryFree(long addr) {
+        if (fresh == null) {
+            return "# try_free: needs a process the shell started itself (a script or --maps run)\n";
+        }
+        EmulatedBackend twin = new EmulatedBackend(fresh);
+        for (Consumer<EmulatedBackend> call : journal) {
+            try {
+                call.accept(twin);
+            } catch (RuntimeException e) {
+                // the same fault or error the call met here, where the shell printed it
+            }
+        }
+        twin.takeSyscalls();
+        StringBuilder sb = new StringBuilder();
+        try {
+            twin.alloc("free", addr, 0);
+            twin.takeSyscalls().forEach(l -> sb.append("# would: ").append(l).append('\n'));
+            sb.append("# try_free(0x").append(Long.toHexString(addr)).append("): free would return\n");
+        } catch (ProcessDied e) {
+            sb.append("# try_free(0x").append(Long.toHexString(addr)).append("): free would abort: ")
+                    .append(e.stderr().isEmpty() ? "killed by " + e.signal() + "\n" : e.stderr());
+        }
+        return sb.toString();
+    }
+
+    private void log(Consumer<EmulatedBackend> call) {
+        if (fresh != null) {
+            journal.add(call);
+        }
     }
 
     @Override
@@ -49,6 +100,12 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     @Override
     public long alloc(String name, long a, long b) {
+        log(t -> t.alloc(name, a, b));
+        return call(name, a, b);
+    }
+
+    /** A malloc-family call, not journaled (thread creation makes one of its own). */
+    private long call(String name, long a, long b) {
         Ptmalloc m = malloc();
         try {
             switch (name) {
@@ -86,6 +143,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
      */
     @Override
     public long thread(int id) {
+        log(t -> t.thread(id));
         if (id < 0 || id >= MAX_THREADS) {
             return -22;
         }
@@ -96,7 +154,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
             as.mprotect(stack + GUARD, STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE);
             // the executor's main thread creates every thread, so the DTV comes from its tcache and arena
             m.switchThread(1);
-            alloc("calloc", DTV_SLOTS, 16);
+            call("calloc", DTV_SLOTS, 16);
             m.threadStarted(id + 1, 1);
             liveThreads |= 1L << id;
         }
@@ -108,6 +166,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
     /** The thread's tcache and arena go back as at its exit ({@code __malloc_arena_thread_freeres}). */
     @Override
     public long exitThread(int id) {
+        log(t -> t.exitThread(id));
         if (id <= 0 || id >= MAX_THREADS || (liveThreads & (1L << id)) == 0) {
             return -22;
         }
@@ -133,6 +192,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     @Override
     public long[] mallinfo2() {
+        log(t -> t.mallinfo2());
         MallInfo2 i = malloc().mallinfo2();
         return new long[] {i.arena(), i.ordblks(), i.smblks(), i.hblks(), i.hblkhd(), i.usmblks(), i.fsmblks(),
             i.uordblks(), i.fordblks(), i.keepcost()};
@@ -140,6 +200,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     @Override
     public String mallocStats() {
+        log(t -> t.mallocStats());
         return malloc().mallocStats();
     }
 
@@ -152,41 +213,48 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     @Override
     public HeapViews heapViews() {
-        return new HeapViews(malloc());
+        return new HeapViews(malloc(), this);
     }
 
     @Override
     public long brk(long addr) {
+        log(t -> t.brk(addr));
         return as.brk(addr);
     }
 
     @Override
     public long mmap(long addr, long length, long prot, long flags, long fd, long offset) {
+        log(t -> t.mmap(addr, length, prot, flags, fd, offset));
         return as.mmap(addr, length, (int) prot, (int) flags, (int) fd, offset);
     }
 
     @Override
     public long munmap(long addr, long length) {
+        log(t -> t.munmap(addr, length));
         return as.munmap(addr, length);
     }
 
     @Override
     public long mprotect(long addr, long length, long prot) {
+        log(t -> t.mprotect(addr, length, prot));
         return as.mprotect(addr, length, (int) prot);
     }
 
     @Override
     public long mremap(long oldAddr, long oldLength, long newLength, long flags, long newAddr) {
+        log(t -> t.mremap(oldAddr, oldLength, newLength, flags, newAddr));
         return as.mremap(oldAddr, oldLength, newLength, (int) flags, newAddr);
     }
 
     @Override
     public long madvise(long addr, long length, long advice) {
+        log(t -> t.madvise(addr, length, advice));
         return as.madvise(addr, length, (int) advice);
     }
 
     @Override
     public long load(int width, long addr) {
+        log(t -> t.load(width, addr));
         switch (width) {
             case 8: return as.load8(addr) & 0xffL;
             case 16: return as.load16(addr) & 0xffffL;
@@ -197,6 +265,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     @Override
     public void store(int width, long addr, long value) {
+        log(t -> t.store(width, addr, value));
         switch (width) {
             case 8: as.store8(addr, (int) value); break;
             case 16: as.store16(addr, (int) value); break;

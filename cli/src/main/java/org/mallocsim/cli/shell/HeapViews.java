@@ -16,21 +16,28 @@ import org.mallocsim.kernel.mm.AddressSpace;
  *  <li>{@code tcache}, {@code fastbins}, {@code bins}, {@code arena}: the calling thread's
  *      tcache bins, each arena's fastbins and unsorted/small/large bins, and the arenas' fields
  *      ({@link Ptmalloc#view(String)});</li>
+ *  <li>{@code try_free ADDR}: whether free(ADDR) would abort, and with which message, found
+ *      by freeing in a replayed twin of the process ({@link EmulatedBackend#tryFree});</li>
  *  <li>{@code vis ADDR [N]}: N (default 8) 16-byte rows of words from the chunk at or before
  *      ADDR, a chunk's first row marked with its header so the boundaries show.</li>
  * </ul>
  * A real process's heap is not readable from the shell: with {@code --native} these say so.
  */
 final class HeapViews {
-    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas");
+    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas", "try_free");
 
     private final Ptmalloc malloc;
+    private final EmulatedBackend process;
 
-    HeapViews(Ptmalloc malloc) {
+    HeapViews(Ptmalloc malloc, EmulatedBackend process) {
         this.malloc = malloc;
+        this.process = process;
     }
 
     String render(String view, List<Long> args) {
+        if (view.equals("try_free")) {
+            return args.size() != 1 ? "# try_free: expected try_free ADDR\n" : process.tryFree(args.get(0));
+        }
         if (!view.equals("vis")) {
             try {
                 return view.equals("heap") ? malloc.dumpHeap() : malloc.view(view.equals("arenas") ? "arena" : view);

@@ -25,7 +25,7 @@ import org.mallocsim.kernel.SegmentationFault;
  *              load8|16|32|64(a) store8|16|32|64(a, value) walk(a)
  *              malloc calloc realloc free memalign aligned_alloc posix_memalign valloc pvalloc
  *              malloc_usable_size malloc_trim mallopt(M_..., v) mallinfo2() malloc_stats()
- *   views   := 'heap' | 'tcache' | 'fastbins' | 'bins' | 'arena' | 'vis' ADDR [ ROWS ]   (emulated only)
+ *   views   := 'heap' | 'tcache' | 'fastbins' | 'bins' | 'arena' | 'vis' ADDR [ ROWS ] | 'try_free' ADDR  (emulated)
  * </pre>
  * A malloc-family call prints the memory syscalls it made, as strace, then itself as ltrace
  * prints it (see {@link Allocation}); one that makes glibc abort prints glibc's message and
@@ -70,7 +70,7 @@ public final class Shell {
             #          posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p) malloc_trim(pad)
             #          mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()   (with their syscalls)
             # threads: thread N  exit_thread N      (the following calls run on thread N; 0 is main)
-            # heap:    heap  tcache  fastbins  bins  arena  vis ADDR [ROWS]   (emulated process only)
+            # heap:    heap  tcache  fastbins  bins  arena  vis ADDR [ROWS]  try_free ADDR   (emulated only)
             # files:   maps  smaps  status          (/proc/self/...)
             #          smaps(a)  smaps(VmFlags)  status(VmExe)   (one entry, field or line)
             # values:  123  0x7b  NULL  PROT_READ|PROT_WRITE  MAP_PRIVATE|MAP_ANONYMOUS  MADV_DONTNEED  var+4096

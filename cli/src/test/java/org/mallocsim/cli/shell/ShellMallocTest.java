@@ -152,4 +152,39 @@ class ShellMallocTest {
                         arena 0 (main) at 0x7ffff7ffe000: flags 0x0  have_fastchunks 0  top 0x55555555a3e0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffe000
                         """);
     }
+
+    @Test
+    void tryFreeTellsWhetherFreeWouldAbortWithoutChangingTheProcess() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell shell = new Shell(new EmulatedBackend(() -> new AddressSpace(KernelConfig.defaults())),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String[] lines = {"a = malloc(24)", "b = malloc(0x500)", "g = malloc(24)", "free(a)", "try_free a", "try_free b", "try_free g+8", "free(b)", "try_free b", "tcache", "heap", "free(b)"};
+        for (int i = 0; i < lines.length; i++) {
+            shell.execute(lines[i], i + 1);
+        }
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                        brk(NULL) = 0x555555559000
+                        brk(0x55555557a000) = 0x55555557a000
+                        malloc(24) = 0x5555555592a0
+                        malloc(1280) = 0x5555555592c0
+                        malloc(24) = 0x5555555597d0
+                        free(0x5555555592a0) = <void>
+                        # try_free(0x5555555592a0): free would abort: free(): double free detected in tcache 2
+                        # try_free(0x5555555592c0): free would return
+                        # try_free(0x5555555597d8): free would abort: free(): invalid pointer
+                        free(0x5555555592c0) = <void>
+                        # try_free(0x5555555592c0): free would abort: double free or corruption (!prev)
+                        tcachebins (0x555555559010)
+                        0x20 [  1]: 0x5555555592a0 -> 0
+                        arena 0 (main)
+                          +0x000000  0x000290 --P  in use
+                          +0x000290  0x000020 --P  tcache 0
+                          +0x0002b0  0x000510 --P  unsorted
+                          +0x0007c0  0x000020 ---  in use
+                          +0x0007e0  0x020820 --P  top
+                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                        double free or corruption (!prev)
+                        +++ killed by SIGABRT +++
+                        """);
+    }
 }
