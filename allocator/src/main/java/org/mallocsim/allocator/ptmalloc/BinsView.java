@@ -118,4 +118,23 @@ final class BinsView {
         } while (av != c.mainArena && n < 64);
         return sb.toString();
     }
+
+    /** {@code heaps}: each thread arena's heaps (heap_info), newest first, as arena.c chains them. */
+    static String heaps(MallocContext c) {
+        AddressSpace as = c.as;
+        StringBuilder sb = new StringBuilder();
+        long av = as.load64(c.mainArena + MallocState.NEXT);
+        for (int n = 1; av != c.mainArena && n < 64; n++) {
+            sb.append(String.format("arena %d at 0x%x%n", n, av));
+            long h = HeapInfo.heapForPtr(as.load64(av + MallocState.TOP));
+            for (int k = 0; h != 0 && k < 1024; k++) {
+                sb.append(String.format("  heap 0x%x: ar_ptr 0x%x  prev 0x%x  size 0x%x  mprotect_size 0x%x%n", h,
+                        as.load64(h + HeapInfo.AR_PTR), as.load64(h + HeapInfo.PREV), as.load64(h + HeapInfo.SIZE),
+                        as.load64(h + HeapInfo.MPROTECT_SIZE)));
+                h = as.load64(h + HeapInfo.PREV);
+            }
+            av = as.load64(av + MallocState.NEXT);
+        }
+        return sb.length() == 0 ? "heaps: none (only the main arena, which grows by brk)\n" : sb.toString();
+    }
 }

@@ -98,7 +98,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
     /**
      * The heap views a debugger gives (pwndbg's {@code tcachebins}, {@code fastbins},
      * {@code bins}, {@code arena}), read from the process's memory: {@code view} is one of
-     * "tcache", "fastbins", "bins", "arena". Reads only; see {@link BinsView}.
+     * "tcache", "fastbins", "bins", "arena", "heaps". Reads only; see {@link BinsView}.
      */
     public String view(String view) {
         if (!c.initialized()) {
@@ -109,6 +109,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents {
             case "fastbins": return BinsView.fastbins(c);
             case "bins": return BinsView.bins(c);
             case "arena": return BinsView.arenas(c);
+            case "heaps": return BinsView.heaps(c);
             default: throw new IllegalArgumentException("no heap view named " + view);
         }
     }

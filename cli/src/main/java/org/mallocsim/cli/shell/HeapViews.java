@@ -13,8 +13,8 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * <ul>
  *  <li>{@code heap}: every chunk of every arena with its size, flag bits and where it is
  *      ({@link Ptmalloc#dumpHeap()});</li>
- *  <li>{@code tcache}, {@code fastbins}, {@code bins}, {@code arena}: the calling thread's
- *      tcache bins, each arena's fastbins and unsorted/small/large bins, and the arenas' fields
+ *  <li>{@code tcache}, {@code fastbins}, {@code bins}, {@code arena}, {@code heaps}: the calling thread's
+ *      tcache bins, each arena's fastbins and unsorted/small/large bins, the arenas' fields and the thread arenas' heap_info chains
  *      ({@link Ptmalloc#view(String)});</li>
  *  <li>{@code try_free ADDR}: whether free(ADDR) would abort, and with which message, found
  *      by freeing in a replayed twin of the process ({@link EmulatedBackend#tryFree});</li>
@@ -24,7 +24,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * A real process's heap is not readable from the shell: with {@code --native} these say so.
  */
 final class HeapViews {
-    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas", "try_free");
+    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas", "heaps", "try_free");
 
     private final Ptmalloc malloc;
     private final EmulatedBackend process;

@@ -70,7 +70,7 @@ public final class Shell {
             #          posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p) malloc_trim(pad)
             #          mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()   (with their syscalls)
             # threads: thread N  exit_thread N      (the following calls run on thread N; 0 is main)
-            # heap:    heap  tcache  fastbins  bins  arena  vis ADDR [ROWS]  try_free ADDR   (emulated only)
+            # heap:    heap  tcache  fastbins  bins  arena(s)  heaps  vis ADDR [ROWS]  try_free ADDR
             # files:   maps  smaps  status          (/proc/self/...)
             #          smaps(a)  smaps(VmFlags)  status(VmExe)   (one entry, field or line)
             # values:  123  0x7b  NULL  PROT_READ|PROT_WRITE  MAP_PRIVATE|MAP_ANONYMOUS  MADV_DONTNEED  var+4096

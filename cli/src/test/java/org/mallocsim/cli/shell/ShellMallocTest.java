@@ -187,4 +187,41 @@ class ShellMallocTest {
                         +++ killed by SIGABRT +++
                         """);
     }
+
+    @Test
+    void threadsGetTheirStacksAndArenasAndTheViewsListTheArenasAndTheirHeaps() {
+        assertThat(run("a = malloc(24)", "thread 1", "b = malloc(100)", "thread 2", "c = malloc(10)", "heaps", "arenas", "thread 0", "heaps"))
+                .isEqualTo("""
+                        brk(NULL) = 0x555555559000
+                        brk(0x55555557a000) = 0x55555557a000
+                        malloc(24) = 0x5555555592a0
+                        mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7ffff77fd000
+                        mprotect(0x7ffff77fe000, 8388608, PROT_READ|PROT_WRITE) = 0
+                        thread(1) = 0
+                        mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fffef600000
+                        munmap(0x7fffef600000, 10485760) = 0
+                        munmap(0x7ffff4000000, 56623104) = 0
+                        mprotect(0x7ffff0000000, 135168, PROT_READ|PROT_WRITE) = 0
+                        malloc(100) = 0x7ffff0000b70
+                        mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7ffff6ffc000
+                        mprotect(0x7ffff6ffd000, 8388608, PROT_READ|PROT_WRITE) = 0
+                        thread(2) = 0
+                        mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fffe8000000
+                        munmap(0x7fffec000000, 67108864) = 0
+                        mprotect(0x7fffe8000000, 135168, PROT_READ|PROT_WRITE) = 0
+                        malloc(10) = 0x7fffe8000b70
+                        arena 1 at 0x7fffe8000030
+                          heap 0x7fffe8000000: ar_ptr 0x7fffe8000030  prev 0x0  size 0x21000  mprotect_size 0x21000
+                        arena 2 at 0x7ffff0000030
+                          heap 0x7ffff0000000: ar_ptr 0x7ffff0000030  prev 0x0  size 0x21000  mprotect_size 0x21000
+                        arena 0 (main) at 0x7ffff7ffe000: flags 0x0  have_fastchunks 0  top 0x5555555594f0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7fffe8000030
+                        arena 1 at 0x7fffe8000030: flags 0x2  have_fastchunks 0  top 0x7fffe8000b80  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff0000030
+                        arena 2 at 0x7ffff0000030: flags 0x2  have_fastchunks 0  top 0x7ffff0000bd0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffe000
+                        thread(0) = 0
+                        arena 1 at 0x7fffe8000030
+                          heap 0x7fffe8000000: ar_ptr 0x7fffe8000030  prev 0x0  size 0x21000  mprotect_size 0x21000
+                        arena 2 at 0x7ffff0000030
+                          heap 0x7ffff0000000: ar_ptr 0x7ffff0000030  prev 0x0  size 0x21000  mprotect_size 0x21000
+                        """);
+    }
 }
