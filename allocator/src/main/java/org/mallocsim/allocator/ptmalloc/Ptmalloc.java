@@ -120,6 +120,25 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         return HeapNeighbourhood.render(c, threads.otherTcaches(), mem, radius);
     }
 
+    /**
+     * The heap views a debugger gives (pwndbg's {@code tcachebins}, {@code fastbins},
+     * {@code bins}, {@code arena}), read from the process's memory: {@code view} is one of
+     * "tcache", "fastbins", "bins", "arena", "heaps". Reads only; see {@link BinsView}.
+     */
+    public String view(String view) {
+        if (!c.initialized()) {
+            return "(malloc not initialized)\n";
+        }
+        switch (view) {
+            case "tcache": return BinsView.tcache(c, c.tcache());
+            case "fastbins": return BinsView.fastbins(c);
+            case "bins": return BinsView.bins(c);
+            case "arena": return BinsView.arenas(c);
+            case "heaps": return BinsView.heaps(c);
+            default: throw new IllegalArgumentException("no heap view named " + view);
+        }
+    }
+
     /** Follows {@code __libc_malloc}. */
     @Override
     public long malloc(long bytes) {

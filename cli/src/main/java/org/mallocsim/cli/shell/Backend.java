@@ -29,6 +29,38 @@ interface Backend extends AutoCloseable {
     /** The text of /proc/self/{@code file}: maps, smaps or status. */
     String proc(String file);
 
+    /**
+     * A call of the malloc family by its C name (malloc, free, calloc, realloc, memalign,
+     * aligned_alloc, posix_memalign, valloc, pvalloc, malloc_usable_size, malloc_trim, mallopt)
+     * with up to two arguments: its result (posix_memalign: the pointer, or {@code -error}).
+     * Throws {@link ProcessDied} when the call ended the process.
+     */
+    long alloc(String name, long a, long b);
+
+    /**
+     * {@code thread N}: the following malloc-family calls run on thread N (0 is the main thread),
+     * created on first use as pthread_create creates it; 0 or {@code -errno}.
+     */
+    long thread(int id);
+
+    /** {@code exit_thread N}: thread N returns and is joined; 0 or {@code -errno}. */
+    long exitThread(int id);
+
+    /** mallinfo2()'s ten fields in the struct's order. */
+    long[] mallinfo2();
+
+    /** What malloc_stats() wrote on stderr. */
+    String mallocStats();
+
+    /**
+     * The memory syscalls the process made since the last call of this method, one strace line
+     * each (see {@link Strace#normalize}); the shell shows them for allocator calls.
+     */
+    java.util.List<String> takeSyscalls();
+
+    /** The heap views (see {@link HeapViews}); null where the process's heap cannot be read. */
+    HeapViews heapViews();
+
     @Override
     void close();
 }

@@ -18,12 +18,18 @@ import org.mallocsim.kernel.SegmentationFault;
  *   line    := [ NAME '=' ] call | 'maps' | 'smaps' [ '(' expr | NAME ')' ] | 'status' [ '(' NAME ')' ]
  *              | 'help' | 'exit'                                        ('#' starts a comment)
  *   call    := NAME '(' [ expr { ',' expr } ] ')'
- *   expr    := [ '-' ] term { ( '+' | '-' | '|' ) term }               (left to right)
+ *   expr    := [ '-' ] term { ( '+' | '-' | '|' | '&' | '^' | '<<' | '>>' ) term }   (left to right)
  *   term    := DECIMAL | 0xHEX | NULL | a PROT_/MAP_/MREMAP_/MADV_ name | a variable
  *   calls   := brk(a) mmap(a, len, prot, flags, fd, off) munmap(a, len) mprotect(a, len, prot)
  *              mremap(old, oldlen, newlen, flags [, new]) madvise(a, len, advice)
  *              load8|16|32|64(a) store8|16|32|64(a, value) walk(a)
+ *              malloc calloc realloc free memalign aligned_alloc posix_memalign valloc pvalloc
+ *              malloc_usable_size malloc_trim mallopt(M_..., v) mallinfo2() malloc_stats()
+ *   views   := 'heap' | 'tcache' | 'fastbins' | 'bins' | 'arena' | 'vis' ADDR [ ROWS ] | 'try_free' ADDR  (emulated)
  * </pre>
+ * A malloc-family call prints the memory syscalls it made, as strace, then itself as ltrace
+ * prints it (see {@link Allocation}); one that makes glibc abort prints glibc's message and
+ * {@code +++ killed by SIGABRT +++}, and the process is dead.
  * A variable takes the call's result; a call that fails gives it -1, as the C wrapper returns.
  * A variable may not be named as a constant or NULL, which would hide them. After
  * {@code +++ killed by SIGKILL +++} the process is dead and the shell is {@link #finished()}.
@@ -39,6 +45,7 @@ public final class Shell {
     private int errors;
     private boolean exited;
     private boolean killed;
+    private String killedBy = "SIGKILL";
 
     // the line being parsed
     private String s;
@@ -59,9 +66,15 @@ public final class Shell {
             # calls:   brk(a)  mmap(a, len, prot, flags, fd, off)  munmap(a, len)  mprotect(a, len, prot)
             #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)
             #          load8|16|32|64(a)  store8|16|32|64(a, value)  walk(a)
+            # malloc:  malloc(n) free(p) calloc(n, s) realloc(p, n) memalign(a, n) aligned_alloc(a, n)
+            #          posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p) malloc_trim(pad)
+            #          mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()   (with their syscalls)
+            # threads: thread N  exit_thread N      (the following calls run on thread N; 0 is main)
+            # heap:    heap  tcache  fastbins  bins  arena(s)  heaps  vis ADDR [ROWS]  try_free ADDR
             # files:   maps  smaps  status          (/proc/self/...)
             #          smaps(a)  smaps(VmFlags)  status(VmExe)   (one entry, field or line)
             # values:  123  0x7b  NULL  PROT_READ|PROT_WRITE  MAP_PRIVATE|MAP_ANONYMOUS  MADV_DONTNEED  var+4096
+            #          p>>12^q  a&b  a<<4           (left to right, no precedence: p>>12^q is (p>>12)^q)
             # vars:    a = mmap(...)                (a failed call gives -1)
             # shell:   help  exit                   ('#' starts a comment)
             """;
@@ -71,9 +84,10 @@ public final class Shell {
         return exited || killed;
     }
 
-    /** The exit code of the session: 128 + 9 after SIGKILL, 1 after lines that did not parse, else 0. */
+    /** The exit code of the session: 128 + the signal after a kill, 1 after lines that did not parse, else 0. */
     int exitCode() {
-        return killed ? 128 + 9 : errors == 0 ? 0 : 1;
+        int sig = killedBy.equals("SIGABRT") ? 6 : killedBy.equals("SIGSEGV") ? 11 : 9;
+        return killed ? 128 + sig : errors == 0 ? 0 : 1;
     }
 
     /** Runs one line (numbered from 1 for messages); nothing once {@link #finished()}. */
@@ -102,7 +116,7 @@ public final class Shell {
         if (peek() == '=') {
             p++;
             target = name;
-            if (target.equals("NULL") || Flags.BY_NAME.containsKey(target)) {
+            if (target.equals("NULL") || Flags.BY_NAME.containsKey(target) || Allocation.MALLOPT.containsKey(target)) {
                 throw new ParseError("'" + target + "' is the name of a constant; a variable needs another name");
             }
             name = name("a call after '='");
@@ -115,6 +129,30 @@ public final class Shell {
             } else {
                 exited = true;
             }
+            return;
+        }
+        if (target == null && HeapViews.NAMES.contains(name)) {
+            List<Long> args = new ArrayList<>();
+            skipSpace();
+            if (peek() == '(') {
+                p++;
+                skipSpace();
+                if (peek() != ')') {
+                    do {
+                        args.add(expr(args.size() + 1));
+                        skipSpace();
+                    } while (peek() == ',' && ++p > 0);
+                }
+                expect(')');
+            }
+            while (p < s.length() && peek() != '\0') { // pwndbg style: vis ADDR [N]
+                args.add(expr(args.size() + 1));
+                skipSpace();
+            }
+            end();
+            HeapViews views = backend.heapViews();
+            out.print(views == null ? "# " + name + ": the heap views read an emulated process's memory; "
+                    + "run the script without --native to see them\n" : views.render(name, args));
             return;
         }
         if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
@@ -137,6 +175,12 @@ public final class Shell {
             out.print(text);
             return;
         }
+        if (target == null && (name.equals("thread") || name.equals("exit_thread")) && peek() != '(') {
+            long id = expr(1); // "thread 1", as a debugger's thread command reads
+            end();
+            allocation(name, null, List.of(id));
+            return;
+        }
         expect('(');
         List<Long> args = new ArrayList<>();
         skipSpace();
@@ -151,9 +195,29 @@ public final class Shell {
         }
         p++;
         end();
-        Long result = call(name, args);
+        Long result = Allocation.NAMES.contains(name) ? allocation(name, target, args) : call(name, args);
         if (target != null && result != null) {
             vars.put(target, result);
+        }
+    }
+
+    /** Runs and prints a call of the malloc family: its syscalls in strace's form, then the call as ltrace shows it. */
+    private Long allocation(String name, String target, List<Long> a) {
+        backend.takeSyscalls(); // those of the lines before, printed by them
+        try {
+            Allocation.Result r = Allocation.run(backend, name, target, a);
+            backend.takeSyscalls().forEach(out::println);
+            out.print(r.text());
+            return r.value();
+        } catch (ProcessDied e) {
+            backend.takeSyscalls().forEach(out::println);
+            out.print(e.stderr());
+            out.println("+++ killed by " + e.signal() + " +++");
+            killed = true;
+            killedBy = e.signal();
+            return null;
+        } catch (IllegalArgumentException e) {
+            throw new ParseError(e.getMessage());
         }
     }
 
@@ -211,7 +275,7 @@ public final class Shell {
         boolean load = name.startsWith("load");
         String w = name.substring(load ? 4 : name.startsWith("store") ? 5 : name.length());
         if (!(load || name.startsWith("store")) || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
-            throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, "
+            throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, malloc, free, ..., "
                     + "walk, maps, smaps, status, help or exit, not '" + name + "'");
         }
         int width = Integer.parseInt(w);
@@ -262,12 +326,14 @@ public final class Shell {
         while (true) {
             skipSpace();
             char op = peek();
-            if (op != '+' && op != '-' && op != '|') {
+            boolean shift = (op == '<' || op == '>') && p + 1 < s.length() && s.charAt(p + 1) == op;
+            if (op != '+' && op != '-' && op != '|' && op != '&' && op != '^' && !shift) {
                 return v;
             }
-            p++;
+            p += shift ? 2 : 1;
             long t = term(argument);
-            v = op == '+' ? v + t : op == '-' ? v - t : v | t;
+            v = op == '+' ? v + t : op == '-' ? v - t : op == '|' ? v | t : op == '&' ? v & t : op == '^' ? v ^ t
+                    : op == '<' ? v << t : v >>> t;
         }
     }
 
@@ -295,6 +361,9 @@ public final class Shell {
                 return 0;
             }
             Long v = Flags.BY_NAME.get(n);
+            if (v == null) {
+                v = Allocation.MALLOPT.get(n);
+            }
             if (v == null) {
                 v = vars.get(n);
             }

@@ -125,14 +125,17 @@ public final class ShellCommand implements Callable<Integer> {
             }
         }
         if (maps == null) {
-            return new EmulatedBackend(new AddressSpace(KernelConfig.builder().zeroPage(!noZeroPage).build()));
+            KernelConfig config = KernelConfig.builder().zeroPage(!noZeroPage).build();
+            return new EmulatedBackend(() -> new AddressSpace(config));
         }
         Listing l = Listing.read(maps);
-        KernelConfig.Builder config = l.configure(KernelConfig.builder());
+        KernelConfig.Builder builder = l.configure(KernelConfig.builder());
         if (noZeroPage) {
-            config.zeroPage(false);
+            builder.zeroPage(false);
         }
-        return new EmulatedBackend(l.start(config.build(), maps));
+        KernelConfig config = builder.build();
+        l.start(config, maps); // its errors name the file, before any line runs
+        return new EmulatedBackend(() -> AddressSpace.fromMaps(config, l.maps(), l.startBrk()));
     }
 
     /** Runs the command on its own (the mallocsim command registers it as {@code shell}). */

@@ -77,7 +77,7 @@ class ShellTest {
                 .isEqualTo("""
                         # line 1: expected ',' or ')' after argument 2
                         # line 2: 'a' in argument 1 is neither a constant nor a variable
-                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, walk, maps, smaps, status, help or exit, not 'frob'
+                        # line 3: expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, malloc, free, ..., walk, maps, smaps, status, help or exit, not 'frob'
                         # line 4: expected 2 arguments to munmap, got 3
                         # line 5: expected a number of at most 64 bits in argument 1
                         # line 6: expected ',' or ')' after argument 1

@@ -27,6 +27,8 @@ public final class AddressSpace implements FaultHandler {
     private final Mm mm;
     private Mmu mmu;
     private long accesses;
+    /** Told of each completed syscall; null (the default) costs one check. */
+    private SyscallListener listener;
 
     /** A fresh process with the default x86-64 layout (no randomization unless configured). */
     public AddressSpace(KernelConfig config) {
@@ -55,6 +57,11 @@ public final class AddressSpace implements FaultHandler {
         return new AddressSpace(config, mapsLines, startBrk);
     }
 
+    /** Sets (or with null removes) the listener told of each syscall this process completes. */
+    public void syscallListener(SyscallListener l) {
+        listener = l;
+    }
+
     // ---- syscalls ------------------------------------------------------------------------------
 
     /** brk(2), mm/mmap.c: the new break, or the old one on failure. */
@@ -62,6 +69,9 @@ public final class AddressSpace implements FaultHandler {
         mm.syscalls[SyscallKind.BRK.ordinal()]++;
         long r = Brk.brk(mm, addr);
         afterSyscall();
+        if (listener != null) {
+            listener.syscall(SyscallKind.BRK, addr, 0, 0, 0, 0, 0, r);
+        }
         return r;
     }
 
@@ -70,6 +80,9 @@ public final class AddressSpace implements FaultHandler {
         mm.syscalls[SyscallKind.MMAP.ordinal()]++;
         long r = Mmap.doMmap(mm, addr, length, prot, flags, fd, offset);
         afterSyscall();
+        if (listener != null) {
+            listener.syscall(SyscallKind.MMAP, addr, length, prot, flags, fd, offset, r);
+        }
         return r;
     }
 
@@ -78,6 +91,9 @@ public final class AddressSpace implements FaultHandler {
         mm.syscalls[SyscallKind.MUNMAP.ordinal()]++;
         int r = Mmap.doMunmap(mm, addr, length);
         afterSyscall();
+        if (listener != null) {
+            listener.syscall(SyscallKind.MUNMAP, addr, length, 0, 0, 0, 0, r);
+        }
         return r;
     }
 
@@ -86,6 +102,9 @@ public final class AddressSpace implements FaultHandler {
         mm.syscalls[SyscallKind.MPROTECT.ordinal()]++;
         int r = Mprotect.doMprotect(mm, addr, length, prot);
         afterSyscall();
+        if (listener != null) {
+            listener.syscall(SyscallKind.MPROTECT, addr, length, prot, 0, 0, 0, r);
+        }
         return r;
     }
 
@@ -94,6 +113,9 @@ public final class AddressSpace implements FaultHandler {
         mm.syscalls[SyscallKind.MREMAP.ordinal()]++;
         long r = Mremap.doMremap(mm, oldAddr, oldLength, newLength, flags, newAddr);
         afterSyscall();
+        if (listener != null) {
+            listener.syscall(SyscallKind.MREMAP, oldAddr, oldLength, newLength, flags, newAddr, 0, r);
+        }
         return r;
     }
 
@@ -102,6 +124,9 @@ public final class AddressSpace implements FaultHandler {
         mm.syscalls[SyscallKind.MADVISE.ordinal()]++;
         int r = Madvise.doMadvise(mm, addr, length, advice);
         afterSyscall();
+        if (listener != null) {
+            listener.syscall(SyscallKind.MADVISE, addr, length, advice, 0, 0, 0, r);
+        }
         return r;
     }
 
