@@ -4,9 +4,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mallocsim.allocator.bestfit.BestFit;
+import org.mallocsim.allocator.buddy.Buddy;
 import org.mallocsim.allocator.bump.BumpAllocator;
+import org.mallocsim.allocator.firstfit.FirstFit;
+import org.mallocsim.allocator.nextfit.NextFit;
+import org.mallocsim.allocator.pages.PageAllocator;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.allocator.ptmalloc.Tunables;
+import org.mallocsim.allocator.segfit.SegregatedFit;
+import org.mallocsim.allocator.tlsf.Tlsf;
 
 /**
  * The allocation policies by name, as the command line and the replay engine choose them, and
@@ -22,6 +29,13 @@ public final class Allocators {
         Map<String, AllocatorFactory> m = new LinkedHashMap<>();
         m.put("bump", BumpAllocator::new);
         m.put("glibc", (space, options) -> new Ptmalloc(space, Tunables.fromEnvironment(options)));
+        m.put("first-fit", FirstFit::new);
+        m.put("next-fit", NextFit::new);
+        m.put("best-fit", BestFit::new);
+        m.put("segfit", SegregatedFit::new);
+        m.put("tlsf", Tlsf::new);
+        m.put("buddy", Buddy::new);
+        m.put("pages", PageAllocator::new);
         REGISTRY = Collections.unmodifiableMap(m);
     }
 

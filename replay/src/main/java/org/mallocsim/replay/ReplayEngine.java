@@ -51,6 +51,7 @@ public final class ReplayEngine {
     private final FidelityReport fidelity;
     private final TraceWriter emit;
     private final PointerMap pointers = new PointerMap(1024);
+    private final HeapMeter meter;
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
     private long answered;
@@ -59,8 +60,10 @@ public final class ReplayEngine {
     private int currentTid;
     private boolean anyCall;
 
-    private ReplayEngine(Allocator allocator, Touch touch, FidelityReport fidelity, TraceWriter emit) {
+    private ReplayEngine(Allocator allocator, long baselineVmPages, Touch touch, FidelityReport fidelity,
+                         TraceWriter emit) {
         this.allocator = allocator;
+        this.meter = new HeapMeter(allocator, baselineVmPages);
         this.space = allocator.addressSpace();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
@@ -88,6 +91,7 @@ public final class ReplayEngine {
         TraceHeader header = reader.header();
         String source = input.toString();
         AddressSpace space = startProcess(header, options.kernel(), source);
+        long baselineVmPages = space.totalVmPages();
         Allocator allocator;
         try {
             allocator = options.factory().create(space, allocatorOptions(header));
@@ -102,7 +106,7 @@ public final class ReplayEngine {
             if (emitFile != null) {
                 emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
             }
-            ReplayEngine engine = new ReplayEngine(allocator, options.touch(), fidelity,
+            ReplayEngine engine = new ReplayEngine(allocator, baselineVmPages, options.touch(), fidelity,
                     emitFile == null ? null : emitFile.writer());
             ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
             if (emitFile != null) {
@@ -155,7 +159,8 @@ public final class ReplayEngine {
         MallInfo2 info = death == null ? allocator.mallinfo2() : null;
         return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
                 answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
-                space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos);
+                space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos,
+                meter.result(info == null ? -1 : info.fordblks()));
     }
 
     /** The touch mode as {@code mallocsim replay --touch} spells it. */
@@ -177,6 +182,7 @@ public final class ReplayEngine {
         long result = 0;
         long touchSize = 0;
         long liveArg = e.arg0;
+        meter.enter();
         switch (e.op) {
             case TraceEvent.MALLOC:
                 result = allocator.malloc(e.arg0);
@@ -215,6 +221,8 @@ public final class ReplayEngine {
             default:
                 throw new IllegalStateException("not a call: " + (char) e.op);
         }
+        meter.leave();
+        account(e, liveArg, result, touchSize);
         long chunkWord = 0;
         if (result != 0) {
             chunkWord = space.load64(result - 8);
@@ -238,6 +246,23 @@ public final class ReplayEngine {
             answer.alignKind = e.alignKind;
             emit.write(answer);
         }
+    }
+
+    /** Tells the meter which blocks the call ended and began, then samples the heap. */
+    private void account(TraceEvent e, long liveArg, long result, long requested) {
+        if (e.op == TraceEvent.FREE) {
+            meter.released(liveArg);
+        } else if (e.op == TraceEvent.REALLOC) {
+            if (result != 0 || e.arg1 == 0) {
+                meter.released(liveArg);
+            }
+            if (result != 0) {
+                meter.allocated(result, requested);
+            }
+        } else if (result != 0) {
+            meter.allocated(result, requested);
+        }
+        meter.sample();
     }
 
     /** The emulated pointer a recorded one maps to; an unknown one counts and becomes NULL. */

@@ -20,6 +20,12 @@ import org.mallocsim.traces.natives.FidelityReport;
  *   "memory": { "vmPeakKiB", "vmSizeKiB", "rssPeakKiB", "rssKiB", "rssAnonKiB", "dataKiB",
  *               "mapCount", "pageTableBytes", "minorFaults" },
  *   "syscalls": { "brk", "mmap", "munmap", "mprotect", "mremap", "madvise" },
+ *   "fragmentation": { "peakLiveBytes", "heapAtPeakLiveBytes", "atPeakLivePercent", "peakHeapBytes",
+ *                      "liveAtPeakHeapBytes", "atPeakHeapPercent", "peakHeapOverPeakLivePercent",
+ *                      "meanHeapOverLive", "internalAtPeakHeapBytes", "externalAtPeakHeapBytes",
+ *                      "finalLiveBytes", "finalHeapBytes", "finalInternalBytes", "finalFreeBytes",
+ *                      "finalMetadataBytes", "rssPeakSampledKiB" },
+ *   "cost": { "accesses", "accessesPerCall" },
  *   "mallinfo2": { arena ... keepcost } or null,
  *   "death": { "signal", "call", "position", "message" } or null,
  *   "fidelity": { "recordedCalls", "replayedCalls", "faithful",
@@ -54,6 +60,7 @@ public final class ReplayJson {
             field(sb, 2, k.name().toLowerCase(Locale.ROOT), r.syscalls(k));
         }
         close(sb, 1);
+        heap(sb, r.heap());
         mallinfo(sb, r.mallinfo2());
         death(sb, r.death());
         fidelity(sb, r.fidelity());
@@ -77,6 +84,36 @@ public final class ReplayJson {
         field(sb, 2, "pageTableBytes", m.pageTableBytes());
         field(sb, 2, "minorFaults", m.minorFaults());
         close(sb, 1);
+    }
+
+    /** Johnstone and Wilson's measures and the cost per call ({@link HeapMetrics}). */
+    private static void heap(StringBuilder sb, HeapMetrics h) {
+        open(sb, 1, "fragmentation");
+        field(sb, 2, "peakLiveBytes", h.peakLiveBytes());
+        field(sb, 2, "heapAtPeakLiveBytes", h.heapAtPeakLive());
+        field(sb, 2, "atPeakLivePercent", fixed(h.fragmentationAtPeakLive()));
+        field(sb, 2, "peakHeapBytes", h.peakHeapBytes());
+        field(sb, 2, "liveAtPeakHeapBytes", h.liveAtPeakHeap());
+        field(sb, 2, "atPeakHeapPercent", fixed(h.fragmentationAtPeakHeap()));
+        field(sb, 2, "peakHeapOverPeakLivePercent", fixed(h.peakHeapOverPeakLive()));
+        field(sb, 2, "meanHeapOverLive", fixed(h.meanHeapOverLive()));
+        field(sb, 2, "internalAtPeakHeapBytes", h.internalAtPeakHeap());
+        field(sb, 2, "externalAtPeakHeapBytes", h.externalAtPeakHeap());
+        field(sb, 2, "finalLiveBytes", h.finalLiveBytes());
+        field(sb, 2, "finalHeapBytes", h.finalHeapBytes());
+        field(sb, 2, "finalInternalBytes", h.finalInternalBytes());
+        field(sb, 2, "finalFreeBytes", h.finalFreeBytes() < 0 ? "null" : Long.toString(h.finalFreeBytes()));
+        field(sb, 2, "finalMetadataBytes", h.finalMetadataBytes() < 0 ? "null" : Long.toString(h.finalMetadataBytes()));
+        field(sb, 2, "rssPeakSampledKiB", h.peakRssPages() * 4);
+        close(sb, 1);
+        open(sb, 1, "cost");
+        field(sb, 2, "accesses", h.accesses());
+        field(sb, 2, "accessesPerCall", fixed(h.accessesPerCall()));
+        close(sb, 1);
+    }
+
+    private static String fixed(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static void mallinfo(StringBuilder sb, MallInfo2 m) {

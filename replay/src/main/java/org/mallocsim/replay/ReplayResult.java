@@ -27,11 +27,13 @@ import org.mallocsim.traces.natives.FidelityReport;
  * @param fidelity          the comparison with the recorded answers, or null when the trace has none
  * @param warnings          malformed lines skipped (lenient mode)
  * @param nanos             wall time of the replay loop (machine-dependent)
+ * @param heap              fragmentation, kernel view and cost of the policy over the calls answered
  */
 public record ReplayResult(String traceName, String allocator, String touch, long calls, long events,
                            long unknownPointers, long failedAllocations, long peakLiveBlocks, long startBrk,
                            long finalBrk, MmStats mm, long[] syscalls, MallInfo2 mallinfo2, ProcessDeath death,
-                           FidelityReport fidelity, long warnings, long nanos) {
+                           FidelityReport fidelity, long warnings, long nanos,
+                           HeapMetrics heap) {
 
     /** How many times the process made syscall {@code kind}. */
     public long syscalls(SyscallKind kind) {

@@ -34,6 +34,18 @@ public final class ReplayText {
         sb.append('\n');
         sb.append(String.format(Locale.ROOT, "faults: %d minor; page tables %d kB%n", m.minorFaults(),
                 m.pageTableBytes() / 1024));
+        HeapMetrics h = r.heap();
+        sb.append(String.format(Locale.ROOT, "heap at peak live: %d B live, %d B heap (+%.2f%%); at peak heap: %d B heap,"
+                + " %d B live (+%.2f%%); peak heap over peak live +%.2f%%; mean heap/live %.2f%n",
+                h.peakLiveBytes(), h.heapAtPeakLive(), h.fragmentationAtPeakLive(), h.peakHeapBytes(),
+                h.liveAtPeakHeap(), h.fragmentationAtPeakHeap(), h.peakHeapOverPeakLive(), h.meanHeapOverLive()));
+        sb.append(String.format(Locale.ROOT, "fragmentation at peak heap: %d B internal, %d B external and overhead;"
+                + " at the end: %d B live, %d B internal, %s free, %s metadata; RSS peak %d kB%n",
+                h.internalAtPeakHeap(), h.externalAtPeakHeap(), h.finalLiveBytes(), h.finalInternalBytes(),
+                h.finalFreeBytes() < 0 ? "?" : h.finalFreeBytes() + " B",
+                h.finalMetadataBytes() < 0 ? "?" : h.finalMetadataBytes() + " B", h.peakRssPages() * 4));
+        sb.append(String.format(Locale.ROOT, "cost: %.2f memory accesses/call, %.0f ns/call%n", h.accessesPerCall(),
+                r.nsPerCall()));
         sb.append(String.format(Locale.ROOT, "blocks: %d live at most; %d failed allocations; %d frees/reallocs of unknown pointers%n",
                 r.peakLiveBlocks(), r.failedAllocations(), r.unknownPointers()));
         if (r.warnings() > 0) {

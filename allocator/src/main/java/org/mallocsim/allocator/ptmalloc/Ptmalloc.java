@@ -1,6 +1,7 @@
 package org.mallocsim.allocator.ptmalloc;
 
 import org.mallocsim.allocator.Allocator;
+import org.mallocsim.allocator.HeapCheck;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ThreadEvents;
@@ -19,7 +20,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * After a {@link MallocAbort} the process is dead and every further call throws the same abort.
  * {@code -Dmallocsim.malloc.check=true} runs {@link #checkHeap()} after every call.
  */
-public final class Ptmalloc implements Allocator, ThreadEvents {
+public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
     private final MallocContext c;
     private final ThreadTable threads;
 

@@ -22,8 +22,11 @@ import static org.mallocsim.kernel.Page.*;
  * <p>{@code -Dmallocsim.mm.check=true} runs {@link #checkConsistency()} after every syscall.
  */
 public final class AddressSpace implements FaultHandler {
+    /** Whether {@link #accesses()} counts; {@code -Dmallocsim.accesses.count=false} removes the increment. */
+    static final boolean COUNT_ACCESSES = !"false".equals(System.getProperty("mallocsim.accesses.count"));
     private final Mm mm;
     private Mmu mmu;
+    private long accesses;
 
     /** A fresh process with the default x86-64 layout (no randomization unless configured). */
     public AddressSpace(KernelConfig config) {
@@ -127,18 +130,47 @@ public final class AddressSpace implements FaultHandler {
 
     // ---- memory --------------------------------------------------------------------------------
 
-    public int load8(long vaddr) { return mmu().load8(vaddr); }
-    public int load16(long vaddr) { return mmu().load16(vaddr); }
-    public int load32(long vaddr) { return mmu().load32(vaddr); }
-    public long load64(long vaddr) { return mmu().load64(vaddr); }
-    public void store8(long vaddr, int value) { mmu().store8(vaddr, value); }
-    public void store16(long vaddr, int value) { mmu().store16(vaddr, value); }
-    public void store32(long vaddr, int value) { mmu().store32(vaddr, value); }
-    public void store64(long vaddr, long value) { mmu().store64(vaddr, value); }
-    public void fill(long vaddr, int value, long length) { mmu().fill(vaddr, value, length); }
-    public void copy(long dstVaddr, long srcVaddr, long length) { mmu().copy(dstVaddr, srcVaddr, length); }
-    public void read(long vaddr, byte[] dst, int offset, int length) { mmu().read(vaddr, dst, offset, length); }
-    public void write(long vaddr, byte[] src, int offset, int length) { mmu().write(vaddr, src, offset, length); }
+    public int load8(long vaddr) { count(1); return mmu().load8(vaddr); }
+    public int load16(long vaddr) { count(1); return mmu().load16(vaddr); }
+    public int load32(long vaddr) { count(1); return mmu().load32(vaddr); }
+    public long load64(long vaddr) { count(1); return mmu().load64(vaddr); }
+    public void store8(long vaddr, int value) { count(1); mmu().store8(vaddr, value); }
+    public void store16(long vaddr, int value) { count(1); mmu().store16(vaddr, value); }
+    public void store32(long vaddr, int value) { count(1); mmu().store32(vaddr, value); }
+    public void store64(long vaddr, long value) { count(1); mmu().store64(vaddr, value); }
+    public void fill(long vaddr, int value, long length) { count(words(length)); mmu().fill(vaddr, value, length); }
+    public void copy(long dstVaddr, long srcVaddr, long length) { count(2 * words(length)); mmu().copy(dstVaddr, srcVaddr, length); }
+    public void read(long vaddr, byte[] dst, int offset, int length) { count(words(length)); mmu().read(vaddr, dst, offset, length); }
+    public void write(long vaddr, byte[] src, int offset, int length) { count(words(length)); mmu().write(vaddr, src, offset, length); }
+
+    /**
+     * Loads and stores made so far, each 8-byte word of a fill, copy, read or write counted as
+     * one (a copy as two: a load and a store); 0 with {@code -Dmallocsim.accesses.count=false}.
+     * The replay divides it by the calls to price a policy in memory accesses.
+     */
+    public long accesses() {
+        return accesses;
+    }
+
+    /** Pages mapped ({@code total_vm}): the VmSize of /proc/PID/status, without building {@link #stats()}. */
+    public long totalVmPages() {
+        return mm.totalVm;
+    }
+
+    /** Resident pages ({@code get_mm_rss}): VmRSS, without building {@link #stats()}. */
+    public long rssPages() {
+        return mm.rssAnon + mm.rssFile + mm.rssShmem;
+    }
+
+    private void count(long n) {
+        if (COUNT_ACCESSES) {
+            accesses += n;
+        }
+    }
+
+    private static long words(long length) {
+        return length <= 0 ? 0 : (length + 7) >>> 3;
+    }
 
     // ---- introspection -------------------------------------------------------------------------
 
