@@ -39,7 +39,7 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
     public static final long DEFAULT_MMAP_THRESHOLD = 128 * 1024;
     /** {@code mallopt} parameter {@code M_MMAP_THRESHOLD} (malloc.h). */
     public static final int M_MMAP_THRESHOLD = -3;
-    protected static final long PAGE = Mman.PAGE_SIZE;
+    protected static final long PAGE = org.mallocsim.kernel.Page.PAGE_SIZE;
     protected static final long ALIGNMENT = 16;
 
     protected final AddressSpace space;
