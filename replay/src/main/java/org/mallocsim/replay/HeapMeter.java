@@ -28,6 +28,7 @@ final class HeapMeter {
     private long accesses;
     private long calls;
     private long before;
+    private final RssSeries rssSeries = new RssSeries();
 
     /** A meter for {@code allocator}; {@code baselineVmPages} is what the process had mapped before it was made. */
     HeapMeter(Allocator allocator, long baselineVmPages) {
@@ -83,6 +84,12 @@ final class HeapMeter {
         if (rss > peakRss) {
             peakRss = rss;
         }
+        rssSeries.add(rss);
+    }
+
+    /** RSS over the calls sampled so far. */
+    RssTimeline rssTimeline() {
+        return rssSeries.result();
     }
 
     /** The metrics now; {@code freeBytes} is the allocator's free bytes, -1 when it cannot be asked. */

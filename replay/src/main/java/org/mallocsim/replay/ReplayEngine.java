@@ -160,7 +160,7 @@ public final class ReplayEngine {
         return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
                 answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
                 space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos,
-                meter.result(info == null ? -1 : info.fordblks()));
+                meter.result(info == null ? -1 : info.fordblks()), meter.rssTimeline());
     }
 
     /** The touch mode as {@code mallocsim replay --touch} spells it. */

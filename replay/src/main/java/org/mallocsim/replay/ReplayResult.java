@@ -28,12 +28,13 @@ import org.mallocsim.traces.natives.FidelityReport;
  * @param warnings          malformed lines skipped (lenient mode)
  * @param nanos             wall time of the replay loop (machine-dependent)
  * @param heap              fragmentation, kernel view and cost of the policy over the calls answered
+ * @param rss               RSS over the calls answered, in at most a few hundred buckets
  */
 public record ReplayResult(String traceName, String allocator, String touch, long calls, long events,
                            long unknownPointers, long failedAllocations, long peakLiveBlocks, long startBrk,
                            long finalBrk, MmStats mm, long[] syscalls, MallInfo2 mallinfo2, ProcessDeath death,
                            FidelityReport fidelity, long warnings, long nanos,
-                           HeapMetrics heap) {
+                           HeapMetrics heap, RssTimeline rss) {
 
     /** How many times the process made syscall {@code kind}. */
     public long syscalls(SyscallKind kind) {
