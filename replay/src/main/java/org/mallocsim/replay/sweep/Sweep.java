@@ -27,14 +27,23 @@ public final class Sweep {
     private Sweep() {}
 
     /**
-     * How many replays may run at once: no more than the cores, the cells, and the emulated RAMs
-     * that fit the JVM's direct memory budget (by default as large as its heap limit).
+     * How many replays may run at once: no more than the cores (or {@code requested} when
+     * positive), the cells, and the emulated RAMs that fit half the host's physical memory (each
+     * replay's frames are direct memory, outside the Java heap).
      */
     public static int threads(int requested, int cells, SweepSettings settings) {
-        long budget = Runtime.getRuntime().maxMemory();
+        long budget = hostMemory() / 2;
         int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / settings.ramBytes()));
         int cores = requested > 0 ? requested : Runtime.getRuntime().availableProcessors();
         return Math.max(1, Math.min(Math.min(cores, byMemory), cells));
+    }
+
+    private static long hostMemory() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return Runtime.getRuntime().maxMemory();
     }
 
     /**

@@ -11,7 +11,8 @@ import org.mallocsim.allocator.Allocators;
 /**
  * Every combination of traces, policies and tunable values a sweep replays, in one fixed order:
  * trace, then policy, then the tunables' values (the first tunable varying slowest). The order
- * is the order of the rows, whatever order the replays finish in.
+ * is the order of the rows, whatever order the replays finish in. The tunables vary only the
+ * {@code glibc} policy; every other policy is replayed once per trace.
  */
 public final class SweepPlan {
     /** The malloc tunables glibc 2.36 reads (elf/dl-tunables.list), without the prefix. */
@@ -19,6 +20,8 @@ public final class SweepPlan {
             "mmap_max", "mmap_threshold", "mxfast", "perturb", "tcache_count", "tcache_max",
             "tcache_unsorted_limit", "top_pad", "trim_threshold");
     private static final String PREFIX = "glibc.malloc.";
+    /** The policy whose tunables the sweep varies. */
+    static final String GLIBC = "glibc";
 
     private final List<String> traces;
     private final List<String> policies;
@@ -101,7 +104,8 @@ public final class SweepPlan {
         List<SweepCell> cells = new ArrayList<>();
         for (String trace : traces) {
             for (String policy : policies) {
-                for (Map<String, String> c : combos) {
+                // Only the glibc policy reads glibc's tunables: another policy gets one row, not copies.
+                for (Map<String, String> c : policy.equals(GLIBC) ? combos : List.of(Map.<String, String>of())) {
                     cells.add(new SweepCell(cells.size(), trace, policy, c));
                 }
             }
