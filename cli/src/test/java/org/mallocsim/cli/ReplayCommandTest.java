@@ -89,7 +89,7 @@ class ReplayCommandTest {
 
         r = run("replay", trace("git").toString(), "--allocator", "nonesuch");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).isEqualTo("mallocsim replay: no allocator named 'nonesuch' (known: bump, glibc)\n");
+        assertThat(r.err).isEqualTo("mallocsim replay: no allocator named 'nonesuch' (known: bump, glibc, first-fit, next-fit, best-fit, segfit, tlsf, buddy, pages)\n");
 
         r = run("replay", trace("git").toString(), "--touch", "sometimes");
         assertThat(r.code).isEqualTo(2);
