@@ -41,6 +41,23 @@ class ReplayCommandTest {
     }
 
     @Test
+    void everyPolicyReportsItsFragmentationAndItsCostPerCall() {
+        String known = run("replay", trace("diff").toString(), "--allocator", "nonesuch").err;
+        String[] policies = known.substring(known.indexOf("(known: ") + 8, known.indexOf(')')).split(", ");
+        assertThat(policies).hasSizeGreaterThan(2);
+        for (String policy : policies) {
+            Run r = run("replay", trace("diff").toString(), "--allocator", policy);
+            assertThat(r.code).as(policy + ": " + r.err).isZero();
+            assertThat(r.out).as(policy)
+                    .containsPattern("heap at peak live: [1-9][0-9]* B live, [1-9][0-9]* B heap \\(\\+[0-9.]+%\\); at peak heap: ")
+                    .containsPattern("fragmentation at peak heap: [0-9]+ B internal, [0-9]+ B external and overhead;")
+                    .containsPattern("cost: [1-9][0-9]*\\.[0-9]{2} memory accesses/call, [0-9]+ ns/call\n");
+        }
+        Run json = run("replay", trace("diff").toString(), "--allocator", "tlsf", "--json", "--no-timing");
+        assertThat(json.out).contains("\"fragmentation\": {\n    \"peakLiveBytes\": ").contains("\"accessesPerCall\": ");
+    }
+
+    @Test
     void jsonWithoutTimingIsTheSameEveryRun() {
         Run a = run("replay", trace("diff").toString(), "--json", "--no-timing");
         Run b = run("replay", trace("diff").toString(), "--json", "--no-timing");

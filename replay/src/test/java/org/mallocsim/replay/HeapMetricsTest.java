@@ -76,7 +76,7 @@ class HeapMetricsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"glibc", "bump", "first-fit", "next-fit", "best-fit", "segfit", "tlsf", "buddy"})
+    @ValueSource(strings = {"glibc", "bump", "first-fit", "next-fit", "best-fit", "segfit", "tlsf", "buddy", "pages"})
     void onAGeneratedTraceTheHeapHoldsTheUsableBytesWhichHoldTheLiveOnes(String policy) throws IOException {
         assertThat(Allocators.names()).contains(policy);
         Path t = tmp.resolve("gen.mrec");

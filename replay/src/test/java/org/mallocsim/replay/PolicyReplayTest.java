@@ -16,7 +16,8 @@ import org.mallocsim.allocator.HeapCheck;
 
 /**
  * Every policy replays each bundled single-threaded trace to its end (bash, the largest, only in
- * the benchmark): no call fails, the heap checks out afterwards, and the measures are consistent.
+ * {@code benchmarks/policies.sh}): no call fails, the heap checks out afterwards, and the measures
+ * are consistent; the policies fast enough for it also replay the threaded pythr.
  */
 class PolicyReplayTest {
     static Stream<Arguments> policiesAndTraces() {
@@ -29,6 +30,21 @@ class PolicyReplayTest {
             }
         }
         return a.stream();
+    }
+
+    @ParameterizedTest(name = "{0} replays pythr")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"segfit", "tlsf", "buddy", "pages"})
+    void theThreadedTraceRunsToItsEndWithThreadEventsReachingThePolicy(String policy) throws IOException {
+        Allocator[] made = new Allocator[1];
+        AllocatorFactory registered = Allocators.factory(policy);
+        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("pythr"), ReplayOptions.of(policy, (space, options) -> {
+            made[0] = registered.create(space, options);
+            return made[0];
+        }));
+
+        assertThat(r.completed()).as("%s", r.death()).isTrue();
+        assertThat(r.failedAllocations()).isZero();
+        ((HeapCheck) made[0]).checkHeap();
     }
 
     @ParameterizedTest(name = "{0} replays {1}")

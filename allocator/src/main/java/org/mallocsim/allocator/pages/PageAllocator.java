@@ -323,9 +323,9 @@ public final class PageAllocator extends PolicyAllocator implements ThreadEvents
         return state + HEAPS + (long) HEAP_SIZE * i;
     }
 
+    /** Nothing yet: the thread claims a heap at its first call, and its parent keeps running on its own. */
     @Override
     public void threadStarted(int tid, int parentTid) {
-        switchThread(tid);
     }
 
     /**

@@ -80,6 +80,32 @@ class BuddyTest {
     }
 
     @Test
+    void theStateAndTheBlocksReadBackAsDrawn() {
+        assertThat(BuddyLayout.HEADS).isEqualTo(32 + 72);
+        assertThat(BuddyLayout.STATE_SIZE).isEqualTo(32 + 72 + 8 * 16 + 8 * 256);
+        long p = buddy.malloc(100);
+        long q = buddy.malloc(100);
+        buddy.free(q);
+        assertThat(space.load64(p - 16 + BuddyLayout.SIZE)).as("128 | INUSE").isEqualTo(129);
+        assertThat(space.load64(p - 16 + 128 + BuddyLayout.SIZE)).as("q, freed beside the live p: free, order 7").isEqualTo(128);
+        assertThat(space.load64(p - 16 + 128 + BuddyLayout.FD)).as("alone in the order-7 list").isZero();
+    }
+
+    @Test
+    void whenBrkIsBlockedRegionsComeFromMmapAlignedToTheirSize() {
+        long blocker = start + 16 * 4096;
+        assertThat(space.mmap(blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
+                .isEqualTo(blocker);
+        long p = buddy.malloc(1000);
+        assertThat((p - 16) & (BuddyLayout.REGION - 1)).as("the region's first block").isZero();
+        long q = buddy.malloc(1000);
+        assertThat(q).isEqualTo(p + 1024);
+        buddy.free(p);
+        buddy.free(q);
+        assertThat(buddy.mallinfo2().ordblks()).isEqualTo(1);
+    }
+
+    @Test
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long p = buddy.malloc(100);
         space.store64(p + 8, 0);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.common.BoundaryTagHeap;
+import org.mallocsim.kernel.Mman;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.kernel.mm.SyscallKind;
@@ -106,6 +107,23 @@ class FirstFitTest {
         assertThat(space.load64(a)).isEqualTo(0x1234);
         assertThat(heap.realloc(a, 40)).isEqualTo(a);
         assertThat(heap.malloc(200)).as("the tail given back serves the next request").isEqualTo(a + 48);
+    }
+
+    @Test
+    void whenBrkIsBlockedTheHeapGoesOnInMmappedSegmentsThatFreeAndMergeLikeTheRest() {
+        long blocker = start + 32 * 4096;
+        assertThat(space.mmap(blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
+                .isEqualTo(blocker);
+        long a = heap.malloc(100_000); // the brk heap: request + TOP_PAD would pass the blocker
+        assertThat(a < start || a > blocker).as("0x%x is in a segment", a).isTrue();
+        long b = heap.malloc(100_000);
+        long c = heap.malloc(100);
+        assertThat(b).as("the same segment").isEqualTo(a + 100_016);
+        heap.free(a);
+        heap.free(b);
+        assertThat(heap.malloc(120_000)).as("a and b merged: a alone is too small").isEqualTo(a);
+        heap.free(c);
+        assertThat(heap.mallinfo2().arena()).isEqualTo(BoundaryTagHeap.SEGMENT_BYTES);
     }
 
     @Test

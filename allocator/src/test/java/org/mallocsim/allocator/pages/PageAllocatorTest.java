@@ -52,6 +52,8 @@ class PageAllocatorTest {
         pages.switchThread(100);
         long main = pages.malloc(24);
         pages.threadStarted(101, 100);
+        assertThat(pages.malloc(24)).as("the parent goes on in its own heap").isEqualTo(main + 32);
+        pages.switchThread(101);
         long other = pages.malloc(24);
         assertThat(other >>> 16).as("thread 101's own page").isNotEqualTo(main >>> 16);
         pages.free(main); // thread 101 frees thread 100's object
@@ -90,6 +92,24 @@ class PageAllocatorTest {
         pages.free(big);
         pages.free(aligned);
         assertThat(pages.mallinfo2().hblks()).isZero();
+    }
+
+    @Test
+    void aPageDescriptorReadsBackAsDrawn() {
+        assertThat(PagesLayout.HEAPS).isEqualTo(32 + 32 + 8 * 1024);
+        assertThat(PagesLayout.HEAP_SIZE).isEqualTo(8 + 8 * 32);
+        long a = pages.malloc(24);
+        long b = pages.malloc(24);
+        pages.free(a);
+        long seg = a & -PagesLayout.SEGMENT;
+        long desc = seg + PagesLayout.DESC_SIZE * ((a - seg) >>> PagesLayout.PAGE_SHIFT);
+        assertThat(space.load64(desc + PagesLayout.BLOCK_SIZE)).isEqualTo(32);
+        assertThat(space.load64(desc + PagesLayout.FREE)).isEqualTo(a);
+        assertThat(space.load64(desc + PagesLayout.USED)).isEqualTo(1);
+        assertThat(space.load64(desc + PagesLayout.CAPACITY)).isEqualTo(2);
+        assertThat(space.load64(desc + PagesLayout.FLAGS)).isEqualTo(PagesLayout.IN_QUEUE);
+        assertThat(space.load64(a + 8)).as("the free key").isEqualTo(a ^ PagesLayout.FREE_KEY);
+        assertThat(b).isEqualTo(a + 32);
     }
 
     @Test

@@ -71,6 +71,26 @@ class SegregatedFitTest {
         assertThat(heap.malloc(2500)).isEqualTo(p[1]);
     }
 
+    @Test
+    void aTreeChunkReadsBackAsDrawn() {
+        assertThat(SegLayout.TREEBINS).isEqualTo(144);
+        assertThat(SegLayout.INDEX_BYTES).isEqualTo(400);
+        long a = heap.malloc(1000);
+        heap.malloc(10);
+        long b = heap.malloc(1000);
+        heap.malloc(10);
+        heap.free(a);
+        heap.free(b);
+        long ca = a - 16;
+        long cb = b - 16;
+        int i = SegLayout.treeIndex(1008);
+        assertThat(space.load64(ca + SegLayout.TINDEX)).isEqualTo(i);
+        assertThat(space.load64(ca + SegLayout.PARENT)).as("a is the root: its parent is its bin's slot").isNotZero();
+        assertThat(space.load64(cb + SegLayout.PARENT)).as("b is in a's ring").isZero();
+        assertThat(space.load64(ca + 16)).as("a.fd").isEqualTo(cb);
+        assertThat(space.load64(cb + 16)).as("b.fd").isEqualTo(ca);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4})
     void theTriesStayWellFormedThroughRandomCalls(long seed) {

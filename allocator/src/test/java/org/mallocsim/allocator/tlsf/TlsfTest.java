@@ -96,6 +96,14 @@ class TlsfTest {
         assertThat(many[1]).as("first fit walks its list").isGreaterThan(few[1] + 1000);
     }
 
+    @Test
+    void theIndexLayoutIsTheDrawnOne() {
+        assertThat(TlsfLayout.FL_COUNT).isEqualTo(41);
+        assertThat(TlsfLayout.HEADS).isEqualTo(8 + 8 * 41);
+        assertThat(TlsfLayout.INDEX_BYTES).isEqualTo(8 + 8 * 41 + 8 * 41 * 16);
+        assertThat(TlsfLayout.headOffset(3, 5)).isEqualTo(TlsfLayout.HEADS + 8 * (3 * 16 + 5));
+    }
+
     /** Frees {@code n} small chunks between guards, then counts the accesses of one malloc none of them fits. */
     private static long cost(org.mallocsim.allocator.Allocator a, AddressSpace s, int n) {
         long[] p = new long[n];
