@@ -408,6 +408,56 @@ static void emit(const char *path)
     close(fd);
 }
 
+/*
+ * A "Field:   N kB" line of /proc/self/status, in KiB, or 0 when absent. Read with open/read into
+ * static storage, as nothing here may call malloc outside the replayed calls.
+ */
+static uint64_t status_kib(const char *field)
+{
+    static char text[8192];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    size_t flen = strlen(field);
+    for (char *line = text; *line != '\0';) {
+        if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+            uint64_t v = 0;
+            for (char *c = line + flen + 1; *c != '\0' && *c != '\n'; c++)
+                if (*c >= '0' && *c <= '9')
+                    v = v * 10 + (uint64_t)(*c - '0');
+            return v;
+        }
+        char *nl = strchr(line, '\n');
+        if (nl == NULL)
+            break;
+        line = nl + 1;
+    }
+    return 0;
+}
+
+/*
+ * Resets VmHWM to the current RSS (writing 5 to clear_refs, Linux 4.0+,
+ * Documentation/admin-guide/mm/soft-dirty.rst), so the peak read after the replay is the peak
+ * during the calls, not while the trace was parsed.
+ */
+static void reset_peak_rss(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (write(fd, "5", 1) != 1) {
+            /* an older kernel: the peak then includes parsing, which the baseline shares */
+        }
+        close(fd);
+    }
+}
+
+static uint64_t rss_start_kib, rss_peak_kib, rss_end_kib;
+
 static void print_stats(const char *path, uint64_t total_ns)
 {
     static char buf[8192];
@@ -450,6 +500,12 @@ static void print_stats(const char *path, uint64_t total_ns)
     raw_dec(&b, unknown_pointers);
     raw_str(&b, "\nfailed-allocations ");
     raw_dec(&b, failed_allocations);
+    raw_str(&b, "\nrss-start-kib ");
+    raw_dec(&b, rss_start_kib);
+    raw_str(&b, "\nrss-peak-kib ");
+    raw_dec(&b, rss_peak_kib);
+    raw_str(&b, "\nrss-end-kib ");
+    raw_dec(&b, rss_end_kib);
     raw_char(&b, '\n');
     raw_flush(&b);
     if (path != NULL)
@@ -499,6 +555,8 @@ int main(int argc, char **argv)
 
     start_brk = (uint64_t)(uintptr_t)sbrk(0);
     read_maps();
+    reset_peak_rss();
+    rss_start_kib = status_kib("VmRSS");
     uint64_t t0 = now_ns();
     if (trace.nthreads <= 1 && (trace.count == 0 || trace.first[0] == 0)) {
         for (uint32_t i = 0; i < trace.count; i++)
@@ -507,6 +565,8 @@ int main(int argc, char **argv)
         replay_threads();
     }
     uint64_t wall = now_ns() - t0;
+    rss_peak_kib = status_kib("VmHWM");
+    rss_end_kib = status_kib("VmRSS");
 
     if (emit_path != NULL)
         emit(emit_path);

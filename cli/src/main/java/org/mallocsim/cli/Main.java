@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mallocsim", mixinStandardHelpOptions = true, version = "mallocsim 0.1.0",
         description = "Emulates one Linux process's memory: the kernel's VMAs, page tables and faults, "
                 + "and glibc's malloc, call for call.",
-        subcommands = {DemoCommand.class, org.mallocsim.cli.shell.ShellCommand.class, NativeCommand.class, ReplayCommand.class, CompareCommand.class, ConvertCommand.class, RecordCommand.class, GenerateCommand.class})
+        subcommands = {DemoCommand.class, org.mallocsim.cli.shell.ShellCommand.class, NativeCommand.class, ReplayCommand.class, CompareCommand.class, ConvertCommand.class, SweepCommand.class, AdviseCommand.class, RecordCommand.class, GenerateCommand.class})
 public final class Main implements Runnable {
     /** The exit code of a command that failed (as opposed to 1, "ran, and found differences"). */
     public static final int FAILED = 2;

@@ -37,6 +37,14 @@ public record ReplayResult(String traceName, String allocator, String touch, lon
                            FidelityReport fidelity, long warnings, long nanos,
                            HeapMetrics heap, ReplayProfile profile) {
 
+    /**
+     * RSS over the calls answered in at most {@value RssTimeline#MAX_BUCKETS} buckets, for sweep
+     * rows and charts: the profile's timeline, merged.
+     */
+    public RssTimeline rss() {
+        return RssTimeline.of(profile.timeline(), RssTimeline.MAX_BUCKETS);
+    }
+
     /** How many times the process made syscall {@code kind}. */
     public long syscalls(SyscallKind kind) {
         return syscalls[kind.ordinal()];

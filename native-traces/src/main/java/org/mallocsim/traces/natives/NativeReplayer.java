@@ -50,7 +50,9 @@ public final class NativeReplayer {
      *
      * @param answersFile the replay's answers in the reference format (header, one line per call)
      * @param stats the program's "key value" statistics: events, threads, calls, wall-ns,
-     *     call-ns, ns-per-call, unknown-pointers, failed-allocations
+     *     call-ns, ns-per-call, unknown-pointers, failed-allocations; rss-start-kib, rss-peak-kib
+     *     and rss-end-kib (VmRSS before the first call, VmHWM reset then and read after the last
+     *     call, VmRSS after it)
      * @param nsPerCallByOp mean nanoseconds per call by operation letter, with call counts
      */
     public record Result(Path answersFile, Map<String, Long> stats, Map<Character, long[]> nsPerCallByOp) {
@@ -79,6 +81,16 @@ public final class NativeReplayer {
      */
     public static Result replay(Path trace, Path answersFile, Touch touch, LongConsumer eventsSent)
             throws IOException {
+        return replay(trace, answersFile, touch, "", eventsSent);
+    }
+
+    /**
+     * As {@link #replay(Path, Path, Touch, LongConsumer)}, with {@code extraTunables} (a
+     * {@code GLIBC_TUNABLES} value, "" for none) appended to the recorded ones: glibc reads the
+     * list left to right, so these win where both name a tunable.
+     */
+    public static Result replay(Path trace, Path answersFile, Touch touch, String extraTunables,
+                                LongConsumer eventsSent) throws IOException {
         Path stats = Files.createTempFile("mallocsim-replay-", ".stats");
         try (TraceReader reader = Traces.open(trace)) {
             List<String> cmd = new ArrayList<>(List.of(NativeBinaries.path("mallocsim-replay").toString(),
@@ -88,6 +100,11 @@ public final class NativeReplayer {
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
             env.putAll(reader.header().mallocEnvironment());
+            if (!extraTunables.isEmpty()) {
+                String recorded = env.get("GLIBC_TUNABLES");
+                env.put("GLIBC_TUNABLES", recorded == null || recorded.isEmpty() ? extraTunables
+                        : recorded + ":" + extraTunables);
+            }
             Process p = pb.start();
             CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             TraceWriter out = Traces.create(new BufferedOutputStream(p.getOutputStream(), 1 << 16), TraceFormat.TEXT);

@@ -1,0 +1,171 @@
+package org.mallocsim.replay.sweep;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.function.ToLongFunction;
+import org.mallocsim.traces.natives.NativeReplayer;
+
+/**
+ * Which glibc tunables would cut a program's peak RSS or syscalls the most: the trace is replayed
+ * on the emulated glibc with each tunable people change in production set, one at a time, over a
+ * grid of values; then the best value of every tunable that helped is combined into one more
+ * candidate (per goal). The emulated ptmalloc answers exactly as glibc 2.36 does, so the
+ * predicted figures are the real process's, as far as its pages and syscalls follow from its
+ * allocator calls (see {@link #verify}).
+ */
+public final class Advisor {
+    private Advisor() {}
+
+    /** The grid: values around each default (mallopt(3), malloc/malloc.c and elf/dl-tunables.list). */
+    static final Map<String, long[]> GRID = new LinkedHashMap<>();
+
+    static {
+        GRID.put("arena_max", new long[] {1, 2});
+        GRID.put("mmap_threshold", new long[] {16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20});
+        GRID.put("trim_threshold", new long[] {0, 16 << 10, 1 << 20, 16 << 20});
+        GRID.put("top_pad", new long[] {0, 16 << 10, 1 << 20});
+        GRID.put("tcache_count", new long[] {0, 16, 64});
+        GRID.put("tcache_max", new long[] {0, 256, 4096});
+        GRID.put("mxfast", new long[] {0, 32, 160});
+    }
+
+    /**
+     * What the search found.
+     *
+     * @param baseline   the trace as recorded (its own tunables, none added)
+     * @param candidates every candidate that ran to the end, in search order
+     * @param byPeakRss  the candidates ranked by peak RSS, then syscalls
+     * @param bySyscalls the candidates ranked by syscalls, then peak RSS
+     */
+    public record Advice(SweepRow baseline, List<SweepRow> candidates, List<SweepRow> byPeakRss,
+                         List<SweepRow> bySyscalls) {}
+
+    /** The first round's cells: the baseline, then each tunable's values alone. */
+    static List<SweepCell> grid(String trace) {
+        List<SweepCell> cells = new ArrayList<>();
+        cells.add(new SweepCell(0, trace, "glibc", Map.of()));
+        for (Map.Entry<String, long[]> e : GRID.entrySet()) {
+            for (long v : e.getValue()) {
+                cells.add(new SweepCell(cells.size(), trace, "glibc", Map.of("glibc.malloc." + e.getKey(), Long.toString(v))));
+            }
+        }
+        return cells;
+    }
+
+    /** Searches the grid for {@code trace} on {@code threads} threads; {@code done} counts replays. */
+    public static Advice advise(Path trace, SweepSettings settings, int threads, IntConsumer done) throws IOException {
+        List<SweepRow> rows = new ArrayList<>(Sweep.run(grid(trace.toString()), settings, threads, done));
+        SweepRow baseline = rows.get(0);
+        if (!baseline.outcome().equals("ok")) {
+            throw new IOException(trace + ": the process dies (" + baseline.outcome() + ") with glibc's defaults; "
+                    + "nothing to advise");
+        }
+        List<SweepCell> combos = new ArrayList<>();
+        addCombination(combos, trace, rows, baseline, SweepRow::peakRssBytes);
+        addCombination(combos, trace, rows, baseline, SweepRow::totalSyscalls);
+        if (!combos.isEmpty()) {
+            int offset = rows.size();
+            List<SweepCell> renumbered = new ArrayList<>();
+            for (SweepCell c : combos) {
+                renumbered.add(new SweepCell(offset + renumbered.size(), c.trace(), c.policy(), c.tunables()));
+            }
+            rows.addAll(Sweep.run(renumbered, settings, Math.min(threads, renumbered.size()), n -> done.accept(offset + n)));
+        }
+        List<SweepRow> ok = new ArrayList<>();
+        for (SweepRow r : rows.subList(1, rows.size())) {
+            if (r.outcome().equals("ok")) {
+                ok.add(r);
+            }
+        }
+        List<SweepRow> byRss = new ArrayList<>(ok);
+        byRss.sort(Comparator.comparingLong(SweepRow::peakRssBytes).thenComparingLong(SweepRow::totalSyscalls)
+                .thenComparingInt(SweepRow::index));
+        List<SweepRow> bySys = new ArrayList<>(ok);
+        bySys.sort(Comparator.comparingLong(SweepRow::totalSyscalls).thenComparingLong(SweepRow::peakRssBytes)
+                .thenComparingInt(SweepRow::index));
+        return new Advice(baseline, ok, byRss, bySys);
+    }
+
+    /** The best value of every tunable that beat the baseline on {@code goal}, together; none if fewer than two. */
+    private static void addCombination(List<SweepCell> out, Path trace, List<SweepRow> rows, SweepRow baseline,
+                                       ToLongFunction<SweepRow> goal) {
+        Map<String, SweepRow> best = new LinkedHashMap<>();
+        for (SweepRow r : rows.subList(1, rows.size())) {
+            if (!r.outcome().equals("ok") || goal.applyAsLong(r) >= goal.applyAsLong(baseline)) {
+                continue;
+            }
+            String name = r.tunables().substring(0, r.tunables().indexOf('='));
+            SweepRow b = best.get(name);
+            if (b == null || goal.applyAsLong(r) < goal.applyAsLong(b)) {
+                best.put(name, r);
+            }
+        }
+        if (best.size() < 2) {
+            return;
+        }
+        Map<String, String> t = new LinkedHashMap<>();
+        for (SweepRow r : best.values()) {
+            int eq = r.tunables().indexOf('=');
+            t.put(r.tunables().substring(0, eq), r.tunables().substring(eq + 1));
+        }
+        for (SweepCell c : out) {
+            if (c.tunables().equals(t)) {
+                return;
+            }
+        }
+        out.add(new SweepCell(out.size(), trace.toString(), "glibc", t));
+    }
+
+    /**
+     * How far the real glibc's RSS rose during the calls, in bytes, for the trace with
+     * {@code tunables} added ("" for the baseline): the native replayer's VmHWM, reset just before
+     * the first call, less its VmRSS then. The RSS before the calls (the replayer's code, stack and
+     * parsed trace, which varies from run to run by a few hundred KiB with the address layout)
+     * cancels, leaving what the allocator made resident.
+     */
+    public static long measuredPeakRss(Path trace, SweepSettings settings, String tunables) throws IOException {
+        long[] runs = new long[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            Path answers = Files.createTempFile("mallocsim-advise-", ".mrec");
+            try {
+                NativeReplayer.Result r = NativeReplayer.replay(trace, answers, settings.touch(), tunables, n -> { });
+                runs[i] = (r.stat("rss-peak-kib") - r.stat("rss-start-kib")) * 1024;
+            } finally {
+                Files.deleteIfExists(answers);
+            }
+        }
+        java.util.Arrays.sort(runs);
+        return runs[RUNS / 2];
+    }
+
+    /** Native runs per measurement; the median is taken, as one run can be off by a few pages of layout. */
+    static final int RUNS = 3;
+
+    /**
+     * The tolerance of {@link #agrees}: 256 KiB, or a quarter of the measured change if larger. The
+     * real replayer's rise of RSS over the same calls varies between runs by up to about 300 KiB
+     * on a 2-core Debian 12 machine (measured over six runs each of git, tar and pythr: ranges of
+     * 128, 64 and 340 KiB; thread stacks and the pointer map land differently), and the medians of
+     * three runs still differ by up to ~200 KiB, so a tighter bound would test the machine.
+     */
+    public static final long TOLERANCE_BYTES = 256 << 10;
+
+    /**
+     * Whether a predicted change of peak RSS agrees with a measured one: the same sign (both
+     * within the tolerance of zero counts as the same), and apart by no more than
+     * {@link #TOLERANCE_BYTES} or a quarter of the measured change, whichever is larger.
+     */
+    public static boolean agrees(long predicted, long measured) {
+        long tol = Math.max(TOLERANCE_BYTES, Math.abs(measured) / 4);
+        boolean sameSign = Long.signum(predicted) == Long.signum(measured)
+                || (Math.abs(predicted) <= tol && Math.abs(measured) <= tol);
+        return sameSign && Math.abs(predicted - measured) <= tol;
+    }
+}

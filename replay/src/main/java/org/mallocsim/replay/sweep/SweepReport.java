@@ -1,0 +1,164 @@
+package org.mallocsim.replay.sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A sweep as one self-contained HTML page: a bar chart per metric (one bar per policy and
+ * tunables, grouped by trace) and, per trace, every policy's RSS over the calls on one axis.
+ * Plain inline SVG, no script and nothing fetched, so the page opens anywhere and can be
+ * archived with a build.
+ */
+public final class SweepReport {
+    private SweepReport() {}
+
+    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    private static final int WIDTH = 760;
+
+    private record Metric(String title, String unit, ToDoubleFunction<SweepRow> value) {}
+
+    private static final Metric[] METRICS = {
+        new Metric("Peak RSS", "MiB", r -> r.peakRssBytes() / 1048576.0),
+        new Metric("Final RSS", "MiB", r -> r.finalRssBytes() / 1048576.0),
+        new Metric("Peak VM", "MiB", r -> r.peakVmBytes() / 1048576.0),
+        new Metric("Heap at peak live", "MiB", r -> r.heapAtPeakLive() / 1048576.0),
+        new Metric("Fragmentation at peak heap (J&W #3)", "%", SweepRow::fragPeakHeapPct),
+        new Metric("Syscalls (brk, mmap, munmap, mprotect, mremap, madvise)", "calls", r -> r.totalSyscalls()),
+        new Metric("Minor page faults", "faults", r -> r.minorFaults()),
+    };
+
+    /** The page for {@code rows}; {@code timing} adds a bar chart of ns per call. */
+    public static String render(List<SweepRow> rows, boolean timing) {
+        Map<String, Integer> colour = new LinkedHashMap<>();
+        for (SweepRow r : rows) {
+            colour.putIfAbsent(r.label(), colour.size() % COLOURS.length);
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mallocsim sweep</title>\n")
+                .append("<style>body{font:14px sans-serif;margin:20px;max-width:1600px}h2{font-size:16px;margin:18px 0 4px}")
+                .append("svg{background:#fafafa;border:1px solid #ddd;margin:4px}text{font:11px sans-serif}")
+                .append(".charts{display:flex;flex-wrap:wrap}.key span{display:inline-block;margin-right:14px}")
+                .append(".key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}</style>")
+                .append("</head><body>\n<h1>mallocsim sweep</h1>\n<div class=\"key\">");
+        for (Map.Entry<String, Integer> e : colour.entrySet()) {
+            sb.append("<span><i style=\"background:").append(COLOURS[e.getValue()]).append("\"></i>")
+                    .append(html(e.getKey())).append("</span>");
+        }
+        sb.append("</div>\n<h2>RSS over the calls, per trace</h2>\n<div class=\"charts\">\n");
+        for (Map.Entry<String, List<SweepRow>> e : byTrace(rows).entrySet()) {
+            rssChart(sb, e.getKey(), e.getValue(), colour);
+        }
+        sb.append("</div>\n<h2>Metrics</h2>\n<div class=\"charts\">\n");
+        for (Metric m : METRICS) {
+            bars(sb, m, rows, colour);
+        }
+        if (timing) {
+            bars(sb, new Metric("Time per call (this machine)", "ns", SweepRow::nsPerCall), rows, colour);
+        }
+        sb.append("</div>\n<h2>Table</h2>\n<pre>").append(html(SweepTables.text(rows, timing))).append("</pre>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static Map<String, List<SweepRow>> byTrace(List<SweepRow> rows) {
+        Map<String, List<SweepRow>> m = new LinkedHashMap<>();
+        for (SweepRow r : rows) {
+            m.computeIfAbsent(r.trace(), k -> new ArrayList<>()).add(r);
+        }
+        return m;
+    }
+
+    /** Horizontal bars, one per row, grouped by trace. */
+    private static void bars(StringBuilder sb, Metric m, List<SweepRow> rows, Map<String, Integer> colour) {
+        int barH = 12;
+        int left = 150;
+        int right = 70;
+        Map<String, List<SweepRow>> groups = byTrace(rows);
+        int h = 30 + rows.size() * (barH + 2) + groups.size() * 8;
+        double max = 0;
+        for (SweepRow r : rows) {
+            max = Math.max(max, m.value().applyAsDouble(r));
+        }
+        int w = WIDTH / 2 - 10;
+        sb.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
+                + "font-weight=\"bold\">%s (%s)</text>\n", w, h, w, h, html(m.title()), html(m.unit())));
+        int y = 28;
+        for (Map.Entry<String, List<SweepRow>> g : groups.entrySet()) {
+            for (SweepRow r : g.getValue()) {
+                double v = m.value().applyAsDouble(r);
+                double len = max <= 0 ? 0 : (w - left - right) * v / max;
+                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+                        + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s %s: %s</title></rect>"
+                        + "<text x=\"%.1f\" y=\"%d\">%s</text>\n", left - 4, y + barH - 2, html(shorten(r.trace() + " " + r.label(), 26)),
+                        left, y, len, barH, COLOURS[colour.get(r.label())], html(r.trace()), html(r.label()), number(v),
+                        left + len + 3, y + barH - 2, number(v)));
+                y += barH + 2;
+            }
+            y += 8;
+        }
+        sb.append("</svg>\n");
+    }
+
+    /** Every row of one trace as a line of RSS against calls, on shared axes. */
+    private static void rssChart(StringBuilder sb, String trace, List<SweepRow> rows, Map<String, Integer> colour) {
+        int w = WIDTH / 2 - 10;
+        int h = 220;
+        int left = 50;
+        int bottom = 30;
+        int top = 24;
+        double maxCalls = 1;
+        double maxMib = 0;
+        for (SweepRow r : rows) {
+            maxCalls = Math.max(maxCalls, r.calls());
+            for (long p : r.rssPages()) {
+                maxMib = Math.max(maxMib, p * 4096 / 1048576.0);
+            }
+        }
+        maxMib = maxMib <= 0 ? 1 : maxMib * 1.05;
+        sb.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
+                + "font-weight=\"bold\">%s: RSS (MiB) over calls</text>\n", w, h, w, h, html(trace)));
+        double plotW = w - left - 10;
+        double plotH = h - top - bottom;
+        for (int i = 0; i <= 4; i++) {
+            double y = top + plotH - plotH * i / 4;
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left, left + plotW, y, y, left - 4, y + 4,
+                    number(maxMib * i / 4)));
+        }
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">0</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">"
+                + "%s calls</text>\n", left, h - 10, left + plotW, h - 10, number(maxCalls)));
+        for (SweepRow r : rows) {
+            long[] pages = r.rssPages();
+            StringBuilder pts = new StringBuilder();
+            for (int i = 0; i < pages.length; i++) {
+                double calls = Math.min(r.calls(), (i + 1) * (double) r.rssStepCalls());
+                double x = left + plotW * calls / maxCalls;
+                double y = top + plotH - plotH * (pages[i] * 4096 / 1048576.0) / maxMib;
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            }
+            sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(COLOURS[colour.get(r.label())])
+                    .append("\" points=\"").append(pts.toString().strip()).append("\"><title>").append(html(r.label()))
+                    .append("</title></polyline>\n");
+        }
+        sb.append("</svg>\n");
+    }
+
+    private static String shorten(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+
+    private static String number(double v) {
+        if (v >= 100 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,58 @@
+package org.mallocsim.replay.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mallocsim.replay.TraceFidelity;
+
+/**
+ * The advisor's predictions against the real glibc: for three bundled programs, the best
+ * candidate for peak RSS and the best for syscalls (which usually costs RSS) are replayed by the
+ * native replayer, and the predicted change of peak RSS must agree with the measured one in sign
+ * and within {@link Advisor#TOLERANCE_BYTES} or a quarter of the change.
+ */
+class AdviseVerifyTest {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"diff", "tar", "pyxml"})
+    void predictedChangesOfPeakRssAgreeWithTheRealGlibc(String program) throws IOException {
+        Path trace = TraceFidelity.trace(program);
+        SweepSettings s = SweepSettings.defaults();
+        Advisor.Advice a = Advisor.advise(trace, s, 2, n -> { });
+        assertThat(a.byPeakRss()).isNotEmpty();
+        long base = Advisor.measuredPeakRss(trace, s, "");
+        for (SweepRow best : new SweepRow[] {a.byPeakRss().get(0), a.bySyscalls().get(0)}) {
+            long predicted = best.peakRssBytes() - a.baseline().peakRssBytes();
+            long measured = Advisor.measuredPeakRss(trace, s, best.tunables()) - base;
+            assertThat(Advisor.agrees(predicted, measured))
+                    .as("%s with %s: predicted %d KiB, measured %d KiB", program, best.tunables(), predicted >> 10, measured >> 10)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void diffsLargestPredictedRiseIsMeasuredTooSoTheCheckIsNotAllNoise() throws IOException {
+        // mmap_threshold=1 MiB keeps diff's ~1 MiB buffers on the heap, where the trim leaves them resident.
+        Path trace = TraceFidelity.trace("diff");
+        SweepSettings s = SweepSettings.defaults();
+        SweepCell base = new SweepCell(0, trace.toString(), "glibc", java.util.Map.of());
+        SweepCell big = new SweepCell(1, trace.toString(), "glibc", java.util.Map.of("glibc.malloc.mmap_threshold", "1048576"));
+        long predicted = Sweep.replay(big, s).peakRssBytes() - Sweep.replay(base, s).peakRssBytes();
+        long measured = Advisor.measuredPeakRss(trace, s, big.glibcTunables()) - Advisor.measuredPeakRss(trace, s, "");
+        assertThat(predicted).isGreaterThan(4 * Advisor.TOLERANCE_BYTES);
+        assertThat(Advisor.agrees(predicted, measured)).as("predicted %d, measured %d", predicted, measured).isTrue();
+    }
+
+    @Test
+    void agreementNeedsTheSameSignAndCloseness() {
+        long k = 1024;
+        assertThat(Advisor.agrees(1184 * k, 1088 * k)).isTrue();
+        assertThat(Advisor.agrees(-30 * k, 60 * k)).isTrue(); // both within the noise
+        assertThat(Advisor.agrees(1000 * k, -1000 * k)).isFalse();
+        assertThat(Advisor.agrees(4000 * k, 2000 * k)).isFalse();
+        assertThat(Advisor.agrees(-600 * k, 0)).isFalse();
+    }
+}
