@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mallocsim.allocator.ptmalloc.Tunables;
 import org.mallocsim.replay.ReplayEngine;
 import org.mallocsim.replay.ReplayOptions;
 import org.mallocsim.replay.ReplayResult;
@@ -58,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
                 throw new IOException(trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
-            ReplayOptions options = ReplayOptions.of(allocator).withTunables(tunableList(tunables));
+            ReplayOptions options = ReplayOptions.of(allocator).withTunables(TunableOptions.check(tunables));
             TraceHeader header;
             try (TraceReader r = Traces.open(trace)) {
                 header = r.header();
@@ -94,25 +93,6 @@ public final class CompareCommand implements Callable<Integer> {
                     + "(no chunk words, no program break)";
         }
         return "the trace holds no recorded answers to compare with (its header names no start-brk)";
-    }
-
-    /**
-     * The {@code --tunable} options as GLIBC_TUNABLES items, each checked to name a malloc tunable
-     * mallocsim knows with a value glibc accepts, since glibc would silently ignore a typo. The
-     * replay appends them to the recorded GLIBC_TUNABLES, so they win.
-     */
-    static List<String> tunableList(List<String> items) {
-        List<String> full = new ArrayList<>(items.size());
-        for (String item : items) {
-            String t = item.startsWith("glibc.malloc.") ? item : "glibc.malloc." + item;
-            if (t.indexOf('=') < 0 || Tunables.parse(t).toString().isEmpty()) {
-                throw new IllegalArgumentException("--tunable " + item + ": expected NAME=VALUE with a glibc.malloc "
-                        + "tunable (top_pad, perturb, mmap_threshold, trim_threshold, mmap_max, arena_max, arena_test, "
-                        + "tcache_max, tcache_count, tcache_unsorted_limit, mxfast) and a value in its range");
-            }
-            full.add(t);
-        }
-        return full;
     }
 
     /**

@@ -80,9 +80,7 @@ public final class ReplayCommand implements Callable<Integer> {
             if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
                 throw new IOException(trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
-            for (String t : tunables) {
-                checkTunable(t);
-            }
+            List<String> checkedTunables = TunableOptions.check(tunables);
             if (report != null) {
                 OutputFile.check(report, trace); // before the replay, not after minutes of it
                 if (emit != null && emit.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
@@ -90,7 +88,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
             ReplayOptions options = ReplayOptions.of(allocator).withTouch(parseTouch(touch)).withEmit(emit)
-                    .withTunables(tunables).withCleanLayout(parseLayout(layout)).withHeapMaps(report != null);
+                    .withTunables(checkedTunables).withCleanLayout(parseLayout(layout)).withHeapMaps(report != null);
             ReplayResult r;
             try (Progress bar = Progress.start("replay " + trace.getFileName(), "calls", -1)) {
                 r = ReplayEngine.replay(trace, options, new ReplayListener() {
@@ -133,28 +131,6 @@ public final class ReplayCommand implements Callable<Integer> {
             default: throw new IllegalArgumentException("--layout: expected recorded or clean, not '" + s + "'");
         }
     }
-
-    /** glibc.malloc.NAME=VALUE with a malloc tunable's name and a number (decimal or 0x hex). */
-    static void checkTunable(String t) {
-        int eq = t.indexOf('=');
-        String name = eq < 0 ? "" : t.substring(0, eq);
-        if (!name.startsWith("glibc.malloc.") || !TUNABLE_NAMES.contains(name.substring("glibc.malloc.".length()))) {
-            throw new IllegalArgumentException("--tunable: expected glibc.malloc.NAME=VALUE with NAME one of "
-                    + String.join(", ", TUNABLE_NAMES) + ", not '" + t + "'");
-        }
-        try {
-            if (Long.decode(t.substring(eq + 1)) < 0) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--tunable: " + name + " needs a non-negative number, not '"
-                    + t.substring(eq + 1) + "'");
-        }
-    }
-
-    /** glibc 2.36's malloc tunables (elf/dl-tunables.list), as the README's table lists them. */
-    static final List<String> TUNABLE_NAMES = List.of("tcache_count", "tcache_max", "tcache_unsorted_limit",
-            "mmap_threshold", "trim_threshold", "top_pad", "mmap_max", "arena_max", "arena_test", "mxfast", "perturb");
 
     /** none, first, pages, bytes (page and byte as the native replayer spells them). */
     static Touch parseTouch(String s) {
