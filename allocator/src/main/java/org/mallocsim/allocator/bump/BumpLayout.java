@@ -1,5 +1,7 @@
 package org.mallocsim.allocator.bump;
 
+import org.mallocsim.allocator.ptmalloc.Chunk;
+
 /**
  * The bytes of the bump allocator's two structures in emulated memory: its state, in a page of
  * its own (as glibc's {@code main_arena} lives in libc's data, not in the heap), and its chunks,
@@ -80,7 +82,7 @@ final class BumpLayout {
      * bytes included and the next chunk's prev_size lent (malloc/malloc.c).
      */
     static long request2size(long req) {
-        return req + 8 + (ALIGNMENT - 1) < MIN_CHUNK ? MIN_CHUNK : (req + 8 + (ALIGNMENT - 1)) & ~(ALIGNMENT - 1);
+        return Chunk.request2size(req);
     }
 
     /** Bytes the caller may use in a chunk of {@code size}: glibc's {@code memsize} for a non-mmapped chunk. */

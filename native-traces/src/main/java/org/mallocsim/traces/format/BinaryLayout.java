@@ -1,5 +1,7 @@
 package org.mallocsim.traces.format;
 
+import org.mallocsim.allocator.ptmalloc.Chunk;
+
 /**
  * Constants and shared arithmetic of the mrecb binary format, versions 1 and 2. The normative
  * description is docs/trace-format.md, "Binary format (mrecb)"; the record layout is:
@@ -58,9 +60,9 @@ final class BinaryLayout {
 
     private BinaryLayout() {}
 
-    /** glibc's request2size: the chunk size a request of {@code n} bytes predicts. */
+    /** The chunk size a request of {@code n} bytes predicts: the allocator's own request2size. */
     static long request2size(long n) {
-        return Long.compareUnsigned(n + 23, 32) < 0 ? 32 : (n + 23) & ~15L;
+        return Chunk.request2size(n);
     }
 
     static long zigzag(long d) { return (d << 1) ^ (d >> 63); }
