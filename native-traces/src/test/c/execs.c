@@ -11,7 +11,7 @@ int main(int argc, char **argv)
         return 0;
     }
     free(keep(malloc(444)));
-    char *again[] = { argv[0], "again", NULL };
+    char *again[] = {argv[0], "again", NULL};
     execv("/proc/self/exe", again);
     return 1;
 }

@@ -10,9 +10,18 @@
 
 #include "report.h"
 
-static void prepare(void) { free(keep(malloc(701))); }
-static void parent(void) { free(keep(malloc(702))); }
-static void child(void) { free(keep(malloc(703))); }
+static void prepare(void)
+{
+    free(keep(malloc(701)));
+}
+static void parent(void)
+{
+    free(keep(malloc(702)));
+}
+static void child(void)
+{
+    free(keep(malloc(703)));
+}
 
 static void *idle(void *arg)
 {

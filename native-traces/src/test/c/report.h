@@ -38,7 +38,8 @@ static inline void report(const char *opargs, void *result)
         memcpy(&word, p - 8, sizeof word);
     }
     snprintf(line, sizeof line, "%s = 0x%lx 0x%lx 0x%lx\n", opargs,
-             (unsigned long)(uintptr_t)result, (unsigned long)word, (unsigned long)(uintptr_t)sbrk(0));
+             (unsigned long)(uintptr_t)result, (unsigned long)word,
+             (unsigned long)(uintptr_t)sbrk(0));
     say(line);
 }
 

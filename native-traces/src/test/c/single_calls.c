@@ -31,7 +31,7 @@ int main(void)
     snprintf(opargs, sizeof opargs, "r 0x%lx 16", (unsigned long)(uintptr_t)b);
     void *k = reallocarray(b, 4, 4);
     report(opargs, k);
-    void *all[] = { c, d, e, f, g, h, big, k };
+    void *all[] = {c, d, e, f, g, h, big, k};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         snprintf(opargs, sizeof opargs, "f 0x%lx", (unsigned long)(uintptr_t)all[i]);
         free(all[i]);

@@ -10,7 +10,7 @@
 #include "report.h"
 
 #define THREADS 3
-#define CALLS 200
+#define CALLS   200
 
 static void *work(void *arg)
 {

@@ -18,7 +18,8 @@ struct rawbuf {
     char *data;
     size_t cap;
     size_t len;
-    int failed; /* set once a write fails, so callers can report it instead of losing data silently */
+    int failed; /* set once a write fails, so callers can report it instead of losing data silently
+                 */
 };
 
 static inline void raw_write_all(struct rawbuf *b, const char *p, size_t n)
@@ -94,7 +95,7 @@ static inline void raw_hex(struct rawbuf *b, uint64_t v)
 /* One message to stderr, unbuffered: used for errors, which must never need the heap. */
 static inline void raw_err(const char *a, const char *b2, const char *c)
 {
-    const char *parts[3] = { a, b2, c };
+    const char *parts[3] = {a, b2, c};
     for (int i = 0; i < 3; i++) {
         if (parts[i] == NULL)
             continue;

@@ -62,80 +62,80 @@ static char altstack[1 << 16];
 
 static void write_all(const char *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(1, p, n);
-		if (w <= 0)
-			_exit(3);
-		p += w;
-		n -= (size_t)w;
-	}
+    while (n > 0) {
+        ssize_t w = write(1, p, n);
+        if (w <= 0)
+            _exit(3);
+        p += w;
+        n -= (size_t)w;
+    }
 }
 
 static size_t put_hex(char *p, uint64_t v)
 {
-	char tmp[16];
-	size_t n = 0;
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
+    char tmp[16];
+    size_t n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+    return n;
 }
 
 static void reply(char kind, uint64_t a, int two, uint64_t b)
 {
-	size_t n = 0;
-	out[n++] = kind;
-	out[n++] = ' ';
-	n += put_hex(out + n, a);
-	if (two) {
-		out[n++] = ' ';
-		n += put_hex(out + n, b);
-	}
-	out[n++] = '\n';
-	write_all(out, n);
+    size_t n = 0;
+    out[n++] = kind;
+    out[n++] = ' ';
+    n += put_hex(out + n, a);
+    if (two) {
+        out[n++] = ' ';
+        n += put_hex(out + n, b);
+    }
+    out[n++] = '\n';
+    write_all(out, n);
 }
 
 /* Next line of input into line (NUL-terminated); 0 at end of input. */
 static int next_line(char *line, size_t cap)
 {
-	size_t n = 0;
-	for (;;) {
-		if (in_pos == in_len) {
-			ssize_t r = read(0, in, sizeof in);
-			if (r <= 0)
-				return n > 0 ? (line[n] = 0, 1) : 0;
-			in_len = (size_t)r;
-			in_pos = 0;
-		}
-		char c = in[in_pos++];
-		if (c == '\n') {
-			line[n] = 0;
-			return 1;
-		}
-		if (n + 1 < cap)
-			line[n++] = c;
-	}
+    size_t n = 0;
+    for (;;) {
+        if (in_pos == in_len) {
+            ssize_t r = read(0, in, sizeof in);
+            if (r <= 0)
+                return n > 0 ? (line[n] = 0, 1) : 0;
+            in_len = (size_t)r;
+            in_pos = 0;
+        }
+        char c = in[in_pos++];
+        if (c == '\n') {
+            line[n] = 0;
+            return 1;
+        }
+        if (n + 1 < cap)
+            line[n++] = c;
+    }
 }
 
 static int parse(const char *s, uint64_t *v, int max)
 {
-	int n = 0;
-	while (*s && n < max) {
-		while (*s == ' ')
-			s++;
-		if (!*s)
-			break;
-		uint64_t x = 0;
-		while (*s && *s != ' ') {
-			char c = *s++;
-			x = (x << 4) | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-		}
-		v[n++] = x;
-	}
-	return n;
+    int n = 0;
+    while (*s && n < max) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        uint64_t x = 0;
+        while (*s && *s != ' ') {
+            char c = *s++;
+            x = (x << 4) | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+        }
+        v[n++] = x;
+    }
+    return n;
 }
 
 /* Set while a malloc-family call runs: a fault there kills the process, as in any program. */
@@ -143,65 +143,65 @@ static volatile int in_alloc;
 
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
-	(void)ctx;
-	if (in_alloc) {
-		signal(sig, SIG_DFL);
-		return; /* the access runs again and the default action ends the process */
-	}
-	fault_sig = sig;
-	fault_code = si->si_code;
-	fault_addr = (uintptr_t)si->si_addr;
-	fault_pkey = sig == SIGSEGV && si->si_code == SEGV_PKUERR ? si->si_pkey : 0;
-	siglongjmp(recover, 1);
+    (void)ctx;
+    if (in_alloc) {
+        signal(sig, SIG_DFL);
+        return; /* the access runs again and the default action ends the process */
+    }
+    fault_sig = sig;
+    fault_code = si->si_code;
+    fault_addr = (uintptr_t)si->si_addr;
+    fault_pkey = sig == SIGSEGV && si->si_code == SEGV_PKUERR ? si->si_pkey : 0;
+    siglongjmp(recover, 1);
 }
 
 /* glibc's syscall() turns the kernel's -errno into -1 and errno; no mapping ends at -1. */
 static void syscall_reply(long r)
 {
-	if (r == -1)
-		reply('e', (uint64_t)errno, 0, 0);
-	else
-		reply('r', (uint64_t)r, 0, 0);
+    if (r == -1)
+        reply('e', (uint64_t)errno, 0, 0);
+    else
+        reply('r', (uint64_t)r, 0, 0);
 }
 
 static void send_file(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	size_t n = 0;
-	if (fd >= 0) {
-		ssize_t r;
-		while (n < sizeof text && (r = read(fd, text + n, sizeof text - n)) > 0)
-			n += (size_t)r;
-		close(fd);
-	}
-	reply('t', n, 0, 0);
-	write_all(text, n);
+    int fd = open(path, O_RDONLY);
+    size_t n = 0;
+    if (fd >= 0) {
+        ssize_t r;
+        while (n < sizeof text && (r = read(fd, text + n, sizeof text - n)) > 0)
+            n += (size_t)r;
+        close(fd);
+    }
+    reply('t', n, 0, 0);
+    write_all(text, n);
 }
 
 /* The whole of a small file into text, NUL-terminated; its length (0 when unreadable). */
 static size_t read_text(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	size_t n = 0;
-	if (fd >= 0) {
-		ssize_t r;
-		while (n < sizeof text - 1 && (r = read(fd, text + n, sizeof text - 1 - n)) > 0)
-			n += (size_t)r;
-		close(fd);
-	}
-	text[n] = 0;
-	return n;
+    int fd = open(path, O_RDONLY);
+    size_t n = 0;
+    if (fd >= 0) {
+        ssize_t r;
+        while (n < sizeof text - 1 && (r = read(fd, text + n, sizeof text - 1 - n)) > 0)
+            n += (size_t)r;
+        close(fd);
+    }
+    text[n] = 0;
+    return n;
 }
 
 /* The selected word of a sysfs choice file ("always [madvise] never" gives madvise). */
 static const char *thp_mode(void)
 {
-	read_text("/sys/kernel/mm/transparent_hugepage/enabled");
-	if (strstr(text, "[always]"))
-		return "always";
-	if (strstr(text, "[madvise]"))
-		return "madvise";
-	return "never";
+    read_text("/sys/kernel/mm/transparent_hugepage/enabled");
+    if (strstr(text, "[always]"))
+        return "always";
+    if (strstr(text, "[madvise]"))
+        return "madvise";
+    return "never";
 }
 
 #ifndef PR_THP_DISABLE_EXCEPT_ADVISED
@@ -213,77 +213,90 @@ static const char *thp_effective;
 /* THP "always" behaves as "madvise" for this process where the kernel can be asked to. */
 static void pin_thp(void)
 {
-	thp_effective = thp_mode();
-	if (!strcmp(thp_effective, "always")
-	    && prctl(PR_SET_THP_DISABLE, 1, PR_THP_DISABLE_EXCEPT_ADVISED, 0, 0) == 0)
-		thp_effective = "madvise";
+    thp_effective = thp_mode();
+    if (!strcmp(thp_effective, "always") &&
+        prctl(PR_SET_THP_DISABLE, 1, PR_THP_DISABLE_EXCEPT_ADVISED, 0, 0) == 0)
+        thp_effective = "madvise";
 }
 
-/* A whole word of a flags list (" pku " in /proc/cpuinfo, "pvm_no_zero_page=1" in /proc/cmdline). */
+/* A whole word of a flags list (" pku " in /proc/cpuinfo, "pvm_no_zero_page=1" in /proc/cmdline).
+ */
 static int has_word(const char *word)
 {
-	size_t w = strlen(word);
-	for (const char *p = text; (p = strstr(p, word)) != NULL; p += w) {
-		char before = p == text ? ' ' : p[-1], after = p[w];
-		if ((before == ' ' || before == '\t') && (after == ' ' || after == '\n' || after == 0))
-			return 1;
-	}
-	return 0;
+    size_t w = strlen(word);
+    for (const char *p = text; (p = strstr(p, word)) != NULL; p += w) {
+        char before = p == text ? ' ' : p[-1], after = p[w];
+        if ((before == ' ' || before == '\t') && (after == ' ' || after == '\n' || after == 0))
+            return 1;
+    }
+    return 0;
 }
 
 static void send_kernel(void)
 {
-	/* arch_pkeys_enabled(): the kernel set CR4.PKE, which /proc/cpuinfo shows as ospke */
-	read_text("/proc/cpuinfo");
-	int pku = has_word("ospke");
-	read_text("/proc/cmdline");
-	int zero_page = !has_word("pvm_no_zero_page=1");
-	size_t n = 0;
-	const char *parts[] = { "thp-enabled ", thp_effective, pku ? " pku 1" : " pku 0",
-				zero_page ? " zero-page 1\n" : " zero-page 0\n" };
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		size_t l = strlen(parts[i]);
-		memcpy(out + n, parts[i], l);
-		n += l;
-	}
-	memcpy(text, out, n);
-	reply('t', n, 0, 0);
-	write_all(text, n);
+    /* arch_pkeys_enabled(): the kernel set CR4.PKE, which /proc/cpuinfo shows as ospke */
+    read_text("/proc/cpuinfo");
+    int pku = has_word("ospke");
+    read_text("/proc/cmdline");
+    int zero_page = !has_word("pvm_no_zero_page=1");
+    size_t n = 0;
+    const char *parts[] = {"thp-enabled ", thp_effective, pku ? " pku 1" : " pku 0",
+                           zero_page ? " zero-page 1\n" : " zero-page 0\n"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t l = strlen(parts[i]);
+        memcpy(out + n, parts[i], l);
+        n += l;
+    }
+    memcpy(text, out, n);
+    reply('t', n, 0, 0);
+    write_all(text, n);
 }
 
 static uint64_t load(int width, uintptr_t a)
 {
-	switch (width) {
-	case 8: return *(volatile uint8_t *)a;
-	case 16: return *(volatile uint16_t *)a;
-	case 32: return *(volatile uint32_t *)a;
-	default: return *(volatile uint64_t *)a;
-	}
+    switch (width) {
+    case 8:
+        return *(volatile uint8_t *)a;
+    case 16:
+        return *(volatile uint16_t *)a;
+    case 32:
+        return *(volatile uint32_t *)a;
+    default:
+        return *(volatile uint64_t *)a;
+    }
 }
 
 static void store(int width, uintptr_t a, uint64_t v)
 {
-	switch (width) {
-	case 8: *(volatile uint8_t *)a = (uint8_t)v; break;
-	case 16: *(volatile uint16_t *)a = (uint16_t)v; break;
-	case 32: *(volatile uint32_t *)a = (uint32_t)v; break;
-	default: *(volatile uint64_t *)a = v; break;
-	}
+    switch (width) {
+    case 8:
+        *(volatile uint8_t *)a = (uint8_t)v;
+        break;
+    case 16:
+        *(volatile uint16_t *)a = (uint16_t)v;
+        break;
+    case 32:
+        *(volatile uint32_t *)a = (uint32_t)v;
+        break;
+    default:
+        *(volatile uint64_t *)a = v;
+        break;
+    }
 }
 
 /* mallinfo2's fields, space-separated in hex, as text. */
 static void send_mallinfo2(void)
 {
-	struct mallinfo2 m = mallinfo2();
-	size_t f[] = { m.arena, m.ordblks, m.smblks, m.hblks, m.hblkhd, m.usmblks, m.fsmblks,
-		       m.uordblks, m.fordblks, m.keepcost };
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-		n += put_hex(text + n, f[i]);
-		text[n++] = i + 1 < sizeof f / sizeof f[0] ? ' ' : '\n';
-	}
-	reply('t', n, 0, 0);
-	write_all(text, n);
+    struct mallinfo2 m = mallinfo2();
+    size_t f[] = {m.arena,   m.ordblks, m.smblks,   m.hblks,    m.hblkhd,
+                  m.usmblks, m.fsmblks, m.uordblks, m.fordblks, m.keepcost};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        n += put_hex(text + n, f[i]);
+        text[n++] = i + 1 < sizeof f / sizeof f[0] ? ' ' : '\n';
+    }
+    reply('t', n, 0, 0);
+    write_all(text, n);
 }
 
 /*
@@ -292,66 +305,66 @@ static void send_mallinfo2(void)
  */
 static void send_malloc_stats(void)
 {
-	int mem = (int)syscall(SYS_memfd_create, "malloc_stats", 0);
-	int saved = dup(2);
-	size_t n = 0;
-	if (mem >= 0 && saved >= 0) {
-		dup2(mem, 2);
-		malloc_stats();
-		dup2(saved, 2);
-		lseek(mem, 0, SEEK_SET);
-		ssize_t r;
-		while (n < sizeof text && (r = read(mem, text + n, sizeof text - n)) > 0)
-			n += (size_t)r;
-	}
-	if (mem >= 0)
-		close(mem);
-	if (saved >= 0)
-		close(saved);
-	reply('t', n, 0, 0);
-	write_all(text, n);
+    int mem = (int)syscall(SYS_memfd_create, "malloc_stats", 0);
+    int saved = dup(2);
+    size_t n = 0;
+    if (mem >= 0 && saved >= 0) {
+        dup2(mem, 2);
+        malloc_stats();
+        dup2(saved, 2);
+        lseek(mem, 0, SEEK_SET);
+        ssize_t r;
+        while (n < sizeof text && (r = read(mem, text + n, sizeof text - n)) > 0)
+            n += (size_t)r;
+    }
+    if (mem >= 0)
+        close(mem);
+    if (saved >= 0)
+        close(saved);
+    reply('t', n, 0, 0);
+    write_all(text, n);
 }
 
 /* One call of the malloc family (extra arguments ignored); 0 when the name is none of them. */
 static int alloc_call(const char *name, int n, const uint64_t *v)
 {
-	void *p;
-	if (!strcmp(name, "malloc") && n >= 1)
-		reply('r', (uintptr_t)malloc(v[0]), 0, 0);
-	else if (!strcmp(name, "free") && n >= 1) {
-		free((void *)(uintptr_t)v[0]);
-		reply('r', 0, 0, 0);
-	} else if (!strcmp(name, "calloc") && n >= 2)
-		reply('r', (uintptr_t)calloc(v[0], v[1]), 0, 0);
-	else if (!strcmp(name, "realloc") && n >= 2)
-		reply('r', (uintptr_t)realloc((void *)(uintptr_t)v[0], v[1]), 0, 0);
-	else if (!strcmp(name, "memalign") && n >= 2)
-		reply('r', (uintptr_t)memalign(v[0], v[1]), 0, 0);
-	else if (!strcmp(name, "aligned_alloc") && n >= 2)
-		reply('r', (uintptr_t)aligned_alloc(v[0], v[1]), 0, 0);
-	else if (!strcmp(name, "posix_memalign") && n >= 2) {
-		int e = posix_memalign(&p, v[0], v[1]);
-		if (e)
-			reply('e', (uint64_t)e, 0, 0);
-		else
-			reply('r', (uintptr_t)p, 0, 0);
-	} else if (!strcmp(name, "valloc") && n >= 1)
-		reply('r', (uintptr_t)valloc(v[0]), 0, 0);
-	else if (!strcmp(name, "pvalloc") && n >= 1)
-		reply('r', (uintptr_t)pvalloc(v[0]), 0, 0);
-	else if (!strcmp(name, "usable") && n >= 1)
-		reply('r', malloc_usable_size((void *)(uintptr_t)v[0]), 0, 0);
-	else if (!strcmp(name, "trim") && n >= 1)
-		reply('r', (uint64_t)malloc_trim(v[0]), 0, 0);
-	else if (!strcmp(name, "mallopt") && n >= 2)
-		reply('r', (uint64_t)(uint32_t)mallopt((int)v[0], (int)v[1]), 0, 0);
-	else if (!strcmp(name, "mallinfo2"))
-		send_mallinfo2();
-	else if (!strcmp(name, "malloc_stats"))
-		send_malloc_stats();
-	else
-		return 0;
-	return 1;
+    void *p;
+    if (!strcmp(name, "malloc") && n >= 1)
+        reply('r', (uintptr_t)malloc(v[0]), 0, 0);
+    else if (!strcmp(name, "free") && n >= 1) {
+        free((void *)(uintptr_t)v[0]);
+        reply('r', 0, 0, 0);
+    } else if (!strcmp(name, "calloc") && n >= 2)
+        reply('r', (uintptr_t)calloc(v[0], v[1]), 0, 0);
+    else if (!strcmp(name, "realloc") && n >= 2)
+        reply('r', (uintptr_t)realloc((void *)(uintptr_t)v[0], v[1]), 0, 0);
+    else if (!strcmp(name, "memalign") && n >= 2)
+        reply('r', (uintptr_t)memalign(v[0], v[1]), 0, 0);
+    else if (!strcmp(name, "aligned_alloc") && n >= 2)
+        reply('r', (uintptr_t)aligned_alloc(v[0], v[1]), 0, 0);
+    else if (!strcmp(name, "posix_memalign") && n >= 2) {
+        int e = posix_memalign(&p, v[0], v[1]);
+        if (e)
+            reply('e', (uint64_t)e, 0, 0);
+        else
+            reply('r', (uintptr_t)p, 0, 0);
+    } else if (!strcmp(name, "valloc") && n >= 1)
+        reply('r', (uintptr_t)valloc(v[0]), 0, 0);
+    else if (!strcmp(name, "pvalloc") && n >= 1)
+        reply('r', (uintptr_t)pvalloc(v[0]), 0, 0);
+    else if (!strcmp(name, "usable") && n >= 1)
+        reply('r', malloc_usable_size((void *)(uintptr_t)v[0]), 0, 0);
+    else if (!strcmp(name, "trim") && n >= 1)
+        reply('r', (uint64_t)malloc_trim(v[0]), 0, 0);
+    else if (!strcmp(name, "mallopt") && n >= 2)
+        reply('r', (uint64_t)(uint32_t)mallopt((int)v[0], (int)v[1]), 0, 0);
+    else if (!strcmp(name, "mallinfo2"))
+        send_mallinfo2();
+    else if (!strcmp(name, "malloc_stats"))
+        send_malloc_stats();
+    else
+        return 0;
+    return 1;
 }
 
 /*
@@ -364,11 +377,11 @@ static int alloc_call(const char *name, int n, const uint64_t *v)
 #define MAX_THREADS 16
 
 struct worker {
-	pthread_t thread;
-	sem_t go, done;
-	int live, quit, n;
-	char name[32];
-	uint64_t v[8];
+    pthread_t thread;
+    sem_t go, done;
+    int live, quit, n;
+    char name[32];
+    uint64_t v[8];
 };
 
 static struct worker workers[MAX_THREADS];
@@ -376,149 +389,149 @@ static int current;
 
 static void *worker_main(void *arg)
 {
-	struct worker *w = arg;
-	for (;;) {
-		while (sem_wait(&w->go) != 0)
-			;
-		if (w->quit)
-			return NULL;
-		in_alloc = 1;
-		alloc_call(w->name, w->n, w->v);
-		in_alloc = 0;
-		sem_post(&w->done);
-	}
+    struct worker *w = arg;
+    for (;;) {
+        while (sem_wait(&w->go) != 0)
+            ;
+        if (w->quit)
+            return NULL;
+        in_alloc = 1;
+        alloc_call(w->name, w->n, w->v);
+        in_alloc = 0;
+        sem_post(&w->done);
+    }
 }
 
 static void thread_call(const char *name, uint64_t id)
 {
-	if (id >= MAX_THREADS) {
-		reply('e', EINVAL, 0, 0);
-		return;
-	}
-	struct worker *w = &workers[id];
-	if (!strcmp(name, "thread")) {
-		if (id > 0 && !w->live) {
-			sem_init(&w->go, 0, 0);
-			sem_init(&w->done, 0, 0);
-			w->quit = 0;
-			int e = pthread_create(&w->thread, NULL, worker_main, w);
-			if (e) {
-				reply('e', (uint64_t)e, 0, 0);
-				return;
-			}
-			w->live = 1;
-		}
-		current = (int)id;
-		reply('r', 0, 0, 0);
-		return;
-	}
-	if (id == 0 || !w->live) {
-		reply('e', EINVAL, 0, 0);
-		return;
-	}
-	w->quit = 1;
-	sem_post(&w->go);
-	pthread_join(w->thread, NULL);
-	w->live = 0;
-	if (current == (int)id)
-		current = 0;
-	reply('r', 0, 0, 0);
+    if (id >= MAX_THREADS) {
+        reply('e', EINVAL, 0, 0);
+        return;
+    }
+    struct worker *w = &workers[id];
+    if (!strcmp(name, "thread")) {
+        if (id > 0 && !w->live) {
+            sem_init(&w->go, 0, 0);
+            sem_init(&w->done, 0, 0);
+            w->quit = 0;
+            int e = pthread_create(&w->thread, NULL, worker_main, w);
+            if (e) {
+                reply('e', (uint64_t)e, 0, 0);
+                return;
+            }
+            w->live = 1;
+        }
+        current = (int)id;
+        reply('r', 0, 0, 0);
+        return;
+    }
+    if (id == 0 || !w->live) {
+        reply('e', EINVAL, 0, 0);
+        return;
+    }
+    w->quit = 1;
+    sem_post(&w->go);
+    pthread_join(w->thread, NULL);
+    w->live = 0;
+    if (current == (int)id)
+        current = 0;
+    reply('r', 0, 0, 0);
 }
 
 /* A malloc-family call on the current thread; 0 when the name is none of them. */
 static int dispatch(const char *name, int n, const uint64_t *v)
 {
-	if (current == 0)
-		return alloc_call(name, n, v);
-	struct worker *w = &workers[current];
-	size_t l = strlen(name);
-	if (l >= sizeof w->name)
-		return 0;
-	memcpy(w->name, name, l + 1);
-	w->n = n;
-	memcpy(w->v, v, sizeof w->v);
-	sem_post(&w->go);
-	while (sem_wait(&w->done) != 0)
-		;
-	return 1;
+    if (current == 0)
+        return alloc_call(name, n, v);
+    struct worker *w = &workers[current];
+    size_t l = strlen(name);
+    if (l >= sizeof w->name)
+        return 0;
+    memcpy(w->name, name, l + 1);
+    w->n = n;
+    memcpy(w->v, v, sizeof w->v);
+    sem_post(&w->go);
+    while (sem_wait(&w->done) != 0)
+        ;
+    return 1;
 }
 
 int main(void)
 {
-	static char line[512];
-	uint64_t v[8];
-	uint64_t start_brk = (uint64_t)syscall(SYS_brk, 0);
-	pin_thp();
-	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
-	sigaltstack(&ss, NULL);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = on_fault;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
+    static char line[512];
+    uint64_t v[8];
+    uint64_t start_brk = (uint64_t)syscall(SYS_brk, 0);
+    pin_thp();
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
 
-	while (next_line(line, sizeof line)) {
-		char *args = strchr(line, ' ');
-		if (args)
-			*args++ = 0;
-		else
-			args = line + strlen(line);
-		int n = parse(args, v, 8);
-		if (!strcmp(line, "mmap") && n == 6)
-			syscall_reply(syscall(SYS_mmap, v[0], v[1], v[2], v[3], (long)(int)v[4], v[5]));
-		else if (!strcmp(line, "munmap") && n == 2)
-			syscall_reply(syscall(SYS_munmap, v[0], v[1]));
-		else if (!strcmp(line, "mprotect") && n == 3)
-			syscall_reply(syscall(SYS_mprotect, v[0], v[1], v[2]));
-		else if (!strcmp(line, "mremap") && n == 5)
-			syscall_reply(syscall(SYS_mremap, v[0], v[1], v[2], v[3], v[4]));
-		else if (!strcmp(line, "madvise") && n == 3)
-			syscall_reply(syscall(SYS_madvise, v[0], v[1], v[2]));
-		else if (!strcmp(line, "brk") && n == 1)
-			reply('r', (uint64_t)syscall(SYS_brk, v[0]), 0, 0);
-		else if (!strcmp(line, "startbrk"))
-			reply('r', start_brk, 0, 0);
-		else if ((!strcmp(line, "load") && n == 2) || (!strcmp(line, "store") && n == 3)) {
-			if (sigsetjmp(recover, 1)) {
-				if (fault_sig == SIGSEGV && fault_code == SEGV_PKUERR) {
-					size_t n = 0;
-					out[n++] = 's';
-					out[n++] = ' ';
-					n += put_hex(out + n, (uint64_t)fault_code);
-					out[n++] = ' ';
-					n += put_hex(out + n, fault_addr);
-					out[n++] = ' ';
-					n += put_hex(out + n, fault_pkey);
-					out[n++] = '\n';
-					write_all(out, n);
-				} else {
-					reply(fault_sig == SIGBUS ? 'b' : 's', (uint64_t)fault_code, 1, fault_addr);
-				}
-				continue;
-			}
-			if (line[0] == 'l') {
-				reply('r', load((int)v[0], (uintptr_t)v[1]), 0, 0);
-			} else {
-				store((int)v[0], (uintptr_t)v[1], v[2]);
-				reply('r', 0, 0, 0);
-			}
-		} else if (!strcmp(line, "maps"))
-			send_file("/proc/self/maps");
-		else if (!strcmp(line, "smaps"))
-			send_file("/proc/self/smaps");
-		else if (!strcmp(line, "status"))
-			send_file("/proc/self/status");
-		else if (!strcmp(line, "kernel"))
-			send_kernel();
-		else if ((!strcmp(line, "thread") || !strcmp(line, "exit_thread")) && n >= 1)
-			thread_call(line, v[0]);
-		else if ((in_alloc = 1, dispatch(line, n, v)))
-			in_alloc = 0;
-		else {
-			in_alloc = 0;
-			reply('e', EINVAL, 0, 0);
-		}
-	}
-	return 0;
+    while (next_line(line, sizeof line)) {
+        char *args = strchr(line, ' ');
+        if (args)
+            *args++ = 0;
+        else
+            args = line + strlen(line);
+        int n = parse(args, v, 8);
+        if (!strcmp(line, "mmap") && n == 6)
+            syscall_reply(syscall(SYS_mmap, v[0], v[1], v[2], v[3], (long)(int)v[4], v[5]));
+        else if (!strcmp(line, "munmap") && n == 2)
+            syscall_reply(syscall(SYS_munmap, v[0], v[1]));
+        else if (!strcmp(line, "mprotect") && n == 3)
+            syscall_reply(syscall(SYS_mprotect, v[0], v[1], v[2]));
+        else if (!strcmp(line, "mremap") && n == 5)
+            syscall_reply(syscall(SYS_mremap, v[0], v[1], v[2], v[3], v[4]));
+        else if (!strcmp(line, "madvise") && n == 3)
+            syscall_reply(syscall(SYS_madvise, v[0], v[1], v[2]));
+        else if (!strcmp(line, "brk") && n == 1)
+            reply('r', (uint64_t)syscall(SYS_brk, v[0]), 0, 0);
+        else if (!strcmp(line, "startbrk"))
+            reply('r', start_brk, 0, 0);
+        else if ((!strcmp(line, "load") && n == 2) || (!strcmp(line, "store") && n == 3)) {
+            if (sigsetjmp(recover, 1)) {
+                if (fault_sig == SIGSEGV && fault_code == SEGV_PKUERR) {
+                    size_t n = 0;
+                    out[n++] = 's';
+                    out[n++] = ' ';
+                    n += put_hex(out + n, (uint64_t)fault_code);
+                    out[n++] = ' ';
+                    n += put_hex(out + n, fault_addr);
+                    out[n++] = ' ';
+                    n += put_hex(out + n, fault_pkey);
+                    out[n++] = '\n';
+                    write_all(out, n);
+                } else {
+                    reply(fault_sig == SIGBUS ? 'b' : 's', (uint64_t)fault_code, 1, fault_addr);
+                }
+                continue;
+            }
+            if (line[0] == 'l') {
+                reply('r', load((int)v[0], (uintptr_t)v[1]), 0, 0);
+            } else {
+                store((int)v[0], (uintptr_t)v[1], v[2]);
+                reply('r', 0, 0, 0);
+            }
+        } else if (!strcmp(line, "maps"))
+            send_file("/proc/self/maps");
+        else if (!strcmp(line, "smaps"))
+            send_file("/proc/self/smaps");
+        else if (!strcmp(line, "status"))
+            send_file("/proc/self/status");
+        else if (!strcmp(line, "kernel"))
+            send_kernel();
+        else if ((!strcmp(line, "thread") || !strcmp(line, "exit_thread")) && n >= 1)
+            thread_call(line, v[0]);
+        else if ((in_alloc = 1, dispatch(line, n, v)))
+            in_alloc = 0;
+        else {
+            in_alloc = 0;
+            reply('e', EINVAL, 0, 0);
+        }
+    }
+    return 0;
 }

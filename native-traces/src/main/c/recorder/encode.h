@@ -42,18 +42,20 @@ struct rec_header {
     uint64_t nprocs;
     uint64_t start_brk;
     uint64_t pid;
-    uint64_t parent_pid; /* the parent's pid in a forked child's trace, else 0 */
-    const char *tunables; /* GLIBC_TUNABLES or NULL */
+    uint64_t parent_pid;     /* the parent's pid in a forked child's trace, else 0 */
+    const char *tunables;    /* GLIBC_TUNABLES or NULL */
     char *const *malloc_env; /* the MALLOC_* variables (glibc's tunable aliases), NULL-terminated */
     const char *maps;
     size_t maps_len;
 };
 
 struct encoder {
-    /* Writes the header into out (at most cap bytes); returns its length or 0 if it does not fit. */
+    /* Writes the header into out (at most cap bytes); returns its length or 0 if it does not fit.
+     */
     size_t (*header)(char *out, size_t cap, const struct rec_header *h);
     size_t (*call)(char *out, const struct rec_call *c);
-    /* Thread start (start = 1, created by thread parent, 0 if unknown) or exit (start = 0) of tid. */
+    /* Thread start (start = 1, created by thread parent, 0 if unknown) or exit (start = 0) of tid.
+     */
     size_t (*thread)(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk);
     /* Thread tid called fork() and it made the child process child. */
     size_t (*fork)(char *out, uint64_t tid, uint64_t child, uint64_t brk);

@@ -48,7 +48,7 @@ static size_t binary_header(char *out, size_t cap, const struct rec_header *h)
         return 0;
     reset_state(h->start_brk);
     char *p = out;
-    static const char magic[9] = { (char)0x89, 'M', 'R', 'E', 'C', 'B', '\r', '\n', MRECB_VERSION };
+    static const char magic[9] = {(char)0x89, 'M', 'R', 'E', 'C', 'B', '\r', '\n', MRECB_VERSION};
     memcpy(p, magic, sizeof magic);
     p += sizeof magic;
     *p++ = 1;
@@ -132,15 +132,22 @@ static char *begin_record(char *out, uint64_t tid, int opcode)
 static int opcode_of(enum rec_op op, int variant)
 {
     switch (op) {
-    case OP_MALLOC: return B_MALLOC;
-    case OP_CALLOC: return B_CALLOC;
-    case OP_REALLOC: return B_REALLOC;
-    case OP_FREE: return B_FREE;
-    case OP_VALLOC: return B_VALLOC;
-    case OP_PVALLOC: return B_PVALLOC;
+    case OP_MALLOC:
+        return B_MALLOC;
+    case OP_CALLOC:
+        return B_CALLOC;
+    case OP_REALLOC:
+        return B_REALLOC;
+    case OP_FREE:
+        return B_FREE;
+    case OP_VALLOC:
+        return B_VALLOC;
+    case OP_PVALLOC:
+        return B_PVALLOC;
     case OP_MEMALIGN:
-        return variant == ALIGN_ALIGNED_ALLOC ? B_ALIGNED_ALLOC
-             : variant == ALIGN_POSIX_MEMALIGN ? B_POSIX_MEMALIGN : B_MEMALIGN;
+        return variant == ALIGN_ALIGNED_ALLOC    ? B_ALIGNED_ALLOC
+               : variant == ALIGN_POSIX_MEMALIGN ? B_POSIX_MEMALIGN
+                                                 : B_MEMALIGN;
     }
     return B_MALLOC;
 }
@@ -158,7 +165,8 @@ static size_t binary_call(char *out, const struct rec_call *c)
         out[0] |= FLAG_ADDRESS;
         p = mrecb_zz(p, c->arg1 - predicted);
         p = mrecb_varint(p, c->arg2);
-        p = mrecb_allocation(p, c->arg1 != 0 ? c->arg1 : predicted, c->arg2, c->result, c->chunk_word);
+        p = mrecb_allocation(p, c->arg1 != 0 ? c->arg1 : predicted, c->arg2, c->result,
+                             c->chunk_word);
         break;
     case OP_CALLOC:
         p = mrecb_varint(p, c->arg1);
@@ -188,7 +196,8 @@ static size_t event_record(char *out, uint64_t tid, int opcode, const uint64_t *
 
 static size_t binary_thread(char *out, uint64_t tid, int start, uint64_t parent, uint64_t brk)
 {
-    return event_record(out, tid, start ? B_THREAD_START : B_THREAD_EXIT, start ? &parent : NULL, brk);
+    return event_record(out, tid, start ? B_THREAD_START : B_THREAD_EXIT, start ? &parent : NULL,
+                        brk);
 }
 
 static size_t binary_fork(char *out, uint64_t tid, uint64_t child, uint64_t brk)

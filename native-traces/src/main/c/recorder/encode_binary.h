@@ -14,27 +14,45 @@
 
 /* Opcodes and op-byte flags of the spec's record table. */
 enum {
-    B_MALLOC = 1, B_CALLOC = 2, B_REALLOC = 3, B_FREE = 4,
-    B_MEMALIGN = 6, B_ALIGNED_ALLOC = 7, B_POSIX_MEMALIGN = 8,
-    B_VALLOC = 9, B_PVALLOC = 10, B_THREAD_START = 11, B_THREAD_EXIT = 12, B_FORK = 13,
-    FLAG_THREAD = 0x10, FLAG_BRK = 0x20, FLAG_IRREGULAR = 0x40, FLAG_ADDRESS = 0x80,
+    B_MALLOC = 1,
+    B_CALLOC = 2,
+    B_REALLOC = 3,
+    B_FREE = 4,
+    B_MEMALIGN = 6,
+    B_ALIGNED_ALLOC = 7,
+    B_POSIX_MEMALIGN = 8,
+    B_VALLOC = 9,
+    B_PVALLOC = 10,
+    B_THREAD_START = 11,
+    B_THREAD_EXIT = 12,
+    B_FORK = 13,
+    FLAG_THREAD = 0x10,
+    FLAG_BRK = 0x20,
+    FLAG_IRREGULAR = 0x40,
+    FLAG_ADDRESS = 0x80,
 };
 
 struct mrecb_state {
     uint64_t prev_brk;
-    uint64_t *last_end; /* P of the previous record's thread: where its next allocation is predicted */
+    uint64_t
+        *last_end; /* P of the previous record's thread: where its next allocation is predicted */
 };
 extern struct mrecb_state mrecb;
 
-/* The length of a varint of 1..8 bytes and its continuation bits, indexed by the value's top bit. */
+/* The length of a varint of 1..8 bytes and its continuation bits, indexed by the value's top bit.
+ */
 struct mrecb_shape {
     uint64_t continuation;
     uint64_t length;
 };
 static const struct mrecb_shape mrecb_shapes[56] = {
-#define MRECB_SHAPE(len) { 0x8080808080808080ULL & ((1ULL << (8 * (len) - 8)) - 1), len }
-#define MRECB_SHAPE7(len) MRECB_SHAPE(len), MRECB_SHAPE(len), MRECB_SHAPE(len), MRECB_SHAPE(len), \
-                          MRECB_SHAPE(len), MRECB_SHAPE(len), MRECB_SHAPE(len)
+#define MRECB_SHAPE(len)                                                                           \
+    {                                                                                              \
+        0x8080808080808080ULL & ((1ULL << (8 * (len)-8)) - 1), len                                 \
+    }
+#define MRECB_SHAPE7(len)                                                                          \
+    MRECB_SHAPE(len), MRECB_SHAPE(len), MRECB_SHAPE(len), MRECB_SHAPE(len), MRECB_SHAPE(len),      \
+        MRECB_SHAPE(len), MRECB_SHAPE(len)
     MRECB_SHAPE7(1), MRECB_SHAPE7(2), MRECB_SHAPE7(3), MRECB_SHAPE7(4),
     MRECB_SHAPE7(5), MRECB_SHAPE7(6), MRECB_SHAPE7(7), MRECB_SHAPE7(8),
 #undef MRECB_SHAPE7
@@ -114,8 +132,8 @@ static inline char *mrecb_brk(char *op, char *p, uint64_t brk)
 }
 
 /* A malloc by the previous record's thread; returns the record's length. */
-static inline size_t mrecb_same_thread_malloc(char *out, uint64_t size, uint64_t result, uint64_t chunk_word,
-                                              uint64_t brk)
+static inline size_t mrecb_same_thread_malloc(char *out, uint64_t size, uint64_t result,
+                                              uint64_t chunk_word, uint64_t brk)
 {
     out[0] = B_MALLOC;
     char *p = mrecb_varint(out + 1, size);

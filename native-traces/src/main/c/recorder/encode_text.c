@@ -75,7 +75,8 @@ static char *put_str(char *out, const char *s)
 static size_t text_header(char *out, size_t cap, const struct rec_header *h)
 {
     size_t tunables = h->tunables == NULL ? 0 : strlen(h->tunables);
-    /* Each maps line gains "# map " (6 bytes); a line is at least ~30 bytes, so doubling bounds it. */
+    /* Each maps line gains "# map " (6 bytes); a line is at least ~30 bytes, so doubling bounds it.
+     */
     if (cap < 256 + tunables + 2 * h->maps_len)
         return 0;
     char *p = out;
@@ -194,4 +195,4 @@ static size_t text_trailer(char *out, uint64_t events)
     return (size_t)(p - out);
 }
 
-const struct encoder text_encoder = { text_header, text_call, text_thread, text_fork, text_trailer };
+const struct encoder text_encoder = {text_header, text_call, text_thread, text_fork, text_trailer};

@@ -4,11 +4,10 @@
  *   MALLOCSIM_TRACE=out.mrecb LD_PRELOAD=libmallocsim-record.so prog args...
  *
  * Environment:
- *   MALLOCSIM_TRACE         output path; "%p" is replaced by the pid. Without it nothing is recorded.
- *   MALLOCSIM_TRACE_FORMAT  "binary" (mrecb version 2, docs/trace-format.md; the default) or
- *                           "text" (the reference format with mallocsim's thread and fork lines
- *                           and the closing "# end N" line).
- *   MALLOCSIM_FLUSH_KIB     bytes buffered between writes, in KiB (default 256; see flush_at).
+ *   MALLOCSIM_TRACE         output path; "%p" is replaced by the pid. Without it nothing is
+ * recorded. MALLOCSIM_TRACE_FORMAT  "binary" (mrecb version 2, docs/trace-format.md; the default)
+ * or "text" (the reference format with mallocsim's thread and fork lines and the closing "# end N"
+ * line). MALLOCSIM_FLUSH_KIB     bytes buffered between writes, in KiB (default 256; see flush_at).
  *
  * Each entry point forwards to glibc's own __libc_* function and records the call with glibc's
  * answers: the pointer, the chunk word 8 bytes below it, and the program break afterwards.
@@ -59,11 +58,12 @@ extern void *__libc_memalign(size_t alignment, size_t size);
 extern void *__libc_valloc(size_t size);
 extern void *__libc_pvalloc(size_t size);
 
-#define EXPORT __attribute__((visibility("default")))
+#define EXPORT      __attribute__((visibility("default")))
 #define BUFFER_SIZE ((size_t)64 << 20)
 /* Room kept free for the next record: the longest one, plus the 8 bytes a varint may overwrite. */
 #define ROOM (ENC_MAX_RECORD + 32)
-/* /proc/self/maps is read into the end of the log buffer before the header is encoded at its start. */
+/* /proc/self/maps is read into the end of the log buffer before the header is encoded at its start.
+ */
 #define MAPS_ROOM ((size_t)4 << 20)
 
 enum state { UNINITIALIZED, RECORDING, OFF };
@@ -83,7 +83,8 @@ static _Atomic int lock_word;
 static void lock(void)
 {
     while (atomic_exchange_explicit(&lock_word, 1, memory_order_acquire) != 0) {
-        for (int spin = 0; spin < 100 && atomic_load_explicit(&lock_word, memory_order_relaxed) != 0; spin++)
+        for (int spin = 0;
+             spin < 100 && atomic_load_explicit(&lock_word, memory_order_relaxed) != 0; spin++)
             __builtin_ia32_pause();
         if (atomic_load_explicit(&lock_word, memory_order_relaxed) != 0)
             sched_yield();
@@ -114,8 +115,8 @@ static char *buffer;
  */
 static uint64_t cursor;
 #define RECORD_ONE ((uint64_t)1 << 32)
-static uint64_t events_out;  /* records of this file already written out, for the trailer */
-static size_t trailer_len;   /* bytes of trailer at the end of the file, once written */
+static uint64_t events_out; /* records of this file already written out, for the trailer */
+static size_t trailer_len;  /* bytes of trailer at the end of the file, once written */
 /*
  * The single-threaded fast path of malloc and free runs while at most this many bytes are
  * buffered (so there is room for its record), and never while it is -1. It is -1 unless the
@@ -139,7 +140,8 @@ static uint32_t flush_before;
 static uint64_t start_brk;
 static char path_template[4096];
 static pthread_key_t exit_key;
-static unsigned exec_generation; /* how many execs this pid went through, from MALLOCSIM_TRACE_EXEC */
+static unsigned
+    exec_generation; /* how many execs this pid went through, from MALLOCSIM_TRACE_EXEC */
 
 /* Initial-exec TLS: no lazy TLS allocation (which would call malloc) on first access. */
 static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
@@ -180,7 +182,8 @@ static uint32_t buffered(void)
 /* Makes a record (or trailer) of n bytes at buffer + buffered() part of the buffer. */
 static void commit(size_t n, uint64_t records)
 {
-    atomic_signal_fence(memory_order_release); /* the bytes before the count, for the signal handler */
+    atomic_signal_fence(
+        memory_order_release); /* the bytes before the count, for the signal handler */
     cursor += n + records * RECORD_ONE;
 }
 
@@ -318,7 +321,8 @@ static void start_file(int forked, pid_t parent)
 
 static void on_fatal_signal(int sig)
 {
-    /* The record in progress (if any) is not yet counted in `cursor`, so what is written is whole. */
+    /* The record in progress (if any) is not yet counted in `cursor`, so what is written is whole.
+     */
     if (state == RECORDING)
         flush_complete();
     raise(sig); /* SA_RESETHAND restored the default action, SA_NODEFER lets it act now */
@@ -326,7 +330,8 @@ static void on_fatal_signal(int sig)
 
 static void install_signal_handlers(void)
 {
-    static const int fatal[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL,
+                                SIGTERM, SIGINT, SIGHUP,  SIGQUIT};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
         struct sigaction old;
         /* Leave the program's own handlers (and ignored signals) alone. */
@@ -381,7 +386,8 @@ static void wait_for_leaver(void)
     leaver = 0;
 }
 
-/* Set in the fork wrapper around glibc's fork, which then records the child's pid before unlocking. */
+/* Set in the fork wrapper around glibc's fork, which then records the child's pid before unlocking.
+ */
 static __thread int forking __attribute__((tls_model("initial-exec")));
 static __thread int fork_lock_kept __attribute__((tls_model("initial-exec")));
 
@@ -431,11 +437,14 @@ static void initialize(void)
         size_t kib = 0;
         for (; *window >= '0' && *window <= '9' && kib <= BUFFER_SIZE >> 10; window++)
             kib = kib * 10 + (size_t)(*window - '0');
-        flush_at = kib < 4 ? (size_t)4 << 10 : kib > (BUFFER_SIZE - MAPS_ROOM) >> 10 ? BUFFER_SIZE - MAPS_ROOM : kib << 10;
+        flush_at = kib < 4                                 ? (size_t)4 << 10
+                   : kib > (BUFFER_SIZE - MAPS_ROOM) >> 10 ? BUFFER_SIZE - MAPS_ROOM
+                                                           : kib << 10;
     }
     flush_before = (uint32_t)(flush_at - ROOM);
     const char *generation = getenv("MALLOCSIM_TRACE_EXEC");
-    for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9'; generation++)
+    for (exec_generation = 0; generation != NULL && *generation >= '0' && *generation <= '9';
+         generation++)
         exec_generation = exec_generation * 10 + (unsigned)(*generation - '0');
     const char *format = getenv("MALLOCSIM_TRACE_FORMAT");
     encoder = format != NULL && strcmp(format, "text") == 0 ? &text_encoder : &binary_encoder;
@@ -467,7 +476,8 @@ static void finish_record(size_t n)
     if (write_through)
         flush_complete();
     /* The record was this thread's: if it is the only thread, the next one may go the fast way. */
-    int fast = __libc_single_threaded && state == RECORDING && encoder == &binary_encoder && !write_through;
+    int fast = __libc_single_threaded && state == RECORDING && encoder == &binary_encoder &&
+               !write_through;
     fast_limit = fast ? (int64_t)flush_before : -1;
 }
 
@@ -520,8 +530,8 @@ static int enter(void)
     return 1;
 }
 
-static void leave_variant(int recording, enum rec_op op, enum align_variant variant, uint64_t a1, uint64_t a2,
-                          void *result)
+static void leave_variant(int recording, enum rec_op op, enum align_variant variant, uint64_t a1,
+                          uint64_t a2, void *result)
 {
     if (recording && state == RECORDING) {
         struct rec_call c = {
@@ -670,8 +680,8 @@ EXPORT void *aligned_alloc(size_t alignment, size_t size)
 EXPORT int posix_memalign(void **memptr, size_t alignment, size_t size)
 {
     /* glibc checks this before calling anything, so an invalid call never reaches the allocator. */
-    if (alignment % sizeof(void *) != 0 || alignment == 0
-        || (alignment / sizeof(void *) & (alignment / sizeof(void *) - 1)) != 0)
+    if (alignment % sizeof(void *) != 0 || alignment == 0 ||
+        (alignment / sizeof(void *) & (alignment / sizeof(void *) - 1)) != 0)
         return EINVAL;
     int saved = errno;
     void *p = record_memalign(alignment, size, ALIGN_POSIX_MEMALIGN);
@@ -725,7 +735,8 @@ EXPORT pid_t fork(void)
         fork_lock_kept = 0;
         if (pid > 0 && state == RECORDING) {
             make_room();
-            finish_record(encoder->fork(buffer + buffered(), (uint64_t)current_tid(), (uint64_t)pid, brk_now()));
+            finish_record(encoder->fork(buffer + buffered(), (uint64_t)current_tid(), (uint64_t)pid,
+                                        brk_now()));
         }
         unlock();
         errno = saved;
@@ -765,7 +776,8 @@ static void *thread_start(void *entry)
 
 typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
-EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
+EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                          void *arg)
 {
     static create_fn *_Atomic real;
     create_fn *create = atomic_load_explicit(&real, memory_order_relaxed);
@@ -821,8 +833,10 @@ EXPORT void _Exit(int status)
     _exit(status);
 }
 
-/* Copies envp into out (room for count + 2 entries) with MALLOCSIM_TRACE_EXEC set to the next generation. */
-static void next_image_environment(char *const envp[], char **out, size_t count, char *setting, size_t cap)
+/* Copies envp into out (room for count + 2 entries) with MALLOCSIM_TRACE_EXEC set to the next
+ * generation. */
+static void next_image_environment(char *const envp[], char **out, size_t count, char *setting,
+                                   size_t cap)
 {
     static const char name[] = "MALLOCSIM_TRACE_EXEC=";
     size_t n = sizeof name - 1, o = 0;
@@ -867,7 +881,8 @@ EXPORT int execv(const char *path, char *const argv[])
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-    /* The PATH search is glibc's; only its environment is changed. dlsym may allocate: do it first. */
+    /* The PATH search is glibc's; only its environment is changed. dlsym may allocate: do it first.
+     */
     int (*real)(const char *, char *const[], char *const[]) =
         (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execvpe");
     if (real == NULL) {
@@ -888,19 +903,19 @@ EXPORT int execvp(const char *file, char *const argv[])
 }
 
 /* The execl family: gather the variadic arguments into an argv on the stack. */
-#define GATHER_ARGS(first, args, after)                                     \
-    size_t count = 1;                                                       \
-    va_list ap;                                                             \
-    va_start(ap, first);                                                    \
-    while (va_arg(ap, char *) != NULL)                                      \
-        count++;                                                            \
-    va_end(ap);                                                             \
-    char *args[count + 1];                                                  \
-    args[0] = (char *)(first);                                              \
-    va_start(ap, first);                                                    \
-    for (size_t i = 1; i <= count; i++)                                     \
-        args[i] = va_arg(ap, char *);                                       \
-    after;                                                                  \
+#define GATHER_ARGS(first, args, after)                                                            \
+    size_t count = 1;                                                                              \
+    va_list ap;                                                                                    \
+    va_start(ap, first);                                                                           \
+    while (va_arg(ap, char *) != NULL)                                                             \
+        count++;                                                                                   \
+    va_end(ap);                                                                                    \
+    char *args[count + 1];                                                                         \
+    args[0] = (char *)(first);                                                                     \
+    va_start(ap, first);                                                                           \
+    for (size_t i = 1; i <= count; i++)                                                            \
+        args[i] = va_arg(ap, char *);                                                              \
+    after;                                                                                         \
     va_end(ap)
 
 EXPORT int execl(const char *path, const char *arg, ...)

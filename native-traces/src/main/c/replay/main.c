@@ -225,8 +225,8 @@ static int creating_thread; /* set only by the turn holder, around pthread_creat
 void *calloc(size_t nmemb, size_t size)
 {
     size_t bytes;
-    if (creating_thread && !__builtin_mul_overflow(nmemb, size, &bytes)
-        && bytes <= sizeof thread_pool - thread_pool_used) {
+    if (creating_thread && !__builtin_mul_overflow(nmemb, size, &bytes) &&
+        bytes <= sizeof thread_pool - thread_pool_used) {
         void *p = thread_pool + thread_pool_used;
         thread_pool_used += (bytes + 63) & ~(size_t)63;
         return p; /* static storage is already zero */
@@ -345,7 +345,7 @@ static void emit(const char *path)
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         die("cannot create the answers file ", path);
-    struct rawbuf b = { fd, out_buffer, sizeof out_buffer, 0, 0 };
+    struct rawbuf b = {fd, out_buffer, sizeof out_buffer, 0, 0};
     raw_str(&b, "# mrec 1 glibc ");
     raw_str(&b, gnu_get_libc_version());
     raw_str(&b, " nprocs ");
@@ -386,7 +386,8 @@ static void emit(const char *path)
             raw_char(&b, ' ');
             raw_dec(&b, e->b);
             break;
-        case 'c': case 'a':
+        case 'c':
+        case 'a':
             raw_dec(&b, e->a);
             raw_char(&b, ' ');
             raw_dec(&b, e->b);
@@ -467,7 +468,7 @@ static void print_stats(const char *path, uint64_t total_ns)
         if (fd < 0)
             die("cannot create the stats file ", path);
     }
-    struct rawbuf b = { fd, buf, sizeof buf, 0, 0 };
+    struct rawbuf b = {fd, buf, sizeof buf, 0, 0};
     uint64_t calls = 0, call_ns = 0;
     for (int i = 0; i < NOPS; i++) {
         calls += op_calls[i];
@@ -514,7 +515,8 @@ static void print_stats(const char *path, uint64_t total_ns)
 
 static void usage(void)
 {
-    raw_err("usage: mallocsim-replay [--emit FILE] [--stats FILE] [--touch none|first|page|byte] [TRACE|-]\n",
+    raw_err("usage: mallocsim-replay [--emit FILE] [--stats FILE] [--touch none|first|page|byte] "
+            "[TRACE|-]\n",
             NULL, NULL);
     _exit(2);
 }

@@ -32,7 +32,8 @@ static inline uint64_t ptrmap_hash(uint64_t k)
 static inline int ptrmap_init(struct ptrmap *m, uint64_t capacity_pow2)
 {
     size_t bytes = (size_t)capacity_pow2 * sizeof(struct ptrmap_slot);
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
     if (p == MAP_FAILED)
         return -1;
     m->slots = p;

@@ -41,7 +41,8 @@ int trace_slurp(const char *path, const char **buf, uint64_t *len)
     }
     /* Grow by mremap: the input size of a pipe is unknown, and the reserve costs nothing. */
     size_t cap = 1u << 24, used = 0;
-    char *data = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    char *data =
+        mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (data == MAP_FAILED) {
         raw_err("mallocsim-replay: out of memory reading the trace\n", NULL, NULL);
         return -1;
@@ -84,9 +85,10 @@ static int parse_number(const char **p, const char *end, uint64_t *out)
         s += 2;
         for (; s < end; s++, digits++) {
             char c = *s;
-            int d = c >= '0' && c <= '9' ? c - '0'
-                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
             if (d < 0)
                 break;
             v = v << 4 | (uint64_t)d;
@@ -111,11 +113,22 @@ static void skip_spaces(const char **p, const char *end)
 static int argument_count(char op)
 {
     switch (op) {
-    case 'm': case 'f': case 'v': case 'p': return 1;
-    case 'c': case 'r': case 'a': return 2;
-    case 't': case 'k': return 1; /* thread start (parent tid), fork (child pid) */
-    case 'x': return 0;           /* thread exit */
-    default: return -1;
+    case 'm':
+    case 'f':
+    case 'v':
+    case 'p':
+        return 1;
+    case 'c':
+    case 'r':
+    case 'a':
+        return 2;
+    case 't':
+    case 'k':
+        return 1; /* thread start (parent tid), fork (child pid) */
+    case 'x':
+        return 0; /* thread exit */
+    default:
+        return -1;
     }
 }
 
@@ -143,7 +156,8 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
     for (const char *p = buf; p < end; p++)
         lines += *p == '\n';
     size_t bytes = (size_t)lines * sizeof(struct event);
-    t->events = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    t->events = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (t->events == MAP_FAILED) {
         raw_err("mallocsim-replay: out of memory for the event table\n", NULL, NULL);
         return -1;
@@ -160,7 +174,7 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
         const char *s = p;
         p = eol + 1;
         skip_spaces(&s, eol);
-        uint64_t tid, args[2] = { 0, 0 }, res = 0, cw = 0, brk = 0;
+        uint64_t tid, args[2] = {0, 0}, res = 0, cw = 0, brk = 0;
         char op;
         (void)brk;
         if (s < eol && *s == '#')
@@ -191,7 +205,7 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
             return -1;
         }
         s++;
-        uint64_t *answers[3] = { &res, &cw, &brk };
+        uint64_t *answers[3] = {&res, &cw, &brk};
         for (int i = 0; i < 3; i++) {
             skip_spaces(&s, eol);
             if (parse_number(&s, eol, answers[i]) != 0) {

@@ -7,19 +7,19 @@
 
 #include <stdint.h>
 
-#define NO_EVENT UINT32_MAX
+#define NO_EVENT    UINT32_MAX
 #define MAX_THREADS 4096
 
 /* One recorded call, plus the live answers the replay fills in. */
 struct event {
-    uint64_t a, b;        /* arguments as recorded (sizes, alignment, recorded old pointer) */
-    uint64_t rec_result;  /* the pointer glibc returned when recorded: the key of the pointer map */
-    uint64_t live_arg;    /* the live pointer passed to free/realloc (0 when it was unknown) */
-    uint64_t res, cw, brk;/* the live answers */
-    uint32_t next;        /* index of the same thread's next event, or NO_EVENT */
-    uint16_t thread;      /* index into the thread table */
-    char op;              /* m c r f a v p, or S / X: the thread starts / exits (no call) */
-    uint8_t skipped;      /* 1 when the call could not be replayed (free of an unknown pointer) */
+    uint64_t a, b;       /* arguments as recorded (sizes, alignment, recorded old pointer) */
+    uint64_t rec_result; /* the pointer glibc returned when recorded: the key of the pointer map */
+    uint64_t live_arg;   /* the live pointer passed to free/realloc (0 when it was unknown) */
+    uint64_t res, cw, brk; /* the live answers */
+    uint32_t next;         /* index of the same thread's next event, or NO_EVENT */
+    uint16_t thread;       /* index into the thread table */
+    char op;               /* m c r f a v p, or S / X: the thread starts / exits (no call) */
+    uint8_t skipped;       /* 1 when the call could not be replayed (free of an unknown pointer) */
 };
 
 struct trace {

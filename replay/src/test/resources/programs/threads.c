@@ -18,13 +18,15 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t start;
 static int iterations = 1500;
 
-static unsigned next(unsigned *s) {
+static unsigned next(unsigned *s)
+{
     *s = *s * 1103515245u + 12345u;
     return *s >> 8;
 }
 
-static void *work(void *arg) {
-    unsigned seed = (unsigned) (long) arg;
+static void *work(void *arg)
+{
+    unsigned seed = (unsigned)(long)arg;
     void *mine[MINE] = {0};
     for (int i = 0; i < iterations; i++) {
         unsigned r = next(&seed);
@@ -54,7 +56,8 @@ static void *work(void *arg) {
 }
 
 /* Every thread takes its arena before any goes on, so all of them hold one at the same time. */
-static void *together(void *arg) {
+static void *together(void *arg)
+{
     pthread_barrier_wait(&start);
     void *volatile first = malloc(16); /* volatile: the compiler may not drop the pair */
     pthread_barrier_wait(&start);
@@ -63,10 +66,11 @@ static void *together(void *arg) {
     return 0;
 }
 
-static int run(int n, void *(*f)(void *), int wave) {
+static int run(int n, void *(*f)(void *), int wave)
+{
     pthread_t t[MAX_THREADS];
     for (int i = 0; i < n; i++) {
-        if (pthread_create(&t[i], 0, f, (void *) (long) (wave * 1000 + i + 1)) != 0) {
+        if (pthread_create(&t[i], 0, f, (void *)(long)(wave * 1000 + i + 1)) != 0) {
             return 1;
         }
     }
@@ -77,7 +81,8 @@ static int run(int n, void *(*f)(void *), int wave) {
 }
 
 /* Allocates in its own arena, then holds it (alive) across the fork. */
-static void *holder(void *arg) {
+static void *holder(void *arg)
+{
     work(arg);
     void *volatile p = malloc(100);
     pthread_barrier_wait(&start);
@@ -86,11 +91,12 @@ static void *holder(void *arg) {
     return 0;
 }
 
-static int forked(void) {
+static int forked(void)
+{
     pthread_t t;
     pthread_barrier_init(&start, 0, 2);
     iterations = 300;
-    if (pthread_create(&t, 0, holder, (void *) 1L) != 0) {
+    if (pthread_create(&t, 0, holder, (void *)1L) != 0) {
         return 1;
     }
     pthread_barrier_wait(&start);
@@ -108,7 +114,8 @@ static int forked(void) {
     return status != 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     const char *mode = argc > 1 ? argv[1] : "churn";
     int n = argc > 2 ? atoi(argv[2]) : 4;
     int waves = argc > 3 ? atoi(argv[3]) : 5;
@@ -127,7 +134,7 @@ int main(int argc, char **argv) {
             rc = run(n, work, w);
         }
     }
-    work((void *) 7L);
+    work((void *)7L);
     for (int s = 0; s < SLOTS; s++) {
         free(shared[s]);
     }

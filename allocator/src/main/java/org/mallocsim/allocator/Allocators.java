@@ -52,8 +52,8 @@ public final class Allocators {
     public static AllocatorFactory factory(String name) {
         AllocatorFactory f = REGISTRY.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("no allocator named '" + name + "' (known: "
-                    + String.join(", ", REGISTRY.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "no allocator named '" + name + "' (known: " + String.join(", ", REGISTRY.keySet()) + ")");
         }
         return f;
     }

@@ -19,8 +19,17 @@ package org.mallocsim.allocator;
  *   80     (end)
  * </pre>
  */
-public record MallInfo2(long arena, long ordblks, long smblks, long hblks, long hblkhd, long usmblks,
-                        long fsmblks, long uordblks, long fordblks, long keepcost) {
+public record MallInfo2(
+        long arena,
+        long ordblks,
+        long smblks,
+        long hblks,
+        long hblkhd,
+        long usmblks,
+        long fsmblks,
+        long uordblks,
+        long fordblks,
+        long keepcost) {
 
     /** The size of the C struct: ten 8-byte {@code size_t} fields. */
     public static final int SIZE = 80;

@@ -35,7 +35,8 @@ class AllocatorContractTest {
     }
 
     static Stream<Arguments> policiesAndSeeds() {
-        return Allocators.names().stream().flatMap(n -> LongStream.rangeClosed(1, 12).mapToObj(s -> Arguments.of(n, s)));
+        return Allocators.names().stream()
+                .flatMap(n -> LongStream.rangeClosed(1, 12).mapToObj(s -> Arguments.of(n, s)));
     }
 
     private Allocator make(String policy) {
@@ -119,9 +120,10 @@ class AllocatorContractTest {
         long q = a.malloc(0);
         assertThat(p).isNotZero().isNotEqualTo(q);
         assertThatCode(() -> {
-            a.free(p);
-            a.free(q);
-        }).doesNotThrowAnyException();
+                    a.free(p);
+                    a.free(q);
+                })
+                .doesNotThrowAnyException();
         long r = a.malloc(8);
         assertThat(a.realloc(r, 0)).as("realloc(p, 0) frees and returns NULL").isZero();
     }
@@ -137,7 +139,9 @@ class AllocatorContractTest {
             long q = a.realloc(p, next);
             assertThat(q).as("realloc to %d", next).isNotZero();
             long kept = Math.min(size, next);
-            assertThat(matches(q, kept, 1)).as("the first %d bytes after realloc to %d", kept, next).isTrue();
+            assertThat(matches(q, kept, 1))
+                    .as("the first %d bytes after realloc to %d", kept, next)
+                    .isTrue();
             fill(q, next, 1);
             p = q;
             size = next;
@@ -184,7 +188,9 @@ class AllocatorContractTest {
         assertThat(a.reallocarray(keep, Long.MAX_VALUE, 3)).isZero();
         assertThat(a.errno()).isEqualTo(Errno.ENOMEM);
         assertThat(a.posixMemalign(64, -1L)).isEqualTo(-Errno.ENOMEM);
-        assertThat(matches(keep, 32, 7)).as("a failed realloc leaves the block alone").isTrue();
+        assertThat(matches(keep, 32, 7))
+                .as("a failed realloc leaves the block alone")
+                .isTrue();
         a.free(keep);
     }
 
@@ -201,11 +207,15 @@ class AllocatorContractTest {
             assertThat(odd & 15).isZero();
         }
         a.malloc(-1L); // errno = ENOMEM, which posix_memalign must leave alone
-        assertThat(a.posixMemalign(4, 10)).as("not a multiple of sizeof(void *)").isEqualTo(-Errno.EINVAL);
+        assertThat(a.posixMemalign(4, 10))
+                .as("not a multiple of sizeof(void *)")
+                .isEqualTo(-Errno.EINVAL);
         assertThat(a.posixMemalign(24, 10)).as("not a power of two").isEqualTo(-Errno.EINVAL);
         assertThat(a.posixMemalign(0, 10)).isEqualTo(-Errno.EINVAL);
         assertThat(a.errno()).as("posix_memalign does not set errno").isEqualTo(Errno.ENOMEM);
-        assertThat(a.memalign(Long.MIN_VALUE + 16, 10)).as("memalign above 2^63").isZero();
+        assertThat(a.memalign(Long.MIN_VALUE + 16, 10))
+                .as("memalign above 2^63")
+                .isZero();
         assertThat(a.errno()).isEqualTo(Errno.EINVAL);
     }
 
@@ -227,13 +237,17 @@ class AllocatorContractTest {
                 long p = kind == 0 ? a.calloc(k, n) : kind == 1 ? a.memalign(16L << rnd.nextInt(8), n) : a.malloc(n);
                 long req = kind == 0 ? k * n : n;
                 if (kind == 0) {
-                    assertThat(matches(p, req, 0)).as("calloc(%d, %d) = 0x%x is zeroed", k, n, p).isTrue();
+                    assertThat(matches(p, req, 0))
+                            .as("calloc(%d, %d) = 0x%x is zeroed", k, n, p)
+                            .isTrue();
                 }
                 add(live, p, req, rnd);
             } else if (roll < 70) {
                 Long p = randomKey(live, rnd);
                 long[] b = live.remove(p);
-                assertThat(matches(p, b[0], (int) b[1])).as("bytes of 0x%x at free", p).isTrue();
+                assertThat(matches(p, b[0], (int) b[1]))
+                        .as("bytes of 0x%x at free", p)
+                        .isTrue();
                 a.free(p);
             } else {
                 Long p = randomKey(live, rnd);
@@ -244,13 +258,17 @@ class AllocatorContractTest {
                     assertThat(q).as("realloc(p, 0) frees").isZero();
                     continue;
                 }
-                assertThat(matches(q, Math.min(n, b[0]), (int) b[1])).as("bytes kept by realloc 0x%x -> %d", p, n).isTrue();
+                assertThat(matches(q, Math.min(n, b[0]), (int) b[1]))
+                        .as("bytes kept by realloc 0x%x -> %d", p, n)
+                        .isTrue();
                 add(live, q, n, rnd);
             }
         }
         long requested = live.values().stream().mapToLong(b -> b[0]).sum();
         MallInfo2 m = a.mallinfo2();
-        assertThat(m.uordblks() + m.hblkhd()).as("bytes in use cover the live requests").isGreaterThanOrEqualTo(requested);
+        assertThat(m.uordblks() + m.hblkhd())
+                .as("bytes in use cover the live requests")
+                .isGreaterThanOrEqualTo(requested);
     }
 
     /** Mostly small, some medium, rarely above glibc's 128 KiB mmap threshold. */
@@ -266,9 +284,11 @@ class AllocatorContractTest {
         Map.Entry<Long, long[]> below = live.floorEntry(p);
         Map.Entry<Long, long[]> above = live.ceilingEntry(p);
         assertThat(below == null || below.getKey() + Math.max(1, below.getValue()[0]) <= p)
-                .as("0x%x overlaps the block below", p).isTrue();
+                .as("0x%x overlaps the block below", p)
+                .isTrue();
         assertThat(above == null || p + Math.max(1, req) <= above.getKey())
-                .as("0x%x + %d overlaps the block above", p, req).isTrue();
+                .as("0x%x + %d overlaps the block above", p, req)
+                .isTrue();
         int b = 1 + rnd.nextInt(255);
         fill(p, req, b);
         live.put(p, new long[] {req, b});

@@ -3,7 +3,6 @@ package org.mallocsim.benchmarks;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.Mmu;
@@ -49,6 +48,7 @@ public class MmuBenchmark {
     private ByteBuffer slab;
     /** Virtual addresses for the MMU and the matching slab offsets for the baseline: same frames, same order. */
     private long[] vaddrs;
+
     private int[] slabOffsets;
     private int cursor;
     private long value;

@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 public class PageFaultBenchmark {
     private static final int PAGES = 16384;
 
@@ -35,8 +37,8 @@ public class PageFaultBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         mm = new AddressSpace(KernelConfig.defaults());
-        region = mm.mmap(0, (long) PAGES << 12, Mman.PROT_READ | Mman.PROT_WRITE,
-                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        region = mm.mmap(
+                0, (long) PAGES << 12, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
         if (region < 0) {
             throw new IllegalStateException("mmap failed with errno " + -region);
         }

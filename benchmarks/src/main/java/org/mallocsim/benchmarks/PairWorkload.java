@@ -22,6 +22,7 @@ final class PairWorkload {
     static final int SLOTS = 1024;
     /** Precomputed slot indexes; a power of two so the cursor wraps by a mask. */
     static final int INDICES = 1 << 16;
+
     static final long SEED = 0x9E37_79B9_7F4A_7C15L;
 
     final int[] indices = new int[INDICES];
@@ -33,11 +34,28 @@ final class PairWorkload {
         long lo;
         long hi;
         switch (path) {
-            case "tcache": lo = 16; hi = 1024; tunables = null; break;
-            case "fastbin": lo = 16; hi = 120; tunables = "glibc.malloc.tcache_count=0"; break;
-            case "smallbin": lo = 128; hi = 1000; tunables = "glibc.malloc.tcache_count=0"; break;
-            case "large": lo = 1100; hi = 65536; tunables = null; break;
-            default: throw new IllegalArgumentException("unknown path " + path);
+            case "tcache":
+                lo = 16;
+                hi = 1024;
+                tunables = null;
+                break;
+            case "fastbin":
+                lo = 16;
+                hi = 120;
+                tunables = "glibc.malloc.tcache_count=0";
+                break;
+            case "smallbin":
+                lo = 128;
+                hi = 1000;
+                tunables = "glibc.malloc.tcache_count=0";
+                break;
+            case "large":
+                lo = 1100;
+                hi = 65536;
+                tunables = null;
+                break;
+            default:
+                throw new IllegalArgumentException("unknown path " + path);
         }
         long x = SEED;
         for (int i = 0; i < SLOTS; i++) {

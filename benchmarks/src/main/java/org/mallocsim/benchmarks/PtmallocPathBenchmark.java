@@ -2,7 +2,6 @@ package org.mallocsim.benchmarks;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.AllocatorFactory;
 import org.mallocsim.allocator.Allocators;
@@ -51,7 +50,8 @@ public class PtmallocPathBenchmark {
     public void setUp() {
         work = new PairWorkload(path);
         AllocatorFactory glibc = Allocators.factory("glibc");
-        allocator = glibc.create(new AddressSpace(KernelConfig.defaults()),
+        allocator = glibc.create(
+                new AddressSpace(KernelConfig.defaults()),
                 work.tunables == null ? Map.of() : Map.of(AllocatorFactory.TUNABLES, work.tunables));
         slots = new long[PairWorkload.SLOTS];
         for (int i = 0; i < slots.length; i++) {

@@ -65,7 +65,8 @@ public class ReplayBenchmark {
         public void setUp() throws IOException {
             Path file = find(trace);
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            try (TraceReader in = Traces.open(file); TraceWriter out = Traces.create(buf, TraceFormat.BINARY)) {
+            try (TraceReader in = Traces.open(file);
+                    TraceWriter out = Traces.create(buf, TraceFormat.BINARY)) {
                 Traces.copy(in, out);
             }
             mrecb = buf.toByteArray();
@@ -88,7 +89,10 @@ public class ReplayBenchmark {
             options = ReplayOptions.of("glibc");
             ReplayResult r = ReplayEngine.replay(trace, options);
             long expected = Long.getLong("mallocsim.traceCalls", BASH_CALLS);
-            if (!r.completed() || r.calls() != expected || r.fidelity() == null || !r.fidelity().faithful()) {
+            if (!r.completed()
+                    || r.calls() != expected
+                    || r.fidelity() == null
+                    || !r.fidelity().faithful()) {
                 throw new IllegalStateException(trace + ": the replay is not faithful or not whole (" + r.calls()
                         + " calls, expected " + expected + ")");
             }
@@ -98,7 +102,9 @@ public class ReplayBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:MaxDirectMemorySize=8g"})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xmx2g", "-XX:MaxDirectMemorySize=8g"})
     public long replayWithBump(InMemory s) throws IOException {
         try (TraceReader in = Traces.open(new ByteArrayInputStream(s.mrecb), s.trace, false)) {
             ReplayResult r = ReplayEngine.replay(in, Path.of(s.trace + ".mrecb"), s.options);

@@ -24,19 +24,29 @@ import picocli.CommandLine.Spec;
  * settings; {@code --verify} replays the best ones on the real glibc and prints the measured
  * change of peak RSS beside the predicted one.
  */
-@Command(name = "advise", mixinStandardHelpOptions = true,
+@Command(
+        name = "advise",
+        mixinStandardHelpOptions = true,
         description = "Suggest glibc tunables that cut a program's peak RSS or syscalls, with predicted figures.")
 public final class AdviseCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "a trace in any format mallocsim reads")
     Path trace;
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "candidates shown per goal (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "candidates shown per goal (default: ${DEFAULT-VALUE})")
     int top;
 
     @Option(names = "--verify", description = "re-run the best candidates on the real glibc and compare")
     boolean verify;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "replays at once (default: the cores)")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "replays at once (default: the cores)")
     int threads;
 
     @Spec
@@ -48,7 +58,8 @@ public final class AdviseCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
-                throw new IOException(trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
+                throw new IOException(
+                        trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
             if (top < 1) {
                 throw new IllegalArgumentException("--top: at least 1, not " + top);
@@ -63,8 +74,13 @@ public final class AdviseCommand implements Callable<Integer> {
                 });
             }
             SweepRow b = a.baseline();
-            out.printf(Locale.ROOT, "%s: %d calls; with glibc's defaults: peak RSS %s, %d syscalls%n", b.trace(), b.calls(),
-                    kib(b.peakRssBytes()), b.totalSyscalls());
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %d calls; with glibc's defaults: peak RSS %s, %d syscalls%n",
+                    b.trace(),
+                    b.calls(),
+                    kib(b.peakRssBytes()),
+                    b.totalSyscalls());
             out.printf(Locale.ROOT, "%nto cut peak RSS (predicted, emulated glibc 2.36, pages touched):%n");
             table(out, a.byPeakRss(), b);
             out.printf(Locale.ROOT, "%nto cut syscalls:%n");
@@ -82,10 +98,23 @@ public final class AdviseCommand implements Callable<Integer> {
     }
 
     private void table(PrintWriter out, List<SweepRow> ranked, SweepRow b) {
-        out.printf(Locale.ROOT, "  %-62s %12s %8s %9s %8s%n", "GLIBC_TUNABLES", "peak RSS", "change", "syscalls", "change");
+        out.printf(
+                Locale.ROOT,
+                "  %-62s %12s %8s %9s %8s%n",
+                "GLIBC_TUNABLES",
+                "peak RSS",
+                "change",
+                "syscalls",
+                "change");
         for (SweepRow r : ranked.subList(0, Math.min(top, ranked.size()))) {
-            out.printf(Locale.ROOT, "  %-62s %12s %8s %9d %8s%n", r.tunables(), kib(r.peakRssBytes()),
-                    pct(r.peakRssBytes(), b.peakRssBytes()), r.totalSyscalls(), pct(r.totalSyscalls(), b.totalSyscalls()));
+            out.printf(
+                    Locale.ROOT,
+                    "  %-62s %12s %8s %9d %8s%n",
+                    r.tunables(),
+                    kib(r.peakRssBytes()),
+                    pct(r.peakRssBytes(), b.peakRssBytes()),
+                    r.totalSyscalls(),
+                    pct(r.totalSyscalls(), b.totalSyscalls()));
         }
     }
 
@@ -96,10 +125,18 @@ public final class AdviseCommand implements Callable<Integer> {
         long cand = Advisor.measuredPeakRss(trace, settings, best.tunables());
         long predicted = best.peakRssBytes() - a.baseline().peakRssBytes();
         long measured = cand - base;
-        out.printf(Locale.ROOT, "%nverified on the real glibc (%s), peak RSS during the calls (VmHWM):%n",
+        out.printf(
+                Locale.ROOT,
+                "%nverified on the real glibc (%s), peak RSS during the calls (VmHWM):%n",
                 "mallocsim-replay");
-        out.printf(Locale.ROOT, "  %s%n  baseline %s -> %s: measured change %s, predicted %s (%s)%n", best.tunables(),
-                kib(base), kib(cand), signedKib(measured), signedKib(predicted),
+        out.printf(
+                Locale.ROOT,
+                "  %s%n  baseline %s -> %s: measured change %s, predicted %s (%s)%n",
+                best.tunables(),
+                kib(base),
+                kib(cand),
+                signedKib(measured),
+                signedKib(predicted),
                 Advisor.agrees(predicted, measured) ? "agrees" : "DISAGREES");
     }
 

@@ -27,18 +27,27 @@ import picocli.CommandLine.Spec;
  * at the first divergence, the call, both answers and the emulated heap around it. Exit code 0
  * when faithful, 1 on any difference (or when the emulated process died), 2 on an error.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "Replay a recorded trace and compare every answer with glibc's recorded one.")
 public final class CompareCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TRACE",
+    @Parameters(
+            index = "0",
+            paramLabel = "TRACE",
             description = "a trace recorded with glibc's answers (mrec or mrecb, plain, .zst or .gz)")
     Path trace;
 
-    @Option(names = "--allocator", paramLabel = "NAME", defaultValue = "glibc",
+    @Option(
+            names = "--allocator",
+            paramLabel = "NAME",
+            defaultValue = "glibc",
             description = "allocation policy (default: ${DEFAULT-VALUE})")
     String allocator;
 
-    @Option(names = "--tunable", paramLabel = "NAME=VALUE",
+    @Option(
+            names = "--tunable",
+            paramLabel = "NAME=VALUE",
             description = "a glibc.malloc tunable on top of the recorded GLIBC_TUNABLES, e.g. "
                     + "glibc.malloc.tcache_count=0 (the glibc.malloc. prefix may be left out); repeatable")
     List<String> tunables = new ArrayList<>();
@@ -55,7 +64,8 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
-                throw new IOException(trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
+                throw new IOException(
+                        trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
             ReplayOptions options = ReplayOptions.of(allocator).withTunables(TunableOptions.check(tunables));
             TraceHeader header;

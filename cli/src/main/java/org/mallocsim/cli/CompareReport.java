@@ -14,8 +14,15 @@ import org.mallocsim.traces.natives.FidelityReport.Mismatch;
  */
 final class CompareReport {
     /** The classes in the order the table lists them; the absolute mmapped address last, as information. */
-    private static final Kind[] ORDER = {Kind.MAIN_ARENA, Kind.THREAD_ARENA, Kind.MMAPPED, Kind.CHUNK_WORD,
-        Kind.BRK, Kind.NULL_RESULT, Kind.MMAPPED_ABSOLUTE};
+    private static final Kind[] ORDER = {
+        Kind.MAIN_ARENA,
+        Kind.THREAD_ARENA,
+        Kind.MMAPPED,
+        Kind.CHUNK_WORD,
+        Kind.BRK,
+        Kind.NULL_RESULT,
+        Kind.MMAPPED_ABSOLUTE
+    };
 
     private final ReplayResult result;
     private final long recordedStartBrk;
@@ -40,9 +47,17 @@ final class CompareReport {
     String text() {
         FidelityReport f = result.fidelity();
         StringBuilder sb = new StringBuilder();
-        sb.append("compare of ").append(result.traceName()).append(" with ").append(result.allocator()).append(": ")
-                .append(f.recordedCalls()).append(" calls recorded, ").append(f.replayedCalls()).append(" replayed: ")
-                .append(faithful() ? "faithful" : "DIVERGES").append('\n');
+        sb.append("compare of ")
+                .append(result.traceName())
+                .append(" with ")
+                .append(result.allocator())
+                .append(": ")
+                .append(f.recordedCalls())
+                .append(" calls recorded, ")
+                .append(f.replayedCalls())
+                .append(" replayed: ")
+                .append(faithful() ? "faithful" : "DIVERGES")
+                .append('\n');
         sb.append(String.format(Locale.ROOT, "  %-34s %10s %10s %8s%n", "class", "matched", "total", "rate")
                 .replace(System.lineSeparator(), "\n"));
         for (Kind k : ORDER) {
@@ -52,22 +67,37 @@ final class CompareReport {
                     .replace(System.lineSeparator(), "\n"));
         }
         if (result.death() != null) {
-            sb.append("the emulated process was ").append(result.death().describe()).append('\n');
+            sb.append("the emulated process was ")
+                    .append(result.death().describe())
+                    .append('\n');
         }
         Mismatch m = f.firstMismatchAnswers();
         if (m != null) {
-            sb.append("first divergence: call ").append(m.call() + 1).append(" (index ").append(m.call()).append("), ")
-                    .append(binary ? "record " : "line ").append(m.position()).append(" of the trace: ")
-                    .append(call(m)).append('\n');
+            sb.append("first divergence: call ")
+                    .append(m.call() + 1)
+                    .append(" (index ")
+                    .append(m.call())
+                    .append("), ")
+                    .append(binary ? "record " : "line ")
+                    .append(m.position())
+                    .append(" of the trace: ")
+                    .append(call(m))
+                    .append('\n');
             String rec = "recorded (glibc):";
             String rep = "replayed (" + result.allocator() + "):";
             int w = Math.max(rec.length(), rep.length()) + 1;
-            sb.append("  ").append(pad(rec, w)).append(answer(m.recorded(), recordedStartBrk, m.recorded()[1])).append('\n');
-            sb.append("  ").append(pad(rep, w)).append(answer(m.replayed(), result.startBrk(), m.recorded()[1]))
+            sb.append("  ")
+                    .append(pad(rec, w))
+                    .append(answer(m.recorded(), recordedStartBrk, m.recorded()[1]))
+                    .append('\n');
+            sb.append("  ")
+                    .append(pad(rep, w))
+                    .append(answer(m.replayed(), result.startBrk(), m.recorded()[1]))
                     .append('\n');
             sb.append("  differs in: ").append(labels(m.kinds())).append('\n');
             if (divergence.heap() != null) {
-                sb.append("emulated heap after that call, around 0x").append(Long.toHexString(divergence.pointer()))
+                sb.append("emulated heap after that call, around 0x")
+                        .append(Long.toHexString(divergence.pointer()))
                         .append(":\n");
                 for (String line : divergence.heap().split("\n")) {
                     sb.append("  ").append(line).append('\n');
@@ -85,14 +115,24 @@ final class CompareReport {
         sb.append("  \"faithful\": ").append(faithful()).append(",\n");
         sb.append("  \"recordedCalls\": ").append(f.recordedCalls()).append(",\n");
         sb.append("  \"replayedCalls\": ").append(f.replayedCalls()).append(",\n");
-        sb.append("  \"died\": ").append(result.death() == null ? "null" : str(result.death().describe())).append(",\n");
+        sb.append("  \"died\": ")
+                .append(result.death() == null ? "null" : str(result.death().describe()))
+                .append(",\n");
         sb.append("  \"classes\": {\n");
         for (int i = 0; i < ORDER.length; i++) {
             Kind k = ORDER[i];
             FidelityReport.Count c = f.count(k);
-            sb.append("    ").append(str(camel(k.name()))).append(": { \"label\": ").append(str(k.label()))
-                    .append(", \"matched\": ").append(c.matched()).append(", \"total\": ").append(c.total())
-                    .append(", \"required\": ").append(k != Kind.MMAPPED_ABSOLUTE).append(" }")
+            sb.append("    ")
+                    .append(str(camel(k.name())))
+                    .append(": { \"label\": ")
+                    .append(str(k.label()))
+                    .append(", \"matched\": ")
+                    .append(c.matched())
+                    .append(", \"total\": ")
+                    .append(c.total())
+                    .append(", \"required\": ")
+                    .append(k != Kind.MMAPPED_ABSOLUTE)
+                    .append(" }")
                     .append(i + 1 < ORDER.length ? ",\n" : "\n");
         }
         sb.append("  },\n");
@@ -102,7 +142,11 @@ final class CompareReport {
         } else {
             sb.append("  \"firstDivergence\": {\n");
             sb.append("    \"call\": ").append(m.call()).append(",\n");
-            sb.append("    \"").append(binary ? "record" : "line").append("\": ").append(m.position()).append(",\n");
+            sb.append("    \"")
+                    .append(binary ? "record" : "line")
+                    .append("\": ")
+                    .append(m.position())
+                    .append(",\n");
             sb.append("    \"op\": ").append(str(call(m))).append(",\n");
             sb.append("    \"recorded\": ").append(answerJson(m.recorded())).append(",\n");
             sb.append("    \"replayed\": ").append(answerJson(m.replayed())).append(",\n");
@@ -111,7 +155,9 @@ final class CompareReport {
                 sb.append(i == 0 ? "" : ", ").append(str(camel(m.kinds().get(i).name())));
             }
             sb.append("],\n");
-            sb.append("    \"heap\": ").append(divergence.heap() == null ? "null" : str(divergence.heap())).append('\n');
+            sb.append("    \"heap\": ")
+                    .append(divergence.heap() == null ? "null" : str(divergence.heap()))
+                    .append('\n');
             sb.append("  }\n");
         }
         return sb.append("}\n").toString();
@@ -128,11 +174,15 @@ final class CompareReport {
     /** The call as the trace spells it: op letter and arguments. */
     static String call(Mismatch m) {
         switch (m.op()) {
-            case TraceEvent.FREE: return "f " + hex(m.arg0());
-            case TraceEvent.REALLOC: return "r " + hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
-            case TraceEvent.CALLOC: case TraceEvent.MEMALIGN_FAMILY:
+            case TraceEvent.FREE:
+                return "f " + hex(m.arg0());
+            case TraceEvent.REALLOC:
+                return "r " + hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
+            case TraceEvent.CALLOC:
+            case TraceEvent.MEMALIGN_FAMILY:
                 return m.op() + " " + Long.toUnsignedString(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
-            default: return m.op() + " " + Long.toUnsignedString(m.arg0());
+            default:
+                return m.op() + " " + Long.toUnsignedString(m.arg0());
         }
     }
 
@@ -152,8 +202,8 @@ final class CompareReport {
     }
 
     private static String answerJson(long[] a) {
-        return "{ \"result\": " + str(hex(a[0])) + ", \"chunkWord\": " + str(hex(a[1])) + ", \"brk\": "
-                + str(hex(a[2])) + " }";
+        return "{ \"result\": " + str(hex(a[0])) + ", \"chunkWord\": " + str(hex(a[1])) + ", \"brk\": " + str(hex(a[2]))
+                + " }";
     }
 
     private static String labels(List<Kind> kinds) {

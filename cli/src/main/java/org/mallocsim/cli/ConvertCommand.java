@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
  * {@code --format} the name decides: a name containing {@code .mrecb} is binary, any other text.
  * The file is written through {@link OutputFile}: it appears whole or not at all, never over IN.
  */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
         description = "Convert a trace between formats (mrec text, mrecb binary, zstd by name; "
                 + "mtrace and heaptrack imports as input).")
 public final class ConvertCommand implements Callable<Integer> {
@@ -36,7 +38,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT", description = "the trace to write (.zst compresses)")
     Path out;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
             description = "TEXT, BINARY, TEXT_ZSTD or BINARY_ZSTD (default: from OUT's name: .mrecb is binary)")
     TraceFormat format;
 
@@ -51,16 +55,23 @@ public final class ConvertCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             if (!Files.isRegularFile(in) || !Files.isReadable(in)) {
-                throw new IOException(in + ": cannot read " + (Files.exists(in) ? "(not a readable file)" : "(no such file)"));
+                throw new IOException(
+                        in + ": cannot read " + (Files.exists(in) ? "(not a readable file)" : "(no such file)"));
             }
             boolean binary = binaryFor(out, format);
             long events = convert(in, out, binary);
             PrintWriter o = spec.commandLine().getOut();
             String name = binary ? "mrecb" : "mrec";
             if (json) {
-                o.printf(Locale.ROOT, "{ \"input\": \"%s\", \"output\": \"%s\", \"format\": \"%s\", \"compressed\": %b, "
-                        + "\"events\": %d }%n", jsonEscape(in.toString()), jsonEscape(out.toString()), name,
-                        out.getFileName().toString().endsWith(".zst"), events);
+                o.printf(
+                        Locale.ROOT,
+                        "{ \"input\": \"%s\", \"output\": \"%s\", \"format\": \"%s\", \"compressed\": %b, "
+                                + "\"events\": %d }%n",
+                        jsonEscape(in.toString()),
+                        jsonEscape(out.toString()),
+                        name,
+                        out.getFileName().toString().endsWith(".zst"),
+                        events);
             } else {
                 o.println(out + ": " + events + " events from " + in + " as " + name
                         + (out.getFileName().toString().endsWith(".zst") ? " (zstd)" : ""));
@@ -78,8 +89,8 @@ public final class ConvertCommand implements Callable<Integer> {
     static boolean binaryFor(Path out, TraceFormat format) {
         String name = out.getFileName().toString();
         if (name.endsWith(".gz")) {
-            throw new IllegalArgumentException(out + ": mallocsim reads gzip but writes only zstd (name it .zst) "
-                    + "or plain traces");
+            throw new IllegalArgumentException(
+                    out + ": mallocsim reads gzip but writes only zstd (name it .zst) " + "or plain traces");
         }
         return format == null ? name.contains(".mrecb") : Traces.binaryFormatFor(out, format);
     }

@@ -24,8 +24,11 @@ import picocli.CommandLine.Command;
  * glibc 2.36, {@code traces/grep.mrec.zst}); the tour makes the calls glibc's first mallocs make and
  * shows what each becomes: a program break, a VMA, a page fault, a page-table entry.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Walks through the emulated kernel on a recorded process: "
-        + "a malloc's brk, its VMA, its page faults and page-table entries, an mmap.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "Walks through the emulated kernel on a recorded process: "
+                + "a malloc's brk, its VMA, its page faults and page-table entries, an mmap.")
 public final class DemoCommand implements Callable<Integer> {
     private static final String LISTING = "/demo/grep-start.mrec";
 
@@ -58,8 +61,8 @@ public final class DemoCommand implements Callable<Integer> {
         as.store64(header, 0x291);
         call("store64(" + hex(header) + ", 0x291)", "0");
         MmStats after = as.stats();
-        note("minor faults " + before.minorFaults() + " -> " + after.minorFaults() + ", RssAnon "
-                + before.rssAnon() * 4 + " kB -> " + after.rssAnon() * 4 + " kB; the MMU's page-table walk:");
+        note("minor faults " + before.minorFaults() + " -> " + after.minorFaults() + ", RssAnon " + before.rssAnon() * 4
+                + " kB -> " + after.rssAnon() * 4 + " kB; the MMU's page-table walk:");
         out.print(indent(as.pageWalk(header).render()));
 
         say("4. A read of a page nobody has written maps the shared zero page: no memory is spent.");
@@ -133,7 +136,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (lines[i].startsWith(key)) {
                 StringBuilder sb = new StringBuilder();
                 for (int j = Math.max(0, i - 1); j <= Math.min(lines.length - 1, i + 1); j++) {
-                    sb.append(lines[j]).append(j == i ? "   <- the new mapping" : "").append('\n');
+                    sb.append(lines[j])
+                            .append(j == i ? "   <- the new mapping" : "")
+                            .append('\n');
                 }
                 return sb.toString();
             }

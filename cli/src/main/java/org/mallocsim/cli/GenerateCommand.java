@@ -21,31 +21,52 @@ import picocli.CommandLine.Spec;
  * through {@code mallocsim native} to get glibc's answers. Every argument is checked before the
  * output file is touched, and the file is written through {@link OutputFile}.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Writes a seeded synthetic malloc trace (answers left for a replay).")
 public final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--shape", description = "SIMPLE, LARSON, CACHE_THRASH or MIXED (default ${DEFAULT-VALUE})",
+    @Option(
+            names = "--shape",
+            description = "SIMPLE, LARSON, CACHE_THRASH or MIXED (default ${DEFAULT-VALUE})",
             defaultValue = "MIXED")
     WorkloadGenerator.Shape shape;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of every random choice (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "seed of every random choice (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--calls", defaultValue = "100000", description = "about this many calls (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calls",
+            defaultValue = "100000",
+            description = "about this many calls (default ${DEFAULT-VALUE})")
     int calls;
 
-    @Option(names = "--threads", defaultValue = "1",
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
             description = "threads, at most " + WorkloadGenerator.MAX_THREADS + " (default ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--max-live", defaultValue = "4096", description = "most live blocks per thread (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-live",
+            defaultValue = "4096",
+            description = "most live blocks per thread (default ${DEFAULT-VALUE})")
     int maxLive;
 
-    @Option(names = "--format", defaultValue = "TEXT",
+    @Option(
+            names = "--format",
+            defaultValue = "TEXT",
             description = "TEXT or BINARY (default ${DEFAULT-VALUE}); zstd-compressed when FILE ends in .zst")
     TraceFormat format;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the trace file to write")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
+            description = "the trace file to write")
     Path output;
 
     @Spec
@@ -74,8 +95,9 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             file.commit();
         }
-        spec.commandLine().getOut().println(output + ": " + made + " calls, " + shape + " seed " + seed + ", "
-                + threads + " thread(s)");
+        spec.commandLine()
+                .getOut()
+                .println(output + ": " + made + " calls, " + shape + " seed " + seed + ", " + threads + " thread(s)");
         return 0;
     }
 }

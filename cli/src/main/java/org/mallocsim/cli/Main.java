@@ -12,10 +12,24 @@ import picocli.CommandLine.Command;
  * line on stderr and an exit code, never as a Java stack trace: whatever a command throws, even
  * an {@link Error}, is caught here and said in one line.
  */
-@Command(name = "mallocsim", mixinStandardHelpOptions = true, version = "mallocsim 0.1.0",
+@Command(
+        name = "mallocsim",
+        mixinStandardHelpOptions = true,
+        version = "mallocsim 0.1.0",
         description = "Emulates one Linux process's memory: the kernel's VMAs, page tables and faults, "
                 + "and glibc's malloc, call for call.",
-        subcommands = {DemoCommand.class, org.mallocsim.cli.shell.ShellCommand.class, NativeCommand.class, ReplayCommand.class, CompareCommand.class, ConvertCommand.class, SweepCommand.class, AdviseCommand.class, RecordCommand.class, GenerateCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            org.mallocsim.cli.shell.ShellCommand.class,
+            NativeCommand.class,
+            ReplayCommand.class,
+            CompareCommand.class,
+            ConvertCommand.class,
+            SweepCommand.class,
+            AdviseCommand.class,
+            RecordCommand.class,
+            GenerateCommand.class
+        })
 public final class Main implements Runnable {
     /** The exit code of a command that failed (as opposed to 1, "ran, and found differences"). */
     public static final int FAILED = 2;
@@ -70,7 +84,8 @@ public final class Main implements Runnable {
         if (ex instanceof IOException) {
             IOException io = (IOException) ex;
             String file = io instanceof java.nio.file.FileSystemException
-                    ? ((java.nio.file.FileSystemException) io).getFile() : null;
+                    ? ((java.nio.file.FileSystemException) io).getFile()
+                    : null;
             return file == null ? OutputFile.reason(io) : file + ": " + OutputFile.reason(io);
         }
         String m = ex.getMessage();

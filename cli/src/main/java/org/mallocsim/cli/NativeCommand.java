@@ -25,18 +25,27 @@ import picocli.CommandLine.Spec;
  * answers equal the recorded ones. The trace is checked in full before the first call is
  * replayed; the comparison streams both traces, so it needs no more memory for a long trace.
  */
-@Command(name = "native", mixinStandardHelpOptions = true,
+@Command(
+        name = "native",
+        mixinStandardHelpOptions = true,
         description = "Replay a trace against the real glibc (mallocsim-replay) and compare its answers.")
 public final class NativeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TRACE",
+    @Parameters(
+            index = "0",
+            paramLabel = "TRACE",
             description = "trace in any format mallocsim reads (mrec, mrecb, mtrace, heaptrack; plain or compressed)")
     Path trace;
 
-    @Option(names = "--emit", paramLabel = "FILE",
+    @Option(
+            names = "--emit",
+            paramLabel = "FILE",
             description = "write glibc's answers here (reference format; zstd when FILE ends in .zst)")
     Path emit;
 
-    @Option(names = "--touch", paramLabel = "MODE", defaultValue = "none",
+    @Option(
+            names = "--touch",
+            paramLabel = "MODE",
+            defaultValue = "none",
             description = "write into each new block: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     NativeReplayer.Touch touch;
 

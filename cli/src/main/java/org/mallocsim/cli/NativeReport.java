@@ -39,13 +39,15 @@ final class NativeReport {
     }
 
     void text(PrintWriter out) {
-        out.printf("calls: %d (%d threads), wall %.1f ms, %d ns/call%n", replay.stat("calls"), replay.stat("threads"),
-                replay.stat("wall-ns") / 1e6, replay.stat("ns-per-call"));
+        out.printf(
+                "calls: %d (%d threads), wall %.1f ms, %d ns/call%n",
+                replay.stat("calls"), replay.stat("threads"), replay.stat("wall-ns") / 1e6, replay.stat("ns-per-call"));
         for (Map.Entry<Character, long[]> e : replay.nsPerCallByOp().entrySet()) {
             out.printf("  %s: %d calls, %d ns/call%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
         if (replay.stat("unknown-pointers") > 0) {
-            out.printf("skipped: %d frees/reallocs of pointers the trace never returned%n",
+            out.printf(
+                    "skipped: %d frees/reallocs of pointers the trace never returned%n",
                     replay.stat("unknown-pointers"));
         }
         if (emitted != null) {
@@ -55,7 +57,10 @@ final class NativeReport {
             out.println(noComparison + (emitted == null ? " (keep them with --emit FILE)" : ""));
         }
         if (comparison != null) {
-            out.println(comparison.faithful() ? "answers match the recorded ones:" : "answers differ from the recorded ones:");
+            out.println(
+                    comparison.faithful()
+                            ? "answers match the recorded ones:"
+                            : "answers differ from the recorded ones:");
             comparison.lines().forEach(l -> out.println("  " + l));
         }
     }
@@ -63,13 +68,16 @@ final class NativeReport {
     String json() {
         StringBuilder j = new StringBuilder("{");
         field(j, "trace", str(trace.toString()));
-        for (String k : new String[] {"calls", "threads", "wall-ns", "ns-per-call", "unknown-pointers",
-            "failed-allocations"}) {
+        for (String k :
+                new String[] {"calls", "threads", "wall-ns", "ns-per-call", "unknown-pointers", "failed-allocations"}) {
             field(j, k.replace('-', '_'), Long.toString(replay.stat(k)));
         }
         StringBuilder ops = new StringBuilder("{");
         for (Map.Entry<Character, long[]> e : replay.nsPerCallByOp().entrySet()) {
-            field(ops, e.getKey().toString(), "{\"calls\":" + e.getValue()[0] + ",\"ns_per_call\":" + e.getValue()[1] + "}");
+            field(
+                    ops,
+                    e.getKey().toString(),
+                    "{\"calls\":" + e.getValue()[0] + ",\"ns_per_call\":" + e.getValue()[1] + "}");
         }
         field(j, "ops", ops.append('}').toString());
         field(j, "answers", emitted == null ? "null" : str(emitted.toString()));
@@ -86,18 +94,27 @@ final class NativeReport {
         StringBuilder classes = new StringBuilder("{");
         for (FidelityReport.Kind k : FidelityReport.Kind.values()) {
             FidelityReport.Count n = comparison.count(k);
-            field(classes, k.name().toLowerCase(Locale.ROOT), "{\"matched\":" + n.matched() + ",\"total\":" + n.total() + "}");
+            field(
+                    classes,
+                    k.name().toLowerCase(Locale.ROOT),
+                    "{\"matched\":" + n.matched() + ",\"total\":" + n.total() + "}");
         }
         field(c, "classes", classes.append('}').toString());
         FidelityReport.Mismatch m = comparison.firstMismatchAnswers();
-        field(c, "first_mismatch", m == null ? "null" : "{\"call\":" + (m.call() + 1) + ",\"position\":" + m.position()
-                + ",\"op\":" + str(String.valueOf(m.op())) + ",\"recorded\":" + answers(m.recorded())
-                + ",\"replayed\":" + answers(m.replayed()) + "}");
+        field(
+                c,
+                "first_mismatch",
+                m == null
+                        ? "null"
+                        : "{\"call\":" + (m.call() + 1) + ",\"position\":" + m.position()
+                                + ",\"op\":" + str(String.valueOf(m.op())) + ",\"recorded\":" + answers(m.recorded())
+                                + ",\"replayed\":" + answers(m.replayed()) + "}");
         return c.append('}').toString();
     }
 
     private static String answers(long[] a) {
-        return "{\"result\":" + str(hex(a[0])) + ",\"chunk_word\":" + str(hex(a[1])) + ",\"brk\":" + str(hex(a[2])) + "}";
+        return "{\"result\":" + str(hex(a[0])) + ",\"chunk_word\":" + str(hex(a[1])) + ",\"brk\":" + str(hex(a[2]))
+                + "}";
     }
 
     private static String hex(long v) {

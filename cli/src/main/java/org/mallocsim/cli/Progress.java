@@ -48,8 +48,14 @@ final class Progress implements AutoCloseable {
             if (System.nanoTime() - start < DELAY_NS) {
                 return;
             }
-            bar = new ProgressBarBuilder().setTaskName(task).setUnit(" " + unit, 1).setInitialMax(max)
-                    .setStyle(ProgressBarStyle.ASCII).continuousUpdate().clearDisplayOnFinish().build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setUnit(" " + unit, 1)
+                    .setInitialMax(max)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .continuousUpdate()
+                    .clearDisplayOnFinish()
+                    .build();
         }
         bar.stepTo(n);
     }

@@ -20,10 +20,16 @@ import picocli.CommandLine.Spec;
  * in {@code .zst}; forked children and exec'd programs go beside it as FILE.PID, FILE.PID.execN.
  * FILE's directory must exist; FILE is replaced only by a finished trace.
  */
-@Command(name = "record", mixinStandardHelpOptions = true,
+@Command(
+        name = "record",
+        mixinStandardHelpOptions = true,
         description = "Run a program under the malloc recorder (LD_PRELOAD) and write its trace.")
 public final class RecordCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the trace to write")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
+            description = "the trace to write")
     Path output;
 
     @Option(names = "--text", description = "write the reference text format instead of the binary mrecb format")
@@ -42,10 +48,14 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Recorder.Recording r = Recorder.record(command, output,
-                    text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
-            String others = r.otherTraces().isEmpty() ? "" : " (+" + r.otherTraces().size() + " from children/exec: "
-                    + r.otherTraces().stream().map(p -> p.getFileName().toString()).toList() + ")";
+            Recorder.Recording r =
+                    Recorder.record(command, output, text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
+            String others = r.otherTraces().isEmpty()
+                    ? ""
+                    : " (+" + r.otherTraces().size() + " from children/exec: "
+                            + r.otherTraces().stream()
+                                    .map(p -> p.getFileName().toString())
+                                    .toList() + ")";
             String syscalls = r.strace() == null ? "" : ", syscalls " + r.strace();
             if (r.trace() == null) {
                 // Nothing to write is not a trace of nothing: the recorder saw no call and no header.

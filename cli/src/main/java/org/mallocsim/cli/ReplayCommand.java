@@ -33,17 +33,27 @@ import picocli.CommandLine.Spec;
  * the process and how its answers compare with the recorded ones. Exit code 0 when the process
  * ran to the end of the trace, 1 when it died (abort, fault, OOM kill), 2 on an error.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         description = "Replay a trace against the emulated process with an allocator policy.")
 public final class ReplayCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TRACE", description = "a trace in any format mallocsim reads (plain, .zst or .gz)")
+    @Parameters(
+            index = "0",
+            paramLabel = "TRACE",
+            description = "a trace in any format mallocsim reads (plain, .zst or .gz)")
     Path trace;
 
-    @Option(names = "--allocator", paramLabel = "NAME", defaultValue = "bump",
+    @Option(
+            names = "--allocator",
+            paramLabel = "NAME",
+            defaultValue = "bump",
             description = "allocation policy (default: ${DEFAULT-VALUE})")
     String allocator;
 
-    @Option(names = "--emit", paramLabel = "FILE",
+    @Option(
+            names = "--emit",
+            paramLabel = "FILE",
             description = "write the emulated answers here (reference format; .zst compresses, .mrecb is binary)")
     Path emit;
 
@@ -53,19 +63,30 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-timing", description = "leave the machine-dependent timing fields out of the JSON")
     boolean noTiming;
 
-    @Option(names = "--touch", paramLabel = "MODE", defaultValue = "none",
+    @Option(
+            names = "--touch",
+            paramLabel = "MODE",
+            defaultValue = "none",
             description = "write into each new block: none, first, pages or bytes (default: ${DEFAULT-VALUE})")
     String touch;
 
-    @Option(names = "--tunable", paramLabel = "glibc.malloc.NAME=VALUE",
+    @Option(
+            names = "--tunable",
+            paramLabel = "glibc.malloc.NAME=VALUE",
             description = "a malloc tunable as GLIBC_TUNABLES names it, after the trace's own (repeatable)")
     List<String> tunables = new ArrayList<>();
 
-    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "recorded",
-            description = "recorded: start from the trace's map when it has one (default); clean: a fresh default layout")
+    @Option(
+            names = "--layout",
+            paramLabel = "LAYOUT",
+            defaultValue = "recorded",
+            description =
+                    "recorded: start from the trace's map when it has one (default); clean: a fresh default layout")
     String layout;
 
-    @Option(names = "--report", paramLabel = "FILE.html",
+    @Option(
+            names = "--report",
+            paramLabel = "FILE.html",
             description = "write a self-contained HTML report: charts over the calls, heap maps, where the RSS goes")
     Path report;
 
@@ -78,17 +99,25 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
-                throw new IOException(trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
+                throw new IOException(
+                        trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
             List<String> checkedTunables = TunableOptions.check(tunables);
             if (report != null) {
                 OutputFile.check(report, trace); // before the replay, not after minutes of it
-                if (emit != null && emit.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+                if (emit != null
+                        && emit.toAbsolutePath()
+                                .normalize()
+                                .equals(report.toAbsolutePath().normalize())) {
                     throw new IllegalArgumentException("--report and --emit name the same file " + report);
                 }
             }
-            ReplayOptions options = ReplayOptions.of(allocator).withTouch(parseTouch(touch)).withEmit(emit)
-                    .withTunables(checkedTunables).withCleanLayout(parseLayout(layout)).withHeapMaps(report != null);
+            ReplayOptions options = ReplayOptions.of(allocator)
+                    .withTouch(parseTouch(touch))
+                    .withEmit(emit)
+                    .withTunables(checkedTunables)
+                    .withCleanLayout(parseLayout(layout))
+                    .withHeapMaps(report != null);
             ReplayResult r;
             try (Progress bar = Progress.start("replay " + trace.getFileName(), "calls", -1)) {
                 r = ReplayEngine.replay(trace, options, new ReplayListener() {
@@ -115,8 +144,8 @@ public final class ReplayCommand implements Callable<Integer> {
             out.flush();
             return r.completed() ? 0 : 1;
         } catch (NoSuchFileException | AccessDeniedException e) {
-            err.println("mallocsim replay: " + e.getFile() + ": " + (e instanceof NoSuchFileException
-                    ? "no such file or directory" : "permission denied"));
+            err.println("mallocsim replay: " + e.getFile() + ": "
+                    + (e instanceof NoSuchFileException ? "no such file or directory" : "permission denied"));
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             err.println("mallocsim replay: " + Main.describe(e));
         }
@@ -126,20 +155,30 @@ public final class ReplayCommand implements Callable<Integer> {
     /** recorded or clean: true for a clean layout. */
     static boolean parseLayout(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
-            case "recorded": return false;
-            case "clean": return true;
-            default: throw new IllegalArgumentException("--layout: expected recorded or clean, not '" + s + "'");
+            case "recorded":
+                return false;
+            case "clean":
+                return true;
+            default:
+                throw new IllegalArgumentException("--layout: expected recorded or clean, not '" + s + "'");
         }
     }
 
     /** none, first, pages, bytes (page and byte as the native replayer spells them). */
     static Touch parseTouch(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
-            case "none": return Touch.NONE;
-            case "first": return Touch.FIRST;
-            case "page": case "pages": return Touch.PAGE;
-            case "byte": case "bytes": return Touch.BYTE;
-            default: throw new IllegalArgumentException("--touch: expected none, first, pages or bytes, not '" + s + "'");
+            case "none":
+                return Touch.NONE;
+            case "first":
+                return Touch.FIRST;
+            case "page":
+            case "pages":
+                return Touch.PAGE;
+            case "byte":
+            case "bytes":
+                return Touch.BYTE;
+            default:
+                throw new IllegalArgumentException("--touch: expected none, first, pages or bytes, not '" + s + "'");
         }
     }
 }

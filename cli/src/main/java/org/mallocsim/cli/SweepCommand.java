@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
  * {@code --engine spark} runs the same cells as a Spark job through the optional
  * {@code sweep-spark} module, found on the class path at run time (the core jar has no Spark).
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
         description = "Replay traces under every combination of policies and glibc tunables; compare what each cost.")
 public final class SweepCommand implements Callable<Integer> {
     /** The class of the optional Spark engine, in the sweep-spark module. */
@@ -42,23 +44,38 @@ public final class SweepCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", arity = "1..*", description = "traces in any format mallocsim reads")
     List<Path> traces;
 
-    @Option(names = "--policy", paramLabel = "P1,P2", split = ",", defaultValue = "glibc",
+    @Option(
+            names = "--policy",
+            paramLabel = "P1,P2",
+            split = ",",
+            defaultValue = "glibc",
             description = "policies to compare (default: ${DEFAULT-VALUE})")
     List<String> policies;
 
-    @Option(names = "--tunable", paramLabel = "glibc.malloc.NAME=v1,v2",
+    @Option(
+            names = "--tunable",
+            paramLabel = "glibc.malloc.NAME=v1,v2",
             description = "values of one glibc tunable to try (repeatable; every combination is replayed)")
     List<String> tunables = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "replays at once (default: the cores, as many as the host's memory allows)")
     int threads;
 
-    @Option(names = "--touch", paramLabel = "MODE", defaultValue = "pages",
+    @Option(
+            names = "--touch",
+            paramLabel = "MODE",
+            defaultValue = "pages",
             description = "write into each new block: none, first, pages or bytes (default: ${DEFAULT-VALUE})")
     String touch;
 
-    @Option(names = "--ram", paramLabel = "MiB", defaultValue = "1024",
+    @Option(
+            names = "--ram",
+            paramLabel = "MiB",
+            defaultValue = "1024",
             description = "emulated RAM of each replay, in MiB (default: ${DEFAULT-VALUE})")
     long ramMib;
 
@@ -74,11 +91,18 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--no-timing", description = "leave the machine-dependent ns/call out")
     boolean noTiming;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "local",
-            description = "local (threads in this JVM) or spark (needs the sweep-spark module) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--engine",
+            paramLabel = "ENGINE",
+            defaultValue = "local",
+            description =
+                    "local (threads in this JVM) or spark (needs the sweep-spark module) (default: ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            defaultValue = "local[*]",
             description = "Spark master for --engine spark (default: ${DEFAULT-VALUE})")
     String master;
 
@@ -93,7 +117,8 @@ public final class SweepCommand implements Callable<Integer> {
             List<String> names = new ArrayList<>();
             for (Path t : traces) {
                 if (!Files.isRegularFile(t) || !Files.isReadable(t)) {
-                    throw new IOException(t + ": cannot read " + (Files.exists(t) ? "(not a readable file)" : "(no such file)"));
+                    throw new IOException(
+                            t + ": cannot read " + (Files.exists(t) ? "(not a readable file)" : "(no such file)"));
                 }
                 names.add(t.toString());
             }

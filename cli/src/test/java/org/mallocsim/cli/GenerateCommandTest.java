@@ -26,7 +26,8 @@ class GenerateCommandTest {
 
     @Test
     void tooManyThreadsIsOneLineAndNoOutOfMemoryError() {
-        Cli.Result r = Cli.run("generate", "--threads", "100000", "-o", dir.resolve("t.mrec").toString());
+        Cli.Result r = Cli.run(
+                "generate", "--threads", "100000", "-o", dir.resolve("t.mrec").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("at most 4096 threads").doesNotContain("OutOfMemoryError");
         assertThat(r.err().lines()).hasSize(1);
@@ -37,12 +38,16 @@ class GenerateCommandTest {
     void compressionFollowsTheFileName() throws Exception {
         Path plain = dir.resolve("plain.mrec");
         Path zst = dir.resolve("packed.mrec.zst");
-        assertThat(Cli.run("generate", "--calls", "100", "-o", plain.toString()).code()).isZero();
-        assertThat(Cli.run("generate", "--calls", "100", "-o", zst.toString()).code()).isZero();
-        assertThat(new String(Files.readAllBytes(plain), 0, 6, StandardCharsets.ISO_8859_1)).isEqualTo("# mrec");
+        assertThat(Cli.run("generate", "--calls", "100", "-o", plain.toString()).code())
+                .isZero();
+        assertThat(Cli.run("generate", "--calls", "100", "-o", zst.toString()).code())
+                .isZero();
+        assertThat(new String(Files.readAllBytes(plain), 0, 6, StandardCharsets.ISO_8859_1))
+                .isEqualTo("# mrec");
         byte[] z = Files.readAllBytes(zst);
         assertThat(new byte[] {z[0], z[1], z[2], z[3]}).containsExactly(0x28, 0xb5, 0x2f, 0xfd);
-        Cli.Result contradiction = Cli.run("generate", "--format", "TEXT_ZSTD", "-o", dir.resolve("x.mrec").toString());
+        Cli.Result contradiction = Cli.run(
+                "generate", "--format", "TEXT_ZSTD", "-o", dir.resolve("x.mrec").toString());
         assertThat(contradiction.code()).isEqualTo(2);
         assertThat(contradiction.err()).contains("x.mrec").contains(".zst");
     }

@@ -17,13 +17,27 @@ class GeneratedGroundTruthTest {
             throws Exception {
         Path gen = dir.resolve("gen.mrec.zst");
         Path truth = dir.resolve("truth.mrec");
-        assertThat(run("generate", "--shape", shape, "--threads", Integer.toString(threads), "--calls", "5000",
-                "--seed", "11", "-o", gen.toString())).startsWith("0\n");
+        assertThat(run(
+                        "generate",
+                        "--shape",
+                        shape,
+                        "--threads",
+                        Integer.toString(threads),
+                        "--calls",
+                        "5000",
+                        "--seed",
+                        "11",
+                        "-o",
+                        gen.toString()))
+                .startsWith("0\n");
         String first = run("native", gen.toString(), "--emit", truth.toString());
         assertThat(first).startsWith("0\n").contains("holds no recorded answers");
         assertThat(Files.size(truth)).isPositive();
         String again = run("native", truth.toString());
-        assertThat(again).startsWith("0\n").contains("answers match the recorded ones").contains("first mismatch: none");
+        assertThat(again)
+                .startsWith("0\n")
+                .contains("answers match the recorded ones")
+                .contains("first mismatch: none");
     }
 
     /** The exit code, a newline, then what the command printed. */

@@ -20,7 +20,11 @@ class NativeCommandTest {
     void emittingOverTheTraceIsRefusedAndTheTraceIsUntouched() throws Exception {
         Path t = Files.copy(GREP, dir.resolve("grep.mrec.zst"));
         byte[] before = Files.readAllBytes(t);
-        Cli.Result r = Cli.run("native", t.toString(), "--emit", dir.resolve(".").resolve("grep.mrec.zst").toString());
+        Cli.Result r = Cli.run(
+                "native",
+                t.toString(),
+                "--emit",
+                dir.resolve(".").resolve("grep.mrec.zst").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is also the input").contains("grep.mrec.zst");
         assertThat(r.out()).isEmpty();
@@ -30,9 +34,11 @@ class NativeCommandTest {
 
     @Test
     void aSizeBeyond2To64IsRejectedBeforeAnythingIsReplayedOrWritten() throws Exception {
-        Path t = Files.writeString(dir.resolve("big.mrec"), HEADER
-                + "1 m 24 = 0x555555559010 0x21 0x55555557a000\n"
-                + "1 m 18446744073709551616 = 0x0 0x0 0x55555557a000\n");
+        Path t = Files.writeString(
+                dir.resolve("big.mrec"),
+                HEADER
+                        + "1 m 24 = 0x555555559010 0x21 0x55555557a000\n"
+                        + "1 m 18446744073709551616 = 0x0 0x0 0x55555557a000\n");
         Path emit = dir.resolve("answers.mrec");
         Cli.Result r = Cli.run("native", t.toString(), "--emit", emit.toString());
         assertThat(r.code()).isEqualTo(2);
@@ -45,7 +51,9 @@ class NativeCommandTest {
     @Test
     void aTenMegabyteLineIsRejectedBeforeTheStatisticsArePrinted() throws Exception {
         Path t = dir.resolve("long.mrec");
-        Files.writeString(t, HEADER + "1 m 24 = 0x555555559010 0x21 0x55555557a000\n" + "1".repeat(10 << 20) + "\n",
+        Files.writeString(
+                t,
+                HEADER + "1 m 24 = 0x555555559010 0x21 0x55555557a000\n" + "1".repeat(10 << 20) + "\n",
                 StandardCharsets.US_ASCII);
         Cli.Result r = Cli.run("native", t.toString());
         assertThat(r.code()).isEqualTo(2);
@@ -55,11 +63,14 @@ class NativeCommandTest {
 
     @Test
     void anMtraceImportHasNoRecordedAnswersToCompare() throws Exception {
-        Path t = Files.writeString(dir.resolve("t.mtrace"), "= Start\n@ ./t:[0x118b] + 0x55a5ddfa34a0 0x64\n"
-                + "@ ./t:[0x11e4] - 0x55a5ddfa34a0\n= End\n");
+        Path t = Files.writeString(
+                dir.resolve("t.mtrace"),
+                "= Start\n@ ./t:[0x118b] + 0x55a5ddfa34a0 0x64\n" + "@ ./t:[0x11e4] - 0x55a5ddfa34a0\n= End\n");
         Cli.Result r = Cli.run("native", t.toString());
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("an import from mtrace holds no recorded answers").doesNotContain("differ");
+        assertThat(r.out())
+                .contains("an import from mtrace holds no recorded answers")
+                .doesNotContain("differ");
     }
 
     @Test
@@ -67,7 +78,9 @@ class NativeCommandTest {
         Cli.Result r = Cli.run("native", GREP.toString(), "--json");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines()).hasSize(1);
-        assertThat(r.out()).startsWith("{\"trace\":").contains("\"calls\":22888")
+        assertThat(r.out())
+                .startsWith("{\"trace\":")
+                .contains("\"calls\":22888")
                 .contains("\"comparison\":{\"faithful\":true,\"recorded_calls\":22888")
                 .contains("\"first_mismatch\":null");
     }
@@ -78,20 +91,27 @@ class NativeCommandTest {
         Path t = Files.writeString(dir.resolve("wrong.mrec"), HEADER + "1 m 24 = 0x555555559010 0x31 0x55555557a000\n");
         Cli.Result r = Cli.run("native", t.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("first mismatch: call 1 (index 0, position 2): m 24: recorded 0x555555559010"
-                + " (start-brk+0x10) chunk word 0x31 brk start-brk+0x21000; replayed 0x").contains("differs in: ");
+        assertThat(r.out())
+                .contains("first mismatch: call 1 (index 0, position 2): m 24: recorded 0x555555559010"
+                        + " (start-brk+0x10) chunk word 0x31 brk start-brk+0x21000; replayed 0x")
+                .contains("differs in: ");
     }
 
     @Test
     void theEmittedAnswersAreCompressedExactlyWhenTheNameEndsInZst() throws Exception {
         Path zst = dir.resolve("a.mrec.zst");
         Path plain = dir.resolve("a.mrec");
-        assertThat(Cli.run("native", GREP.toString(), "--no-compare", "--emit", zst.toString()).code()).isZero();
-        assertThat(Cli.run("native", GREP.toString(), "--no-compare", "--emit", plain.toString()).code()).isZero();
+        assertThat(Cli.run("native", GREP.toString(), "--no-compare", "--emit", zst.toString())
+                        .code())
+                .isZero();
+        assertThat(Cli.run("native", GREP.toString(), "--no-compare", "--emit", plain.toString())
+                        .code())
+                .isZero();
         byte[] z = Files.readAllBytes(zst);
         assertThat(new byte[] {z[0], z[1], z[2], z[3]}).containsExactly(0x28, 0xb5, 0x2f, 0xfd);
         assertThat(Files.readString(plain)).startsWith("# mrec 1 glibc");
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.mrec.zst", "a.mrec");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                .containsExactlyInAnyOrder("a.mrec.zst", "a.mrec");
     }
 
     @Test
@@ -107,7 +127,9 @@ class NativeCommandTest {
         Path cut = Files.write(dir.resolve("cut.mrec.zst"), java.util.Arrays.copyOf(whole, whole.length / 2));
         Cli.Result r = Cli.run("native", cut.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("mallocsim native: " + cut + ": byte offset ").contains("expected valid zstd data");
+        assertThat(r.err())
+                .startsWith("mallocsim native: " + cut + ": byte offset ")
+                .contains("expected valid zstd data");
         assertThat(r.err().lines()).hasSize(1);
         assertThat(r.out()).isEmpty();
     }

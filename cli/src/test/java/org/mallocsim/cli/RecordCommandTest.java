@@ -46,7 +46,10 @@ class RecordCommandTest {
         Path missing = dir.resolve("missing/dir/x");
         Cli.Result r = Cli.run("record", "-o", missing.toString(), "--", "echo", "hi");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains(missing.toString()).contains("does not exist").doesNotContain("trace " + missing);
+        assertThat(r.err())
+                .contains(missing.toString())
+                .contains("does not exist")
+                .doesNotContain("trace " + missing);
         assertThat(dir.resolve("missing")).doesNotExist();
     }
 
@@ -54,13 +57,17 @@ class RecordCommandTest {
     void aZstNameIsCompressedAndAPlainNameIsNot() throws Exception {
         Path zst = dir.resolve("echo.mrec.zst");
         Path plain = dir.resolve("echo.mrec");
-        assertThat(Cli.run("record", "--text", "-o", zst.toString(), "--", "echo", "hi").code()).isZero();
-        assertThat(Cli.run("record", "--text", "-o", plain.toString(), "--", "echo", "hi").code()).isZero();
+        assertThat(Cli.run("record", "--text", "-o", zst.toString(), "--", "echo", "hi")
+                        .code())
+                .isZero();
+        assertThat(Cli.run("record", "--text", "-o", plain.toString(), "--", "echo", "hi")
+                        .code())
+                .isZero();
         byte[] z = Files.readAllBytes(zst);
         assertThat(new byte[] {z[0], z[1], z[2], z[3]}).containsExactly(0x28, 0xb5, 0x2f, 0xfd);
         assertThat(Files.readString(plain)).startsWith("# mrec");
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                "echo.mrec.zst", "echo.mrec");
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                .containsExactlyInAnyOrder("echo.mrec.zst", "echo.mrec");
     }
 
     @Test

@@ -31,30 +31,37 @@ class ReplayCommandTest {
 
         assertThat(r.code).isZero();
         assertThat(r.err).isEmpty();
-        assertThat(r.out).startsWith("replay of grep.mrec.zst with bump (touch pages): 22888 calls in ")
+        assertThat(r.out)
+                .startsWith("replay of grep.mrec.zst with bump (touch pages): 22888 calls in ")
                 .containsPattern("calls/s, [0-9]+ ns/call\n")
                 .containsPattern("memory: VmPeak [0-9]+ kB, VmSize [0-9]+ kB, VmHWM [0-9]+ kB, VmRSS [0-9]+ kB")
                 .containsPattern("syscalls: brk [0-9]+, mmap 1, munmap 0, mprotect 0, mremap 0, madvise 0\n")
                 .containsPattern("faults: [1-9][0-9]* minor")
                 .contains("answers differ from the recorded ones:\n  calls: 22888 recorded, 22888 replayed\n")
-                .containsPattern("  first mismatch: call 1 \\(index 0, position [0-9]+\\): m 5: recorded 0x55dd085ac2a0");
+                .containsPattern(
+                        "  first mismatch: call 1 \\(index 0, position [0-9]+\\): m 5: recorded 0x55dd085ac2a0");
     }
 
     @Test
     void everyPolicyReportsItsFragmentationAndItsCostPerCall() {
         String known = run("replay", trace("diff").toString(), "--allocator", "nonesuch").err;
-        String[] policies = known.substring(known.indexOf("(known: ") + 8, known.indexOf(')')).split(", ");
+        String[] policies = known.substring(known.indexOf("(known: ") + 8, known.indexOf(')'))
+                .split(", ");
         assertThat(policies).hasSizeGreaterThan(2);
         for (String policy : policies) {
             Run r = run("replay", trace("diff").toString(), "--allocator", policy);
             assertThat(r.code).as(policy + ": " + r.err).isZero();
-            assertThat(r.out).as(policy)
-                    .containsPattern("heap at peak live: [1-9][0-9]* B live, [1-9][0-9]* B heap \\(\\+[0-9.]+%\\); at peak heap: ")
+            assertThat(r.out)
+                    .as(policy)
+                    .containsPattern(
+                            "heap at peak live: [1-9][0-9]* B live, [1-9][0-9]* B heap \\(\\+[0-9.]+%\\); at peak heap: ")
                     .containsPattern("fragmentation at peak heap: [0-9]+ B internal, [0-9]+ B external and overhead;")
                     .containsPattern("cost: [1-9][0-9]*\\.[0-9]{2} memory accesses/call, [0-9]+ ns/call\n");
         }
         Run json = run("replay", trace("diff").toString(), "--allocator", "tlsf", "--json", "--no-timing");
-        assertThat(json.out).contains("\"fragmentation\": {\n    \"peakLiveBytes\": ").contains("\"accessesPerCall\": ");
+        assertThat(json.out)
+                .contains("\"fragmentation\": {\n    \"peakLiveBytes\": ")
+                .contains("\"accessesPerCall\": ");
     }
 
     @Test
@@ -63,7 +70,10 @@ class ReplayCommandTest {
         Run b = run("replay", trace("diff").toString(), "--json", "--no-timing");
 
         assertThat(a.code).isZero();
-        assertThat(a.out).startsWith("{\n  \"trace\": \"diff.mrec.zst\",").endsWith("}\n").isEqualTo(b.out);
+        assertThat(a.out)
+                .startsWith("{\n  \"trace\": \"diff.mrec.zst\",")
+                .endsWith("}\n")
+                .isEqualTo(b.out);
         assertThat(run("replay", trace("diff").toString(), "--json").out).contains("\"nsPerCall\": ");
     }
 
@@ -79,8 +89,9 @@ class ReplayCommandTest {
         Files.copy(trace("git"), input);
         Run refused = run("replay", input.toString(), "--emit", input.toString());
         assertThat(refused.code).isEqualTo(2);
-        assertThat(refused.err).isEqualTo("mallocsim replay: " + input + ": is also the input " + input
-                + "; refusing to write over it (name another output file)\n");
+        assertThat(refused.err)
+                .isEqualTo("mallocsim replay: " + input + ": is also the input " + input
+                        + "; refusing to write over it (name another output file)\n");
     }
 
     @Test
@@ -106,11 +117,14 @@ class ReplayCommandTest {
 
         r = run("replay", trace("git").toString(), "--allocator", "nonesuch");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).isEqualTo("mallocsim replay: no allocator named 'nonesuch' (known: bump, glibc, first-fit, next-fit, best-fit, segfit, tlsf, buddy, pages)\n");
+        assertThat(r.err)
+                .isEqualTo(
+                        "mallocsim replay: no allocator named 'nonesuch' (known: bump, glibc, first-fit, next-fit, best-fit, segfit, tlsf, buddy, pages)\n");
 
         r = run("replay", trace("git").toString(), "--touch", "sometimes");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).isEqualTo("mallocsim replay: --touch: expected none, first, pages or bytes, not 'sometimes'\n");
+        assertThat(r.err)
+                .isEqualTo("mallocsim replay: --touch: expected none, first, pages or bytes, not 'sometimes'\n");
     }
 
     private record Run(int code, String out, String err) {}

@@ -32,12 +32,19 @@ class ReplayReportCommandTest {
 
         assertThat(r.code).isZero();
         assertThat(r.err).isEmpty();
-        assertThat(r.out).containsPattern("heap \\(writable memory the allocator mapped\\): peak [0-9]+ kB, end [0-9]+ kB; live data: peak [0-9]+ kB after call [0-9]+, end [0-9]+ kB\n")
-                .containsPattern("fragmentation: [0-9.]+% of the heap holds no live data at the end, [0-9.]+% at its largest \\(call [0-9]+\\)\n")
-                .containsPattern("resident at the end: [0-9]+ kB = live data [0-9]+ kB, chunk headers and padding [0-9]+ kB, free chunks [0-9]+ kB")
+        assertThat(r.out)
+                .containsPattern(
+                        "heap \\(writable memory the allocator mapped\\): peak [0-9]+ kB, end [0-9]+ kB; live data: peak [0-9]+ kB after call [0-9]+, end [0-9]+ kB\n")
+                .containsPattern(
+                        "fragmentation: [0-9.]+% of the heap holds no live data at the end, [0-9.]+% at its largest \\(call [0-9]+\\)\n")
+                .containsPattern(
+                        "resident at the end: [0-9]+ kB = live data [0-9]+ kB, chunk headers and padding [0-9]+ kB, free chunks [0-9]+ kB")
                 .endsWith("report: " + html + "\n");
         String page = Files.readString(html);
-        assertThat(page).startsWith("<!DOCTYPE html>").contains("uPlot (v1.6.32)").contains("const REPORT = {\"trace\":\"grep.mrec.zst\"")
+        assertThat(page)
+                .startsWith("<!DOCTYPE html>")
+                .contains("uPlot (v1.6.32)")
+                .contains("const REPORT = {\"trace\":\"grep.mrec.zst\"")
                 .doesNotContainPattern("(src|href)=\"(https?:)?//");
         assertThat(Files.list(tmp)).as("no temporary file left").containsExactly(html);
     }
@@ -50,14 +57,18 @@ class ReplayReportCommandTest {
         Run r = run("replay", input.toString(), "--report", input.toString());
         assertThat(r.code).isEqualTo(2);
         assertThat(r.out).isEmpty();
-        assertThat(r.err).startsWith("mallocsim replay: " + input + ": is also the input").endsWith("\n");
+        assertThat(r.err)
+                .startsWith("mallocsim replay: " + input + ": is also the input")
+                .endsWith("\n");
         assertThat(Files.size(input)).isEqualTo(size);
 
         Path nowhere = tmp.resolve("no/such/dir/r.html");
         r = run("replay", input.toString(), "--report", nowhere.toString());
         assertThat(r.code).isEqualTo(2);
         assertThat(r.out).isEmpty();
-        assertThat(r.err).startsWith("mallocsim replay: " + nowhere + ": cannot write it").contains("does not exist");
+        assertThat(r.err)
+                .startsWith("mallocsim replay: " + nowhere + ": cannot write it")
+                .contains("does not exist");
 
         Path both = tmp.resolve("both");
         r = run("replay", input.toString(), "--report", both.toString(), "--emit", both.toString());
@@ -69,8 +80,15 @@ class ReplayReportCommandTest {
     @Test
     void aTunableChangesWhatGlibcAnswers() {
         Run plain = run("replay", trace("grep").toString(), "--allocator", "glibc");
-        Run noTcache = run("replay", trace("grep").toString(), "--allocator", "glibc",
-                "--tunable", "glibc.malloc.tcache_count=0", "--tunable", "glibc.malloc.mxfast=0");
+        Run noTcache = run(
+                "replay",
+                trace("grep").toString(),
+                "--allocator",
+                "glibc",
+                "--tunable",
+                "glibc.malloc.tcache_count=0",
+                "--tunable",
+                "glibc.malloc.mxfast=0");
         assertThat(plain.out).contains("answers match the recorded ones");
         assertThat(noTcache.code).isZero();
         assertThat(noTcache.out).contains("answers differ from the recorded ones");
@@ -80,8 +98,10 @@ class ReplayReportCommandTest {
     void aBadTunableOrLayoutIsOneLine() {
         Run r = run("replay", trace("grep").toString(), "--tunable", "glibc.malloc.tcache_cuont=0");
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).startsWith("mallocsim replay: --tunable glibc.malloc.tcache_cuont=0: expected NAME=VALUE with a "
-                + "glibc.malloc tunable").endsWith("and a value in its range\n");
+        assertThat(r.err)
+                .startsWith("mallocsim replay: --tunable glibc.malloc.tcache_cuont=0: expected NAME=VALUE with a "
+                        + "glibc.malloc tunable")
+                .endsWith("and a value in its range\n");
         r = run("replay", trace("grep").toString(), "--tunable", "glibc.malloc.mxfast=lots");
         assertThat(r.code).isEqualTo(2);
         assertThat(r.err).startsWith("mallocsim replay: --tunable glibc.malloc.mxfast=lots: expected NAME=VALUE");
@@ -95,7 +115,9 @@ class ReplayReportCommandTest {
         Run clean = run("replay", trace("grep").toString(), "--layout", "clean");
         assertThat(recorded.out).contains("break: start 0x55dd085ac000,");
         assertThat(clean.code).isZero();
-        assertThat(clean.out).containsPattern("break: start 0x[0-9a-f]+,").doesNotContain("break: start 0x55dd085ac000,");
+        assertThat(clean.out)
+                .containsPattern("break: start 0x[0-9a-f]+,")
+                .doesNotContain("break: start 0x55dd085ac000,");
     }
 
     private record Run(int code, String out, String err) {}

@@ -23,8 +23,17 @@ class SweepCommandTest {
     void aSweepPrintsOneRowPerCellAndWritesTheCsvAndTheReport(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("s.csv");
         Path html = dir.resolve("s.html");
-        Cli.Result r = Cli.run("sweep", trace("git"), "--policy", "glibc,tlsf", "--tunable",
-                "glibc.malloc.mmap_threshold=65536,1048576", "--csv", csv.toString(), "--report", html.toString(),
+        Cli.Result r = Cli.run(
+                "sweep",
+                trace("git"),
+                "--policy",
+                "glibc,tlsf",
+                "--tunable",
+                "glibc.malloc.mmap_threshold=65536,1048576",
+                "--csv",
+                csv.toString(),
+                "--report",
+                html.toString(),
                 "--no-timing");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("git.mrec.zst"))).hasSize(3);
@@ -37,7 +46,10 @@ class SweepCommandTest {
     void theJsonHasOneObjectPerRow() {
         Cli.Result r = Cli.run("sweep", trace("git"), "--policy", "glibc,buddy", "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("{\n  \"rows\": [").contains("\"policy\": \"buddy\"").contains("\"nsPerCall\"");
+        assertThat(r.out())
+                .startsWith("{\n  \"rows\": [")
+                .contains("\"policy\": \"buddy\"")
+                .contains("\"nsPerCall\"");
         assertThat(r.out().split("\"trace\"", -1)).hasSize(3);
     }
 
@@ -54,7 +66,8 @@ class SweepCommandTest {
         assertThat(overwrite.code()).isEqualTo(2);
         assertThat(overwrite.err()).contains("refusing to write over it");
 
-        Cli.Result dirMissing = Cli.run("sweep", trace("git"), "--report", dir.resolve("no/r.html").toString());
+        Cli.Result dirMissing = Cli.run(
+                "sweep", trace("git"), "--report", dir.resolve("no/r.html").toString());
         assertThat(dirMissing.err()).contains("the directory does not exist");
 
         Cli.Result spark = Cli.run("sweep", trace("git"), "--engine", "spark");
@@ -66,7 +79,10 @@ class SweepCommandTest {
     void adviseRanksCandidatesForBothGoals() {
         Cli.Result r = Cli.run("advise", trace("git"), "--top", "3");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("with glibc's defaults: peak RSS").contains("to cut peak RSS").contains("to cut syscalls");
+        assertThat(r.out())
+                .contains("with glibc's defaults: peak RSS")
+                .contains("to cut peak RSS")
+                .contains("to cut syscalls");
         assertThat(r.out().lines().filter(l -> l.startsWith("  glibc.malloc."))).hasSize(6);
     }
 }

@@ -66,7 +66,5 @@ public final class Mman {
     public static final int MADV_GUARD_INSTALL = 102;
     public static final int MADV_GUARD_REMOVE = 103;
 
-
     private Mman() {}
-
 }

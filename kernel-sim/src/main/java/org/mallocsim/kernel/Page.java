@@ -12,6 +12,7 @@ public final class Page {
     public static final long PAGE_MASK = ~(PAGE_SIZE - 1);
     /** A PMD entry maps 2 MiB: the size of a PMD-mapped transparent huge page. */
     public static final int PMD_SHIFT = 21;
+
     public static final long PMD_SIZE = 1L << PMD_SHIFT;
     public static final long PMD_MASK = ~(PMD_SIZE - 1);
 

@@ -34,7 +34,8 @@ final class EmitFile implements AutoCloseable {
         OutputFile file = OutputFile.create(target, input);
         try {
             TraceFormat format = formatFor(target);
-            return new EmitFile(file, Traces.create(file, format == TraceFormat.BINARY || format == TraceFormat.BINARY_ZSTD));
+            return new EmitFile(
+                    file, Traces.create(file, format == TraceFormat.BINARY || format == TraceFormat.BINARY_ZSTD));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;

@@ -26,6 +26,7 @@ final class ForkAncestry {
     static final String FORKED_FROM = "forked-from ";
     /** Deeper chains than this are taken for a loop (a recycled pid). */
     private static final int MAX_DEPTH = 64;
+
     private static final Pattern CHILD_NAME = Pattern.compile("(.+)\\.(\\d+)");
     private static final Pattern EXEC_NAME = Pattern.compile(".+\\.\\d+\\.exec\\d+");
 
@@ -45,7 +46,8 @@ final class ForkAncestry {
      * even when the recorder noted the fork it came from.
      */
     static boolean continuesParent(Path trace, TraceHeader header) {
-        return forkedFrom(header) != 0 && !EXEC_NAME.matcher(trace.getFileName().toString()).matches();
+        return forkedFrom(header) != 0
+                && !EXEC_NAME.matcher(trace.getFileName().toString()).matches();
     }
 
     /** The parent pid a trace's header names, or 0 when it was not written by a forked child. */
@@ -108,7 +110,9 @@ final class ForkAncestry {
         candidates.add(dir.resolve(stem + "." + parentPid));
         String execPrefix = stem + "." + parentPid + ".exec";
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().startsWith(execPrefix)).sorted().forEach(candidates::add);
+            files.filter(p -> p.getFileName().toString().startsWith(execPrefix))
+                    .sorted()
+                    .forEach(candidates::add);
         }
         candidates.add(dir.resolve(stem));
         for (Path p : candidates) {

@@ -45,6 +45,7 @@ public final class HeapMap {
     public static final int R_TOP = 3;
     /** Resident-byte class: chunks the allocator keeps for itself. */
     public static final int R_OWN = 4;
+
     static final int R_CLASSES = 5;
 
     private static final long PAGE = 4096;
@@ -70,6 +71,7 @@ public final class HeapMap {
     private final AddressSpace space;
     /** True when chunks start with a malloc header (ptmalloc): the data begins 16 bytes in. */
     private boolean chunkHeaders;
+
     private long cachedPage = -1;
     private boolean cachedPresent;
 

@@ -96,9 +96,19 @@ final class HeapMeter {
     /** The metrics now; {@code freeBytes} is the allocator's free bytes, -1 when it cannot be asked. */
     HeapMetrics result(long freeBytes) {
         long heap = heapPages() * PAGE;
-        return new HeapMetrics(Math.max(peakLive, 0), heapAtPeakLive, Math.max(peakHeap, 0), liveAtPeakHeap,
-                usableAtPeakHeap, ratioSamples == 0 ? 0 : ratioSum / ratioSamples, blocks.bytes(),
-                blocks.usableBytes(), heap, freeBytes,
-                peakRss, accesses, calls);
+        return new HeapMetrics(
+                Math.max(peakLive, 0),
+                heapAtPeakLive,
+                Math.max(peakHeap, 0),
+                liveAtPeakHeap,
+                usableAtPeakHeap,
+                ratioSamples == 0 ? 0 : ratioSum / ratioSamples,
+                blocks.bytes(),
+                blocks.usableBytes(),
+                heap,
+                freeBytes,
+                peakRss,
+                accesses,
+                calls);
     }
 }

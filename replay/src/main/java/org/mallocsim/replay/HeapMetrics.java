@@ -24,10 +24,20 @@ package org.mallocsim.replay;
  * @param accesses             emulated loads and stores made inside allocator calls
  * @param calls                allocator calls metered
  */
-public record HeapMetrics(long peakLiveBytes, long heapAtPeakLive, long peakHeapBytes, long liveAtPeakHeap,
-                          long usableAtPeakHeap, double meanHeapOverLive, long finalLiveBytes,
-                          long finalUsableBytes, long finalHeapBytes, long finalFreeBytes, long peakRssPages,
-                          long accesses, long calls) {
+public record HeapMetrics(
+        long peakLiveBytes,
+        long heapAtPeakLive,
+        long peakHeapBytes,
+        long liveAtPeakHeap,
+        long usableAtPeakHeap,
+        double meanHeapOverLive,
+        long finalLiveBytes,
+        long finalUsableBytes,
+        long finalHeapBytes,
+        long finalFreeBytes,
+        long peakRssPages,
+        long accesses,
+        long calls) {
 
     /** Heap over live at the point of peak live, less one, in percent (measure #2). */
     public double fragmentationAtPeakLive() {

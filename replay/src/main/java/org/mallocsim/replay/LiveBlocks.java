@@ -27,6 +27,7 @@ final class LiveBlocks {
     private long usableBytes;
     /** The sizes {@link #remove} took away, read right after it (a reused holder: one caller). */
     long removedBytes;
+
     long removedUsable;
     private long peakBytes;
     private long peakBytesCall = -1;

@@ -52,6 +52,7 @@ public final class ReplayEngine {
     private final AddressSpace space;
     /** The allocator's thread hooks, or null when it keeps no per-thread state. */
     private final ThreadEvents threads;
+
     private final Touch touch;
     private final FidelityReport fidelity;
     private final TraceWriter emit;
@@ -64,10 +65,12 @@ public final class ReplayEngine {
     private final boolean heapMaps;
     /** The next heap map is taken once the heap exceeds this many pages. */
     private long nextMapPages;
+
     private long peakHeapPages;
     private HeapMap largestHeap;
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
+
     private long answered;
     private long unknownPointers;
     private long failedAllocations;
@@ -76,8 +79,13 @@ public final class ReplayEngine {
     /** True while a forked child's ancestors run: their calls shape the heap but are not the trace's. */
     private boolean ancestor;
 
-    private ReplayEngine(Allocator allocator, long baselineDataPages, ReplayOptions options, FidelityReport fidelity,
-                         TraceWriter emit, ReplayListener listener) {
+    private ReplayEngine(
+            Allocator allocator,
+            long baselineDataPages,
+            ReplayOptions options,
+            FidelityReport fidelity,
+            TraceWriter emit,
+            ReplayListener listener) {
         this.allocator = allocator;
         this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
@@ -121,28 +129,37 @@ public final class ReplayEngine {
             throws IOException {
         TraceHeader header = reader.header();
         List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
-                ? ForkAncestry.of(input, header, options.lenient()) : List.of();
-        TraceHeader processHeader = ancestry.isEmpty() ? header : headerOf(ancestry.get(0).trace(), options);
-        String source = ancestry.isEmpty() ? input.toString() : ancestry.get(0).trace().toString();
-        AddressSpace space = options.cleanLayout() ? new AddressSpace(options.kernel())
+                ? ForkAncestry.of(input, header, options.lenient())
+                : List.of();
+        TraceHeader processHeader =
+                ancestry.isEmpty() ? header : headerOf(ancestry.get(0).trace(), options);
+        String source =
+                ancestry.isEmpty() ? input.toString() : ancestry.get(0).trace().toString();
+        AddressSpace space = options.cleanLayout()
+                ? new AddressSpace(options.kernel())
                 : startProcess(processHeader, options.kernel(), source);
         long baselineDataPages = space.dataVmPages();
         Allocator allocator;
         try {
             allocator = options.factory().create(space, allocatorOptions(processHeader, options.tunables()));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IOException(source + ": the " + options.allocatorName() + " allocator cannot start: "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    source + ": the " + options.allocatorName() + " allocator cannot start: " + e.getMessage(), e);
         }
-        FidelityReport fidelity = hasRecordedAnswers(header)
-                ? new FidelityReport(header.startBrk, space.startBrk()) : null;
+        FidelityReport fidelity =
+                hasRecordedAnswers(header) ? new FidelityReport(header.startBrk, space.startBrk()) : null;
         EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
         try {
             if (emitFile != null) {
                 emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
             }
-            ReplayEngine engine = new ReplayEngine(allocator, baselineDataPages, options, fidelity,
-                    emitFile == null ? null : emitFile.writer(), listener);
+            ReplayEngine engine = new ReplayEngine(
+                    allocator,
+                    baselineDataPages,
+                    options,
+                    fidelity,
+                    emitFile == null ? null : emitFile.writer(),
+                    listener);
             for (ForkAncestry.Step step : ancestry) {
                 engine.replayAncestor(step, options);
             }
@@ -190,8 +207,10 @@ public final class ReplayEngine {
             }
             throw new IOException(step.trace() + ": no fork of pid " + step.childPid());
         } catch (MallocAbort | SegmentationFault | BusError | OutOfMemoryKill death) {
-            throw new IOException(step.trace() + ": the parent process died before forking pid "
-                    + step.childPid() + ": " + death.getMessage(), death);
+            throw new IOException(
+                    step.trace() + ": the parent process died before forking pid " + step.childPid() + ": "
+                            + death.getMessage(),
+                    death);
         } finally {
             ancestor = false;
             unknownPointers = 0;
@@ -236,10 +255,26 @@ public final class ReplayEngine {
             syscalls[k.ordinal()] = space.syscallCount(k);
         }
         MallInfo2 info = death == null ? allocator.mallinfo2() : null;
-        return new ReplayResult(traceName, options.allocatorName(), touchName(options.touch()),
-                answered, events, unknownPointers, failedAllocations, pointers.peak(), space.startBrk(),
-                space.currentBrk(), space.stats(), syscalls, info, death, fidelity, reader.warnings(), nanos,
-                meter.result(info == null ? -1 : info.fordblks()), profile(death == null));
+        return new ReplayResult(
+                traceName,
+                options.allocatorName(),
+                touchName(options.touch()),
+                answered,
+                events,
+                unknownPointers,
+                failedAllocations,
+                pointers.peak(),
+                space.startBrk(),
+                space.currentBrk(),
+                space.stats(),
+                syscalls,
+                info,
+                death,
+                fidelity,
+                reader.warnings(),
+                nanos,
+                meter.result(info == null ? -1 : info.fordblks()),
+                profile(death == null));
     }
 
     /**
@@ -251,16 +286,26 @@ public final class ReplayEngine {
         timeline.finish();
         long heapPages = meter.heapPages();
         HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
-        return new ReplayProfile(timeline, blocks.peakBytes(), blocks.peakBytesCall(), blocks.bytes(),
-                peakHeapPages * PAGE, heapPages * PAGE, largestHeap, last);
+        return new ReplayProfile(
+                timeline,
+                blocks.peakBytes(),
+                blocks.peakBytesCall(),
+                blocks.bytes(),
+                peakHeapPages * PAGE,
+                heapPages * PAGE,
+                largestHeap,
+                last);
     }
 
     /** The touch mode as {@code mallocsim replay --touch} spells it. */
     static String touchName(Touch t) {
         switch (t) {
-            case PAGE: return "pages";
-            case BYTE: return "bytes";
-            default: return t.name().toLowerCase(java.util.Locale.ROOT);
+            case PAGE:
+                return "pages";
+            case BYTE:
+                return "bytes";
+            default:
+                return t.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -338,7 +383,8 @@ public final class ReplayEngine {
         answered++;
         if (fidelity != null && !fidelity.add(e, result, chunkWord, brk) && !mismatchSeen) {
             mismatchSeen = true;
-            listener.firstMismatch(allocator, e, result, e.op == TraceEvent.FREE || e.op == TraceEvent.REALLOC ? liveArg : 0);
+            listener.firstMismatch(
+                    allocator, e, result, e.op == TraceEvent.FREE || e.op == TraceEvent.REALLOC ? liveArg : 0);
         }
         if (answered % ReplayListener.PROGRESS_EVERY == 0) {
             listener.progress(answered);

@@ -188,8 +188,14 @@ public final class ReplayJson {
         open(sb, 2, "classes");
         for (FidelityReport.Kind k : FidelityReport.Kind.values()) {
             FidelityReport.Count c = f.count(k);
-            indent(sb, 3).append(str(camel(k.name()))).append(": { \"label\": ").append(str(k.label()))
-                    .append(", \"matched\": ").append(c.matched()).append(", \"total\": ").append(c.total())
+            indent(sb, 3)
+                    .append(str(camel(k.name())))
+                    .append(": { \"label\": ")
+                    .append(str(k.label()))
+                    .append(", \"matched\": ")
+                    .append(c.matched())
+                    .append(", \"total\": ")
+                    .append(c.total())
                     .append(" },\n");
         }
         close(sb, 2);
@@ -251,11 +257,21 @@ public final class ReplayJson {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
+                case '"':
+                    sb.append("\\\"");
+                    break;
+                case '\\':
+                    sb.append("\\\\");
+                    break;
+                case '\n':
+                    sb.append("\\n");
+                    break;
+                case '\r':
+                    sb.append("\\r");
+                    break;
+                case '\t':
+                    sb.append("\\t");
+                    break;
                 default:
                     if (c < 0x20) {
                         sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));

@@ -11,13 +11,13 @@ import org.mallocsim.traces.format.TraceEvent;
  */
 public interface ReplayListener {
     /** A listener that ignores everything. */
-    ReplayListener NONE = new ReplayListener() { };
+    ReplayListener NONE = new ReplayListener() {};
 
     /** How many calls between two {@link #progress} reports. */
     long PROGRESS_EVERY = 1 << 16;
 
     /** {@code calls} calls have been answered (every {@link #PROGRESS_EVERY}). */
-    default void progress(long calls) { }
+    default void progress(long calls) {}
 
     /**
      * Called once, right after the first call whose answers differ from the recorded ones (only
@@ -28,5 +28,5 @@ public interface ReplayListener {
      * @param result    the replay's result
      * @param argument  the emulated pointer the call freed or reallocated (0 for other calls)
      */
-    default void firstMismatch(Allocator allocator, TraceEvent call, long result, long argument) { }
+    default void firstMismatch(Allocator allocator, TraceEvent call, long result, long argument) {}
 }

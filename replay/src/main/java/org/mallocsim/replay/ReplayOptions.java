@@ -23,9 +23,16 @@ import org.mallocsim.traces.natives.NativeReplayer.Touch;
  * @param cleanLayout   start from a fresh default layout even when the trace records its map
  * @param heapMaps      take the heap maps a report draws (at the largest heap and at the end)
  */
-public record ReplayOptions(String allocatorName, AllocatorFactory factory, Touch touch, Path emit,
-                            KernelConfig kernel, boolean lenient, List<String> tunables, boolean cleanLayout,
-                            boolean heapMaps) {
+public record ReplayOptions(
+        String allocatorName,
+        AllocatorFactory factory,
+        Touch touch,
+        Path emit,
+        KernelConfig kernel,
+        boolean lenient,
+        List<String> tunables,
+        boolean cleanLayout,
+        boolean heapMaps) {
     public ReplayOptions {
         Objects.requireNonNull(allocatorName, "allocatorName");
         Objects.requireNonNull(factory, "factory");
@@ -40,12 +47,22 @@ public record ReplayOptions(String allocatorName, AllocatorFactory factory, Touc
      * @throws IllegalArgumentException when no policy has that name
      */
     public static ReplayOptions of(String name) {
-        return new ReplayOptions(name, Allocators.factory(name), Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false);
+        return new ReplayOptions(
+                name,
+                Allocators.factory(name),
+                Touch.NONE,
+                null,
+                KernelConfig.defaults(),
+                false,
+                List.of(),
+                false,
+                false);
     }
 
     /** An unregistered policy (a test double, an experiment) under a name of its own. */
     public static ReplayOptions of(String name, AllocatorFactory factory) {
-        return new ReplayOptions(name, factory, Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false);
+        return new ReplayOptions(
+                name, factory, Touch.NONE, null, KernelConfig.defaults(), false, List.of(), false, false);
     }
 
     public ReplayOptions withTouch(Touch t) {

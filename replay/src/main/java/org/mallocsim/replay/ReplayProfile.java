@@ -15,8 +15,15 @@ package org.mallocsim.replay;
  *                       or null when maps were not asked for
  * @param finalHeap      the heap map at the end, or null when the process died or made no call
  */
-public record ReplayProfile(Timeline timeline, long peakLiveBytes, long peakLiveCall, long finalLiveBytes,
-                            long peakHeapBytes, long finalHeapBytes, HeapMap largestHeap, HeapMap finalHeap) {
+public record ReplayProfile(
+        Timeline timeline,
+        long peakLiveBytes,
+        long peakLiveCall,
+        long finalLiveBytes,
+        long peakHeapBytes,
+        long finalHeapBytes,
+        HeapMap largestHeap,
+        HeapMap finalHeap) {
 
     /**
      * How much of the allocator's mapped memory held no live data at the end, in [0, 1]:
@@ -31,6 +38,8 @@ public record ReplayProfile(Timeline timeline, long peakLiveBytes, long peakLive
         if (largestHeap == null) {
             return Double.NaN;
         }
-        return largestHeap.heapBytes() <= 0 ? 0 : Math.max(0, 1 - (double) largestHeap.liveBytes() / largestHeap.heapBytes());
+        return largestHeap.heapBytes() <= 0
+                ? 0
+                : Math.max(0, 1 - (double) largestHeap.liveBytes() / largestHeap.heapBytes());
     }
 }

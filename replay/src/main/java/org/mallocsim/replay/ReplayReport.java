@@ -25,6 +25,7 @@ import org.mallocsim.traces.io.OutputFile;
 public final class ReplayReport {
     /** Chunks a heap map keeps one by one; beyond, runs of one state are merged. */
     static final int MAX_CHUNKS = 60_000;
+
     private static final String RESOURCES = "report/";
     private static final char[] STATE_CODES = "uTFSLUPOMx".toCharArray();
 
@@ -86,8 +87,11 @@ public final class ReplayReport {
         sb.append(",\"allocator\":").append(ReplayJson.str(r.allocator()));
         sb.append(",\"calls\":").append(r.calls());
         if (r.death() != null) {
-            sb.append(",\"death\":{\"call\":").append(r.death().call()).append(",\"what\":")
-                    .append(ReplayJson.str(r.death().describe())).append('}');
+            sb.append(",\"death\":{\"call\":")
+                    .append(r.death().call())
+                    .append(",\"what\":")
+                    .append(ReplayJson.str(r.death().describe()))
+                    .append('}');
         }
         if (p != null) {
             timeline(sb, p.timeline());
@@ -110,7 +114,10 @@ public final class ReplayReport {
 
     private static void timeline(StringBuilder sb, Timeline t) {
         int n = t.buckets();
-        sb.append(",\"timeline\":{\"width\":").append(t.width()).append(",\"n\":").append(n);
+        sb.append(",\"timeline\":{\"width\":")
+                .append(t.width())
+                .append(",\"n\":")
+                .append(n);
         String[] names = {"rss", "vm", "heap", "live"};
         for (int m = 0; m < Timeline.METRICS; m++) {
             sb.append(",\"").append(names[m]).append("Min\":[");
@@ -126,7 +133,9 @@ public final class ReplayReport {
         sb.append(",\"sys\":{");
         SyscallKind[] kinds = SyscallKind.values();
         for (int k = 0; k < kinds.length; k++) {
-            sb.append(k == 0 ? "\"" : ",\"").append(kinds[k].name().toLowerCase(Locale.ROOT)).append("\":[");
+            sb.append(k == 0 ? "\"" : ",\"")
+                    .append(kinds[k].name().toLowerCase(Locale.ROOT))
+                    .append("\":[");
             long before = 0;
             for (int b = 0; b < n; b++) {
                 long upTo = t.syscallsUpTo(kinds[k], b);
@@ -145,20 +154,35 @@ public final class ReplayReport {
      */
     private static void map(StringBuilder sb, HeapMap m, String when, int maxChunks) {
         int k = Math.max(1, (m.chunks + maxChunks - 1) / maxChunks);
-        sb.append("{\"when\":").append(ReplayJson.str(when)).append(",\"atCall\":").append(m.call() + 1);
+        sb.append("{\"when\":")
+                .append(ReplayJson.str(when))
+                .append(",\"atCall\":")
+                .append(m.call() + 1);
         sb.append(",\"heap\":").append(m.heapBytes()).append(",\"rss\":").append(m.rssBytes());
         sb.append(",\"live\":").append(m.liveBytes()).append(",\"pageTables\":").append(m.pageTableBytes());
-        sb.append(",\"resident\":{\"live data\":").append(m.resident(HeapMap.R_LIVE))
-                .append(",\"headers and padding\":").append(m.resident(HeapMap.R_OVERHEAD))
-                .append(",\"free chunks\":").append(m.resident(HeapMap.R_FREE))
-                .append(",\"top and unused\":").append(m.resident(HeapMap.R_TOP))
-                .append(",\"allocator's own\":").append(m.resident(HeapMap.R_OWN))
-                .append(",\"elsewhere\":").append(m.residentElsewhere()).append('}');
+        sb.append(",\"resident\":{\"live data\":")
+                .append(m.resident(HeapMap.R_LIVE))
+                .append(",\"headers and padding\":")
+                .append(m.resident(HeapMap.R_OVERHEAD))
+                .append(",\"free chunks\":")
+                .append(m.resident(HeapMap.R_FREE))
+                .append(",\"top and unused\":")
+                .append(m.resident(HeapMap.R_TOP))
+                .append(",\"allocator's own\":")
+                .append(m.resident(HeapMap.R_OWN))
+                .append(",\"elsewhere\":")
+                .append(m.residentElsewhere())
+                .append('}');
         sb.append(",\"regions\":[");
         for (int r = 0; r < m.regions; r++) {
-            sb.append(r == 0 ? "" : ",").append("{\"name\":").append(ReplayJson.str(m.regionName[r]))
-                    .append(",\"start\":\"").append(Long.toHexString(m.regionStart[r])).append("\",\"size\":")
-                    .append(m.regionEnd[r] - m.regionStart[r]).append('}');
+            sb.append(r == 0 ? "" : ",")
+                    .append("{\"name\":")
+                    .append(ReplayJson.str(m.regionName[r]))
+                    .append(",\"start\":\"")
+                    .append(Long.toHexString(m.regionStart[r]))
+                    .append("\",\"size\":")
+                    .append(m.regionEnd[r] - m.regionStart[r])
+                    .append('}');
         }
         sb.append("],\"merged\":").append(k);
         StringBuilder gap = new StringBuilder();
@@ -176,7 +200,10 @@ public final class ReplayReport {
             int j = i + 1;
             long runSize = m.size[i];
             long runAsked = m.asked[i];
-            while (j < m.chunks && j - i < k && m.state[j] == m.state[i] && m.regionOf[j] == m.regionOf[i]
+            while (j < m.chunks
+                    && j - i < k
+                    && m.state[j] == m.state[i]
+                    && m.regionOf[j] == m.regionOf[i]
                     && m.address[j] == m.address[j - 1] + m.size[j - 1]) {
                 runSize += m.size[j];
                 runAsked += m.asked[j];
@@ -199,9 +226,19 @@ public final class ReplayReport {
             end = m.address[i] + runSize;
             i = j;
         }
-        sb.append(",\"region\":[").append(region).append("],\"gap\":[").append(gap).append("],\"size\":[")
-                .append(size).append("],\"state\":\"").append(state).append("\",\"call\":[").append(call)
-                .append("],\"asked\":[").append(asked).append(']');
+        sb.append(",\"region\":[")
+                .append(region)
+                .append("],\"gap\":[")
+                .append(gap)
+                .append("],\"size\":[")
+                .append(size)
+                .append("],\"state\":\"")
+                .append(state)
+                .append("\",\"call\":[")
+                .append(call)
+                .append("],\"asked\":[")
+                .append(asked)
+                .append(']');
         if (k > 1) {
             sb.append(",\"count\":[").append(count).append(']');
         }
@@ -215,10 +252,14 @@ public final class ReplayReport {
     /** A map state's name, as the legend shows it. */
     static String stateName(int s) {
         switch (s) {
-            case HeapMap.OWN: return "allocator's own";
-            case HeapMap.MMAPPED: return "mmapped";
-            case HeapMap.UNUSED: return "unused";
-            default: return HeapWalk.stateName(s);
+            case HeapMap.OWN:
+                return "allocator's own";
+            case HeapMap.MMAPPED:
+                return "mmapped";
+            case HeapMap.UNUSED:
+                return "unused";
+            default:
+                return HeapWalk.stateName(s);
         }
     }
 

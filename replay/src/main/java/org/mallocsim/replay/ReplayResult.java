@@ -31,11 +31,26 @@ import org.mallocsim.traces.natives.FidelityReport;
  * @param profile           the memory over the calls: timeline, live and heap peaks (the same figures
  *                          as {@code heap}'s), heap maps
  */
-public record ReplayResult(String traceName, String allocator, String touch, long calls, long events,
-                           long unknownPointers, long failedAllocations, long peakLiveBlocks, long startBrk,
-                           long finalBrk, MmStats mm, long[] syscalls, MallInfo2 mallinfo2, ProcessDeath death,
-                           FidelityReport fidelity, long warnings, long nanos,
-                           HeapMetrics heap, ReplayProfile profile) {
+public record ReplayResult(
+        String traceName,
+        String allocator,
+        String touch,
+        long calls,
+        long events,
+        long unknownPointers,
+        long failedAllocations,
+        long peakLiveBlocks,
+        long startBrk,
+        long finalBrk,
+        MmStats mm,
+        long[] syscalls,
+        MallInfo2 mallinfo2,
+        ProcessDeath death,
+        FidelityReport fidelity,
+        long warnings,
+        long nanos,
+        HeapMetrics heap,
+        ReplayProfile profile) {
 
     /**
      * RSS over the calls answered in at most {@value RssTimeline#MAX_BUCKETS} buckets, for sweep

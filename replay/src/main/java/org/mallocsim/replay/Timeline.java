@@ -27,6 +27,7 @@ public final class Timeline {
     public static final int HEAP = 2;
     /** Metric index: bytes of live blocks. */
     public static final int LIVE = 3;
+
     static final int METRICS = 4;
     private static final SyscallKind[] KIND_VALUES = SyscallKind.values();
     private static final int KINDS = KIND_VALUES.length;

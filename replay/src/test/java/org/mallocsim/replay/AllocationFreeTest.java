@@ -32,12 +32,17 @@ class AllocationFreeTest {
         ReplayResult s = ReplayEngine.replay(small, ReplayOptions.of("bump"));
         ReplayResult l = ReplayEngine.replay(large, ReplayOptions.of("bump"));
         assertThat(l.fidelity()).isNotNull();
-        assertThat(l.peakLiveBlocks()).as("the same live set, so the pointer map does not grow").isLessThanOrEqualTo(2 * 64);
+        assertThat(l.peakLiveBlocks())
+                .as("the same live set, so the pointer map does not grow")
+                .isLessThanOrEqualTo(2 * 64);
 
         double perCall = (double) (largeBytes - smallBytes) / (l.calls() - s.calls());
-        System.out.printf("replay allocation: %d calls %d B, %d calls %d B, %.3f B per extra call%n",
+        System.out.printf(
+                "replay allocation: %d calls %d B, %d calls %d B, %.3f B per extra call%n",
                 s.calls(), smallBytes, l.calls(), largeBytes, perCall);
-        assertThat(perCall).as("bytes per extra call (small %d B, large %d B)", smallBytes, largeBytes).isLessThan(1.0);
+        assertThat(perCall)
+                .as("bytes per extra call (small %d B, large %d B)", smallBytes, largeBytes)
+                .isLessThan(1.0);
     }
 
     /** A LARSON trace of about {@code calls} calls with the bump policy's answers, as mrecb. */

@@ -35,7 +35,9 @@ class BookkeepingAllocationTest {
             }
             long used = bean.getCurrentThreadAllocatedBytes() - before;
             if (round == 2) {
-                assertThat(used).as("bytes allocated by 300,000 calls' bookkeeping").isLessThan(16 * 1024);
+                assertThat(used)
+                        .as("bytes allocated by 300,000 calls' bookkeeping")
+                        .isLessThan(16 * 1024);
             }
         }
         assertThat(timeline.width()).isGreaterThan(1);

@@ -42,28 +42,103 @@ final class DyingAllocator implements Allocator {
             return false;
         }
         switch (fate) {
-            case ABORT: throw new MallocAbort(MESSAGE);
-            case OOM: throw new OutOfMemoryKill(0x5555_0000_0000L);
-            default: return true;
+            case ABORT:
+                throw new MallocAbort(MESSAGE);
+            case OOM:
+                throw new OutOfMemoryKill(0x5555_0000_0000L);
+            default:
+                return true;
         }
     }
 
-    @Override public AddressSpace addressSpace() { return bump.addressSpace(); }
-    @Override public long malloc(long size) { return fatal() ? WILD : bump.malloc(size); }
-    @Override public void free(long ptr) { fatal(); bump.free(ptr); }
-    @Override public long calloc(long nmemb, long size) { return fatal() ? WILD : bump.calloc(nmemb, size); }
-    @Override public long realloc(long ptr, long size) { return fatal() ? WILD : bump.realloc(ptr, size); }
-    @Override public long reallocarray(long ptr, long nmemb, long size) { return bump.reallocarray(ptr, nmemb, size); }
-    @Override public long memalign(long alignment, long size) { return fatal() ? WILD : bump.memalign(alignment, size); }
-    @Override public long alignedAlloc(long alignment, long size) { return fatal() ? WILD : bump.alignedAlloc(alignment, size); }
-    @Override public long posixMemalign(long alignment, long size) { return fatal() ? WILD : bump.posixMemalign(alignment, size); }
-    @Override public long valloc(long size) { return fatal() ? WILD : bump.valloc(size); }
-    @Override public long pvalloc(long size) { return fatal() ? WILD : bump.pvalloc(size); }
-    @Override public long mallocUsableSize(long ptr) { return bump.mallocUsableSize(ptr); }
-    @Override public int mallocTrim(long pad) { return bump.mallocTrim(pad); }
-    @Override public int mallopt(int param, int value) { return bump.mallopt(param, value); }
-    @Override public MallInfo2 mallinfo2() { return bump.mallinfo2(); }
-    @Override public String mallocStats() { return bump.mallocStats(); }
-    @Override public String mallocInfo(int options) { return bump.mallocInfo(options); }
-    @Override public int errno() { return bump.errno(); }
+    @Override
+    public AddressSpace addressSpace() {
+        return bump.addressSpace();
+    }
+
+    @Override
+    public long malloc(long size) {
+        return fatal() ? WILD : bump.malloc(size);
+    }
+
+    @Override
+    public void free(long ptr) {
+        fatal();
+        bump.free(ptr);
+    }
+
+    @Override
+    public long calloc(long nmemb, long size) {
+        return fatal() ? WILD : bump.calloc(nmemb, size);
+    }
+
+    @Override
+    public long realloc(long ptr, long size) {
+        return fatal() ? WILD : bump.realloc(ptr, size);
+    }
+
+    @Override
+    public long reallocarray(long ptr, long nmemb, long size) {
+        return bump.reallocarray(ptr, nmemb, size);
+    }
+
+    @Override
+    public long memalign(long alignment, long size) {
+        return fatal() ? WILD : bump.memalign(alignment, size);
+    }
+
+    @Override
+    public long alignedAlloc(long alignment, long size) {
+        return fatal() ? WILD : bump.alignedAlloc(alignment, size);
+    }
+
+    @Override
+    public long posixMemalign(long alignment, long size) {
+        return fatal() ? WILD : bump.posixMemalign(alignment, size);
+    }
+
+    @Override
+    public long valloc(long size) {
+        return fatal() ? WILD : bump.valloc(size);
+    }
+
+    @Override
+    public long pvalloc(long size) {
+        return fatal() ? WILD : bump.pvalloc(size);
+    }
+
+    @Override
+    public long mallocUsableSize(long ptr) {
+        return bump.mallocUsableSize(ptr);
+    }
+
+    @Override
+    public int mallocTrim(long pad) {
+        return bump.mallocTrim(pad);
+    }
+
+    @Override
+    public int mallopt(int param, int value) {
+        return bump.mallopt(param, value);
+    }
+
+    @Override
+    public MallInfo2 mallinfo2() {
+        return bump.mallinfo2();
+    }
+
+    @Override
+    public String mallocStats() {
+        return bump.mallocStats();
+    }
+
+    @Override
+    public String mallocInfo(int options) {
+        return bump.mallocInfo(options);
+    }
+
+    @Override
+    public int errno() {
+        return bump.errno();
+    }
 }

@@ -29,14 +29,19 @@ class EmitTest {
         Path out = tmp.resolve(name);
         ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(out));
 
-        assertThat(EmitFile.formatFor(out)).isEqualTo(name.endsWith(".mrecb") ? TraceFormat.BINARY
-                : name.endsWith(".mrecb.zst") ? TraceFormat.BINARY_ZSTD
-                : name.endsWith(".zst") ? TraceFormat.TEXT_ZSTD : TraceFormat.TEXT);
+        assertThat(EmitFile.formatFor(out))
+                .isEqualTo(
+                        name.endsWith(".mrecb")
+                                ? TraceFormat.BINARY
+                                : name.endsWith(".mrecb.zst")
+                                        ? TraceFormat.BINARY_ZSTD
+                                        : name.endsWith(".zst") ? TraceFormat.TEXT_ZSTD : TraceFormat.TEXT);
         byte[] head = Files.readAllBytes(out);
         if (name.endsWith(".zst")) {
             assertThat(head).startsWith((byte) 0x28, (byte) 0xb5, (byte) 0x2f, (byte) 0xfd);
         }
-        try (TraceReader recorded = Traces.open(trace); TraceReader emitted = Traces.open(out)) {
+        try (TraceReader recorded = Traces.open(trace);
+                TraceReader emitted = Traces.open(out)) {
             TraceHeader h = emitted.header();
             assertThat(h.startBrk).isEqualTo(r.startBrk());
             assertThat(h.maps).isEqualTo(recorded.header().maps);
@@ -73,7 +78,9 @@ class EmitTest {
         ReplayResult again = ReplayEngine.replay(first, ReplayOptions.of("bump").withEmit(second));
 
         assertThat(again.fidelity()).as("emitted answers are answers").isNotNull();
-        assertThat(again.fidelity().faithful()).as(again.fidelity().firstMismatchDescription()).isTrue();
+        assertThat(again.fidelity().faithful())
+                .as(again.fidelity().firstMismatchDescription())
+                .isTrue();
         assertThat(Files.readString(second)).isEqualTo(Files.readString(first));
     }
 
@@ -83,12 +90,15 @@ class EmitTest {
         ReplayEngineTest.generate(trace, WorkloadGenerator.Shape.SIMPLE, 1, 100, 1);
         byte[] before = Files.readAllBytes(trace);
 
-        assertThatThrownBy(() -> ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(trace)))
-                .isInstanceOf(IOException.class).hasMessageContaining("refusing to write over it")
+        assertThatThrownBy(() ->
+                        ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(trace)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("refusing to write over it")
                 .hasMessageContaining(trace.toString());
         Path sameFileOtherName = tmp.resolve("sub/../in.mrec");
         Files.createDirectories(tmp.resolve("sub"));
-        assertThatThrownBy(() -> ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(sameFileOtherName)))
+        assertThatThrownBy(() ->
+                        ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(sameFileOtherName)))
                 .hasMessageContaining("refusing to write over it");
         assertThat(Files.readAllBytes(trace)).isEqualTo(before);
     }
@@ -96,9 +106,10 @@ class EmitTest {
     @Test
     void anEmitFileInAMissingDirectoryIsNamedInTheError() {
         Path out = tmp.resolve("no/such/dir/out.mrec");
-        assertThatThrownBy(() -> ReplayEngine.replay(TraceFidelity.trace("git"), ReplayOptions.of("bump").withEmit(out)))
-                .isInstanceOf(IOException.class).hasMessage(out + ": cannot write it, " + out.getParent()
-                        + ": the directory does not exist");
+        assertThatThrownBy(() -> ReplayEngine.replay(
+                        TraceFidelity.trace("git"), ReplayOptions.of("bump").withEmit(out)))
+                .isInstanceOf(IOException.class)
+                .hasMessage(out + ": cannot write it, " + out.getParent() + ": the directory does not exist");
     }
 
     @Test
@@ -107,8 +118,11 @@ class EmitTest {
         Files.writeString(trace, "# mrec 1 start-brk 0x1000\n1 m 10 = 0x1010 0x21 0x21000\n1 q what\n");
         Path out = tmp.resolve("out.mrec");
 
-        assertThatThrownBy(() -> ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(out)))
-                .isInstanceOf(IOException.class).hasMessageContaining(trace.toString()).hasMessageContaining("line 3");
+        assertThatThrownBy(() ->
+                        ReplayEngine.replay(trace, ReplayOptions.of("bump").withEmit(out)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(trace.toString())
+                .hasMessageContaining("line 3");
         try (var files = Files.list(tmp)) {
             assertThat(files).containsExactly(trace);
         }

@@ -38,35 +38,47 @@ class ForkReplayTest {
         TraceFidelity.Outcome o = TraceFidelity.replay(child, ReplayOptions.of("glibc"));
 
         assertThat(o.faithful()).as(o.describe()).isTrue();
-        assertThat(o.report().recordedCalls()).as("only the child's calls are reported").isEqualTo(3);
+        assertThat(o.report().recordedCalls())
+                .as("only the child's calls are reported")
+                .isEqualTo(3);
         assertThat(o.counts().get(Kind.MAIN_ARENA).total()).isEqualTo(2);
-        assertThat(o.result().unknownPointers()).as("the inherited block is known").isZero();
+        assertThat(o.result().unknownPointers())
+                .as("the inherited block is known")
+                .isZero();
     }
 
     @Test
     void theParentMayBeAnExecdProgramOrItselfAForkedChild() throws IOException {
         Files.writeString(tmp.resolve("prog.mrec"), HEADER + "1 k 7 = 0x0 0x0 0x0\n");
         Files.writeString(tmp.resolve("prog.mrec.7"), HEADER + "# forked-from 1\n");
-        Files.writeString(tmp.resolve("prog.mrec.7.exec1"), PARENT.replaceAll("(?m)^1 ", "7 ").replace(" k 2", " k 9"));
-        Path grandchild = Files.writeString(tmp.resolve("prog.mrec.9"),
+        Files.writeString(
+                tmp.resolve("prog.mrec.7.exec1"),
+                PARENT.replaceAll("(?m)^1 ", "7 ").replace(" k 2", " k 9"));
+        Path grandchild = Files.writeString(
+                tmp.resolve("prog.mrec.9"),
                 CHILD.replace("forked-from 1", "forked-from 7").replaceAll("(?m)^2 ", "9 "));
 
         TraceFidelity.Outcome o = TraceFidelity.replay(grandchild, ReplayOptions.of("glibc"));
 
         assertThat(o.faithful()).as(o.describe()).isTrue();
         assertThat(ForkAncestry.of(grandchild, header(grandchild), false))
-                .extracting(s -> s.trace().getFileName().toString()).containsExactly("prog.mrec.7.exec1");
+                .extracting(s -> s.trace().getFileName().toString())
+                .containsExactly("prog.mrec.7.exec1");
     }
 
     @Test
     void aChainOfForksReplaysEveryAncestor() throws IOException {
-        Files.writeString(tmp.resolve("prog.mrec"), HEADER + "1 m 100 = 0x5555555592a0 0x71 0x55555557a000\n"
-                + "1 k 5 = 0x0 0x0 0x55555557a000\n");
-        Files.writeString(tmp.resolve("prog.mrec.5"), HEADER + "# forked-from 1\n"
-                + "5 m 200 = 0x555555559310 0xd1 0x55555557a000\n"
-                + "5 k 6 = 0x0 0x0 0x55555557a000\n");
-        Path grandchild = Files.writeString(tmp.resolve("prog.mrec.6"), HEADER + "# forked-from 5\n"
-                + "6 m 40 = 0x5555555593e0 0x31 0x55555557a000\n");
+        Files.writeString(
+                tmp.resolve("prog.mrec"),
+                HEADER + "1 m 100 = 0x5555555592a0 0x71 0x55555557a000\n" + "1 k 5 = 0x0 0x0 0x55555557a000\n");
+        Files.writeString(
+                tmp.resolve("prog.mrec.5"),
+                HEADER + "# forked-from 1\n"
+                        + "5 m 200 = 0x555555559310 0xd1 0x55555557a000\n"
+                        + "5 k 6 = 0x0 0x0 0x55555557a000\n");
+        Path grandchild = Files.writeString(
+                tmp.resolve("prog.mrec.6"),
+                HEADER + "# forked-from 5\n" + "6 m 40 = 0x5555555593e0 0x31 0x55555557a000\n");
 
         TraceFidelity.Outcome o = TraceFidelity.replay(grandchild, ReplayOptions.of("glibc"));
 
@@ -79,8 +91,9 @@ class ForkReplayTest {
     @Test
     void aProgramExecdByAForkedChildStartsFromAFreshHeap() throws IOException {
         // the child exec'd before allocating: its program's trace notes the fork, but exec replaced the heap
-        Path exec = Files.writeString(tmp.resolve("prog.mrec.2.exec1"), HEADER + "# forked-from 1\n"
-                + "2 m 100 = 0x5555555592a0 0x71 0x55555557a000\n");
+        Path exec = Files.writeString(
+                tmp.resolve("prog.mrec.2.exec1"),
+                HEADER + "# forked-from 1\n" + "2 m 100 = 0x5555555592a0 0x71 0x55555557a000\n");
 
         TraceFidelity.Outcome o = TraceFidelity.replay(exec, ReplayOptions.of("glibc"));
 
@@ -93,7 +106,8 @@ class ForkReplayTest {
 
         assertThatThrownBy(() -> ReplayEngine.replay(child, ReplayOptions.of("glibc")))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("prog.mrec.2").hasMessageContaining("forked from pid 1")
+                .hasMessageContaining("prog.mrec.2")
+                .hasMessageContaining("forked from pid 1")
                 .hasMessageContaining("cannot be replayed alone");
     }
 
@@ -103,7 +117,8 @@ class ForkReplayTest {
         Path child = Files.writeString(tmp.resolve("prog.mrec.2"), CHILD);
 
         assertThatThrownBy(() -> ReplayEngine.replay(child, ReplayOptions.of("glibc")))
-                .isInstanceOf(IOException.class).hasMessageContaining("forked from pid 1");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("forked from pid 1");
     }
 
     private static TraceHeader header(Path trace) throws IOException {

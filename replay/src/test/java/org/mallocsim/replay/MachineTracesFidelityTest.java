@@ -27,8 +27,8 @@ class MachineTracesFidelityTest {
         // 20 threads at once on 2 CPUs: 15 thread arenas + main_arena = the limit 8 x 2, then reused_arena
         "threads-many, 65927, 20, 10000, 15",
     })
-    void aTraceRecordedOnDebian12ReplaysUnderPtmallocAt100Percent(String trace, long calls, int threads,
-            long threadArenaCalls, int threadHeaps) throws IOException {
+    void aTraceRecordedOnDebian12ReplaysUnderPtmallocAt100Percent(
+            String trace, long calls, int threads, long threadArenaCalls, int threadHeaps) throws IOException {
         TraceFidelity.Outcome o = TraceFidelity.replay(trace, "glibc");
         System.out.print(o.describe());
 

@@ -19,7 +19,8 @@ class PointerMapTest {
         int peak = 0;
         for (int i = 0; i < 200_000; i++) {
             // clustered keys, as heap pointers are: 16-byte steps in a few regions
-            long key = 0x5555_0000_0000L + (rnd.nextInt(4) * 0x1000_0000L) + 16L * rnd.nextInt(i < 100_000 ? 50_000 : 500);
+            long key =
+                    0x5555_0000_0000L + (rnd.nextInt(4) * 0x1000_0000L) + 16L * rnd.nextInt(i < 100_000 ? 50_000 : 500);
             int op = rnd.nextInt(3);
             if (op == 0) {
                 long v = rnd.nextLong();
@@ -37,6 +38,8 @@ class PointerMapTest {
         for (Map.Entry<Long, Long> e : ref.entrySet()) {
             assertThat(map.get(e.getKey())).isEqualTo(e.getValue());
         }
-        assertThat(map.capacity()).as("the table shrank with the live set").isLessThanOrEqualTo(Math.max(1024, 8 * ref.size()));
+        assertThat(map.capacity())
+                .as("the table shrank with the live set")
+                .isLessThanOrEqualTo(Math.max(1024, 8 * ref.size()));
     }
 }

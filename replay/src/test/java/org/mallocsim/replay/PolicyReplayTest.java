@@ -37,10 +37,11 @@ class PolicyReplayTest {
     void theThreadedTraceRunsToItsEndWithThreadEventsReachingThePolicy(String policy) throws IOException {
         Allocator[] made = new Allocator[1];
         AllocatorFactory registered = Allocators.factory(policy);
-        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("pythr"), ReplayOptions.of(policy, (space, options) -> {
-            made[0] = registered.create(space, options);
-            return made[0];
-        }));
+        ReplayResult r =
+                ReplayEngine.replay(TraceFidelity.trace("pythr"), ReplayOptions.of(policy, (space, options) -> {
+                    made[0] = registered.create(space, options);
+                    return made[0];
+                }));
 
         assertThat(r.completed()).as("%s", r.death()).isTrue();
         assertThat(r.failedAllocations()).isZero();

@@ -29,11 +29,15 @@ class ProcessDeathTest {
         assertThat(r.death().signal()).isEqualTo("SIGABRT");
         assertThat(r.death().call()).isEqualTo(100);
         assertThat(r.death().message()).isEqualTo(DyingAllocator.MESSAGE);
-        assertThat(r.death().describe()).startsWith("killed by SIGABRT at call 100 ").endsWith(DyingAllocator.MESSAGE);
+        assertThat(r.death().describe())
+                .startsWith("killed by SIGABRT at call 100 ")
+                .endsWith(DyingAllocator.MESSAGE);
         assertThat(r.calls()).isEqualTo(99);
         assertThat(r.mallinfo2()).as("a dead process answers nothing").isNull();
         assertThat(r.fidelity().replayedCalls()).isEqualTo(99);
-        assertThat(r.fidelity().recordedCalls()).as("the calls never answered still count").isEqualTo(callsIn(trace));
+        assertThat(r.fidelity().recordedCalls())
+                .as("the calls never answered still count")
+                .isEqualTo(callsIn(trace));
         assertThat(r.fidelity().faithful()).isFalse();
     }
 
@@ -42,20 +46,25 @@ class ProcessDeathTest {
         ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("git"), dying(DyingAllocator.Fate.ABORT, 7));
         String text = ReplayText.render(r);
 
-        assertThat(text).contains("answers differ from the recorded ones:\n")
-                .endsWith("process killed by SIGABRT at call 7 (trace position " + r.death().position() + "): "
-                        + DyingAllocator.MESSAGE + "\n");
-        assertThat(r.death().position()).as("the line of call 7, after the header").isGreaterThan(7);
+        assertThat(text)
+                .contains("answers differ from the recorded ones:\n")
+                .endsWith("process killed by SIGABRT at call 7 (trace position "
+                        + r.death().position() + "): " + DyingAllocator.MESSAGE + "\n");
+        assertThat(r.death().position())
+                .as("the line of call 7, after the header")
+                .isGreaterThan(7);
     }
 
     @Test
     void anAllocatorThatCannotStartIsAnErrorNamingTheTrace() {
         Path trace = TraceFidelity.trace("git");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayEngine.replay(trace, ReplayOptions.of("picky",
-                (space, options) -> {
-                    throw new IllegalArgumentException("glibc.malloc.arena_max=0 is not a tunable value");
-                }))).isInstanceOf(IOException.class)
-                .hasMessage(trace + ": the picky allocator cannot start: glibc.malloc.arena_max=0 is not a tunable value");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        ReplayEngine.replay(trace, ReplayOptions.of("picky", (space, options) -> {
+                            throw new IllegalArgumentException("glibc.malloc.arena_max=0 is not a tunable value");
+                        })))
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        trace + ": the picky allocator cannot start: glibc.malloc.arena_max=0 is not a tunable value");
     }
 
     @Test
@@ -64,8 +73,9 @@ class ProcessDeathTest {
 
         assertThat(r.death().signal()).isEqualTo("SIGSEGV");
         assertThat(r.death().call()).isEqualTo(5);
-        assertThat(r.death().message()).isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x"
-                + Long.toHexString(DyingAllocator.WILD - 8) + "} ---");
+        assertThat(r.death().message())
+                .isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x"
+                        + Long.toHexString(DyingAllocator.WILD - 8) + "} ---");
     }
 
     @Test
@@ -81,7 +91,8 @@ class ProcessDeathTest {
     @Test
     void theAnswersBeforeTheDeathAreStillEmitted() throws IOException {
         Path out = tmp.resolve("answers.mrec");
-        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("grep"),
+        ReplayResult r = ReplayEngine.replay(
+                TraceFidelity.trace("grep"),
                 dying(DyingAllocator.Fate.ABORT, 50).withEmit(out));
 
         assertThat(r.death().call()).isEqualTo(50);

@@ -62,8 +62,14 @@ class RecordedProgramsTest {
     }
 
     /** A program to record: its name, command line, extra environment and what its run must show. */
-    private record Program(String name, List<String> command, Map<String, String> env, long minCalls,
-            boolean threadArenas, int minThreads, boolean reachesArenaLimit) {
+    private record Program(
+            String name,
+            List<String> command,
+            Map<String, String> env,
+            long minCalls,
+            boolean threadArenas,
+            int minThreads,
+            boolean reachesArenaLimit) {
         @Override
         public String toString() {
             return name;
@@ -92,20 +98,85 @@ class RecordedProgramsTest {
         int arenaLimit = 8 * Math.max(2, Runtime.getRuntime().availableProcessors());
         String d = data.toString();
         return Stream.of(
-                new Program("python3", List.of(PYTHON, "-c", PYTHON_DICTS), Map.of(), 2_000, false, 0, false),
-                new Program("python3 threads", List.of(PYTHON, "-c", PYTHON_THREADS),
-                        Map.of("PYTHONMALLOC", "malloc"), 20_000, true, 9, false),
-                new Program("xz -T2", List.of("xz", "-T2", "-6", "--block-size=200000", "-c", d), Map.of(), 50, true, 2, false),
-                new Program("sqlite3", List.of("sqlite3", ":memory:", "-init", tmp.resolve("db.sql").toString(), ".quit"),
-                        Map.of(), 20_000, false, 0, false),
-                new Program("sh pipeline", List.of("sh", "-c", "sort -r " + d + " | sed s/line/L/ | awk '{n += $1} END {print n}'"),
-                        Map.of(), 1_000, false, 0, false),
-                new Program("gcc", List.of("gcc", "-O1", "-c", "-o", tmp.resolve("threads.o").toString(),
-                        tmp.resolve("threads.c").toString()), Map.of(), 10_000, false, 0, false),
-                new Program("threads churn", List.of(threads.toString(), "churn", "3", "4"), Map.of(), 20_000, true, 12, false),
-                new Program("threads over the arena limit", List.of(threads.toString(), "many", Integer.toString(arenaLimit + 4)),
-                        Map.of(), 20_000, true, arenaLimit + 4, true),
-                new Program("threads across a fork", List.of(threads.toString(), "fork"), Map.of(), 500, true, 1, false))
+                        new Program("python3", List.of(PYTHON, "-c", PYTHON_DICTS), Map.of(), 2_000, false, 0, false),
+                        new Program(
+                                "python3 threads",
+                                List.of(PYTHON, "-c", PYTHON_THREADS),
+                                Map.of("PYTHONMALLOC", "malloc"),
+                                20_000,
+                                true,
+                                9,
+                                false),
+                        new Program(
+                                "xz -T2",
+                                List.of("xz", "-T2", "-6", "--block-size=200000", "-c", d),
+                                Map.of(),
+                                50,
+                                true,
+                                2,
+                                false),
+                        new Program(
+                                "sqlite3",
+                                List.of(
+                                        "sqlite3",
+                                        ":memory:",
+                                        "-init",
+                                        tmp.resolve("db.sql").toString(),
+                                        ".quit"),
+                                Map.of(),
+                                20_000,
+                                false,
+                                0,
+                                false),
+                        new Program(
+                                "sh pipeline",
+                                List.of(
+                                        "sh",
+                                        "-c",
+                                        "sort -r " + d + " | sed s/line/L/ | awk '{n += $1} END {print n}'"),
+                                Map.of(),
+                                1_000,
+                                false,
+                                0,
+                                false),
+                        new Program(
+                                "gcc",
+                                List.of(
+                                        "gcc",
+                                        "-O1",
+                                        "-c",
+                                        "-o",
+                                        tmp.resolve("threads.o").toString(),
+                                        tmp.resolve("threads.c").toString()),
+                                Map.of(),
+                                10_000,
+                                false,
+                                0,
+                                false),
+                        new Program(
+                                "threads churn",
+                                List.of(threads.toString(), "churn", "3", "4"),
+                                Map.of(),
+                                20_000,
+                                true,
+                                12,
+                                false),
+                        new Program(
+                                "threads over the arena limit",
+                                List.of(threads.toString(), "many", Integer.toString(arenaLimit + 4)),
+                                Map.of(),
+                                20_000,
+                                true,
+                                arenaLimit + 4,
+                                true),
+                        new Program(
+                                "threads across a fork",
+                                List.of(threads.toString(), "fork"),
+                                Map.of(),
+                                500,
+                                true,
+                                1,
+                                false))
                 .map(Arguments::of);
     }
 
@@ -113,8 +184,8 @@ class RecordedProgramsTest {
     @MethodSource("programs")
     void aProgramRecordedHereReplaysUnderPtmallocAt100Percent(Program p) throws IOException {
         Path out = tmp.resolve(p.name().replace(' ', '-') + ".mrecb");
-        Recorder.Recording r = Recorder.record(p.command(), out, Recorder.Format.BINARY, false,
-                ProcessBuilder.Redirect.DISCARD, p.env());
+        Recorder.Recording r = Recorder.record(
+                p.command(), out, Recorder.Format.BINARY, false, ProcessBuilder.Redirect.DISCARD, p.env());
         assertThat(r.exitCode()).as(p.name() + " exit code").isZero();
 
         List<Path> traces = new ArrayList<>();
@@ -131,15 +202,23 @@ class RecordedProgramsTest {
             threadArenaCalls += o.counts().get(Kind.THREAD_ARENA).total();
             threadsSeen.addAll(threadStarts(t));
         }
-        assertThat(calls).as(p.name() + ": calls in " + traces.size() + " traces").isGreaterThanOrEqualTo(p.minCalls());
+        assertThat(calls)
+                .as(p.name() + ": calls in " + traces.size() + " traces")
+                .isGreaterThanOrEqualTo(p.minCalls());
         if (p.threadArenas()) {
-            assertThat(threadArenaCalls).as(p.name() + ": calls answered from thread arenas").isPositive();
+            assertThat(threadArenaCalls)
+                    .as(p.name() + ": calls answered from thread arenas")
+                    .isPositive();
         }
         assertThat(threadsSeen.size()).as(p.name() + ": threads started").isGreaterThanOrEqualTo(p.minThreads());
         if (p.reachesArenaLimit()) {
             int limit = 8 * header(r.trace()).nprocs; // glibc's NARENAS_FROM_NCORES of __get_nprocs()
-            assertThat(threadsSeen.size()).as("threads started, over the arena limit").isGreaterThan(limit);
-            assertThat(TraceFidelity.threadHeaps(r.trace())).as("thread arenas besides main_arena").isEqualTo(limit - 1);
+            assertThat(threadsSeen.size())
+                    .as("threads started, over the arena limit")
+                    .isGreaterThan(limit);
+            assertThat(TraceFidelity.threadHeaps(r.trace()))
+                    .as("thread arenas besides main_arena")
+                    .isEqualTo(limit - 1);
         }
     }
 

@@ -16,9 +16,9 @@ import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
-import org.mallocsim.traces.io.OutputFile;
 import org.mallocsim.traces.gen.TraceWriterSink;
 import org.mallocsim.traces.gen.WorkloadGenerator;
+import org.mallocsim.traces.io.OutputFile;
 import org.mallocsim.traces.natives.NativeReplayer.Touch;
 
 /** The engine with the bump allocator on the bundled traces and on generated ones. */
@@ -36,7 +36,9 @@ class ReplayEngineTest {
         assertWellFormed(answers);
         assertThat(r.death()).isNull();
         assertThat(r.fidelity()).isNotNull();
-        assertThat(r.calls()).isEqualTo(r.fidelity().recordedCalls()).isEqualTo(r.fidelity().replayedCalls());
+        assertThat(r.calls())
+                .isEqualTo(r.fidelity().recordedCalls())
+                .isEqualTo(r.fidelity().replayedCalls());
         assertThat(r.unknownPointers()).isZero();
         assertThat(r.failedAllocations()).isZero();
         assertThat(r.mallinfo2().uordblks()).isPositive();
@@ -85,12 +87,18 @@ class ReplayEngineTest {
                 assertThat(e.brk).as("brk never shrinks under bump").isGreaterThanOrEqualTo(prevBrk);
                 prevBrk = e.brk;
                 if (e.result != 0) {
-                    long align = e.op == TraceEvent.MEMALIGN_FAMILY ? Math.max(16, Long.highestOneBit(e.arg0 * 2 - 1))
+                    long align = e.op == TraceEvent.MEMALIGN_FAMILY
+                            ? Math.max(16, Long.highestOneBit(e.arg0 * 2 - 1))
                             : e.op == TraceEvent.VALLOC || e.op == TraceEvent.PVALLOC ? 4096 : 16;
-                    assertThat(e.result & (align - 1)).as("%s aligned to %d", e, align).isZero();
-                    long request = e.op == TraceEvent.CALLOC ? e.arg0 * e.arg1
+                    assertThat(e.result & (align - 1))
+                            .as("%s aligned to %d", e, align)
+                            .isZero();
+                    long request = e.op == TraceEvent.CALLOC
+                            ? e.arg0 * e.arg1
                             : e.op == TraceEvent.MEMALIGN_FAMILY || e.op == TraceEvent.REALLOC ? e.arg1 : e.arg0;
-                    assertThat((e.chunkWord & ~15L) - 8).as("usable size of %s", e).isGreaterThanOrEqualTo(request);
+                    assertThat((e.chunkWord & ~15L) - 8)
+                            .as("usable size of %s", e)
+                            .isGreaterThanOrEqualTo(request);
                     assertThat(e.chunkWord & 1).as("PREV_INUSE of %s", e).isEqualTo(1);
                 }
             }
@@ -103,7 +111,8 @@ class ReplayEngineTest {
         Path trace = tmp.resolve("mixed.mrec");
         generate(trace, WorkloadGenerator.Shape.MIXED, 3, 5_000, 1);
         ReplayResult none = ReplayEngine.replay(trace, ReplayOptions.of("bump"));
-        ReplayResult touched = ReplayEngine.replay(trace, ReplayOptions.of("bump").withTouch(touch));
+        ReplayResult touched =
+                ReplayEngine.replay(trace, ReplayOptions.of("bump").withTouch(touch));
 
         assertThat(touched.death()).isNull();
         assertThat(touched.mm().hiwaterRss()).isGreaterThanOrEqualTo(none.mm().hiwaterRss());
@@ -139,15 +148,19 @@ class ReplayEngineTest {
     @ValueSource(strings = {"mtrace", "heaptrack"})
     void importedTracesReplayWithoutAFidelityTable(String kind) throws IOException {
         Path trace = tmp.resolve("prog." + kind);
-        java.nio.file.Files.writeString(trace, kind.equals("mtrace")
-                ? "= Start\n@ [0x7f00deadbeef] + 0x561a112664a0 0x64\n+ 0x561a11268030 0\n< 0x561a112664a0\n"
-                        + "> 0x561a11269000 0x200\n- 0x561a11268030\n- 0x561a11269000\n= End\n"
-                : "v 10400 3\nX ./prog\n+ 40 1 5000\n+ 20 2 5040\n- 5000\n- 5040\n");
+        java.nio.file.Files.writeString(
+                trace,
+                kind.equals("mtrace")
+                        ? "= Start\n@ [0x7f00deadbeef] + 0x561a112664a0 0x64\n+ 0x561a11268030 0\n< 0x561a112664a0\n"
+                                + "> 0x561a11269000 0x200\n- 0x561a11268030\n- 0x561a11269000\n= End\n"
+                        : "v 10400 3\nX ./prog\n+ 40 1 5000\n+ 20 2 5040\n- 5000\n- 5040\n");
         ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("bump"));
 
         assertThat(r.death()).isNull();
         assertThat(r.fidelity()).isNull();
-        assertThat(r.calls()).as("mtrace: two mallocs, a realloc pair, two frees").isEqualTo(kind.equals("mtrace") ? 5 : 4);
+        assertThat(r.calls())
+                .as("mtrace: two mallocs, a realloc pair, two frees")
+                .isEqualTo(kind.equals("mtrace") ? 5 : 4);
         assertThat(r.unknownPointers()).isZero();
         assertThat(r.mallinfo2().uordblks()).as("every block was freed").isZero();
     }
@@ -159,7 +172,8 @@ class ReplayEngineTest {
         try (TraceReader in = Traces.open(trace)) {
             TraceEvent e = new TraceEvent();
             while (in.next(e)) {
-                if (e.op == TraceEvent.FREE || e.op == TraceEvent.REALLOC && e.arg0 != 0 && (e.result != 0 || e.arg1 == 0)) {
+                if (e.op == TraceEvent.FREE
+                        || e.op == TraceEvent.REALLOC && e.arg0 != 0 && (e.result != 0 || e.arg1 == 0)) {
                     live.remove(e.arg0);
                 }
                 if (TraceEvent.allocates(e.op) && e.result != 0) {
@@ -171,7 +185,8 @@ class ReplayEngineTest {
         return peak;
     }
 
-    static int generate(Path file, WorkloadGenerator.Shape shape, long seed, int calls, int threads) throws IOException {
+    static int generate(Path file, WorkloadGenerator.Shape shape, long seed, int calls, int threads)
+            throws IOException {
         return generate(file, shape, seed, calls, threads, 500);
     }
 

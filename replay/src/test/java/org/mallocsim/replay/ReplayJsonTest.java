@@ -23,7 +23,10 @@ class ReplayJsonTest {
         String b = ReplayJson.render(ReplayEngine.replay(trace, ReplayOptions.of("bump")), false);
 
         assertThat(a).isEqualTo(b).doesNotContain("\"seconds\"").doesNotContain("nsPerCall");
-        assertThat(a).contains("\"calls\": 20330,").contains("\"fidelity\": {").contains("\"chunkWord\": { \"label\": \"chunk word\", \"matched\": ");
+        assertThat(a)
+                .contains("\"calls\": 20330,")
+                .contains("\"fidelity\": {")
+                .contains("\"chunkWord\": { \"label\": \"chunk word\", \"matched\": ");
     }
 
     @Test
@@ -35,7 +38,8 @@ class ReplayJsonTest {
         int cut = withTiming.indexOf(",\n  \"seconds\": ");
         assertThat(cut).isPositive();
         assertThat(withTiming.substring(0, cut) + "\n}\n").isEqualTo(without);
-        assertThat(withTiming).containsPattern("\"seconds\": [0-9]+\\.[0-9]{6},\n  \"nsPerCall\": [0-9]+\\.[0-9]\n}\n$");
+        assertThat(withTiming)
+                .containsPattern("\"seconds\": [0-9]+\\.[0-9]{6},\n  \"nsPerCall\": [0-9]+\\.[0-9]\n}\n$");
     }
 
     @Test
@@ -49,11 +53,13 @@ class ReplayJsonTest {
 
     @Test
     void aDeathIsReportedWithItsSignalCallAndMessage() throws IOException {
-        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("diff"), ReplayOptions.of("dying",
-                (space, options) -> new DyingAllocator(space, DyingAllocator.Fate.ABORT, 3)));
+        ReplayResult r = ReplayEngine.replay(
+                TraceFidelity.trace("diff"),
+                ReplayOptions.of("dying", (space, options) -> new DyingAllocator(space, DyingAllocator.Fate.ABORT, 3)));
         String json = ReplayJson.render(r, false);
 
-        assertThat(json).contains("\"completed\": false,")
+        assertThat(json)
+                .contains("\"completed\": false,")
                 .contains("\"death\": {\n    \"signal\": \"SIGABRT\",\n    \"call\": 3,\n")
                 .contains("\"message\": \"free(): double free detected in tcache 2\"")
                 .contains("\"mallinfo2\": null,");

@@ -57,8 +57,10 @@ class ReplayListenerTest {
         static void check(ReplayResult r, List<String> heard) {
             var m = r.fidelity().firstMismatchAnswers();
             assertThat(heard).hasSize(1);
-            assertThat(heard.get(0)).startsWith(m.position() + " " + m.op() + " " + m.arg0() + " -> "
-                    + Long.toHexString(m.replayed()[0]) + " usable ").doesNotContain("usable -1");
+            assertThat(heard.get(0))
+                    .startsWith(m.position() + " " + m.op() + " " + m.arg0() + " -> "
+                            + Long.toHexString(m.replayed()[0]) + " usable ")
+                    .doesNotContain("usable -1");
         }
     }
 }

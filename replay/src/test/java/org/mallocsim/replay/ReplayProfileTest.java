@@ -86,12 +86,17 @@ class ReplayProfileTest {
 
     @Test
     void theLargestMapIsTakenWithinAThirtySecondOfThePeakHeap() throws IOException {
-        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("git"), ReplayOptions.of("glibc").withHeapMaps(true));
+        ReplayResult r = ReplayEngine.replay(
+                TraceFidelity.trace("git"), ReplayOptions.of("glibc").withHeapMaps(true));
         HeapMap m = r.profile().largestHeap();
         assertThat(m).isNotNull();
-        assertThat(m.heapBytes() + m.heapBytes() / 32 + 4096).isGreaterThanOrEqualTo(r.profile().peakHeapBytes());
-        assertThat(ReplayEngine.replay(TraceFidelity.trace("git"), ReplayOptions.of("glibc")).profile().largestHeap())
-                .as("no maps unless asked").isNull();
+        assertThat(m.heapBytes() + m.heapBytes() / 32 + 4096)
+                .isGreaterThanOrEqualTo(r.profile().peakHeapBytes());
+        assertThat(ReplayEngine.replay(TraceFidelity.trace("git"), ReplayOptions.of("glibc"))
+                        .profile()
+                        .largestHeap())
+                .as("no maps unless asked")
+                .isNull();
     }
 
     @Test
@@ -100,23 +105,33 @@ class ReplayProfileTest {
         ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("glibc"));
         long[] model = liveBytes(trace);
         String json = ReplayJson.render(r, false);
-        assertThat(json).contains("\"peakHeapBytes\": " + r.profile().peakHeapBytes() + ",\n")
+        assertThat(json)
+                .contains("\"peakHeapBytes\": " + r.profile().peakHeapBytes() + ",\n")
                 .contains("\"finalHeapBytes\": " + r.profile().finalHeapBytes() + ",\n")
-                .contains("\"peakLiveBytes\": " + model[0] + ",\n").contains("\"finalLiveBytes\": " + model[1] + ",\n")
+                .contains("\"peakLiveBytes\": " + model[0] + ",\n")
+                .contains("\"finalLiveBytes\": " + model[1] + ",\n")
                 .contains("  \"heap\": {\n    \"peakLiveCall\": " + (r.profile().peakLiveCall() + 1) + ",\n")
                 .containsPattern("\n    \"residentBytes\": \\{\n      \"liveData\": [0-9]+,");
-        assertThat(r.heap().peakHeapBytes()).as("one heap measure").isEqualTo(r.profile().peakHeapBytes());
+        assertThat(r.heap().peakHeapBytes())
+                .as("one heap measure")
+                .isEqualTo(r.profile().peakHeapBytes());
         assertThat(r.heap().finalHeapBytes()).isEqualTo(r.profile().finalHeapBytes());
-        assertThat(r.heap().peakLiveBytes()).as("one live measure").isEqualTo(r.profile().peakLiveBytes());
+        assertThat(r.heap().peakLiveBytes())
+                .as("one live measure")
+                .isEqualTo(r.profile().peakLiveBytes());
     }
 
     @Test
     void theReserveOfThreadHeapsIsNotHeap() throws IOException {
         ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("pythr"), ReplayOptions.of("glibc"));
         long reservedAtLeast = 64L << 20; // one thread heap's HEAP_MAX_SIZE mapping, mostly PROT_NONE
-        assertThat(r.mm().totalVm() * 4096 - reservedAtLeast).as("pythr maps thread heaps").isPositive();
-        assertThat(r.profile().finalHeapBytes()).isPositive()
-                .isLessThan(r.mm().dataVm() * 4096).isLessThan(reservedAtLeast);
+        assertThat(r.mm().totalVm() * 4096 - reservedAtLeast)
+                .as("pythr maps thread heaps")
+                .isPositive();
+        assertThat(r.profile().finalHeapBytes())
+                .isPositive()
+                .isLessThan(r.mm().dataVm() * 4096)
+                .isLessThan(reservedAtLeast);
     }
 
     @Test
@@ -151,7 +166,8 @@ class ReplayProfileTest {
                     bytes -= live.remove(e.arg0);
                 }
                 if (TraceEvent.allocates(e.op) && e.result != 0) {
-                    long size = e.op == TraceEvent.CALLOC ? e.arg0 * e.arg1
+                    long size = e.op == TraceEvent.CALLOC
+                            ? e.arg0 * e.arg1
                             : e.op == TraceEvent.REALLOC || e.op == TraceEvent.MEMALIGN_FAMILY ? e.arg1 : e.arg0;
                     Long before = live.put(e.result, size);
                     bytes += size - (before == null ? 0 : before);

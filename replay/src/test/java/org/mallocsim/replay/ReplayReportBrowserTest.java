@@ -34,6 +34,7 @@ class ReplayReportBrowserTest {
 
     @TempDir
     static Path tmp;
+
     private static Path report;
 
     @BeforeAll
@@ -43,10 +44,12 @@ class ReplayReportBrowserTest {
             if ("true".equals(System.getenv("CI"))) {
                 fail("chromium is not installed; .ci/run installs Debian's chromium package");
             }
-            Assumptions.abort("chromium is not installed (apt-get install chromium): the report's browser test is skipped");
+            Assumptions.abort(
+                    "chromium is not installed (apt-get install chromium): the report's browser test is skipped");
         }
         report = tmp.resolve("tar.html");
-        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("tar"), ReplayOptions.of("glibc").withHeapMaps(true));
+        ReplayResult r = ReplayEngine.replay(
+                TraceFidelity.trace("tar"), ReplayOptions.of("glibc").withHeapMaps(true));
         ReplayReport.write(r, report, TraceFidelity.trace("tar"));
     }
 
@@ -63,19 +66,33 @@ class ReplayReportBrowserTest {
 
     /** Runs headless Chromium on the report with extra arguments; returns {stdout, stderr}. */
     private static String[] chromium(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--disable-gpu", "--no-sandbox",
-                "--no-first-run", "--disable-extensions", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
-                "--user-data-dir=" + tmp.resolve("profile"), "--window-size=" + WIDTH + "," + HEIGHT));
+        List<String> cmd = new ArrayList<>(List.of(
+                chromium,
+                "--headless",
+                "--disable-gpu",
+                "--no-sandbox",
+                "--no-first-run",
+                "--disable-extensions",
+                "--hide-scrollbars",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--user-data-dir=" + tmp.resolve("profile"),
+                "--window-size=" + WIDTH + "," + HEIGHT));
         cmd.addAll(List.of(args));
         cmd.add(report.toUri().toString());
         Path out = tmp.resolve("chromium.out");
         Path err = tmp.resolve("chromium.err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("chromium did not finish within 90 s: " + cmd);
         }
-        return new String[] {Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8)};
+        return new String[] {
+            Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8)
+        };
     }
 
     @Test
@@ -102,7 +119,9 @@ class ReplayReportBrowserTest {
             int w = Integer.parseInt(f[2]);
             int h = Integer.parseInt(f[3]);
             assertThat(y + h).as("drawing %s lies inside the screenshot", rect).isLessThanOrEqualTo(img.getHeight());
-            assertThat(colouredPixels(img, x, y, w, h)).as("coloured pixels in drawing %s", rect).isGreaterThan(w / 4);
+            assertThat(colouredPixels(img, x, y, w, h))
+                    .as("coloured pixels in drawing %s", rect)
+                    .isGreaterThan(w / 4);
         }
     }
 
@@ -127,7 +146,8 @@ class ReplayReportBrowserTest {
     static List<String> consoleErrors(String stderr) {
         List<String> errors = new ArrayList<>();
         for (String line : stderr.split("\n")) {
-            if (line.contains(":CONSOLE(") && (line.contains("ERROR") || line.contains("Uncaught") || line.contains("rror"))
+            if (line.contains(":CONSOLE(")
+                            && (line.contains("ERROR") || line.contains("Uncaught") || line.contains("rror"))
                     || line.contains("Uncaught")) {
                 errors.add(line);
             }

@@ -17,11 +17,17 @@ class ReplayReportTest {
 
     @Test
     void thePageInlinesEverythingAndItsDataHoldsTheTimelineAndBothMaps() throws IOException {
-        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("diff"), ReplayOptions.of("glibc").withHeapMaps(true));
+        ReplayResult r = ReplayEngine.replay(
+                TraceFidelity.trace("diff"), ReplayOptions.of("glibc").withHeapMaps(true));
         String page = ReplayReport.render(r);
 
-        assertThat(page).startsWith("<!DOCTYPE html>").doesNotContain("/*@").doesNotContain("@TITLE@")
-                .doesNotContain("@SUMMARY@").contains("uPlot (v1.6.32)").contains(".uplot");
+        assertThat(page)
+                .startsWith("<!DOCTYPE html>")
+                .doesNotContain("/*@")
+                .doesNotContain("@TITLE@")
+                .doesNotContain("@SUMMARY@")
+                .contains("uPlot (v1.6.32)")
+                .contains(".uplot");
         String data = ReplayReport.data(r);
         assertThat(data).doesNotContain("</");
         assertThat(data).contains("\"timeline\":{\"width\":1,\"n\":" + r.calls() + ",");
@@ -29,20 +35,23 @@ class ReplayReportTest {
         assertThat(data).contains("\"when\":\"at the end\",\"atCall\":" + r.calls() + ",");
         Matcher sizes = Pattern.compile("\"size\":\\[([0-9,]*)\\]").matcher(data);
         assertThat(sizes.find()).isTrue();
-        assertThat(sizes.group(1).split(",").length).isEqualTo(r.profile().largestHeap().chunks());
+        assertThat(sizes.group(1).split(",").length)
+                .isEqualTo(r.profile().largestHeap().chunks());
     }
 
     @Test
     void aProcessThatDiedGetsAReportWithItsDeathAndNoFinalMap() throws IOException {
-        ReplayOptions dying = ReplayOptions.of("dying",
-                (space, options) -> new DyingAllocator(space, DyingAllocator.Fate.ABORT, 100)).withHeapMaps(true);
+        ReplayOptions dying = ReplayOptions.of(
+                        "dying", (space, options) -> new DyingAllocator(space, DyingAllocator.Fate.ABORT, 100))
+                .withHeapMaps(true);
         ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("grep"), dying);
         Path html = tmp.resolve("died.html");
         ReplayReport.write(r, html, TraceFidelity.trace("grep"));
 
         String page = Files.readString(html);
         assertThat(r.profile().finalHeap()).isNull();
-        assertThat(page).contains("\"death\":{\"call\":100,\"what\":\"killed by SIGABRT at call 100 ")
+        assertThat(page)
+                .contains("\"death\":{\"call\":100,\"what\":\"killed by SIGABRT at call 100 ")
                 .contains("process killed by SIGABRT at call 100");
         assertThat(ReplayReport.data(r)).doesNotContain("\"when\":\"at the end\"");
     }
@@ -73,7 +82,9 @@ class ReplayReportTest {
     private static long[] column(String data, String name) {
         Matcher c = Pattern.compile("\"" + name + "\":\\[([0-9,]*)\\]").matcher(data);
         assertThat(c.find()).as(name).isTrue();
-        return java.util.Arrays.stream(c.group(1).split(",")).mapToLong(Long::parseLong).toArray();
+        return java.util.Arrays.stream(c.group(1).split(","))
+                .mapToLong(Long::parseLong)
+                .toArray();
     }
 
     private static int count(String s, String what) {

@@ -60,28 +60,114 @@ class ThreadEventsTest {
             this.heard = heard;
         }
 
-        @Override public void threadStarted(int tid, int parentTid) { heard.add("start " + tid + " from " + parentTid); }
-        @Override public void threadExited(int tid) { heard.add("exit " + tid); }
-        @Override public void switchThread(int tid) { heard.add("switch " + tid); }
-        @Override public void forked(int parentTid, int childTid) { heard.add("fork " + parentTid + " to " + childTid); }
+        @Override
+        public void threadStarted(int tid, int parentTid) {
+            heard.add("start " + tid + " from " + parentTid);
+        }
 
-        @Override public AddressSpace addressSpace() { return bump.addressSpace(); }
-        @Override public long malloc(long size) { return bump.malloc(size); }
-        @Override public void free(long ptr) { bump.free(ptr); }
-        @Override public long calloc(long nmemb, long size) { return bump.calloc(nmemb, size); }
-        @Override public long realloc(long ptr, long size) { return bump.realloc(ptr, size); }
-        @Override public long reallocarray(long ptr, long nmemb, long size) { return bump.reallocarray(ptr, nmemb, size); }
-        @Override public long memalign(long alignment, long size) { return bump.memalign(alignment, size); }
-        @Override public long alignedAlloc(long alignment, long size) { return bump.alignedAlloc(alignment, size); }
-        @Override public long posixMemalign(long alignment, long size) { return bump.posixMemalign(alignment, size); }
-        @Override public long valloc(long size) { return bump.valloc(size); }
-        @Override public long pvalloc(long size) { return bump.pvalloc(size); }
-        @Override public long mallocUsableSize(long ptr) { return bump.mallocUsableSize(ptr); }
-        @Override public int mallocTrim(long pad) { return bump.mallocTrim(pad); }
-        @Override public int mallopt(int param, int value) { return bump.mallopt(param, value); }
-        @Override public MallInfo2 mallinfo2() { return bump.mallinfo2(); }
-        @Override public String mallocStats() { return bump.mallocStats(); }
-        @Override public String mallocInfo(int options) { return bump.mallocInfo(options); }
-        @Override public int errno() { return bump.errno(); }
+        @Override
+        public void threadExited(int tid) {
+            heard.add("exit " + tid);
+        }
+
+        @Override
+        public void switchThread(int tid) {
+            heard.add("switch " + tid);
+        }
+
+        @Override
+        public void forked(int parentTid, int childTid) {
+            heard.add("fork " + parentTid + " to " + childTid);
+        }
+
+        @Override
+        public AddressSpace addressSpace() {
+            return bump.addressSpace();
+        }
+
+        @Override
+        public long malloc(long size) {
+            return bump.malloc(size);
+        }
+
+        @Override
+        public void free(long ptr) {
+            bump.free(ptr);
+        }
+
+        @Override
+        public long calloc(long nmemb, long size) {
+            return bump.calloc(nmemb, size);
+        }
+
+        @Override
+        public long realloc(long ptr, long size) {
+            return bump.realloc(ptr, size);
+        }
+
+        @Override
+        public long reallocarray(long ptr, long nmemb, long size) {
+            return bump.reallocarray(ptr, nmemb, size);
+        }
+
+        @Override
+        public long memalign(long alignment, long size) {
+            return bump.memalign(alignment, size);
+        }
+
+        @Override
+        public long alignedAlloc(long alignment, long size) {
+            return bump.alignedAlloc(alignment, size);
+        }
+
+        @Override
+        public long posixMemalign(long alignment, long size) {
+            return bump.posixMemalign(alignment, size);
+        }
+
+        @Override
+        public long valloc(long size) {
+            return bump.valloc(size);
+        }
+
+        @Override
+        public long pvalloc(long size) {
+            return bump.pvalloc(size);
+        }
+
+        @Override
+        public long mallocUsableSize(long ptr) {
+            return bump.mallocUsableSize(ptr);
+        }
+
+        @Override
+        public int mallocTrim(long pad) {
+            return bump.mallocTrim(pad);
+        }
+
+        @Override
+        public int mallopt(int param, int value) {
+            return bump.mallopt(param, value);
+        }
+
+        @Override
+        public MallInfo2 mallinfo2() {
+            return bump.mallinfo2();
+        }
+
+        @Override
+        public String mallocStats() {
+            return bump.mallocStats();
+        }
+
+        @Override
+        public String mallocInfo(int options) {
+            return bump.mallocInfo(options);
+        }
+
+        @Override
+        public int errno() {
+            return bump.errno();
+        }
     }
 }

@@ -81,7 +81,9 @@ public final class TraceFidelity {
 
         /** The counts, the first mismatch and the process's death if any, one per line. */
         public String describe() {
-            StringBuilder sb = new StringBuilder(result.traceName()).append(" with ").append(result.allocator())
+            StringBuilder sb = new StringBuilder(result.traceName())
+                    .append(" with ")
+                    .append(result.allocator())
                     .append('\n');
             for (String line : report().lines()) {
                 sb.append("  ").append(line).append('\n');
@@ -147,6 +149,7 @@ public final class TraceFidelity {
                 return t;
             }
         }
-        throw new IllegalStateException("traces/" + name + ".mrec.zst not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "traces/" + name + ".mrec.zst not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -46,6 +46,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
 public final class Buddy extends PolicyAllocator {
     /** Merged free blocks at least this large return their pages to the kernel. */
     public static final long DONTNEED_MIN = 64 * 1024;
+
     private static final String MALLOC_USABLE_SIZE = "malloc_usable_size";
 
     /** A buddy heap for a process that has made no allocator call; options are ignored. */
@@ -137,7 +138,9 @@ public final class Buddy extends PolicyAllocator {
         }
         long word = space.load64(b + SIZE);
         long size = word & ~INUSE;
-        if (Long.bitCount(size) != 1 || size < (1L << MIN_ORDER) || size > REGION
+        if (Long.bitCount(size) != 1
+                || size < (1L << MIN_ORDER)
+                || size > REGION
                 || ((b - regionBase(b)) & (size - 1)) != 0) {
             throw new MallocAbort(call + "(): invalid size");
         }

@@ -59,6 +59,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
 public final class BumpAllocator implements Allocator, HeapCheck {
     /** The messages of the aborts listed above, glibc's where glibc has the same check. */
     public static final String INVALID_POINTER_FREE = "free(): invalid pointer";
+
     public static final String INVALID_POINTER_REALLOC = "realloc(): invalid pointer";
     public static final String INVALID_SIZE_FREE = "free(): invalid size";
     public static final String INVALID_SIZE_REALLOC = "realloc(): invalid old size";
@@ -270,8 +271,8 @@ public final class BumpAllocator implements Allocator, HeapCheck {
         long inUse = load(IN_USE_BYTES);
         long rest = load(END) - load(TOP);
         long remainder = rest > 0 ? rest : 0;
-        return new MallInfo2(system, load(FREED_CHUNKS) + (remainder > 0 ? 1 : 0), 0, 0, 0, 0, 0, inUse,
-                system - inUse, remainder);
+        return new MallInfo2(
+                system, load(FREED_CHUNKS) + (remainder > 0 ? 1 : 0), 0, 0, 0, 0, 0, inUse, system - inUse, remainder);
     }
 
     /** In the layout of glibc's {@code malloc_stats} (one arena, no mmapped chunks). */
@@ -279,9 +280,11 @@ public final class BumpAllocator implements Allocator, HeapCheck {
     public String mallocStats() {
         long system = load(SYSTEM_BYTES);
         long inUse = load(IN_USE_BYTES);
-        return String.format("Arena 0:%nsystem bytes     = %10d%nin use bytes     = %10d%nTotal (incl. mmap):%n"
-                + "system bytes     = %10d%nin use bytes     = %10d%nmax mmap regions = %10d%nmax mmap bytes   = %10d%n",
-                system, inUse, system, inUse, 0, 0).replace(System.lineSeparator(), "\n");
+        return String.format(
+                        "Arena 0:%nsystem bytes     = %10d%nin use bytes     = %10d%nTotal (incl. mmap):%n"
+                                + "system bytes     = %10d%nin use bytes     = %10d%nmax mmap regions = %10d%nmax mmap bytes   = %10d%n",
+                        system, inUse, system, inUse, 0, 0)
+                .replace(System.lineSeparator(), "\n");
     }
 
     @Override
@@ -371,10 +374,12 @@ public final class BumpAllocator implements Allocator, HeapCheck {
         while (c < end) {
             long word = space.load64(sizeOffset(c));
             long size = chunksize(word);
-            if (size < ALIGNMENT || (word & PREV_INUSE) == 0 || (word & FLAG_BITS & ~(PREV_INUSE | FREED)) != 0
+            if (size < ALIGNMENT
+                    || (word & PREV_INUSE) == 0
+                    || (word & FLAG_BITS & ~(PREV_INUSE | FREED)) != 0
                     || c + size > end) {
-                throw new IllegalStateException(String.format("bump heap: chunk 0x%x has size word 0x%x (heap 0x%x-0x%x)",
-                        c, word, load(HEAP_START), end));
+                throw new IllegalStateException(String.format(
+                        "bump heap: chunk 0x%x has size word 0x%x (heap 0x%x-0x%x)", c, word, load(HEAP_START), end));
             }
             if ((word & FREED) == 0) {
                 live++;
@@ -386,12 +391,13 @@ public final class BumpAllocator implements Allocator, HeapCheck {
             throw new IllegalStateException(String.format("bump heap: chunks end at 0x%x, not at 0x%x", c, end));
         }
         if (load(REGIONS) == 0 && (live != load(LIVE_CHUNKS) || liveBytes != load(IN_USE_BYTES))) {
-            throw new IllegalStateException(String.format("bump heap: %d live chunks of %d bytes, the state counts %d of %d",
+            throw new IllegalStateException(String.format(
+                    "bump heap: %d live chunks of %d bytes, the state counts %d of %d",
                     live, liveBytes, load(LIVE_CHUNKS), load(IN_USE_BYTES)));
         }
         if (load(TOP) + 8 > load(END) && load(TOP) != load(HEAP_START)) {
-            throw new IllegalStateException(String.format("bump heap: top 0x%x past the region's end 0x%x less the lent word",
-                    load(TOP), load(END)));
+            throw new IllegalStateException(String.format(
+                    "bump heap: top 0x%x past the region's end 0x%x less the lent word", load(TOP), load(END)));
         }
     }
 

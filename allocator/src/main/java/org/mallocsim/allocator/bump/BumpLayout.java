@@ -58,6 +58,7 @@ final class BumpLayout {
     static final long FLAG_BITS = 0xf;
     /** glibc's {@code MINSIZE} and {@code MALLOC_ALIGNMENT}. */
     static final long MIN_CHUNK = 32;
+
     static final long ALIGNMENT = 16;
 
     static long sizeOffset(long chunk) {

@@ -49,6 +49,7 @@ public abstract class BoundaryTagHeap extends PolicyAllocator {
     protected static final int SEGMENTS = FREE_CHUNKS + 8;
     /** Where the index's own fields start in the state page. */
     protected static final int INDEX = SEGMENTS + 8;
+
     private static final long NONCONTIGUOUS = 1;
     private static final String MALLOC_USABLE_SIZE = "malloc_usable_size";
 

@@ -40,6 +40,7 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
     public static final long DEFAULT_MMAP_THRESHOLD = 128 * 1024;
     /** {@code mallopt} parameter {@code M_MMAP_THRESHOLD} (malloc.h). */
     public static final int M_MMAP_THRESHOLD = -3;
+
     protected static final long PAGE = Page.PAGE_SIZE;
     protected static final long ALIGNMENT = 16;
 
@@ -379,8 +380,12 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
     private long checkedRegion(long p, long word, String call) {
         long r = space.load64(p - MMAP_HEADER);
         long len = word & ~FLAG_BITS;
-        if ((r & (PAGE - 1)) != 0 || (len & (PAGE - 1)) != 0 || len == 0 || p - r < MMAP_HEADER
-                || p - r >= len || (word & (FLAG_BITS & ~MMAPPED)) != 0) {
+        if ((r & (PAGE - 1)) != 0
+                || (len & (PAGE - 1)) != 0
+                || len == 0
+                || p - r < MMAP_HEADER
+                || p - r >= len
+                || (word & (FLAG_BITS & ~MMAPPED)) != 0) {
             throw new MallocAbort(call + "(): invalid mmapped block");
         }
         return r;

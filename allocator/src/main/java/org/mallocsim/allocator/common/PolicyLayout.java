@@ -33,6 +33,7 @@ public final class PolicyLayout {
     public static final long MMAPPED = 0x2;
     /** Header bit: the word is an offset back to the block memalign over-allocated. */
     public static final long ALIGNED = 0x4;
+
     public static final long FLAG_BITS = 0xf;
     /** Bytes in front of the user data of an mmapped block. */
     public static final long MMAP_HEADER = 16;

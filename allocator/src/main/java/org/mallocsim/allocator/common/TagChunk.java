@@ -32,6 +32,7 @@ public final class TagChunk {
     public static final long INUSE = 0x1;
     /** The previous chunk is in use, so prev_size is not a footer (dlmalloc's PINUSE_BIT). */
     public static final long PINUSE = 0x8;
+
     public static final long FLAG_BITS = 0xf;
     /** The smallest chunk: header, fd and bk, and the footer lent by the next chunk. */
     public static final long MIN_CHUNK = 32;

@@ -191,7 +191,9 @@ public final class PageAllocator extends PolicyAllocator implements ThreadEvents
         long desc = descriptorOf(p);
         long bsize = space.load64(desc + BLOCK_SIZE);
         long off = p - pageStart(desc);
-        if ((p & (SEGMENT - 1)) < PAGE_BYTES || bsize == 0 || off % bsize != 0
+        if ((p & (SEGMENT - 1)) < PAGE_BYTES
+                || bsize == 0
+                || off % bsize != 0
                 || off / bsize >= space.load64(desc + CAPACITY)) {
             throw new MallocAbort(call + "(): invalid pointer");
         }
@@ -325,8 +327,7 @@ public final class PageAllocator extends PolicyAllocator implements ThreadEvents
 
     /** Nothing yet: the thread claims a heap at its first call, and its parent keeps running on its own. */
     @Override
-    public void threadStarted(int tid, int parentTid) {
-    }
+    public void threadStarted(int tid, int parentTid) {}
 
     /**
      * The thread's heap: the one it has, else the main heap if no thread claimed it yet, else a
@@ -440,8 +441,10 @@ public final class PageAllocator extends PolicyAllocator implements ThreadEvents
                 long free = 0;
                 for (long q = space.load64(desc + FREE); q != 0; q = space.load64(q)) {
                     long off = q - pageStart(desc);
-                    expect(off >= 0 && off % bsize == 0 && off / bsize < cap && space.load64(q + 8) == (q ^ FREE_KEY),
-                            "free object", q);
+                    expect(
+                            off >= 0 && off % bsize == 0 && off / bsize < cap && space.load64(q + 8) == (q ^ FREE_KEY),
+                            "free object",
+                            q);
                     expect(++free <= cap, "free list ends", desc);
                 }
                 expect(space.load64(desc + USED) + free == cap, "used + free = capacity", desc);
@@ -458,8 +461,12 @@ public final class PageAllocator extends PolicyAllocator implements ThreadEvents
             for (int c = 0; c < CLASSES; c++) {
                 long prev = 0;
                 for (long d = space.load64(heapSlot(h) + HEAP_QUEUES + 8L * c); d != 0; d = space.load64(d + NEXT)) {
-                    expect(space.load64(d + HEAP) == heapSlot(h) && sizeClass(space.load64(d + BLOCK_SIZE)) == c
-                            && space.load64(d + PREV) == prev, "queued page", d);
+                    expect(
+                            space.load64(d + HEAP) == heapSlot(h)
+                                    && sizeClass(space.load64(d + BLOCK_SIZE)) == c
+                                    && space.load64(d + PREV) == prev,
+                            "queued page",
+                            d);
                     prev = d;
                     listed++;
                 }

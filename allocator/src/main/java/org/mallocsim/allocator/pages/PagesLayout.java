@@ -33,6 +33,7 @@ final class PagesLayout {
     static final int PAGES_PER_SEGMENT = (int) (SEGMENT / PAGE_BYTES);
     /** The largest request served from pages; larger ones get a region from mmap. */
     static final long MAX_SMALL = 8192;
+
     static final int CLASSES = 32;
     static final int MAX_SEGMENTS = 1024;
     static final int MAX_HEAPS = 64;

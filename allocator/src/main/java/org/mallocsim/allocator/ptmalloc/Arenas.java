@@ -1,10 +1,10 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.Mman;
-import org.mallocsim.kernel.mm.AddressSpace;
-
 import static org.mallocsim.allocator.ptmalloc.Chunk.MINSIZE;
 import static org.mallocsim.allocator.ptmalloc.Chunk.PREV_INUSE;
+
+import org.mallocsim.kernel.Mman;
+import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * Arenas and heaps (malloc/arena.c): {@code ptmalloc_init}, {@code arena_get} and
@@ -154,8 +154,8 @@ final class Arenas {
     }
 
     private static long mmapNoreserve(MallocContext c, long addr, long len) {
-        long r = c.as.mmap(addr, len, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE,
-                -1, 0);
+        long r =
+                c.as.mmap(addr, len, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE, -1, 0);
         return r < 0 && r >= -4095 ? -1 : r;
     }
 
@@ -249,8 +249,8 @@ final class Arenas {
             return -1;
         }
         if (as.config().overcommitMemory() == 2) {
-            long r = as.mmap(h + newSize, diff, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS
-                    | Mman.MAP_FIXED, -1, 0);
+            long r = as.mmap(
+                    h + newSize, diff, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0);
             if (r < 0 && r >= -4095) {
                 return -2;
             }
@@ -284,7 +284,8 @@ final class Arenas {
             if (!Chunk.prevInuse(as, p)) {
                 newSize += Chunk.prevSize(as, p);
             }
-            if (ult(newSize + (HEAP_MAX - as.load64(prevHeap + HeapInfo.SIZE)),
+            if (ult(
+                    newSize + (HEAP_MAX - as.load64(prevHeap + HeapInfo.SIZE)),
                     pad + MINSIZE + as.load64(heap + HeapInfo.PAGESIZE))) {
                 break;
             }

@@ -22,15 +22,18 @@ final class BinsView {
             return "tcache: none yet (the thread has not allocated)\n";
         }
         AddressSpace as = c.as;
-        StringBuilder sb = new StringBuilder("tcachebins (0x").append(Long.toHexString(tcache)).append(")\n");
+        StringBuilder sb = new StringBuilder("tcachebins (0x")
+                .append(Long.toHexString(tcache))
+                .append(")\n");
         for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
             int count = as.load16(TcachePerthread.countAddr(tcache, i)) & 0xffff;
             long e = as.load64(TcachePerthread.entryAddr(tcache, i));
             if (count == 0 && e == 0) {
                 continue;
             }
-            sb.append(String.format("0x%x [%3d]:", Chunk.tidx2usize(i) + Chunk.SIZE_SZ + Chunk.MALLOC_ALIGN_MASK
-                    & ~Chunk.MALLOC_ALIGN_MASK, count));
+            sb.append(String.format(
+                    "0x%x [%3d]:",
+                    Chunk.tidx2usize(i) + Chunk.SIZE_SZ + Chunk.MALLOC_ALIGN_MASK & ~Chunk.MALLOC_ALIGN_MASK, count));
             int n = 0;
             for (; e != 0 && n < LIMIT; n++) {
                 sb.append(" 0x").append(Long.toHexString(e)).append(" ->");
@@ -86,11 +89,15 @@ final class BinsView {
                 if (p == bin) {
                     continue;
                 }
-                sb.append(i == 1 ? "unsorted" : (i < Chunk.NSMALLBINS ? "smallbin " : "largebin ") + i).append(':');
+                sb.append(i == 1 ? "unsorted" : (i < Chunk.NSMALLBINS ? "smallbin " : "largebin ") + i)
+                        .append(':');
                 int n = 0;
                 for (; p != bin && n < LIMIT; n++) {
-                    sb.append(" 0x").append(Long.toHexString(p)).append(" (0x")
-                            .append(Long.toHexString(Chunk.chunksize(as, p))).append(") ->");
+                    sb.append(" 0x")
+                            .append(Long.toHexString(p))
+                            .append(" (0x")
+                            .append(Long.toHexString(Chunk.chunksize(as, p)))
+                            .append(") ->");
                     p = Chunk.fd(as, p);
                 }
                 sb.append(p == bin ? " bin" : " ...").append('\n');
@@ -107,12 +114,19 @@ final class BinsView {
         long av = c.mainArena;
         int n = 0;
         do {
-            sb.append(String.format("arena %d%s at 0x%x: flags 0x%x  have_fastchunks %d  top 0x%x  last_remainder 0x%x"
-                    + "  system_mem 0x%x  max_system_mem 0x%x  attached_threads %d  next 0x%x%n",
-                    n++, av == c.mainArena ? " (main)" : "", av, as.load32(av + MallocState.FLAGS),
-                    as.load32(av + MallocState.HAVE_FASTCHUNKS), as.load64(av + MallocState.TOP),
-                    as.load64(av + MallocState.LAST_REMAINDER), as.load64(av + MallocState.SYSTEM_MEM),
-                    as.load64(av + MallocState.MAX_SYSTEM_MEM), as.load64(av + MallocState.ATTACHED_THREADS),
+            sb.append(String.format(
+                    "arena %d%s at 0x%x: flags 0x%x  have_fastchunks %d  top 0x%x  last_remainder 0x%x"
+                            + "  system_mem 0x%x  max_system_mem 0x%x  attached_threads %d  next 0x%x%n",
+                    n++,
+                    av == c.mainArena ? " (main)" : "",
+                    av,
+                    as.load32(av + MallocState.FLAGS),
+                    as.load32(av + MallocState.HAVE_FASTCHUNKS),
+                    as.load64(av + MallocState.TOP),
+                    as.load64(av + MallocState.LAST_REMAINDER),
+                    as.load64(av + MallocState.SYSTEM_MEM),
+                    as.load64(av + MallocState.MAX_SYSTEM_MEM),
+                    as.load64(av + MallocState.ATTACHED_THREADS),
                     as.load64(av + MallocState.NEXT)));
             av = as.load64(av + MallocState.NEXT);
         } while (av != c.mainArena && n < 64);
@@ -128,8 +142,12 @@ final class BinsView {
             sb.append(String.format("arena %d at 0x%x%n", n, av));
             long h = HeapInfo.heapForPtr(as.load64(av + MallocState.TOP));
             for (int k = 0; h != 0 && k < 1024; k++) {
-                sb.append(String.format("  heap 0x%x: ar_ptr 0x%x  prev 0x%x  size 0x%x  mprotect_size 0x%x%n", h,
-                        as.load64(h + HeapInfo.AR_PTR), as.load64(h + HeapInfo.PREV), as.load64(h + HeapInfo.SIZE),
+                sb.append(String.format(
+                        "  heap 0x%x: ar_ptr 0x%x  prev 0x%x  size 0x%x  mprotect_size 0x%x%n",
+                        h,
+                        as.load64(h + HeapInfo.AR_PTR),
+                        as.load64(h + HeapInfo.PREV),
+                        as.load64(h + HeapInfo.SIZE),
                         as.load64(h + HeapInfo.MPROTECT_SIZE)));
                 h = as.load64(h + HeapInfo.PREV);
             }

@@ -32,6 +32,7 @@ public final class Chunk {
 
     /** {@code CHUNK_HDR_SZ}: prev_size and size, the offset from a chunk to its user memory. */
     public static final long CHUNK_HDR_SZ = FD;
+
     public static final long MALLOC_ALIGNMENT = 16;
     public static final long MALLOC_ALIGN_MASK = MALLOC_ALIGNMENT - 1;
     /** {@code MIN_CHUNK_SIZE} = offsetof(fd_nextsize) and {@code MINSIZE}. */
@@ -51,6 +52,7 @@ public final class Chunk {
     public static final int NFASTBINS = 10;
     /** {@code MAX_FAST_SIZE} (80 * SIZE_SZ / 4): the largest value M_MXFAST accepts. */
     public static final long MAX_FAST_SIZE = 80L * SIZE_SZ / 4;
+
     public static final int TCACHE_MAX_BINS = 64;
 
     private Chunk() {}

@@ -1,11 +1,10 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.mm.AddressSpace;
-import org.mallocsim.kernel.mm.VmaView;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.VmaView;
 
 /**
  * The invariants of glibc's {@code do_check_malloc_state} (malloc/malloc.c, MALLOC_DEBUG) and a
@@ -83,7 +82,8 @@ final class HeapChecker {
                 e = Chunk.revealPtr(e, as.load64(e));
             }
             if (n != Tcache.count(c, tcache, i)) {
-                throw fail("tcache bin " + i + " count " + Tcache.count(c, tcache, i) + " but " + n + " entries", tcache);
+                throw fail(
+                        "tcache bin " + i + " count " + Tcache.count(c, tcache, i) + " but " + n + " entries", tcache);
             }
         }
     }
@@ -94,7 +94,8 @@ final class HeapChecker {
         long maxFast = c.globalMaxFast();
         for (int i = 0; i < Chunk.NFASTBINS; i++) {
             long n = 0;
-            for (long p = as.load64(MallocState.fastbin(av, i)); p != 0;
+            for (long p = as.load64(MallocState.fastbin(av, i));
+                    p != 0;
                     p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p))) {
                 if (Chunk.misaligned(p)) {
                     throw fail("misaligned fastbin chunk", p);
@@ -116,8 +117,8 @@ final class HeapChecker {
         int binned = 0;
         for (int i = 1; i < Chunk.NBINS; i++) {
             long bin = MallocState.binAt(av, i);
-            boolean bit = (as.load32(MallocState.binmapWord(av, MallocState.idx2block(i)))
-                    & MallocState.idx2bit(i)) != 0;
+            boolean bit =
+                    (as.load32(MallocState.binmapWord(av, MallocState.idx2block(i))) & MallocState.idx2bit(i)) != 0;
             if (i > 1 && !bit && (Chunk.fd(as, bin) != bin || Chunk.bk(as, bin) != bin)) {
                 throw fail("bin " + i + " non-empty with its binmap bit clear", bin);
             }
@@ -208,7 +209,8 @@ final class HeapChecker {
         if (base == 0 || !c.contiguous(c.mainArena)) {
             return -1;
         }
-        long p = ((base + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK) - Chunk.CHUNK_HDR_SZ;
+        long p =
+                ((base + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK) - Chunk.CHUNK_HDR_SZ;
         return walk(c, p, c.top(c.mainArena), listed, false);
     }
 
@@ -259,13 +261,17 @@ final class HeapChecker {
                 p += sz;
                 continue;
             }
-            if (Long.compareUnsigned(sz, Chunk.MINSIZE) < 0 || (sz & Chunk.MALLOC_ALIGN_MASK) != 0
+            if (Long.compareUnsigned(sz, Chunk.MINSIZE) < 0
+                    || (sz & Chunk.MALLOC_ALIGN_MASK) != 0
                     || (top != -1 && Long.compareUnsigned(p + sz, top) > 0)) {
                 throw fail("bad chunk size 0x" + Long.toHexString(sz) + " in heap walk", p);
             }
             boolean free = !Chunk.inuseBitAtOffset(as, p, sz);
             // free chunks never carry the bit; an old top too small to free ends its heap without it
-            if (nonMain && !free && (raw & Chunk.NON_MAIN_ARENA) == 0 && Chunk.sizeNomask(as, p + sz) != Chunk.PREV_INUSE) {
+            if (nonMain
+                    && !free
+                    && (raw & Chunk.NON_MAIN_ARENA) == 0
+                    && Chunk.sizeNomask(as, p + sz) != Chunk.PREV_INUSE) {
                 throw fail("in-use thread-arena chunk without NON_MAIN_ARENA", p);
             }
             if (Chunk.prevInuse(as, p) == prevFree) {

@@ -1,9 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.mm.AddressSpace;
-
 import java.util.HashMap;
 import java.util.Map;
+import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * A text picture of the heap: for each arena, every chunk from the heap start to top with its
@@ -30,7 +29,10 @@ final class HeapDump {
         int n = 0;
         do {
             bins(c, av, where);
-            sb.append("arena ").append(n++).append(av == c.mainArena ? " (main)" : "").append('\n');
+            sb.append("arena ")
+                    .append(n++)
+                    .append(av == c.mainArena ? " (main)" : "")
+                    .append('\n');
             if (av == c.mainArena) {
                 long base = c.mpLoad(MallocPar.SBRK_BASE);
                 if (base != 0 && c.contiguous(av)) {
@@ -45,7 +47,8 @@ final class HeapDump {
                     long start = h + HeapInfo.STRUCT_SIZE + (av == h + HeapInfo.STRUCT_SIZE ? MallocState.SIZE : 0);
                     long p = ((start + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK)
                             - Chunk.CHUNK_HDR_SZ;
-                    sb.append(" heap +0x").append(Long.toHexString(h & (MallocContext.HEAP_MAX_SIZE - 1)))
+                    sb.append(" heap +0x")
+                            .append(Long.toHexString(h & (MallocContext.HEAP_MAX_SIZE - 1)))
                             .append('\n');
                     walk(c, av, p, h, where, sb);
                 }
@@ -60,7 +63,8 @@ final class HeapDump {
             return;
         }
         for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
-            for (long e = c.as.load64(TcachePerthread.entryAddr(tcache, i)); e != 0;
+            for (long e = c.as.load64(TcachePerthread.entryAddr(tcache, i));
+                    e != 0;
                     e = Chunk.revealPtr(e, c.as.load64(e))) {
                 where.put(Chunk.mem2chunk(e), "tcache " + i);
             }
@@ -70,7 +74,8 @@ final class HeapDump {
     static void bins(MallocContext c, long av, Map<Long, String> where) {
         AddressSpace as = c.as;
         for (int i = 0; i < Chunk.NFASTBINS; i++) {
-            for (long p = as.load64(MallocState.fastbin(av, i)); p != 0;
+            for (long p = as.load64(MallocState.fastbin(av, i));
+                    p != 0;
                     p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p))) {
                 where.put(p, "fastbin " + i);
             }
@@ -83,11 +88,10 @@ final class HeapDump {
         }
     }
 
-    private static void walk(MallocContext c, long av, long p, long origin, Map<Long, String> where,
-                             StringBuilder sb) {
+    private static void walk(MallocContext c, long av, long p, long origin, Map<Long, String> where, StringBuilder sb) {
         AddressSpace as = c.as;
         long top = c.top(av);
-        for (;;) {
+        for (; ; ) {
             long raw = Chunk.sizeNomask(as, p);
             long size = raw & ~Chunk.SIZE_BITS;
             sb.append(line(p, origin, raw, state(p, size, top, where))).append(System.lineSeparator());
@@ -112,8 +116,13 @@ final class HeapDump {
 
     /** One chunk's line: offset from {@code origin}, size, flag bits (A M P) and state. */
     static String line(long p, long origin, long raw, String state) {
-        return String.format("  +0x%06x  0x%06x %s%s%s  %s", p - origin, raw & ~Chunk.SIZE_BITS,
-                (raw & Chunk.NON_MAIN_ARENA) != 0 ? "A" : "-", (raw & Chunk.IS_MMAPPED) != 0 ? "M" : "-",
-                (raw & Chunk.PREV_INUSE) != 0 ? "P" : "-", state);
+        return String.format(
+                "  +0x%06x  0x%06x %s%s%s  %s",
+                p - origin,
+                raw & ~Chunk.SIZE_BITS,
+                (raw & Chunk.NON_MAIN_ARENA) != 0 ? "A" : "-",
+                (raw & Chunk.IS_MMAPPED) != 0 ? "M" : "-",
+                (raw & Chunk.PREV_INUSE) != 0 ? "P" : "-",
+                state);
     }
 }

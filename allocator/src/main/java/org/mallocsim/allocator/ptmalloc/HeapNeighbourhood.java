@@ -39,16 +39,18 @@ final class HeapNeighbourhood {
             if (target != 0 && found == 0) {
                 if (av == c.mainArena) {
                     long base = c.mpLoad(MallocPar.SBRK_BASE);
-                    if (base != 0 && c.contiguous(av)
+                    if (base != 0
+                            && c.contiguous(av)
                             && window(c, av, firstChunk(base), base, target, radius, where, sb, "arena 0 (main)")) {
                         found = av;
                     }
                 } else {
-                    for (long h = HeapInfo.heapForPtr(c.top(av)); h != 0 && found == 0;
+                    for (long h = HeapInfo.heapForPtr(c.top(av));
+                            h != 0 && found == 0;
                             h = as.load64(h + HeapInfo.PREV)) {
                         long start = h + HeapInfo.STRUCT_SIZE + (av == h + HeapInfo.STRUCT_SIZE ? MallocState.SIZE : 0);
-                        String title = "arena " + n + " heap +0x"
-                                + Long.toHexString(h & (MallocContext.HEAP_MAX_SIZE - 1));
+                        String title =
+                                "arena " + n + " heap +0x" + Long.toHexString(h & (MallocContext.HEAP_MAX_SIZE - 1));
                         if (window(c, av, firstChunk(start), h, target, radius, where, sb, title)) {
                             found = av;
                         }
@@ -74,27 +76,40 @@ final class HeapNeighbourhood {
      * Walks one heap segment from {@code p} to top; when {@code target} lies in one of its chunks,
      * draws that chunk and {@code radius} chunks on either side, and returns true.
      */
-    private static boolean window(MallocContext c, long av, long p, long origin, long target, int radius,
-                                  Map<Long, String> where, StringBuilder sb, String title) {
+    private static boolean window(
+            MallocContext c,
+            long av,
+            long p,
+            long origin,
+            long target,
+            int radius,
+            Map<Long, String> where,
+            StringBuilder sb,
+            String title) {
         AddressSpace as = c.as;
         long top = c.top(av);
         long[] ring = new long[radius + 1]; // the chunks just before the current one
         int seen = 0;
-        for (;;) {
+        for (; ; ) {
             long size = Chunk.chunksize(as, p);
             if (Long.compareUnsigned(target - p, size) < 0 || p == target) {
                 sb.append(title).append('\n');
                 int before = Math.min(seen, radius);
                 for (int i = before; i > 0; i--) {
                     long q = ring[(seen - i) % ring.length];
-                    sb.append(HeapDump.line(q, origin, Chunk.sizeNomask(as, q),
-                            HeapDump.state(q, Chunk.chunksize(as, q), top, where))).append('\n');
+                    sb.append(HeapDump.line(
+                                    q,
+                                    origin,
+                                    Chunk.sizeNomask(as, q),
+                                    HeapDump.state(q, Chunk.chunksize(as, q), top, where)))
+                            .append('\n');
                 }
                 for (int i = 0; i <= radius; i++) {
                     long raw = Chunk.sizeNomask(as, p);
                     long s = raw & ~Chunk.SIZE_BITS;
                     sb.append(HeapDump.line(p, origin, raw, HeapDump.state(p, s, top, where)))
-                            .append(i == 0 ? "   <-- 0x" + Long.toHexString(Chunk.chunk2mem(p)) : "").append('\n');
+                            .append(i == 0 ? "   <-- 0x" + Long.toHexString(Chunk.chunk2mem(p)) : "")
+                            .append('\n');
                     if (p == top || s <= Chunk.CHUNK_HDR_SZ) {
                         break;
                     }
@@ -119,8 +134,8 @@ final class HeapNeighbourhood {
         try {
             long raw = Chunk.sizeNomask(as, p);
             if ((raw & Chunk.IS_MMAPPED) != 0) {
-                return "mmapped chunk (no arena)\n" + HeapDump.line(p, p & ~0xfffL, raw, "mmapped")
-                        + "   <-- 0x" + Long.toHexString(mem) + "\n";
+                return "mmapped chunk (no arena)\n" + HeapDump.line(p, p & ~0xfffL, raw, "mmapped") + "   <-- 0x"
+                        + Long.toHexString(mem) + "\n";
             }
             return "0x" + Long.toHexString(mem) + " is in no arena's heap\n";
         } catch (SegmentationFault e) {
@@ -131,22 +146,32 @@ final class HeapNeighbourhood {
     /** The arena's bins and the calling thread's tcache, as non-empty lists with their lengths. */
     private static void bins(MallocContext c, long av, StringBuilder sb) {
         AddressSpace as = c.as;
-        sb.append("bins of ").append(av == c.mainArena ? "the main arena" : "this arena").append(":\n");
+        sb.append("bins of ")
+                .append(av == c.mainArena ? "the main arena" : "this arena")
+                .append(":\n");
         StringBuilder line = new StringBuilder();
         long tcache = c.tcache();
         if (tcache != 0) {
             for (int i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
                 int count = as.load16(TcachePerthread.countAddr(tcache, i)) & 0xffff;
                 if (count != 0) {
-                    line.append(' ').append(i).append('(').append(Chunk.tidx2usize(i)).append(" B)x").append(count);
+                    line.append(' ')
+                            .append(i)
+                            .append('(')
+                            .append(Chunk.tidx2usize(i))
+                            .append(" B)x")
+                            .append(count);
                 }
             }
         }
-        sb.append("  tcache:   ").append(tcache == 0 ? " (none yet)" : line.length() == 0 ? " empty" : line).append('\n');
+        sb.append("  tcache:   ")
+                .append(tcache == 0 ? " (none yet)" : line.length() == 0 ? " empty" : line)
+                .append('\n');
         line.setLength(0);
         for (int i = 0; i < Chunk.NFASTBINS; i++) {
             int count = 0;
-            for (long p = as.load64(MallocState.fastbin(av, i)); p != 0;
+            for (long p = as.load64(MallocState.fastbin(av, i));
+                    p != 0;
                     p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p))) {
                 count++;
             }
@@ -162,11 +187,17 @@ final class HeapNeighbourhood {
                 counts[i]++;
             }
         }
-        sb.append("  unsorted:  ").append(counts[1] == 0 ? "empty" : counts[1] + " chunk(s)").append('\n');
+        sb.append("  unsorted:  ")
+                .append(counts[1] == 0 ? "empty" : counts[1] + " chunk(s)")
+                .append('\n');
         sb.append("  smallbins:").append(binList(counts, 2, Chunk.NSMALLBINS)).append('\n');
-        sb.append("  largebins:").append(binList(counts, Chunk.NSMALLBINS, Chunk.NBINS)).append('\n');
+        sb.append("  largebins:")
+                .append(binList(counts, Chunk.NSMALLBINS, Chunk.NBINS))
+                .append('\n');
         long top = c.top(av);
-        sb.append("  top:       0x").append(Long.toHexString(Chunk.chunksize(as, top))).append(" bytes\n");
+        sb.append("  top:       0x")
+                .append(Long.toHexString(Chunk.chunksize(as, top)))
+                .append(" bytes\n");
     }
 
     private static String binList(int[] counts, int from, int to) {

@@ -122,7 +122,8 @@ public final class HeapWalk {
         if (base == 0) {
             return;
         }
-        long p = ((base + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK) - Chunk.CHUNK_HDR_SZ;
+        long p =
+                ((base + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK) - Chunk.CHUNK_HDR_SZ;
         long top = c.top(c.mainArena);
         long end = top + Chunk.chunksize(c.as, top);
         if (Long.compareUnsigned(p, top) > 0) {
@@ -161,7 +162,8 @@ public final class HeapWalk {
             if (top == -1 && raw == Chunk.PREV_INUSE) {
                 return;
             }
-            if (Long.compareUnsigned(sz, Chunk.MINSIZE) < 0 || (sz & Chunk.MALLOC_ALIGN_MASK) != 0
+            if (Long.compareUnsigned(sz, Chunk.MINSIZE) < 0
+                    || (sz & Chunk.MALLOC_ALIGN_MASK) != 0
                     || (top != -1 && Long.compareUnsigned(p + sz, top) > 0)) {
                 return; // fencepost or damage: what follows cannot be walked
             }

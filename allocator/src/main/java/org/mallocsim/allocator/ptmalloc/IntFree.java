@@ -1,8 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.mm.AddressSpace;
-
 import static org.mallocsim.allocator.ptmalloc.Chunk.PREV_INUSE;
+
+import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * Freeing (malloc/malloc.c): {@code _int_free} with its checks, the fastbins, coalescing into

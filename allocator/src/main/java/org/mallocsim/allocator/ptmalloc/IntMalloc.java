@@ -1,9 +1,9 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.mm.AddressSpace;
-
 import static org.mallocsim.allocator.ptmalloc.Chunk.MINSIZE;
 import static org.mallocsim.allocator.ptmalloc.Chunk.PREV_INUSE;
+
+import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * The core allocation path, {@code _int_malloc} (malloc/malloc.c): fastbins with tcache stashing,
@@ -142,7 +142,7 @@ final class IntMalloc {
         long tcacheUnsortedCount = 0;
         long unsorted = MallocState.unsortedChunks(av);
 
-        for (;;) {
+        for (; ; ) {
             int iters = 0;
             long victim;
             while ((victim = Chunk.bk(as, unsorted)) != unsorted) {
@@ -167,7 +167,9 @@ final class IntMalloc {
                     throw c.printerr("malloc(): invalid next->prev_inuse (unsorted)");
                 }
 
-                if (Chunk.inSmallbinRange(nb) && bck == unsorted && victim == c.lastRemainder(av)
+                if (Chunk.inSmallbinRange(nb)
+                        && bck == unsorted
+                        && victim == c.lastRemainder(av)
                         && ult(nb + MINSIZE, size)) {
                     long remainderSize = size - nb;
                     long remainder = victim + nb;
@@ -369,7 +371,7 @@ final class IntMalloc {
         int block = MallocState.idx2block(idx);
         int map = as.load32(MallocState.binmapWord(av, block));
         int bit = MallocState.idx2bit(idx);
-        for (;;) {
+        for (; ; ) {
             if (Integer.compareUnsigned(bit, map) > 0 || bit == 0) {
                 do {
                     if (++block >= MallocState.BINMAPSIZE) {
@@ -403,8 +405,8 @@ final class IntMalloc {
      * put the remainder at the front of unsorted (and, from the binmap scan of a small request,
      * make it the last remainder).
      */
-    private static void splitOrExhaust(MallocContext c, long av, long victim, long size, long nb, String msg,
-                                       boolean advertise) {
+    private static void splitOrExhaust(
+            MallocContext c, long av, long victim, long size, long nb, String msg, boolean advertise) {
         AddressSpace as = c.as;
         long remainderSize = size - nb;
         if (ult(remainderSize, MINSIZE)) {

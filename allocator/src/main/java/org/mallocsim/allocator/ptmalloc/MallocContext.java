@@ -1,12 +1,11 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import java.util.SplittableRandom;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.Mman;
 import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.VmaView;
-
-import java.util.SplittableRandom;
 
 /**
  * One process's malloc: where its static variables live in emulated memory, typed access to them,
@@ -46,6 +45,7 @@ final class MallocContext {
     final long mainArena;
     /** {@code &mp_}. */
     final long mp;
+
     private final SplittableRandom keySource;
     /** The calling thread's errno. */
     int errno;
@@ -86,7 +86,9 @@ final class MallocContext {
      */
     private static long placeLibcData(AddressSpace as) {
         for (VmaView v : as.vmas()) {
-            if (v.name() != null && v.name().endsWith("/libc.so.6") && "rw-p".equals(v.perms())
+            if (v.name() != null
+                    && v.name().endsWith("/libc.so.6")
+                    && "rw-p".equals(v.perms())
                     && v.size() >= LibcData.SIZE) {
                 return v.start();
             }
@@ -313,7 +315,8 @@ final class MallocContext {
         if (increment == 0) {
             return cur;
         }
-        if (increment > 0 ? Long.compareUnsigned(cur + increment, cur) < 0
+        if (increment > 0
+                ? Long.compareUnsigned(cur + increment, cur) < 0
                 : Long.compareUnsigned(cur, -increment) < 0) {
             errno = ENOMEM;
             return MORECORE_FAILURE;
@@ -329,8 +332,8 @@ final class MallocContext {
 
     /** {@code MMAP(0, size, PROT_READ|PROT_WRITE, extra_flags)}: the address or MAP_FAILED (-1). */
     long mmap(long size, int extraFlags) {
-        long r = as.mmap(0, size, Mman.PROT_READ | Mman.PROT_WRITE,
-                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | extraFlags, -1, 0);
+        long r = as.mmap(
+                0, size, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | extraFlags, -1, 0);
         if (r < 0 && r >= -4095) {
             errno = (int) -r;
             return -1;

@@ -42,6 +42,7 @@ final class MallocState {
 
     /** {@code NONCONTIGUOUS_BIT}: MORECORE does not return contiguous regions. */
     static final int NONCONTIGUOUS_BIT = 2;
+
     static final int BINMAPSHIFT = 5;
 
     private MallocState() {}

@@ -20,7 +20,8 @@ final class MallocStats {
         long nfastblocks = 0;
         long fastavail = 0;
         for (int i = 0; i < Chunk.NFASTBINS; i++) {
-            for (long p = as.load64(MallocState.fastbin(av, i)); p != 0;
+            for (long p = as.load64(MallocState.fastbin(av, i));
+                    p != 0;
                     p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p))) {
                 if (Chunk.misaligned(p)) {
                     throw c.printerr("int_mallinfo(): unaligned fastbin chunk detected");
@@ -74,7 +75,7 @@ final class MallocStats {
         int inUseB = (int) c.mpLoad(MallocPar.MMAPPED_MEM);
         int systemB = inUseB;
         long av = c.mainArena;
-        for (int i = 0;; i++) {
+        for (int i = 0; ; i++) {
             long[] mi = new long[10];
             intMallinfo(c, av, mi);
             sb.append("Arena ").append(i).append(":\n");
@@ -90,10 +91,10 @@ final class MallocStats {
         sb.append("Total (incl. mmap):\n");
         sb.append(String.format("system bytes     = %10s%n", Integer.toUnsignedString(systemB)));
         sb.append(String.format("in use bytes     = %10s%n", Integer.toUnsignedString(inUseB)));
-        sb.append(String.format("max mmap regions = %10s%n",
-                Integer.toUnsignedString(c.mpLoad32(MallocPar.MAX_N_MMAPS))));
-        sb.append(String.format("max mmap bytes   = %10s%n",
-                Long.toUnsignedString(c.mpLoad(MallocPar.MAX_MMAPPED_MEM))));
+        sb.append(String.format(
+                "max mmap regions = %10s%n", Integer.toUnsignedString(c.mpLoad32(MallocPar.MAX_N_MMAPS))));
+        sb.append(
+                String.format("max mmap bytes   = %10s%n", Long.toUnsignedString(c.mpLoad(MallocPar.MAX_MMAPPED_MEM))));
         return sb.toString().replace(System.lineSeparator(), "\n");
     }
 
@@ -170,25 +171,46 @@ final class MallocStats {
             totalAvail += avail;
             for (int i = 0; i < nsizes; i++) {
                 if (count[i] != 0 && i != Chunk.NFASTBINS) {
-                    sb.append("  <size from=\"").append(u(from[i])).append("\" to=\"").append(u(to[i]))
-                            .append("\" total=\"").append(u(total[i])).append("\" count=\"").append(u(count[i]))
+                    sb.append("  <size from=\"")
+                            .append(u(from[i]))
+                            .append("\" to=\"")
+                            .append(u(to[i]))
+                            .append("\" total=\"")
+                            .append(u(total[i]))
+                            .append("\" count=\"")
+                            .append(u(count[i]))
                             .append("\"/>\n");
                 }
             }
             int k = Chunk.NFASTBINS;
             if (count[k] != 0) {
-                sb.append("  <unsorted from=\"").append(u(from[k])).append("\" to=\"").append(u(to[k]))
-                        .append("\" total=\"").append(u(total[k])).append("\" count=\"").append(u(count[k]))
+                sb.append("  <unsorted from=\"")
+                        .append(u(from[k]))
+                        .append("\" to=\"")
+                        .append(u(to[k]))
+                        .append("\" total=\"")
+                        .append(u(total[k]))
+                        .append("\" count=\"")
+                        .append(u(count[k]))
                         .append("\"/>\n");
             }
             long sys = c.systemMem(av);
             long maxSys = as.load64(av + MallocState.MAX_SYSTEM_MEM);
             totalSystem += sys;
             totalMaxSystem += maxSys;
-            sb.append("</sizes>\n<total type=\"fast\" count=\"").append(u(nfastblocks)).append("\" size=\"")
-                    .append(u(fastavail)).append("\"/>\n<total type=\"rest\" count=\"").append(u(nblocks))
-                    .append("\" size=\"").append(u(avail)).append("\"/>\n<system type=\"current\" size=\"")
-                    .append(u(sys)).append("\"/>\n<system type=\"max\" size=\"").append(u(maxSys)).append("\"/>\n");
+            sb.append("</sizes>\n<total type=\"fast\" count=\"")
+                    .append(u(nfastblocks))
+                    .append("\" size=\"")
+                    .append(u(fastavail))
+                    .append("\"/>\n<total type=\"rest\" count=\"")
+                    .append(u(nblocks))
+                    .append("\" size=\"")
+                    .append(u(avail))
+                    .append("\"/>\n<system type=\"current\" size=\"")
+                    .append(u(sys))
+                    .append("\"/>\n<system type=\"max\" size=\"")
+                    .append(u(maxSys))
+                    .append("\"/>\n");
             if (av != c.mainArena) {
                 long heapSize = 0;
                 long heapMprotect = 0;
@@ -198,28 +220,47 @@ final class MallocStats {
                     heapMprotect += as.load64(heap + HeapInfo.MPROTECT_SIZE);
                     heapCount++;
                 }
-                sb.append("<aspace type=\"total\" size=\"").append(u(heapSize))
-                        .append("\"/>\n<aspace type=\"mprotect\" size=\"").append(u(heapMprotect))
-                        .append("\"/>\n<aspace type=\"subheaps\" size=\"").append(u(heapCount)).append("\"/>\n");
+                sb.append("<aspace type=\"total\" size=\"")
+                        .append(u(heapSize))
+                        .append("\"/>\n<aspace type=\"mprotect\" size=\"")
+                        .append(u(heapMprotect))
+                        .append("\"/>\n<aspace type=\"subheaps\" size=\"")
+                        .append(u(heapCount))
+                        .append("\"/>\n");
                 totalAspace += heapSize;
                 totalAspaceMprotect += heapMprotect;
             } else {
-                sb.append("<aspace type=\"total\" size=\"").append(u(sys))
-                        .append("\"/>\n<aspace type=\"mprotect\" size=\"").append(u(sys)).append("\"/>\n");
+                sb.append("<aspace type=\"total\" size=\"")
+                        .append(u(sys))
+                        .append("\"/>\n<aspace type=\"mprotect\" size=\"")
+                        .append(u(sys))
+                        .append("\"/>\n");
                 totalAspace += sys;
                 totalAspaceMprotect += sys;
             }
             sb.append("</heap>\n");
             av = as.load64(av + MallocState.NEXT);
         } while (av != c.mainArena);
-        sb.append("<total type=\"fast\" count=\"").append(u(totalNfast)).append("\" size=\"").append(u(totalFastavail))
-                .append("\"/>\n<total type=\"rest\" count=\"").append(u(totalNblocks)).append("\" size=\"")
-                .append(u(totalAvail)).append("\"/>\n<total type=\"mmap\" count=\"")
-                .append(c.mpLoad32(MallocPar.N_MMAPS)).append("\" size=\"").append(u(c.mpLoad(MallocPar.MMAPPED_MEM)))
-                .append("\"/>\n<system type=\"current\" size=\"").append(u(totalSystem))
-                .append("\"/>\n<system type=\"max\" size=\"").append(u(totalMaxSystem))
-                .append("\"/>\n<aspace type=\"total\" size=\"").append(u(totalAspace))
-                .append("\"/>\n<aspace type=\"mprotect\" size=\"").append(u(totalAspaceMprotect))
+        sb.append("<total type=\"fast\" count=\"")
+                .append(u(totalNfast))
+                .append("\" size=\"")
+                .append(u(totalFastavail))
+                .append("\"/>\n<total type=\"rest\" count=\"")
+                .append(u(totalNblocks))
+                .append("\" size=\"")
+                .append(u(totalAvail))
+                .append("\"/>\n<total type=\"mmap\" count=\"")
+                .append(c.mpLoad32(MallocPar.N_MMAPS))
+                .append("\" size=\"")
+                .append(u(c.mpLoad(MallocPar.MMAPPED_MEM)))
+                .append("\"/>\n<system type=\"current\" size=\"")
+                .append(u(totalSystem))
+                .append("\"/>\n<system type=\"max\" size=\"")
+                .append(u(totalMaxSystem))
+                .append("\"/>\n<aspace type=\"total\" size=\"")
+                .append(u(totalAspace))
+                .append("\"/>\n<aspace type=\"mprotect\" size=\"")
+                .append(u(totalAspaceMprotect))
                 .append("\"/>\n</malloc>\n");
         return sb.toString();
     }

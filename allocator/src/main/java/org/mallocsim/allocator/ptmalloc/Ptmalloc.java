@@ -130,12 +130,18 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
             return "(malloc not initialized)\n";
         }
         switch (view) {
-            case "tcache": return BinsView.tcache(c, c.tcache());
-            case "fastbins": return BinsView.fastbins(c);
-            case "bins": return BinsView.bins(c);
-            case "arena": return BinsView.arenas(c);
-            case "heaps": return BinsView.heaps(c);
-            default: throw new IllegalArgumentException("no heap view named " + view);
+            case "tcache":
+                return BinsView.tcache(c, c.tcache());
+            case "fastbins":
+                return BinsView.fastbins(c);
+            case "bins":
+                return BinsView.bins(c);
+            case "arena":
+                return BinsView.arenas(c);
+            case "heaps":
+                return BinsView.heaps(c);
+            default:
+                throw new IllegalArgumentException("no heap view named " + view);
         }
     }
 
@@ -158,7 +164,8 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         long tcIdx = Chunk.csize2tidx(tbytes);
         Tcache.maybeInitTcache(c);
         long tcache = c.tcache();
-        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0 && tcache != 0
+        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0
+                && tcache != 0
                 && Tcache.count(c, tcache, tcIdx) > 0) {
             return Tcache.tcacheGet(c, tcIdx);
         }

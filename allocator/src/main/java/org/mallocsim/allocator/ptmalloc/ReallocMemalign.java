@@ -1,10 +1,10 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.mm.AddressSpace;
-
 import static org.mallocsim.allocator.ptmalloc.Chunk.IS_MMAPPED;
 import static org.mallocsim.allocator.ptmalloc.Chunk.MINSIZE;
 import static org.mallocsim.allocator.ptmalloc.Chunk.PREV_INUSE;
+
+import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * Resizing and aligned allocation inside an arena (malloc/malloc.c): {@code _int_realloc} (keep,

@@ -1,13 +1,13 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.Mman;
-import org.mallocsim.kernel.mm.AddressSpace;
-
 import static org.mallocsim.allocator.ptmalloc.Chunk.CHUNK_HDR_SZ;
 import static org.mallocsim.allocator.ptmalloc.Chunk.IS_MMAPPED;
 import static org.mallocsim.allocator.ptmalloc.Chunk.MALLOC_ALIGN_MASK;
 import static org.mallocsim.allocator.ptmalloc.Chunk.MINSIZE;
 import static org.mallocsim.allocator.ptmalloc.Chunk.PREV_INUSE;
+
+import org.mallocsim.kernel.Mman;
+import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * Getting memory from the kernel and giving it back (malloc/malloc.c): {@code sysmalloc} with
@@ -62,8 +62,9 @@ final class SysMalloc {
     static long sysmalloc(MallocContext c, long nb, long av) {
         AddressSpace as = c.as;
         boolean triedMmap = false;
-        if (av == 0 || (!ult(nb, c.mpLoad(MallocPar.MMAP_THRESHOLD))
-                && c.mpLoad32(MallocPar.N_MMAPS) < c.mpLoad32(MallocPar.N_MMAPS_MAX))) {
+        if (av == 0
+                || (!ult(nb, c.mpLoad(MallocPar.MMAP_THRESHOLD))
+                        && c.mpLoad32(MallocPar.N_MMAPS) < c.mpLoad32(MallocPar.N_MMAPS_MAX))) {
             long mm = sysmallocMmap(c, nb);
             if (mm != -1) {
                 return mm;
@@ -83,9 +84,11 @@ final class SysMalloc {
         boolean initialTop = oldTop == MallocState.unsortedChunks(av);
         if (!((initialTop && oldSize == 0)
                 || (!ult(oldSize, MINSIZE) && Chunk.prevInuse(as, oldTop) && (oldEnd & (PAGESIZE - 1)) == 0))) {
-            throw c.assertionFailure("sysmalloc", "(old_top == initial_top (av) && old_size == 0) || "
-                    + "((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
-                    + "((unsigned long) old_end & (pagesize - 1)) == 0)");
+            throw c.assertionFailure(
+                    "sysmalloc",
+                    "(old_top == initial_top (av) && old_size == 0) || "
+                            + "((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
+                            + "((unsigned long) old_end & (pagesize - 1)) == 0)");
         }
         if (!ult(oldSize, nb + MINSIZE)) {
             throw c.assertionFailure("sysmalloc", "(unsigned long) (old_size) < (unsigned long) (nb + MINSIZE)");
@@ -168,8 +171,8 @@ final class SysMalloc {
      *
      * @return user memory of a directly mmapped chunk, or 0 to carve from the arena's top
      */
-    private static long growNonMainArena(MallocContext c, long nb, long av, long oldTop, long oldSize,
-                                         boolean triedMmap) {
+    private static long growNonMainArena(
+            MallocContext c, long nb, long av, long oldTop, long oldSize, boolean triedMmap) {
         AddressSpace as = c.as;
         long oldHeap = HeapInfo.heapForPtr(oldTop);
         long oldHeapSize = as.load64(oldHeap + HeapInfo.SIZE);
@@ -209,8 +212,8 @@ final class SysMalloc {
      * The "otherwise" branch of sysmalloc's brk path: the first call, a foreign sbrk, or
      * non-contiguous space. Aligns the new top, asks for a correction, and fences the old top.
      */
-    private static void adjustForNewSpace(MallocContext c, long av, long brk, long sndBrk, long size, long oldTop,
-                                          long oldSize, long oldEnd) {
+    private static void adjustForNewSpace(
+            MallocContext c, long av, long brk, long sndBrk, long size, long oldTop, long oldSize, long oldEnd) {
         AddressSpace as = c.as;
         long correction = 0;
         long alignedBrk = brk;

@@ -60,9 +60,11 @@ final class Tcache {
         if (as.load64(e + TcachePerthread.ENTRY_KEY) == c.tcacheKey()) {
             long limit = c.mpLoad(MallocPar.TCACHE_COUNT);
             long cnt = 0;
-            for (long tmp = as.load64(TcachePerthread.entryAddr(tcache, tcIdx)); tmp != 0;
-                    tmp = Chunk.revealPtr(tmp + TcachePerthread.ENTRY_NEXT, as.load64(tmp + TcachePerthread.ENTRY_NEXT)),
-                    cnt++) {
+            for (long tmp = as.load64(TcachePerthread.entryAddr(tcache, tcIdx));
+                    tmp != 0;
+                    tmp = Chunk.revealPtr(
+                                    tmp + TcachePerthread.ENTRY_NEXT, as.load64(tmp + TcachePerthread.ENTRY_NEXT)),
+                            cnt++) {
                 if (Long.compareUnsigned(cnt, limit) >= 0) {
                     throw c.printerr("free(): too many chunks detected in tcache");
                 }

@@ -12,9 +12,11 @@ import java.util.function.LongConsumer;
 final class ThreadTable {
     /** Saved words per thread: tcache, thread_arena, tcache_shutting_down, errno. */
     private static final int W = 4;
+
     private final MallocContext c;
     /** {@code __libc_free}, through which a dying thread's tcache goes back to its arenas. */
     private final LongConsumer libcFree;
+
     private int[] tids = new int[8];
     private long[] savedTls = new long[8 * W];
     private int nThreads;
@@ -146,8 +148,9 @@ final class ThreadTable {
                 if (Chunk.misaligned(e)) {
                     throw c.printerr("tcache_thread_shutdown(): unaligned tcache chunk detected");
                 }
-                c.as.store64(head, Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT,
-                        c.as.load64(e + TcachePerthread.ENTRY_NEXT)));
+                c.as.store64(
+                        head,
+                        Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT, c.as.load64(e + TcachePerthread.ENTRY_NEXT)));
                 libcFree.accept(e);
             }
         }

@@ -37,8 +37,19 @@ public final class Tunables {
     static final int TCACHE_COUNT = 8;
     static final int TCACHE_UNSORTED_LIMIT = 9;
     static final int MXFAST = 10;
-    static final String[] NAMES = {"top_pad", "perturb", "mmap_threshold", "trim_threshold", "mmap_max",
-        "arena_max", "arena_test", "tcache_max", "tcache_count", "tcache_unsorted_limit", "mxfast"};
+    static final String[] NAMES = {
+        "top_pad",
+        "perturb",
+        "mmap_threshold",
+        "trim_threshold",
+        "mmap_max",
+        "arena_max",
+        "arena_test",
+        "tcache_max",
+        "tcache_count",
+        "tcache_unsorted_limit",
+        "mxfast"
+    };
     private static final long[] MIN = {0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0};
     private static final long[] MAX = {-1, 0xff, -1, -1, Integer.MAX_VALUE, -1, -1, -1, -1, -1, -1};
 
@@ -103,8 +114,19 @@ public final class Tunables {
     }
 
     /** The environment variables glibc reads as aliases of the tunables (elf/dl-tunables.list). */
-    private static final String[] ENV_ALIASES = {"MALLOC_TOP_PAD_", "MALLOC_PERTURB_", "MALLOC_MMAP_THRESHOLD_",
-        "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_ARENA_MAX", "MALLOC_ARENA_TEST", null, null, null, null};
+    private static final String[] ENV_ALIASES = {
+        "MALLOC_TOP_PAD_",
+        "MALLOC_PERTURB_",
+        "MALLOC_MMAP_THRESHOLD_",
+        "MALLOC_TRIM_THRESHOLD_",
+        "MALLOC_MMAP_MAX_",
+        "MALLOC_ARENA_MAX",
+        "MALLOC_ARENA_TEST",
+        null,
+        null,
+        null,
+        null
+    };
 
     /**
      * The tunables of a process started with these environment variables: the {@code MALLOC_*}
@@ -191,17 +213,49 @@ public final class Tunables {
             return this;
         }
 
-        public Builder topPad(long v) { return set(TOP_PAD, v); }
-        public Builder perturb(int v) { return set(PERTURB, v); }
-        public Builder mmapThreshold(long v) { return set(MMAP_THRESHOLD, v); }
-        public Builder trimThreshold(long v) { return set(TRIM_THRESHOLD, v); }
-        public Builder mmapMax(int v) { return set(MMAP_MAX, v); }
-        public Builder arenaMax(long v) { return set(ARENA_MAX, v); }
-        public Builder arenaTest(long v) { return set(ARENA_TEST, v); }
-        public Builder tcacheMax(long v) { return set(TCACHE_MAX, v); }
-        public Builder tcacheCount(long v) { return set(TCACHE_COUNT, v); }
-        public Builder tcacheUnsortedLimit(long v) { return set(TCACHE_UNSORTED_LIMIT, v); }
-        public Builder mxfast(long v) { return set(MXFAST, v); }
+        public Builder topPad(long v) {
+            return set(TOP_PAD, v);
+        }
+
+        public Builder perturb(int v) {
+            return set(PERTURB, v);
+        }
+
+        public Builder mmapThreshold(long v) {
+            return set(MMAP_THRESHOLD, v);
+        }
+
+        public Builder trimThreshold(long v) {
+            return set(TRIM_THRESHOLD, v);
+        }
+
+        public Builder mmapMax(int v) {
+            return set(MMAP_MAX, v);
+        }
+
+        public Builder arenaMax(long v) {
+            return set(ARENA_MAX, v);
+        }
+
+        public Builder arenaTest(long v) {
+            return set(ARENA_TEST, v);
+        }
+
+        public Builder tcacheMax(long v) {
+            return set(TCACHE_MAX, v);
+        }
+
+        public Builder tcacheCount(long v) {
+            return set(TCACHE_COUNT, v);
+        }
+
+        public Builder tcacheUnsortedLimit(long v) {
+            return set(TCACHE_UNSORTED_LIMIT, v);
+        }
+
+        public Builder mxfast(long v) {
+            return set(MXFAST, v);
+        }
 
         /** tcache_key drawn from a generator seeded with {@code seed}. */
         public Builder tcacheKeySeed(long seed) {

@@ -25,6 +25,7 @@ final class SegLayout {
     static final int NTREEBINS = 32;
     /** dlmalloc's {@code TREEBIN_SHIFT}: sizes from 256 go to the trees. */
     static final int TREEBIN_SHIFT = 8;
+
     static final long MIN_LARGE_SIZE = 1L << TREEBIN_SHIFT;
 
     static final int SMALLMAP = 0;

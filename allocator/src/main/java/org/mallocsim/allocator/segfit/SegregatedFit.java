@@ -79,7 +79,7 @@ public final class SegregatedFit extends BoundaryTagHeap {
         if (t != 0) {
             long sizebits = nb << leftshiftForTreeIndex(index);
             long rst = 0; // the deepest untaken right subtree
-            for (;;) {
+            for (; ; ) {
                 long trem = chunksize(word(t)) - nb;
                 if (Long.compareUnsigned(trem, rsize) < 0) {
                     v = t;
@@ -173,7 +173,7 @@ public final class SegregatedFit extends BoundaryTagHeap {
         }
         long t = space.load64(h);
         long k = size << leftshiftForTreeIndex(i);
-        for (;;) {
+        for (; ; ) {
             if (chunksize(word(t)) != size) {
                 long cp = t + ((k >>> 63) == 0 ? CHILD0 : CHILD1);
                 k <<= 1;
@@ -216,7 +216,7 @@ public final class SegregatedFit extends BoundaryTagHeap {
                 r = space.load64(rp);
             }
             if (r != 0) {
-                for (;;) {
+                for (; ; ) {
                     long cp = r + CHILD1;
                     if (space.load64(cp) == 0) {
                         cp = r + CHILD0;

@@ -23,10 +23,12 @@ final class TlsfLayout {
 
     /** log2 of the second-level count (the paper's SLI). */
     static final int SL_LOG2 = 4;
+
     static final int SL_COUNT = 1 << SL_LOG2;
     static final int ALIGN_LOG2 = 4;
     /** log2 of the smallest size with a first level of its own. */
     static final int FL_SHIFT = SL_LOG2 + ALIGN_LOG2;
+
     static final long SMALL_BLOCK = 1L << FL_SHIFT;
     /** First-level classes: 0 for the small blocks, then one per power of two up to 2^47. */
     static final int FL_COUNT = 47 - FL_SHIFT + 2;

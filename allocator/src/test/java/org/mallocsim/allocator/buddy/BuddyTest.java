@@ -28,7 +28,9 @@ class BuddyTest {
         long p = buddy.malloc(100);
         assertThat(p).isEqualTo(start + 16);
         assertThat(space.currentBrk()).isEqualTo(start + BuddyLayout.REGION);
-        assertThat(buddy.mallinfo2().ordblks()).as("one free half of each order 7..19").isEqualTo(13);
+        assertThat(buddy.mallinfo2().ordblks())
+                .as("one free half of each order 7..19")
+                .isEqualTo(13);
         assertThat(buddy.malloc(100)).as("p's buddy").isEqualTo(p + 128);
         assertThat(buddy.mallinfo2().ordblks()).isEqualTo(12);
     }
@@ -45,8 +47,8 @@ class BuddyTest {
 
     @Test
     void aBlockWhoseBuddyIsSplitStaysUnmerged() {
-        long a = buddy.malloc(100);      // order 7 at the region's start
-        long b = buddy.malloc(40);       // order 6: the lower half of a's split buddy
+        long a = buddy.malloc(100); // order 7 at the region's start
+        long b = buddy.malloc(40); // order 6: the lower half of a's split buddy
         assertThat(b).isEqualTo(a + 128);
         long before = buddy.mallinfo2().ordblks();
         buddy.free(a);
@@ -76,7 +78,9 @@ class BuddyTest {
         buddy.free(p);
         assertThat(space.syscallCount(SyscallKind.MADVISE)).isEqualTo(1);
         // gone: pages 1..24 of the block, and the header pages of the free halves at 128, 256 and 512 KiB
-        assertThat(space.rssPages()).as("only the first page of the region stays").isEqualTo(rss - 24 - 3);
+        assertThat(space.rssPages())
+                .as("only the first page of the region stays")
+                .isEqualTo(rss - 24 - 3);
     }
 
     @Test
@@ -87,17 +91,24 @@ class BuddyTest {
         long q = buddy.malloc(100);
         buddy.free(q);
         assertThat(space.load64(p - 16 + BuddyLayout.SIZE)).as("128 | INUSE").isEqualTo(129);
-        assertThat(space.load64(p - 16 + 128 + BuddyLayout.SIZE)).as("q, freed beside the live p: free, order 7").isEqualTo(128);
-        assertThat(space.load64(p - 16 + 128 + BuddyLayout.FD)).as("alone in the order-7 list").isZero();
+        assertThat(space.load64(p - 16 + 128 + BuddyLayout.SIZE))
+                .as("q, freed beside the live p: free, order 7")
+                .isEqualTo(128);
+        assertThat(space.load64(p - 16 + 128 + BuddyLayout.FD))
+                .as("alone in the order-7 list")
+                .isZero();
     }
 
     @Test
     void whenBrkIsBlockedRegionsComeFromMmapAlignedToTheirSize() {
         long blocker = start + 16 * 4096;
-        assertThat(space.mmap(blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
+        assertThat(space.mmap(
+                        blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
                 .isEqualTo(blocker);
         long p = buddy.malloc(1000);
-        assertThat((p - 16) & (BuddyLayout.REGION - 1)).as("the region's first block").isZero();
+        assertThat((p - 16) & (BuddyLayout.REGION - 1))
+                .as("the region's first block")
+                .isZero();
         long q = buddy.malloc(1000);
         assertThat(q).isEqualTo(p + 1024);
         buddy.free(p);
@@ -109,7 +120,9 @@ class BuddyTest {
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long p = buddy.malloc(100);
         space.store64(p + 8, 0);
-        assertThatThrownBy(() -> buddy.free(p + 16)).isInstanceOf(MallocAbort.class).hasMessage("free(): invalid size");
+        assertThatThrownBy(() -> buddy.free(p + 16))
+                .isInstanceOf(MallocAbort.class)
+                .hasMessage("free(): invalid size");
         long page = space.mmap(0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
         assertThatThrownBy(() -> buddy.free(page + 16)).hasMessage("free(): invalid pointer");
         buddy.free(p);

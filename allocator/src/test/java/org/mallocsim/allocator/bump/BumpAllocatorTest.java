@@ -51,7 +51,9 @@ class BumpAllocatorTest {
         assertThat(space.load64(a - 8)).isEqualTo(0x70 | BumpLayout.FREED | BumpLayout.PREV_INUSE);
         long b = bump.malloc(100);
         assertThat(b).isEqualTo(a + 0x70);
-        assertThat(bump.mallocUsableSize(a)).as("a freed chunk has no usable bytes").isZero();
+        assertThat(bump.mallocUsableSize(a))
+                .as("a freed chunk has no usable bytes")
+                .isZero();
     }
 
     @Test
@@ -62,19 +64,24 @@ class BumpAllocatorTest {
         long b = bump.realloc(a, 1000);
         assertThat(b).isGreaterThan(a);
         assertThat(space.load64(b)).isEqualTo(0x1122334455667788L);
-        assertThat(space.load64(a - 8) & BumpLayout.FREED).as("the old chunk is marked freed").isNotZero();
+        assertThat(space.load64(a - 8) & BumpLayout.FREED)
+                .as("the old chunk is marked freed")
+                .isNotZero();
     }
 
     @Test
     void whenBrkFailsTheHeapGoesOnInMmappedRegionsOfAMebibyte() {
         // a mapping 16 pages above the break blocks brk, as a library mapped there would
         long blocker = start + 16 * PAGE;
-        assertThat(space.mmap(blocker, PAGE, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
+        assertThat(space.mmap(
+                        blocker, PAGE, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
                 .isEqualTo(blocker);
         bump.malloc(8 * PAGE);
         long p = bump.malloc(20 * PAGE);
         assertThat(p).isNotZero();
-        assertThat(p < start || p > blocker).as("0x%x is outside the brk heap", p).isTrue();
+        assertThat(p < start || p > blocker)
+                .as("0x%x is outside the brk heap", p)
+                .isTrue();
         assertThat((p - 16) & (PAGE - 1)).as("a region starts on a page").isZero();
         long q = bump.malloc(100);
         assertThat(q).as("later calls carve from the region, not brk").isEqualTo(p + 20 * PAGE + 16);
@@ -85,7 +92,9 @@ class BumpAllocatorTest {
     @Test
     void aRequestNeitherBrkNorMmapCanServeFailsWithoutGivingUpTheBreak() {
         long a = bump.malloc(100);
-        assertThat(bump.malloc(1L << 46)).as("64 TiB: more than overcommit allows").isZero();
+        assertThat(bump.malloc(1L << 46))
+                .as("64 TiB: more than overcommit allows")
+                .isZero();
         assertThat(bump.errno()).isEqualTo(org.mallocsim.kernel.Errno.ENOMEM);
         long b = bump.malloc(100);
         assertThat(b).as("the next chunk still comes from the brk heap").isEqualTo(a + 0x70);
@@ -93,8 +102,8 @@ class BumpAllocatorTest {
 
     @Test
     void mallinfo2CountsTheBreakLiveChunksAndTheRemainder() {
-        long a = bump.malloc(100);  // 0x70
-        bump.malloc(1000);          // 0x3f0
+        long a = bump.malloc(100); // 0x70
+        bump.malloc(1000); // 0x3f0
         bump.free(a);
         MallInfo2 m = bump.mallinfo2();
         assertThat(m.arena()).isEqualTo(space.currentBrk() - start);
@@ -103,20 +112,24 @@ class BumpAllocatorTest {
         assertThat(m.keepcost()).isEqualTo(PAGE - 0x70 - 0x3f0);
         assertThat(m.ordblks()).as("one freed chunk and the remainder").isEqualTo(2);
         assertThat(m.hblks()).isZero();
-        assertThat(bump.mallocStats()).startsWith("Arena 0:\nsystem bytes     =       4096\nin use bytes     =       1008\n");
+        assertThat(bump.mallocStats())
+                .startsWith("Arena 0:\nsystem bytes     =       4096\nin use bytes     =       1008\n");
     }
 
     @Test
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long a = bump.malloc(100);
-        assertThatThrownBy(() -> bump.free(a + 8)).isInstanceOf(MallocAbort.class)
+        assertThatThrownBy(() -> bump.free(a + 8))
+                .isInstanceOf(MallocAbort.class)
                 .hasMessage(BumpAllocator.INVALID_POINTER_FREE);
         assertThatThrownBy(() -> bump.realloc(a + 4, 10)).hasMessage(BumpAllocator.INVALID_POINTER_REALLOC);
         bump.free(a);
         assertThatThrownBy(() -> bump.free(a)).hasMessage(BumpAllocator.DOUBLE_FREE);
         assertThatThrownBy(() -> bump.realloc(a, 10)).hasMessage(BumpAllocator.REALLOC_FREED);
         long b = bump.malloc(100);
-        assertThatThrownBy(() -> bump.free(b + 32)).as("no size word there").hasMessage(BumpAllocator.INVALID_SIZE_FREE);
+        assertThatThrownBy(() -> bump.free(b + 32))
+                .as("no size word there")
+                .hasMessage(BumpAllocator.INVALID_SIZE_FREE);
         assertThatThrownBy(() -> bump.free(0x10_0000_0000L)).isInstanceOf(SegmentationFault.class);
     }
 
@@ -142,11 +155,14 @@ class BumpAllocatorTest {
         bump.free(a);
         bump.malloc(5000);
         assertThat(b & 4095).isZero();
-        assertThat(space.load64(a - 8 + 0x20) & BumpLayout.FREED).as("the gap is a freed chunk").isNotZero();
+        assertThat(space.load64(a - 8 + 0x20) & BumpLayout.FREED)
+                .as("the gap is a freed chunk")
+                .isNotZero();
         bump.checkHeap();
 
         space.store64(b - 8, 0x1234); // a stray write over b's size word
-        assertThatThrownBy(bump::checkHeap).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(bump::checkHeap)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(String.format("chunk 0x%x has size word 0x1234", b - 16));
     }
 
@@ -155,7 +171,8 @@ class BumpAllocatorTest {
         bump.malloc(24);
         long state = bump.stateAddress();
         space.store64(state + BumpLayout.LIVE_CHUNKS, 2);
-        assertThatThrownBy(bump::checkHeap).hasMessage("bump heap: 1 live chunks of 32 bytes, the state counts 2 of 32");
+        assertThatThrownBy(bump::checkHeap)
+                .hasMessage("bump heap: 1 live chunks of 32 bytes, the state counts 2 of 32");
     }
 
     @Test

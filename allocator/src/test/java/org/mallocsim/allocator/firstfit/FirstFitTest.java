@@ -65,14 +65,18 @@ class FirstFitTest {
         assertThat(heap.mallinfo2().ordblks()).isEqualTo(freeChunks + 2);
         heap.free(b);
         assertThat(heap.mallinfo2().ordblks()).as("a, b and c are one chunk").isEqualTo(freeChunks + 1);
-        assertThat(heap.malloc(3 * 112 - 8)).as("the merged chunk serves three chunks' worth").isEqualTo(a);
+        assertThat(heap.malloc(3 * 112 - 8))
+                .as("the merged chunk serves three chunks' worth")
+                .isEqualTo(a);
     }
 
     @Test
     void theBreakGrowsByTheRequestAndTopPadAndShrinksWhenTheFreeTailPassesTheTrimThreshold() {
         long p = heap.malloc(100_000);
         long grown = space.currentBrk() - start;
-        assertThat(grown).isGreaterThanOrEqualTo(100_000 + BoundaryTagHeap.TOP_PAD).isLessThan(100_000 + BoundaryTagHeap.TOP_PAD + 8192);
+        assertThat(grown)
+                .isGreaterThanOrEqualTo(100_000 + BoundaryTagHeap.TOP_PAD)
+                .isLessThan(100_000 + BoundaryTagHeap.TOP_PAD + 8192);
         long q = heap.malloc(100_000);
         long r = heap.malloc(100_000);
         long high = space.currentBrk();
@@ -106,13 +110,16 @@ class FirstFitTest {
         assertThat(heap.realloc(a, 350)).as("a absorbs the free b").isEqualTo(a);
         assertThat(space.load64(a)).isEqualTo(0x1234);
         assertThat(heap.realloc(a, 40)).isEqualTo(a);
-        assertThat(heap.malloc(200)).as("the tail given back serves the next request").isEqualTo(a + 48);
+        assertThat(heap.malloc(200))
+                .as("the tail given back serves the next request")
+                .isEqualTo(a + 48);
     }
 
     @Test
     void whenBrkIsBlockedTheHeapGoesOnInMmappedSegmentsThatFreeAndMergeLikeTheRest() {
         long blocker = start + 32 * 4096;
-        assertThat(space.mmap(blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
+        assertThat(space.mmap(
+                        blocker, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0))
                 .isEqualTo(blocker);
         long a = heap.malloc(100_000); // the brk heap: request + TOP_PAD would pass the blocker
         assertThat(a < start || a > blocker).as("0x%x is in a segment", a).isTrue();
@@ -121,7 +128,9 @@ class FirstFitTest {
         assertThat(b).as("the same segment").isEqualTo(a + 100_016);
         heap.free(a);
         heap.free(b);
-        assertThat(heap.malloc(120_000)).as("a and b merged: a alone is too small").isEqualTo(a);
+        assertThat(heap.malloc(120_000))
+                .as("a and b merged: a alone is too small")
+                .isEqualTo(a);
         heap.free(c);
         assertThat(heap.mallinfo2().arena()).isEqualTo(BoundaryTagHeap.SEGMENT_BYTES);
     }
@@ -131,13 +140,17 @@ class FirstFitTest {
         long a = heap.malloc(100);
         long b = heap.malloc(100);
         heap.malloc(10);
-        assertThatThrownBy(() -> heap.free(a + 8)).isInstanceOf(MallocAbort.class).hasMessage("free(): invalid pointer");
+        assertThatThrownBy(() -> heap.free(a + 8))
+                .isInstanceOf(MallocAbort.class)
+                .hasMessage("free(): invalid pointer");
         space.store64(a + 40, 0);
         assertThatThrownBy(() -> heap.free(a + 48)).hasMessage("free(): invalid size");
         heap.free(b);
         assertThatThrownBy(() -> heap.free(b)).hasMessage("free(): double free detected");
         assertThatThrownBy(() -> heap.realloc(b, 10)).hasMessage("realloc(): double free detected");
-        assertThat(heap.mallocUsableSize(b)).as("a free chunk has no usable bytes").isZero();
+        assertThat(heap.mallocUsableSize(b))
+                .as("a free chunk has no usable bytes")
+                .isZero();
         space.store64(a - 8, space.load64(a - 8) | 0x2);
         assertThatThrownBy(() -> heap.free(a)).hasMessage("free(): invalid mmapped block");
         space.store64(a - 8, space.load64(a - 8) & ~0x2L);

@@ -24,7 +24,9 @@ class NextFitTest {
     void theSearchResumesFromTheRoverWhereFirstFitStartsOver() {
         long[] abc = threeFreeChunks(heap);
         long rover = heap.rover();
-        assertThat(rover).as("the last guard came from the tail, and the rover stayed there").isGreaterThan(abc[2]);
+        assertThat(rover)
+                .as("the last guard came from the tail, and the rover stayed there")
+                .isGreaterThan(abc[2]);
         assertThat(heap.malloc(100)).as("from the rover, though a, b and c fit").isEqualTo(rover + 16);
         assertThat(heap.rover()).isEqualTo(rover + 112);
 
@@ -42,7 +44,9 @@ class NextFitTest {
         heap.free(a);
         heap.malloc(heap.mallinfo2().keepcost() - 300); // too big for a: from the tail, the rover follows
         assertThat(heap.rover()).isGreaterThan(a);
-        assertThat(heap.malloc(100_000)).as("nothing past the rover fits: wrapped around to a").isEqualTo(a);
+        assertThat(heap.malloc(100_000))
+                .as("nothing past the rover fits: wrapped around to a")
+                .isEqualTo(a);
     }
 
     @Test
@@ -51,7 +55,9 @@ class NextFitTest {
         long rover = heap.rover();
         heap.free(abc[2] + 208); // the guard between c and the tail: c, guard and tail become one chunk
         assertThat(heap.rover()).isNotEqualTo(rover);
-        assertThat(heap.malloc(100)).as("the merged chunk, from the list's head on").isEqualTo(abc[0]);
+        assertThat(heap.malloc(100))
+                .as("the merged chunk, from the list's head on")
+                .isEqualTo(abc[0]);
     }
 
     /** Frees a, b and c of 200 bytes (chunks of 208), kept apart by live 10-byte guards. */

@@ -28,7 +28,9 @@ class PageAllocatorTest {
             int c = PagesLayout.sizeClass(n);
             long size = PagesLayout.classSize(c);
             assertThat(size).as("class of %d", n).isGreaterThanOrEqualTo(n);
-            assertThat(c == 0 || PagesLayout.classSize(c - 1) < n).as("class of %d is the smallest", n).isTrue();
+            assertThat(c == 0 || PagesLayout.classSize(c - 1) < n)
+                    .as("class of %d is the smallest", n)
+                    .isTrue();
             assertThat(n <= 128 || size - n < n / 4 + 1).as("waste for %d", n).isTrue();
         }
         assertThat(PagesLayout.sizeClass(PagesLayout.MAX_SMALL)).isEqualTo(PagesLayout.CLASSES - 1);
@@ -40,11 +42,15 @@ class PageAllocatorTest {
         long b = pages.malloc(20);
         long c = pages.malloc(100);
         assertThat(b).isEqualTo(a + 32);
-        assertThat(a & (PagesLayout.PAGE_BYTES - 1)).as("the first object starts its page").isZero();
+        assertThat(a & (PagesLayout.PAGE_BYTES - 1))
+                .as("the first object starts its page")
+                .isZero();
         assertThat(c >>> 16).as("another class, another page").isNotEqualTo(a >>> 16);
         assertThat(pages.mallocUsableSize(c)).isEqualTo(112);
         pages.free(a);
-        assertThat(pages.malloc(30)).as("the page's free list, last in first out").isEqualTo(a);
+        assertThat(pages.malloc(30))
+                .as("the page's free list, last in first out")
+                .isEqualTo(a);
     }
 
     @Test
@@ -56,7 +62,9 @@ class PageAllocatorTest {
         long other = pages.malloc(24);
         pages.forked(101, 200);
         pages.switchThread(200);
-        assertThat(pages.malloc(24)).as("the child carves on in thread 101's page").isEqualTo(other + 32);
+        assertThat(pages.malloc(24))
+                .as("the child carves on in thread 101's page")
+                .isEqualTo(other + 32);
         pages.free(main);
         pages.free(other);
     }
@@ -130,8 +138,12 @@ class PageAllocatorTest {
     void badPointersEndTheProcessWithTheDocumentedMessages() {
         long a = pages.malloc(24);
         pages.malloc(24);
-        assertThatThrownBy(() -> pages.free(a + 16)).isInstanceOf(MallocAbort.class).hasMessage("free(): invalid pointer");
-        assertThatThrownBy(() -> pages.free(a + 4096)).as("past the page's carved objects").hasMessage("free(): invalid pointer");
+        assertThatThrownBy(() -> pages.free(a + 16))
+                .isInstanceOf(MallocAbort.class)
+                .hasMessage("free(): invalid pointer");
+        assertThatThrownBy(() -> pages.free(a + 4096))
+                .as("past the page's carved objects")
+                .hasMessage("free(): invalid pointer");
         pages.free(a);
         assertThatThrownBy(() -> pages.free(a)).hasMessage("free(): double free detected");
         assertThat(pages.mallocUsableSize(a)).isZero();

@@ -1,11 +1,11 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.mallocsim.allocator.MallocAbort;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Every reachable malloc_printerr of glibc 2.36 (fact sheet §9), each provoked by the corruption
@@ -422,9 +422,12 @@ class AbortTest {
         h.malloc(16);
         long top = h.as.load64(arena(h) + MallocState.TOP);
         h.as.store64(top + 8, 0x1001);
-        aborts(h, "Fatal glibc error: malloc assertion failure in sysmalloc: (old_top == initial_top (av) && "
-                + "old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
-                + "((unsigned long) old_end & (pagesize - 1)) == 0)", () -> h.pm.malloc(0x2000));
+        aborts(
+                h,
+                "Fatal glibc error: malloc assertion failure in sysmalloc: (old_top == initial_top (av) && "
+                        + "old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && "
+                        + "((unsigned long) old_end & (pagesize - 1)) == 0)",
+                () -> h.pm.malloc(0x2000));
     }
 
     @Test

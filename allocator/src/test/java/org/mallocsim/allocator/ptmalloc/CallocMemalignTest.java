@@ -1,8 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** __libc_calloc and the memalign family. */
 class CallocMemalignTest {
@@ -131,7 +131,8 @@ class CallocMemalignTest {
         assertThat(h.pm.mallocUsableSize(p)).isGreaterThanOrEqualTo(200_000);
         long munmaps = h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MUNMAP);
         h.free(p);
-        assertThat(h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MUNMAP)).isEqualTo(munmaps + 1);
+        assertThat(h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MUNMAP))
+                .isEqualTo(munmaps + 1);
         assertThat(h.pm.mallinfo2().hblks()).isZero();
     }
 }

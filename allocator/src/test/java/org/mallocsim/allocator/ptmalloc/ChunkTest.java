@@ -1,8 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Size arithmetic and index functions, checked exhaustively against tables built independently. */
 class ChunkTest {
@@ -44,7 +44,8 @@ class ChunkTest {
         for (long sz = 0x20, i = 0; sz <= 0xb0; sz += 16, i++) {
             assertThat(Chunk.fastbinIndex(sz)).isEqualTo(i);
         }
-        assertThat(Chunk.fastbinIndex(Chunk.request2size(Chunk.MAX_FAST_SIZE)) + 1).isEqualTo(Chunk.NFASTBINS);
+        assertThat(Chunk.fastbinIndex(Chunk.request2size(Chunk.MAX_FAST_SIZE)) + 1)
+                .isEqualTo(Chunk.NFASTBINS);
         assertThat(Chunk.maxFastFor(MallocContext.DEFAULT_MXFAST)).isEqualTo(0x80);
         assertThat(Chunk.maxFastFor(0)).isEqualTo(0x10);
     }

@@ -40,7 +40,9 @@ class ForkTest {
         assertThat(h.as.load64(h.pm.mainArena() + MallocState.ATTACHED_THREADS)).isEqualTo(1);
         h.pm.threadStarted(101, 100);
         long q = onThread(101, 100);
-        assertThat(q & ~(HEAP_MAX - 1)).as("the child's new thread reuses the arena").isEqualTo(p & ~(HEAP_MAX - 1));
+        assertThat(q & ~(HEAP_MAX - 1))
+                .as("the child's new thread reuses the arena")
+                .isEqualTo(p & ~(HEAP_MAX - 1));
         assertThat(q).isNotEqualTo(p);
         h.pm.checkHeap();
     }
@@ -57,7 +59,9 @@ class ForkTest {
         assertThat(h.as.load64(h.pm.libcData() + LibcData.FREE_LIST)).isEqualTo(h.pm.mainArena());
         assertThat(h.as.load64(arena + MallocState.ATTACHED_THREADS)).isEqualTo(1);
         long q = h.malloc(100);
-        assertThat(q & ~(HEAP_MAX - 1)).as("the child's calls stay in the forking thread's arena").isEqualTo(p & ~(HEAP_MAX - 1));
+        assertThat(q & ~(HEAP_MAX - 1))
+                .as("the child's calls stay in the forking thread's arena")
+                .isEqualTo(p & ~(HEAP_MAX - 1));
         h.pm.checkHeap();
     }
 }

@@ -1,8 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The paths of __libc_free and _int_free: tcache, fastbins, coalescing, top, trimming. */
 class FreePathsTest {

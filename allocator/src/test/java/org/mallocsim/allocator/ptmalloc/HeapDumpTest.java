@@ -1,8 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The heap picture, compared whole so that a failure is a readable diff. */
 class HeapDumpTest {
@@ -37,9 +37,10 @@ class HeapDumpTest {
         h.pm.switchThread(2);
         h.malloc(100);
         String dump = h.pm.dumpHeap();
-        assertThat(dump).contains("arena 1\n heap +0x0\n"
-                + "  +0x0008d0  0x000290 A-P  in use\n"
-                + "  +0x000b60  0x000070 A-P  in use\n"
-                + "  +0x000bd0  0x020430 --P  top\n");
+        assertThat(dump)
+                .contains("arena 1\n heap +0x0\n"
+                        + "  +0x0008d0  0x000290 A-P  in use\n"
+                        + "  +0x000b60  0x000070 A-P  in use\n"
+                        + "  +0x000bd0  0x020430 --P  top\n");
     }
 }

@@ -38,28 +38,31 @@ class HeapNeighbourhoodTest {
     void theWindowStopsAtTheHeapsEdgesAndAtTop() {
         Heap h = new Heap();
         long a = h.malloc(24);
-        assertThat(h.pm.dumpHeapAround(a, 5)).startsWith("arena 0 (main)\n"
-                + "  +0x000000  0x000290 --P  in use\n"
-                + "  +0x000290  0x000020 --P  in use   <-- 0x" + Long.toHexString(a) + "\n"
-                + "  +0x0002b0  0x020d50 --P  top\n"
-                + "bins of the main arena:\n");
+        assertThat(h.pm.dumpHeapAround(a, 5))
+                .startsWith("arena 0 (main)\n"
+                        + "  +0x000000  0x000290 --P  in use\n"
+                        + "  +0x000290  0x000020 --P  in use   <-- 0x" + Long.toHexString(a) + "\n"
+                        + "  +0x0002b0  0x020d50 --P  top\n"
+                        + "bins of the main arena:\n");
     }
 
     @Test
     void anMmappedChunkIsDrawnAloneAndAThreadArenaByItsHeap() {
         Heap h = new Heap();
         long big = h.malloc(1 << 20);
-        assertThat(h.pm.dumpHeapAround(big, 2)).startsWith("mmapped chunk (no arena)\n"
-                + "  +0x000000  0x101000 -M-  mmapped   <-- 0x" + Long.toHexString(big) + "\n");
+        assertThat(h.pm.dumpHeapAround(big, 2))
+                .startsWith("mmapped chunk (no arena)\n" + "  +0x000000  0x101000 -M-  mmapped   <-- 0x"
+                        + Long.toHexString(big) + "\n");
         h.pm.switchThread(1);
         h.malloc(10);
         h.pm.switchThread(2);
         long t = h.malloc(100);
-        assertThat(h.pm.dumpHeapAround(t, 1)).startsWith("arena 1 heap +0x0\n"
-                + "  +0x0008d0  0x000290 A-P  in use\n"
-                + "  +0x000b60  0x000070 A-P  in use   <-- 0x" + Long.toHexString(t) + "\n"
-                + "  +0x000bd0  0x020430 --P  top\n"
-                + "bins of this arena:\n");
+        assertThat(h.pm.dumpHeapAround(t, 1))
+                .startsWith("arena 1 heap +0x0\n"
+                        + "  +0x0008d0  0x000290 A-P  in use\n"
+                        + "  +0x000b60  0x000070 A-P  in use   <-- 0x" + Long.toHexString(t) + "\n"
+                        + "  +0x000bd0  0x020430 --P  top\n"
+                        + "bins of this arena:\n");
         assertThat(h.pm.dumpHeapAround(0, 1)).startsWith("no pointer to show (NULL)\nbins of the main arena:\n");
     }
 }

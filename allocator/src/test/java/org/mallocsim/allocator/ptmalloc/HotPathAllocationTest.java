@@ -1,10 +1,9 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** malloc, free, calloc and realloc allocate no Java objects once the emulated process is warm. */
 class HotPathAllocationTest {

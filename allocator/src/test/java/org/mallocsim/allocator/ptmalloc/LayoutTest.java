@@ -1,11 +1,11 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.mallocsim.kernel.Mman;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins each descriptor's diagram: the offsets are glibc's x86-64 ones (fact sheet §1 and the C
@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LayoutTest {
 
     private final AddressSpace as = new AddressSpace(KernelConfig.defaults());
-    private final long mem = as.mmap(0, 4 * 4096, Mman.PROT_READ | Mman.PROT_WRITE,
-            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+    private final long mem =
+            as.mmap(0, 4 * 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
 
     /** Stores a distinct value in each field (8-byte fields unless widths says 4 or 2), then reads all back. */
     private void roundTrip(int[] offsets, int[] widths) {
@@ -23,7 +23,9 @@ class LayoutTest {
             store(mem + offsets[i], widths[i], value(i, widths[i]));
         }
         for (int i = 0; i < offsets.length; i++) {
-            assertThat(load(mem + offsets[i], widths[i])).as("field at 0x%x", offsets[i]).isEqualTo(value(i, widths[i]));
+            assertThat(load(mem + offsets[i], widths[i]))
+                    .as("field at 0x%x", offsets[i])
+                    .isEqualTo(value(i, widths[i]));
         }
     }
 
@@ -56,9 +58,21 @@ class LayoutTest {
 
     @Test
     void mallocStateFieldsSitWhereGlibcPutsThem() {
-        int[] offs = {MallocState.MUTEX, MallocState.FLAGS, MallocState.HAVE_FASTCHUNKS, MallocState.FASTBINS_Y,
-            MallocState.TOP, MallocState.LAST_REMAINDER, MallocState.BINS, MallocState.BINMAP, MallocState.NEXT,
-            MallocState.NEXT_FREE, MallocState.ATTACHED_THREADS, MallocState.SYSTEM_MEM, MallocState.MAX_SYSTEM_MEM};
+        int[] offs = {
+            MallocState.MUTEX,
+            MallocState.FLAGS,
+            MallocState.HAVE_FASTCHUNKS,
+            MallocState.FASTBINS_Y,
+            MallocState.TOP,
+            MallocState.LAST_REMAINDER,
+            MallocState.BINS,
+            MallocState.BINMAP,
+            MallocState.NEXT,
+            MallocState.NEXT_FREE,
+            MallocState.ATTACHED_THREADS,
+            MallocState.SYSTEM_MEM,
+            MallocState.MAX_SYSTEM_MEM
+        };
         assertThat(offs).containsExactly(0, 4, 8, 0x10, 0x60, 0x68, 0x70, 0x860, 0x870, 0x878, 0x880, 0x888, 0x890);
         assertThat(MallocState.SIZE).isEqualTo(0x898);
         assertThat(MallocState.unsortedChunks(0x1000) + Chunk.FD).isEqualTo(0x1000 + 0x70);
@@ -68,13 +82,31 @@ class LayoutTest {
 
     @Test
     void mallocParFieldsSitWhereGlibcPutsThem() {
-        int[] offs = {MallocPar.TRIM_THRESHOLD, MallocPar.TOP_PAD, MallocPar.MMAP_THRESHOLD, MallocPar.ARENA_TEST,
-            MallocPar.ARENA_MAX, MallocPar.THP_PAGESIZE, MallocPar.HP_PAGESIZE, MallocPar.HP_FLAGS, MallocPar.N_MMAPS,
-            MallocPar.N_MMAPS_MAX, MallocPar.MAX_N_MMAPS, MallocPar.NO_DYN_THRESHOLD, MallocPar.MMAPPED_MEM,
-            MallocPar.MAX_MMAPPED_MEM, MallocPar.SBRK_BASE, MallocPar.TCACHE_BINS, MallocPar.TCACHE_MAX_BYTES,
-            MallocPar.TCACHE_COUNT, MallocPar.TCACHE_UNSORTED_LIMIT};
-        assertThat(offs).containsExactly(0, 8, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x3c, 0x40, 0x44, 0x48, 0x50, 0x58,
-                0x60, 0x68, 0x70, 0x78, 0x80);
+        int[] offs = {
+            MallocPar.TRIM_THRESHOLD,
+            MallocPar.TOP_PAD,
+            MallocPar.MMAP_THRESHOLD,
+            MallocPar.ARENA_TEST,
+            MallocPar.ARENA_MAX,
+            MallocPar.THP_PAGESIZE,
+            MallocPar.HP_PAGESIZE,
+            MallocPar.HP_FLAGS,
+            MallocPar.N_MMAPS,
+            MallocPar.N_MMAPS_MAX,
+            MallocPar.MAX_N_MMAPS,
+            MallocPar.NO_DYN_THRESHOLD,
+            MallocPar.MMAPPED_MEM,
+            MallocPar.MAX_MMAPPED_MEM,
+            MallocPar.SBRK_BASE,
+            MallocPar.TCACHE_BINS,
+            MallocPar.TCACHE_MAX_BYTES,
+            MallocPar.TCACHE_COUNT,
+            MallocPar.TCACHE_UNSORTED_LIMIT
+        };
+        assertThat(offs)
+                .containsExactly(
+                        0, 8, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x3c, 0x40, 0x44, 0x48, 0x50, 0x58, 0x60, 0x68, 0x70,
+                        0x78, 0x80);
         assertThat(MallocPar.SIZE).isEqualTo(0x88);
         roundTrip(offs, new int[] {8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4, 8, 8, 8, 8, 8, 8, 8});
     }
@@ -99,21 +131,34 @@ class LayoutTest {
 
     @Test
     void libcDataHoldsMainArenaThenMpThenTheScalars() {
-        int[] offs = {LibcData.TCACHE, LibcData.THREAD_ARENA, LibcData.TCACHE_KEY, LibcData.GLOBAL_MAX_FAST,
-            LibcData.CURBRK, LibcData.MALLOC_INITIALIZED, LibcData.PERTURB_BYTE, LibcData.TCACHE_SHUTTING_DOWN,
-            LibcData.NARENAS, LibcData.ALIGNED_HEAP_AREA, LibcData.FREE_LIST, LibcData.NEXT_TO_USE,
-            LibcData.NARENAS_LIMIT};
+        int[] offs = {
+            LibcData.TCACHE,
+            LibcData.THREAD_ARENA,
+            LibcData.TCACHE_KEY,
+            LibcData.GLOBAL_MAX_FAST,
+            LibcData.CURBRK,
+            LibcData.MALLOC_INITIALIZED,
+            LibcData.PERTURB_BYTE,
+            LibcData.TCACHE_SHUTTING_DOWN,
+            LibcData.NARENAS,
+            LibcData.ALIGNED_HEAP_AREA,
+            LibcData.FREE_LIST,
+            LibcData.NEXT_TO_USE,
+            LibcData.NARENAS_LIMIT
+        };
         assertThat(LibcData.MP).isEqualTo(0x898);
-        assertThat(offs).containsExactly(0x920, 0x928, 0x930, 0x938, 0x940, 0x948, 0x94c, 0x950, 0x954, 0x958, 0x960,
-                0x968, 0x970);
+        assertThat(offs)
+                .containsExactly(
+                        0x920, 0x928, 0x930, 0x938, 0x940, 0x948, 0x94c, 0x950, 0x954, 0x958, 0x960, 0x968, 0x970);
         assertThat(LibcData.SIZE).isEqualTo(0x978);
         roundTrip(offs, new int[] {8, 8, 8, 8, 8, 4, 4, 4, 4, 8, 8, 8, 8});
     }
 
     @Test
     void heapInfoIs48BytesAndHeapForPtrRoundsDownTo64MiB() {
-        int[] offs = {HeapInfo.AR_PTR, HeapInfo.PREV, HeapInfo.SIZE, HeapInfo.MPROTECT_SIZE, HeapInfo.PAGESIZE,
-            HeapInfo.PAD};
+        int[] offs = {
+            HeapInfo.AR_PTR, HeapInfo.PREV, HeapInfo.SIZE, HeapInfo.MPROTECT_SIZE, HeapInfo.PAGESIZE, HeapInfo.PAD
+        };
         assertThat(offs).containsExactly(0, 8, 0x10, 0x18, 0x20, 0x28);
         assertThat(HeapInfo.STRUCT_SIZE).isEqualTo(48);
         assertThat(HeapInfo.heapForPtr(0x7fca18000b70L)).isEqualTo(0x7fca18000000L);

@@ -1,8 +1,8 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The allocation paths of __libc_malloc and _int_malloc, with the fact sheet's golden layouts. */
 class MallocPathsTest {

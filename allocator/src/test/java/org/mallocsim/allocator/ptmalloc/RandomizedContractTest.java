@@ -1,14 +1,13 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeded random mixes of malloc, calloc, realloc, memalign and free against a reference model of
@@ -48,7 +47,9 @@ class RandomizedContractTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void randomCallsKeepEveryContractAndEveryHeapInvariant(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        Tunables t = seed % 2 == 0 ? Tunables.defaults() : Tunables.builder().tcacheCount(seed % 4).build();
+        Tunables t = seed % 2 == 0
+                ? Tunables.defaults()
+                : Tunables.builder().tcacheCount(seed % 4).build();
         Heap h = new Heap(t);
         List<Block> live = new ArrayList<>();
         TreeMap<Long, Block> byAddr = new TreeMap<>();
@@ -107,7 +108,9 @@ class RandomizedContractTest {
 
     private static void add(Heap h, SplittableRandom r, List<Block> live, TreeMap<Long, Block> byAddr, long p, long n) {
         var below = byAddr.floorEntry(p);
-        assertThat(below == null || below.getValue().ptr + below.getValue().size <= p).as("overlap below").isTrue();
+        assertThat(below == null || below.getValue().ptr + below.getValue().size <= p)
+                .as("overlap below")
+                .isTrue();
         var above = byAddr.ceilingEntry(p);
         assertThat(above == null || p + n <= above.getKey()).as("overlap above").isTrue();
         int fill = 1 + r.nextInt(255);

@@ -1,9 +1,9 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.mallocsim.kernel.mm.SyscallKind;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** __libc_realloc, _int_realloc and mremap_chunk. */
 class ReallocTest {

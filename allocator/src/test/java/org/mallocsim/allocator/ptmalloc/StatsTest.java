@@ -1,9 +1,9 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.mallocsim.allocator.MallInfo2;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** mallinfo2, malloc_stats and malloc_info, byte for byte. */
 class StatsTest {

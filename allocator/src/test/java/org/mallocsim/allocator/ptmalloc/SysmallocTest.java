@@ -1,11 +1,11 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.Mman;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** sysmalloc, systrim, munmap_chunk and the dynamic mmap threshold. */
 class SysmallocTest {
@@ -88,14 +88,14 @@ class SysmallocTest {
 
     @Test
     void whenBrkCannotGrowTheHeapContinuesInAMmappedMegabyte() {
-        h.as.mmap(h.base + 0x1000, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
-                -1, 0);
+        h.as.mmap(h.base + 0x1000, 4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, -1, 0);
         long a = h.malloc(16);
         assertThat(a).isNotZero();
         assertThat(h.brkOff()).isZero();
         assertThat(h.word(a)).isEqualTo(0x21);
         assertThat(h.pm.tcache() & 0xfff).isEqualTo(0x10);
-        assertThat(h.as.load32(h.pm.mainArena() + MallocState.FLAGS) & MallocState.NONCONTIGUOUS_BIT).isNotZero();
+        assertThat(h.as.load32(h.pm.mainArena() + MallocState.FLAGS) & MallocState.NONCONTIGUOUS_BIT)
+                .isNotZero();
         assertThat(h.pm.mallinfo2().arena()).isEqualTo(1 << 20);
     }
 
@@ -105,7 +105,8 @@ class SysmallocTest {
         t.malloc(16);
         t.pm.sbrk(-0x1000);
         assertThatThrownBy(() -> t.pm.malloc(0x30000))
-                .isInstanceOf(MallocAbort.class).hasMessage("break adjusted to free malloc space");
+                .isInstanceOf(MallocAbort.class)
+                .hasMessage("break adjusted to free malloc space");
     }
 
     @Test
@@ -119,7 +120,8 @@ class SysmallocTest {
         h.free(p[2]);
         long madvBefore = h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MADVISE);
         assertThat(h.pm.mallocTrim(0)).isEqualTo(1);
-        assertThat(h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MADVISE)).isEqualTo(madvBefore + 1);
+        assertThat(h.as.syscallCount(org.mallocsim.kernel.mm.SyscallKind.MADVISE))
+                .isEqualTo(madvBefore + 1);
         long top = h.as.load64(h.pm.mainArena() + MallocState.TOP);
         assertThat(h.as.load64(top + 8) & ~7L).isLessThan(4096 + 32);
     }

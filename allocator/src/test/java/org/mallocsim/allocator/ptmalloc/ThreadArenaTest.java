@@ -1,11 +1,11 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import org.junit.jupiter.api.Test;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.mm.SyscallKind;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Thread arenas, their heaps and the per-thread tcache (malloc/arena.c). */
 class ThreadArenaTest {
@@ -30,7 +30,8 @@ class ThreadArenaTest {
         assertThat(h.pm.tcache()).isEqualTo(heap + 0x8e0);
         assertThat(h.as.load64(h.pm.mainArena() + MallocState.NEXT)).isEqualTo(arena);
         assertThat(h.as.load64(arena + MallocState.NEXT)).isEqualTo(h.pm.mainArena());
-        assertThat(h.as.load32(arena + MallocState.FLAGS) & MallocState.NONCONTIGUOUS_BIT).isNotZero();
+        assertThat(h.as.load32(arena + MallocState.FLAGS) & MallocState.NONCONTIGUOUS_BIT)
+                .isNotZero();
         assertThat(h.as.load64(heap + HeapInfo.SIZE)).isEqualTo(0x21000);
         assertThat(h.as.load64(arena + MallocState.SYSTEM_MEM)).isEqualTo(0x21000);
     }
@@ -156,8 +157,13 @@ class ThreadArenaTest {
 
     @Test
     void aFreeBeforeAnyMallocMakesItsTcacheInANewArenaAsGlibcDoes() {
-        long page = h.as.mmap(0, 4096, org.mallocsim.kernel.Mman.PROT_READ | org.mallocsim.kernel.Mman.PROT_WRITE,
-                org.mallocsim.kernel.Mman.MAP_PRIVATE | org.mallocsim.kernel.Mman.MAP_ANONYMOUS, -1, 0);
+        long page = h.as.mmap(
+                0,
+                4096,
+                org.mallocsim.kernel.Mman.PROT_READ | org.mallocsim.kernel.Mman.PROT_WRITE,
+                org.mallocsim.kernel.Mman.MAP_PRIVATE | org.mallocsim.kernel.Mman.MAP_ANONYMOUS,
+                -1,
+                0);
         h.as.store64(page + 8, 0x21);
         h.as.store64(page + 0x28, 0x21);
         h.pm.free(page + 16);

@@ -1,9 +1,9 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The seven reference traces reproduce glibc's answers call for call (pythr with its three thread arenas). */
 class TraceFidelityTest {

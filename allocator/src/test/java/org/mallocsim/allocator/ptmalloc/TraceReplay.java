@@ -1,8 +1,5 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.mallocsim.kernel.mm.AddressSpace;
-import org.mallocsim.kernel.mm.KernelConfig;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.mm.KernelConfig;
 
 /**
  * Replays one recorded trace ({@code traces/NAME.mrec.zst}, see traces/REFERENCE-FORMAT.md) through
@@ -57,12 +56,14 @@ final class TraceReplay {
     /** Replays the whole trace; {@code checkEvery} &gt; 0 runs the heap checker every that many calls. */
     static TraceReplay run(String name, int checkEvery) throws IOException, InterruptedException {
         Process zstd = new ProcessBuilder("zstd", "-dc", tracePath(name).toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         TraceReplay r;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(zstd.getInputStream(),
-                StandardCharsets.US_ASCII), 1 << 16)) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(zstd.getInputStream(), StandardCharsets.US_ASCII), 1 << 16)) {
             String header = in.readLine();
-            long startBrk = Long.decode(header.substring(header.indexOf("start-brk ") + 10).trim());
+            long startBrk = Long.decode(
+                    header.substring(header.indexOf("start-brk ") + 10).trim());
             List<String> maps = new ArrayList<>();
             String line;
             ArrayDeque<String> context = new ArrayDeque<>();
@@ -178,8 +179,10 @@ final class TraceReplay {
                 }
             } else if ((expWord & Chunk.NON_MAIN_ARENA) != 0) {
                 heapPtrs++;
-                if (got != 0 && heapNumber(theirHeaps, expResult) == heapNumber(ourHeaps, got)
-                        && (got & (MallocContext.HEAP_MAX_SIZE - 1)) == (expResult & (MallocContext.HEAP_MAX_SIZE - 1))) {
+                if (got != 0
+                        && heapNumber(theirHeaps, expResult) == heapNumber(ourHeaps, got)
+                        && (got & (MallocContext.HEAP_MAX_SIZE - 1))
+                                == (expResult & (MallocContext.HEAP_MAX_SIZE - 1))) {
                     heapPtrsOk++;
                 } else {
                     problem = "thread-arena heap or offset";
@@ -233,16 +236,31 @@ final class TraceReplay {
     }
 
     boolean perfect() {
-        return heapPtrsOk == heapPtrs && mmapPtrsOk == mmapPtrs && nullsOk == nulls && chunkWordsOk == chunkWords
+        return heapPtrsOk == heapPtrs
+                && mmapPtrsOk == mmapPtrs
+                && nullsOk == nulls
+                && chunkWordsOk == chunkWords
                 && brksOk == brks;
     }
 
     @Override
     public String toString() {
-        return String.format("calls %d | heap ptrs %d/%d | mmapped ptrs %d/%d (absolute %d) | NULLs %d/%d | "
-                        + "chunk words %d/%d | brk %d/%d%s",
-                calls, heapPtrsOk, heapPtrs, mmapPtrsOk, mmapPtrs, mmapAbsoluteOk, nullsOk, nulls, chunkWordsOk,
-                chunkWords, brksOk, brks, firstMismatch == null ? "" : "\nfirst mismatch: " + firstMismatch)
+        return String.format(
+                        "calls %d | heap ptrs %d/%d | mmapped ptrs %d/%d (absolute %d) | NULLs %d/%d | "
+                                + "chunk words %d/%d | brk %d/%d%s",
+                        calls,
+                        heapPtrsOk,
+                        heapPtrs,
+                        mmapPtrsOk,
+                        mmapPtrs,
+                        mmapAbsoluteOk,
+                        nullsOk,
+                        nulls,
+                        chunkWordsOk,
+                        chunkWords,
+                        brksOk,
+                        brks,
+                        firstMismatch == null ? "" : "\nfirst mismatch: " + firstMismatch)
                 + (firstAbsoluteMiss == null ? "" : "\nfirst mmapped chunk at another address: " + firstAbsoluteMiss);
     }
 }

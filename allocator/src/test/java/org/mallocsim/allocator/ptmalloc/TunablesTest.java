@@ -1,9 +1,9 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 /** GLIBC_TUNABLES, mallopt and the tcache key. */
 class TunablesTest {
@@ -94,8 +94,19 @@ class TunablesTest {
 
     @Test
     void theEnvironmentsAliasesApplyAndGlibcTunablesWins() {
-        Tunables t = Tunables.fromEnvironment(java.util.Map.of("MALLOC_TOP_PAD_", "4096", "MALLOC_ARENA_MAX", "2",
-                "MALLOC_PERTURB_", "999", "GLIBC_TUNABLES", "glibc.malloc.arena_max=3", "nprocs", "4", "HOME", "/root"));
+        Tunables t = Tunables.fromEnvironment(java.util.Map.of(
+                "MALLOC_TOP_PAD_",
+                "4096",
+                "MALLOC_ARENA_MAX",
+                "2",
+                "MALLOC_PERTURB_",
+                "999",
+                "GLIBC_TUNABLES",
+                "glibc.malloc.arena_max=3",
+                "nprocs",
+                "4",
+                "HOME",
+                "/root"));
         assertThat(t.toString()).isEqualTo("glibc.malloc.top_pad=4096:glibc.malloc.arena_max=3");
         assertThat(t.nprocs()).isEqualTo(4);
     }

@@ -27,9 +27,13 @@ class SegregatedFitTest {
     void everyLargeSizeFallsInTheTreeBinWhoseRangeHoldsIt() {
         for (long size = 256; size <= 1 << 23; size += 16) {
             int i = SegLayout.treeIndex(size);
-            assertThat(SegLayout.minsizeForTreeIndex(i)).as("size %d, bin %d", size, i).isLessThanOrEqualTo(size);
+            assertThat(SegLayout.minsizeForTreeIndex(i))
+                    .as("size %d, bin %d", size, i)
+                    .isLessThanOrEqualTo(size);
             if (i < SegLayout.NTREEBINS - 1) {
-                assertThat(SegLayout.minsizeForTreeIndex(i + 1)).as("size %d, bin %d", size, i).isGreaterThan(size);
+                assertThat(SegLayout.minsizeForTreeIndex(i + 1))
+                        .as("size %d, bin %d", size, i)
+                        .isGreaterThan(size);
             }
         }
         assertThat(SegLayout.treeIndex(256)).isZero();
@@ -85,7 +89,9 @@ class SegregatedFitTest {
         long cb = b - 16;
         int i = SegLayout.treeIndex(1008);
         assertThat(space.load64(ca + SegLayout.TINDEX)).isEqualTo(i);
-        assertThat(space.load64(ca + SegLayout.PARENT)).as("a is the root: its parent is its bin's slot").isNotZero();
+        assertThat(space.load64(ca + SegLayout.PARENT))
+                .as("a is the root: its parent is its bin's slot")
+                .isNotZero();
         assertThat(space.load64(cb + SegLayout.PARENT)).as("b is in a's ring").isZero();
         assertThat(space.load64(ca + 16)).as("a.fd").isEqualTo(cb);
         assertThat(space.load64(cb + 16)).as("b.fd").isEqualTo(ca);

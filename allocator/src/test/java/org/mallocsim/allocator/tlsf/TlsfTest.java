@@ -73,9 +73,13 @@ class TlsfTest {
         heap.free(a);
         assertThat(heap.flBitmap()).isEqualTo(tailOnly | 1L << 3);
         assertThat(heap.slBitmap(3)).isEqualTo(1);
-        assertThat(heap.malloc(1000)).as("1008 bytes: searched from list (3, 0), whose head is a").isEqualTo(a);
+        assertThat(heap.malloc(1000))
+                .as("1008 bytes: searched from list (3, 0), whose head is a")
+                .isEqualTo(a);
         assertThat(heap.slBitmap(3)).as("the list emptied").isZero();
-        assertThat(heap.slBitmap(0)).as("the 32-byte remainder is in list (0, 2)").isEqualTo(1 << 2);
+        assertThat(heap.slBitmap(0))
+                .as("the 32-byte remainder is in list (0, 2)")
+                .isEqualTo(1 << 2);
     }
 
     @Test
@@ -83,7 +87,9 @@ class TlsfTest {
         long a = heap.malloc(1032);
         heap.malloc(10);
         heap.free(a);
-        assertThat(heap.malloc(1032)).as("good fit, not best fit: list (3, 0) may hold smaller chunks").isNotEqualTo(a);
+        assertThat(heap.malloc(1032))
+                .as("good fit, not best fit: list (3, 0) may hold smaller chunks")
+                .isNotEqualTo(a);
     }
 
     @Test

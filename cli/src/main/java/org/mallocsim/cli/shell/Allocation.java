@@ -12,31 +12,54 @@ import java.util.Set;
  */
 final class Allocation {
     /** The calls, by their C names. */
-    static final Set<String> NAMES = Set.of("malloc", "free", "calloc", "realloc", "memalign", "aligned_alloc",
-            "posix_memalign", "valloc", "pvalloc", "malloc_usable_size", "malloc_trim", "mallopt", "mallinfo2",
-            "malloc_stats", "thread", "exit_thread");
+    static final Set<String> NAMES = Set.of(
+            "malloc",
+            "free",
+            "calloc",
+            "realloc",
+            "memalign",
+            "aligned_alloc",
+            "posix_memalign",
+            "valloc",
+            "pvalloc",
+            "malloc_usable_size",
+            "malloc_trim",
+            "mallopt",
+            "mallinfo2",
+            "malloc_stats",
+            "thread",
+            "exit_thread");
 
     /** mallopt's parameters (malloc/malloc.h). */
-    static final Map<String, Long> MALLOPT = Map.ofEntries(Map.entry("M_MXFAST", 1L), Map.entry("M_NLBLKS", 2L),
-            Map.entry("M_GRAIN", 3L), Map.entry("M_KEEP", 4L), Map.entry("M_TRIM_THRESHOLD", -1L),
-            Map.entry("M_TOP_PAD", -2L), Map.entry("M_MMAP_THRESHOLD", -3L), Map.entry("M_MMAP_MAX", -4L),
-            Map.entry("M_CHECK_ACTION", -5L), Map.entry("M_PERTURB", -6L), Map.entry("M_ARENA_TEST", -7L),
+    static final Map<String, Long> MALLOPT = Map.ofEntries(
+            Map.entry("M_MXFAST", 1L),
+            Map.entry("M_NLBLKS", 2L),
+            Map.entry("M_GRAIN", 3L),
+            Map.entry("M_KEEP", 4L),
+            Map.entry("M_TRIM_THRESHOLD", -1L),
+            Map.entry("M_TOP_PAD", -2L),
+            Map.entry("M_MMAP_THRESHOLD", -3L),
+            Map.entry("M_MMAP_MAX", -4L),
+            Map.entry("M_CHECK_ACTION", -5L),
+            Map.entry("M_PERTURB", -6L),
+            Map.entry("M_ARENA_TEST", -7L),
             Map.entry("M_ARENA_MAX", -8L));
 
-    private static final String[] MALLINFO2 = {"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
-        "uordblks", "fordblks", "keepcost"};
+    private static final String[] MALLINFO2 = {
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost"
+    };
 
     /** What a call printed (whole lines) and the value a variable takes (null: none). */
-    record Result(String text, Long value) {
-    }
+    record Result(String text, Long value) {}
 
-    private Allocation() {
-    }
+    private Allocation() {}
 
     /** Runs {@code name(a)} on {@code backend}; IllegalArgumentException for a wrong argument count. */
     static Result run(Backend backend, String name, String target, List<Long> a) {
         switch (name) {
-            case "malloc": case "valloc": case "pvalloc": {
+            case "malloc":
+            case "valloc":
+            case "pvalloc": {
                 arity(name, a, 1);
                 long r = backend.alloc(name, a.get(0), 0);
                 return new Result(name + "(" + Strace.dec(a.get(0)) + ") = " + ptr(r) + "\n", r);
@@ -46,10 +69,13 @@ final class Allocation {
                 backend.alloc(name, a.get(0), 0);
                 return new Result("free(" + ptr(a.get(0)) + ") = <void>\n", null);
             }
-            case "calloc": case "memalign": case "aligned_alloc": {
+            case "calloc":
+            case "memalign":
+            case "aligned_alloc": {
                 arity(name, a, 2);
                 long r = backend.alloc(name, a.get(0), a.get(1));
-                return new Result(name + "(" + Strace.dec(a.get(0)) + ", " + Strace.dec(a.get(1)) + ") = " + ptr(r) + "\n", r);
+                return new Result(
+                        name + "(" + Strace.dec(a.get(0)) + ", " + Strace.dec(a.get(1)) + ") = " + ptr(r) + "\n", r);
             }
             case "realloc": {
                 arity(name, a, 2);
@@ -66,7 +92,8 @@ final class Allocation {
                 }
                 return new Result(call + "0 (" + (target == null ? "p" : target) + " = " + ptr(r) + ")\n", r);
             }
-            case "malloc_usable_size": case "malloc_trim": {
+            case "malloc_usable_size":
+            case "malloc_trim": {
                 arity(name, a, 1);
                 long r = backend.alloc(name, a.get(0), 0);
                 String arg = name.equals("malloc_trim") ? Strace.dec(a.get(0)) : ptr(a.get(0));
@@ -75,22 +102,30 @@ final class Allocation {
             case "mallopt": {
                 arity(name, a, 2);
                 long r = backend.alloc(name, a.get(0), a.get(1));
-                return new Result("mallopt(" + malloptName(a.get(0)) + ", " + (int) (long) a.get(1) + ") = " + r + "\n", r);
+                return new Result(
+                        "mallopt(" + malloptName(a.get(0)) + ", " + (int) (long) a.get(1) + ") = " + r + "\n", r);
             }
             case "mallinfo2": {
                 arity(name, a, 0);
                 long[] f = backend.mallinfo2();
                 StringBuilder sb = new StringBuilder("mallinfo2() = {");
                 for (int i = 0; i < MALLINFO2.length && i < f.length; i++) {
-                    sb.append(i == 0 ? "" : ", ").append(MALLINFO2[i]).append('=').append(Long.toUnsignedString(f[i]));
+                    sb.append(i == 0 ? "" : ", ")
+                            .append(MALLINFO2[i])
+                            .append('=')
+                            .append(Long.toUnsignedString(f[i]));
                 }
                 return new Result(sb.append("}\n").toString(), null);
             }
-            case "thread": case "exit_thread": {
+            case "thread":
+            case "exit_thread": {
                 arity(name, a, 1);
                 long id = a.get(0);
-                long r = id < 0 || id > 15 ? -22 : name.equals("thread") ? backend.thread((int) id) : backend.exitThread((int) id);
-                return new Result(name + "(" + id + ") = " + (r == 0 ? "0" : "-1 EINVAL (no such thread)") + "\n", null);
+                long r = id < 0 || id > 15
+                        ? -22
+                        : name.equals("thread") ? backend.thread((int) id) : backend.exitThread((int) id);
+                return new Result(
+                        name + "(" + id + ") = " + (r == 0 ? "0" : "-1 EINVAL (no such thread)") + "\n", null);
             }
             default: {
                 arity(name, a, 0);
@@ -114,8 +149,8 @@ final class Allocation {
 
     private static void arity(String name, List<Long> a, int n) {
         if (a.size() != n) {
-            throw new IllegalArgumentException("expected " + n + " argument" + (n == 1 ? "" : "s") + " to " + name
-                    + ", got " + a.size());
+            throw new IllegalArgumentException(
+                    "expected " + n + " argument" + (n == 1 ? "" : "s") + " to " + name + ", got " + a.size());
         }
     }
 }

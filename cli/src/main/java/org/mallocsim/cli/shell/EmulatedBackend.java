@@ -28,6 +28,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
     private Ptmalloc malloc;
     /** The shell's threads that exist (bit N for thread N; the main thread, 0, always does). */
     private long liveThreads = 1;
+
     private int current;
 
     /** Makes the process anew, for {@link #tryFree}; null when the shell was handed a process. */
@@ -71,7 +72,9 @@ final class EmulatedBackend implements Backend, SyscallListener {
             twin.takeSyscalls().forEach(l -> sb.append("# would: ").append(l).append('\n'));
             sb.append("# try_free(0x").append(Long.toHexString(addr)).append("): free would return\n");
         } catch (ProcessDied e) {
-            sb.append("# try_free(0x").append(Long.toHexString(addr)).append("): free would abort: ")
+            sb.append("# try_free(0x")
+                    .append(Long.toHexString(addr))
+                    .append("): free would abort: ")
                     .append(e.stderr().isEmpty() ? "killed by " + e.signal() + "\n" : e.stderr());
         }
         return sb.toString();
@@ -109,19 +112,33 @@ final class EmulatedBackend implements Backend, SyscallListener {
         Ptmalloc m = malloc();
         try {
             switch (name) {
-                case "malloc": return m.malloc(a);
-                case "free": m.free(a); return 0;
-                case "calloc": return m.calloc(a, b);
-                case "realloc": return m.realloc(a, b);
-                case "memalign": return m.memalign(a, b);
-                case "aligned_alloc": return m.alignedAlloc(a, b);
-                case "posix_memalign": return m.posixMemalign(a, b);
-                case "valloc": return m.valloc(a);
-                case "pvalloc": return m.pvalloc(a);
-                case "malloc_usable_size": return m.mallocUsableSize(a);
-                case "malloc_trim": return m.mallocTrim(a);
-                case "mallopt": return m.mallopt((int) a, (int) b);
-                default: throw new IllegalArgumentException("not a malloc-family call: " + name);
+                case "malloc":
+                    return m.malloc(a);
+                case "free":
+                    m.free(a);
+                    return 0;
+                case "calloc":
+                    return m.calloc(a, b);
+                case "realloc":
+                    return m.realloc(a, b);
+                case "memalign":
+                    return m.memalign(a, b);
+                case "aligned_alloc":
+                    return m.alignedAlloc(a, b);
+                case "posix_memalign":
+                    return m.posixMemalign(a, b);
+                case "valloc":
+                    return m.valloc(a);
+                case "pvalloc":
+                    return m.pvalloc(a);
+                case "malloc_usable_size":
+                    return m.mallocUsableSize(a);
+                case "malloc_trim":
+                    return m.mallocTrim(a);
+                case "mallopt":
+                    return m.mallopt((int) a, (int) b);
+                default:
+                    throw new IllegalArgumentException("not a malloc-family call: " + name);
             }
         } catch (MallocAbort e) {
             // __libc_message (sysdeps/posix/libc_fatal.c) maps a page for the message before abort()
@@ -149,8 +166,8 @@ final class EmulatedBackend implements Backend, SyscallListener {
         }
         Ptmalloc m = malloc();
         if ((liveThreads & (1L << id)) == 0) {
-            long stack = as.mmap(0, STACK_SIZE + GUARD, Mman.PROT_NONE,
-                    Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | MAP_STACK, -1, 0);
+            long stack = as.mmap(
+                    0, STACK_SIZE + GUARD, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | MAP_STACK, -1, 0);
             as.mprotect(stack + GUARD, STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE);
             // the executor's main thread creates every thread, so the DTV comes from its tcache and arena
             m.switchThread(1);
@@ -194,8 +211,18 @@ final class EmulatedBackend implements Backend, SyscallListener {
     public long[] mallinfo2() {
         log(t -> t.mallinfo2());
         MallInfo2 i = malloc().mallinfo2();
-        return new long[] {i.arena(), i.ordblks(), i.smblks(), i.hblks(), i.hblkhd(), i.usmblks(), i.fsmblks(),
-            i.uordblks(), i.fordblks(), i.keepcost()};
+        return new long[] {
+            i.arena(),
+            i.ordblks(),
+            i.smblks(),
+            i.hblks(),
+            i.hblkhd(),
+            i.usmblks(),
+            i.fsmblks(),
+            i.uordblks(),
+            i.fordblks(),
+            i.keepcost()
+        };
     }
 
     @Override
@@ -256,10 +283,14 @@ final class EmulatedBackend implements Backend, SyscallListener {
     public long load(int width, long addr) {
         log(t -> t.load(width, addr));
         switch (width) {
-            case 8: return as.load8(addr) & 0xffL;
-            case 16: return as.load16(addr) & 0xffffL;
-            case 32: return as.load32(addr) & 0xffff_ffffL;
-            default: return as.load64(addr);
+            case 8:
+                return as.load8(addr) & 0xffL;
+            case 16:
+                return as.load16(addr) & 0xffffL;
+            case 32:
+                return as.load32(addr) & 0xffff_ffffL;
+            default:
+                return as.load64(addr);
         }
     }
 
@@ -267,10 +298,18 @@ final class EmulatedBackend implements Backend, SyscallListener {
     public void store(int width, long addr, long value) {
         log(t -> t.store(width, addr, value));
         switch (width) {
-            case 8: as.store8(addr, (int) value); break;
-            case 16: as.store16(addr, (int) value); break;
-            case 32: as.store32(addr, (int) value); break;
-            default: as.store64(addr, value); break;
+            case 8:
+                as.store8(addr, (int) value);
+                break;
+            case 16:
+                as.store16(addr, (int) value);
+                break;
+            case 32:
+                as.store32(addr, (int) value);
+                break;
+            default:
+                as.store64(addr, value);
+                break;
         }
     }
 
@@ -282,13 +321,15 @@ final class EmulatedBackend implements Backend, SyscallListener {
     @Override
     public String proc(String file) {
         switch (file) {
-            case "maps": return ProcMaps.of(as);
-            case "smaps": return ProcSmaps.of(as);
-            default: return ProcStatus.of(as, ProcessInfo.of("mallocsim", 1000), as.exePath());
+            case "maps":
+                return ProcMaps.of(as);
+            case "smaps":
+                return ProcSmaps.of(as);
+            default:
+                return ProcStatus.of(as, ProcessInfo.of("mallocsim", 1000), as.exePath());
         }
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

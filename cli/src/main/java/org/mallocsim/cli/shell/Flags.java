@@ -17,8 +17,12 @@ final class Flags {
     static {
         for (Field f : Mman.class.getFields()) {
             String n = f.getName();
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class
-                    && (n.startsWith("PROT_") || n.startsWith("MAP_") || n.startsWith("MREMAP_") || n.startsWith("MADV_"))) {
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == int.class
+                    && (n.startsWith("PROT_")
+                            || n.startsWith("MAP_")
+                            || n.startsWith("MREMAP_")
+                            || n.startsWith("MADV_"))) {
                 try {
                     BY_NAME.put(n, (long) f.getInt(null));
                 } catch (IllegalAccessException e) {
@@ -28,12 +32,27 @@ final class Flags {
         }
     }
 
-    private static final String[] PROT = {"PROT_READ", "PROT_WRITE", "PROT_EXEC", "PROT_SEM", "PROT_GROWSDOWN",
-        "PROT_GROWSUP"};
+    private static final String[] PROT = {
+        "PROT_READ", "PROT_WRITE", "PROT_EXEC", "PROT_SEM", "PROT_GROWSDOWN", "PROT_GROWSUP"
+    };
     private static final String[] MAP_TYPES = {"MAP_SHARED", "MAP_PRIVATE", "MAP_SHARED_VALIDATE", "MAP_DROPPABLE"};
-    private static final String[] MAP_BITS = {"MAP_FIXED", "MAP_ANONYMOUS", "MAP_32BIT", "MAP_GROWSDOWN",
-        "MAP_DENYWRITE", "MAP_EXECUTABLE", "MAP_LOCKED", "MAP_NORESERVE", "MAP_POPULATE", "MAP_NONBLOCK",
-        "MAP_STACK", "MAP_HUGETLB", "MAP_SYNC", "MAP_FIXED_NOREPLACE", "MAP_UNINITIALIZED"};
+    private static final String[] MAP_BITS = {
+        "MAP_FIXED",
+        "MAP_ANONYMOUS",
+        "MAP_32BIT",
+        "MAP_GROWSDOWN",
+        "MAP_DENYWRITE",
+        "MAP_EXECUTABLE",
+        "MAP_LOCKED",
+        "MAP_NORESERVE",
+        "MAP_POPULATE",
+        "MAP_NONBLOCK",
+        "MAP_STACK",
+        "MAP_HUGETLB",
+        "MAP_SYNC",
+        "MAP_FIXED_NOREPLACE",
+        "MAP_UNINITIALIZED"
+    };
     private static final String[] MREMAP = {"MREMAP_MAYMOVE", "MREMAP_FIXED", "MREMAP_DONTUNMAP"};
 
     private Flags() {}

@@ -24,7 +24,8 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * A real process's heap is not readable from the shell: with {@code --native} these say so.
  */
 final class HeapViews {
-    static final Set<String> NAMES = Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas", "heaps", "try_free");
+    static final Set<String> NAMES =
+            Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas", "heaps", "try_free");
 
     private final Ptmalloc malloc;
     private final EmulatedBackend process;
@@ -42,7 +43,8 @@ final class HeapViews {
             try {
                 return view.equals("heap") ? malloc.dumpHeap() : malloc.view(view.equals("arenas") ? "arena" : view);
             } catch (SegmentationFault e) {
-                return "# " + view + ": the walk left mapped memory (a corrupted size or link): " + e.straceLine() + "\n";
+                return "# " + view + ": the walk left mapped memory (a corrupted size or link): " + e.straceLine()
+                        + "\n";
             }
         }
         if (args.isEmpty() || args.size() > 2) {
@@ -68,8 +70,10 @@ final class HeapViews {
                 }
                 sb.append(header ? "+ " : "  ").append(String.format("0x%x  0x%016x  0x%016x", a, w0, w1));
                 if (header) {
-                    sb.append("  size 0x").append(Long.toHexString(w1 & ~7L))
-                            .append((w1 & 1) != 0 ? " P" : "").append((w1 & 2) != 0 ? " M" : "")
+                    sb.append("  size 0x")
+                            .append(Long.toHexString(w1 & ~7L))
+                            .append((w1 & 1) != 0 ? " P" : "")
+                            .append((w1 & 2) != 0 ? " M" : "")
                             .append((w1 & 4) != 0 ? " A" : "");
                 }
                 sb.append('\n');

@@ -46,7 +46,8 @@ record Listing(List<String> maps, long startBrk, Map<String, String> kernel) {
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IOException(file + ": " + OutputFile.reason(e) + "; expected a trace or /proc/PID/maps lines", e);
+                throw new IOException(
+                        file + ": " + OutputFile.reason(e) + "; expected a trace or /proc/PID/maps lines", e);
             }
             l = maps(lines, file.toString());
         }
@@ -95,12 +96,14 @@ record Listing(List<String> maps, long startBrk, Map<String, String> kernel) {
                     + (h.importedFrom() == null ? "" : " (an import from " + h.importedFrom() + " records none)")
                     + ", so there is no address space to start from");
         }
-        return new Listing(List.copyOf(h.maps), h.hasStartBrk ? h.startBrk : 0, Collections.unmodifiableMap(h.kernelSettings()));
+        return new Listing(
+                List.copyOf(h.maps), h.hasStartBrk ? h.startBrk : 0, Collections.unmodifiableMap(h.kernelSettings()));
     }
 
     /** Bare /proc/PID/maps lines (the kernel's parser checks each one). */
     private static Listing maps(List<String> lines, String source) throws IOException {
-        List<String> maps = lines.stream().filter(s -> !s.isBlank()).map(String::strip).toList();
+        List<String> maps =
+                lines.stream().filter(s -> !s.isBlank()).map(String::strip).toList();
         if (maps.isEmpty()) {
             throw new IOException(source + ": empty; expected a trace or /proc/PID/maps lines");
         }

@@ -52,9 +52,16 @@ final class NativeBackend implements Backend {
             errFile = dir.resolve("stderr.txt");
             Files.createFile(traceFile);
             String exec = NativeBinaries.path("mallocsim-exec").toString();
-            process = new ProcessBuilder("/bin/sh", "-c", "ulimit -c 0; exec strace -f -qq --seccomp-bpf "
-                    + "-e trace=memory -e signal=none -o \"$1\" \"$2\"", "sh", traceFile.toString(), exec)
-                    .redirectError(errFile.toFile()).start();
+            process = new ProcessBuilder(
+                            "/bin/sh",
+                            "-c",
+                            "ulimit -c 0; exec strace -f -qq --seccomp-bpf "
+                                    + "-e trace=memory -e signal=none -o \"$1\" \"$2\"",
+                            "sh",
+                            traceFile.toString(),
+                            exec)
+                    .redirectError(errFile.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the native executor under strace (installed by .ci/run)", e);
         }
@@ -96,9 +103,12 @@ final class NativeBackend implements Backend {
         }
         String[] f = r.split(" ");
         switch (f[0]) {
-            case "r": return Long.parseUnsignedLong(f[1], 16);
-            case "e": return -Long.parseLong(f[1], 16);
-            default: throw new IllegalStateException("native executor: unexpected reply '" + r + "'");
+            case "r":
+                return Long.parseUnsignedLong(f[1], 16);
+            case "e":
+                return -Long.parseLong(f[1], 16);
+            default:
+                throw new IllegalStateException("native executor: unexpected reply '" + r + "'");
         }
     }
 
@@ -189,8 +199,9 @@ final class NativeBackend implements Backend {
             err = "";
         }
         int sig = status > 128 ? status - 128 : 0;
-        String name = sig == 6 ? "SIGABRT" : sig == 11 ? "SIGSEGV" : sig == 9 ? "SIGKILL" : sig == 7 ? "SIGBUS"
-                : sig != 0 ? "SIG" + sig : null;
+        String name = sig == 6
+                ? "SIGABRT"
+                : sig == 11 ? "SIGSEGV" : sig == 9 ? "SIGKILL" : sig == 7 ? "SIGBUS" : sig != 0 ? "SIG" + sig : null;
         if (name == null) {
             throw new IllegalStateException("the native executor (pid " + process.pid() + ") ended: "
                     + NativeBinaries.exitStatus(status) + (err.isEmpty() ? "" : ": " + err.strip()));
@@ -275,12 +286,19 @@ final class NativeBackend implements Backend {
         String r = readLine();
         String[] f = r.split(" ");
         switch (f[0]) {
-            case "r": return Long.parseUnsignedLong(f[1], 16);
-            case "e": return -Long.parseLong(f[1], 16);
-            case "s": throw new SegmentationFault(Long.parseUnsignedLong(f[2], 16), Integer.parseInt(f[1], 16),
-                    f.length > 3 ? Integer.parseUnsignedInt(f[3], 16) : 0);
-            case "b": throw new BusError(Long.parseUnsignedLong(f[2], 16));
-            default: throw new IllegalStateException("native executor: unexpected reply '" + r + "'");
+            case "r":
+                return Long.parseUnsignedLong(f[1], 16);
+            case "e":
+                return -Long.parseLong(f[1], 16);
+            case "s":
+                throw new SegmentationFault(
+                        Long.parseUnsignedLong(f[2], 16),
+                        Integer.parseInt(f[1], 16),
+                        f.length > 3 ? Integer.parseUnsignedInt(f[3], 16) : 0);
+            case "b":
+                throw new BusError(Long.parseUnsignedLong(f[2], 16));
+            default:
+                throw new IllegalStateException("native executor: unexpected reply '" + r + "'");
         }
     }
 
@@ -303,7 +321,8 @@ final class NativeBackend implements Backend {
         String how;
         try {
             how = process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)
-                    ? NativeBinaries.exitStatus(process.exitValue()) : "no longer answering";
+                    ? NativeBinaries.exitStatus(process.exitValue())
+                    : "no longer answering";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             how = "no longer answering";

@@ -151,8 +151,11 @@ public final class Shell {
             }
             end();
             HeapViews views = backend.heapViews();
-            out.print(views == null ? "# " + name + ": the heap views read an emulated process's memory; "
-                    + "run the script without --native to see them\n" : views.render(name, args));
+            out.print(
+                    views == null
+                            ? "# " + name + ": the heap views read an emulated process's memory; "
+                                    + "run the script without --native to see them\n"
+                            : views.render(name, args));
             return;
         }
         if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
@@ -232,27 +235,37 @@ public final class Shell {
                     return b;
                 case "mmap":
                     arity(name, a, 6, 6);
-                    return syscall("mmap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.prot(a.get(2)) + ", "
-                            + Flags.map(a.get(3)) + ", " + (int) (long) a.get(4) + ", " + hex(a.get(5)) + ")",
-                            backend.mmap(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4), a.get(5)), true);
+                    return syscall(
+                            "mmap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.prot(a.get(2)) + ", "
+                                    + Flags.map(a.get(3)) + ", " + (int) (long) a.get(4) + ", " + hex(a.get(5)) + ")",
+                            backend.mmap(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4), a.get(5)),
+                            true);
                 case "munmap":
                     arity(name, a, 2, 2);
-                    return syscall("munmap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ")",
-                            backend.munmap(a.get(0), a.get(1)), false);
+                    return syscall(
+                            "munmap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ")",
+                            backend.munmap(a.get(0), a.get(1)),
+                            false);
                 case "mprotect":
                     arity(name, a, 3, 3);
-                    return syscall("mprotect(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.prot(a.get(2)) + ")",
-                            backend.mprotect(a.get(0), a.get(1), a.get(2)), false);
+                    return syscall(
+                            "mprotect(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.prot(a.get(2)) + ")",
+                            backend.mprotect(a.get(0), a.get(1), a.get(2)),
+                            false);
                 case "mremap":
                     arity(name, a, 4, 5);
                     long na = a.size() == 5 ? a.get(4) : 0;
-                    return syscall("mremap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + dec(a.get(2)) + ", "
-                            + Flags.mremap(a.get(3)) + (a.size() == 5 ? ", " + ptr(na) : "") + ")",
-                            backend.mremap(a.get(0), a.get(1), a.get(2), a.get(3), na), true);
+                    return syscall(
+                            "mremap(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + dec(a.get(2)) + ", "
+                                    + Flags.mremap(a.get(3)) + (a.size() == 5 ? ", " + ptr(na) : "") + ")",
+                            backend.mremap(a.get(0), a.get(1), a.get(2), a.get(3), na),
+                            true);
                 case "madvise":
                     arity(name, a, 3, 3);
-                    return syscall("madvise(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.madvise(a.get(2)) + ")",
-                            backend.madvise(a.get(0), a.get(1), a.get(2)), false);
+                    return syscall(
+                            "madvise(" + ptr(a.get(0)) + ", " + dec(a.get(1)) + ", " + Flags.madvise(a.get(2)) + ")",
+                            backend.madvise(a.get(0), a.get(1), a.get(2)),
+                            false);
                 case "walk":
                     arity(name, a, 1, 1);
                     out.print(backend.pageWalk(a.get(0)));
@@ -274,9 +287,11 @@ public final class Shell {
     private Long memory(String name, List<Long> a) {
         boolean load = name.startsWith("load");
         String w = name.substring(load ? 4 : name.startsWith("store") ? 5 : name.length());
-        if (!(load || name.startsWith("store")) || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
-            throw new ParseError("expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, malloc, free, ..., "
-                    + "walk, maps, smaps, status, help or exit, not '" + name + "'");
+        if (!(load || name.startsWith("store"))
+                || !(w.equals("8") || w.equals("16") || w.equals("32") || w.equals("64"))) {
+            throw new ParseError(
+                    "expected brk, mmap, munmap, mprotect, mremap, madvise, load8..64, store8..64, malloc, free, ..., "
+                            + "walk, maps, smaps, status, help or exit, not '" + name + "'");
         }
         int width = Integer.parseInt(w);
         if (load) {
@@ -332,8 +347,11 @@ public final class Shell {
             }
             p += shift ? 2 : 1;
             long t = term(argument);
-            v = op == '+' ? v + t : op == '-' ? v - t : op == '|' ? v | t : op == '&' ? v & t : op == '^' ? v ^ t
-                    : op == '<' ? v << t : v >>> t;
+            v = op == '+'
+                    ? v + t
+                    : op == '-'
+                            ? v - t
+                            : op == '|' ? v | t : op == '&' ? v & t : op == '^' ? v ^ t : op == '<' ? v << t : v >>> t;
         }
     }
 
@@ -349,7 +367,8 @@ public final class Shell {
                 p++;
             }
             try {
-                return hexadecimal ? Long.parseUnsignedLong(s.substring(digits, p), 16)
+                return hexadecimal
+                        ? Long.parseUnsignedLong(s.substring(digits, p), 16)
                         : Long.parseUnsignedLong(s.substring(start, p));
             } catch (NumberFormatException e) {
                 throw new ParseError("expected a number of at most 64 bits in argument " + argument);

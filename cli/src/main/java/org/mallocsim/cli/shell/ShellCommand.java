@@ -27,13 +27,17 @@ import picocli.CommandLine.Option;
  * terminal, on the emulated kernel or ({@code --native}) on this machine's. On a terminal lines
  * are read with JLine (editing, history); scripts and pipes are read as plain lines.
  */
-@Command(name = "shell", mixinStandardHelpOptions = true,
+@Command(
+        name = "shell",
+        mixinStandardHelpOptions = true,
         description = "Runs syscalls, loads and stores, and /proc reads in one emulated "
-        + "process (or a real one with --native), printing each as strace does. Type 'help' for the commands.")
+                + "process (or a real one with --native), printing each as strace does. Type 'help' for the commands.")
 public final class ShellCommand implements Callable<Integer> {
     private static final String PROMPT = "mallocsim> ";
 
-    @Option(names = "--maps", paramLabel = "FILE",
+    @Option(
+            names = "--maps",
+            paramLabel = "FILE",
             description = "start from a recorded process: a trace (any format, plain or compressed), "
                     + "--native's listing, or /proc/PID/maps lines")
     Path maps;
@@ -44,11 +48,14 @@ public final class ShellCommand implements Callable<Integer> {
     @Option(names = "--native", description = "run the commands in a real process on this machine's kernel")
     boolean nativeRun;
 
-    @Option(names = "--listing-out", paramLabel = "FILE",
+    @Option(
+            names = "--listing-out",
+            paramLabel = "FILE",
             description = "with --native: also write the listing to start an emulated run from to FILE")
     Path listingOut;
 
-    @Option(names = "--no-zero-page",
+    @Option(
+            names = "--no-zero-page",
             description = "read faults allocate pages, as on kernels that forbid the zero page (pvm_no_zero_page=1)")
     boolean noZeroPage;
 
@@ -80,7 +87,9 @@ public final class ShellCommand implements Callable<Integer> {
     private static void interactive(Shell shell) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             // History is kept across sessions, as bash and jshell keep theirs.
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("mallocsim")
+            LineReader reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("mallocsim")
                     .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".mallocsim_history"))
                     .build();
             int n = 0;

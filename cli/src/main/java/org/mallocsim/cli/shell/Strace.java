@@ -12,20 +12,25 @@ final class Strace {
     /** The MREMAP_FIXED flag: only then does strace print mremap's fifth argument. */
     private static final long MREMAP_FIXED = 2;
 
-    private Strace() {
-    }
+    private Strace() {}
 
     /** The call part, {@code name(args)}, as strace prints it. */
     static String call(SyscallKind kind, long a0, long a1, long a2, long a3, long a4, long a5, boolean fifth) {
         switch (kind) {
-            case BRK: return "brk(" + ptr(a0) + ")";
-            case MMAP: return "mmap(" + ptr(a0) + ", " + dec(a1) + ", " + Flags.prot(a2) + ", " + Flags.map(a3) + ", "
-                    + (int) a4 + ", " + hex(a5) + ")";
-            case MUNMAP: return "munmap(" + ptr(a0) + ", " + dec(a1) + ")";
-            case MPROTECT: return "mprotect(" + ptr(a0) + ", " + dec(a1) + ", " + Flags.prot(a2) + ")";
-            case MREMAP: return "mremap(" + ptr(a0) + ", " + dec(a1) + ", " + dec(a2) + ", " + Flags.mremap(a3)
-                    + (fifth ? ", " + ptr(a4) : "") + ")";
-            default: return "madvise(" + ptr(a0) + ", " + dec(a1) + ", " + Flags.madvise(a2) + ")";
+            case BRK:
+                return "brk(" + ptr(a0) + ")";
+            case MMAP:
+                return "mmap(" + ptr(a0) + ", " + dec(a1) + ", " + Flags.prot(a2) + ", " + Flags.map(a3) + ", "
+                        + (int) a4 + ", " + hex(a5) + ")";
+            case MUNMAP:
+                return "munmap(" + ptr(a0) + ", " + dec(a1) + ")";
+            case MPROTECT:
+                return "mprotect(" + ptr(a0) + ", " + dec(a1) + ", " + Flags.prot(a2) + ")";
+            case MREMAP:
+                return "mremap(" + ptr(a0) + ", " + dec(a1) + ", " + dec(a2) + ", " + Flags.mremap(a3)
+                        + (fifth ? ", " + ptr(a4) : "") + ")";
+            default:
+                return "madvise(" + ptr(a0) + ", " + dec(a1) + ", " + Flags.madvise(a2) + ")";
         }
     }
 

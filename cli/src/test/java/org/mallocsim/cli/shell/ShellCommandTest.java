@@ -34,8 +34,8 @@ class ShellCommandTest {
     void compressedAndBinaryTracesAreListings() throws Exception {
         assertThat(shell("brk(NULL)\n", "--maps", GREP.toString()).out()).isEqualTo(GREP_BRK);
         Path binary = dir.resolve("grep.mrecb");
-        try (TraceReader r = Traces.open(GREP); TraceWriter w = Traces.create(Files.newOutputStream(binary),
-                TraceFormat.BINARY)) {
+        try (TraceReader r = Traces.open(GREP);
+                TraceWriter w = Traces.create(Files.newOutputStream(binary), TraceFormat.BINARY)) {
             Traces.copy(r, w);
         }
         Cli.Result r = shell("brk(NULL)\n", "--maps", binary.toString());
@@ -47,24 +47,34 @@ class ShellCommandTest {
     void whatIsNotAProcessToStartFromIsAnErrorNamingTheFile() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.txt"), "hello world\n");
         Path empty = Files.writeString(dir.resolve("empty"), "");
-        Path brk = Files.writeString(dir.resolve("brk.mrec"), "# mrec 1 start-brk 0xffffffffffffffff\n"
-                + "# map 7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0                          [stack]\n");
+        Path brk = Files.writeString(
+                dir.resolve("brk.mrec"),
+                "# mrec 1 start-brk 0xffffffffffffffff\n"
+                        + "# map 7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0                          [stack]\n");
         Path zero = Files.writeString(dir.resolve("zero.maps"), "0-1000 rw-p 00000000 00:00 0\n");
-        Path thp = Files.writeString(dir.resolve("thp.mrec"), "# mrec 1 start-brk 0x1000000\n"
-                + "# map 7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0                          [stack]\n"
-                + "# kernel thp-enabled sometimes pku 0 zero-page 1\n");
+        Path thp = Files.writeString(
+                dir.resolve("thp.mrec"),
+                "# mrec 1 start-brk 0x1000000\n"
+                        + "# map 7ffea459c000-7ffea45bd000 rw-p 00000000 00:00 0                          [stack]\n"
+                        + "# kernel thp-enabled sometimes pku 0 zero-page 1\n");
         Path mtrace = Files.writeString(dir.resolve("t.mtrace"), "= Start\n@ ./t:[0x118b] + 0x55a5ddfa34a0 0x64\n");
-        assertThat(shell("", "--maps", text.toString()).err()).startsWith("mallocsim shell: " + text + ": maps line 1: expected");
-        assertThat(shell("", "--maps", empty.toString()).err()).isEqualTo("mallocsim shell: " + empty
-                + ": empty; expected a trace or /proc/PID/maps lines\n");
+        assertThat(shell("", "--maps", text.toString()).err())
+                .startsWith("mallocsim shell: " + text + ": maps line 1: expected");
+        assertThat(shell("", "--maps", empty.toString()).err())
+                .isEqualTo("mallocsim shell: " + empty + ": empty; expected a trace or /proc/PID/maps lines\n");
         assertThat(shell("", "--maps", brk.toString()).err()).contains(brk + ": start-brk 0xffffffffffffffff is not");
-        assertThat(shell("", "--maps", zero.toString()).err()).contains(zero + ": maps line 1: a mapping at 0x0 is below");
-        assertThat(shell("", "--maps", thp.toString()).err()).isEqualTo("mallocsim shell: " + thp
-                + ": '# kernel' line: thp-enabled sometimes is not a value it can take"
-                + " (thp-enabled always|madvise|never, pku 0|1, zero-page 0|1)\n");
-        assertThat(shell("", "--maps", mtrace.toString()).err()).contains(mtrace + ": the trace's header has no '# map'");
-        assertThat(shell("", "--maps", dir.toString()).err()).isEqualTo("mallocsim shell: " + dir + ": is a directory\n");
-        assertThat(shell("", "--maps", GREP.toString(), "--script", GREP.toString()).err())
+        assertThat(shell("", "--maps", zero.toString()).err())
+                .contains(zero + ": maps line 1: a mapping at 0x0 is below");
+        assertThat(shell("", "--maps", thp.toString()).err())
+                .isEqualTo("mallocsim shell: " + thp
+                        + ": '# kernel' line: thp-enabled sometimes is not a value it can take"
+                        + " (thp-enabled always|madvise|never, pku 0|1, zero-page 0|1)\n");
+        assertThat(shell("", "--maps", mtrace.toString()).err())
+                .contains(mtrace + ": the trace's header has no '# map'");
+        assertThat(shell("", "--maps", dir.toString()).err())
+                .isEqualTo("mallocsim shell: " + dir + ": is a directory\n");
+        assertThat(shell("", "--maps", GREP.toString(), "--script", GREP.toString())
+                        .err())
                 .isEqualTo("mallocsim shell: " + GREP + ": not a text file (bytes that are not text)\n");
         assertThat(shell("", "--maps", zero.toString()).code()).isEqualTo(2);
     }
@@ -73,9 +83,12 @@ class ShellCommandTest {
     void aNativeListingIsATraceHeaderThatStartsTheSameProcess() throws Exception {
         Path listing = dir.resolve("listing.mrec");
         Cli.Result real = shell("brk(NULL)\n", "--native", "--listing-out", listing.toString());
-        assertThat(Files.readString(listing)).startsWith("# mrec 1 start-brk 0x").contains("\n# map ")
+        assertThat(Files.readString(listing))
+                .startsWith("# mrec 1 start-brk 0x")
+                .contains("\n# map ")
                 .containsPattern("\n# kernel thp-enabled (always|madvise|never) pku [01] zero-page [01]\n");
-        String brk = real.out().lines().filter(l -> l.startsWith("brk(")).findFirst().orElseThrow();
+        String brk =
+                real.out().lines().filter(l -> l.startsWith("brk(")).findFirst().orElseThrow();
         assertThat(shell("brk(NULL)\n", "--maps", listing.toString()).out()).isEqualTo(brk + "\n");
     }
 

@@ -54,7 +54,8 @@ class ShellDifferentialTest {
             real = run(nat, lines);
         }
         KernelConfig config = configOf(listing);
-        String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(config, listing.maps(), listing.startBrk())), lines);
+        String emulated =
+                run(new EmulatedBackend(AddressSpace.fromMaps(config, listing.maps(), listing.startBrk())), lines);
         assertThat(maskShmemInodes(emulated)).isEqualTo(maskShmemInodes(real));
         assertThat(real).doesNotContain("# line ");
     }
@@ -70,7 +71,8 @@ class ShellDifferentialTest {
         List<String> lines = new java.util.ArrayList<>();
         lines.add("big = mmap(0x8000000, 12288, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0)");
         for (int i = 0; i < 65_600; i++) {
-            lines.add("mmap(" + (0x10000000L + 8192L * i) + ", 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0)");
+            lines.add("mmap(" + (0x10000000L + 8192L * i)
+                    + ", 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE, -1, 0)");
         }
         lines.add("munmap(big+4096, 4096)");
         lines.add("munmap(big, 4096)");
@@ -81,8 +83,9 @@ class ShellDifferentialTest {
             listing = Listing.parse(nat.listing());
             real = run(nat, lines);
         }
-        String emulated = run(new EmulatedBackend(AddressSpace.fromMaps(configOf(listing), listing.maps(),
-                listing.startBrk())), lines);
+        String emulated = run(
+                new EmulatedBackend(AddressSpace.fromMaps(configOf(listing), listing.maps(), listing.startBrk())),
+                lines);
         assertThat(real).contains("= -1 ENOMEM (Cannot allocate memory)");
         assertThat(emulated).isEqualTo(real);
     }
@@ -98,14 +101,16 @@ class ShellDifferentialTest {
     }
 
     static String maskShmemInodes(String transcript) {
-        return transcript.replaceAll("(?m) 00:01 \\d+ +/dev/zero \\(deleted\\)$", " 00:01 <shmem inode> /dev/zero (deleted)");
+        return transcript.replaceAll(
+                "(?m) 00:01 \\d+ +/dev/zero \\(deleted\\)$", " 00:01 <shmem inode> /dev/zero (deleted)");
     }
 
     /** The emulated kernel's configuration: the defaults with the native run's recorded settings. */
     static KernelConfig configOf(Listing listing) {
         KernelConfig config = listing.configure(KernelConfig.builder()).build();
         assumeThat(config.thpEnabled())
-                .as("THP 'always' could not be pinned to 'madvise' (prctl PR_THP_DISABLE_EXCEPT_ADVISED needs Linux 6.18)")
+                .as(
+                        "THP 'always' could not be pinned to 'madvise' (prctl PR_THP_DISABLE_EXCEPT_ADVISED needs Linux 6.18)")
                 .isNotEqualTo(ThpMode.ALWAYS);
         return config;
     }

@@ -13,7 +13,8 @@ import org.mallocsim.kernel.mm.KernelConfig;
 class ShellMallocTest {
 
     private static Shell shell(ByteArrayOutputStream buf) {
-        return new Shell(new EmulatedBackend(new AddressSpace(KernelConfig.defaults())),
+        return new Shell(
+                new EmulatedBackend(new AddressSpace(KernelConfig.defaults())),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
     }
 
@@ -30,8 +31,19 @@ class ShellMallocTest {
     void aMallocShowsItsBrksTheHeapViewsShowTheChunksAndADoubleFreeKillsTheProcess() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Shell shell = shell(buf);
-        String[] lines = {"a = malloc(24)", "b = malloc(24)", "c = malloc(0x500)", "g = malloc(24)", "free(a)",
-            "free(c)", "heap", "vis a-16 6", "free(b)", "free(b)", "malloc(1)"};
+        String[] lines = {
+            "a = malloc(24)",
+            "b = malloc(24)",
+            "c = malloc(0x500)",
+            "g = malloc(24)",
+            "free(a)",
+            "free(c)",
+            "heap",
+            "vis a-16 6",
+            "free(b)",
+            "free(b)",
+            "malloc(1)"
+        };
         for (int i = 0; i < lines.length; i++) {
             shell.execute(lines[i], i + 1);
         }
@@ -68,8 +80,14 @@ class ShellMallocTest {
 
     @Test
     void theFirstMallocShowsItsBrksAMmappedChunkItsMmapAndMunmapAndMalloptTakesConstantNames() {
-        assertThat(run("mallopt(M_MMAP_THRESHOLD, 65536)", "p = malloc(200000)", "free(p)", "mallopt(M_MXFAST, 1000)",
-                "q = posix_memalign(3, 8)", "malloc(-1)", "free(NULL)"))
+        assertThat(run(
+                        "mallopt(M_MMAP_THRESHOLD, 65536)",
+                        "p = malloc(200000)",
+                        "free(p)",
+                        "mallopt(M_MXFAST, 1000)",
+                        "q = posix_memalign(3, 8)",
+                        "malloc(-1)",
+                        "free(NULL)"))
                 .isEqualTo("""
                         mallopt(M_MMAP_THRESHOLD, 65536) = 1
                         brk(NULL) = 0x555555559000
@@ -95,8 +113,11 @@ class ShellMallocTest {
 
     @Test
     void expressionsComputeASafeLinkedPointer() {
-        assertThat(run("b = brk(NULL)", "p = mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
-                "store64(p, b>>12^0x5555555592a0)", "store64(p+8, 1<<4&0x30)"))
+        assertThat(run(
+                        "b = brk(NULL)",
+                        "p = mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)",
+                        "store64(p, b>>12^0x5555555592a0)",
+                        "store64(p+8, 1<<4&0x30)"))
                 .isEqualTo("""
                         brk(NULL) = 0x555555559000
                         mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffe000
@@ -107,7 +128,33 @@ class ShellMallocTest {
 
     @Test
     void theBinViewsFollowTheTcacheFastbinsAndBinsAsTheyFillAndConsolidate() {
-        assertThat(run("a1 = malloc(24)", "a2 = malloc(24)", "a3 = malloc(24)", "a4 = malloc(24)", "a5 = malloc(24)", "a6 = malloc(24)", "a7 = malloc(24)", "a = malloc(24)", "c = malloc(0x500)", "d = malloc(0x500)", "g = malloc(24)", "free(a1)", "free(a2)", "free(a3)", "free(a4)", "free(a5)", "free(a6)", "free(a7)", "free(a)", "free(c)", "tcache", "fastbins", "bins", "malloc(0x600)", "bins", "arena"))
+        assertThat(run(
+                        "a1 = malloc(24)",
+                        "a2 = malloc(24)",
+                        "a3 = malloc(24)",
+                        "a4 = malloc(24)",
+                        "a5 = malloc(24)",
+                        "a6 = malloc(24)",
+                        "a7 = malloc(24)",
+                        "a = malloc(24)",
+                        "c = malloc(0x500)",
+                        "d = malloc(0x500)",
+                        "g = malloc(24)",
+                        "free(a1)",
+                        "free(a2)",
+                        "free(a3)",
+                        "free(a4)",
+                        "free(a5)",
+                        "free(a6)",
+                        "free(a7)",
+                        "free(a)",
+                        "free(c)",
+                        "tcache",
+                        "fastbins",
+                        "bins",
+                        "malloc(0x600)",
+                        "bins",
+                        "arena"))
                 .isEqualTo("""
                         brk(NULL) = 0x555555559000
                         brk(0x55555557a000) = 0x55555557a000
@@ -156,9 +203,23 @@ class ShellMallocTest {
     @Test
     void tryFreeTellsWhetherFreeWouldAbortWithoutChangingTheProcess() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Shell shell = new Shell(new EmulatedBackend(() -> new AddressSpace(KernelConfig.defaults())),
+        Shell shell = new Shell(
+                new EmulatedBackend(() -> new AddressSpace(KernelConfig.defaults())),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
-        String[] lines = {"a = malloc(24)", "b = malloc(0x500)", "g = malloc(24)", "free(a)", "try_free a", "try_free b", "try_free g+8", "free(b)", "try_free b", "tcache", "heap", "free(b)"};
+        String[] lines = {
+            "a = malloc(24)",
+            "b = malloc(0x500)",
+            "g = malloc(24)",
+            "free(a)",
+            "try_free a",
+            "try_free b",
+            "try_free g+8",
+            "free(b)",
+            "try_free b",
+            "tcache",
+            "heap",
+            "free(b)"
+        };
         for (int i = 0; i < lines.length; i++) {
             shell.execute(lines[i], i + 1);
         }
@@ -190,7 +251,16 @@ class ShellMallocTest {
 
     @Test
     void threadsGetTheirStacksAndArenasAndTheViewsListTheArenasAndTheirHeaps() {
-        assertThat(run("a = malloc(24)", "thread 1", "b = malloc(100)", "thread 2", "c = malloc(10)", "heaps", "arenas", "thread 0", "heaps"))
+        assertThat(run(
+                        "a = malloc(24)",
+                        "thread 1",
+                        "b = malloc(100)",
+                        "thread 2",
+                        "c = malloc(10)",
+                        "heaps",
+                        "arenas",
+                        "thread 0",
+                        "heaps"))
                 .isEqualTo("""
                         brk(NULL) = 0x555555559000
                         brk(0x55555557a000) = 0x55555557a000

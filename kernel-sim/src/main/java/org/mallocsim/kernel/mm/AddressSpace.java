@@ -1,12 +1,12 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+
+import java.util.List;
 import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.Mmu;
 import org.mallocsim.kernel.paging.PageWalk;
 import org.mallocsim.kernel.paging.PhysicalMemory;
-
-import java.util.List;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * One emulated process's address space, Linux's {@code mm_struct}: its VMAs, page table and TLB,
@@ -24,6 +24,7 @@ import static org.mallocsim.kernel.Page.*;
 public final class AddressSpace implements FaultHandler {
     /** Whether {@link #accesses()} counts; {@code -Dmallocsim.accesses.count=false} removes the increment. */
     static final boolean COUNT_ACCESSES = !"false".equals(System.getProperty("mallocsim.accesses.count"));
+
     private final Mm mm;
     private Mmu mmu;
     private long accesses;
@@ -155,18 +156,65 @@ public final class AddressSpace implements FaultHandler {
 
     // ---- memory --------------------------------------------------------------------------------
 
-    public int load8(long vaddr) { count(1); return mmu().load8(vaddr); }
-    public int load16(long vaddr) { count(1); return mmu().load16(vaddr); }
-    public int load32(long vaddr) { count(1); return mmu().load32(vaddr); }
-    public long load64(long vaddr) { count(1); return mmu().load64(vaddr); }
-    public void store8(long vaddr, int value) { count(1); mmu().store8(vaddr, value); }
-    public void store16(long vaddr, int value) { count(1); mmu().store16(vaddr, value); }
-    public void store32(long vaddr, int value) { count(1); mmu().store32(vaddr, value); }
-    public void store64(long vaddr, long value) { count(1); mmu().store64(vaddr, value); }
-    public void fill(long vaddr, int value, long length) { count(words(length)); mmu().fill(vaddr, value, length); }
-    public void copy(long dstVaddr, long srcVaddr, long length) { count(2 * words(length)); mmu().copy(dstVaddr, srcVaddr, length); }
-    public void read(long vaddr, byte[] dst, int offset, int length) { count(words(length)); mmu().read(vaddr, dst, offset, length); }
-    public void write(long vaddr, byte[] src, int offset, int length) { count(words(length)); mmu().write(vaddr, src, offset, length); }
+    public int load8(long vaddr) {
+        count(1);
+        return mmu().load8(vaddr);
+    }
+
+    public int load16(long vaddr) {
+        count(1);
+        return mmu().load16(vaddr);
+    }
+
+    public int load32(long vaddr) {
+        count(1);
+        return mmu().load32(vaddr);
+    }
+
+    public long load64(long vaddr) {
+        count(1);
+        return mmu().load64(vaddr);
+    }
+
+    public void store8(long vaddr, int value) {
+        count(1);
+        mmu().store8(vaddr, value);
+    }
+
+    public void store16(long vaddr, int value) {
+        count(1);
+        mmu().store16(vaddr, value);
+    }
+
+    public void store32(long vaddr, int value) {
+        count(1);
+        mmu().store32(vaddr, value);
+    }
+
+    public void store64(long vaddr, long value) {
+        count(1);
+        mmu().store64(vaddr, value);
+    }
+
+    public void fill(long vaddr, int value, long length) {
+        count(words(length));
+        mmu().fill(vaddr, value, length);
+    }
+
+    public void copy(long dstVaddr, long srcVaddr, long length) {
+        count(2 * words(length));
+        mmu().copy(dstVaddr, srcVaddr, length);
+    }
+
+    public void read(long vaddr, byte[] dst, int offset, int length) {
+        count(words(length));
+        mmu().read(vaddr, dst, offset, length);
+    }
+
+    public void write(long vaddr, byte[] src, int offset, int length) {
+        count(words(length));
+        mmu().write(vaddr, src, offset, length);
+    }
 
     /**
      * Loads and stores made so far, each 8-byte word of a fill, copy, read or write counted as
@@ -210,7 +258,15 @@ public final class AddressSpace implements FaultHandler {
      */
     public VmaView gateVma() {
         return mm.hasVsyscall
-                ? new VmaView(Layout.VSYSCALL_START, Layout.VSYSCALL_START + PAGE_SIZE, VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]")
+                ? new VmaView(
+                        Layout.VSYSCALL_START,
+                        Layout.VSYSCALL_START + PAGE_SIZE,
+                        VmFlags.VM_EXEC,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "[vsyscall]")
                 : null;
     }
 
@@ -246,9 +302,24 @@ public final class AddressSpace implements FaultHandler {
             misses = mm.paging.mmu().tlbMisses();
         }
         long rss = mm.rssAnon + mm.rssFile + mm.rssShmem;
-        return new MmStats(mm.totalVm, Math.max(mm.hiwaterVm, mm.totalVm), mm.lockedVm, 0, mm.dataVm, mm.execVm,
-                mm.stackVm, mm.rssAnon, mm.rssFile, mm.rssShmem, Math.max(mm.hiwaterRss, rss), tables, mm.mapCount,
-                mm.minorFaults, hits, misses, frames);
+        return new MmStats(
+                mm.totalVm,
+                Math.max(mm.hiwaterVm, mm.totalVm),
+                mm.lockedVm,
+                0,
+                mm.dataVm,
+                mm.execVm,
+                mm.stackVm,
+                mm.rssAnon,
+                mm.rssFile,
+                mm.rssShmem,
+                Math.max(mm.hiwaterRss, rss),
+                tables,
+                mm.mapCount,
+                mm.minorFaults,
+                hits,
+                misses,
+                frames);
     }
 
     /**
@@ -333,8 +404,13 @@ public final class AddressSpace implements FaultHandler {
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (VmaView v : vmas()) {
-            sb.append(Long.toHexString(v.start())).append('-').append(Long.toHexString(v.end())).append(' ')
-                    .append(v.perms()).append(v.name() == null ? "" : " " + v.name()).append('\n');
+            sb.append(Long.toHexString(v.start()))
+                    .append('-')
+                    .append(Long.toHexString(v.end()))
+                    .append(' ')
+                    .append(v.perms())
+                    .append(v.name() == null ? "" : " " + v.name())
+                    .append('\n');
         }
         return sb.toString();
     }

@@ -1,5 +1,8 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.OutOfMemoryKill;
 import org.mallocsim.kernel.SegmentationFault;
@@ -7,9 +10,6 @@ import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.PageTable;
 import org.mallocsim.kernel.paging.PhysicalMemory;
 import org.mallocsim.kernel.paging.Pte;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * The page-fault path: x86 {@code do_user_addr_fault} (arch/x86/mm/fault.c) finds the VMA, grows a
@@ -84,7 +84,9 @@ final class AnonFault implements FaultHandler {
             return false;
         }
         Vma prev = mm.tree.prev(vma);
-        if (prev != null && (prev.flags & VM_GROWSDOWN) == 0 && (prev.flags & VM_ACCESS_FLAGS) != 0
+        if (prev != null
+                && (prev.flags & VM_GROWSDOWN) == 0
+                && (prev.flags & VM_ACCESS_FLAGS) != 0
                 && address - prev.end < mm.config.stackGuardGap()) {
             return false;
         }
@@ -137,8 +139,12 @@ final class AnonFault implements FaultHandler {
         if ((pte & Pte.PRESENT) == 0) {
             // a PROTNONE entry in a VMA that is accessible again: rebuild it from the VMA's flags
             boolean w = (vma.flags & VM_WRITE) != 0 && ((vma.flags & VM_SHARED) != 0 || (pte & Pte.SPECIAL) == 0);
-            ram.putLong(slot, Pte.make(Pte.pfn(pte), Paging.pageProt(vma.flags, w) | pte & (Pte.SPECIAL | Pte.DIRTY | Pte.LAZYFREE))
-                    | Pte.ACCESSED);
+            ram.putLong(
+                    slot,
+                    Pte.make(
+                                    Pte.pfn(pte),
+                                    Paging.pageProt(vma.flags, w) | pte & (Pte.SPECIAL | Pte.DIRTY | Pte.LAZYFREE))
+                            | Pte.ACCESSED);
             p.flushRange(page, page + PAGE_SIZE);
             if (!write || (pte & Pte.SPECIAL) == 0) {
                 return;
@@ -244,7 +250,9 @@ final class AnonFault implements FaultHandler {
 
     /** {@code anon_vma_compatible}: adjacent, same backing, flags equal but for access bits, pgoff continuous. */
     private static boolean anonVmaCompatible(Vma a, Vma b) {
-        return a.end == b.start && a.file == b.file && a.shmem == b.shmem
+        return a.end == b.start
+                && a.file == b.file
+                && a.shmem == b.shmem
                 && ((a.flags ^ b.flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0
                 && b.pgoff == a.pgoff + a.pages();
     }

@@ -6,5 +6,4 @@ package org.mallocsim.kernel.mm;
  * fault that allocates an anonymous page, reusing a compatible neighbour's as
  * {@code find_mergeable_anon_vma} does.
  */
-final class AnonVma {
-}
+final class AnonVma {}

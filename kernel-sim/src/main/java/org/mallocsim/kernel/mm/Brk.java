@@ -1,9 +1,9 @@
 package org.mallocsim.kernel.mm;
 
-import org.mallocsim.kernel.Mman;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
 import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
+import org.mallocsim.kernel.Mman;
 
 /**
  * brk(2): {@code SYSCALL_DEFINE1(brk)} (mm/mmap.c) and {@code do_brk_flags} (mm/vma.c). The
@@ -48,7 +48,8 @@ final class Brk {
             return origBrk;
         }
         Vma next = mm.tree.find(oldBrk);
-        if (next != null && Long.compareUnsigned(next.start, newBrk + PAGE_SIZE + mm.config.stackGuardGap()) < 0
+        if (next != null
+                && Long.compareUnsigned(next.start, newBrk + PAGE_SIZE + mm.config.stackGuardGap()) < 0
                 && Long.compareUnsigned(newBrk + PAGE_SIZE, VmaTree.startGap(next, mm.config.stackGuardGap())) > 0) {
             return origBrk;
         }

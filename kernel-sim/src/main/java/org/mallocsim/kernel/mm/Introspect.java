@@ -1,14 +1,13 @@
 package org.mallocsim.kernel.mm;
 
-import org.mallocsim.kernel.paging.PageTable;
-import org.mallocsim.kernel.paging.PhysicalMemory;
-import org.mallocsim.kernel.paging.Pte;
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
+import org.mallocsim.kernel.paging.PageTable;
+import org.mallocsim.kernel.paging.PhysicalMemory;
+import org.mallocsim.kernel.paging.Pte;
 
 /**
  * What /proc and the tests read: the VMA list with /proc's names ({@code show_map_vma},
@@ -35,7 +34,8 @@ final class Introspect {
         } else if (name == null) {
             if (Long.compareUnsigned(v.start, mm.brk) < 0 && Long.compareUnsigned(v.end, mm.startBrk) > 0) {
                 name = "[heap]";
-            } else if (Long.compareUnsigned(v.start, mm.startStack) <= 0 && Long.compareUnsigned(mm.startStack, v.end) <= 0) {
+            } else if (Long.compareUnsigned(v.start, mm.startStack) <= 0
+                    && Long.compareUnsigned(mm.startStack, v.end) <= 0) {
                 name = "[stack]";
             }
         }
@@ -151,7 +151,11 @@ final class Introspect {
         if (n != mm.mapCount || n != mm.tree.size()) {
             fail("map_count " + mm.mapCount + " but " + n + " VMAs (index size " + mm.tree.size() + ")");
         }
-        if (total != mm.totalVm || data != mm.dataVm || exec != mm.execVm || stack != mm.stackVm || locked != mm.lockedVm) {
+        if (total != mm.totalVm
+                || data != mm.dataVm
+                || exec != mm.execVm
+                || stack != mm.stackVm
+                || locked != mm.lockedVm) {
             fail("vm counters total/data/exec/stack/locked " + mm.totalVm + "/" + mm.dataVm + "/" + mm.execVm + "/"
                     + mm.stackVm + "/" + mm.lockedVm + " but VMAs give " + total + "/" + data + "/" + exec + "/" + stack
                     + "/" + locked);

@@ -1,12 +1,12 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * The initial address-space layout: {@code arch_pick_mmap_layout} and {@code mmap_base}
@@ -20,10 +20,13 @@ final class Layout {
     static final long INITIAL_STACK = 0x21000;
     /** {@code stack_maxrandom_size} with PF_RANDOMIZE: 0x3fffff pages (16 GiB). */
     static final long STACK_MAXRANDOM = 0x3fffffL << PAGE_SHIFT;
+
     static final long SIZE_128M = 128L << 20;
     /** The x86-64 vsyscall page, listed by /proc but not a VMA. */
     static final long VSYSCALL_START = 0xffffffffff600000L;
-    static final long STACK_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | VM_ACCOUNT;
+
+    static final long STACK_FLAGS =
+            VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | VM_ACCOUNT;
 
     private Layout() {}
 
@@ -64,7 +67,8 @@ final class Layout {
         if (randomize) {
             stackTop -= (r.nextLong() & 0x3fffffL) << PAGE_SHIFT;
         }
-        Vma stack = new Vma(stackTop - INITIAL_STACK, stackTop, STACK_FLAGS, (stackTop - INITIAL_STACK) >>> PAGE_SHIFT, null);
+        Vma stack = new Vma(
+                stackTop - INITIAL_STACK, stackTop, STACK_FLAGS, (stackTop - INITIAL_STACK) >>> PAGE_SHIFT, null);
         addInitial(mm, stack);
         mm.startStack = stackTop - 16;
         mm.hasVsyscall = true;
@@ -133,8 +137,11 @@ final class Layout {
                 throw bad(lineNo, raw, "hex addresses and offset, a MM:mm device and a decimal inode");
             }
             String perms = f[1];
-            if (perms.length() != 4 || "r-".indexOf(perms.charAt(0)) < 0 || "w-".indexOf(perms.charAt(1)) < 0
-                    || "x-".indexOf(perms.charAt(2)) < 0 || "sp".indexOf(perms.charAt(3)) < 0) {
+            if (perms.length() != 4
+                    || "r-".indexOf(perms.charAt(0)) < 0
+                    || "w-".indexOf(perms.charAt(1)) < 0
+                    || "x-".indexOf(perms.charAt(2)) < 0
+                    || "sp".indexOf(perms.charAt(3)) < 0) {
                 throw bad(lineNo, raw, "permissions like rw-p");
             }
             if ((start & ~PAGE_MASK) != 0 || (end & ~PAGE_MASK) != 0 || Long.compareUnsigned(end, start) <= 0) {
@@ -209,8 +216,12 @@ final class Layout {
         for (int i = 0; i < made.size(); i++) {
             Vma v = made.get(i);
             Vma next = i + 1 < made.size() ? made.get(i + 1) : null;
-            if (v.file != null && next != null && next.file == v.file && next.start == v.end
-                    && (v.flags & (VM_WRITE | VM_SHARED)) == 0 && (next.flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
+            if (v.file != null
+                    && next != null
+                    && next.file == v.file
+                    && next.start == v.end
+                    && (v.flags & (VM_WRITE | VM_SHARED)) == 0
+                    && (next.flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
                     && next.pgoff == v.pgoff + v.pages()) {
                 v.flags |= VM_ACCOUNT;
             }
@@ -236,6 +247,7 @@ final class Layout {
     }
 
     private static IllegalArgumentException bad(int lineNo, String line, String expected) {
-        return new IllegalArgumentException("maps line " + lineNo + ": expected " + expected + ", got \"" + line + "\"");
+        return new IllegalArgumentException(
+                "maps line " + lineNo + ": expected " + expected + ", got \"" + line + "\"");
     }
 }

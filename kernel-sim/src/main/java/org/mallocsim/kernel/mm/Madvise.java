@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * madvise(2) (mm/madvise.c): validation, then {@code madvise_walk_vmas} over the VMAs of the
@@ -20,13 +20,31 @@ final class Madvise {
     /** {@code madvise_behavior_valid} for this emulated kernel (KSM built in as on the reference machine; no hwpoison privileges). */
     static boolean behaviorValid(int advice) {
         switch (advice) {
-            case Mman.MADV_NORMAL: case Mman.MADV_RANDOM: case Mman.MADV_SEQUENTIAL: case Mman.MADV_WILLNEED:
-            case Mman.MADV_DONTNEED: case Mman.MADV_DONTNEED_LOCKED: case Mman.MADV_FREE: case Mman.MADV_REMOVE:
-            case Mman.MADV_DONTFORK: case Mman.MADV_DOFORK: case Mman.MADV_DONTDUMP: case Mman.MADV_DODUMP:
-            case Mman.MADV_WIPEONFORK: case Mman.MADV_KEEPONFORK: case Mman.MADV_COLD: case Mman.MADV_PAGEOUT:
-            case Mman.MADV_POPULATE_READ: case Mman.MADV_POPULATE_WRITE: case Mman.MADV_HUGEPAGE:
-            case Mman.MADV_NOHUGEPAGE: case Mman.MADV_COLLAPSE: case Mman.MADV_MERGEABLE: case Mman.MADV_UNMERGEABLE:
-            case Mman.MADV_GUARD_INSTALL: case Mman.MADV_GUARD_REMOVE:
+            case Mman.MADV_NORMAL:
+            case Mman.MADV_RANDOM:
+            case Mman.MADV_SEQUENTIAL:
+            case Mman.MADV_WILLNEED:
+            case Mman.MADV_DONTNEED:
+            case Mman.MADV_DONTNEED_LOCKED:
+            case Mman.MADV_FREE:
+            case Mman.MADV_REMOVE:
+            case Mman.MADV_DONTFORK:
+            case Mman.MADV_DOFORK:
+            case Mman.MADV_DONTDUMP:
+            case Mman.MADV_DODUMP:
+            case Mman.MADV_WIPEONFORK:
+            case Mman.MADV_KEEPONFORK:
+            case Mman.MADV_COLD:
+            case Mman.MADV_PAGEOUT:
+            case Mman.MADV_POPULATE_READ:
+            case Mman.MADV_POPULATE_WRITE:
+            case Mman.MADV_HUGEPAGE:
+            case Mman.MADV_NOHUGEPAGE:
+            case Mman.MADV_COLLAPSE:
+            case Mman.MADV_MERGEABLE:
+            case Mman.MADV_UNMERGEABLE:
+            case Mman.MADV_GUARD_INSTALL:
+            case Mman.MADV_GUARD_REMOVE:
                 return true;
             default:
                 return false;
@@ -136,10 +154,18 @@ final class Madvise {
         }
         long nf = f;
         switch (advice) {
-            case Mman.MADV_NORMAL: nf &= ~(VM_RAND_READ | VM_SEQ_READ); break;
-            case Mman.MADV_RANDOM: nf = (nf & ~VM_SEQ_READ) | VM_RAND_READ; break;
-            case Mman.MADV_SEQUENTIAL: nf = (nf & ~VM_RAND_READ) | VM_SEQ_READ; break;
-            case Mman.MADV_DONTFORK: nf |= VM_DONTCOPY; break;
+            case Mman.MADV_NORMAL:
+                nf &= ~(VM_RAND_READ | VM_SEQ_READ);
+                break;
+            case Mman.MADV_RANDOM:
+                nf = (nf & ~VM_SEQ_READ) | VM_RAND_READ;
+                break;
+            case Mman.MADV_SEQUENTIAL:
+                nf = (nf & ~VM_RAND_READ) | VM_SEQ_READ;
+                break;
+            case Mman.MADV_DONTFORK:
+                nf |= VM_DONTCOPY;
+                break;
             case Mman.MADV_DOFORK:
                 if ((f & VM_IO) != 0) {
                     return -Errno.EINVAL;
@@ -155,23 +181,32 @@ final class Madvise {
             case Mman.MADV_KEEPONFORK:
                 nf &= ~VM_WIPEONFORK;
                 break;
-            case Mman.MADV_DONTDUMP: nf |= VM_DONTDUMP; break;
+            case Mman.MADV_DONTDUMP:
+                nf |= VM_DONTDUMP;
+                break;
             case Mman.MADV_DODUMP:
                 if ((f & VM_SPECIAL) != 0) {
                     return -Errno.EINVAL;
                 }
                 nf &= ~VM_DONTDUMP;
                 break;
-            case Mman.MADV_HUGEPAGE: nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE; break;
-            case Mman.MADV_NOHUGEPAGE: nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE; break;
+            case Mman.MADV_HUGEPAGE:
+                nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+                break;
+            case Mman.MADV_NOHUGEPAGE:
+                nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+                break;
             case Mman.MADV_MERGEABLE:
                 // ksm_madvise: special, shared and hugetlb mappings are silently left alone
                 if ((f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)) == 0) {
                     nf |= VM_MERGEABLE;
                 }
                 break;
-            case Mman.MADV_UNMERGEABLE: nf &= ~VM_MERGEABLE; break;
-            default: return -Errno.EINVAL;
+            case Mman.MADV_UNMERGEABLE:
+                nf &= ~VM_MERGEABLE;
+                break;
+            default:
+                return -Errno.EINVAL;
         }
         if (nf == f) {
             return 0;

@@ -5,5 +5,4 @@ package org.mallocsim.kernel.mm;
  * and inode as /proc/PID/maps shows them. VMAs merge only when they share the same instance, as
  * Linux compares {@code struct file} pointers.
  */
-record MappedFile(String path, int devMajor, int devMinor, long inode) {
-}
+record MappedFile(String path, int devMajor, int devMinor, long inode) {}

@@ -1,11 +1,9 @@
 package org.mallocsim.kernel.mm;
 
-import org.mallocsim.kernel.paging.Mmu;
-import org.mallocsim.kernel.paging.PageTable;
-import org.mallocsim.kernel.paging.PhysicalMemory;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
 import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
+import org.mallocsim.kernel.paging.PhysicalMemory;
 
 /**
  * The state of one {@code mm_struct} (include/linux/mm_types.h) and the bookkeeping every syscall
@@ -30,6 +28,7 @@ final class Mm {
     private int executeOnlyPkey = -1;
     /** VMAs freed by munmap, reused by {@link #newVma}. */
     private final Vma[] spare = new Vma[16];
+
     private int spares;
     long startBrk;
     long brk;
@@ -54,6 +53,7 @@ final class Mm {
     long minorFaults;
     /** Pages charged to {@code vm_committed_as} by this process. */
     long committed;
+
     long nextShmemInode = 1025;
 
     /** Syscall counts indexed by {@link SyscallKind#ordinal()}. */

@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * mmap(2) and munmap(2) for anonymous memory: {@code do_mmap} (mm/mmap.c), {@code __mmap_region}
@@ -66,8 +66,12 @@ final class Mmap {
         }
         // PROT_EXEC alone is execute-only where the CPU has protection keys
         int pkey = prot == Mman.PROT_EXEC ? Math.max(mm.executeOnlyPkey(), 0) : 0;
-        long vmFlags = calcVmProtBits(prot) | pkeyBits(pkey) | calcVmFlagBits(flags, mm.config.thpAlign())
-                | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+        long vmFlags = calcVmProtBits(prot)
+                | pkeyBits(pkey)
+                | calcVmFlagBits(flags, mm.config.thpAlign())
+                | VM_MAYREAD
+                | VM_MAYWRITE
+                | VM_MAYEXEC;
         int type = flags & Mman.MAP_TYPE;
         addr = UnmappedArea.getUnmappedArea(mm, addr, len, flags, type == Mman.MAP_SHARED);
         if (Errno.isErrValue(addr)) {
@@ -105,8 +109,9 @@ final class Mmap {
             vmFlags |= VM_NORESERVE;
         }
         long r = mmapRegion(mm, addr, len, vmFlags, pgoff, shared);
-        if (r >= 0 && ((vmFlags & VM_LOCKED) != 0
-                || (flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE)) {
+        if (r >= 0
+                && ((vmFlags & VM_LOCKED) != 0
+                        || (flags & (Mman.MAP_POPULATE | Mman.MAP_NONBLOCK)) == Mman.MAP_POPULATE)) {
             populate(mm, addr, addr + len);
         }
         return r;
@@ -201,7 +206,8 @@ final class Mmap {
 
     /** {@code __vm_munmap} → {@code do_vmi_munmap}: 0 or -errno. */
     static int doMunmap(Mm mm, long start, long len) {
-        if ((start & ~PAGE_MASK) != 0 || Long.compareUnsigned(start, Mm.TASK_SIZE) > 0
+        if ((start & ~PAGE_MASK) != 0
+                || Long.compareUnsigned(start, Mm.TASK_SIZE) > 0
                 || Long.compareUnsigned(len, Mm.TASK_SIZE - start) > 0) {
             return -Errno.EINVAL;
         }

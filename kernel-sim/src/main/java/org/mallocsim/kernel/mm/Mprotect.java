@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * mprotect(2): {@code do_mprotect_pkey} and {@code mprotect_fixup} (mm/mprotect.c). VMAs before
@@ -58,7 +58,8 @@ final class Mprotect {
                 error = -Errno.ENOMEM;
                 break;
             }
-            long newFlags = Mmap.calcVmProtBits(prot) | pkeyBits(overrideMprotectPkey(mm, vma, prot))
+            long newFlags = Mmap.calcVmProtBits(prot)
+                    | pkeyBits(overrideMprotectPkey(mm, vma, prot))
                     | (vma.flags & ~(VM_ACCESS_FLAGS | ARCH_VM_PKEY_FLAGS));
             if (((newFlags & ~(newFlags >>> 4)) & VM_ACCESS_FLAGS) != 0) {
                 error = -Errno.EACCES;
@@ -91,7 +92,8 @@ final class Mprotect {
             if (pkey > 0) {
                 return pkey;
             }
-        } else if ((vma.flags & VM_ACCESS_FLAGS) == VM_EXEC && vmaPkey(vma.flags) != 0
+        } else if ((vma.flags & VM_ACCESS_FLAGS) == VM_EXEC
+                && vmaPkey(vma.flags) != 0
                 && vmaPkey(vma.flags) == mm.executeOnlyPkeyIfAllocated()) {
             return 0;
         }

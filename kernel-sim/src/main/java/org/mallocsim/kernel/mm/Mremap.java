@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * mremap(2) (mm/mremap.c, the 6.16-era {@code vma_remap_struct} flow): {@code check_mremap_params},
@@ -105,8 +105,11 @@ final class Mremap {
             }
             // vma_merge_extend: grow vma, taking in the next VMA when compatible
             long oldEnd = vma.end;
-            Vma merged = VmaMerge.mergeNewRange(mm,
-                    mm.vmg.newRange(oldEnd, oldEnd + delta, vma.flags, vma.pgoffAt(oldEnd)).backedAs(vma));
+            Vma merged = VmaMerge.mergeNewRange(
+                    mm,
+                    mm.vmg
+                            .newRange(oldEnd, oldEnd + delta, vma.flags, vma.pgoffAt(oldEnd))
+                            .backedAs(vma));
             if (merged == null) {
                 if ((vma.flags & VM_ACCOUNT) != 0) {
                     mm.vmUnacct(pages);
@@ -145,7 +148,8 @@ final class Mremap {
     /** {@code mremap_to}: MREMAP_FIXED unmaps the target first; a shrink is done before the move. */
     private static long mremapTo(Mm mm, long addr, long oldLen, long newLen, int flags, long newAddr) {
         Vma first = mm.tree.lookup(addr);
-        boolean multi = (flags & (Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) == Mman.MREMAP_FIXED && oldLen == newLen
+        boolean multi = (flags & (Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) == Mman.MREMAP_FIXED
+                && oldLen == newLen
                 && Long.compareUnsigned(oldLen, first.end - addr) > 0;
         if (!multi) {
             // check_prep_vma (6.17+): the source is validated before the target is unmapped
@@ -212,7 +216,8 @@ final class Mremap {
         if (vma.isAnonymous() && vma.anonVma == null) {
             pgoff = newAddr >>> PAGE_SHIFT;
         }
-        Vma newVma = VmaMerge.mergeNewRange(mm, mm.vmg.newRange(newAddr, newAddr + newLen, vmFlags, pgoff).backedAs(vma));
+        Vma newVma = VmaMerge.mergeNewRange(
+                mm, mm.vmg.newRange(newAddr, newAddr + newLen, vmFlags, pgoff).backedAs(vma));
         if (newVma == null) {
             newVma = vma.dup(newAddr, newAddr + newLen, pgoff);
             mm.insert(newVma);
@@ -251,7 +256,8 @@ final class Mremap {
         }
         // the new VMA carries the commit charge: unmap the old range without unaccounting it
         long unacct = 0;
-        for (Vma v = mm.tree.findIntersection(oldAddr, oldAddr + oldLen); v != null && v.start < oldAddr + oldLen;
+        for (Vma v = mm.tree.findIntersection(oldAddr, oldAddr + oldLen);
+                v != null && v.start < oldAddr + oldLen;
                 v = mm.tree.next(v)) {
             if ((v.flags & VM_ACCOUNT) != 0) {
                 unacct += (Math.min(v.end, oldAddr + oldLen) - Math.max(v.start, oldAddr)) >>> PAGE_SHIFT;

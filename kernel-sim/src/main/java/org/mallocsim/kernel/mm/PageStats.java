@@ -10,6 +10,5 @@ package org.mallocsim.kernel.mm;
  * @param referenced   pages with the accessed bit
  * @param lazyFree     pages given MADV_FREE and not written since
  */
-public record PageStats(long rss, long anonymous, long privateDirty, long privateClean, long referenced,
-                        long lazyFree) {
-}
+public record PageStats(
+        long rss, long anonymous, long privateDirty, long privateClean, long referenced, long lazyFree) {}

@@ -1,13 +1,13 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
+
 import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.Mmu;
 import org.mallocsim.kernel.paging.PageTable;
 import org.mallocsim.kernel.paging.PhysicalMemory;
 import org.mallocsim.kernel.paging.Pte;
-
-import static org.mallocsim.kernel.mm.VmFlags.*;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * The address space's hold on RAM, page table and TLB, and the PTE-level work the syscalls need:
@@ -19,6 +19,7 @@ final class Paging {
     private final KernelConfig config;
     /** False when the RAM is shared with other address spaces (then its frame count is not ours alone). */
     final boolean ownsRam;
+
     private PhysicalMemory ram;
     private PageTable pageTable;
     private Mmu mmu;

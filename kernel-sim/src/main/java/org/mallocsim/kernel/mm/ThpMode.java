@@ -10,13 +10,14 @@ import static org.mallocsim.kernel.Page.*;
  * among the anonymous mTHP sizes and {@code shmem_enabled = never}.
  */
 public enum ThpMode {
-    ALWAYS, MADVISE, NEVER;
+    ALWAYS,
+    MADVISE,
+    NEVER;
 
     /** The mode named as the sysfs file shows it selected ({@code always}, {@code madvise}, {@code never}). */
     public static ThpMode of(String name) {
         return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
     }
-
 
     /**
      * {@code thp_vma_allowable_orders(vma, vm_flags, TVA_SMAPS | TVA_ENFORCE_SYSFS, THP_ORDERS_ALL)}

@@ -1,8 +1,9 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
+
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * Where a new mapping goes: {@code __get_unmapped_area} (mm/mmap.c) with the x86-64
@@ -22,7 +23,10 @@ final class UnmappedArea {
             return -Errno.ENOMEM;
         }
         long a;
-        if (!anonShared && mm.config.thpAlign() && addr == 0 && (len & (PMD_SIZE - 1)) == 0
+        if (!anonShared
+                && mm.config.thpAlign()
+                && addr == 0
+                && (len & (PMD_SIZE - 1)) == 0
                 && (flags & Mman.MAP_FIXED) == 0) {
             a = thpGetUnmappedArea(mm, len, flags);
             if (a == 0) {
@@ -125,7 +129,8 @@ final class UnmappedArea {
                 return -1;
             }
             Vma next = mm.tree.find(a);
-            if (next != null && (next.flags & VmFlags.VM_GROWSDOWN) != 0
+            if (next != null
+                    && (next.flags & VmFlags.VM_GROWSDOWN) != 0
                     && Long.compareUnsigned(VmaTree.startGap(next, guard), a + len - 1) < 0) {
                 low = next.end;
                 continue;
@@ -156,7 +161,9 @@ final class UnmappedArea {
         }
         if (addr != 0) {
             addr = pageAlign(addr);
-            if (Long.compareUnsigned(end - len, addr) >= 0 && addr >= mm.config.mmapMinAddr() && hintValid(mm, addr, len)) {
+            if (Long.compareUnsigned(end - len, addr) >= 0
+                    && addr >= mm.config.mmapMinAddr()
+                    && hintValid(mm, addr, len)) {
                 return addr;
             }
         }

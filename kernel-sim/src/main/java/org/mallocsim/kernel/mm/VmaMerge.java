@@ -1,7 +1,7 @@
 package org.mallocsim.kernel.mm;
 
-import static org.mallocsim.kernel.mm.VmFlags.*;
 import static org.mallocsim.kernel.Page.*;
+import static org.mallocsim.kernel.mm.VmFlags.*;
 
 /**
  * VMA merging (mm/vma.c): {@code vma_merge_new_range} for a range about to be mapped and
@@ -19,20 +19,29 @@ final class VmaMerge {
 
     /** {@code is_mergeable_vma}: same flags (no VM_SPECIAL), same file or shmem object, same name. */
     static boolean isMergeable(Vma v, VmaMergeStruct vmg) {
-        return (vmg.flags & VM_SPECIAL) == 0 && v.flags == vmg.flags && v.file == vmg.file && v.shmem == vmg.shmem
-                && v.name == null && anonCompatible(v.anonVma, vmg.anonVma);
+        return (vmg.flags & VM_SPECIAL) == 0
+                && v.flags == vmg.flags
+                && v.file == vmg.file
+                && v.shmem == vmg.shmem
+                && v.name == null
+                && anonCompatible(v.anonVma, vmg.anonVma);
     }
 
     /** {@code can_vma_merge_after}: prev ends at start and its pgoff runs on into the range's. */
     static boolean canMergeAfter(VmaMergeStruct vmg) {
         Vma prev = vmg.prev;
-        return prev != null && prev.end == vmg.start && isMergeable(prev, vmg) && prev.pgoff + prev.pages() == vmg.pgoff;
+        return prev != null
+                && prev.end == vmg.start
+                && isMergeable(prev, vmg)
+                && prev.pgoff + prev.pages() == vmg.pgoff;
     }
 
     /** {@code can_vma_merge_before}: next starts at end and continues the range's pgoff. */
     static boolean canMergeBefore(VmaMergeStruct vmg) {
         Vma next = vmg.next;
-        return next != null && next.start == vmg.end && isMergeable(next, vmg)
+        return next != null
+                && next.start == vmg.end
+                && isMergeable(next, vmg)
                 && next.pgoff == vmg.pgoff + ((vmg.end - vmg.start) >>> PAGE_SHIFT);
     }
 

@@ -30,6 +30,7 @@ final class VmaMergeStruct {
     Vma prev;
     /** The VMA being modified ({@code vmg->middle}); null for a new range. */
     Vma middle;
+
     Vma next;
     long start;
     long end;
@@ -40,6 +41,7 @@ final class VmaMergeStruct {
     AnonVma anonVma;
     /** brk's {@code just_expand}: only prev may grow, next is never looked at. */
     boolean justExpand;
+
     State state = State.START;
     /** The VMA covering [start, end) after a {@link State#SUCCESS}, or the split middle of a modify. */
     Vma target;

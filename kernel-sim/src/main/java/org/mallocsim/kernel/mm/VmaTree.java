@@ -1,8 +1,8 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Page.*;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.LEAF_MIN;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.LEAF_SLOTS;
-import static org.mallocsim.kernel.mm.VmaTreeNodes.MERGE_LIMIT;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_MIN;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NODE_SLOTS;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.NONE;
@@ -13,7 +13,6 @@ import static org.mallocsim.kernel.mm.VmaTreeNodes.firstAboveFromMid;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.key;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.leafBase;
 import static org.mallocsim.kernel.mm.VmaTreeNodes.nodeBase;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * The address-ordered index of an address space's VMAs ({@code mm->mm_mt}, the maple tree of
@@ -37,6 +36,7 @@ public final class VmaTree {
     int root;
     /** 0 while the root is a leaf. */
     int height;
+
     int size;
     final int firstLeaf;
     int lastLeaf;
@@ -45,6 +45,7 @@ public final class VmaTree {
 
     /** pathNode[0] is a leaf; pathNode[l] for l >= 1 an internal node and pathSlot[l] the child taken. */
     private final int[] pathNode = new int[MAX_HEIGHT + 1];
+
     private final int[] pathSlot = new int[MAX_HEIGHT + 1];
     private final VmaTreeGapSearch gapSearch = new VmaTreeGapSearch(this);
 

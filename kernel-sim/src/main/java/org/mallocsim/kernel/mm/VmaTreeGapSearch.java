@@ -78,8 +78,8 @@ final class VmaTreeGapSearch {
                 if (Long.compareUnsigned(n.leafGaps[i], length) >= 0) {
                     Vma v = n.leafVmas[i];
                     long prevEnd = n.leafStarts[i] - n.leafGaps[i];
-                    long a = fitHighest(maxUnsigned(low, prevEnd),
-                            minUnsigned(high, VmaTree.startGap(v, stackGuardGap)));
+                    long a = fitHighest(
+                            maxUnsigned(low, prevEnd), minUnsigned(high, VmaTree.startGap(v, stackGuardGap)));
                     if (a != NOT_FOUND) {
                         return a;
                     }
@@ -117,7 +117,8 @@ final class VmaTreeGapSearch {
                     return NOT_FOUND; // this gap and all above start at or over high
                 }
                 if (Long.compareUnsigned(n.leafGaps[i], length) >= 0) {
-                    long a = fitLowest(maxUnsigned(low, prevEnd),
+                    long a = fitLowest(
+                            maxUnsigned(low, prevEnd),
                             minUnsigned(high, VmaTree.startGap(n.leafVmas[i], stackGuardGap)));
                     if (a != NOT_FOUND) {
                         return a;
@@ -155,7 +156,8 @@ final class VmaTreeGapSearch {
     /** The lowest aligned start of {@code length} bytes in [gapStart, gapEnd), or -1. */
     private long fitLowest(long gapStart, long gapEnd) {
         long a = (gapStart + alignMask) & ~alignMask;
-        if (Long.compareUnsigned(a, gapStart) >= 0 && Long.compareUnsigned(gapEnd, a) > 0
+        if (Long.compareUnsigned(a, gapStart) >= 0
+                && Long.compareUnsigned(gapEnd, a) > 0
                 && Long.compareUnsigned(gapEnd - a, length) >= 0) {
             return a;
         }

@@ -44,9 +44,11 @@ final class VmaTreeNodes {
     static final int NODE_SLOTS = 64;
     /** A leaf or node below this many entries is merged with, or refilled from, a sibling. */
     static final int LEAF_MIN = LEAF_SLOTS / 4;
+
     static final int NODE_MIN = NODE_SLOTS / 4;
     /** Two siblings merge when their entries fit in this many slots (else they share evenly). */
     static final int MERGE_LIMIT = LEAF_SLOTS * 3 / 4;
+
     static final long PAD = Long.MAX_VALUE;
     static final int NONE = -1;
     /** Leaf and node ids stay below 2^24, so every slot index lies in [0, 2^30). */

@@ -5,8 +5,8 @@ package org.mallocsim.kernel.mm;
  *
  * @param name what /proc/PID/maps prints after the inode ({@code [heap]}, a path, ...), or null
  */
-public record VmaView(long start, long end, long flags, long pgoff, int devMajor, int devMinor, long inode,
-                      String name) {
+public record VmaView(
+        long start, long end, long flags, long pgoff, int devMajor, int devMinor, long inode, String name) {
 
     /** The four permission letters of /proc/PID/maps, e.g. {@code rw-p}. */
     public String perms() {
@@ -14,7 +14,8 @@ public record VmaView(long start, long end, long flags, long pgoff, int devMajor
             (flags & VmFlags.VM_READ) != 0 ? 'r' : '-',
             (flags & VmFlags.VM_WRITE) != 0 ? 'w' : '-',
             (flags & VmFlags.VM_EXEC) != 0 ? 'x' : '-',
-            (flags & VmFlags.VM_MAYSHARE) != 0 ? 's' : 'p'});
+            (flags & VmFlags.VM_MAYSHARE) != 0 ? 's' : 'p'
+        });
     }
 
     public long size() {

@@ -1,9 +1,10 @@
 package org.mallocsim.kernel.paging;
 
+import static org.mallocsim.kernel.Page.*;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.mallocsim.kernel.SegmentationFault;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * Loads and stores by virtual address through a software TLB in the manner of QEMU's softmmu
@@ -74,6 +75,7 @@ public final class Mmu {
 
     /** Entry i is tlb[4i .. 4i + 3] (see the picture); a cache line holds two. */
     private final long[] tlb = new long[TLB_SIZE * 4];
+
     private static final int READ_TAG = 0;
     private static final int WRITE_TAG = 1;
     private static final int ADDEND = 2;
@@ -81,14 +83,17 @@ public final class Mmu {
     private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
     /** The host address of host[i]'s first byte. */
     private final long[] hostBase = new long[TLB_SIZE];
+
     private static final sun.misc.Unsafe UNSAFE = HostMemory.UNSAFE;
 
     private long misses;
     private long faults;
     /** Bumped by every flush: a two-page operation re-translates if a fault in between flushed. */
     private long flushGeneration;
+
     private boolean empty;
-    private final ByteBuffer pattern = ByteBuffer.allocateDirect((int) PAGE_SIZE).order(ByteOrder.nativeOrder());
+    private final ByteBuffer pattern =
+            ByteBuffer.allocateDirect((int) PAGE_SIZE).order(ByteOrder.nativeOrder());
     private int patternByte;
 
     /** An MMU with an empty TLB in front of {@code pageTable}. */
@@ -208,7 +213,10 @@ public final class Mmu {
         boolean backward = dstVaddr != srcVaddr && Long.compareUnsigned(dstVaddr - srcVaddr, length) < 0;
         if (!backward) {
             while (length > 0) {
-                int n = chunk(length, (int) PAGE_SIZE - (int) offsetInPage(srcVaddr), (int) PAGE_SIZE - (int) offsetInPage(dstVaddr));
+                int n = chunk(
+                        length,
+                        (int) PAGE_SIZE - (int) offsetInPage(srcVaddr),
+                        (int) PAGE_SIZE - (int) offsetInPage(dstVaddr));
                 copyChunk(dstVaddr, srcVaddr, n);
                 dstVaddr += n;
                 srcVaddr += n;
@@ -360,16 +368,20 @@ public final class Mmu {
             ByteBuffer b = host[i];
             int o = slabOffset(i, vaddr);
             switch (size) {
-                case 1: return b.get(o) & 0xff;
-                case 2: return b.getShort(o) & 0xffff;
-                case 4: return b.getInt(o);
-                default: return b.getLong(o);
+                case 1:
+                    return b.get(o) & 0xff;
+                case 2:
+                    return b.getShort(o) & 0xffff;
+                case 4:
+                    return b.getInt(o);
+                default:
+                    return b.getLong(o);
             }
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = (int) PAGE_SIZE - inPage;
         requireCanonical(second);
-        for (;;) {
+        for (; ; ) {
             int i1 = translate(vaddr, false);
             ByteBuffer b1 = host[i1];
             int o1 = slabOffset(i1, vaddr);
@@ -398,17 +410,25 @@ public final class Mmu {
             ByteBuffer b = host[i];
             int o = slabOffset(i, vaddr);
             switch (size) {
-                case 1: b.put(o, (byte) value); break;
-                case 2: b.putShort(o, (short) value); break;
-                case 4: b.putInt(o, (int) value); break;
-                default: b.putLong(o, value); break;
+                case 1:
+                    b.put(o, (byte) value);
+                    break;
+                case 2:
+                    b.putShort(o, (short) value);
+                    break;
+                case 4:
+                    b.putInt(o, (int) value);
+                    break;
+                default:
+                    b.putLong(o, value);
+                    break;
             }
             return;
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = (int) PAGE_SIZE - inPage;
         requireCanonical(second);
-        for (;;) {
+        for (; ; ) {
             int i1 = translate(vaddr, true);
             ByteBuffer b1 = host[i1];
             int o1 = slabOffset(i1, vaddr);
@@ -431,7 +451,7 @@ public final class Mmu {
 
     /** One chunk of {@link #copy} that stays inside one source and one destination page. */
     private void copyChunk(long dstVaddr, long srcVaddr, int n) {
-        for (;;) {
+        for (; ; ) {
             int is = translate(srcVaddr, false);
             ByteBuffer sb = host[is];
             int so = slabOffset(is, srcVaddr);
@@ -517,12 +537,13 @@ public final class Mmu {
                 return where + " but the PTE is " + Pte.toString(pte);
             }
             long pfn = Pte.pfn(pte);
-            if (host[i] != ram.slab(pfn) || hostBase[i] != HostMemory.address(host[i])
+            if (host[i] != ram.slab(pfn)
+                    || hostBase[i] != HostMemory.address(host[i])
                     || slabOffset(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
                 return where + " reaches another frame than the PTE's " + Pte.toString(pte);
             }
-            if (tlb[at(i, WRITE_TAG)] != INVALID && (tlb[at(i, WRITE_TAG)] != page
-                    || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
+            if (tlb[at(i, WRITE_TAG)] != INVALID
+                    && (tlb[at(i, WRITE_TAG)] != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
                 return where + " allows writes but the PTE is " + Pte.toString(pte);
             }
         }

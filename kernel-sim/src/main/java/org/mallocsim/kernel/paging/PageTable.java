@@ -1,7 +1,8 @@
 package org.mallocsim.kernel.paging;
 
-import java.util.Arrays;
 import static org.mallocsim.kernel.Page.*;
+
+import java.util.Arrays;
 
 /**
  * The x86-64 4-level page table (PGD → PUD → PMD → PTE, 512 eight-byte entries per level, 48-bit
@@ -42,6 +43,7 @@ public final class PageTable {
     public static final long USER_END = 1L << 47;
     /** Entries per table. */
     public static final int PTRS_PER_TABLE = 512;
+
     static final int PGDIR_SHIFT = 39;
     static final int PUD_SHIFT = 30;
 

@@ -48,6 +48,7 @@ public final class PhysicalMemory {
     public static final int SLAB_SHIFT = 22;
     /** Bytes per slab. */
     public static final int SLAB_SIZE = 1 << SLAB_SHIFT;
+
     static final int FRAMES_PER_SLAB_SHIFT = SLAB_SHIFT - FRAME_SHIFT;
     static final int SLAB_OFFSET_MASK = SLAB_SIZE - 1;
 

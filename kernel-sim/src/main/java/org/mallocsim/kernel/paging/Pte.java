@@ -53,6 +53,7 @@ public final class Pte {
     public static final int PKEY_SHIFT = 59;
     /** The four protection-key bits ({@code _PAGE_PKEY_MASK}). */
     public static final long PKEY_MASK = 0xfL << PKEY_SHIFT;
+
     public static final long NX = 1L << 63;
     public static final long PFN_MASK = 0x000f_ffff_ffff_f000L;
     /** Every bit that is not the frame number. */

@@ -1,9 +1,10 @@
 package org.mallocsim.kernel.proc;
 
+import static org.mallocsim.kernel.Page.*;
+
 import org.mallocsim.kernel.mm.PageStats;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * The totals of one smaps entry or of smaps_rollup, Linux's {@code struct mem_size_stats}
@@ -68,7 +69,11 @@ final class MemSizeStats {
      */
     static boolean isShmem(VmaView vma) {
         String name = vma.name();
-        return name != null && (name.startsWith("/dev/zero") || name.startsWith("[anon_shmem:")
-                || name.startsWith("/memfd:") || name.startsWith("/dev/shm/") || name.startsWith("/SYSV"));
+        return name != null
+                && (name.startsWith("/dev/zero")
+                        || name.startsWith("[anon_shmem:")
+                        || name.startsWith("/memfd:")
+                        || name.startsWith("/dev/shm/")
+                        || name.startsWith("/SYSV"));
     }
 }

@@ -1,10 +1,11 @@
 package org.mallocsim.kernel.proc;
 
+import static org.mallocsim.kernel.Page.*;
+
 import java.util.List;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/maps}: one line per VMA in address order, as {@code show_map_vma} prints it
@@ -26,8 +27,8 @@ public final class ProcMaps {
      * The x86-64 gate area ({@code gate_vma} in arch/x86/entry/vsyscall/vsyscall_64.c): not a VMA of
      * the address space, but listed last by maps and smaps. Its flags are VM_EXEC alone ({@code --xp}).
      */
-    public static final VmaView VSYSCALL = new VmaView(0xffffffffff600000L, 0xffffffffff601000L,
-            VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]");
+    public static final VmaView VSYSCALL =
+            new VmaView(0xffffffffff600000L, 0xffffffffff601000L, VmFlags.VM_EXEC, 0, 0, 0, 0, "[vsyscall]");
 
     private ProcMaps() {}
 
@@ -60,9 +61,15 @@ public final class ProcMaps {
     static void appendMapLine(StringBuilder sb, VmaView vma) {
         int lineStart = sb.length();
         boolean file = isFileBacked(vma);
-        showVmaHeaderPrefix(sb, vma.start(), vma.end(), vma.flags(),
+        showVmaHeaderPrefix(
+                sb,
+                vma.start(),
+                vma.end(),
+                vma.flags(),
                 file ? vma.pgoff() << PAGE_SHIFT : 0,
-                file ? vma.devMajor() : 0, file ? vma.devMinor() : 0, file ? vma.inode() : 0);
+                file ? vma.devMajor() : 0,
+                file ? vma.devMinor() : 0,
+                file ? vma.inode() : 0);
         if (vma.name() != null) {
             padTo(sb, lineStart);
             sb.append(vma.name());
@@ -74,17 +81,17 @@ public final class ProcMaps {
      * {@code show_vma_header_prefix}: {@code %08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu } (the kernel
      * uses {@code seq_put_hex_ll}, whose width is a minimum, like printf's).
      */
-    static void showVmaHeaderPrefix(StringBuilder sb, long start, long end, long flags, long offset,
-                                    int major, int minor, long inode) {
+    static void showVmaHeaderPrefix(
+            StringBuilder sb, long start, long end, long flags, long offset, int major, int minor, long inode) {
         appendHex(sb, start, 8);
         sb.append('-');
         appendHex(sb, end, 8);
         sb.append(' ')
-          .append((flags & VmFlags.VM_READ) != 0 ? 'r' : '-')
-          .append((flags & VmFlags.VM_WRITE) != 0 ? 'w' : '-')
-          .append((flags & VmFlags.VM_EXEC) != 0 ? 'x' : '-')
-          .append((flags & VmFlags.VM_MAYSHARE) != 0 ? 's' : 'p')
-          .append(' ');
+                .append((flags & VmFlags.VM_READ) != 0 ? 'r' : '-')
+                .append((flags & VmFlags.VM_WRITE) != 0 ? 'w' : '-')
+                .append((flags & VmFlags.VM_EXEC) != 0 ? 'x' : '-')
+                .append((flags & VmFlags.VM_MAYSHARE) != 0 ? 's' : 'p')
+                .append(' ');
         appendHex(sb, offset, 8);
         sb.append(' ');
         appendHex(sb, major & 0xffffffffL, 2);

@@ -1,12 +1,13 @@
 package org.mallocsim.kernel.proc;
 
+import static org.mallocsim.kernel.Page.*;
+
 import java.util.List;
 import org.mallocsim.kernel.mm.AddressSpace;
-import org.mallocsim.kernel.mm.PageStats;
 import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.kernel.mm.PageStats;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/smaps} and {@code /proc/self/smaps_rollup} (fs/proc/task_mmu.c: {@code show_smap},

@@ -1,11 +1,12 @@
 package org.mallocsim.kernel.proc;
 
+import static org.mallocsim.kernel.Page.*;
+
 import java.util.List;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.MmStats;
 import org.mallocsim.kernel.mm.VmFlags;
 import org.mallocsim.kernel.mm.VmaView;
-import static org.mallocsim.kernel.Page.*;
 
 /**
  * {@code /proc/self/status} and {@code /proc/self/statm}.
@@ -24,7 +25,6 @@ import static org.mallocsim.kernel.Page.*;
  */
 public final class ProcStatus {
 
-
     private ProcStatus() {}
 
     /**
@@ -35,54 +35,70 @@ public final class ProcStatus {
      */
     public static String render(ProcessInfo who, MmStats mm, long textBytes) {
         StringBuilder sb = new StringBuilder(2048);
-        sb.append("Name:\t").append(who.name()).append('\n')
-          .append("Umask:\t0022\n")
-          .append("State:\tR (running)\n")
-          .append("Tgid:\t").append(who.pid()).append('\n')
-          .append("Ngid:\t0\n")
-          .append("Pid:\t").append(who.pid()).append('\n')
-          .append("PPid:\t").append(who.ppid()).append('\n')
-          .append("TracerPid:\t0\n");
+        sb.append("Name:\t")
+                .append(who.name())
+                .append('\n')
+                .append("Umask:\t0022\n")
+                .append("State:\tR (running)\n")
+                .append("Tgid:\t")
+                .append(who.pid())
+                .append('\n')
+                .append("Ngid:\t0\n")
+                .append("Pid:\t")
+                .append(who.pid())
+                .append('\n')
+                .append("PPid:\t")
+                .append(who.ppid())
+                .append('\n')
+                .append("TracerPid:\t0\n");
         ids(sb, "Uid:", who.uid());
         ids(sb, "Gid:", who.gid());
         sb.append("FDSize:\t64\n")
-          .append("Groups:\t \n") // no supplementary groups; the kernel's trailing space stays
-          .append("NStgid:\t").append(who.pid()).append('\n')
-          .append("NSpid:\t").append(who.pid()).append('\n')
-          .append("NSpgid:\t").append(who.pid()).append('\n')
-          .append("NSsid:\t").append(who.ppid()).append('\n')
-          .append("Kthread:\t0\n");
+                .append("Groups:\t \n") // no supplementary groups; the kernel's trailing space stays
+                .append("NStgid:\t")
+                .append(who.pid())
+                .append('\n')
+                .append("NSpid:\t")
+                .append(who.pid())
+                .append('\n')
+                .append("NSpgid:\t")
+                .append(who.pid())
+                .append('\n')
+                .append("NSsid:\t")
+                .append(who.ppid())
+                .append('\n')
+                .append("Kthread:\t0\n");
         taskMem(sb, mm, textBytes);
         sb.append("CoreDumping:\t0\n")
-          .append("THP_enabled:\t1\n")
-          .append("untag_mask:\t0xffffffffffffffff\n")
-          .append("Threads:\t1\n")
-          .append("SigQ:\t0/96364\n")
-          .append("SigPnd:\t0000000000000000\n")
-          .append("ShdPnd:\t0000000000000000\n")
-          .append("SigBlk:\t0000000000000000\n")
-          .append("SigIgn:\t0000000000000000\n")
-          .append("SigCgt:\t0000000000000000\n")
-          .append("CapInh:\t0000000000000000\n")
-          .append("CapPrm:\t0000000000000000\n")
-          .append("CapEff:\t0000000000000000\n")
-          .append("CapBnd:\t000001ffffffffff\n")
-          .append("CapAmb:\t0000000000000000\n")
-          .append("NoNewPrivs:\t0\n")
-          .append("Seccomp:\t0\n")
-          .append("Seccomp_filters:\t0\n")
-          .append("Speculation_Store_Bypass:\tvulnerable\n")
-          .append("SpeculationIndirectBranch:\talways enabled\n")
-          .append("Cpus_allowed:\t3\n")
-          .append("Cpus_allowed_list:\t0-1\n")
-          .append("Mems_allowed:\t");
+                .append("THP_enabled:\t1\n")
+                .append("untag_mask:\t0xffffffffffffffff\n")
+                .append("Threads:\t1\n")
+                .append("SigQ:\t0/96364\n")
+                .append("SigPnd:\t0000000000000000\n")
+                .append("ShdPnd:\t0000000000000000\n")
+                .append("SigBlk:\t0000000000000000\n")
+                .append("SigIgn:\t0000000000000000\n")
+                .append("SigCgt:\t0000000000000000\n")
+                .append("CapInh:\t0000000000000000\n")
+                .append("CapPrm:\t0000000000000000\n")
+                .append("CapEff:\t0000000000000000\n")
+                .append("CapBnd:\t000001ffffffffff\n")
+                .append("CapAmb:\t0000000000000000\n")
+                .append("NoNewPrivs:\t0\n")
+                .append("Seccomp:\t0\n")
+                .append("Seccomp_filters:\t0\n")
+                .append("Speculation_Store_Bypass:\tvulnerable\n")
+                .append("SpeculationIndirectBranch:\talways enabled\n")
+                .append("Cpus_allowed:\t3\n")
+                .append("Cpus_allowed_list:\t0-1\n")
+                .append("Mems_allowed:\t");
         for (int word = 0; word < 31; word++) {
             sb.append("00000000,"); // MAX_NUMNODES = 1024: 32 words, node 0 alone
         }
         sb.append("00000001\n")
-          .append("Mems_allowed_list:\t0\n")
-          .append("voluntary_ctxt_switches:\t0\n")
-          .append("nonvoluntary_ctxt_switches:\t0\n");
+                .append("Mems_allowed_list:\t0\n")
+                .append("voluntary_ctxt_switches:\t0\n")
+                .append("nonvoluntary_ctxt_switches:\t0\n");
         return sb.toString();
     }
 
@@ -135,8 +151,8 @@ public final class ProcStatus {
      */
     public static String statm(MmStats mm, long textBytes) {
         long shared = mm.rssFile() + mm.rssShmem();
-        return mm.totalVm() + " " + (shared + mm.rssAnon()) + " " + shared + " " + (textBytes >>> PAGE_SHIFT)
-                + " 0 " + (mm.dataVm() + mm.stackVm()) + " 0\n";
+        return mm.totalVm() + " " + (shared + mm.rssAnon()) + " " + shared + " " + (textBytes >>> PAGE_SHIFT) + " 0 "
+                + (mm.dataVm() + mm.stackVm()) + " 0\n";
     }
 
     /** The statm file of a live address space; see {@link #of(AddressSpace, ProcessInfo, String)}. */

@@ -15,9 +15,11 @@ final class VmFlagNames {
         java.util.Arrays.fill(MNEMONICS, "??");
         String[] low = {
             "rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", // 0..7: READ .. MAYSHARE
-            "gd", "um", "pf", null, "uw", "lo", "io", "sr", // 8..15: GROWSDOWN, UFFD_MISSING, PFNMAP, -, UFFD_WP, LOCKED, IO, SEQ_READ
+            "gd", "um", "pf", null, "uw", "lo", "io",
+            "sr", // 8..15: GROWSDOWN, UFFD_MISSING, PFNMAP, -, UFFD_WP, LOCKED, IO, SEQ_READ
             "rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", // 16..23: RAND_READ .. HUGETLB, SYNC
-            "ar", "wf", "dd", null, "mm", "hg", "nh", "mg", // 24..31: ARCH_1 (PAT), WIPEONFORK, DONTDUMP, SOFTDIRTY (off), MIXEDMAP .. MERGEABLE
+            "ar", "wf", "dd", null, "mm", "hg", "nh",
+            "mg", // 24..31: ARCH_1 (PAT), WIPEONFORK, DONTDUMP, SOFTDIRTY (off), MIXEDMAP .. MERGEABLE
         };
         for (int bit = 0; bit < low.length; bit++) {
             if (low[bit] != null) {

@@ -37,7 +37,10 @@ class LtpSyscallsTest {
     }
 
     private static VmaView vmaAt(AddressSpace as, long addr) {
-        return as.vmas().stream().filter(v -> v.start() <= addr && addr < v.end()).findFirst().orElse(null);
+        return as.vmas().stream()
+                .filter(v -> v.start() <= addr && addr < v.end())
+                .findFirst()
+                .orElse(null);
     }
 
     /** brk01: the break moves to exactly the (unaligned) address asked for, and back. */
@@ -86,7 +89,9 @@ class LtpSyscallsTest {
         if (increment == 0) {
             return old;
         }
-        if (increment > 0 ? Long.compareUnsigned(old + increment, old) < 0 : Long.compareUnsigned(old, -increment) < 0) {
+        if (increment > 0
+                ? Long.compareUnsigned(old + increment, old) < 0
+                : Long.compareUnsigned(old, -increment) < 0) {
             return -Errno.ENOMEM;
         }
         long wanted = old + increment;
@@ -162,10 +167,21 @@ class LtpSyscallsTest {
     /** mmap04: the permissions /proc/self/maps shows for each protection and sharing. */
     @ParameterizedTest(name = "mmap04 prot {0} {1} -> {2}")
     @CsvSource({
-        "0, private, ---p", "1, private, r--p", "2, private, -w-p", "3, private, rw-p", "5, private, r-xp",
-        "6, private, -wxp", "7, private, rwxp",
-        "0, shared, ---s", "1, shared, r--s", "2, shared, -w-s", "3, shared, rw-s", "5, shared, r-xs",
-        "6, shared, -wxs", "7, shared, rwxs"})
+        "0, private, ---p",
+        "1, private, r--p",
+        "2, private, -w-p",
+        "3, private, rw-p",
+        "5, private, r-xp",
+        "6, private, -wxp",
+        "7, private, rwxp",
+        "0, shared, ---s",
+        "1, shared, r--s",
+        "2, shared, -w-s",
+        "3, shared, rw-s",
+        "5, shared, r-xs",
+        "6, shared, -wxs",
+        "7, shared, rwxs"
+    })
     void mmap04PermsOfEachProtectionAndSharing(int prot, String sharing, String perms) {
         AddressSpace as = fresh();
         long a = as.mmap(0, PAGE, prot, (sharing.equals("shared") ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
@@ -205,7 +221,8 @@ class LtpSyscallsTest {
         AddressSpace as = fresh();
         long a = as.mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, ANON, -1, 0);
         as.store64(a + PAGE, 77);
-        assertThat(as.mmap(a + PAGE, PAGE, PROT_READ, ANON | MAP_FIXED_NOREPLACE, -1, 0)).isEqualTo(-Errno.EEXIST);
+        assertThat(as.mmap(a + PAGE, PAGE, PROT_READ, ANON | MAP_FIXED_NOREPLACE, -1, 0))
+                .isEqualTo(-Errno.EEXIST);
         assertThat(as.load64(a + PAGE)).isEqualTo(77);
     }
 
@@ -215,8 +232,9 @@ class LtpSyscallsTest {
         AddressSpace as = fresh();
         long a = as.mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, ANON, -1, 0);
         assertThat(as.munmap(a, PAGE)).isZero();
-        assertThatThrownBy(() -> as.load8(a)).isInstanceOfSatisfying(SegmentationFault.class,
-                f -> assertThat(f.code()).isEqualTo(SegmentationFault.SEGV_MAPERR));
+        assertThatThrownBy(() -> as.load8(a))
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, f -> assertThat(f.code()).isEqualTo(SegmentationFault.SEGV_MAPERR));
         assertThat(as.munmap(a + PAGE, 0)).isEqualTo(-Errno.EINVAL);
         assertThat(as.munmap(a + 1, PAGE)).isEqualTo(-Errno.EINVAL);
         assertThat(as.munmap(0x800000000000L, PAGE)).isEqualTo(-Errno.EINVAL);
@@ -229,7 +247,8 @@ class LtpSyscallsTest {
     @ParameterizedTest(name = "munmap04 with vm.max_map_count {0}")
     @CsvSource({"1000", "65530"})
     void munmap04HolePunchAtTheMapCountLimitIsEnomem(int max) {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(max).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().maxMapCount(max).build());
         long first = 0x10000000L;
         long addr = first;
         long r;
@@ -250,8 +269,9 @@ class LtpSyscallsTest {
         assertThat(as.mprotect(a + 1, PAGE, PROT_READ)).isEqualTo(-Errno.EINVAL);
         assertThat(as.mprotect(0x10000000L, PAGE + 1, PROT_READ)).isEqualTo(-Errno.ENOMEM);
         assertThat(as.mprotect(a, PAGE, PROT_READ)).isZero();
-        assertThatThrownBy(() -> as.store8(a, 1)).isInstanceOfSatisfying(SegmentationFault.class,
-                f -> assertThat(f.code()).isEqualTo(SegmentationFault.SEGV_ACCERR));
+        assertThatThrownBy(() -> as.store8(a, 1))
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, f -> assertThat(f.code()).isEqualTo(SegmentationFault.SEGV_ACCERR));
         assertThat(as.mprotect(a, PAGE, PROT_READ | PROT_WRITE)).isZero();
         as.store8(a, 1);
         assertThat(as.mprotect(a, PAGE, PROT_NONE)).isZero();
@@ -265,14 +285,17 @@ class LtpSyscallsTest {
         long a = as.mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, ANON, -1, 0);
         as.store64(a, 0x55);
         assertThat(as.mremap(a + 1, PAGE, 2 * PAGE, Mman.MREMAP_MAYMOVE, 0)).isEqualTo(-Errno.EINVAL);
-        assertThat(as.mremap(a, 1000 * PAGE, 1001 * PAGE, Mman.MREMAP_MAYMOVE, 0)).isEqualTo(-Errno.EFAULT);
+        assertThat(as.mremap(a, 1000 * PAGE, 1001 * PAGE, Mman.MREMAP_MAYMOVE, 0))
+                .isEqualTo(-Errno.EFAULT);
         long target = 0x30000000L;
         assertThat(as.mremap(a, PAGE, PAGE, Mman.MREMAP_FIXED, target)).isEqualTo(-Errno.EINVAL);
-        assertThat(as.mremap(a, PAGE, PAGE, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, target + 1)).isEqualTo(-Errno.EINVAL);
+        assertThat(as.mremap(a, PAGE, PAGE, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, target + 1))
+                .isEqualTo(-Errno.EINVAL);
         assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, a + PAGE))
                 .isEqualTo(-Errno.EINVAL);
         assertThat(as.mmap(target, PAGE, PROT_READ, ANON | MAP_FIXED, -1, 0)).isEqualTo(target);
-        assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, target)).isEqualTo(target);
+        assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, target))
+                .isEqualTo(target);
         assertThat(as.load64(target)).isEqualTo(0x55);
         assertThat(vmaAt(as, target).perms()).isEqualTo("rw-p");
         assertThat(vmaAt(as, a)).isNull();
@@ -313,7 +336,8 @@ class LtpSyscallsTest {
         }
         assertThat(as.madvise(a + PAGE, PAGE, Mman.MADV_GUARD_INSTALL)).isZero();
         assertThatThrownBy(() -> as.load64(a + PAGE))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(a + PAGE));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(a + PAGE));
         assertThat(as.load64(a)).isEqualTo(1);
         assertThat(as.load64(a + 2 * PAGE)).isEqualTo(3);
         assertThat(as.madvise(a + PAGE, PAGE, Mman.MADV_GUARD_REMOVE)).isZero();
@@ -339,7 +363,8 @@ class LtpSyscallsTest {
         assertThat(as.mmap(top - mapped, mapped, PROT_READ | PROT_WRITE, ANON | MAP_FIXED | Mman.MAP_GROWSDOWN, -1, 0))
                 .isEqualTo(top - mapped);
         if (blocker) {
-            assertThat(as.mmap(bottom, PAGE, PROT_READ | PROT_WRITE, ANON | MAP_FIXED, -1, 0)).isEqualTo(bottom);
+            assertThat(as.mmap(bottom, PAGE, PROT_READ | PROT_WRITE, ANON | MAP_FIXED, -1, 0))
+                    .isEqualTo(bottom);
             assertThatThrownBy(() -> as.store8(top - mapped - PAGE, 1))
                     .isInstanceOfSatisfying(SegmentationFault.class, e -> {
                         assertThat(e.address()).isEqualTo(top - mapped - PAGE);

@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class AccountingTest {
 

@@ -1,13 +1,13 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-import org.mallocsim.kernel.OutOfMemoryKill;
-import org.mallocsim.kernel.SegmentationFault;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
+import org.mallocsim.kernel.OutOfMemoryKill;
+import org.mallocsim.kernel.SegmentationFault;
 
 class AnonFaultTest {
 
@@ -77,8 +77,9 @@ class AnonFaultTest {
             assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_ACCERR);
             assertThat(e.address()).isEqualTo(r + 5);
         });
-        assertThatThrownBy(() -> as.load8(n)).isInstanceOfSatisfying(SegmentationFault.class,
-                e -> assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_ACCERR));
+        assertThatThrownBy(() -> as.load8(n))
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_ACCERR));
         // a write-only mapping is readable on x86
         assertThat(as.load8(w)).isZero();
         as.checkConsistency();
@@ -173,8 +174,9 @@ class AnonFaultTest {
         assertThat(vmaAt(as, below).name()).isEqualTo("[stack]");
         assertThat(as.stats().stackVm()).isEqualTo((0x7ffffffff000L - below) / PAGE);
         long tooFar = 0x7ffffffff000L - (8L << 20) - PAGE;
-        assertThatThrownBy(() -> as.store64(tooFar, 1)).isInstanceOfSatisfying(SegmentationFault.class,
-                e -> assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_MAPERR));
+        assertThatThrownBy(() -> as.store64(tooFar, 1))
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_MAPERR));
         as.checkConsistency();
     }
 
@@ -189,7 +191,8 @@ class AnonFaultTest {
 
     @Test
     void outOfMemoryIsReportedCleanlyWithoutLeaks() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(64 * PAGE).overcommitMemory(1).build());
+        AddressSpace as = new AddressSpace(
+                KernelConfig.builder().ramBytes(64 * PAGE).overcommitMemory(1).build());
         long a = as.mmap(0, 128 * PAGE, RW, ANON, -1, 0);
         int i = 0;
         try {

@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class BrkTest {
     static final long START = 0x555555559000L;
@@ -100,7 +100,8 @@ class BrkTest {
 
     @Test
     void rlimitDataLimitsTheHeap() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitData(16 * PAGE).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().rlimitData(16 * PAGE).build());
         assertThat(as.brk(START + 16 * PAGE)).isEqualTo(START + 16 * PAGE);
         assertThat(as.brk(START + 17 * PAGE)).isEqualTo(START + 16 * PAGE);
     }

@@ -1,15 +1,14 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.mallocsim.kernel.BusError;
-import org.mallocsim.kernel.SegmentationFault;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mallocsim.kernel.BusError;
+import org.mallocsim.kernel.SegmentationFault;
 
 /**
  * Differential tests against the real kernel: {@code differential-N.txt} was written by a C program
@@ -51,7 +50,8 @@ class DifferentialTest {
                 expectedFinal.add(shape(l.substring(8)));
             }
         }
-        AddressSpace as = AddressSpace.fromMaps(KernelConfig.builder().zeroPage(false).build(), maps, brk);
+        AddressSpace as =
+                AddressSpace.fromMaps(KernelConfig.builder().zeroPage(false).build(), maps, brk);
         int step = 0;
         for (String l : lines) {
             if (l.startsWith("#")) {
@@ -73,7 +73,9 @@ class DifferentialTest {
                 case "brk" -> as.brk(hex(f[1]));
                 default -> throw new IllegalArgumentException(l);
             };
-            assertThat(Long.toHexString(actual)).as("step %d: %s%n%s", step, l, as).isEqualTo(Long.toHexString(expected));
+            assertThat(Long.toHexString(actual))
+                    .as("step %d: %s%n%s", step, l, as)
+                    .isEqualTo(Long.toHexString(expected));
             as.checkConsistency();
         }
         as.checkConsistency();

@@ -25,18 +25,23 @@ class ExecuteOnlyTest {
         SegmentationFault load = catchThrowableOfType(() -> as.load64(x), SegmentationFault.class);
         assertThat(load.code()).isEqualTo(SegmentationFault.SEGV_PKUERR);
         assertThat(load.pkey()).isEqualTo(1);
-        assertThat(load.straceLine()).isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_PKUERR, si_addr=0x"
-                + Long.toHexString(x) + ", si_pkey=1} ---");
+        assertThat(load.straceLine())
+                .isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_PKUERR, si_addr=0x" + Long.toHexString(x)
+                        + ", si_pkey=1} ---");
         SegmentationFault store = catchThrowableOfType(() -> as.store8(x + PAGE, 1), SegmentationFault.class);
         assertThat(store.code()).isEqualTo(SegmentationFault.SEGV_PKUERR);
         assertThat(ProcMaps.of(as)).contains(Long.toHexString(x) + "-" + Long.toHexString(x + 2 * PAGE) + " --xp");
-        assertThat(ProcSmaps.of(as)).contains("ProtectionKey:         1\nVmFlags: ex mr mw me \n")
+        assertThat(ProcSmaps.of(as))
+                .contains("ProtectionKey:         1\nVmFlags: ex mr mw me \n")
                 .contains("ProtectionKey:         0\n");
         assertThat(as.mprotect(x, PAGE, PROT_READ | PROT_EXEC)).isZero();
         assertThat(as.load64(x)).isZero();
         assertThat(as.mprotect(x + PAGE, PAGE, PROT_READ | PROT_EXEC)).isZero();
-        assertThat(as.vmas()).filteredOn(v -> v.start() == x).singleElement()
-                .satisfies(v -> assertThat(v.end()).as("key 0 again: the halves merge").isEqualTo(x + 2 * PAGE));
+        assertThat(as.vmas())
+                .filteredOn(v -> v.start() == x)
+                .singleElement()
+                .satisfies(v ->
+                        assertThat(v.end()).as("key 0 again: the halves merge").isEqualTo(x + 2 * PAGE));
     }
 
     @Test

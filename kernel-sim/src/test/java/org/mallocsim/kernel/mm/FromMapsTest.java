@@ -1,17 +1,16 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mallocsim.kernel.Mman.*;
+import static org.mallocsim.kernel.mm.Spaces.*;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mallocsim.kernel.Mman.*;
-import static org.mallocsim.kernel.mm.Spaces.*;
+import org.junit.jupiter.api.Test;
 
 class FromMapsTest {
 
@@ -29,8 +28,9 @@ class FromMapsTest {
             all.add(as.gateVma());
         }
         for (VmaView v : all) {
-            String head = String.format("%08x-%08x %s %08x %02x:%02x %d ", v.start(), v.end(), v.perms(), v.pgoff() << 12,
-                    v.devMajor(), v.devMinor(), v.inode());
+            String head = String.format(
+                    "%08x-%08x %s %08x %02x:%02x %d ",
+                    v.start(), v.end(), v.perms(), v.pgoff() << 12, v.devMajor(), v.devMinor(), v.inode());
             out.add(v.name() == null ? head : String.format("%-73s%s", head, v.name()));
         }
         return out;
@@ -55,21 +55,27 @@ class FromMapsTest {
     /** ld.so's RELRO (rw-p made r--p by mprotect) keeps VM_ACCOUNT; the lowest file is the executable. */
     @Test
     void relroKeepsVmAccountAndTheLowestFileIsTheExecutable() {
-        AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), List.of(
-                "555555554000-555555555000 r--p 00000000 fe:00 7 /usr/bin/prog",
-                "555555555000-555555556000 r-xp 00001000 fe:00 7 /usr/bin/prog",
-                "555555556000-555555557000 r--p 00002000 fe:00 7 /usr/bin/prog",
-                "555555557000-555555558000 r--p 00002000 fe:00 7 /usr/bin/prog",
-                "555555558000-555555559000 rw-p 00003000 fe:00 7 /usr/bin/prog",
-                "7ffff7fc3000-7ffff7fc5000 r--p 00000000 fe:00 9 /usr/lib/ld.so",
-                "7ffff7fc5000-7ffff7fef000 r-xp 00002000 fe:00 9 /usr/lib/ld.so",
-                "7ffff7ffb000-7ffff7ffd000 r--p 00036000 fe:00 9 /usr/lib/ld.so",
-                "7ffff7ffd000-7ffff7fff000 rw-p 00038000 fe:00 9 /usr/lib/ld.so"), 0);
-        assertThat(as.vmas()).extracting(v -> (v.flags() & VmFlags.VM_ACCOUNT) != 0)
+        AddressSpace as = AddressSpace.fromMaps(
+                KernelConfig.defaults(),
+                List.of(
+                        "555555554000-555555555000 r--p 00000000 fe:00 7 /usr/bin/prog",
+                        "555555555000-555555556000 r-xp 00001000 fe:00 7 /usr/bin/prog",
+                        "555555556000-555555557000 r--p 00002000 fe:00 7 /usr/bin/prog",
+                        "555555557000-555555558000 r--p 00002000 fe:00 7 /usr/bin/prog",
+                        "555555558000-555555559000 rw-p 00003000 fe:00 7 /usr/bin/prog",
+                        "7ffff7fc3000-7ffff7fc5000 r--p 00000000 fe:00 9 /usr/lib/ld.so",
+                        "7ffff7fc5000-7ffff7fef000 r-xp 00002000 fe:00 9 /usr/lib/ld.so",
+                        "7ffff7ffb000-7ffff7ffd000 r--p 00036000 fe:00 9 /usr/lib/ld.so",
+                        "7ffff7ffd000-7ffff7fff000 rw-p 00038000 fe:00 9 /usr/lib/ld.so"),
+                0);
+        assertThat(as.vmas())
+                .extracting(v -> (v.flags() & VmFlags.VM_ACCOUNT) != 0)
                 .containsExactly(false, false, false, true, true, false, false, true, true);
         assertThat(as.exePath()).isEqualTo("/usr/bin/prog");
-        assertThat(org.mallocsim.kernel.proc.ProcStatus.of(as, org.mallocsim.kernel.proc.ProcessInfo.of("prog", 1), as.exePath()))
-                .contains("VmExe:\t       4 kB\n").contains("VmLib:\t     168 kB\n");
+        assertThat(org.mallocsim.kernel.proc.ProcStatus.of(
+                        as, org.mallocsim.kernel.proc.ProcessInfo.of("prog", 1), as.exePath()))
+                .contains("VmExe:\t       4 kB\n")
+                .contains("VmLib:\t     168 kB\n");
         as.checkConsistency();
     }
 
@@ -95,9 +101,12 @@ class FromMapsTest {
 
     @Test
     void heapLineSetsTheBreakAndIsNamedHeap() {
-        AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), List.of(
-                "555555559000-55555557a000 rw-p 00000000 00:00 0                          [heap]",
-                "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]"), 0x555555559000L);
+        AddressSpace as = AddressSpace.fromMaps(
+                KernelConfig.defaults(),
+                List.of(
+                        "555555559000-55555557a000 rw-p 00000000 00:00 0                          [heap]",
+                        "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]"),
+                0x555555559000L);
         assertThat(as.currentBrk()).isEqualTo(0x55555557a000L);
         assertThat(as.vmas().get(0).name()).isEqualTo("[heap]");
         assertThat(as.vmas().get(1).name()).isEqualTo("[stack]");
@@ -108,27 +117,36 @@ class FromMapsTest {
 
     @Test
     void unparseableLineNamesItsNumberAndWhatWasExpected() {
-        assertThatThrownBy(() -> AddressSpace.fromMaps(KernelConfig.defaults(), List.of(
-                "555555559000-55555557a000 rw-p 00000000 00:00 0", "garbage here"), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2").hasMessageContaining("expected");
-        assertThatThrownBy(() -> AddressSpace.fromMaps(KernelConfig.defaults(), List.of(
-                "55555555a000-555555559000 rw-p 00000000 00:00 0"), 0))
-                .hasMessageContaining("line 1").hasMessageContaining("range");
-        assertThatThrownBy(() -> AddressSpace.fromMaps(KernelConfig.defaults(), List.of(
-                "555555559000-55555555a000 rwzp 00000000 00:00 0"), 0))
+        assertThatThrownBy(() -> AddressSpace.fromMaps(
+                        KernelConfig.defaults(),
+                        List.of("555555559000-55555557a000 rw-p 00000000 00:00 0", "garbage here"),
+                        0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("expected");
+        assertThatThrownBy(() -> AddressSpace.fromMaps(
+                        KernelConfig.defaults(), List.of("55555555a000-555555559000 rw-p 00000000 00:00 0"), 0))
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("range");
+        assertThatThrownBy(() -> AddressSpace.fromMaps(
+                        KernelConfig.defaults(), List.of("555555559000-55555555a000 rwzp 00000000 00:00 0"), 0))
                 .hasMessageContaining("permissions");
     }
 
     @Test
     void seededRandomizationIsReproducibleAndDiffersBetweenSeeds() {
-        AddressSpace a = new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
-        AddressSpace b = new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
-        AddressSpace c = new AddressSpace(KernelConfig.builder().randomizeSeed(43).build());
+        AddressSpace a =
+                new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
+        AddressSpace b =
+                new AddressSpace(KernelConfig.builder().randomizeSeed(42).build());
+        AddressSpace c =
+                new AddressSpace(KernelConfig.builder().randomizeSeed(43).build());
         assertThat(a.mmapBase()).isEqualTo(b.mmapBase()).isNotEqualTo(c.mmapBase());
         assertThat(a.startBrk()).isEqualTo(b.startBrk()).isNotEqualTo(c.startBrk());
         assertThat(a.startBrk()).isBetween(0x55555555a000L, 0x55555555a000L + KernelConfig.GIB);
         // mmap_base below the 16 GiB random stack range and within 28 bits of pages of its top
-        assertThat(a.mmapBase()).isLessThanOrEqualTo(0x7ffffffff000L - (0x3fffffL << 12) - (1 << 20))
+        assertThat(a.mmapBase())
+                .isLessThanOrEqualTo(0x7ffffffff000L - (0x3fffffL << 12) - (1 << 20))
                 .isGreaterThan(0x7ffffffff000L - (0x3fffffL << 12) - (1 << 20) - (1L << 40));
     }
 
@@ -147,7 +165,9 @@ class FromMapsTest {
             if (f[0].equals("mmap") || f[0].equals("shared")) {
                 int flags = (f[0].equals("mmap") ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS;
                 long expected = Long.parseUnsignedLong(f[2].substring(2), 16);
-                assertThat(as.mmap(0, Long.parseLong(f[1]), RW, flags, -1, 0)).as(l).isEqualTo(expected);
+                assertThat(as.mmap(0, Long.parseLong(f[1]), RW, flags, -1, 0))
+                        .as(l)
+                        .isEqualTo(expected);
                 checked++;
             }
         }

@@ -1,11 +1,11 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class MadviseTest {
 
@@ -16,18 +16,26 @@ class MadviseTest {
         long mib2 = 2L << 20;
         long a = as.mmap(0, 2 * mib2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         assertThat(a & (mib2 - 1)).as("2 MiB multiples are THP-aligned").isZero();
-        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).as("no page table yet").isEqualTo(-EINVAL);
+        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE))
+                .as("no page table yet")
+                .isEqualTo(-EINVAL);
         as.store64(a, 1);
         assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).isZero();
-        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).as("second block untouched").isEqualTo(-EINVAL);
-        assertThat(as.madvise(a + mib2, 4096, MADV_COLLAPSE)).as("no whole block in range").isZero();
+        assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE))
+                .as("second block untouched")
+                .isEqualTo(-EINVAL);
+        assertThat(as.madvise(a + mib2, 4096, MADV_COLLAPSE))
+                .as("no whole block in range")
+                .isZero();
         as.store64(a + mib2, 1);
         assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).isZero();
         assertThat(as.madvise(a, 2 * mib2, MADV_NOHUGEPAGE)).isZero();
         assertThat(as.madvise(a, 2 * mib2, MADV_COLLAPSE)).as("VM_NOHUGEPAGE").isEqualTo(-EINVAL);
         long small = as.mmap(0, 10 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         as.store64(small, 1);
-        assertThat(as.madvise(small, 4096, MADV_COLLAPSE)).as("VMA too small for a PMD").isEqualTo(-EINVAL);
+        assertThat(as.madvise(small, 4096, MADV_COLLAPSE))
+                .as("VMA too small for a PMD")
+                .isEqualTo(-EINVAL);
     }
 
     /** As measured on Linux 6.18 with THP madvise (cli's madvise-collapse.msh runs the same natively). */
@@ -37,13 +45,19 @@ class MadviseTest {
         long mib2 = 2L << 20;
         long a = as.mmap(0, 2 * mib2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         as.load64(a);
-        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("zero page only: no anon_vma").isEqualTo(-EINVAL);
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE))
+                .as("zero page only: no anon_vma")
+                .isEqualTo(-EINVAL);
         as.store64(a + PAGE, 1);
         assertThat(as.madvise(a + PAGE, PAGE, MADV_DONTNEED)).isZero();
-        assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("anon_vma, zero page and an empty slot").isZero();
+        assertThat(as.madvise(a, mib2, MADV_COLLAPSE))
+                .as("anon_vma, zero page and an empty slot")
+                .isZero();
         long pte = as.stats().pageTableBytes();
         assertThat(as.madvise(a, mib2, MADV_DONTNEED)).isZero();
-        assertThat(as.stats().pageTableBytes()).as("the emptied PTE table is freed").isEqualTo(pte - PAGE);
+        assertThat(as.stats().pageTableBytes())
+                .as("the emptied PTE table is freed")
+                .isEqualTo(pte - PAGE);
         assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("pmd_none again").isEqualTo(-EINVAL);
         as.store64(a, 1);
         assertThat(as.madvise(a + 2 * PAGE, PAGE, MADV_GUARD_INSTALL)).isZero();
@@ -61,10 +75,13 @@ class MadviseTest {
     void aReadOnlyBlockCollapsesOnlyWhereAReadFaultGaveItAnAnonVma() {
         long mib2 = 2L << 20;
         for (boolean zeroPage : new boolean[] {true, false}) {
-            AddressSpace as = new AddressSpace(KernelConfig.builder().zeroPage(zeroPage).build());
+            AddressSpace as =
+                    new AddressSpace(KernelConfig.builder().zeroPage(zeroPage).build());
             long a = as.mmap(0, 2 * mib2, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             as.load64(a);
-            assertThat(as.madvise(a, mib2, MADV_COLLAPSE)).as("zero page " + zeroPage).isEqualTo(zeroPage ? -EINVAL : 0);
+            assertThat(as.madvise(a, mib2, MADV_COLLAPSE))
+                    .as("zero page " + zeroPage)
+                    .isEqualTo(zeroPage ? -EINVAL : 0);
         }
     }
 
@@ -76,12 +93,13 @@ class MadviseTest {
         as.store64(s, 1);
         assertThat(as.madvise(s, PAGE, MADV_DONTNEED)).isZero();
         assertThat(as.load64(s)).isEqualTo(1);
-        assertThat(org.mallocsim.kernel.proc.ProcSmaps.of(as)).contains(
-                "Pss_Dirty:             4 kB\nShared_Clean:          0 kB\nShared_Dirty:          0 kB\n"
-                + "Private_Clean:         0 kB\nPrivate_Dirty:         4 kB\n");
+        assertThat(org.mallocsim.kernel.proc.ProcSmaps.of(as))
+                .contains("Pss_Dirty:             4 kB\nShared_Clean:          0 kB\nShared_Dirty:          0 kB\n"
+                        + "Private_Clean:         0 kB\nPrivate_Dirty:         4 kB\n");
         assertThat(as.madvise(s, PAGE, MADV_REMOVE)).isZero();
         as.load64(s);
-        assertThat(org.mallocsim.kernel.proc.ProcSmaps.of(as)).contains("Private_Clean:         4 kB\nPrivate_Dirty:         0 kB\n");
+        assertThat(org.mallocsim.kernel.proc.ProcSmaps.of(as))
+                .contains("Private_Clean:         4 kB\nPrivate_Dirty:         0 kB\n");
     }
 
     @Test
@@ -118,8 +136,17 @@ class MadviseTest {
         assertThat(vmaAt(as, a + PAGE).flags() & VmFlags.VM_DONTCOPY).isNotZero();
         assertThat(as.madvise(a + PAGE, PAGE, MADV_DOFORK)).isZero();
         assertThat(as.mapCount()).isEqualTo(2);
-        for (int adv : new int[] {MADV_RANDOM, MADV_SEQUENTIAL, MADV_NORMAL, MADV_HUGEPAGE, MADV_NOHUGEPAGE,
-                MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_DONTDUMP, MADV_DODUMP}) {
+        for (int adv : new int[] {
+            MADV_RANDOM,
+            MADV_SEQUENTIAL,
+            MADV_NORMAL,
+            MADV_HUGEPAGE,
+            MADV_NOHUGEPAGE,
+            MADV_WIPEONFORK,
+            MADV_KEEPONFORK,
+            MADV_DONTDUMP,
+            MADV_DODUMP
+        }) {
             assertThat(as.madvise(a, 2 * PAGE, adv)).as("advice %d", adv).isZero();
         }
         assertThat(vmaAt(as, a).flags() & VmFlags.VM_NOHUGEPAGE).isNotZero();

@@ -1,11 +1,11 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 /** vm.max_map_count boundaries: mmap checks {@code > max}, splits {@code >= max} (LTP max_map_count, munmap04). */
 class MapCountTest {

@@ -1,11 +1,11 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class MmapTest {
 
@@ -96,8 +96,10 @@ class MmapTest {
         assertThat(as.mmap(0, 0, RW, ANON, -1, 0)).isEqualTo(-EINVAL);
         assertThat(as.mmap(0, -1L, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, PAGE, RW, MAP_ANONYMOUS, -1, 0)).isEqualTo(-EINVAL);
-        assertThat(as.mmap(0, PAGE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0)).isEqualTo(-EINVAL);
-        assertThat(as.mmap(0, PAGE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0)).isEqualTo(-EINVAL);
+        assertThat(as.mmap(0, PAGE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0))
+                .isEqualTo(-EINVAL);
+        assertThat(as.mmap(0, PAGE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0))
+                .isEqualTo(-EINVAL);
         assertThat(as.mapCount()).isEqualTo(1);
     }
 
@@ -119,8 +121,10 @@ class MmapTest {
     void fixedNoReplaceOverAnExistingMappingFailsWithEexist() {
         AddressSpace as = fresh();
         long a = as.mmap(0, 4 * PAGE, RW, ANON, -1, 0);
-        assertThat(as.mmap(a + PAGE, PAGE, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0)).isEqualTo(-EEXIST);
-        assertThat(as.mmap(a - PAGE, PAGE, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0)).isEqualTo(a - PAGE);
+        assertThat(as.mmap(a + PAGE, PAGE, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0))
+                .isEqualTo(-EEXIST);
+        assertThat(as.mmap(a - PAGE, PAGE, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0))
+                .isEqualTo(a - PAGE);
     }
 
     @Test
@@ -128,11 +132,13 @@ class MmapTest {
         AddressSpace as = fresh();
         long a = as.mmap(0, 4 * PAGE, RW, ANON, -1, 0);
         assertThat(as.mmap(a + PAGE, PAGE, PROT_READ, ANON | MAP_FIXED, -1, 0)).isEqualTo(a + PAGE);
-        assertThat(layout(as)).containsExactly(
-                Long.toHexString(a) + "-" + Long.toHexString(a + PAGE) + " rw-p",
-                Long.toHexString(a + PAGE) + "-" + Long.toHexString(a + 2 * PAGE) + " r--p",
-                Long.toHexString(a + 2 * PAGE) + "-" + Long.toHexString(a + 4 * PAGE) + " rw-p");
-        assertThat(as.stats().totalVm()).isEqualTo(as.vmas().stream().mapToLong(VmaView::size).sum() / PAGE);
+        assertThat(layout(as))
+                .containsExactly(
+                        Long.toHexString(a) + "-" + Long.toHexString(a + PAGE) + " rw-p",
+                        Long.toHexString(a + PAGE) + "-" + Long.toHexString(a + 2 * PAGE) + " r--p",
+                        Long.toHexString(a + 2 * PAGE) + "-" + Long.toHexString(a + 4 * PAGE) + " rw-p");
+        assertThat(as.stats().totalVm())
+                .isEqualTo(as.vmas().stream().mapToLong(VmaView::size).sum() / PAGE);
         as.checkConsistency();
     }
 
@@ -173,7 +179,8 @@ class MmapTest {
 
     @Test
     void overcommitGuessRefusesOneRequestLargerThanRam() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(64L << 20).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().ramBytes(64L << 20).build());
         assertThat(as.mmap(0, 65L << 20, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, 65L << 20, RW, ANON | MAP_NORESERVE, -1, 0)).isPositive();
         assertThat(as.mmap(0, 65L << 20, PROT_READ, ANON, -1, 0)).isPositive();
@@ -181,7 +188,8 @@ class MmapTest {
 
     @Test
     void overcommitNeverStopsAtTheCommitLimit() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(64L << 20).overcommitMemory(2).build());
+        AddressSpace as = new AddressSpace(
+                KernelConfig.builder().ramBytes(64L << 20).overcommitMemory(2).build());
         long ok = as.mmap(0, 16L << 20, RW, ANON, -1, 0);
         assertThat(ok).isPositive();
         assertThat(as.mmap(0, 16L << 20, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
@@ -190,7 +198,8 @@ class MmapTest {
 
     @Test
     void rlimitAsCountsEveryMapping() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitAs(1L << 20).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().rlimitAs(1L << 20).build());
         // the 132 KiB stack already counts
         assertThat(as.mmap(0, 1L << 20, PROT_NONE, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, 512L << 10, PROT_NONE, ANON, -1, 0)).isPositive();
@@ -198,14 +207,16 @@ class MmapTest {
 
     @Test
     void rlimitDataCountsOnlyPrivateWritableMappings() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitData(1L << 20).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().rlimitData(1L << 20).build());
         assertThat(as.mmap(0, 2L << 20, RW, ANON, -1, 0)).isEqualTo(-ENOMEM);
         assertThat(as.mmap(0, 2L << 20, PROT_READ, ANON, -1, 0)).isPositive();
     }
 
     @Test
     void unlimitedStackGivesTheLegacyBottomUpLayout() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().rlimitStack(-1).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().rlimitStack(-1).build());
         long a = as.mmap(0, PAGE, RW, ANON, -1, 0);
         long b = as.mmap(0, PAGE, RW, ANON, -1, 0);
         assertThat(a).isEqualTo(0x2aaaaaaab000L);
@@ -252,7 +263,8 @@ class MmapTest {
 
     @Test
     void thpAlignmentCanBeSwitchedOff() {
-        AddressSpace as = new AddressSpace(KernelConfig.builder().thpAlign(false).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().thpAlign(false).build());
         assertThat(as.mmap(0, 2 << 20, RW, ANON, -1, 0)).isEqualTo(MMAP_BASE - (2 << 20));
     }
 }

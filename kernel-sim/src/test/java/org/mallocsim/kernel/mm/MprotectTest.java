@@ -1,11 +1,11 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class MprotectTest {
 
@@ -20,7 +20,8 @@ class MprotectTest {
         assertThat(as.mprotect(a + 1, PAGE, PROT_READ)).isEqualTo(-EINVAL);
         assertThat(as.mprotect(a, 0, PROT_READ)).isZero();
         assertThat(as.mprotect(a, PAGE, 0x10)).isEqualTo(-EINVAL);
-        assertThat(as.mprotect(a, PAGE, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP)).isEqualTo(-EINVAL);
+        assertThat(as.mprotect(a, PAGE, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP))
+                .isEqualTo(-EINVAL);
         assertThat(as.mprotect(a, -PAGE, PROT_READ)).isEqualTo(-ENOMEM);
         assertThat(as.mprotect(0, PAGE + 1, PROT_READ)).isEqualTo(-ENOMEM);
     }
@@ -30,8 +31,11 @@ class MprotectTest {
         AddressSpace as = fresh();
         long a = as.mmap(0, 3 * PAGE, RW, ANON, -1, 0);
         assertThat(as.mprotect(a + PAGE, PAGE, PROT_READ)).isZero();
-        assertThat(layout(as)).containsExactly(range(a, a + PAGE, "rw-p"), range(a + PAGE, a + 2 * PAGE, "r--p"),
-                range(a + 2 * PAGE, a + 3 * PAGE, "rw-p"));
+        assertThat(layout(as))
+                .containsExactly(
+                        range(a, a + PAGE, "rw-p"),
+                        range(a + PAGE, a + 2 * PAGE, "r--p"),
+                        range(a + 2 * PAGE, a + 3 * PAGE, "rw-p"));
         as.checkConsistency();
     }
 
@@ -112,7 +116,8 @@ class MprotectTest {
     void growsDownExtendsTheRangeToTheStackStart() {
         AddressSpace as = fresh();
         VmaView stack = as.vmas().get(as.vmas().size() - 1);
-        assertThat(as.mprotect(stack.end() - PAGE, PAGE, RW | PROT_EXEC | PROT_GROWSDOWN)).isZero();
+        assertThat(as.mprotect(stack.end() - PAGE, PAGE, RW | PROT_EXEC | PROT_GROWSDOWN))
+                .isZero();
         assertThat(vmaAt(as, stack.start()).perms()).isEqualTo("rwxp");
         long a = as.mmap(0, PAGE, RW, ANON, -1, 0);
         assertThat(as.mprotect(a, PAGE, PROT_READ | PROT_GROWSDOWN)).isEqualTo(-EINVAL);

@@ -1,11 +1,11 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class MremapTest {
 
@@ -18,9 +18,12 @@ class MremapTest {
         assertThat(as.mremap(a, PAGE, 0, 0, 0)).isEqualTo(-EINVAL);
         // mremap05: FIXED without MAYMOVE, unaligned new address, overlapping ranges
         assertThat(as.mremap(a, PAGE, PAGE, MREMAP_FIXED, 0x10000000L)).isEqualTo(-EINVAL);
-        assertThat(as.mremap(a, PAGE, PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, 0x10000001L)).isEqualTo(-EINVAL);
-        assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, a + PAGE)).isEqualTo(-EINVAL);
-        assertThat(as.mremap(a, PAGE, 2 * PAGE, MREMAP_DONTUNMAP | MREMAP_MAYMOVE, 0)).isEqualTo(-EINVAL);
+        assertThat(as.mremap(a, PAGE, PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, 0x10000001L))
+                .isEqualTo(-EINVAL);
+        assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_FIXED | MREMAP_MAYMOVE, a + PAGE))
+                .isEqualTo(-EINVAL);
+        assertThat(as.mremap(a, PAGE, 2 * PAGE, MREMAP_DONTUNMAP | MREMAP_MAYMOVE, 0))
+                .isEqualTo(-EINVAL);
     }
 
     @Test
@@ -90,7 +93,8 @@ class MremapTest {
         AddressSpace as = fresh();
         long a = as.mmap(0x10000000L, 2 * PAGE, RW, ANON, -1, 0);
         long t = as.mmap(0x20000000L, 4 * PAGE, PROT_READ, ANON, -1, 0);
-        assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, t + PAGE)).isEqualTo(t + PAGE);
+        assertThat(as.mremap(a, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, t + PAGE))
+                .isEqualTo(t + PAGE);
         assertThat(vmaAt(as, t).perms()).isEqualTo("r--p");
         assertThat(vmaAt(as, t + PAGE).perms()).isEqualTo("rw-p");
         assertThat(vmaAt(as, t + 3 * PAGE).perms()).isEqualTo("r--p");
@@ -128,7 +132,8 @@ class MremapTest {
         AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(6).build());
         as.mmap(0, PAGE, PROT_READ, ANON, -1, 0);
         long a = as.mmap(0, PAGE, RW, ANON, -1, 0);
-        assertThat(as.mremap(a, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, 0x10000000L)).isEqualTo(-ENOMEM);
+        assertThat(as.mremap(a, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, 0x10000000L))
+                .isEqualTo(-ENOMEM);
         assertThat(as.mremap(a, PAGE, 2 * PAGE, MREMAP_MAYMOVE, 0)).isEqualTo(-ENOMEM);
     }
 }

@@ -1,11 +1,11 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 class MunmapTest {
 
@@ -40,9 +40,10 @@ class MunmapTest {
         AddressSpace as = fresh();
         long a = as.mmap(0, 5 * PAGE, RW, ANON, -1, 0);
         assertThat(as.munmap(a + 2 * PAGE, PAGE)).isZero();
-        assertThat(layout(as)).containsExactly(
-                Long.toHexString(a) + "-" + Long.toHexString(a + 2 * PAGE) + " rw-p",
-                Long.toHexString(a + 3 * PAGE) + "-" + Long.toHexString(a + 5 * PAGE) + " rw-p");
+        assertThat(layout(as))
+                .containsExactly(
+                        Long.toHexString(a) + "-" + Long.toHexString(a + 2 * PAGE) + " rw-p",
+                        Long.toHexString(a + 3 * PAGE) + "-" + Long.toHexString(a + 5 * PAGE) + " rw-p");
         assertThat(as.stats().totalVm()).isEqualTo(0x21 + 4);
         as.checkConsistency();
     }

@@ -1,16 +1,15 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.mallocsim.kernel.SegmentationFault;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.mallocsim.kernel.Errno.*;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mallocsim.kernel.SegmentationFault;
 
 /**
  * Random mmap/munmap/mprotect/madvise/load/store sequences in a 256-page window against a
@@ -30,7 +29,8 @@ class RandomOperationsTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void randomOperationsAgreeWithThePageModel(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        AddressSpace as = new AddressSpace(KernelConfig.builder().ramBytes(16L << 20).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().ramBytes(16L << 20).build());
         for (int step = 0; step < 3000; step++) {
             int p = rnd.nextInt(PAGES);
             int n = 1 + rnd.nextInt(Math.min(16, PAGES - p));
@@ -40,7 +40,8 @@ class RandomOperationsTest {
             switch (rnd.nextInt(7)) {
                 case 0 -> {
                     boolean sh = rnd.nextInt(4) == 0;
-                    long r = as.mmap(addr, n * PAGE, pr, (sh ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+                    long r = as.mmap(
+                            addr, n * PAGE, pr, (sh ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
                     assertThat(r).as(what).isEqualTo(addr);
                     for (int i = p; i < p + n; i++) {
                         mapped[i] = true;
@@ -109,8 +110,9 @@ class RandomOperationsTest {
                         }
                     } catch (SegmentationFault e) {
                         assertThat(allowed).as(what + ": " + e.getMessage()).isFalse();
-                        assertThat(e.code()).as(what).isEqualTo(mapped[p] ? SegmentationFault.SEGV_ACCERR
-                                : SegmentationFault.SEGV_MAPERR);
+                        assertThat(e.code())
+                                .as(what)
+                                .isEqualTo(mapped[p] ? SegmentationFault.SEGV_ACCERR : SegmentationFault.SEGV_MAPERR);
                         assertThat(e.address()).isEqualTo(addr);
                     }
                 }

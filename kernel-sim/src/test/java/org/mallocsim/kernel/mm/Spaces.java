@@ -1,9 +1,9 @@
 package org.mallocsim.kernel.mm;
 
+import static org.mallocsim.kernel.Mman.*;
+
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.mallocsim.kernel.Mman.*;
 
 /** Helpers shared by the address-space tests. */
 final class Spaces {

@@ -14,8 +14,8 @@ class SyscallListenerTest {
     void theListenerSeesEachSyscallWithItsArgumentsAndResultUntilRemoved() {
         AddressSpace as = fresh();
         List<String> seen = new ArrayList<>();
-        as.syscallListener((kind, a0, a1, a2, a3, a4, a5, r) ->
-                seen.add(kind + " " + Long.toHexString(a0) + " " + a1 + " " + a2 + " " + a3 + " " + a4 + " " + a5 + " = " + r));
+        as.syscallListener((kind, a0, a1, a2, a3, a4, a5, r) -> seen.add(
+                kind + " " + Long.toHexString(a0) + " " + a1 + " " + a2 + " " + a3 + " " + a4 + " " + a5 + " = " + r));
         long b = as.brk(0);
         long m = as.mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         as.mprotect(m, PAGE, PROT_READ);
@@ -25,13 +25,14 @@ class SyscallListenerTest {
         as.munmap(m + 1, PAGE);
         as.syscallListener(null);
         as.brk(b + PAGE);
-        assertThat(seen).containsExactly(
-                "BRK 0 0 0 0 0 0 = " + b,
-                "MMAP 0 8192 3 34 -1 0 = " + m,
-                "MPROTECT " + Long.toHexString(m) + " 4096 1 0 0 0 = 0",
-                "MADVISE " + Long.toHexString(m) + " 4096 4 0 0 0 = 0",
-                "MREMAP " + Long.toHexString(m) + " 8192 4096 0 0 0 = " + m,
-                "MUNMAP " + Long.toHexString(m) + " 3 0 0 0 0 = 0",
-                "MUNMAP " + Long.toHexString(m + 1) + " 4096 0 0 0 0 = -22");
+        assertThat(seen)
+                .containsExactly(
+                        "BRK 0 0 0 0 0 0 = " + b,
+                        "MMAP 0 8192 3 34 -1 0 = " + m,
+                        "MPROTECT " + Long.toHexString(m) + " 4096 1 0 0 0 = 0",
+                        "MADVISE " + Long.toHexString(m) + " 4096 4 0 0 0 = 0",
+                        "MREMAP " + Long.toHexString(m) + " 8192 4096 0 0 0 = " + m,
+                        "MUNMAP " + Long.toHexString(m) + " 3 0 0 0 0 = 0",
+                        "MUNMAP " + Long.toHexString(m + 1) + " 4096 0 0 0 0 = -22");
     }
 }

@@ -1,10 +1,10 @@
 package org.mallocsim.kernel.mm;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mallocsim.kernel.Mman.*;
 import static org.mallocsim.kernel.mm.Spaces.*;
+
+import org.junit.jupiter.api.Test;
 
 /** Ports of Linux tools/testing/vma (merge.c, mmap.c) cases expressible through syscalls. */
 class VmaMergeTest {
@@ -46,10 +46,14 @@ class VmaMergeTest {
     @Test
     void specialFlagsNeverMerge() {
         // test_vma_merge_special_flags: [vdso]-like VMAs from a listing stay alone
-        AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), java.util.List.of(
-                "100000000-100002000 r-xp 00000000 00:00 0                          [vdso]",
-                "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]"), 0x555555559000L);
-        assertThat(as.mmap(BASE + 2 * PAGE, PAGE, PROT_READ | PROT_EXEC, ANON | MAP_FIXED, -1, 0)).isEqualTo(BASE + 2 * PAGE);
+        AddressSpace as = AddressSpace.fromMaps(
+                KernelConfig.defaults(),
+                java.util.List.of(
+                        "100000000-100002000 r-xp 00000000 00:00 0                          [vdso]",
+                        "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]"),
+                0x555555559000L);
+        assertThat(as.mmap(BASE + 2 * PAGE, PAGE, PROT_READ | PROT_EXEC, ANON | MAP_FIXED, -1, 0))
+                .isEqualTo(BASE + 2 * PAGE);
         assertThat(as.mapCount()).isEqualTo(3);
         assertThat(vmaAt(as, BASE).name()).isEqualTo("[vdso]");
     }
@@ -102,7 +106,8 @@ class VmaMergeTest {
         assertThat(vmaAt(as, BASE + 4 * PAGE).start()).isEqualTo(BASE + 4 * PAGE);
         assertThat(vmaAt(as, BASE + 4 * PAGE).end()).isEqualTo(BASE + 7 * PAGE);
         as.mprotect(BASE + 3 * PAGE, PAGE, PROT_READ);
-        assertThat(layout(as)).containsExactly(Long.toHexString(BASE) + "-" + Long.toHexString(BASE + 7 * PAGE) + " r--p");
+        assertThat(layout(as))
+                .containsExactly(Long.toHexString(BASE) + "-" + Long.toHexString(BASE + 7 * PAGE) + " r--p");
         assertThat(as.mapCount()).isEqualTo(2);
         as.checkConsistency();
     }

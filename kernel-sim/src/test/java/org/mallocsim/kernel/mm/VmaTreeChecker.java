@@ -46,7 +46,8 @@ final class VmaTreeChecker {
         for (int i = 0; i < leavesInOrder.size(); i++) {
             int leaf = leavesInOrder.get(i);
             expect(n.leafPrev[leaf] == (i == 0 ? NONE : leavesInOrder.get(i - 1)), "leafPrev of leaf " + leaf);
-            expect(n.leafNext[leaf] == (i == leavesInOrder.size() - 1 ? NONE : leavesInOrder.get(i + 1)),
+            expect(
+                    n.leafNext[leaf] == (i == leavesInOrder.size() - 1 ? NONE : leavesInOrder.get(i + 1)),
                     "leafNext of leaf " + leaf);
             int b = leafBase(leaf);
             for (int j = 0; j < n.leafCount[leaf]; j++) {
@@ -66,7 +67,8 @@ final class VmaTreeChecker {
         expect(tree.lastEndKey == key(vmas.isEmpty() ? 0 : vmas.get(vmas.size() - 1).end), "lastEndKey");
         expect(n.leavesInUse() == leavesInOrder.size(), "leaves in use " + n.leavesInUse());
         expect(n.nodesInUse() == internalNodes, "nodes in use " + n.nodesInUse());
-        expect(Integer.bitCount(n.leafEnds.length) == 1 && Integer.bitCount(n.nodeKeys.length) == 1,
+        expect(
+                Integer.bitCount(n.leafEnds.length) == 1 && Integer.bitCount(n.nodeKeys.length) == 1,
                 "array lengths are powers of two");
         return vmas;
     }
@@ -98,7 +100,8 @@ final class VmaTreeChecker {
                 walkLeaf(child, false);
                 maxKey = n.leafMaxKey(child);
                 maxGap = n.leafMaxGap(child);
-                expect(n.leafMids[b + j] == n.leafEnds[VmaTreeNodes.leafBase(child) + 31],
+                expect(
+                        n.leafMids[b + j] == n.leafEnds[VmaTreeNodes.leafBase(child) + 31],
                         "middle key of leaf slot " + j + " of node " + node);
             } else {
                 walkNode(child, level - 1, false);

@@ -44,10 +44,12 @@ class VmaTreeNodeSearchTest {
                     expected++;
                 }
                 assertThat(VmaTreeNodes.countAtOrBelow(keys, BASE, probe))
-                        .as("count %d, key %x", count, probe).isEqualTo(expected);
+                        .as("count %d, key %x", count, probe)
+                        .isEqualTo(expected);
                 if (expected < count) {
                     assertThat(VmaTreeNodes.firstAbove(keys, BASE, probe))
-                            .as("count %d, key %x", count, probe).isEqualTo(expected);
+                            .as("count %d, key %x", count, probe)
+                            .isEqualTo(expected);
                 }
             }
         }

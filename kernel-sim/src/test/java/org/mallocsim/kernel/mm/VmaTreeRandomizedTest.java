@@ -152,8 +152,10 @@ class VmaTreeRandomizedTest {
             ns = page(p);
             ne = page(Math.min(p + randomLength(), domainPages));
         }
-        if (Long.compareUnsigned(ns, ne) >= 0 || Long.compareUnsigned(ns, base) < 0
-                || Long.compareUnsigned(ne, page(domainPages)) > 0 || !freeExcept(ns, ne, v)) {
+        if (Long.compareUnsigned(ns, ne) >= 0
+                || Long.compareUnsigned(ns, base) < 0
+                || Long.compareUnsigned(ne, page(domainPages)) > 0
+                || !freeExcept(ns, ne, v)) {
             return;
         }
         long oldStart = v.start;
@@ -194,7 +196,8 @@ class VmaTreeRandomizedTest {
         assertThat(tree.find(addr)).as("find %x", addr).isSameAs(model.find(addr));
         assertThat(tree.lookup(addr)).as("lookup %x", addr).isSameAs(model.lookup(addr));
         long end = addr + rnd.nextInt(4) * PAGE + 1;
-        assertThat(tree.findIntersection(addr, end)).as("findIntersection %x", addr)
+        assertThat(tree.findIntersection(addr, end))
+                .as("findIntersection %x", addr)
                 .isSameAs(model.findIntersection(addr, end));
         Vma probe = live.isEmpty() || rnd.nextBoolean()
                 ? new Vma(addr, addr + PAGE, 0, 0, null)

@@ -104,7 +104,8 @@ final class VmaTreeReference {
             long gapStart = below == null ? low : maxU(low, below.end);
             long gapEnd = v == null ? high : minU(high, VmaTree.startGap(v, stackGuardGap));
             long a = (gapStart + alignMask) & ~alignMask;
-            if (Long.compareUnsigned(a, gapStart) >= 0 && Long.compareUnsigned(gapEnd, a) > 0
+            if (Long.compareUnsigned(a, gapStart) >= 0
+                    && Long.compareUnsigned(gapEnd, a) > 0
                     && Long.compareUnsigned(gapEnd - a, length) >= 0) {
                 return a;
             }

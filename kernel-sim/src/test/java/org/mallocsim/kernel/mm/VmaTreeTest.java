@@ -165,7 +165,8 @@ class VmaTreeTest {
         long alignMask = 0x10000 - 1;
         assertThat(tree.unmappedArea(PAGE, 0x10000, MMAP_BASE, alignMask, 0)).isEqualTo(0x20000);
         assertThat(tree.unmappedAreaTopdown(PAGE, 0, 0x1f000, alignMask, 0)).isEqualTo(0);
-        assertThat(tree.unmappedAreaTopdown(PAGE, 0x1000, 0x1f000, alignMask, 0)).isEqualTo(-1);
+        assertThat(tree.unmappedAreaTopdown(PAGE, 0x1000, 0x1f000, alignMask, 0))
+                .isEqualTo(-1);
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.mallocsim.kernel.paging;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.mallocsim.kernel.OutOfMemoryKill;
 import org.mallocsim.kernel.SegmentationFault;
 

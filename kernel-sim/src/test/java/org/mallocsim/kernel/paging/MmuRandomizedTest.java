@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mallocsim.kernel.SegmentationFault;
@@ -29,7 +28,8 @@ class MmuRandomizedTest {
         for (int step = 0; step < 20_000; step++) {
             int op = random.nextInt(100);
             int size = 1 << random.nextInt(4);
-            int off = random.nextInt(4) == 0 ? random.nextInt(model.length - size + 1) & -size // aligned
+            int off = random.nextInt(4) == 0
+                    ? random.nextInt(model.length - size + 1) & -size // aligned
                     : random.nextInt(model.length - size + 1);
             if (random.nextInt(50) == 0) {
                 off = (random.nextInt(PAGES - 1) + 1) * PAGE - random.nextInt(1, size + 1); // straddle a page end
@@ -38,16 +38,25 @@ class MmuRandomizedTest {
             long va = BASE + off;
             if (op < 40) {
                 long expected = modelLoad(model, off, size);
-                long got = size == 1 ? mmu.load8(va) : size == 2 ? mmu.load16(va)
-                        : size == 4 ? mmu.load32(va) & 0xffff_ffffL : mmu.load64(va);
+                long got = size == 1
+                        ? mmu.load8(va)
+                        : size == 2 ? mmu.load16(va) : size == 4 ? mmu.load32(va) & 0xffff_ffffL : mmu.load64(va);
                 assertThat(got).as("step %d load%d at +%d", step, size * 8, off).isEqualTo(expected);
             } else if (op < 80) {
                 long v = random.nextLong();
                 switch (size) {
-                    case 1: mmu.store8(va, (int) v); break;
-                    case 2: mmu.store16(va, (int) v); break;
-                    case 4: mmu.store32(va, (int) v); break;
-                    default: mmu.store64(va, v); break;
+                    case 1:
+                        mmu.store8(va, (int) v);
+                        break;
+                    case 2:
+                        mmu.store16(va, (int) v);
+                        break;
+                    case 4:
+                        mmu.store32(va, (int) v);
+                        break;
+                    default:
+                        mmu.store64(va, v);
+                        break;
                 }
                 for (int b = 0; b < size; b++) {
                     model[off + b] = (byte) (v >>> (8 * b));

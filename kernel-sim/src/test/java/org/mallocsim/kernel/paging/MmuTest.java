@@ -99,7 +99,8 @@ class MmuTest {
     @Test
     void aFaultReportsTheFirstByteAccessed() {
         assertThatThrownBy(() -> mmu.load32(END + 123))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END + 123));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END + 123));
         assertThat(k.lastFaultCode()).isEqualTo(PF_USER);
         assertThatThrownBy(() -> mmu.store8(END + 7, 1)).isInstanceOf(SegmentationFault.class);
         assertThat(k.lastFaultAddress()).isEqualTo(END + 7);
@@ -111,9 +112,11 @@ class MmuTest {
         long va = END - 3;
         mmu.store8(END - 4, 0x77);
         assertThatThrownBy(() -> mmu.load64(va))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
         assertThatThrownBy(() -> mmu.store64(va, -1L))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
         assertThat(k.lastFaultCode()).isEqualTo(PF_USER | PF_WRITE);
         for (int k = 0; k < 3; k++) {
             assertThat(mmu.load8(va + k)).as("a faulting store writes nothing").isZero();
@@ -125,13 +128,11 @@ class MmuTest {
     void aNonCanonicalAddressIsAGeneralProtectionFaultWithoutAnAddress() {
         mmu.store64(BASE, 0x1234);
         long alias = BASE | 1L << 48; // the same bits 47..0 as BASE: a walk would reach its frame
-        assertThatThrownBy(() -> mmu.load64(alias))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> {
-                    assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL);
-                    assertThat(e.address()).isZero();
-                    assertThat(e.straceLine())
-                            .isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SI_KERNEL, si_addr=NULL} ---");
-                });
+        assertThatThrownBy(() -> mmu.load64(alias)).isInstanceOfSatisfying(SegmentationFault.class, e -> {
+            assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL);
+            assertThat(e.address()).isZero();
+            assertThat(e.straceLine()).isEqualTo("--- SIGSEGV {si_signo=SIGSEGV, si_code=SI_KERNEL, si_addr=NULL} ---");
+        });
         assertThatThrownBy(() -> mmu.store8(alias, 1)).isInstanceOf(SegmentationFault.class);
         assertThat(mmu.pageFaults()).as("no page fault is taken").isEqualTo(1);
         assertThat(mmu.load64(BASE)).isEqualTo(0x1234);
@@ -140,11 +141,11 @@ class MmuTest {
     @Test
     void anAccessCrossingFromTheTopUserPageIntoTheHoleIsAGeneralProtectionFault() {
         assertThatThrownBy(() -> mmu.load64(0x7fff_ffff_fffcL))
-                .isInstanceOfSatisfying(SegmentationFault.class,
-                        e -> assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL));
         assertThatThrownBy(() -> mmu.store32(0x7fff_ffff_fffeL, 1))
-                .isInstanceOfSatisfying(SegmentationFault.class,
-                        e -> assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.code()).isEqualTo(SegmentationFault.SI_KERNEL));
     }
 
     @Test
@@ -183,7 +184,9 @@ class MmuTest {
         assertThat(Pte.isDirty(pte)).isFalse();
         int i = tlbIndex(BASE);
         assertThat(mmu.readTagAt(i)).isEqualTo(BASE);
-        assertThat(mmu.writeTagAt(i)).as("clean page: the first store must walk").isEqualTo(-1);
+        assertThat(mmu.writeTagAt(i))
+                .as("clean page: the first store must walk")
+                .isEqualTo(-1);
         long misses = mmu.tlbMisses();
         mmu.store64(BASE, 5);
         assertThat(mmu.tlbMisses()).isEqualTo(misses + 1);
@@ -230,7 +233,9 @@ class MmuTest {
         int faults = k.faults.size();
         k.unmap(BASE, BASE + PAGE);
         assertThat(mmu.readTagAt(tlbIndex(BASE))).isEqualTo(-1);
-        assertThat(mmu.readTagAt(tlbIndex(BASE + PAGE))).as("the neighbour stays").isEqualTo(BASE + PAGE);
+        assertThat(mmu.readTagAt(tlbIndex(BASE + PAGE)))
+                .as("the neighbour stays")
+                .isEqualTo(BASE + PAGE);
         assertThat(mmu.load64(BASE + 16)).isZero();
         assertThat(k.faults).hasSize(faults + 1);
         k.start = END; // now nothing is mapped any more
@@ -261,7 +266,8 @@ class MmuTest {
         mmu.flushRange(BASE, BASE + PAGE);
         assertThat(mmu.load64(BASE)).isEqualTo(9);
         assertThatThrownBy(() -> mmu.store64(BASE, 10))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_ACCERR));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.code()).isEqualTo(SegmentationFault.SEGV_ACCERR));
         assertThat(k.lastFaultCode()).isEqualTo(PF_USER | PF_WRITE | PF_PROT);
         assertThat(mmu.load64(BASE)).isEqualTo(9);
     }
@@ -306,7 +312,7 @@ class MmuTest {
     void aHandlerThatNeverMapsThePageIsCaughtInsteadOfLoopingForever() {
         PhysicalMemory ram = new PhysicalMemory(1L << 20);
         PageTable pt = new PageTable(ram);
-        Mmu lazy = new Mmu(ram, pt, (va, code) -> { });
+        Mmu lazy = new Mmu(ram, pt, (va, code) -> {});
         assertThatThrownBy(() -> lazy.load8(0x1000)).isInstanceOf(IllegalStateException.class);
     }
 
@@ -331,7 +337,8 @@ class MmuTest {
         mmu.read(BASE, back, 0, back.length);
         assertThat(back).isEqualTo(model);
         assertThatThrownBy(() -> mmu.fill(END - 10, 1, 20))
-                .isInstanceOfSatisfying(SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
+                .isInstanceOfSatisfying(
+                        SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
         assertThat(mmu.load8(END - 1)).as("memset writes up to the fault").isEqualTo(1);
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -112,9 +111,11 @@ class PageTableTest {
             seen.add(va);
             return Pte.withFlags(pte, Pte.ACCESSED);
         });
-        assertThat(seen).containsExactly(0x1000L, 0x2000L, 0x20_0000L, 0x4000_0000L, 0x80_0000_0000L, 0x7fff_ffff_e000L);
+        assertThat(seen)
+                .containsExactly(0x1000L, 0x2000L, 0x20_0000L, 0x4000_0000L, 0x80_0000_0000L, 0x7fff_ffff_e000L);
         for (int i = 0; i < vas.length; i++) {
-            assertThat(table.readPte(vas[i])).isEqualTo(Pte.make(i + 1, Pte.PRESENT | Pte.RW | Pte.USER | Pte.ACCESSED));
+            assertThat(table.readPte(vas[i]))
+                    .isEqualTo(Pte.make(i + 1, Pte.PRESENT | Pte.RW | Pte.USER | Pte.ACCESSED));
         }
         seen.clear();
         table.forEachPte(0x1800, 0x20_0001L, (va, pte) -> {
@@ -172,9 +173,13 @@ class PageTableTest {
         assertThat(small.framesInUse()).isEqualTo(used);
         assertThat(pt.tableBytes()).isEqualTo(3 * PAGE);
         assertThat(pt.pteSlot(far, false)).isEqualTo(-1);
-        assertThat(pt.pteSlot(0x4000_0000L, true)).as("PMD + PTE fit in 2 frames").isPositive();
+        assertThat(pt.pteSlot(0x4000_0000L, true))
+                .as("PMD + PTE fit in 2 frames")
+                .isPositive();
         assertThat(small.framesInUse()).isEqualTo(small.frames());
-        assertThat(pt.pteSlot(0x20_0000L, true)).as("a PTE table alone does not fit").isEqualTo(-1);
+        assertThat(pt.pteSlot(0x20_0000L, true))
+                .as("a PTE table alone does not fit")
+                .isEqualTo(-1);
         assertThat(pt.tableBytes()).isEqualTo(5 * PAGE);
         small.freeFrame(hogged.get(0));
         assertThat(pt.pteSlot(0x20_0000L, true)).isPositive();

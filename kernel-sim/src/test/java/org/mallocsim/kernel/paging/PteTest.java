@@ -3,10 +3,9 @@ package org.mallocsim.kernel.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PteTest {
 

@@ -18,6 +18,7 @@ final class Captures {
     static final long X = VmFlags.VM_EXEC;
     /** What mmap always adds: VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC. */
     static final long MAY = VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
+
     static final long AC = VmFlags.VM_ACCOUNT;
     static final long VM_UFFD_MISSING = 1L << 9;
     static final long VM_UFFD_WP = 1L << 12;
@@ -52,12 +53,19 @@ final class Captures {
         String[] f = line.split(" +", 6);
         String[] range = f[0].split("-");
         String perms = f[1];
-        long flags = (perms.charAt(0) == 'r' ? R : 0) | (perms.charAt(1) == 'w' ? W : 0)
+        long flags = (perms.charAt(0) == 'r' ? R : 0)
+                | (perms.charAt(1) == 'w' ? W : 0)
                 | (perms.charAt(2) == 'x' ? X : 0)
                 | (perms.charAt(3) == 's' ? VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE : 0);
         String[] dev = f[3].split(":");
-        return new VmaView(Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16), flags,
-                Long.parseLong(f[2], 16) >>> 12, Integer.parseInt(dev[0], 16), Integer.parseInt(dev[1], 16),
-                Long.parseLong(f[4]), f.length == 6 && !f[5].isEmpty() ? f[5] : null);
+        return new VmaView(
+                Long.parseUnsignedLong(range[0], 16),
+                Long.parseUnsignedLong(range[1], 16),
+                flags,
+                Long.parseLong(f[2], 16) >>> 12,
+                Integer.parseInt(dev[0], 16),
+                Integer.parseInt(dev[1], 16),
+                Long.parseLong(f[4]),
+                f.length == 6 && !f[5].isEmpty() ? f[5] : null);
     }
 }

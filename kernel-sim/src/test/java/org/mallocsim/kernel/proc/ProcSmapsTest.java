@@ -26,6 +26,7 @@ class ProcSmapsTest {
 
     /** VMAs and page-table walks matching what {@code proc/capture.c} set up, in its order. */
     private final List<VmaView> vmas = new ArrayList<>();
+
     private final Map<Long, PageStats> pages = new HashMap<>();
 
     private void region(VmaView vma, PageStats stats) {
@@ -63,16 +64,39 @@ class ProcSmapsTest {
         region(anon(0x7e0001004000L, 0x7e0001005000L, W | X | MAY | AC), NONE);
         region(anon(0x7e0001006000L, 0x7e0001007000L, R | X | MAY), NONE);
         region(anon(0x7e0001100000L, 0x7e0001102000L, rw | VmFlags.VM_DONTCOPY | VmFlags.VM_DONTDUMP), NONE);
-        region(anon(0x7e0001200000L, 0x7e0001202000L,
-                rw | VmFlags.VM_SEQ_READ | VmFlags.VM_WIPEONFORK | VmFlags.VM_NOHUGEPAGE), NONE);
+        region(
+                anon(
+                        0x7e0001200000L,
+                        0x7e0001202000L,
+                        rw | VmFlags.VM_SEQ_READ | VmFlags.VM_WIPEONFORK | VmFlags.VM_NOHUGEPAGE),
+                NONE);
         region(anon(0x7e0001300000L, 0x7e0001302000L, rw | VmFlags.VM_RAND_READ | VmFlags.VM_MERGEABLE), NONE);
         region(anon(0x7e0001400000L, 0x7e0001402000L, rw | VmFlags.VM_GROWSDOWN), NONE);
         region(anon(0x7e0001500000L, 0x7e0001502000L, rw | VmFlags.VM_LOCKED | VmFlags.VM_LOCKONFAULT), NONE);
         region(anon(0x7e0001600000L, 0x7e0001601000L, R | MAY | VM_SEALED), NONE);
-        region(anon(0x7e0001700000L, 0x7e0001701000L, R | W | MAY | VmFlags.VM_NORESERVE | VmFlags.VM_WIPEONFORK
-                | VmFlags.VM_DONTDUMP | VM_DROPPABLE), NONE);
-        region(new VmaView(0x7e0001800000L, 0x7e0001802000L,
-                R | W | VmFlags.VM_SHARED | MAY | VmFlags.VM_MAYSHARE, 0, 0, 1, 24, "/dev/zero (deleted)"), NONE);
+        region(
+                anon(
+                        0x7e0001700000L,
+                        0x7e0001701000L,
+                        R
+                                | W
+                                | MAY
+                                | VmFlags.VM_NORESERVE
+                                | VmFlags.VM_WIPEONFORK
+                                | VmFlags.VM_DONTDUMP
+                                | VM_DROPPABLE),
+                NONE);
+        region(
+                new VmaView(
+                        0x7e0001800000L,
+                        0x7e0001802000L,
+                        R | W | VmFlags.VM_SHARED | MAY | VmFlags.VM_MAYSHARE,
+                        0,
+                        0,
+                        1,
+                        24,
+                        "/dev/zero (deleted)"),
+                NONE);
     }
 
     @Test
@@ -102,7 +126,8 @@ class ProcSmapsTest {
     @Test
     void rollupSumsEveryRegionAndSplitsPssByBacking() {
         captureRegions();
-        region(new VmaView(0x7e0002000000L, 0x7e0002004000L, R | X | MAY, 0, 254, 0, 99, "/usr/lib/libx.so"),
+        region(
+                new VmaView(0x7e0002000000L, 0x7e0002004000L, R | X | MAY, 0, 254, 0, 99, "/usr/lib/libx.so"),
                 new PageStats(4, 0, 0, 4, 4, 0));
 
         assertThat(ProcSmaps.rollup(vmas, walk())).isEqualTo("""
@@ -140,8 +165,16 @@ class ProcSmapsTest {
 
     @Test
     void shmemPagesCountAsPssShmemInTheRollup() {
-        region(new VmaView(0x7e0001800000L, 0x7e0001802000L,
-                R | W | VmFlags.VM_SHARED | MAY | VmFlags.VM_MAYSHARE, 0, 0, 1, 1026, "/dev/zero (deleted)"),
+        region(
+                new VmaView(
+                        0x7e0001800000L,
+                        0x7e0001802000L,
+                        R | W | VmFlags.VM_SHARED | MAY | VmFlags.VM_MAYSHARE,
+                        0,
+                        0,
+                        1,
+                        1026,
+                        "/dev/zero (deleted)"),
                 new PageStats(2, 0, 2, 0, 2, 0));
 
         assertThat(ProcSmaps.rollup(vmas, walk()))
@@ -152,10 +185,14 @@ class ProcSmapsTest {
     void hugePageEligibilityNeedsAnAlignedPmdInsideTheVma() {
         long hg = R | W | MAY | AC | VmFlags.VM_HUGEPAGE;
 
-        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000200000L, 0x7e0000400000L, hg))).isTrue();
-        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000201000L, 0x7e0000401000L, hg))).isFalse();
-        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000201000L, 0x7e0000600000L, hg))).isTrue();
-        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000200000L, 0x7e00003ff000L, hg))).isFalse();
+        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000200000L, 0x7e0000400000L, hg)))
+                .isTrue();
+        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000201000L, 0x7e0000401000L, hg)))
+                .isFalse();
+        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000201000L, 0x7e0000600000L, hg)))
+                .isTrue();
+        assertThat(ThpMode.MADVISE.eligible(anon(0x7e0000200000L, 0x7e00003ff000L, hg)))
+                .isFalse();
     }
 
     @Test
@@ -163,8 +200,8 @@ class ProcSmapsTest {
         VmaView plain = anon(0x7e0000000000L, 0x7e0000400000L, R | W | MAY | AC);
         VmaView advised = anon(0x7e0000000000L, 0x7e0000400000L, R | W | MAY | AC | VmFlags.VM_HUGEPAGE);
         VmaView refused = anon(0x7e0000000000L, 0x7e0000400000L, R | W | MAY | AC | VmFlags.VM_NOHUGEPAGE);
-        VmaView file = new VmaView(0x7e0000000000L, 0x7e0000400000L, R | MAY | VmFlags.VM_HUGEPAGE, 0, 254, 0, 7,
-                "/big");
+        VmaView file =
+                new VmaView(0x7e0000000000L, 0x7e0000400000L, R | MAY | VmFlags.VM_HUGEPAGE, 0, 254, 0, 7, "/big");
 
         assertThat(ThpMode.ALWAYS.eligible(plain)).isTrue();
         assertThat(ThpMode.MADVISE.eligible(plain)).isFalse();
@@ -178,7 +215,8 @@ class ProcSmapsTest {
     void thpEligibleLineIsRightAlignedInEightColumns() {
         region(anon(0x7e0000800000L, 0x7e0000c00000L, R | W | MAY | AC | VmFlags.VM_HUGEPAGE), NONE);
 
-        assertThat(ProcSmaps.render(vmas, walk())).contains("\nTHPeligible:           1\nVmFlags: rd wr mr mw me ac hg \n");
+        assertThat(ProcSmaps.render(vmas, walk()))
+                .contains("\nTHPeligible:           1\nVmFlags: rd wr mr mw me ac hg \n");
     }
 
     @Test
@@ -188,7 +226,8 @@ class ProcSmapsTest {
 
         String smaps = ProcSmaps.render(vmas, walk());
 
-        assertThat(smaps.split("Locked: +")).extracting(s -> s.substring(0, s.indexOf('\n')))
+        assertThat(smaps.split("Locked: +"))
+                .extracting(s -> s.substring(0, s.indexOf('\n')))
                 .containsExactly("00010000-00014000 rw-p 00000000 00:00 0 ", "8 kB", "0 kB");
     }
 

@@ -11,8 +11,8 @@ import org.mallocsim.kernel.mm.VmaView;
 class ProcStatusTest {
 
     /** The counters of the process that wrote status.txt, in pages, read back from that capture. */
-    private static final MmStats CAPTURED = new MmStats(1706, 1706, 5, 0, 1124, 385, 35, 43, 261, 0, 304,
-            76 * 1024, 43, 0, 0, 0, 0);
+    private static final MmStats CAPTURED =
+            new MmStats(1706, 1706, 5, 0, 1124, 385, 35, 43, 261, 0, 304, 76 * 1024, 43, 0, 0, 0, 0);
 
     private static List<VmaView> capturedMaps() {
         List<VmaView> vmas = new ArrayList<>();

@@ -28,6 +28,7 @@ final class BinaryLayout {
     static final int VERSION = 1;
     /** The newest version a reader accepts; version 2 adds the A flag (what the recorder writes). */
     static final int MAX_VERSION = 2;
+
     static final int MAX_STRING = 1 << 20;
 
     static final int TAG_END = 0;
@@ -65,23 +66,38 @@ final class BinaryLayout {
         return Chunk.request2size(n);
     }
 
-    static long zigzag(long d) { return (d << 1) ^ (d >> 63); }
+    static long zigzag(long d) {
+        return (d << 1) ^ (d >> 63);
+    }
 
-    static long unzigzag(long z) { return (z >>> 1) ^ -(z & 1); }
+    static long unzigzag(long z) {
+        return (z >>> 1) ^ -(z & 1);
+    }
 
     static int opcode(TraceEvent e) {
         switch (e.op) {
-            case TraceEvent.MALLOC: return OP_MALLOC;
-            case TraceEvent.CALLOC: return OP_CALLOC;
-            case TraceEvent.REALLOC: return OP_REALLOC;
-            case TraceEvent.FREE: return OP_FREE;
-            case TraceEvent.MEMALIGN_FAMILY: return OP_ALIGN_UNSPECIFIED + (e.alignKind & 3);
-            case TraceEvent.VALLOC: return OP_VALLOC;
-            case TraceEvent.PVALLOC: return OP_PVALLOC;
-            case TraceEvent.THREAD_START: return OP_THREAD_START;
-            case TraceEvent.THREAD_EXIT: return OP_THREAD_EXIT;
-            case TraceEvent.FORK: return OP_FORK;
-            default: throw new IllegalArgumentException("unknown op " + e.op);
+            case TraceEvent.MALLOC:
+                return OP_MALLOC;
+            case TraceEvent.CALLOC:
+                return OP_CALLOC;
+            case TraceEvent.REALLOC:
+                return OP_REALLOC;
+            case TraceEvent.FREE:
+                return OP_FREE;
+            case TraceEvent.MEMALIGN_FAMILY:
+                return OP_ALIGN_UNSPECIFIED + (e.alignKind & 3);
+            case TraceEvent.VALLOC:
+                return OP_VALLOC;
+            case TraceEvent.PVALLOC:
+                return OP_PVALLOC;
+            case TraceEvent.THREAD_START:
+                return OP_THREAD_START;
+            case TraceEvent.THREAD_EXIT:
+                return OP_THREAD_EXIT;
+            case TraceEvent.FORK:
+                return OP_FORK;
+            default:
+                throw new IllegalArgumentException("unknown op " + e.op);
         }
     }
 
@@ -89,20 +105,42 @@ final class BinaryLayout {
     static boolean setOp(TraceEvent e, int opcode) {
         e.alignKind = TraceEvent.ALIGN_UNSPECIFIED;
         switch (opcode) {
-            case OP_MALLOC: e.op = TraceEvent.MALLOC; return true;
-            case OP_CALLOC: e.op = TraceEvent.CALLOC; return true;
-            case OP_REALLOC: e.op = TraceEvent.REALLOC; return true;
-            case OP_FREE: e.op = TraceEvent.FREE; return true;
-            case 5: case 6: case 7: case 8:
+            case OP_MALLOC:
+                e.op = TraceEvent.MALLOC;
+                return true;
+            case OP_CALLOC:
+                e.op = TraceEvent.CALLOC;
+                return true;
+            case OP_REALLOC:
+                e.op = TraceEvent.REALLOC;
+                return true;
+            case OP_FREE:
+                e.op = TraceEvent.FREE;
+                return true;
+            case 5:
+            case 6:
+            case 7:
+            case 8:
                 e.op = TraceEvent.MEMALIGN_FAMILY;
                 e.alignKind = (byte) (opcode - OP_ALIGN_UNSPECIFIED);
                 return true;
-            case OP_VALLOC: e.op = TraceEvent.VALLOC; return true;
-            case OP_PVALLOC: e.op = TraceEvent.PVALLOC; return true;
-            case OP_THREAD_START: e.op = TraceEvent.THREAD_START; return true;
-            case OP_THREAD_EXIT: e.op = TraceEvent.THREAD_EXIT; return true;
-            case OP_FORK: e.op = TraceEvent.FORK; return true;
-            default: return false;
+            case OP_VALLOC:
+                e.op = TraceEvent.VALLOC;
+                return true;
+            case OP_PVALLOC:
+                e.op = TraceEvent.PVALLOC;
+                return true;
+            case OP_THREAD_START:
+                e.op = TraceEvent.THREAD_START;
+                return true;
+            case OP_THREAD_EXIT:
+                e.op = TraceEvent.THREAD_EXIT;
+                return true;
+            case OP_FORK:
+                e.op = TraceEvent.FORK;
+                return true;
+            default:
+                return false;
         }
     }
 }

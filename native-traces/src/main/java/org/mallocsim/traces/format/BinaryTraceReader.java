@@ -44,21 +44,32 @@ final class BinaryTraceReader implements TraceReader {
             long at = offset();
             long tag = varint("a header tag");
             switch ((int) Math.min(tag, 99)) {
-                case TAG_END: return;
-                case TAG_GLIBC: header.glibcVersion = string(); break;
-                case TAG_NPROCS: header.nprocs = (int) Math.min(varint("nprocs"), Integer.MAX_VALUE); break;
+                case TAG_END:
+                    return;
+                case TAG_GLIBC:
+                    header.glibcVersion = string();
+                    break;
+                case TAG_NPROCS:
+                    header.nprocs = (int) Math.min(varint("nprocs"), Integer.MAX_VALUE);
+                    break;
                 case TAG_START_BRK:
                     header.startBrk(varint("start-brk"));
                     startBrk = header.startBrk;
                     prevBrk = startBrk;
                     break;
-                case TAG_MAP: header.maps.add(string()); break;
-                case TAG_TUNABLES: header.tunables = string(); break;
+                case TAG_MAP:
+                    header.maps.add(string());
+                    break;
+                case TAG_TUNABLES:
+                    header.tunables = string();
+                    break;
                 case TAG_KEY_VALUE:
                     header.extraKeyValues.add(string());
                     header.extraKeyValues.add(string());
                     break;
-                case TAG_LINE: header.otherLines.add(string()); break;
+                case TAG_LINE:
+                    header.otherLines.add(string());
+                    break;
                 case TAG_MREC_VERSION:
                     header.version = (int) Math.min(varint("the mrec version"), Integer.MAX_VALUE);
                     break;
@@ -69,7 +80,9 @@ final class BinaryTraceReader implements TraceReader {
     }
 
     @Override
-    public TraceHeader header() { return header; }
+    public TraceHeader header() {
+        return header;
+    }
 
     @Override
     public boolean next(TraceEvent e) throws IOException {
@@ -92,8 +105,10 @@ final class BinaryTraceReader implements TraceReader {
         }
         boolean address = (b & FLAG_ADDRESS) != 0;
         if (address && (version < 2 || (b & FLAG_IRREGULAR) != 0 || (opcode != OP_FREE && opcode != OP_REALLOC))) {
-            throw error(at, "expected flag 0x80 only on a regular free or realloc record of version 2, found 0x"
-                    + Integer.toHexString(b));
+            throw error(
+                    at,
+                    "expected flag 0x80 only on a regular free or realloc record of version 2, found 0x"
+                            + Integer.toHexString(b));
         }
         if ((b & FLAG_THREAD) != 0) {
             long t = varint("a thread index");
@@ -143,7 +158,9 @@ final class BinaryTraceReader implements TraceReader {
         e.result = 0;
         e.chunkWord = 0;
         switch (opcode) {
-            case OP_MALLOC: case OP_VALLOC: case OP_PVALLOC:
+            case OP_MALLOC:
+            case OP_VALLOC:
+            case OP_PVALLOC:
                 e.arg0 = varint("a size");
                 allocationTail(e, lastEnd[t], e.arg0);
                 break;
@@ -160,7 +177,8 @@ final class BinaryTraceReader implements TraceReader {
             case OP_FREE:
                 e.arg0 = pointer(at, address, t);
                 break;
-            case OP_THREAD_START: case OP_FORK:
+            case OP_THREAD_START:
+            case OP_FORK:
                 e.arg0 = varint(opcode == OP_FORK ? "a child pid" : "a parent tid");
                 break;
             case OP_THREAD_EXIT:
@@ -185,8 +203,10 @@ final class BinaryTraceReader implements TraceReader {
         }
         long p = r <= Integer.MAX_VALUE ? slots.pointer((int) (r - 1)) : 0;
         if (p == 0) {
-            throw error(at, "expected a reference to a live slot, found slot " + Long.toUnsignedString(r - 1)
-                    + " which holds no live pointer");
+            throw error(
+                    at,
+                    "expected a reference to a live slot, found slot " + Long.toUnsignedString(r - 1)
+                            + " which holds no live pointer");
         }
         return p;
     }
@@ -200,8 +220,10 @@ final class BinaryTraceReader implements TraceReader {
         long at = offset();
         long count = varint("the record count of the end marker");
         if (count != records) {
-            throw error(at, "expected the end marker's record count to be " + records + ", found "
-                    + Long.toUnsignedString(count));
+            throw error(
+                    at,
+                    "expected the end marker's record count to be " + records + ", found "
+                            + Long.toUnsignedString(count));
         }
         for (byte m : END_MAGIC) {
             long mAt = offset();
@@ -215,7 +237,9 @@ final class BinaryTraceReader implements TraceReader {
         ended = true;
     }
 
-    private long offset() { return consumedBefore + pos; }
+    private long offset() {
+        return consumedBefore + pos;
+    }
 
     private boolean fill() throws IOException {
         consumedBefore += limit;
@@ -272,5 +296,7 @@ final class BinaryTraceReader implements TraceReader {
     }
 
     @Override
-    public void close() throws IOException { in.close(); }
+    public void close() throws IOException {
+        in.close();
+    }
 }

@@ -113,7 +113,9 @@ final class BinaryTraceWriter implements TraceWriter {
     /** Writes the regular fields if the event allows them; otherwise writes nothing. */
     private boolean regular(TraceEvent e, int opcode, int t) {
         switch (opcode) {
-            case OP_MALLOC: case OP_VALLOC: case OP_PVALLOC:
+            case OP_MALLOC:
+            case OP_VALLOC:
+            case OP_PVALLOC:
                 if (e.arg1 != 0) {
                     return false;
                 }
@@ -143,7 +145,8 @@ final class BinaryTraceWriter implements TraceWriter {
                 varint(e.arg0 == 0 ? 0 : s + 1L);
                 return true;
             }
-            case OP_THREAD_START: case OP_FORK:
+            case OP_THREAD_START:
+            case OP_FORK:
                 if (e.arg1 != 0 || e.result != 0 || e.chunkWord != 0) {
                     return false;
                 }

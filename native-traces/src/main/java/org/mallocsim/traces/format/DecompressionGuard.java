@@ -37,7 +37,10 @@ final class DecompressionGuard extends FilterInputStream {
         } catch (TraceFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new TraceFormatException(source, offset, true,
+            throw new TraceFormatException(
+                    source,
+                    offset,
+                    true,
                     "expected valid " + codec + " data (decompressed byte offset; " + e.getMessage() + ")");
         }
     }

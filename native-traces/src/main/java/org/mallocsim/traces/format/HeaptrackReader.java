@@ -1,6 +1,5 @@
 package org.mallocsim.traces.format;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
@@ -21,7 +20,6 @@ final class HeaptrackReader extends LineTraceReader {
         super(new LineInput(in, source), lenient);
         header.otherLines.add(TraceHeader.IMPORTED_FROM + "heaptrack");
     }
-
 
     @Override
     boolean parseLine(TraceEvent e) throws TraceFormatException {
@@ -111,5 +109,4 @@ final class HeaptrackReader extends LineTraceReader {
         }
         return v;
     }
-
 }

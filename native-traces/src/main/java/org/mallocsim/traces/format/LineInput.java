@@ -61,8 +61,8 @@ final class LineInput {
         }
         if (limit == buf.length) {
             if (buf.length >= MAX_LINE) {
-                throw new TraceFormatException(source, lineNumber + 1, false,
-                        "expected a line shorter than " + MAX_LINE + " bytes");
+                throw new TraceFormatException(
+                        source, lineNumber + 1, false, "expected a line shorter than " + MAX_LINE + " bytes");
             }
             buf = java.util.Arrays.copyOf(buf, buf.length * 2);
         }
@@ -78,7 +78,11 @@ final class LineInput {
         return new String(buf, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    String source() { return source; }
+    String source() {
+        return source;
+    }
 
-    void close() throws IOException { in.close(); }
+    void close() throws IOException {
+        in.close();
+    }
 }

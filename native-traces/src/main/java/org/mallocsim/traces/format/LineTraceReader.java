@@ -15,6 +15,7 @@ abstract class LineTraceReader implements TraceReader {
     int p;
     /** A line the header parser read ahead, to be parsed before the next one is read. */
     boolean pending;
+
     private long warnings;
 
     LineTraceReader(LineInput in, boolean lenient) {

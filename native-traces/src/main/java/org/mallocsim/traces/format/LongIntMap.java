@@ -74,7 +74,9 @@ final class LongIntMap {
         return old;
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
     private void grow() {
         long[] oldKeys = keys;

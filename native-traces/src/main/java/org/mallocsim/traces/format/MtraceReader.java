@@ -16,7 +16,6 @@ final class MtraceReader extends LineTraceReader {
         header.otherLines.add(TraceHeader.IMPORTED_FROM + "mtrace");
     }
 
-
     @Override
     boolean parseLine(TraceEvent e) throws IOException {
         return parse(e);
@@ -107,7 +106,12 @@ final class MtraceReader extends LineTraceReader {
     private long pointer() throws TraceFormatException {
         space();
         byte[] b = in.buf;
-        if (p + 5 <= in.end && b[p] == '(' && b[p + 1] == 'n' && b[p + 2] == 'i' && b[p + 3] == 'l' && b[p + 4] == ')') {
+        if (p + 5 <= in.end
+                && b[p] == '('
+                && b[p + 1] == 'n'
+                && b[p + 2] == 'i'
+                && b[p + 3] == 'l'
+                && b[p + 4] == ')') {
             p += 5;
             return 0;
         }
@@ -131,5 +135,4 @@ final class MtraceReader extends LineTraceReader {
         }
         return hexDigits(what);
     }
-
 }

@@ -24,7 +24,9 @@ final class SlotTable {
         return slot >= 0 && slot < nextFresh ? pointerOf[slot] : 0;
     }
 
-    int liveCount() { return slotOf.size(); }
+    int liveCount() {
+        return slotOf.size();
+    }
 
     void assign(long p) {
         release(p);

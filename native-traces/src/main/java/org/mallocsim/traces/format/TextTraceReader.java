@@ -9,6 +9,7 @@ final class TextTraceReader extends LineTraceReader {
     private static final byte[] END_LINE = "# end ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** The header promised a closing {@code # end N} line; whether it has been read. */
     private boolean endPromised;
+
     private boolean endSeen;
     private long events;
 
@@ -86,14 +87,15 @@ final class TextTraceReader extends LineTraceReader {
         }
     }
 
-
     @Override
     boolean parseLine(TraceEvent e) throws TraceFormatException {
         if (endSeen) {
             throw error("expected nothing after the line '# end " + events + "'");
         }
-        if (endPromised && in.end - in.start > END_LINE.length
-                && java.util.Arrays.equals(in.buf, in.start, in.start + END_LINE.length, END_LINE, 0, END_LINE.length)) {
+        if (endPromised
+                && in.end - in.start > END_LINE.length
+                && java.util.Arrays.equals(
+                        in.buf, in.start, in.start + END_LINE.length, END_LINE, 0, END_LINE.length)) {
             endSeen = true;
             p = in.start + END_LINE.length;
             long n = decimal(in.buf, "the event count of the end line");
@@ -125,11 +127,14 @@ final class TextTraceReader extends LineTraceReader {
         e.arg0 = 0;
         e.arg1 = 0;
         switch (op) {
-            case TraceEvent.MALLOC: case TraceEvent.VALLOC: case TraceEvent.PVALLOC:
+            case TraceEvent.MALLOC:
+            case TraceEvent.VALLOC:
+            case TraceEvent.PVALLOC:
                 space(b);
                 e.arg0 = decimal(b, "a decimal size");
                 break;
-            case TraceEvent.CALLOC: case TraceEvent.MEMALIGN_FAMILY:
+            case TraceEvent.CALLOC:
+            case TraceEvent.MEMALIGN_FAMILY:
                 space(b);
                 e.arg0 = decimal(b, op == TraceEvent.CALLOC ? "a decimal nmemb" : "a decimal alignment");
                 space(b);
@@ -145,7 +150,8 @@ final class TextTraceReader extends LineTraceReader {
                 space(b);
                 e.arg0 = hex(b, "a pointer in hex");
                 break;
-            case TraceEvent.THREAD_START: case TraceEvent.FORK:
+            case TraceEvent.THREAD_START:
+            case TraceEvent.FORK:
                 space(b);
                 e.arg0 = decimal(b, op == TraceEvent.FORK ? "a decimal child pid" : "a decimal parent tid");
                 break;
@@ -187,8 +193,7 @@ final class TextTraceReader extends LineTraceReader {
             if (d < 0 || d > 9) {
                 break;
             }
-            if (Long.compareUnsigned(v, 0x1999999999999999L) > 0
-                    || (v == 0x1999999999999999L && d > 5)) {
+            if (Long.compareUnsigned(v, 0x1999999999999999L) > 0 || (v == 0x1999999999999999L && d > 5)) {
                 p = i;
                 throw error("expected " + what + " below 2^64");
             }
@@ -209,5 +214,4 @@ final class TextTraceReader extends LineTraceReader {
         p += 2;
         return hexDigits(what);
     }
-
 }

@@ -12,6 +12,7 @@ final class TextTraceWriter implements TraceWriter {
     private int n;
     /** Set when the header promises the closing {@code # end N} line; then the events written. */
     private boolean endLine;
+
     private long events;
 
     TextTraceWriter(OutputStream out) {
@@ -57,12 +58,16 @@ final class TextTraceWriter implements TraceWriter {
         buf[n++] = ' ';
         buf[n++] = e.op;
         switch (e.op) {
-            case TraceEvent.MALLOC: case TraceEvent.VALLOC: case TraceEvent.PVALLOC:
-            case TraceEvent.THREAD_START: case TraceEvent.FORK:
+            case TraceEvent.MALLOC:
+            case TraceEvent.VALLOC:
+            case TraceEvent.PVALLOC:
+            case TraceEvent.THREAD_START:
+            case TraceEvent.FORK:
                 buf[n++] = ' ';
                 decimal(e.arg0);
                 break;
-            case TraceEvent.CALLOC: case TraceEvent.MEMALIGN_FAMILY:
+            case TraceEvent.CALLOC:
+            case TraceEvent.MEMALIGN_FAMILY:
                 buf[n++] = ' ';
                 decimal(e.arg0);
                 buf[n++] = ' ';

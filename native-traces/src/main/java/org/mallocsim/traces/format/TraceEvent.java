@@ -24,6 +24,7 @@ public final class TraceEvent {
 
     /** {@link #alignKind}: the format does not say which memalign-family function it was. */
     public static final byte ALIGN_UNSPECIFIED = 0;
+
     public static final byte ALIGN_MEMALIGN = 1;
     public static final byte ALIGN_ALIGNED_ALLOC = 2;
     public static final byte ALIGN_POSIX_MEMALIGN = 3;
@@ -32,6 +33,7 @@ public final class TraceEvent {
     public byte op;
     /** For {@link #MEMALIGN_FAMILY} only: which function, one of the {@code ALIGN_*} constants. */
     public byte alignKind;
+
     public long arg0;
     public long arg1;
     public long result;
@@ -64,8 +66,16 @@ public final class TraceEvent {
     /** Whether {@code op} is one of the ops this model knows. */
     public static boolean isKnownOp(int op) {
         switch (op) {
-            case MALLOC: case CALLOC: case REALLOC: case FREE: case MEMALIGN_FAMILY:
-            case VALLOC: case PVALLOC: case THREAD_START: case THREAD_EXIT: case FORK:
+            case MALLOC:
+            case CALLOC:
+            case REALLOC:
+            case FREE:
+            case MEMALIGN_FAMILY:
+            case VALLOC:
+            case PVALLOC:
+            case THREAD_START:
+            case THREAD_EXIT:
+            case FORK:
                 return true;
             default:
                 return false;
@@ -74,8 +84,7 @@ public final class TraceEvent {
 
     /** Whether {@code op} returns a pointer (and so has a slot, a result and a chunk word). */
     public static boolean allocates(int op) {
-        return op == MALLOC || op == CALLOC || op == REALLOC || op == MEMALIGN_FAMILY
-                || op == VALLOC || op == PVALLOC;
+        return op == MALLOC || op == CALLOC || op == REALLOC || op == MEMALIGN_FAMILY || op == VALLOC || op == PVALLOC;
     }
 
     @Override

@@ -20,11 +20,17 @@ public final class TraceFormatException extends IOException {
     }
 
     /** The file (or stream name) the error is in. */
-    public String source() { return source; }
+    public String source() {
+        return source;
+    }
 
     /** The 1-based line, or the byte offset when {@link #isByteOffset()}. */
-    public long position() { return position; }
+    public long position() {
+        return position;
+    }
 
     /** Whether {@link #position()} is a byte offset rather than a line number. */
-    public boolean isByteOffset() { return byteOffset; }
+    public boolean isByteOffset() {
+        return byteOffset;
+    }
 }

@@ -10,9 +10,11 @@ import java.util.List;
 public final class TraceHeader {
     /** The mrec format version ({@code # mrec N}). */
     public int version = 1;
+
     public String glibcVersion;
     /** CPUs online; 0 when absent. */
     public int nprocs;
+
     public long startBrk;
     public boolean hasStartBrk;
     /** {@code GLIBC_TUNABLES} of the recorded process, or null. */
@@ -26,6 +28,7 @@ public final class TraceHeader {
 
     /** The first-line key and value by which a text trace promises its closing {@code # end N} line. */
     public static final String END_KEY = "end";
+
     public static final String END_VALUE = "line";
 
     /**
@@ -34,7 +37,8 @@ public final class TraceHeader {
      */
     public boolean promisesEndLine() {
         for (int i = 0; i + 1 < extraKeyValues.size(); i += 2) {
-            if (extraKeyValues.get(i).equals(END_KEY) && extraKeyValues.get(i + 1).equals(END_VALUE)) {
+            if (extraKeyValues.get(i).equals(END_KEY)
+                    && extraKeyValues.get(i + 1).equals(END_VALUE)) {
                 return true;
             }
         }

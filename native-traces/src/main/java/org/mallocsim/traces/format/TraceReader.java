@@ -17,7 +17,9 @@ public interface TraceReader extends AutoCloseable {
     boolean next(TraceEvent into) throws IOException;
 
     /** How many malformed records were skipped with a warning (lenient mode only). */
-    default long warnings() { return 0; }
+    default long warnings() {
+        return 0;
+    }
 
     @Override
     void close() throws IOException;

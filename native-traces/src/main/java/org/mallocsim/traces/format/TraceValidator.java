@@ -29,15 +29,19 @@ public final class TraceValidator {
         switch (e.op) {
             case TraceEvent.FREE:
                 if (e.arg0 != 0 && live.remove(e.arg0) == LongIntMap.MISSING) {
-                    problem(e, "expected free of a live pointer, but 0x" + Long.toHexString(e.arg0)
-                            + " was never returned or was already freed");
+                    problem(
+                            e,
+                            "expected free of a live pointer, but 0x" + Long.toHexString(e.arg0)
+                                    + " was never returned or was already freed");
                 }
                 break;
             case TraceEvent.REALLOC:
                 if (e.arg0 != 0) {
                     if (live.get(e.arg0) == LongIntMap.MISSING) {
-                        problem(e, "expected realloc of a live pointer, but 0x" + Long.toHexString(e.arg0)
-                                + " was never returned or was already freed");
+                        problem(
+                                e,
+                                "expected realloc of a live pointer, but 0x" + Long.toHexString(e.arg0)
+                                        + " was never returned or was already freed");
                     } else if (e.result != 0 || e.arg1 == 0) {
                         live.remove(e.arg0);
                     }
@@ -69,8 +73,12 @@ public final class TraceValidator {
     }
 
     /** Problems counted in lenient mode. */
-    public long warnings() { return warnings; }
+    public long warnings() {
+        return warnings;
+    }
 
     /** Pointers currently live. */
-    public int liveCount() { return live.size(); }
+    public int liveCount() {
+        return live.size();
+    }
 }

@@ -69,8 +69,12 @@ public final class Traces {
         if (text.startsWith("# mrec")) {
             return new TextTraceReader(in, source, lenient);
         }
-        if (text.startsWith("= Start") || text.startsWith("= End") || text.startsWith("@ ")
-                || text.startsWith("+ ") || text.startsWith("- ") || text.startsWith("< ")
+        if (text.startsWith("= Start")
+                || text.startsWith("= End")
+                || text.startsWith("@ ")
+                || text.startsWith("+ ")
+                || text.startsWith("- ")
+                || text.startsWith("< ")
                 || text.startsWith("! ")) {
             return new MtraceReader(in, source, lenient);
         }
@@ -100,12 +104,15 @@ public final class Traces {
     public static boolean binaryFormatFor(Path file, TraceFormat format) {
         boolean zst = Compression.zstdByName(file);
         switch (format) {
-            case TEXT: case BINARY:
+            case TEXT:
+            case BINARY:
                 return format == TraceFormat.BINARY;
-            case TEXT_ZSTD: case BINARY_ZSTD:
+            case TEXT_ZSTD:
+            case BINARY_ZSTD:
                 if (!zst) {
                     throw new IllegalArgumentException(file + ": " + format + " asks for zstd, but the name does not "
-                            + "end in .zst (compression follows the file name: name it " + file.getFileName() + ".zst)");
+                            + "end in .zst (compression follows the file name: name it " + file.getFileName()
+                            + ".zst)");
                 }
                 return format == TraceFormat.BINARY_ZSTD;
             default:
@@ -117,12 +124,16 @@ public final class Traces {
     /** Creates a trace writer over a stream, which it closes when closed. */
     public static TraceWriter create(OutputStream out, TraceFormat format) throws IOException {
         switch (format) {
-            case TEXT: return new TextTraceWriter(out);
-            case TEXT_ZSTD: return new TextTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
-            case BINARY: return new BinaryTraceWriter(out);
+            case TEXT:
+                return new TextTraceWriter(out);
+            case TEXT_ZSTD:
+                return new TextTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
+            case BINARY:
+                return new BinaryTraceWriter(out);
             case BINARY_ZSTD:
                 return new BinaryTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
-            default: throw new IllegalArgumentException(format + " is an import-only format");
+            default:
+                throw new IllegalArgumentException(format + " is an import-only format");
         }
     }
 
@@ -152,5 +163,4 @@ public final class Traces {
         in.reset();
         return b;
     }
-
 }

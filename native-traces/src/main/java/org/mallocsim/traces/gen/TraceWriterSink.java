@@ -22,8 +22,7 @@ public final class TraceWriterSink implements CallSink {
     }
 
     /** A sink whose trace runs under {@code GLIBC_TUNABLES=glibcTunables} (null or empty: none). */
-    public TraceWriterSink(TraceWriter out, WorkloadGenerator.Params params, String glibcTunables)
-            throws IOException {
+    public TraceWriterSink(TraceWriter out, WorkloadGenerator.Params params, String glibcTunables) throws IOException {
         this.out = out;
         TraceHeader h = new TraceHeader();
         if (glibcTunables != null && !glibcTunables.isEmpty()) {

@@ -39,8 +39,17 @@ public final class WorkloadGenerator {
 
     /** The workload's shape. */
     public enum Shape {
-        SIMPLE(true), LARSON(false), CACHE_THRASH(false), MIXED(false),
-        SMALL(true), LARGE(true), MEMALIGN(true), REALLOC(true), CALLOC(true), TRIM(true), THRESHOLD(true);
+        SIMPLE(true),
+        LARSON(false),
+        CACHE_THRASH(false),
+        MIXED(false),
+        SMALL(true),
+        LARGE(true),
+        MEMALIGN(true),
+        REALLOC(true),
+        CALLOC(true),
+        TRIM(true),
+        THRESHOLD(true);
 
         private final boolean singleThreaded;
 
@@ -67,8 +76,8 @@ public final class WorkloadGenerator {
                 throw new IllegalArgumentException("calls >= 0, threads >= 1 and maxLive >= 1 are needed");
             }
             if (threads > MAX_THREADS) {
-                throw new IllegalArgumentException("at most " + MAX_THREADS + " threads (the native replayer's "
-                        + "limit), not " + threads);
+                throw new IllegalArgumentException(
+                        "at most " + MAX_THREADS + " threads (the native replayer's " + "limit), not " + threads);
             }
             if ((long) threads * maxLive > MAX_LIVE_BLOCKS) {
                 throw new IllegalArgumentException("threads x max-live = " + (long) threads * maxLive
@@ -92,6 +101,7 @@ public final class WorkloadGenerator {
     private final SplittableRandom rnd;
     /** Per thread: live block tokens and requested sizes (primitive tables, swapped for LARSON). */
     private final long[][] tokens;
+
     private final long[][] sizes;
     private final int[] live;
     private long nextToken = 1;
@@ -118,17 +128,39 @@ public final class WorkloadGenerator {
             sink.call(tid(t), 't', MAIN_TID, 0, 0);
         }
         switch (p.shape()) {
-            case SIMPLE: simple(); break;
-            case LARSON: larson(); break;
-            case CACHE_THRASH: cacheThrash(); break;
-            case SMALL: small(); break;
-            case LARGE: large(); break;
-            case MEMALIGN: aligned(); break;
-            case REALLOC: reallocHeavy(); break;
-            case CALLOC: callocHeavy(); break;
-            case TRIM: trim(); break;
-            case THRESHOLD: threshold(); break;
-            default: mixed(); break;
+            case SIMPLE:
+                simple();
+                break;
+            case LARSON:
+                larson();
+                break;
+            case CACHE_THRASH:
+                cacheThrash();
+                break;
+            case SMALL:
+                small();
+                break;
+            case LARGE:
+                large();
+                break;
+            case MEMALIGN:
+                aligned();
+                break;
+            case REALLOC:
+                reallocHeavy();
+                break;
+            case CALLOC:
+                callocHeavy();
+                break;
+            case TRIM:
+                trim();
+                break;
+            case THRESHOLD:
+                threshold();
+                break;
+            default:
+                mixed();
+                break;
         }
         for (int t = threads - 1; t >= 0; t--) {
             freeAll(t);
@@ -256,10 +288,13 @@ public final class WorkloadGenerator {
             } else if (live[0] > 0 && roll < 70) {
                 int i = rnd.nextInt(live[0]);
                 int kind = rnd.nextInt(20);
-                long size = kind == 0 ? between(131072, 1 << 20) // into mmap
-                        : kind == 1 ? between(1, 100)            // down to a small chunk
-                        : kind < 8 ? Math.max(1, sizes[0][i] / 2)
-                        : sizes[0][i] + sizes[0][i] / 2 + between(1, 256);
+                long size = kind == 0
+                        ? between(131072, 1 << 20) // into mmap
+                        : kind == 1
+                                ? between(1, 100) // down to a small chunk
+                                : kind < 8
+                                        ? Math.max(1, sizes[0][i] / 2)
+                                        : sizes[0][i] + sizes[0][i] / 2 + between(1, 256);
                 realloc(0, i, size);
             } else {
                 malloc(0, between(1, 2048));
@@ -306,7 +341,8 @@ public final class WorkloadGenerator {
                 realloc(0, i, rnd.nextBoolean() ? sizes[0][i] * 2 + 1 : Math.max(1, sizes[0][i] / 3));
             } else if (roll < 75) {
                 // log-uniform 128 KiB .. 8 MiB, and rarely above the 32 MiB that stops the threshold
-                long size = rnd.nextInt(50) == 0 ? between(32 << 20, 40 << 20)
+                long size = rnd.nextInt(50) == 0
+                        ? between(32 << 20, 40 << 20)
                         : (128L << 10) << rnd.nextInt(7) | rnd.nextInt(1 << 17);
                 malloc(0, size);
             } else {
@@ -337,9 +373,15 @@ public final class WorkloadGenerator {
     }
 
     private void swapSlots(int a, int b) {
-        long[] tk = tokens[a]; tokens[a] = tokens[b]; tokens[b] = tk;
-        long[] sz = sizes[a]; sizes[a] = sizes[b]; sizes[b] = sz;
-        int n = live[a]; live[a] = live[b]; live[b] = n;
+        long[] tk = tokens[a];
+        tokens[a] = tokens[b];
+        tokens[b] = tk;
+        long[] sz = sizes[a];
+        sizes[a] = sizes[b];
+        sizes[b] = sz;
+        int n = live[a];
+        live[a] = live[b];
+        live[b] = n;
     }
 
     private void malloc(int t, long size) {

@@ -50,8 +50,8 @@ public final class Glibc {
         }
         Type[] fields = new Type[10];
         java.util.Arrays.fill(fields, Type.UINT64);
-        this.mallinfo2Context = CallContext.getCallContext(Struct.newStruct(fields), new Type[0],
-                CallingConvention.DEFAULT, false);
+        this.mallinfo2Context =
+                CallContext.getCallContext(Struct.newStruct(fields), new Type[0], CallingConvention.DEFAULT, false);
         this.mallinfo2 = new com.kenai.jffi.Function(sym, mallinfo2Context);
     }
 
@@ -130,7 +130,8 @@ public final class Glibc {
 
     /** mallinfo2(), called through jffi because JNR-FFI cannot return a struct by value. */
     public MallInfo2 mallinfo2() {
-        byte[] raw = Invoker.getInstance().invokeStruct(mallinfo2, new com.kenai.jffi.HeapInvocationBuffer(mallinfo2Context));
+        byte[] raw = Invoker.getInstance()
+                .invokeStruct(mallinfo2, new com.kenai.jffi.HeapInvocationBuffer(mallinfo2Context));
         return MallInfo2.fromBytes(raw);
     }
 
@@ -141,7 +142,8 @@ public final class Glibc {
 
     /** mmap(2): the address, or -1 ({@code MAP_FAILED}). */
     public long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
-        return libc.mmap(addr == 0 ? null : runtime.getMemoryManager().newPointer(addr), length, prot, flags, fd, offset);
+        return libc.mmap(
+                addr == 0 ? null : runtime.getMemoryManager().newPointer(addr), length, prot, flags, fd, offset);
     }
 
     public int munmap(long addr, long length) {

@@ -16,29 +16,42 @@ import jnr.ffi.types.ssize_t;
  * takes its address as a {@link Pointer}. Use {@link Glibc}, which wraps this.
  */
 public interface LibC {
-    @IgnoreError long malloc(@size_t long size);
+    @IgnoreError
+    long malloc(@size_t long size);
 
-    @IgnoreError void free(long ptr);
+    @IgnoreError
+    void free(long ptr);
 
-    @IgnoreError long calloc(@size_t long nmemb, @size_t long size);
+    @IgnoreError
+    long calloc(@size_t long nmemb, @size_t long size);
 
-    @IgnoreError long realloc(long ptr, @size_t long size);
+    @IgnoreError
+    long realloc(long ptr, @size_t long size);
 
-    @IgnoreError long memalign(@size_t long alignment, @size_t long size);
+    @IgnoreError
+    long memalign(@size_t long alignment, @size_t long size);
 
-    @IgnoreError long aligned_alloc(@size_t long alignment, @size_t long size);
+    @IgnoreError
+    long aligned_alloc(@size_t long alignment, @size_t long size);
 
-    @IgnoreError int posix_memalign(@Out AddressByReference memptr, @size_t long alignment, @size_t long size);
+    @IgnoreError
+    int posix_memalign(@Out AddressByReference memptr, @size_t long alignment, @size_t long size);
 
-    @IgnoreError long valloc(@size_t long size);
+    @IgnoreError
+    long valloc(@size_t long size);
 
-    @IgnoreError long pvalloc(@size_t long size);
+    @IgnoreError
+    long pvalloc(@size_t long size);
 
-    @IgnoreError @size_t long malloc_usable_size(long ptr);
+    @IgnoreError
+    @size_t
+    long malloc_usable_size(long ptr);
 
-    @IgnoreError int mallopt(int param, int value);
+    @IgnoreError
+    int mallopt(int param, int value);
 
-    @IgnoreError int malloc_trim(@size_t long pad);
+    @IgnoreError
+    int malloc_trim(@size_t long pad);
 
     long mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, @off_t long offset);
 

@@ -43,9 +43,11 @@ public final class OutputFile implements Closeable {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(OutputFile::deleteQuietly),
-                "mallocsim-output-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> PENDING.forEach(OutputFile::deleteQuietly), "mallocsim-output-cleanup"));
     }
+
     private final Path target;
     private final Path temp;
     private OutputStream stream;
@@ -130,7 +132,8 @@ public final class OutputFile implements Closeable {
     public OutputStream open() throws IOException {
         if (stream == null) {
             OutputStream raw = Files.newOutputStream(temp);
-            stream = compressed() ? new BufferedOutputStream(new ZstdOutputStream(raw, 9), 1 << 16)
+            stream = compressed()
+                    ? new BufferedOutputStream(new ZstdOutputStream(raw, 9), 1 << 16)
                     : new BufferedOutputStream(raw, 1 << 16);
         }
         return stream;
@@ -283,7 +286,8 @@ public final class OutputFile implements Closeable {
         if (m == null || m.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        if (m.equals("Truncated source") || m.startsWith("Unknown frame descriptor")
+        if (m.equals("Truncated source")
+                || m.startsWith("Unknown frame descriptor")
                 || m.startsWith("Data corruption")) {
             return "damaged or truncated zstd data (" + m + ")";
         }
@@ -296,6 +300,7 @@ public final class OutputFile implements Closeable {
 
     private static String lower(String s) {
         return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
-                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1)
+                : s;
     }
 }

@@ -73,11 +73,19 @@ public final class FidelityReport {
      * @param replayed the replay's result, chunk word and break
      * @param kinds the classes it failed, in report order
      */
-    public record Mismatch(long call, long position, char op, long arg0, long arg1, long[] recorded, long[] replayed,
+    public record Mismatch(
+            long call,
+            long position,
+            char op,
+            long arg0,
+            long arg1,
+            long[] recorded,
+            long[] replayed,
             List<Kind> kinds) {}
 
     /** How many calls pass between two progress reports of a streaming comparison. */
     private static final long PROGRESS_EVERY = 1 << 16;
+
     private static final int HEAP_SHIFT = 26; // non-main heaps are 64 MiB-aligned (HEAP_MAX_SIZE)
     private static final Kind[] KINDS = Kind.values();
 
@@ -108,8 +116,17 @@ public final class FidelityReport {
         int n = Math.min(recorded.size(), replayed.size());
         FidelityReport r = new FidelityReport(recorded.startBrk(), replayed.startBrk());
         for (int i = 0; i < n; i++) {
-            r.add(recorded.op(i), recorded.position(i), recorded.arg1(i), recorded.arg2(i), recorded.result(i),
-                    recorded.chunkWord(i), recorded.brk(i), replayed.result(i), replayed.chunkWord(i), replayed.brk(i));
+            r.add(
+                    recorded.op(i),
+                    recorded.position(i),
+                    recorded.arg1(i),
+                    recorded.arg2(i),
+                    recorded.result(i),
+                    recorded.chunkWord(i),
+                    recorded.brk(i),
+                    replayed.result(i),
+                    replayed.chunkWord(i),
+                    replayed.brk(i));
         }
         for (int i = n; i < recorded.size(); i++) {
             r.addUnanswered();
@@ -127,7 +144,7 @@ public final class FidelityReport {
      * @throws IOException when either trace is malformed
      */
     public static FidelityReport compare(TraceReader recorded, TraceReader replayed) throws IOException {
-        return compare(recorded, replayed, n -> { });
+        return compare(recorded, replayed, n -> {});
     }
 
     /**
@@ -179,8 +196,17 @@ public final class FidelityReport {
      * @return whether every class the call belongs to matched
      */
     public boolean add(TraceEvent recorded, long result, long chunkWord, long brk) {
-        return add(recorded.op, recorded.position, recorded.arg0, recorded.arg1, recorded.result, recorded.chunkWord,
-                recorded.brk, result, chunkWord, brk);
+        return add(
+                recorded.op,
+                recorded.position,
+                recorded.arg0,
+                recorded.arg1,
+                recorded.result,
+                recorded.chunkWord,
+                recorded.brk,
+                result,
+                chunkWord,
+                brk);
     }
 
     /**
@@ -191,8 +217,17 @@ public final class FidelityReport {
      * @param position where the call stands in the recorded trace (line in text, record in mrecb)
      * @return whether every class the call belongs to matched
      */
-    public boolean add(int op, long position, long arg0, long arg1, long recResult, long recChunkWord, long recBrk,
-                       long result, long chunkWord, long brk) {
+    public boolean add(
+            int op,
+            long position,
+            long arg0,
+            long arg1,
+            long recResult,
+            long recChunkWord,
+            long recBrk,
+            long result,
+            long chunkWord,
+            long brk) {
         int failed = 0;
         failed |= count(Kind.BRK, recBrk - recordedStartBrk == brk - replayedStartBrk);
         if (op == TraceEvent.FREE) {
@@ -206,16 +241,23 @@ public final class FidelityReport {
                 count(Kind.MMAPPED_ABSOLUTE, recResult == result);
             } else if ((recChunkWord & 4) != 0) {
                 long mask = (1L << HEAP_SHIFT) - 1;
-                boolean sameHeap = recordedHeaps.number(recResult >>> HEAP_SHIFT)
-                        == replayedHeaps.number(result >>> HEAP_SHIFT);
+                boolean sameHeap =
+                        recordedHeaps.number(recResult >>> HEAP_SHIFT) == replayedHeaps.number(result >>> HEAP_SHIFT);
                 failed |= count(Kind.THREAD_ARENA, sameHeap && (recResult & mask) == (result & mask));
             } else {
                 failed |= count(Kind.MAIN_ARENA, recResult - recordedStartBrk == result - replayedStartBrk);
             }
         }
         if (failed != 0 && firstMismatch == null) {
-            firstMismatch = new Mismatch(recordedCalls, position, (char) op, arg0, arg1,
-                    new long[] {recResult, recChunkWord, recBrk}, new long[] {result, chunkWord, brk}, kinds(failed));
+            firstMismatch = new Mismatch(
+                    recordedCalls,
+                    position,
+                    (char) op,
+                    arg0,
+                    arg1,
+                    new long[] {recResult, recChunkWord, recBrk},
+                    new long[] {result, chunkWord, brk},
+                    kinds(failed));
         }
         recordedCalls++;
         replayedCalls++;
@@ -296,10 +338,20 @@ public final class FidelityReport {
         long[] rec = m.recorded();
         long[] rep = m.replayed();
         StringBuilder sb = new StringBuilder();
-        sb.append("call ").append(m.call() + 1).append(" (index ").append(m.call()).append(", position ")
-                .append(m.position()).append("): ").append(m.op()).append(' ').append(arguments(m)).append(": recorded ")
+        sb.append("call ")
+                .append(m.call() + 1)
+                .append(" (index ")
+                .append(m.call())
+                .append(", position ")
+                .append(m.position())
+                .append("): ")
+                .append(m.op())
+                .append(' ')
+                .append(arguments(m))
+                .append(": recorded ")
                 .append(answer(rec[0], rec[1], rec[2], recordedStartBrk, rec[1]))
-                .append("; replayed ").append(answer(rep[0], rep[1], rep[2], replayedStartBrk, rec[1]))
+                .append("; replayed ")
+                .append(answer(rep[0], rep[1], rep[2], replayedStartBrk, rec[1]))
                 .append("; differs in: ");
         List<Kind> kinds = m.kinds();
         for (int i = 0; i < kinds.size(); i++) {
@@ -310,11 +362,15 @@ public final class FidelityReport {
 
     private static String arguments(Mismatch m) {
         switch (m.op()) {
-            case TraceEvent.FREE: return hex(m.arg0());
-            case TraceEvent.REALLOC: return hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
-            case TraceEvent.CALLOC: case TraceEvent.MEMALIGN_FAMILY:
+            case TraceEvent.FREE:
+                return hex(m.arg0());
+            case TraceEvent.REALLOC:
+                return hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
+            case TraceEvent.CALLOC:
+            case TraceEvent.MEMALIGN_FAMILY:
                 return Long.toUnsignedString(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
-            default: return Long.toUnsignedString(m.arg0());
+            default:
+                return Long.toUnsignedString(m.arg0());
         }
     }
 
@@ -369,7 +425,11 @@ public final class FidelityReport {
         out.add(String.format("calls: %d recorded, %d replayed", recordedCalls, replayedCalls));
         for (Kind k : KINDS) {
             Count c = count(k);
-            out.add(String.format("%s: %d/%d%s", k.label(), c.matched(), c.total(),
+            out.add(String.format(
+                    "%s: %d/%d%s",
+                    k.label(),
+                    c.matched(),
+                    c.total(),
                     c.complete() ? "" : String.format(" (%.2f%%)", 100.0 * c.matched() / c.total())));
         }
         out.add("first mismatch: " + firstMismatchDescription());

@@ -27,7 +27,8 @@ public final class NativeBinaries {
     public static synchronized Path path(String name) {
         try {
             if (dir == null) {
-                dir = Files.createTempDirectory("mallocsim-native-",
+                dir = Files.createTempDirectory(
+                        "mallocsim-native-",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 dir.toFile().deleteOnExit();
             }
@@ -35,8 +36,8 @@ public final class NativeBinaries {
             if (!Files.exists(target)) {
                 try (InputStream in = NativeBinaries.class.getResourceAsStream("/native/" + name)) {
                     if (in == null) {
-                        throw new IllegalStateException("native program " + name
-                                + " is not built; build with gcc installed (./mvnw package)");
+                        throw new IllegalStateException(
+                                "native program " + name + " is not built; build with gcc installed (./mvnw package)");
                     }
                     Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -58,8 +59,10 @@ public final class NativeBinaries {
             return "exit " + status;
         }
         int sig = status - 128;
-        String[] names = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-            "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
+        String[] names = {
+            null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+            "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
+        };
         return "killed by signal " + sig + (sig < names.length ? " (" + names[sig] + ")" : "");
     }
 }

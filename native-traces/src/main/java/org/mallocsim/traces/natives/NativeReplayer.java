@@ -66,7 +66,7 @@ public final class NativeReplayer {
 
     /** As {@link #replay(Path, Path, Touch, LongConsumer)} without progress reports. */
     public static Result replay(Path trace, Path answersFile, Touch touch) throws IOException {
-        return replay(trace, answersFile, touch, n -> { });
+        return replay(trace, answersFile, touch, n -> {});
     }
 
     /**
@@ -79,8 +79,7 @@ public final class NativeReplayer {
      * @param eventsSent told how many events have been sent to the replayer, every so often
      * @throws IOException when the trace cannot be read or the replayer fails (its message included)
      */
-    public static Result replay(Path trace, Path answersFile, Touch touch, LongConsumer eventsSent)
-            throws IOException {
+    public static Result replay(Path trace, Path answersFile, Touch touch, LongConsumer eventsSent) throws IOException {
         return replay(trace, answersFile, touch, "", eventsSent);
     }
 
@@ -89,21 +88,29 @@ public final class NativeReplayer {
      * {@code GLIBC_TUNABLES} value, "" for none) appended to the recorded ones: glibc reads the
      * list left to right, so these win where both name a tunable.
      */
-    public static Result replay(Path trace, Path answersFile, Touch touch, String extraTunables,
-                                LongConsumer eventsSent) throws IOException {
+    public static Result replay(
+            Path trace, Path answersFile, Touch touch, String extraTunables, LongConsumer eventsSent)
+            throws IOException {
         Path stats = Files.createTempFile("mallocsim-replay-", ".stats");
         try (TraceReader reader = Traces.open(trace)) {
-            List<String> cmd = new ArrayList<>(List.of(NativeBinaries.path("mallocsim-replay").toString(),
-                    "--emit", answersFile.toString(), "--stats", stats.toString(),
-                    "--touch", touch.flag(), "-"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    NativeBinaries.path("mallocsim-replay").toString(),
+                    "--emit",
+                    answersFile.toString(),
+                    "--stats",
+                    stats.toString(),
+                    "--touch",
+                    touch.flag(),
+                    "-"));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
             env.putAll(reader.header().mallocEnvironment());
             if (!extraTunables.isEmpty()) {
                 String recorded = env.get("GLIBC_TUNABLES");
-                env.put("GLIBC_TUNABLES", recorded == null || recorded.isEmpty() ? extraTunables
-                        : recorded + ":" + extraTunables);
+                env.put(
+                        "GLIBC_TUNABLES",
+                        recorded == null || recorded.isEmpty() ? extraTunables : recorded + ":" + extraTunables);
             }
             Process p = pb.start();
             CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
@@ -128,8 +135,8 @@ public final class NativeReplayer {
             closeQuietly(out);
             int exit = waitFor(p);
             if (exit != 0) {
-                throw new IOException("mallocsim-replay failed on " + trace + " (" + NativeBinaries.exitStatus(exit) + "): "
-                        + errors.join().strip());
+                throw new IOException("mallocsim-replay failed on " + trace + " (" + NativeBinaries.exitStatus(exit)
+                        + "): " + errors.join().strip());
             }
             List<String> lines = Files.readAllLines(stats);
             return new Result(answersFile, parseStats(lines), parseOps(lines));

@@ -66,8 +66,9 @@ public final class Recorder {
     }
 
     /** As {@link #record(List, Path, Format, boolean)}, with the program's stdout sent to {@code stdout}. */
-    public static Recording record(List<String> command, Path output, Format format, boolean strace,
-            ProcessBuilder.Redirect stdout) throws IOException {
+    public static Recording record(
+            List<String> command, Path output, Format format, boolean strace, ProcessBuilder.Redirect stdout)
+            throws IOException {
         return record(command, output, format, strace, stdout, Map.of());
     }
 
@@ -75,8 +76,14 @@ public final class Recorder {
      * As {@link #record(List, Path, Format, boolean, ProcessBuilder.Redirect)}, with extra
      * environment variables for the program (e.g. {@code GLIBC_TUNABLES}).
      */
-    public static Recording record(List<String> command, Path output, Format format, boolean strace,
-            ProcessBuilder.Redirect stdout, Map<String, String> extraEnv) throws IOException {
+    public static Recording record(
+            List<String> command,
+            Path output,
+            Format format,
+            boolean strace,
+            ProcessBuilder.Redirect stdout,
+            Map<String, String> extraEnv)
+            throws IOException {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no program to record");
         }
@@ -90,8 +97,15 @@ public final class Recorder {
         }
     }
 
-    private static Recording record(List<String> command, Path target, Path work, Format format, boolean strace,
-            ProcessBuilder.Redirect stdout, Map<String, String> extraEnv) throws IOException {
+    private static Recording record(
+            List<String> command,
+            Path target,
+            Path work,
+            Format format,
+            boolean strace,
+            ProcessBuilder.Redirect stdout,
+            Map<String, String> extraEnv)
+            throws IOException {
         String stem = target.getFileName().toString();
         Path out = work.resolve(stem);
         String library = NativeBinaries.path("libmallocsim-record.so").toString();
@@ -99,15 +113,27 @@ public final class Recorder {
         String template = out + ".%p";
         List<String> cmd = new ArrayList<>();
         Path straceLog = null;
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectOutput(stdout)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();
         if (strace) {
             // -E puts the recorder into the traced program only, not into strace itself.
             straceLog = out.resolveSibling(stem + ".strace");
-            cmd.addAll(List.of("strace", "-f", "-e", STRACE_SYSCALLS, "-o", straceLog.toString(),
-                    "-E", "LD_PRELOAD=" + library, "-E", "MALLOCSIM_TRACE=" + template,
-                    "-E", "MALLOCSIM_TRACE_FORMAT=" + format.env));
+            cmd.addAll(List.of(
+                    "strace",
+                    "-f",
+                    "-e",
+                    STRACE_SYSCALLS,
+                    "-o",
+                    straceLog.toString(),
+                    "-E",
+                    "LD_PRELOAD=" + library,
+                    "-E",
+                    "MALLOCSIM_TRACE=" + template,
+                    "-E",
+                    "MALLOCSIM_TRACE_FORMAT=" + format.env));
             extraEnv.forEach((k, v) -> cmd.addAll(List.of("-E", k + "=" + v)));
         } else {
             env.put("LD_PRELOAD", library);
@@ -174,17 +200,19 @@ public final class Recorder {
         return to;
     }
 
-
     /** OUTPUT.PID and OUTPUT.PID.execN files, by pid then exec generation. */
     private static List<Path> traces(Path out) throws IOException {
         String prefix = out.getFileName().toString() + ".";
         try (Stream<Path> s = Files.list(out.getParent())) {
             return s.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.startsWith(prefix) && n.substring(prefix.length()).matches("\\d+(\\.exec\\d+)?");
-            }).sorted(Comparator.comparingLong((Path f) -> pidOf(f, prefix))
-                    .thenComparing(f -> f.getFileName().toString().length())
-                    .thenComparing(Path::toString)).toList();
+                        String n = f.getFileName().toString();
+                        return n.startsWith(prefix)
+                                && n.substring(prefix.length()).matches("\\d+(\\.exec\\d+)?");
+                    })
+                    .sorted(Comparator.comparingLong((Path f) -> pidOf(f, prefix))
+                            .thenComparing(f -> f.getFileName().toString().length())
+                            .thenComparing(Path::toString))
+                    .toList();
         }
     }
 
@@ -205,5 +233,4 @@ public final class Recorder {
         }
         return null;
     }
-
 }

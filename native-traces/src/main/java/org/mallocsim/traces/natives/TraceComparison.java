@@ -17,7 +17,7 @@ public final class TraceComparison {
 
     /** Compares two trace files (any format {@link Traces#open} reads). */
     public static FidelityReport compare(Path recorded, Path replayed) throws IOException {
-        return compare(recorded, replayed, n -> { });
+        return compare(recorded, replayed, n -> {});
     }
 
     /**
@@ -25,7 +25,8 @@ public final class TraceComparison {
      * every so often (for a progress bar).
      */
     public static FidelityReport compare(Path recorded, Path replayed, LongConsumer progress) throws IOException {
-        try (TraceReader a = Traces.open(recorded); TraceReader b = Traces.open(replayed)) {
+        try (TraceReader a = Traces.open(recorded);
+                TraceReader b = Traces.open(replayed)) {
             return FidelityReport.compare(a, b, progress);
         }
     }

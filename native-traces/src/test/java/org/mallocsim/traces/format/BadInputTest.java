@@ -8,9 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class BadInputTest {
     private static final String HEAD = "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x1000\n";
@@ -27,17 +27,19 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "1 z 5 = 0x0 0x0 0x1000|line 2: expected an op",
-        "1 m 5 = 0x10 0x21|line 2: expected a single space",
-        "1 m 5 = 0x10 0x21 0x1000 7|line 2: expected the end of the line",
-        "1 m 5 = 0xg0 0x21 0x1000|line 2: expected a result pointer in hex: hex digits after",
-        "1 m 5 = 10 0x21 0x1000|line 2: expected a result pointer in hex",
-        "1 f 0x = 0x0 0x0 0x1000|line 2: expected a pointer in hex: hex digits",
-        "x m 5 = 0x10 0x21 0x1000|line 2: expected a decimal thread id",
-        "1 m 99999999999999999999 = 0x10 0x21 0x1000|line 2: expected a decimal size below 2^64",
-        "1 c 5 = 0x10 0x21 0x1000|line 2: expected a decimal size at column 7",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1 z 5 = 0x0 0x0 0x1000|line 2: expected an op",
+                "1 m 5 = 0x10 0x21|line 2: expected a single space",
+                "1 m 5 = 0x10 0x21 0x1000 7|line 2: expected the end of the line",
+                "1 m 5 = 0xg0 0x21 0x1000|line 2: expected a result pointer in hex: hex digits after",
+                "1 m 5 = 10 0x21 0x1000|line 2: expected a result pointer in hex",
+                "1 f 0x = 0x0 0x0 0x1000|line 2: expected a pointer in hex: hex digits",
+                "x m 5 = 0x10 0x21 0x1000|line 2: expected a decimal thread id",
+                "1 m 99999999999999999999 = 0x10 0x21 0x1000|line 2: expected a decimal size below 2^64",
+                "1 c 5 = 0x10 0x21 0x1000|line 2: expected a decimal size at column 7",
+            })
     void aMalformedTextLineNamesFileLineAndWhatWasExpected(String line, String message) {
         byte[] bytes = (HEAD + line + "\n").getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> readAll(bytes, false))
@@ -57,35 +59,43 @@ class BadInputTest {
 
     @Test
     void aTextTraceThatPromisesAnEndLineIsCompleteOnlyWithIt() throws IOException {
-        assertThat(readAll((PROMISE + TWO + "# end 2\n").getBytes(StandardCharsets.US_ASCII), false)).isEqualTo(2000);
-        assertThat(readAll((PROMISE + "# end 0\n").getBytes(StandardCharsets.US_ASCII), false)).isZero();
+        assertThat(readAll((PROMISE + TWO + "# end 2\n").getBytes(StandardCharsets.US_ASCII), false))
+                .isEqualTo(2000);
+        assertThat(readAll((PROMISE + "# end 0\n").getBytes(StandardCharsets.US_ASCII), false))
+                .isZero();
         assertThat(readAll((HEAD + TWO).getBytes(StandardCharsets.US_ASCII), false))
-                .as("no promise (the shared traces): no end line needed").isEqualTo(2000);
+                .as("no promise (the shared traces): no end line needed")
+                .isEqualTo(2000);
     }
 
     @Test
     void aTextTraceCutAtALineBoundaryIsDetectedWhenTheHeaderPromisesTheEndLine() {
         byte[] cut = (PROMISE + TWO).getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> readAll(cut, false)).isInstanceOf(TraceFormatException.class)
+        assertThatThrownBy(() -> readAll(cut, false))
+                .isInstanceOf(TraceFormatException.class)
                 .hasMessageContaining("line 3: expected the closing line '# end 2'")
                 .hasMessageContaining("truncated trace");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "# end 3\\n|line 4: expected the end line '# end 2', found '# end 3'",
-        "# end 2\\n1 m 5 = 0x1010 0x21 0x1000\\n|line 5: expected nothing after the line '# end 2'",
-        "# end 2 x\\n|line 4: expected the end line '# end 2'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "# end 3\\n|line 4: expected the end line '# end 2', found '# end 3'",
+                "# end 2\\n1 m 5 = 0x1010 0x21 0x1000\\n|line 5: expected nothing after the line '# end 2'",
+                "# end 2 x\\n|line 4: expected the end line '# end 2'",
+            })
     void aWrongOrMisplacedEndLineIsAnError(String tail, String message) {
         byte[] bytes = (PROMISE + TWO + tail.replace("\\n", "\n")).getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> readAll(bytes, false)).isInstanceOf(TraceFormatException.class)
+        assertThatThrownBy(() -> readAll(bytes, false))
+                .isInstanceOf(TraceFormatException.class)
                 .hasMessageContaining(message);
     }
 
     @Test
     void inLenientModeAMissingEndLineIsACountedWarning() throws IOException {
-        assertThat(readAll((PROMISE + TWO).getBytes(StandardCharsets.US_ASCII), true)).isEqualTo(2001);
+        assertThat(readAll((PROMISE + TWO).getBytes(StandardCharsets.US_ASCII), true))
+                .isEqualTo(2001);
     }
 
     @Test

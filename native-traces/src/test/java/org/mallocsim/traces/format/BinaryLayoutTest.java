@@ -40,8 +40,8 @@ class BinaryLayoutTest {
         try (TraceReader r = Traces.open(new ByteArrayInputStream(all), "example", false)) {
             TraceEvent e = new TraceEvent();
             assertThat(r.next(e)).isTrue();
-            assertThat(e.toString()).isEqualTo("1234 m 24 0 = 0x" + Long.toHexString(brk + 0x2a0) + " 0x21 0x"
-                    + Long.toHexString(brk));
+            assertThat(e.toString())
+                    .isEqualTo("1234 m 24 0 = 0x" + Long.toHexString(brk + 0x2a0) + " 0x21 0x" + Long.toHexString(brk));
             assertThat(r.next(e)).isFalse();
         }
     }
@@ -58,7 +58,9 @@ class BinaryLayoutTest {
         s.update(e.set(1, TraceEvent.MEMALIGN_FAMILY, 64, 8, 0x4000, 0x21, 0));
         assertThat(s.slot(0x4000)).isEqualTo(1);
         s.update(e.set(1, TraceEvent.REALLOC, 0x4000, 1000, 0, 0, 0));
-        assertThat(s.slot(0x4000)).as("a failed realloc keeps the old pointer live").isEqualTo(1);
+        assertThat(s.slot(0x4000))
+                .as("a failed realloc keeps the old pointer live")
+                .isEqualTo(1);
         s.update(e.set(1, TraceEvent.REALLOC, 0x4000, 0, 0, 0, 0));
         assertThat(s.slot(0x4000)).as("realloc to 0 frees").isEqualTo(LongIntMap.MISSING);
     }
@@ -118,12 +120,10 @@ class BinaryLayoutTest {
         // start-brk 0x1000; malloc(24) at 0x12a0 (P becomes 0x12c0); free(0x12a0): zz(-0x20) = 0x3f;
         // realloc(0x12a0, 40): zz(-0x20), 40, result Q = old + 0x40 -> zz(0x40) = 0x80 0x01,
         // chunk word 0x31 = R(40) + 1 -> 2; free(0x5000), never returned: zz(0x5000 - 0x1310) = zz(0x3cf0).
-        byte[] file = bytes(0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 2, 3, 0x80, 0x20, 0,
-                0x11, 0x00, 0x07, 0x18, 0xc0, 0x0a, 0x02,
-                0x84, 0x3f,
-                0x83, 0x3f, 0x28, 0x80, 0x01, 0x02,
-                0x84, 0xe0, 0xf3, 0x01,
-                0, 4, 'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B');
+        byte[] file = bytes(
+                0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 2, 3, 0x80, 0x20, 0, 0x11, 0x00, 0x07, 0x18, 0xc0, 0x0a,
+                0x02, 0x84, 0x3f, 0x83, 0x3f, 0x28, 0x80, 0x01, 0x02, 0x84, 0xe0, 0xf3, 0x01, 0, 4, 'E', 'N', 'D', 'M',
+                'R', 'E', 'C', 'B');
         TraceEvent[] e = read(file, 4);
         assertThat(e[0].toString()).isEqualTo("7 m 24 0 = 0x12a0 0x21 0x1000");
         assertThat(e[1].toString()).isEqualTo("7 f 4768 0 = 0x0 0x0 0x1000");
@@ -133,13 +133,16 @@ class BinaryLayoutTest {
 
     @Test
     void flagAIsAnErrorInVersionOneAndOnOtherRecords() {
-        byte[] v1 = bytes(0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 1, 0, 0x94, 0x00, 0x07, 0x3f,
-                0, 1, 'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B');
-        byte[] onMalloc = bytes(0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 2, 0, 0x91, 0x00, 0x07, 0x18, 0x00, 0x02,
-                0, 1, 'E', 'N', 'D', 'M', 'R', 'E', 'C', 'B');
+        byte[] v1 = bytes(
+                0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 1, 0, 0x94, 0x00, 0x07, 0x3f, 0, 1, 'E', 'N', 'D', 'M', 'R',
+                'E', 'C', 'B');
+        byte[] onMalloc = bytes(
+                0x89, 'M', 'R', 'E', 'C', 'B', 0x0d, 0x0a, 2, 0, 0x91, 0x00, 0x07, 0x18, 0x00, 0x02, 0, 1, 'E', 'N',
+                'D', 'M', 'R', 'E', 'C', 'B');
         for (byte[] file : new byte[][] {v1, onMalloc}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(file, 1))
-                    .isInstanceOf(TraceFormatException.class).hasMessageContaining("byte offset 10")
+                    .isInstanceOf(TraceFormatException.class)
+                    .hasMessageContaining("byte offset 10")
                     .hasMessageContaining("flag 0x80");
         }
     }

@@ -51,7 +51,8 @@ class FuzzTest {
                 int at = rnd.nextInt(original.length);
                 byte[] garbage = new byte[1 + rnd.nextInt(64)];
                 for (int i = 0; i < garbage.length; i++) {
-                    garbage[i] = (byte) (rnd.nextBoolean() ? rnd.nextInt(256) : " 0x=mfr\n123abc".charAt(rnd.nextInt(14)));
+                    garbage[i] =
+                            (byte) (rnd.nextBoolean() ? rnd.nextInt(256) : " 0x=mfr\n123abc".charAt(rnd.nextInt(14)));
                 }
                 byte[] b = new byte[original.length + garbage.length];
                 System.arraycopy(original, 0, b, 0, at);

@@ -19,7 +19,8 @@ class RoundTripTest {
     @MethodSource("traces")
     void readingThenWritingTextGivesTheIdenticalBytes(Path trace) throws IOException {
         SharedTraces.Comparing cmp = new SharedTraces.Comparing(SharedTraces.decompressed(trace));
-        try (TraceReader r = Traces.open(trace); TraceWriter w = Traces.create(cmp, TraceFormat.TEXT)) {
+        try (TraceReader r = Traces.open(trace);
+                TraceWriter w = Traces.create(cmp, TraceFormat.TEXT)) {
             Traces.copy(r, w);
         }
         assertThat(cmp.firstMismatch).as("first differing byte").isEqualTo(-1);
@@ -31,7 +32,8 @@ class RoundTripTest {
     void textToBinaryToTextGivesTheIdenticalBytesAtLeastFiveTimesSmaller(Path trace) throws IOException {
         ByteArrayOutputStream bin = new ByteArrayOutputStream();
         long events;
-        try (TraceReader r = Traces.open(trace); TraceWriter w = Traces.create(bin, TraceFormat.BINARY)) {
+        try (TraceReader r = Traces.open(trace);
+                TraceWriter w = Traces.create(bin, TraceFormat.BINARY)) {
             events = Traces.copy(r, w);
         }
         SharedTraces.Comparing cmp = new SharedTraces.Comparing(SharedTraces.decompressed(trace));
@@ -42,7 +44,8 @@ class RoundTripTest {
         assertThat(cmp.firstMismatch).as("first differing byte").isEqualTo(-1);
         assertThat(cmp.expectedHasMore()).as("text left unwritten").isFalse();
         double ratio = (double) cmp.offset / bin.size();
-        System.out.printf("size %s: text %d B, binary %d B, ratio %.2f, %d events%n",
+        System.out.printf(
+                "size %s: text %d B, binary %d B, ratio %.2f, %d events%n",
                 trace.getFileName(), cmp.offset, bin.size(), ratio, events);
         assertThat(ratio).isGreaterThanOrEqualTo(5.0);
     }

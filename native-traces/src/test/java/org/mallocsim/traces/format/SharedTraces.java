@@ -24,7 +24,8 @@ final class SharedTraces {
                 return t;
             }
         }
-        throw new IllegalStateException("cannot find the repository's traces/ directory above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("cannot find the repository's traces/ directory above "
+                + Path.of("").toAbsolutePath());
     }
 
     static List<Path> all() {

@@ -53,16 +53,23 @@ class WorkloadGeneratorTest {
         Set<Integer> exited = new HashSet<>();
         for (Call c : calls) {
             if (c.op() == 't') {
-                assertThat(started.add(c.tid())).as("thread %d starts once", c.tid()).isTrue();
+                assertThat(started.add(c.tid()))
+                        .as("thread %d starts once", c.tid())
+                        .isTrue();
                 continue;
             }
             assertThat(started).as("a call of an announced thread").contains(c.tid());
             assertThat(exited).as("no call after the thread's exit").doesNotContain(c.tid());
             switch (c.op()) {
                 case 'x' -> exited.add(c.tid());
-                case 'f' -> assertThat(liveTokens.remove(c.a0())).as("free of a live block").isTrue();
+                case 'f' ->
+                    assertThat(liveTokens.remove(c.a0()))
+                            .as("free of a live block")
+                            .isTrue();
                 case 'r' -> {
-                    assertThat(liveTokens.remove(c.a0())).as("realloc of a live block").isTrue();
+                    assertThat(liveTokens.remove(c.a0()))
+                            .as("realloc of a live block")
+                            .isTrue();
                     assertThat(liveTokens.add(c.result())).isTrue();
                 }
                 default -> {
@@ -80,7 +87,8 @@ class WorkloadGeneratorTest {
     void theSameSeedGivesTheSameTraceAndAnotherSeedAnother(Shape shape) {
         assertThat(text(new Params(shape, 42, 3000, 3, 100))).isEqualTo(text(new Params(shape, 42, 3000, 3, 100)));
         if (shape != Shape.SIMPLE) {
-            assertThat(text(new Params(shape, 42, 3000, 3, 100))).isNotEqualTo(text(new Params(shape, 43, 3000, 3, 100)));
+            assertThat(text(new Params(shape, 42, 3000, 3, 100)))
+                    .isNotEqualTo(text(new Params(shape, 43, 3000, 3, 100)));
         }
     }
 
@@ -97,7 +105,9 @@ class WorkloadGeneratorTest {
             }
         }
         assertThat(byOp.keySet()).contains('m', 'c', 'r', 'f', 'a', 'v', 'p', 't', 'x');
-        assertThat(largest).as("a request above the default 128 KiB mmap threshold").isGreaterThan(128 * 1024);
+        assertThat(largest)
+                .as("a request above the default 128 KiB mmap threshold")
+                .isGreaterThan(128 * 1024);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,10 +2,10 @@ package org.mallocsim.traces.glibc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.mallocsim.allocator.MallInfo2;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.mallocsim.allocator.MallInfo2;
 
 /**
  * The binding against this process's real glibc. Runs in a JVM of its own with

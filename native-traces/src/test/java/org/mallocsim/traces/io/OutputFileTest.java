@@ -36,7 +36,8 @@ class OutputFileTest {
             f.commit();
         }
         assertThat(Files.readString(target)).isEqualTo("new");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-rw----");
         assertThat(Files.list(dir)).containsExactly(target);
     }
 
@@ -48,7 +49,8 @@ class OutputFileTest {
                 f.commit();
             }
         }
-        assertThat(Compression.isZstd(Files.readAllBytes(dir.resolve("a.mrec.zst")))).isTrue();
+        assertThat(Compression.isZstd(Files.readAllBytes(dir.resolve("a.mrec.zst"))))
+                .isTrue();
         assertThat(Files.readString(dir.resolve("a.mrec"))).isEqualTo("# mrec 1\n");
     }
 
@@ -56,13 +58,15 @@ class OutputFileTest {
     void theTargetMayBeNoInputNoDirectoryAndNotInAMissingDirectory() throws Exception {
         Path input = Files.writeString(dir.resolve("in.mrec"), "x");
         assertThatThrownBy(() -> OutputFile.create(dir.resolve("sub/../in.mrec"), input))
-                .isInstanceOf(IOException.class).hasMessageContaining("is also the input " + input);
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is also the input " + input);
         Path link = Files.createSymbolicLink(dir.resolve("link.mrec"), input);
         assertThatThrownBy(() -> OutputFile.create(link, input)).hasMessageContaining("is also the input");
         assertThatThrownBy(() -> OutputFile.create(dir)).hasMessage(dir + ": is a directory, not a file to write");
         Path missing = dir.resolve("no/such/x");
         assertThatThrownBy(() -> OutputFile.create(missing))
-                .hasMessage(missing + ": cannot write it, " + dir.resolve("no/such") + ": the directory does not exist");
+                .hasMessage(
+                        missing + ": cannot write it, " + dir.resolve("no/such") + ": the directory does not exist");
         Path file = Files.writeString(dir.resolve("plain"), "");
         assertThatThrownBy(() -> OutputFile.create(file.resolve("x")))
                 .hasMessage(file.resolve("x") + ": cannot write it, " + file + " is not a directory");

@@ -18,10 +18,11 @@ class BinaryRecordingTest {
     Path tmp;
 
     private Path record(String program, Recorder.Format format, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(TestPrograms.compile(program).toString()));
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of(TestPrograms.compile(program).toString()));
         cmd.addAll(List.of(args));
-        return Recorder.record(cmd,
-                tmp.resolve(program + "." + format), format, false, ProcessBuilder.Redirect.DISCARD).trace();
+        return Recorder.record(cmd, tmp.resolve(program + "." + format), format, false, ProcessBuilder.Redirect.DISCARD)
+                .trace();
     }
 
     @Test
@@ -47,13 +48,20 @@ class BinaryRecordingTest {
     @Test
     void theFormatsReaderDecodesABinaryRecordingIntoExactlyTheCallsTheProgramSaw() throws Exception {
         Path stdout = tmp.resolve("out.txt");
-        Path trace = Recorder.record(List.of(TestPrograms.compile("single_calls").toString()),
-                tmp.resolve("single.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()))
+        Path trace = Recorder.record(
+                        List.of(TestPrograms.compile("single_calls").toString()),
+                        tmp.resolve("single.mrecb"),
+                        Recorder.Format.BINARY,
+                        false,
+                        ProcessBuilder.Redirect.to(stdout.toFile()))
                 .trace();
 
         List<String> decoded;
-        decoded = text(trace).lines()
-                .filter(l -> !l.startsWith("#")).map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+        decoded = text(trace)
+                .lines()
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> l.substring(l.indexOf(' ') + 1))
+                .toList();
         assertThat(decoded).containsExactlyElementsOf(Files.readAllLines(stdout));
     }
 
@@ -65,8 +73,8 @@ class BinaryRecordingTest {
     private static String text(Path trace) throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (org.mallocsim.traces.format.TraceReader r = org.mallocsim.traces.format.Traces.open(trace);
-                org.mallocsim.traces.format.TraceWriter w = org.mallocsim.traces.format.Traces.create(out,
-                        org.mallocsim.traces.format.TraceFormat.TEXT)) {
+                org.mallocsim.traces.format.TraceWriter w =
+                        org.mallocsim.traces.format.Traces.create(out, org.mallocsim.traces.format.TraceFormat.TEXT)) {
             org.mallocsim.traces.format.Traces.copy(r, w);
         }
         return out.toString(StandardCharsets.US_ASCII);
@@ -75,19 +83,32 @@ class BinaryRecordingTest {
     @Test
     void forkAndThreadEventsSurviveTheBinaryFormat() throws Exception {
         Path stdout = tmp.resolve("out.txt");
-        Recorder.Recording forks = Recorder.record(List.of(TestPrograms.compile("forks").toString()),
-                tmp.resolve("forks.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()));
+        Recorder.Recording forks = Recorder.record(
+                List.of(TestPrograms.compile("forks").toString()),
+                tmp.resolve("forks.mrecb"),
+                Recorder.Format.BINARY,
+                false,
+                ProcessBuilder.Redirect.to(stdout.toFile()));
         String child = Files.readAllLines(stdout).get(0).split(" ")[1];
-        assertThat(decodedEventLines(forks.trace())).filteredOn(l -> l.contains(" k "))
-                .singleElement().asString().matches("\\d+ k " + child + " = 0x0 0x0 0x[0-9a-f]+");
+        assertThat(decodedEventLines(forks.trace()))
+                .filteredOn(l -> l.contains(" k "))
+                .singleElement()
+                .asString()
+                .matches("\\d+ k " + child + " = 0x0 0x0 0x[0-9a-f]+");
 
-        Recorder.Recording threads = Recorder.record(List.of(TestPrograms.compile("thread_parents").toString()),
-                tmp.resolve("threads.mrecb"), Recorder.Format.BINARY, false, ProcessBuilder.Redirect.to(stdout.toFile()));
+        Recorder.Recording threads = Recorder.record(
+                List.of(TestPrograms.compile("thread_parents").toString()),
+                tmp.resolve("threads.mrecb"),
+                Recorder.Format.BINARY,
+                false,
+                ProcessBuilder.Redirect.to(stdout.toFile()));
         java.util.Map<String, String> tid = new java.util.HashMap<>();
         Files.readAllLines(stdout).forEach(l -> tid.put(l.split(" ")[0], l.split(" ")[1]));
-        assertThat(decodedEventLines(threads.trace())).filteredOn(l -> l.split(" ")[1].equals("t"))
+        assertThat(decodedEventLines(threads.trace()))
+                .filteredOn(l -> l.split(" ")[1].equals("t"))
                 .extracting(l -> l.substring(0, l.indexOf(" = ")))
-                .containsExactly(tid.get("outer") + " t " + tid.get("main"), tid.get("inner") + " t " + tid.get("outer"));
+                .containsExactly(
+                        tid.get("outer") + " t " + tid.get("main"), tid.get("inner") + " t " + tid.get("outer"));
     }
 
     @Test
@@ -95,7 +116,8 @@ class BinaryRecordingTest {
         Path trace = record("malloc_heavy", Recorder.Format.BINARY, "20000");
 
         NativeReplayer.Result r = NativeReplayer.replay(trace, tmp.resolve("answers"), NativeReplayer.Touch.NONE);
-        FidelityReport report = FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(r.answersFile()));
+        FidelityReport report =
+                FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(r.answersFile()));
 
         assertThat(report.recordedCalls()).isEqualTo(40001);
         assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();

@@ -16,11 +16,12 @@ import org.mallocsim.traces.natives.FidelityReport.Kind;
  * first mismatch with both answers, in words.
  */
 class FidelityReportTest {
-    private static final String RECORDED = String.join("\n",
+    private static final String RECORDED = String.join(
+            "\n",
             "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x10000",
-            "1 m 24 = 0x102a0 0x21 0x31000",              // main arena
+            "1 m 24 = 0x102a0 0x21 0x31000", // main arena
             "1 m 200000 = 0x7f0000000010 0x31002 0x31000", // mmapped
-            "2 m 24 = 0x7e00040008c0 0x25 0x31000",        // thread arena, heap 0
+            "2 m 24 = 0x7e00040008c0 0x25 0x31000", // thread arena, heap 0
             "1 f 0x102a0 = 0x0 0x0 0x31000",
             "1 m 18446744073709551615 = 0x0 0x0 0x31000", // failed
             "");
@@ -33,6 +34,7 @@ class FidelityReportTest {
             7 f 0x1010 = 0x0 0x0 0x22000
             7 m 200000 = 0x7f0000000010 0x31002 0x22000
             """;
+
     private static final String THREADED_REPLAYED = """
             # mrec 1 start-brk 0x5000
             9 m 24 = 0x5010 0x21 0x26000
@@ -55,8 +57,10 @@ class FidelityReportTest {
     @Test
     void callsAreFedOneAtATimeAndTheFirstMismatchKeepsBothAnswers() {
         FidelityReport r = new FidelityReport(0x1000, 0x5000);
-        assertThat(r.add('m', 2, 24, 0, 0x1010, 0x21, 0x22000, 0x5010, 0x21, 0x26000)).isTrue();
-        assertThat(r.add('m', 3, 40, 0, 0x1040, 0x31, 0x22000, 0x5040, 0x41, 0x26000)).isFalse();
+        assertThat(r.add('m', 2, 24, 0, 0x1010, 0x21, 0x22000, 0x5010, 0x21, 0x26000))
+                .isTrue();
+        assertThat(r.add('m', 3, 40, 0, 0x1040, 0x31, 0x22000, 0x5040, 0x41, 0x26000))
+                .isFalse();
         r.addUnanswered();
         assertThat(r.recordedCalls()).isEqualTo(3);
         assertThat(r.replayedCalls()).isEqualTo(2);
@@ -69,9 +73,11 @@ class FidelityReportTest {
         assertThat(m.recorded()).containsExactly(0x1040, 0x31, 0x22000);
         assertThat(m.replayed()).containsExactly(0x5040, 0x41, 0x26000);
         assertThat(m.kinds()).containsExactly(Kind.CHUNK_WORD);
-        assertThat(r.lines()).last().isEqualTo("first mismatch: call 2 (index 1, position 3): m 40: recorded 0x1040"
-                + " (start-brk+0x40) chunk word 0x31 brk start-brk+0x21000; replayed 0x5040 (start-brk+0x40)"
-                + " chunk word 0x41 brk start-brk+0x21000; differs in: chunk word");
+        assertThat(r.lines())
+                .last()
+                .isEqualTo("first mismatch: call 2 (index 1, position 3): m 40: recorded 0x1040"
+                        + " (start-brk+0x40) chunk word 0x31 brk start-brk+0x21000; replayed 0x5040 (start-brk+0x40)"
+                        + " chunk word 0x41 brk start-brk+0x21000; differs in: chunk word");
     }
 
     @Test
@@ -89,7 +95,8 @@ class FidelityReportTest {
     @Test
     void streamingTwoTracesGivesTheInMemoryComparisonAndSkipsThreadEvents() throws Exception {
         FidelityReport streamed;
-        try (TraceReader a = open(THREADED); TraceReader b = open(THREADED_REPLAYED)) {
+        try (TraceReader a = open(THREADED);
+                TraceReader b = open(THREADED_REPLAYED)) {
             streamed = FidelityReport.compare(a, b);
         }
         FidelityReport inMemory = FidelityReport.compare(trace(THREADED), trace(THREADED_REPLAYED));
@@ -101,8 +108,11 @@ class FidelityReportTest {
 
     @Test
     void answersAtTheSameOffsetsFromAnotherStartBrkMatchInEveryClass() throws IOException {
-        String moved = RECORDED.replace("0x10000", "0x20000").replace("0x102a0", "0x202a0").replace("0x31000", "0x41000")
-                .replace("0x7f0000000010", "0x7f1234567010").replace("0x7e00040008c0", "0x7a00040008c0");
+        String moved = RECORDED.replace("0x10000", "0x20000")
+                .replace("0x102a0", "0x202a0")
+                .replace("0x31000", "0x41000")
+                .replace("0x7f0000000010", "0x7f1234567010")
+                .replace("0x7e00040008c0", "0x7a00040008c0");
         FidelityReport r = FidelityReport.compare(trace(RECORDED), trace(moved));
 
         assertThat(r.faithful()).as(String.join("\n", r.lines())).isTrue();
@@ -123,10 +133,11 @@ class FidelityReportTest {
         assertThat(r.faithful()).isFalse();
         assertThat(r.firstMismatch()).isEqualTo(2);
         assertThat(r.firstMismatchKinds()).containsExactly(Kind.CHUNK_WORD, Kind.THREAD_ARENA);
-        assertThat(r.firstMismatchDescription()).isEqualTo("call 3 (index 2, position 4): m 24: recorded 0x7e00040008c0"
-                + " (heap offset 0x8c0) chunk word 0x25 brk start-brk+0x21000; replayed 0x7e00040008d0"
-                + " (heap offset 0x8d0) chunk word 0x31 brk start-brk+0x21000;"
-                + " differs in: chunk word, thread-arena heap+offset");
+        assertThat(r.firstMismatchDescription())
+                .isEqualTo("call 3 (index 2, position 4): m 24: recorded 0x7e00040008c0"
+                        + " (heap offset 0x8c0) chunk word 0x25 brk start-brk+0x21000; replayed 0x7e00040008d0"
+                        + " (heap offset 0x8d0) chunk word 0x31 brk start-brk+0x21000;"
+                        + " differs in: chunk word, thread-arena heap+offset");
     }
 
     @Test
@@ -136,8 +147,17 @@ class FidelityReportTest {
         FidelityReport batch = FidelityReport.compare(rec, rep);
         FidelityReport streamed = new FidelityReport(rec.startBrk(), rep.startBrk());
         for (int i = 0; i < rec.size(); i++) {
-            streamed.add(rec.op(i), rec.position(i), rec.arg1(i), rec.arg2(i), rec.result(i), rec.chunkWord(i),
-                    rec.brk(i), rep.result(i), rep.chunkWord(i), rep.brk(i));
+            streamed.add(
+                    rec.op(i),
+                    rec.position(i),
+                    rec.arg1(i),
+                    rec.arg2(i),
+                    rec.result(i),
+                    rec.chunkWord(i),
+                    rec.brk(i),
+                    rep.result(i),
+                    rep.chunkWord(i),
+                    rep.brk(i));
         }
         assertThat(streamed.lines()).isEqualTo(batch.lines());
         assertThat(streamed.firstMismatchDescription()).isEqualTo(batch.firstMismatchDescription());
@@ -145,17 +165,20 @@ class FidelityReportTest {
 
     @Test
     void comparingTwoStreamingReadersGivesWhatTheInMemoryComparisonGives() throws IOException {
-        String rep = RECORDED.replace("0x21 0x31000", "0x31 0x32000").replace("1 m 18446744073709551615 = 0x0 0x0 0x31000\n", "");
+        String rep = RECORDED.replace("0x21 0x31000", "0x31 0x32000")
+                .replace("1 m 18446744073709551615 = 0x0 0x0 0x31000\n", "");
         String threaded = RECORDED.replace("2 m 24", "2 t 1 = 0x0 0x0 0x31000\n2 m 24");
         FidelityReport batch = FidelityReport.compare(trace(threaded), trace(rep));
         FidelityReport streamed;
         try (TraceReader a = Traces.open(stream(threaded), "recorded", false);
-             TraceReader b = Traces.open(stream(rep), "replayed", false)) {
+                TraceReader b = Traces.open(stream(rep), "replayed", false)) {
             streamed = FidelityReport.compare(a, b);
         }
         assertThat(streamed.lines()).isEqualTo(batch.lines());
         assertThat(streamed.recordedCalls()).isEqualTo(5);
-        assertThat(streamed.replayedCalls()).as("the replay stopped a call early").isEqualTo(4);
+        assertThat(streamed.replayedCalls())
+                .as("the replay stopped a call early")
+                .isEqualTo(4);
         assertThat(streamed.firstMismatchDescription()).isEqualTo(batch.firstMismatchDescription());
     }
 
@@ -164,8 +187,17 @@ class FidelityReportTest {
         ReferenceTrace rec = trace(RECORDED);
         FidelityReport r = new FidelityReport(rec.startBrk(), rec.startBrk());
         for (int i = 0; i < 2; i++) {
-            r.add(rec.op(i), rec.position(i), rec.arg1(i), rec.arg2(i), rec.result(i), rec.chunkWord(i), rec.brk(i),
-                    rec.result(i), rec.chunkWord(i), rec.brk(i));
+            r.add(
+                    rec.op(i),
+                    rec.position(i),
+                    rec.arg1(i),
+                    rec.arg2(i),
+                    rec.result(i),
+                    rec.chunkWord(i),
+                    rec.brk(i),
+                    rec.result(i),
+                    rec.chunkWord(i),
+                    rec.brk(i));
         }
         r.addUnanswered();
         r.addUnanswered();

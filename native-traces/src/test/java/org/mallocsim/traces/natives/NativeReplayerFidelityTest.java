@@ -23,7 +23,8 @@ class NativeReplayerFidelityTest {
         ReferenceTrace recorded = ReferenceTrace.read(trace);
         assertThat(recorded.threadCount()).as("threads in " + name).isEqualTo(1);
 
-        NativeReplayer.Result result = NativeReplayer.replay(trace, tmp.resolve(name + ".out"), NativeReplayer.Touch.NONE);
+        NativeReplayer.Result result =
+                NativeReplayer.replay(trace, tmp.resolve(name + ".out"), NativeReplayer.Touch.NONE);
         FidelityReport report = FidelityReport.compare(recorded, ReferenceTrace.read(result.answersFile()));
 
         System.out.println(name + ": " + String.join("; ", report.lines()));
@@ -39,7 +40,8 @@ class NativeReplayerFidelityTest {
         ReferenceTrace recorded = ReferenceTrace.read(trace);
         assertThat(recorded.threadCount()).isGreaterThan(1);
 
-        NativeReplayer.Result result = NativeReplayer.replay(trace, tmp.resolve("pythr.out"), NativeReplayer.Touch.NONE);
+        NativeReplayer.Result result =
+                NativeReplayer.replay(trace, tmp.resolve("pythr.out"), NativeReplayer.Touch.NONE);
         ReferenceTrace replayed = ReferenceTrace.read(result.answersFile());
         FidelityReport report = FidelityReport.compare(recorded, replayed);
 
@@ -54,7 +56,8 @@ class NativeReplayerFidelityTest {
     void touchingEveryPageDoesNotChangeGlibcsAnswers() throws Exception {
         Path trace = RepoTraces.trace("diff");
         NativeReplayer.Result result = NativeReplayer.replay(trace, tmp.resolve("diff.out"), NativeReplayer.Touch.PAGE);
-        FidelityReport report = FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(result.answersFile()));
+        FidelityReport report =
+                FidelityReport.compare(ReferenceTrace.read(trace), ReferenceTrace.read(result.answersFile()));
 
         assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();
         assertThat(result.nsPerCallByOp()).containsKeys('m', 'f');

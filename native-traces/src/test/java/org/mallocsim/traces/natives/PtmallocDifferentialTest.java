@@ -10,11 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
-import org.mallocsim.traces.io.OutputFile;
 import org.mallocsim.traces.gen.TraceWriterSink;
 import org.mallocsim.traces.gen.WorkloadGenerator;
 import org.mallocsim.traces.gen.WorkloadGenerator.Params;
 import org.mallocsim.traces.gen.WorkloadGenerator.Shape;
+import org.mallocsim.traces.io.OutputFile;
 
 /**
  * Differential tests of the emulated ptmalloc against this machine's glibc: each seeded workload is
@@ -62,8 +62,10 @@ class PtmallocDifferentialTest {
                 new Workload(Shape.LARGE, 22, 10_000, 300, "glibc.malloc.mmap_max=0"),
                 new Workload(Shape.TRIM, 62, 20_000, 1000, "glibc.malloc.top_pad=0:glibc.malloc.trim_threshold=65536"),
                 new Workload(Shape.THRESHOLD, 72, 5_000, 100, "glibc.malloc.mmap_threshold=65536"),
-                new Workload(Shape.MIXED, 82, 20_000, 1000, "glibc.malloc.perturb=165:glibc.malloc.tcache_unsorted_limit=2"),
-                new Workload(Shape.SMALL, 16, 20_000, 2000, "glibc.malloc.tcache_unsorted_limit=1:glibc.malloc.mxfast=160"),
+                new Workload(
+                        Shape.MIXED, 82, 20_000, 1000, "glibc.malloc.perturb=165:glibc.malloc.tcache_unsorted_limit=2"),
+                new Workload(
+                        Shape.SMALL, 16, 20_000, 2000, "glibc.malloc.tcache_unsorted_limit=1:glibc.malloc.mxfast=160"),
                 new Workload(Shape.LARGE, 23, 10_000, 300, "glibc.malloc.top_pad=1048576"),
                 new Workload(Shape.MEMALIGN, 33, 10_000, 300, "glibc.malloc.tcache_count=0"),
                 new Workload(Shape.REALLOC, 43, 20_000, 300, "glibc.malloc.mmap_threshold=262144"),
@@ -87,7 +89,8 @@ class PtmallocDifferentialTest {
             }
             file.commit();
         }
-        NativeReplayer.Result result = NativeReplayer.replay(trace, tmp.resolve("glibc.mrec"), NativeReplayer.Touch.NONE);
+        NativeReplayer.Result result =
+                NativeReplayer.replay(trace, tmp.resolve("glibc.mrec"), NativeReplayer.Touch.NONE);
         assertThat(result.stat("unknown-pointers")).isZero();
         ReferenceTrace glibc = ReferenceTrace.read(result.answersFile());
         assertExercisesItsTarget(w, glibc);
@@ -99,8 +102,11 @@ class PtmallocDifferentialTest {
         StringBuilder why = new StringBuilder(String.join("\n", report.lines()));
         int i = report.firstMismatch();
         if (i >= 0) {
-            why.append("\nfirst mismatch, call ").append(i + 1).append(":\n  glibc:    ")
-                    .append(PtmallocReplay.describe(glibc, i)).append("\n  ptmalloc: ")
+            why.append("\nfirst mismatch, call ")
+                    .append(i + 1)
+                    .append(":\n  glibc:    ")
+                    .append(PtmallocReplay.describe(glibc, i))
+                    .append("\n  ptmalloc: ")
                     .append(PtmallocReplay.describe(ours.answers, i));
             for (int k = Math.max(0, i - 4); k < i; k++) {
                 why.append("\n  before: ").append(PtmallocReplay.describe(glibc, k));
@@ -153,7 +159,9 @@ class PtmallocDifferentialTest {
             if (op == 'a') {
                 long align = Long.highestOneBit(Math.max(16, glibc.arg1(i)));
                 align = align == Math.max(16, glibc.arg1(i)) ? align : align << 1; // rounded up as _mid_memalign does
-                assertThat(res & (align - 1)).as("memalign (%d, ...) is aligned", glibc.arg1(i)).isZero();
+                assertThat(res & (align - 1))
+                        .as("memalign (%d, ...) is aligned", glibc.arg1(i))
+                        .isZero();
                 alignedAbovePage += align > 4096 && !isMmapped ? 1 : 0;
             }
         }
@@ -162,12 +170,17 @@ class PtmallocDifferentialTest {
             case LARGE -> {
                 if (t.contains("mmap_max=0")) {
                     assertThat(mmapped).as("no mmapped chunks with mmap_max=0").isZero();
-                    assertThat(bigMallocs).as("requests above the default threshold").isPositive();
+                    assertThat(bigMallocs)
+                            .as("requests above the default threshold")
+                            .isPositive();
                 } else {
                     assertThat(mmapped).as("mmapped chunks").isPositive();
                 }
             }
-            case MEMALIGN -> assertThat(alignedAbovePage).as("heap chunks aligned above a page").isPositive();
+            case MEMALIGN ->
+                assertThat(alignedAbovePage)
+                        .as("heap chunks aligned above a page")
+                        .isPositive();
             case REALLOC -> {
                 assertThat(reallocsInPlace).as("reallocs in place").isPositive();
                 assertThat(reallocsMoved).as("reallocs that moved").isPositive();
@@ -177,14 +190,17 @@ class PtmallocDifferentialTest {
             case THRESHOLD -> {
                 assertThat(mmapped).as("mmapped chunks").isPositive();
                 if (t.contains("mmap_threshold")) {
-                    assertThat(bigFromHeap).as("a fixed threshold: most big mallocs are mmapped")
+                    assertThat(bigFromHeap)
+                            .as("a fixed threshold: most big mallocs are mmapped")
                             .isLessThan(bigMallocs / 2);
                 } else {
-                    assertThat(bigFromHeap).as("the threshold rose: most big mallocs come from the heap")
+                    assertThat(bigFromHeap)
+                            .as("the threshold rose: most big mallocs come from the heap")
                             .isGreaterThan(bigMallocs / 2);
                 }
             }
-            case LARSON, CACHE_THRASH -> assertThat(threadArenaResults(glibc)).as("thread-arena results").isPositive();
+            case LARSON, CACHE_THRASH ->
+                assertThat(threadArenaResults(glibc)).as("thread-arena results").isPositive();
             default -> assertThat(glibc.size()).isPositive();
         }
     }

@@ -50,8 +50,8 @@ final class PtmallocReplay {
         long startBrk = header.startBrk;
         ReferenceTrace glibc = ReferenceTrace.read(glibcAnswers);
         AddressSpace as = AddressSpace.fromMaps(KernelConfig.defaults(), header.maps, startBrk);
-        Ptmalloc ptmalloc = new Ptmalloc(as, glibcTunables.isEmpty() ? Tunables.defaults()
-                : Tunables.parse(glibcTunables));
+        Ptmalloc ptmalloc =
+                new Ptmalloc(as, glibcTunables.isEmpty() ? Tunables.defaults() : Tunables.parse(glibcTunables));
 
         StringBuilder out = new StringBuilder(64 * glibc.size() + 64);
         out.append("# mrec 1 start-brk 0x").append(Long.toHexString(startBrk)).append("\n# answered-by ptmalloc\n");
@@ -118,12 +118,19 @@ final class PtmallocReplay {
             out.append(glibc.tid(i)).append(' ').append(op).append(' ');
             switch (op) {
                 case 'f' -> out.append("0x").append(Long.toHexString(a1));
-                case 'r' -> out.append("0x").append(Long.toHexString(a1)).append(' ').append(Long.toUnsignedString(a2));
-                case 'c', 'a' -> out.append(Long.toUnsignedString(a1)).append(' ').append(Long.toUnsignedString(a2));
+                case 'r' ->
+                    out.append("0x").append(Long.toHexString(a1)).append(' ').append(Long.toUnsignedString(a2));
+                case 'c', 'a' ->
+                    out.append(Long.toUnsignedString(a1)).append(' ').append(Long.toUnsignedString(a2));
                 default -> out.append(Long.toUnsignedString(a1));
             }
-            out.append(" = 0x").append(Long.toHexString(result)).append(" 0x").append(Long.toHexString(word))
-                    .append(" 0x").append(Long.toHexString(as.currentBrk())).append('\n');
+            out.append(" = 0x")
+                    .append(Long.toHexString(result))
+                    .append(" 0x")
+                    .append(Long.toHexString(word))
+                    .append(" 0x")
+                    .append(Long.toHexString(as.currentBrk()))
+                    .append('\n');
         }
         ReferenceTrace answers = ReferenceTrace.read(
                 new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.US_ASCII)), "ptmalloc");
@@ -160,13 +167,16 @@ final class PtmallocReplay {
         switch (t.op(i)) {
             case 'f' -> b.append(offset(t, t.arg1(i)));
             case 'r' -> b.append(offset(t, t.arg1(i))).append(' ').append(Long.toUnsignedString(t.arg2(i)));
-            case 'c', 'a' -> b.append(Long.toUnsignedString(t.arg1(i))).append(' ').append(Long.toUnsignedString(t.arg2(i)));
+            case 'c', 'a' ->
+                b.append(Long.toUnsignedString(t.arg1(i))).append(' ').append(Long.toUnsignedString(t.arg2(i)));
             default -> b.append(Long.toUnsignedString(t.arg1(i)));
         }
         if (t.op(i) != 'f') {
             b.append(" = ").append(offset(t, t.result(i))).append(" word 0x").append(Long.toHexString(t.chunkWord(i)));
         }
-        return b.append(" brk +0x").append(Long.toHexString(t.brk(i) - t.startBrk())).toString();
+        return b.append(" brk +0x")
+                .append(Long.toHexString(t.brk(i) - t.startBrk()))
+                .toString();
     }
 
     private static String offset(ReferenceTrace t, long p) {

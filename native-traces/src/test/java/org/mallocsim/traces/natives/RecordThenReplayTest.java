@@ -22,11 +22,11 @@ class RecordThenReplayTest {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(TestPrograms.compile(program).toString());
         cmd.addAll(List.of(args));
-        Recorder.Recording r = Recorder.record(cmd, tmp.resolve(program + ".mrec"), Recorder.Format.TEXT, false,
-                ProcessBuilder.Redirect.DISCARD, env);
+        Recorder.Recording r = Recorder.record(
+                cmd, tmp.resolve(program + ".mrec"), Recorder.Format.TEXT, false, ProcessBuilder.Redirect.DISCARD, env);
         assertThat(r.exitCode()).isZero();
-        NativeReplayer.Result replay = NativeReplayer.replay(r.trace(), tmp.resolve(program + ".out"),
-                NativeReplayer.Touch.FIRST);
+        NativeReplayer.Result replay =
+                NativeReplayer.replay(r.trace(), tmp.resolve(program + ".out"), NativeReplayer.Touch.FIRST);
         return FidelityReport.compare(ReferenceTrace.read(r.trace()), ReferenceTrace.read(replay.answersFile()));
     }
 
@@ -43,8 +43,9 @@ class RecordThenReplayTest {
     void theReplayRunsWithTheMallocTunablesTheProgramWasRecordedWith() throws Exception {
         // Without tcache and with a tiny mmap threshold glibc answers very differently; the
         // replay only matches if it gets the same settings from the trace's header.
-        FidelityReport report = recordAndReplay(Map.of("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0",
-                "MALLOC_MMAP_THRESHOLD_", "4096"), "single_calls");
+        FidelityReport report = recordAndReplay(
+                Map.of("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0", "MALLOC_MMAP_THRESHOLD_", "4096"),
+                "single_calls");
 
         assertThat(report.count(FidelityReport.Kind.MMAPPED).total()).isPositive();
         assertThat(report.faithful()).as(String.join("\n", report.lines())).isTrue();

@@ -19,7 +19,11 @@ class RecorderTest {
     private Recorder.Recording record(String program, Path stdout, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(TestPrograms.compile(program).toString()));
         cmd.addAll(List.of(args));
-        return Recorder.record(cmd, tmp.resolve(program + ".mrec"), Recorder.Format.TEXT, false,
+        return Recorder.record(
+                cmd,
+                tmp.resolve(program + ".mrec"),
+                Recorder.Format.TEXT,
+                false,
                 ProcessBuilder.Redirect.to(stdout.toFile()));
     }
 
@@ -30,7 +34,8 @@ class RecorderTest {
         Path stdout = tmp.resolve("out.txt");
         Recorder.Recording r = record(program, stdout);
         assertThat(r.exitCode()).isZero();
-        return new Run(r, Files.readAllLines(stdout).stream().map(l -> l.split(" ")).toList());
+        return new Run(
+                r, Files.readAllLines(stdout).stream().map(l -> l.split(" ")).toList());
     }
 
     private static int indexOfPrefix(List<String> lines, String prefix) {
@@ -44,9 +49,11 @@ class RecorderTest {
 
     /** The call lines of a text trace without their thread id (thread lines left out). */
     private static List<String> callsWithoutTid(Path trace) throws Exception {
-        return Files.readAllLines(trace).stream().filter(l -> !l.startsWith("#"))
+        return Files.readAllLines(trace).stream()
+                .filter(l -> !l.startsWith("#"))
                 .filter(l -> !l.matches("\\d+ [txk]( .*)?"))
-                .map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+                .map(l -> l.substring(l.indexOf(' ') + 1))
+                .toList();
     }
 
     @Test
@@ -68,7 +75,8 @@ class RecorderTest {
         ReferenceTrace t = ReferenceTrace.read(r.trace());
 
         assertThat(lines.get(0)).matches("# mrec 1 glibc 2\\.\\d+ nprocs \\d+ start-brk 0x[0-9a-f]+ end line");
-        assertThat(lines).anyMatch(l -> l.startsWith("# map ") && l.contains("[heap]") == false && l.contains("single_calls"));
+        assertThat(lines)
+                .anyMatch(l -> l.startsWith("# map ") && l.contains("[heap]") == false && l.contains("single_calls"));
         // The first malloc of a fresh process lands right after the tcache: start-brk + 0x2a0.
         assertThat(t.result(0) - t.startBrk()).isEqualTo(0x2a0);
     }
@@ -107,8 +115,10 @@ class RecorderTest {
 
     /** The event lines of a text trace (header and end line left out), each as "TID OP ARGS". */
     private static List<String> eventsBeforeEquals(Path trace) throws Exception {
-        return Files.readAllLines(trace).stream().filter(l -> !l.startsWith("#"))
-                .map(l -> l.substring(0, l.indexOf(" = "))).toList();
+        return Files.readAllLines(trace).stream()
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> l.substring(0, l.indexOf(" = ")))
+                .toList();
     }
 
     @Test
@@ -116,7 +126,8 @@ class RecorderTest {
         Recorder.Recording r = record("single_calls", tmp.resolve("out.txt"));
         List<String> lines = Files.readAllLines(r.trace());
 
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("# end " + eventsBeforeEquals(r.trace()).size());
+        assertThat(lines.get(lines.size() - 1))
+                .isEqualTo("# end " + eventsBeforeEquals(r.trace()).size());
         assertThat(eventsBeforeEquals(r.trace())).hasSize(18);
     }
 
@@ -126,8 +137,11 @@ class RecorderTest {
         String childPid = run.printed().get(0)[1];
         Recorder.Recording r = run.recording();
         Path child = r.otherTraces().get(0);
-        String parentPid = Files.readAllLines(child).stream().filter(l -> l.startsWith("# forked-from "))
-                .findFirst().orElseThrow().substring("# forked-from ".length());
+        String parentPid = Files.readAllLines(child).stream()
+                .filter(l -> l.startsWith("# forked-from "))
+                .findFirst()
+                .orElseThrow()
+                .substring("# forked-from ".length());
         List<String> parent = eventsBeforeEquals(r.trace());
         String a = "0x" + Long.toHexString(ReferenceTrace.read(r.trace()).result(0));
         assertThat(parent.get(0)).isEqualTo(parentPid + " m 111");
@@ -136,10 +150,15 @@ class RecorderTest {
         assertThat(parent.get(3)).startsWith(parentPid + " f 0x");
         assertThat(parent.get(4)).isEqualTo(parentPid + " f " + a);
         assertThat(parent).hasSize(5);
-        assertThat(Files.readAllLines(r.trace())).filteredOn(l -> l.contains(" k "))
-                .singleElement().asString().matches("\\d+ k \\d+ = 0x0 0x0 0x[0-9a-f]+");
-        assertThat(eventsBeforeEquals(child)).extracting(l -> l.substring(l.indexOf(' ') + 1))
-                .containsExactly("m 222", "f " + eventsBeforeEquals(child).get(1).split(" ")[2]);
+        assertThat(Files.readAllLines(r.trace()))
+                .filteredOn(l -> l.contains(" k "))
+                .singleElement()
+                .asString()
+                .matches("\\d+ k \\d+ = 0x0 0x0 0x[0-9a-f]+");
+        assertThat(eventsBeforeEquals(child))
+                .extracting(l -> l.substring(l.indexOf(' ') + 1))
+                .containsExactly(
+                        "m 222", "f " + eventsBeforeEquals(child).get(1).split(" ")[2]);
     }
 
     @Test
@@ -153,7 +172,8 @@ class RecorderTest {
         String main = tid.get("main");
         String outer = tid.get("outer");
         String inner = tid.get("inner");
-        assertThat(events).filteredOn(l -> l.split(" ")[1].equals("t"))
+        assertThat(events)
+                .filteredOn(l -> l.split(" ")[1].equals("t"))
                 .containsExactly(outer + " t " + main, inner + " t " + outer);
         assertThat(events).filteredOn(l -> l.split(" ")[1].equals("x")).containsExactly(inner + " x", outer + " x");
         // Each thread's start comes before its calls and its exit after them.
@@ -173,12 +193,17 @@ class RecorderTest {
         assertThat(r.exitCode()).isZero();
 
         String childPid = Files.readAllLines(stdout).get(0).split(" ")[1];
-        assertThat(r.otherTraces()).extracting(p -> p.getFileName().toString()).containsExactly("forks.mrec." + childPid);
+        assertThat(r.otherTraces())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("forks.mrec." + childPid);
         Path child = r.otherTraces().get(0);
 
-        assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 111 "))
-                .anyMatch(l -> l.startsWith("m 333 ")).noneMatch(l -> l.startsWith("m 222 "));
-        assertThat(callsWithoutTid(child)).anyMatch(l -> l.startsWith("m 222 "))
+        assertThat(callsWithoutTid(r.trace()))
+                .anyMatch(l -> l.startsWith("m 111 "))
+                .anyMatch(l -> l.startsWith("m 333 "))
+                .noneMatch(l -> l.startsWith("m 222 "));
+        assertThat(callsWithoutTid(child))
+                .anyMatch(l -> l.startsWith("m 222 "))
                 .noneMatch(l -> l.startsWith("m 111 ") || l.startsWith("m 333 "));
         assertThat(Files.readAllLines(child)).anyMatch(l -> l.startsWith("# forked-from "));
     }
@@ -189,8 +214,10 @@ class RecorderTest {
         Recorder.Recording r = record("fork_handlers", tmp.resolve("out.txt"));
         assertThat(r.exitCode()).isZero();
 
-        assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 701 "))
-                .anyMatch(l -> l.startsWith("m 702 ")).noneMatch(l -> l.startsWith("m 703 "));
+        assertThat(callsWithoutTid(r.trace()))
+                .anyMatch(l -> l.startsWith("m 701 "))
+                .anyMatch(l -> l.startsWith("m 702 "))
+                .noneMatch(l -> l.startsWith("m 703 "));
         assertThat(r.otherTraces()).hasSize(1);
         assertThat(callsWithoutTid(r.otherTraces().get(0))).anyMatch(l -> l.startsWith("m 703 "));
     }
@@ -200,7 +227,9 @@ class RecorderTest {
         Recorder.Recording r = record("execs", tmp.resolve("out.txt"));
         assertThat(r.exitCode()).isZero();
 
-        assertThat(callsWithoutTid(r.trace())).anyMatch(l -> l.startsWith("m 444 ")).noneMatch(l -> l.startsWith("m 555 "));
+        assertThat(callsWithoutTid(r.trace()))
+                .anyMatch(l -> l.startsWith("m 444 "))
+                .noneMatch(l -> l.startsWith("m 555 "));
         assertThat(r.otherTraces()).hasSize(1);
         assertThat(callsWithoutTid(r.otherTraces().get(0))).anyMatch(l -> l.startsWith("m 555 "));
     }

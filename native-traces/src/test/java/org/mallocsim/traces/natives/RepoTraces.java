@@ -14,6 +14,7 @@ final class RepoTraces {
                 return t;
             }
         }
-        throw new IllegalStateException("traces/" + name + ".mrec.zst not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "traces/" + name + ".mrec.zst not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -15,12 +15,24 @@ final class TestPrograms {
     static synchronized Path compile(String name) throws IOException, InterruptedException {
         Path source = SOURCES.resolve(name + ".c").toAbsolutePath();
         Path binary = OUT.resolve(name).toAbsolutePath();
-        if (Files.exists(binary) && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) > 0) {
+        if (Files.exists(binary)
+                && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) > 0) {
             return binary;
         }
         Files.createDirectories(OUT);
-        Process gcc = new ProcessBuilder(List.of("gcc", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-pthread",
-                "-o", binary.toString(), source.toString())).redirectErrorStream(true).start();
+        Process gcc = new ProcessBuilder(List.of(
+                        "gcc",
+                        "-O1",
+                        "-g",
+                        "-Wall",
+                        "-Wextra",
+                        "-Werror",
+                        "-pthread",
+                        "-o",
+                        binary.toString(),
+                        source.toString()))
+                .redirectErrorStream(true)
+                .start();
         String log = new String(gcc.getInputStream().readAllBytes());
         if (gcc.waitFor() != 0) {
             throw new IllegalStateException("gcc failed on " + source + ":\n" + log);

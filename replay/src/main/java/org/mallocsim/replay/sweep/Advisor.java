@@ -44,8 +44,8 @@ public final class Advisor {
      * @param byPeakRss  the candidates ranked by peak RSS, then syscalls
      * @param bySyscalls the candidates ranked by syscalls, then peak RSS
      */
-    public record Advice(SweepRow baseline, List<SweepRow> candidates, List<SweepRow> byPeakRss,
-                         List<SweepRow> bySyscalls) {}
+    public record Advice(
+            SweepRow baseline, List<SweepRow> candidates, List<SweepRow> byPeakRss, List<SweepRow> bySyscalls) {}
 
     /** The first round's cells: the baseline, then each tunable's values alone. */
     static List<SweepCell> grid(String trace) {
@@ -53,7 +53,8 @@ public final class Advisor {
         cells.add(new SweepCell(0, trace, "glibc", Map.of()));
         for (Map.Entry<String, long[]> e : GRID.entrySet()) {
             for (long v : e.getValue()) {
-                cells.add(new SweepCell(cells.size(), trace, "glibc", Map.of("glibc.malloc." + e.getKey(), Long.toString(v))));
+                cells.add(new SweepCell(
+                        cells.size(), trace, "glibc", Map.of("glibc.malloc." + e.getKey(), Long.toString(v))));
             }
         }
         return cells;
@@ -76,7 +77,8 @@ public final class Advisor {
             for (SweepCell c : combos) {
                 renumbered.add(new SweepCell(offset + renumbered.size(), c.trace(), c.policy(), c.tunables()));
             }
-            rows.addAll(Sweep.run(renumbered, settings, Math.min(threads, renumbered.size()), n -> done.accept(offset + n)));
+            rows.addAll(Sweep.run(
+                    renumbered, settings, Math.min(threads, renumbered.size()), n -> done.accept(offset + n)));
         }
         List<SweepRow> ok = new ArrayList<>();
         for (SweepRow r : rows.subList(1, rows.size())) {
@@ -85,17 +87,19 @@ public final class Advisor {
             }
         }
         List<SweepRow> byRss = new ArrayList<>(ok);
-        byRss.sort(Comparator.comparingLong(SweepRow::peakRssBytes).thenComparingLong(SweepRow::totalSyscalls)
+        byRss.sort(Comparator.comparingLong(SweepRow::peakRssBytes)
+                .thenComparingLong(SweepRow::totalSyscalls)
                 .thenComparingInt(SweepRow::index));
         List<SweepRow> bySys = new ArrayList<>(ok);
-        bySys.sort(Comparator.comparingLong(SweepRow::totalSyscalls).thenComparingLong(SweepRow::peakRssBytes)
+        bySys.sort(Comparator.comparingLong(SweepRow::totalSyscalls)
+                .thenComparingLong(SweepRow::peakRssBytes)
                 .thenComparingInt(SweepRow::index));
         return new Advice(baseline, ok, byRss, bySys);
     }
 
     /** The best value of every tunable that beat the baseline on {@code goal}, together; none if fewer than two. */
-    private static void addCombination(List<SweepCell> out, Path trace, List<SweepRow> rows, SweepRow baseline,
-                                       ToLongFunction<SweepRow> goal) {
+    private static void addCombination(
+            List<SweepCell> out, Path trace, List<SweepRow> rows, SweepRow baseline, ToLongFunction<SweepRow> goal) {
         Map<String, SweepRow> best = new LinkedHashMap<>();
         for (SweepRow r : rows.subList(1, rows.size())) {
             if (!r.outcome().equals("ok") || goal.applyAsLong(r) >= goal.applyAsLong(baseline)) {
@@ -135,7 +139,7 @@ public final class Advisor {
         for (int i = 0; i < RUNS; i++) {
             Path answers = Files.createTempFile("mallocsim-advise-", ".mrec");
             try {
-                NativeReplayer.Result r = NativeReplayer.replay(trace, answers, settings.touch(), tunables, n -> { });
+                NativeReplayer.Result r = NativeReplayer.replay(trace, answers, settings.touch(), tunables, n -> {});
                 runs[i] = (r.stat("rss-peak-kib") - r.stat("rss-start-kib")) * 1024;
             } finally {
                 Files.deleteIfExists(answers);

@@ -35,7 +35,8 @@ public final class Sweep {
     }
 
     private static long hostMemory() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             return sun.getTotalMemorySize();
         }
@@ -100,7 +101,9 @@ public final class Sweep {
     public static SweepRow replay(SweepCell cell, SweepSettings settings) throws IOException {
         String extra = cell.glibcTunables();
         // appended to the trace's GLIBC_TUNABLES by the engine: glibc reads them left to right, so these win
-        ReplayOptions options = ReplayOptions.of(cell.policy()).withTouch(settings.touch()).withKernel(settings.kernel())
+        ReplayOptions options = ReplayOptions.of(cell.policy())
+                .withTouch(settings.touch())
+                .withKernel(settings.kernel())
                 .withTunables(extra.isEmpty() ? List.of() : List.of(extra.split(":")));
         ReplayResult r = ReplayEngine.replay(Path.of(cell.trace()), options);
         return SweepRow.of(cell, r);

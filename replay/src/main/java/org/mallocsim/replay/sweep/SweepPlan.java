@@ -16,9 +16,21 @@ import org.mallocsim.allocator.Allocators;
  */
 public final class SweepPlan {
     /** The malloc tunables glibc 2.36 reads (elf/dl-tunables.list), without the prefix. */
-    public static final Set<String> KNOWN_TUNABLES = Set.of("arena_max", "arena_test", "check", "hugetlb",
-            "mmap_max", "mmap_threshold", "mxfast", "perturb", "tcache_count", "tcache_max",
-            "tcache_unsorted_limit", "top_pad", "trim_threshold");
+    public static final Set<String> KNOWN_TUNABLES = Set.of(
+            "arena_max",
+            "arena_test",
+            "check",
+            "hugetlb",
+            "mmap_max",
+            "mmap_threshold",
+            "mxfast",
+            "perturb",
+            "tcache_count",
+            "tcache_max",
+            "tcache_unsorted_limit",
+            "top_pad",
+            "trim_threshold");
+
     private static final String PREFIX = "glibc.malloc.";
     /** The policy whose tunables the sweep varies. */
     static final String GLIBC = "glibc";
@@ -58,8 +70,9 @@ public final class SweepPlan {
             String name = spec.substring(0, eq).trim();
             String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
             if (!KNOWN_TUNABLES.contains(bare)) {
-                throw new IllegalArgumentException("--tunable " + name + ": glibc 2.36 has no such malloc tunable (known: "
-                        + String.join(", ", sorted(KNOWN_TUNABLES)) + ")");
+                throw new IllegalArgumentException(
+                        "--tunable " + name + ": glibc 2.36 has no such malloc tunable (known: "
+                                + String.join(", ", sorted(KNOWN_TUNABLES)) + ")");
             }
             List<String> values = new ArrayList<>();
             for (String v : spec.substring(eq + 1).split(",")) {
@@ -69,7 +82,8 @@ public final class SweepPlan {
                         throw new NumberFormatException();
                     }
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--tunable " + name + ": '" + s + "' is not a non-negative integer");
+                    throw new IllegalArgumentException(
+                            "--tunable " + name + ": '" + s + "' is not a non-negative integer");
                 }
                 values.add(s);
             }

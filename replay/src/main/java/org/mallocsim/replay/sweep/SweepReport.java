@@ -16,8 +16,9 @@ import java.util.function.ToDoubleFunction;
 public final class SweepReport {
     private SweepReport() {}
 
-    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    private static final String[] COLOURS = {
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
+    };
     private static final int WIDTH = 760;
 
     private record Metric(String title, String unit, ToDoubleFunction<SweepRow> value) {}
@@ -40,14 +41,19 @@ public final class SweepReport {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mallocsim sweep</title>\n")
-                .append("<style>body{font:14px sans-serif;margin:20px;max-width:1600px}h2{font-size:16px;margin:18px 0 4px}")
+                .append(
+                        "<style>body{font:14px sans-serif;margin:20px;max-width:1600px}h2{font-size:16px;margin:18px 0 4px}")
                 .append("svg{background:#fafafa;border:1px solid #ddd;margin:4px}text{font:11px sans-serif}")
                 .append(".charts{display:flex;flex-wrap:wrap}.key span{display:inline-block;margin-right:14px}")
-                .append(".key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}</style>")
+                .append(
+                        ".key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}</style>")
                 .append("</head><body>\n<h1>mallocsim sweep</h1>\n<div class=\"key\">");
         for (Map.Entry<String, Integer> e : colour.entrySet()) {
-            sb.append("<span><i style=\"background:").append(COLOURS[e.getValue()]).append("\"></i>")
-                    .append(html(e.getKey())).append("</span>");
+            sb.append("<span><i style=\"background:")
+                    .append(COLOURS[e.getValue()])
+                    .append("\"></i>")
+                    .append(html(e.getKey()))
+                    .append("</span>");
         }
         sb.append("</div>\n<h2>RSS over the calls, per trace</h2>\n<div class=\"charts\">\n");
         for (Map.Entry<String, List<SweepRow>> e : byTrace(rows).entrySet()) {
@@ -60,7 +66,9 @@ public final class SweepReport {
         if (timing) {
             bars(sb, new Metric("Time per call (this machine)", "ns", SweepRow::nsPerCall), rows, colour);
         }
-        sb.append("</div>\n<h2>Table</h2>\n<pre>").append(html(SweepTables.text(rows, timing))).append("</pre>\n</body></html>\n");
+        sb.append("</div>\n<h2>Table</h2>\n<pre>")
+                .append(html(SweepTables.text(rows, timing)))
+                .append("</pre>\n</body></html>\n");
         return sb.toString();
     }
 
@@ -84,18 +92,40 @@ public final class SweepReport {
             max = Math.max(max, m.value().applyAsDouble(r));
         }
         int w = WIDTH / 2 - 10;
-        sb.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
-                + "font-weight=\"bold\">%s (%s)</text>\n", w, h, w, h, html(m.title()), html(m.unit())));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
+                        + "font-weight=\"bold\">%s (%s)</text>\n",
+                w,
+                h,
+                w,
+                h,
+                html(m.title()),
+                html(m.unit())));
         int y = 28;
         for (Map.Entry<String, List<SweepRow>> g : groups.entrySet()) {
             for (SweepRow r : g.getValue()) {
                 double v = m.value().applyAsDouble(r);
                 double len = max <= 0 ? 0 : (w - left - right) * v / max;
-                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
-                        + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s %s: %s</title></rect>"
-                        + "<text x=\"%.1f\" y=\"%d\">%s</text>\n", left - 4, y + barH - 2, html(shorten(r.trace() + " " + r.label(), 26)),
-                        left, y, len, barH, COLOURS[colour.get(r.label())], html(r.trace()), html(r.label()), number(v),
-                        left + len + 3, y + barH - 2, number(v)));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+                                + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s %s: %s</title></rect>"
+                                + "<text x=\"%.1f\" y=\"%d\">%s</text>\n",
+                        left - 4,
+                        y + barH - 2,
+                        html(shorten(r.trace() + " " + r.label(), 26)),
+                        left,
+                        y,
+                        len,
+                        barH,
+                        COLOURS[colour.get(r.label())],
+                        html(r.trace()),
+                        html(r.label()),
+                        number(v),
+                        left + len + 3,
+                        y + barH - 2,
+                        number(v)));
                 y += barH + 2;
             }
             y += 8;
@@ -119,18 +149,39 @@ public final class SweepReport {
             }
         }
         maxMib = maxMib <= 0 ? 1 : maxMib * 1.05;
-        sb.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
-                + "font-weight=\"bold\">%s: RSS (MiB) over calls</text>\n", w, h, w, h, html(trace)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
+                        + "font-weight=\"bold\">%s: RSS (MiB) over calls</text>\n",
+                w,
+                h,
+                w,
+                h,
+                html(trace)));
         double plotW = w - left - 10;
         double plotH = h - top - bottom;
         for (int i = 0; i <= 4; i++) {
             double y = top + plotH - plotH * i / 4;
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left, left + plotW, y, y, left - 4, y + 4,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                    left,
+                    left + plotW,
+                    y,
+                    y,
+                    left - 4,
+                    y + 4,
                     number(maxMib * i / 4)));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">0</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">"
-                + "%s calls</text>\n", left, h - 10, left + plotW, h - 10, number(maxCalls)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\">0</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">" + "%s calls</text>\n",
+                left,
+                h - 10,
+                left + plotW,
+                h - 10,
+                number(maxCalls)));
         for (SweepRow r : rows) {
             long[] pages = r.rssPages();
             StringBuilder pts = new StringBuilder();
@@ -140,8 +191,12 @@ public final class SweepReport {
                 double y = top + plotH - plotH * (pages[i] * 4096 / 1048576.0) / maxMib;
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(COLOURS[colour.get(r.label())])
-                    .append("\" points=\"").append(pts.toString().strip()).append("\"><title>").append(html(r.label()))
+            sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"")
+                    .append(COLOURS[colour.get(r.label())])
+                    .append("\" points=\"")
+                    .append(pts.toString().strip())
+                    .append("\"><title>")
+                    .append(html(r.label()))
                     .append("</title></polyline>\n");
         }
         sb.append("</svg>\n");

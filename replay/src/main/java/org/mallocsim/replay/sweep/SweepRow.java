@@ -31,11 +31,27 @@ import org.mallocsim.replay.ReplayResult;
  * @param rssPages           RSS over time, highest per bucket, in pages
  * @param nsPerCall          mean wall nanoseconds per call (machine-dependent)
  */
-public record SweepRow(int index, String trace, String policy, String tunables, String outcome, long calls,
-                       long peakRssBytes, long finalRssBytes, long peakVmBytes, long heapAtPeakLive,
-                       long peakLiveBytes, double fragPeakLivePct, double fragPeakHeapPct,
-                       double peakHeapOverLivePct, long[] syscalls, long minorFaults, long rssStepCalls,
-                       long[] rssPages, double nsPerCall) implements Serializable {
+public record SweepRow(
+        int index,
+        String trace,
+        String policy,
+        String tunables,
+        String outcome,
+        long calls,
+        long peakRssBytes,
+        long finalRssBytes,
+        long peakVmBytes,
+        long heapAtPeakLive,
+        long peakLiveBytes,
+        double fragPeakLivePct,
+        double fragPeakHeapPct,
+        double peakHeapOverLivePct,
+        long[] syscalls,
+        long minorFaults,
+        long rssStepCalls,
+        long[] rssPages,
+        double nsPerCall)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final long PAGE = 4096;
 
@@ -43,11 +59,26 @@ public record SweepRow(int index, String trace, String policy, String tunables, 
     public static SweepRow of(SweepCell cell, ReplayResult r) {
         HeapMetrics h = r.heap();
         long peakRss = Math.max(r.mm().hiwaterRss(), h.peakRssPages()) * PAGE;
-        return new SweepRow(cell.index(), r.traceName(), cell.policy(), cell.glibcTunables(),
-                r.completed() ? "ok" : r.death().signal(), r.calls(), peakRss, r.mm().rss() * PAGE,
-                r.mm().hiwaterVm() * PAGE, h.heapAtPeakLive(), h.peakLiveBytes(), h.fragmentationAtPeakLive(),
-                h.fragmentationAtPeakHeap(), h.peakHeapOverPeakLive(), r.syscalls().clone(), r.mm().minorFaults(),
-                r.rss().stepCalls(), r.rss().rssPages(), r.nsPerCall());
+        return new SweepRow(
+                cell.index(),
+                r.traceName(),
+                cell.policy(),
+                cell.glibcTunables(),
+                r.completed() ? "ok" : r.death().signal(),
+                r.calls(),
+                peakRss,
+                r.mm().rss() * PAGE,
+                r.mm().hiwaterVm() * PAGE,
+                h.heapAtPeakLive(),
+                h.peakLiveBytes(),
+                h.fragmentationAtPeakLive(),
+                h.fragmentationAtPeakHeap(),
+                h.peakHeapOverPeakLive(),
+                r.syscalls().clone(),
+                r.mm().minorFaults(),
+                r.rss().stepCalls(),
+                r.rss().rssPages(),
+                r.nsPerCall());
     }
 
     /** How many times the process made syscall {@code kind}. */
@@ -66,9 +97,26 @@ public record SweepRow(int index, String trace, String policy, String tunables, 
 
     /** The row with the timing zeroed: what must be the same however the sweep ran. */
     public SweepRow withoutTiming() {
-        return new SweepRow(index, trace, policy, tunables, outcome, calls, peakRssBytes, finalRssBytes, peakVmBytes,
-                heapAtPeakLive, peakLiveBytes, fragPeakLivePct, fragPeakHeapPct, peakHeapOverLivePct, syscalls,
-                minorFaults, rssStepCalls, rssPages, 0);
+        return new SweepRow(
+                index,
+                trace,
+                policy,
+                tunables,
+                outcome,
+                calls,
+                peakRssBytes,
+                finalRssBytes,
+                peakVmBytes,
+                heapAtPeakLive,
+                peakLiveBytes,
+                fragPeakLivePct,
+                fragPeakHeapPct,
+                peakHeapOverLivePct,
+                syscalls,
+                minorFaults,
+                rssStepCalls,
+                rssPages,
+                0);
     }
 
     /** The policy with its tunables, as charts label a series. */
@@ -79,15 +127,25 @@ public record SweepRow(int index, String trace, String policy, String tunables, 
     /** Value equality on the arrays too. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof SweepRow r && r.index == index && r.trace.equals(trace) && r.policy.equals(policy)
-                && r.tunables.equals(tunables) && r.outcome.equals(outcome) && r.calls == calls
-                && r.peakRssBytes == peakRssBytes && r.finalRssBytes == finalRssBytes && r.peakVmBytes == peakVmBytes
-                && r.heapAtPeakLive == heapAtPeakLive && r.peakLiveBytes == peakLiveBytes
+        return o instanceof SweepRow r
+                && r.index == index
+                && r.trace.equals(trace)
+                && r.policy.equals(policy)
+                && r.tunables.equals(tunables)
+                && r.outcome.equals(outcome)
+                && r.calls == calls
+                && r.peakRssBytes == peakRssBytes
+                && r.finalRssBytes == finalRssBytes
+                && r.peakVmBytes == peakVmBytes
+                && r.heapAtPeakLive == heapAtPeakLive
+                && r.peakLiveBytes == peakLiveBytes
                 && Double.compare(r.fragPeakLivePct, fragPeakLivePct) == 0
                 && Double.compare(r.fragPeakHeapPct, fragPeakHeapPct) == 0
                 && Double.compare(r.peakHeapOverLivePct, peakHeapOverLivePct) == 0
-                && Arrays.equals(r.syscalls, syscalls) && r.minorFaults == minorFaults
-                && r.rssStepCalls == rssStepCalls && Arrays.equals(r.rssPages, rssPages)
+                && Arrays.equals(r.syscalls, syscalls)
+                && r.minorFaults == minorFaults
+                && r.rssStepCalls == rssStepCalls
+                && Arrays.equals(r.rssPages, rssPages)
                 && Double.compare(r.nsPerCall, nsPerCall) == 0;
     }
 

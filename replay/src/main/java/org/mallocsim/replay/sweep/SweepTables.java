@@ -12,9 +12,21 @@ import org.mallocsim.kernel.mm.SyscallKind;
 public final class SweepTables {
     private SweepTables() {}
 
-    private static final String[] HEAD = {"trace", "policy", "tunables", "outcome", "calls", "peak_rss",
-        "final_rss", "peak_vm", "heap_at_peak_live", "peak_live", "frag_peak_live_pct", "frag_peak_heap_pct",
-        "peak_heap_over_live_pct"};
+    private static final String[] HEAD = {
+        "trace",
+        "policy",
+        "tunables",
+        "outcome",
+        "calls",
+        "peak_rss",
+        "final_rss",
+        "peak_vm",
+        "heap_at_peak_live",
+        "peak_live",
+        "frag_peak_live_pct",
+        "frag_peak_heap_pct",
+        "peak_heap_over_live_pct"
+    };
 
     /** A fixed-width table for people; sizes in KiB. */
     public static String text(List<SweepRow> rows, boolean timing) {
@@ -25,20 +37,56 @@ public final class SweepTables {
             tw = Math.max(tw, r.trace().length());
             pw = Math.max(pw, r.label().length());
         }
-        String f = "%-" + tw + "s  %-" + pw + "s  %-7s %9s %10s %10s %10s %10s %10s %7s %7s %7s %6s %6s %6s %6s %6s %6s %9s";
-        sb.append(String.format(Locale.ROOT, f, "trace", "policy", "outcome", "calls", "peakRSS", "finalRSS",
-                "peakVM", "heap@live", "peakLive", "frag2%", "frag3%", "frag4%", "brk", "mmap", "munmap",
-                "mprot", "mremap", "madv", "faults"));
+        String f = "%-" + tw + "s  %-" + pw
+                + "s  %-7s %9s %10s %10s %10s %10s %10s %7s %7s %7s %6s %6s %6s %6s %6s %6s %9s";
+        sb.append(String.format(
+                Locale.ROOT,
+                f,
+                "trace",
+                "policy",
+                "outcome",
+                "calls",
+                "peakRSS",
+                "finalRSS",
+                "peakVM",
+                "heap@live",
+                "peakLive",
+                "frag2%",
+                "frag3%",
+                "frag4%",
+                "brk",
+                "mmap",
+                "munmap",
+                "mprot",
+                "mremap",
+                "madv",
+                "faults"));
         if (timing) {
             sb.append(String.format(Locale.ROOT, " %8s", "ns/call"));
         }
         sb.append('\n');
         for (SweepRow r : rows) {
-            sb.append(String.format(Locale.ROOT, f, r.trace(), r.label(), r.outcome(), r.calls(), kib(r.peakRssBytes()),
-                    kib(r.finalRssBytes()), kib(r.peakVmBytes()), kib(r.heapAtPeakLive()), kib(r.peakLiveBytes()),
-                    pct(r.fragPeakLivePct()), pct(r.fragPeakHeapPct()), pct(r.peakHeapOverLivePct()),
-                    r.syscalls(SyscallKind.BRK), r.syscalls(SyscallKind.MMAP), r.syscalls(SyscallKind.MUNMAP),
-                    r.syscalls(SyscallKind.MPROTECT), r.syscalls(SyscallKind.MREMAP), r.syscalls(SyscallKind.MADVISE),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    f,
+                    r.trace(),
+                    r.label(),
+                    r.outcome(),
+                    r.calls(),
+                    kib(r.peakRssBytes()),
+                    kib(r.finalRssBytes()),
+                    kib(r.peakVmBytes()),
+                    kib(r.heapAtPeakLive()),
+                    kib(r.peakLiveBytes()),
+                    pct(r.fragPeakLivePct()),
+                    pct(r.fragPeakHeapPct()),
+                    pct(r.peakHeapOverLivePct()),
+                    r.syscalls(SyscallKind.BRK),
+                    r.syscalls(SyscallKind.MMAP),
+                    r.syscalls(SyscallKind.MUNMAP),
+                    r.syscalls(SyscallKind.MPROTECT),
+                    r.syscalls(SyscallKind.MREMAP),
+                    r.syscalls(SyscallKind.MADVISE),
                     r.minorFaults()));
             if (timing) {
                 sb.append(String.format(Locale.ROOT, " %8.1f", r.nsPerCall()));
@@ -62,12 +110,31 @@ public final class SweepTables {
         }
         sb.append("\r\n");
         for (SweepRow r : rows) {
-            sb.append(csvField(r.trace())).append(',').append(csvField(r.policy())).append(',')
-                    .append(csvField(r.tunables())).append(',').append(r.outcome()).append(',').append(r.calls())
-                    .append(',').append(r.peakRssBytes()).append(',').append(r.finalRssBytes()).append(',')
-                    .append(r.peakVmBytes()).append(',').append(r.heapAtPeakLive()).append(',')
-                    .append(r.peakLiveBytes()).append(',').append(fixed(r.fragPeakLivePct())).append(',')
-                    .append(fixed(r.fragPeakHeapPct())).append(',').append(fixed(r.peakHeapOverLivePct()));
+            sb.append(csvField(r.trace()))
+                    .append(',')
+                    .append(csvField(r.policy()))
+                    .append(',')
+                    .append(csvField(r.tunables()))
+                    .append(',')
+                    .append(r.outcome())
+                    .append(',')
+                    .append(r.calls())
+                    .append(',')
+                    .append(r.peakRssBytes())
+                    .append(',')
+                    .append(r.finalRssBytes())
+                    .append(',')
+                    .append(r.peakVmBytes())
+                    .append(',')
+                    .append(r.heapAtPeakLive())
+                    .append(',')
+                    .append(r.peakLiveBytes())
+                    .append(',')
+                    .append(fixed(r.fragPeakLivePct()))
+                    .append(',')
+                    .append(fixed(r.fragPeakHeapPct()))
+                    .append(',')
+                    .append(fixed(r.peakHeapOverLivePct()));
             for (long s : r.syscalls()) {
                 sb.append(',').append(s);
             }
@@ -85,21 +152,40 @@ public final class SweepTables {
         StringBuilder sb = new StringBuilder("{\n  \"rows\": [");
         for (int i = 0; i < rows.size(); i++) {
             SweepRow r = rows.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"trace\": ").append(str(r.trace()))
-                    .append(", \"policy\": ").append(str(r.policy())).append(", \"tunables\": ").append(str(r.tunables()))
-                    .append(", \"outcome\": ").append(str(r.outcome())).append(", \"calls\": ").append(r.calls())
-                    .append(", \"peakRssBytes\": ").append(r.peakRssBytes())
-                    .append(", \"finalRssBytes\": ").append(r.finalRssBytes())
-                    .append(", \"peakVmBytes\": ").append(r.peakVmBytes())
-                    .append(", \"heapAtPeakLiveBytes\": ").append(r.heapAtPeakLive())
-                    .append(", \"peakLiveBytes\": ").append(r.peakLiveBytes())
-                    .append(", \"fragmentationAtPeakLivePct\": ").append(fixed(r.fragPeakLivePct()))
-                    .append(", \"fragmentationAtPeakHeapPct\": ").append(fixed(r.fragPeakHeapPct()))
-                    .append(", \"peakHeapOverPeakLivePct\": ").append(fixed(r.peakHeapOverLivePct()))
+            sb.append(i == 0 ? "\n" : ",\n")
+                    .append("    {\"trace\": ")
+                    .append(str(r.trace()))
+                    .append(", \"policy\": ")
+                    .append(str(r.policy()))
+                    .append(", \"tunables\": ")
+                    .append(str(r.tunables()))
+                    .append(", \"outcome\": ")
+                    .append(str(r.outcome()))
+                    .append(", \"calls\": ")
+                    .append(r.calls())
+                    .append(", \"peakRssBytes\": ")
+                    .append(r.peakRssBytes())
+                    .append(", \"finalRssBytes\": ")
+                    .append(r.finalRssBytes())
+                    .append(", \"peakVmBytes\": ")
+                    .append(r.peakVmBytes())
+                    .append(", \"heapAtPeakLiveBytes\": ")
+                    .append(r.heapAtPeakLive())
+                    .append(", \"peakLiveBytes\": ")
+                    .append(r.peakLiveBytes())
+                    .append(", \"fragmentationAtPeakLivePct\": ")
+                    .append(fixed(r.fragPeakLivePct()))
+                    .append(", \"fragmentationAtPeakHeapPct\": ")
+                    .append(fixed(r.fragPeakHeapPct()))
+                    .append(", \"peakHeapOverPeakLivePct\": ")
+                    .append(fixed(r.peakHeapOverLivePct()))
                     .append(", \"syscalls\": {");
             SyscallKind[] kinds = SyscallKind.values();
             for (int k = 0; k < kinds.length; k++) {
-                sb.append(k == 0 ? "" : ", ").append('"').append(kinds[k].name().toLowerCase(Locale.ROOT)).append("\": ")
+                sb.append(k == 0 ? "" : ", ")
+                        .append('"')
+                        .append(kinds[k].name().toLowerCase(Locale.ROOT))
+                        .append("\": ")
                         .append(r.syscalls()[k]);
             }
             sb.append("}, \"minorFaults\": ").append(r.minorFaults());
@@ -125,7 +211,9 @@ public final class SweepTables {
     }
 
     private static String csvField(String s) {
-        return s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
+        return s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0
+                ? s
+                : '"' + s.replace("\"", "\"\"") + '"';
     }
 
     static String str(String s) {

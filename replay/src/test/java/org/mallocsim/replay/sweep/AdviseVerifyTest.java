@@ -21,14 +21,17 @@ class AdviseVerifyTest {
     void predictedChangesOfPeakRssAgreeWithTheRealGlibc(String program) throws IOException {
         Path trace = TraceFidelity.trace(program);
         SweepSettings s = SweepSettings.defaults();
-        Advisor.Advice a = Advisor.advise(trace, s, 2, n -> { });
+        Advisor.Advice a = Advisor.advise(trace, s, 2, n -> {});
         assertThat(a.byPeakRss()).isNotEmpty();
         long base = Advisor.measuredPeakRss(trace, s, "");
-        for (SweepRow best : new SweepRow[] {a.byPeakRss().get(0), a.bySyscalls().get(0)}) {
+        for (SweepRow best :
+                new SweepRow[] {a.byPeakRss().get(0), a.bySyscalls().get(0)}) {
             long predicted = best.peakRssBytes() - a.baseline().peakRssBytes();
             long measured = Advisor.measuredPeakRss(trace, s, best.tunables()) - base;
             assertThat(Advisor.agrees(predicted, measured))
-                    .as("%s with %s: predicted %d KiB, measured %d KiB", program, best.tunables(), predicted >> 10, measured >> 10)
+                    .as(
+                            "%s with %s: predicted %d KiB, measured %d KiB",
+                            program, best.tunables(), predicted >> 10, measured >> 10)
                     .isTrue();
         }
     }
@@ -39,11 +42,15 @@ class AdviseVerifyTest {
         Path trace = TraceFidelity.trace("diff");
         SweepSettings s = SweepSettings.defaults();
         SweepCell base = new SweepCell(0, trace.toString(), "glibc", java.util.Map.of());
-        SweepCell big = new SweepCell(1, trace.toString(), "glibc", java.util.Map.of("glibc.malloc.mmap_threshold", "1048576"));
-        long predicted = Sweep.replay(big, s).peakRssBytes() - Sweep.replay(base, s).peakRssBytes();
+        SweepCell big =
+                new SweepCell(1, trace.toString(), "glibc", java.util.Map.of("glibc.malloc.mmap_threshold", "1048576"));
+        long predicted =
+                Sweep.replay(big, s).peakRssBytes() - Sweep.replay(base, s).peakRssBytes();
         long measured = Advisor.measuredPeakRss(trace, s, big.glibcTunables()) - Advisor.measuredPeakRss(trace, s, "");
         assertThat(predicted).isGreaterThan(4 * Advisor.TOLERANCE_BYTES);
-        assertThat(Advisor.agrees(predicted, measured)).as("predicted %d, measured %d", predicted, measured).isTrue();
+        assertThat(Advisor.agrees(predicted, measured))
+                .as("predicted %d, measured %d", predicted, measured)
+                .isTrue();
     }
 
     @Test

@@ -16,11 +16,13 @@ import org.mallocsim.kernel.mm.SyscallKind;
 import org.mallocsim.replay.TraceFidelity;
 
 class SweepTest {
-    private static final List<String> TRACES = List.of(TraceFidelity.trace("git").toString(),
-            TraceFidelity.trace("pyxml").toString());
+    private static final List<String> TRACES = List.of(
+            TraceFidelity.trace("git").toString(), TraceFidelity.trace("pyxml").toString());
 
     private static SweepPlan plan() {
-        return SweepPlan.of(TRACES, List.of("glibc", "tlsf", "buddy"),
+        return SweepPlan.of(
+                TRACES,
+                List.of("glibc", "tlsf", "buddy"),
                 List.of("glibc.malloc.mmap_threshold=4096,131072", "tcache_count=0,7"));
     }
 
@@ -37,9 +39,12 @@ class SweepTest {
         List<SweepCell> cells = plan().cells();
         assertThat(cells).hasSize(2 * (2 * 2 + 1 + 1)); // the tunables vary glibc alone
         assertThat(cells.get(0).trace()).endsWith("git.mrec.zst");
-        assertThat(cells.get(0).glibcTunables()).isEqualTo("glibc.malloc.mmap_threshold=4096:glibc.malloc.tcache_count=0");
-        assertThat(cells.get(1).glibcTunables()).isEqualTo("glibc.malloc.mmap_threshold=4096:glibc.malloc.tcache_count=7");
-        assertThat(cells.get(2).glibcTunables()).isEqualTo("glibc.malloc.mmap_threshold=131072:glibc.malloc.tcache_count=0");
+        assertThat(cells.get(0).glibcTunables())
+                .isEqualTo("glibc.malloc.mmap_threshold=4096:glibc.malloc.tcache_count=0");
+        assertThat(cells.get(1).glibcTunables())
+                .isEqualTo("glibc.malloc.mmap_threshold=4096:glibc.malloc.tcache_count=7");
+        assertThat(cells.get(2).glibcTunables())
+                .isEqualTo("glibc.malloc.mmap_threshold=131072:glibc.malloc.tcache_count=0");
         assertThat(cells.get(4).policy()).isEqualTo("tlsf");
         assertThat(cells.get(4).tunables()).isEmpty();
         assertThat(cells.get(5).policy()).isEqualTo("buddy");
@@ -53,12 +58,13 @@ class SweepTest {
     @ValueSource(longs = {1, 2})
     void rowsAreTheSameWhateverTheThreadCountAndTheOrderTheCellsRunIn(long seed) throws IOException {
         List<SweepCell> cells = plan().cells();
-        List<SweepRow> serial = untimed(Sweep.run(cells, SweepSettings.defaults(), 1, n -> { }));
+        List<SweepRow> serial = untimed(Sweep.run(cells, SweepSettings.defaults(), 1, n -> {}));
 
         List<SweepCell> shuffled = new ArrayList<>(cells);
         Collections.shuffle(shuffled, new Random(seed));
         ConcurrentLinkedQueue<Integer> progress = new ConcurrentLinkedQueue<>();
-        List<SweepRow> parallel = new ArrayList<>(untimed(Sweep.run(shuffled, SweepSettings.defaults(), 3, progress::add)));
+        List<SweepRow> parallel =
+                new ArrayList<>(untimed(Sweep.run(shuffled, SweepSettings.defaults(), 3, progress::add)));
         parallel.sort((a, b) -> Integer.compare(a.index(), b.index()));
 
         assertThat(parallel).containsExactlyElementsOf(serial);
@@ -68,13 +74,16 @@ class SweepTest {
 
     @Test
     void tunablesReachTheGlibcPolicyAndChangeWhatItCosts() throws IOException {
-        SweepPlan p = SweepPlan.of(List.of(TRACES.get(1)), List.of("glibc"),
-                List.of("glibc.malloc.mmap_threshold=4096,33554432"));
-        List<SweepRow> rows = Sweep.run(p.cells(), SweepSettings.defaults(), 2, n -> { });
+        SweepPlan p = SweepPlan.of(
+                List.of(TRACES.get(1)), List.of("glibc"), List.of("glibc.malloc.mmap_threshold=4096,33554432"));
+        List<SweepRow> rows = Sweep.run(p.cells(), SweepSettings.defaults(), 2, n -> {});
         // Everything of a page or more is mmapped at the low threshold: far more mmap calls.
-        assertThat(rows.get(0).syscalls(SyscallKind.MMAP)).isGreaterThan(rows.get(1).syscalls(SyscallKind.MMAP) + 10);
+        assertThat(rows.get(0).syscalls(SyscallKind.MMAP))
+                .isGreaterThan(rows.get(1).syscalls(SyscallKind.MMAP) + 10);
         assertThat(rows.get(0).outcome()).isEqualTo("ok");
-        assertThat(rows.get(0).peakRssBytes()).isGreaterThanOrEqualTo(rows.get(0).finalRssBytes()).isPositive();
+        assertThat(rows.get(0).peakRssBytes())
+                .isGreaterThanOrEqualTo(rows.get(0).finalRssBytes())
+                .isPositive();
         assertThat(rows.get(0).rssPages()).isNotEmpty();
         assertThat(rows.get(0).peakLiveBytes()).isEqualTo(rows.get(1).peakLiveBytes());
     }
@@ -84,7 +93,8 @@ class SweepTest {
         assertThatThrownBy(() -> SweepPlan.of(TRACES, List.of("glibc", "nope"), List.of()))
                 .hasMessageContaining("no allocator named 'nope'");
         assertThatThrownBy(() -> SweepPlan.of(TRACES, List.of("glibc"), List.of("glibc.malloc.mmap_treshold=1")))
-                .hasMessageContaining("mmap_treshold").hasMessageContaining("mmap_threshold");
+                .hasMessageContaining("mmap_treshold")
+                .hasMessageContaining("mmap_threshold");
         assertThatThrownBy(() -> SweepPlan.of(TRACES, List.of("glibc"), List.of("mxfast=8,x")))
                 .hasMessageContaining("'x' is not a non-negative integer");
         assertThatThrownBy(() -> SweepPlan.of(TRACES, List.of("glibc"), List.of("mxfast")))
@@ -94,16 +104,20 @@ class SweepTest {
     @Test
     void aMissingTraceFailsTheSweepNamingTheFile() {
         SweepPlan p = SweepPlan.of(List.of("/nonexistent/x.mrec"), List.of("glibc"), List.of());
-        assertThatThrownBy(() -> Sweep.run(p.cells(), SweepSettings.defaults(), 1, n -> { }))
-                .isInstanceOf(IOException.class).hasMessageContaining("/nonexistent/x.mrec");
+        assertThatThrownBy(() -> Sweep.run(p.cells(), SweepSettings.defaults(), 1, n -> {}))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("/nonexistent/x.mrec");
     }
 
     @Test
     void theReportIsOnePageWithAChartPerMetricAndAnRssLinePerRow() throws IOException {
         SweepPlan p = SweepPlan.of(List.of(TRACES.get(0)), List.of("glibc", "buddy"), List.of());
-        List<SweepRow> rows = Sweep.run(p.cells(), SweepSettings.defaults(), 2, n -> { });
+        List<SweepRow> rows = Sweep.run(p.cells(), SweepSettings.defaults(), 2, n -> {});
         String html = SweepReport.render(rows, false);
-        assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("http://")
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .doesNotContain("<script")
+                .doesNotContain("http://")
                 .doesNotContain("https://");
         assertThat(html.split("<polyline", -1)).hasSize(1 + rows.size());
         assertThat(html.split("<svg", -1)).hasSize(1 + 1 + 7);

@@ -28,7 +28,9 @@ public final class SparkSweep {
      * @throws IOException the first replay's failure, naming its trace
      */
     public static List<SweepRow> run(List<SweepCell> cells, SweepSettings settings, String master) throws IOException {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("mallocsim sweep")
+        SparkConf conf = new SparkConf()
+                .setMaster(master)
+                .setAppName("mallocsim sweep")
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
                 .set("spark.driver.host", "127.0.0.1")
@@ -36,7 +38,8 @@ public final class SparkSweep {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
             List<SweepRow> rows = new ArrayList<>(sc.parallelize(cells, Math.max(1, cells.size()))
-                    .map(c -> replay(c, settings)).collect());
+                    .map(c -> replay(c, settings))
+                    .collect());
             rows.sort(Comparator.comparingInt(SweepRow::index));
             return rows;
         } catch (RuntimeException e) {

@@ -36,19 +36,24 @@ class SparkSweepTest {
 
     @Test
     void aSweepInSparkLocalModeGivesTheInProcessSweepsTableRowForRow() throws IOException {
-        List<SweepCell> cells = SweepPlan.of(List.of(trace("git"), trace("pyxml")), List.of("glibc", "tlsf", "buddy"),
-                List.of("glibc.malloc.mmap_threshold=16384,1048576")).cells();
+        List<SweepCell> cells = SweepPlan.of(
+                        List.of(trace("git"), trace("pyxml")),
+                        List.of("glibc", "tlsf", "buddy"),
+                        List.of("glibc.malloc.mmap_threshold=16384,1048576"))
+                .cells();
         SweepSettings s = SweepSettings.defaults();
         List<SweepRow> spark = untimed(SparkSweep.run(cells, s, "local[2]"));
-        List<SweepRow> local = untimed(Sweep.run(cells, s, 2, n -> { }));
+        List<SweepRow> local = untimed(Sweep.run(cells, s, 2, n -> {}));
         assertThat(spark).hasSize(cells.size()).containsExactlyElementsOf(local);
         assertThat(SweepTables.text(spark, false)).isEqualTo(SweepTables.text(local, false));
     }
 
     @Test
     void aReplayThatFailsInAnExecutorFailsTheJobNamingTheTrace() {
-        List<SweepCell> cells = SweepPlan.of(List.of("/nonexistent/t.mrec"), List.of("glibc"), List.of()).cells();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparkSweep.run(cells, SweepSettings.defaults(), "local[1]"))
+        List<SweepCell> cells = SweepPlan.of(List.of("/nonexistent/t.mrec"), List.of("glibc"), List.of())
+                .cells();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SparkSweep.run(cells, SweepSettings.defaults(), "local[1]"))
                 .hasMessageContaining("/nonexistent/t.mrec");
     }
 }

@@ -30,7 +30,7 @@ class FreeCorruptionAbortsTest {
     void aSecondFreeOfAnUnsortedChunkFindsItsNextChunksPrevInuseClear() {
         Allocator a = GlibcTestProcess.ptmalloc();
         long p = a.malloc(2000); // 0x7e0: too big for the tcache and the fastbins
-        a.malloc(16);           // a guard, so p does not merge into top
+        a.malloc(16); // a guard, so p does not merge into top
         a.free(p);
 
         assertThat(abortMessage(a, () -> a.free(p))).isEqualTo("double free or corruption (!prev)");
@@ -120,7 +120,6 @@ class FreeCorruptionAbortsTest {
         }
         // as glibc returned them: the tcache LIFO, then p[7] and p[8] twice each (the stash into the
         // tcache walks the cycle), then a fresh chunk after p[8]
-        assertThat(got).containsExactly(p[6], p[5], p[4], p[3], p[2], p[1], p[0], p[7], p[8], p[7], p[8],
-                p[0] + 0x1b0);
+        assertThat(got).containsExactly(p[6], p[5], p[4], p[3], p[2], p[1], p[0], p[7], p[8], p[7], p[8], p[0] + 0x1b0);
     }
 }

@@ -7,9 +7,9 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /**
@@ -46,7 +46,8 @@ class TstCallocTest {
             if (ptrs[i] == 0) {
                 break;
             }
-            assertThat(bytes(a, ptrs[i], size)).as("calloc (%d, %d), element %d", n, elem, i)
+            assertThat(bytes(a, ptrs[i], size))
+                    .as("calloc (%d, %d), element %d", n, elem, i)
                     .isEqualTo(new byte[size]);
             memset(a, ptrs[i], 0xff, size);
         }
@@ -78,7 +79,9 @@ class TstCallocTest {
             if (ptrs[i] == 0) {
                 break;
             }
-            assertThat(bytes(a, ptrs[i], size)).as("calloc (1, %d), element %d", size, i).isEqualTo(zero);
+            assertThat(bytes(a, ptrs[i], size))
+                    .as("calloc (1, %d), element %d", size, i)
+                    .isEqualTo(zero);
             memset(a, ptrs[i], 0xff, size);
         }
         assertThat(i).isEqualTo(N);

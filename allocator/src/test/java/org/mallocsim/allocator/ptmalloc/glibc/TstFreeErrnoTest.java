@@ -38,7 +38,8 @@ class TstFreeErrnoTest {
     @Test
     void aFailedMunmapInsideFreeKeepsErrnoAndDoesNotAbort() {
         int maxMapCount = 200;
-        AddressSpace as = new AddressSpace(KernelConfig.builder().maxMapCount(maxMapCount).build());
+        AddressSpace as =
+                new AddressSpace(KernelConfig.builder().maxMapCount(maxMapCount).build());
         Allocator a = GlibcTestProcess.ptmalloc(as, "");
         long firstpageBackup = a.malloc(PAGESIZE);
         long lastpageBackup = a.malloc(PAGESIZE);
@@ -48,8 +49,13 @@ class TstFreeErrnoTest {
         // enlarge the chunk's mapping by a page on each side, keeping its first and last pages
         as.copy(firstpageBackup, ptrAligned, PAGESIZE);
         as.copy(lastpageBackup, ptrAligned + bigSize - PAGESIZE, PAGESIZE);
-        long fixed = as.mmap(ptrAligned - PAGESIZE, PAGESIZE + bigSize + PAGESIZE,
-                Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_ANONYMOUS | Mman.MAP_PRIVATE | Mman.MAP_FIXED, -1, 0);
+        long fixed = as.mmap(
+                ptrAligned - PAGESIZE,
+                PAGESIZE + bigSize + PAGESIZE,
+                Mman.PROT_READ | Mman.PROT_WRITE,
+                Mman.MAP_ANONYMOUS | Mman.MAP_PRIVATE | Mman.MAP_FIXED,
+                -1,
+                0);
         assertThat(fixed).isEqualTo(ptrAligned - PAGESIZE);
         as.copy(ptrAligned, firstpageBackup, PAGESIZE);
         as.copy(ptrAligned + bigSize - PAGESIZE, lastpageBackup, PAGESIZE);

@@ -46,7 +46,8 @@ class TstMallocTcacheLeakTest {
         }
         MallInfo2 after = a.mallinfo2();
 
-        assertThat(after.uordblks()).as("memory in use after all threads joined")
+        assertThat(after.uordblks())
+                .as("memory in use after all threads joined")
                 .isLessThanOrEqualTo(before.uordblks() + THREADS);
         assertThat(before).isEqualTo(new MallInfo2(135168, 1, 0, 0, 0, 0, 0, 688, 134480, 134480));
         assertThat(after).isEqualTo(new MallInfo2(270336, 3, 1, 0, 0, 0, 48, 3280, 267056, 134480));

@@ -63,10 +63,13 @@ class TstMallocThreadExitTest {
         a.free(outerArray);
 
         int heaps = a.mallocInfo(0).split("<heap nr=", -1).length - 1;
-        assertThat(heaps).as("arenas, main included: ten threads ran at once, M_ARENA_MAX is 8").isEqualTo(8);
+        assertThat(heaps)
+                .as("arenas, main included: ten threads ran at once, M_ARENA_MAX is 8")
+                .isEqualTo(8);
         // in use: main's tcache struct and the pthread_t array cached in it, and in each thread
         // arena its heap_info and malloc_state (0x8d0 bytes before the arena's first chunk)
-        assertThat(a.mallinfo2().uordblks()).as("in use with every block freed")
+        assertThat(a.mallinfo2().uordblks())
+                .as("in use with every block freed")
                 .isEqualTo(0x290 + 0x20 + (heaps - 1) * 0x8d0L);
     }
 

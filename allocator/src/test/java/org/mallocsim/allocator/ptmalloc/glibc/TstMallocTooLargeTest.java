@@ -68,8 +68,8 @@ class TstMallocTooLargeTest {
 
     private void assertEnomem(long result, String call, long size) {
         if (result != 0 || a.errno() != ENOMEM) {
-            throw new AssertionError(String.format("%s with size 0x%x returned 0x%x, errno %d (want NULL, ENOMEM)",
-                    call, size, result, a.errno()));
+            throw new AssertionError(String.format(
+                    "%s with size 0x%x returned 0x%x, errno %d (want NULL, ENOMEM)", call, size, result, a.errno()));
         }
     }
 
@@ -93,12 +93,14 @@ class TstMallocTooLargeTest {
             ptrToRealloc = a.malloc(16);
             assertThat(ptrToRealloc).isNotZero();
             testSetup();
-            assertEnomem(a.reallocarray(ptrToRealloc, nmemb, part), "reallocarray (p, " + nmemb + ", size/nmemb)", size);
+            assertEnomem(
+                    a.reallocarray(ptrToRealloc, nmemb, part), "reallocarray (p, " + nmemb + ", size/nmemb)", size);
             a.free(ptrToRealloc);
             ptrToRealloc = a.malloc(16);
             assertThat(ptrToRealloc).isNotZero();
             testSetup();
-            assertEnomem(a.reallocarray(ptrToRealloc, part, nmemb), "reallocarray (p, size/nmemb, " + nmemb + ")", size);
+            assertEnomem(
+                    a.reallocarray(ptrToRealloc, part, nmemb), "reallocarray (p, size/nmemb, " + nmemb + ")", size);
             a.free(ptrToRealloc);
         }
     }
@@ -111,8 +113,8 @@ class TstMallocTooLargeTest {
                 testSetup();
                 long r = a.posixMemalign(align, size);
                 if (r != -ENOMEM) {
-                    throw new AssertionError(String.format("posix_memalign (%d) with size 0x%x returned %d (want -ENOMEM)",
-                            align, size, r));
+                    throw new AssertionError(String.format(
+                            "posix_memalign (%d) with size 0x%x returned %d (want -ENOMEM)", align, size, r));
                 }
             }
             if (Long.remainderUnsigned(size, align) == 0) {

@@ -2,9 +2,9 @@ package org.mallocsim.allocator.ptmalloc.glibc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 
 /** glibc's malloc/tst-mallocalign1.c (glibc-2.36): malloc returns MALLOC_ALIGNMENT (16) aligned blocks. */

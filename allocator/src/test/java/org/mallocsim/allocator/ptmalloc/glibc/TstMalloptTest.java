@@ -29,7 +29,9 @@ class TstMalloptTest {
 
         assertThat(a.mallopt(M_CHECK_ACTION, 1)).as("M_CHECK_ACTION, 1").isEqualTo(1);
         assertThat(a.mallopt(M_MMAP_MAX, 64 * 1024)).as("M_MMAP_MAX, 64*1024").isEqualTo(1);
-        assertThat(a.mallopt(M_MMAP_THRESHOLD, 64 * 1024)).as("M_MMAP_THRESHOLD, 64*1024").isEqualTo(1);
+        assertThat(a.mallopt(M_MMAP_THRESHOLD, 64 * 1024))
+                .as("M_MMAP_THRESHOLD, 64*1024")
+                .isEqualTo(1);
         assertThat(a.mallopt(M_MXFAST, 0)).as("M_MXFAST, 0").isEqualTo(1);
         assertThat(a.mallopt(M_PERTURB, 0xa5)).as("M_PERTURB, 0xa5").isEqualTo(1);
         assertThat(a.mallopt(M_TOP_PAD, 64 * 1024)).as("M_TOP_PAD, 64*1024").isEqualTo(1);
@@ -53,7 +55,9 @@ class TstMalloptTest {
         long second = a.malloc(100000);
 
         // the threshold is consulted only in sysmalloc: the first comes from top, the second is mmapped
-        assertThat(a.addressSpace().load64(first - 8) & 2).as("first IS_MMAPPED").isZero();
+        assertThat(a.addressSpace().load64(first - 8) & 2)
+                .as("first IS_MMAPPED")
+                .isZero();
         assertThat(a.addressSpace().load64(second - 8)).as("second chunk word").isEqualTo(0x19002L);
     }
 

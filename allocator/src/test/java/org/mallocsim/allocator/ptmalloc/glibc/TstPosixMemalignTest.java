@@ -36,7 +36,9 @@ class TstPosixMemalignTest {
         assertThat(a.posixMemalign(-1, PAGESIZE)).isEqualTo(-EINVAL);
         assertThat(a.posixMemalign(0x300, 10)).isEqualTo(-EINVAL);
         assertThat(a.posixMemalign(0, 10)).isEqualTo(-EINVAL);
-        assertThat(a.posixMemalign(4, 10)).as("not a multiple of sizeof (void *)").isEqualTo(-EINVAL);
+        assertThat(a.posixMemalign(4, 10))
+                .as("not a multiple of sizeof (void *)")
+                .isEqualTo(-EINVAL);
     }
 
     @Test

@@ -6,9 +6,9 @@ import static org.mallocsim.allocator.ptmalloc.glibc.GlibcTestProcess.memset;
 
 import java.util.function.ToLongBiFunction;
 import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallocAbort;
 
@@ -31,28 +31,39 @@ class TstSafeLinkingTest {
     @ValueSource(strings = {"00", "01", "0f", "10", "5a", "a5", "c3", "ff"})
     void aCorruptedTcacheListIsCaughtWhenItsHeadIsTaken(String hex) {
         int mask = Integer.parseInt(hex, 16);
-        check(mask, "malloc(): unaligned tcache chunk detected", (a, c) -> {
-            a.malloc(TCACHE_ALLOC_SIZE); // returns c, and reveals c's next as the new head
-            return a.malloc(TCACHE_ALLOC_SIZE);
-        }, TstSafeLinkingTest::populateTcache);
+        check(
+                mask,
+                "malloc(): unaligned tcache chunk detected",
+                (a, c) -> {
+                    a.malloc(TCACHE_ALLOC_SIZE); // returns c, and reveals c's next as the new head
+                    return a.malloc(TCACHE_ALLOC_SIZE);
+                },
+                TstSafeLinkingTest::populateTcache);
     }
 
     @ParameterizedTest(name = "mask 0x{0}")
     @ValueSource(strings = {"00", "01", "0f", "10", "5a", "a5", "c3", "ff"})
     void aCorruptedFastbinListIsCaughtWhenItsHeadIsTaken(String hex) {
         int mask = Integer.parseInt(hex, 16);
-        check(mask, "malloc(): unaligned fastbin chunk detected 2", (a, c) -> {
-            a.calloc(1, TCACHE_ALLOC_SIZE);
-            return a.calloc(1, TCACHE_ALLOC_SIZE);
-        }, TstSafeLinkingTest::populateFastbin);
+        check(
+                mask,
+                "malloc(): unaligned fastbin chunk detected 2",
+                (a, c) -> {
+                    a.calloc(1, TCACHE_ALLOC_SIZE);
+                    return a.calloc(1, TCACHE_ALLOC_SIZE);
+                },
+                TstSafeLinkingTest::populateFastbin);
     }
 
     @ParameterizedTest(name = "mask 0x{0}")
     @ValueSource(strings = {"00", "01", "0f", "10", "5a", "a5", "c3", "ff"})
     void aCorruptedFastbinListIsCaughtByMallocConsolidate(String hex) {
         int mask = Integer.parseInt(hex, 16);
-        check(mask, "malloc_consolidate(): unaligned fastbin chunk detected",
-                (a, c) -> a.malloc(MALLOC_CONSOLIDATE_SIZE), TstSafeLinkingTest::populateFastbin);
+        check(
+                mask,
+                "malloc_consolidate(): unaligned fastbin chunk detected",
+                (a, c) -> a.malloc(MALLOC_CONSOLIDATE_SIZE),
+                TstSafeLinkingTest::populateFastbin);
     }
 
     /** a, b, c freed into the tcache; returns c, the bin's head. */
@@ -80,8 +91,8 @@ class TstSafeLinkingTest {
         return pc;
     }
 
-    private static void check(int mask, String expected, ToLongBiFunction<Allocator, Long> trigger,
-                              ToLongFunction<Allocator> populate) {
+    private static void check(
+            int mask, String expected, ToLongBiFunction<Allocator, Long> trigger, ToLongFunction<Allocator> populate) {
         Allocator a = GlibcTestProcess.ptmalloc();
         long c = populate.applyAsLong(a);
         memset(a, c, mask, TCACHE_ALLOC_SIZE); // the list pointer at c+0 becomes mask repeated
@@ -94,7 +105,8 @@ class TstSafeLinkingTest {
 
         Throwable t = catchThrowable(() -> trigger.applyAsLong(a, c));
 
-        assertThat(t).as("corruption with mask 0x%02x (revealed 0x%x) not detected", mask, revealed)
+        assertThat(t)
+                .as("corruption with mask 0x%02x (revealed 0x%x) not detected", mask, revealed)
                 .isInstanceOf(MallocAbort.class);
         assertThat(((MallocAbort) t).glibcMessage()).isEqualTo(expected);
     }

@@ -51,7 +51,8 @@ class TstTrim1Test {
         assertThat(as.syscallCount(SyscallKind.MADVISE)).isGreaterThan(madvisesBefore);
         assertThat(as.stats().rss()).isLessThan(rssBefore);
         for (int i = 0; i < N; i += 13) {
-            assertThat(bytes(a, arr[i], (int) sizes[i])).as("live block %d keeps its bytes", i)
+            assertThat(bytes(a, arr[i], (int) sizes[i]))
+                    .as("live block %d keeps its bytes", i)
                     .isEqualTo(filled((int) sizes[i], (int) sizes[i] & 0xff));
         }
         p = a.malloc(30000);
