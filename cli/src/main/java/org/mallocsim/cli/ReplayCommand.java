@@ -47,7 +47,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--allocator",
             paramLabel = "NAME",
-            defaultValue = "bump",
+            defaultValue = "glibc",
             description = "allocation policy (default: ${DEFAULT-VALUE})")
     String allocator;
 

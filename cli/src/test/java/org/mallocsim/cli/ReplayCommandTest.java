@@ -26,8 +26,19 @@ class ReplayCommandTest {
     }
 
     @Test
+    void glibcIsTheDefaultAllocatorAndReproducesTheRecordedAnswers() {
+        Run r = run("replay", trace("grep").toString());
+
+        assertThat(r.code).isZero();
+        assertThat(r.out)
+                .startsWith("replay of grep.mrec.zst with glibc (touch none): 22888 calls in ")
+                .contains("answers match the recorded ones:\n  calls: 22888 recorded, 22888 replayed\n")
+                .contains("  chunk word: 11533/11533\n", "  first mismatch: none");
+    }
+
+    @Test
     void theReportShowsCallsMemorySyscallsFaultsAndFidelity() {
-        Run r = run("replay", trace("grep").toString(), "--touch", "pages");
+        Run r = run("replay", trace("grep").toString(), "--touch", "pages", "--allocator", "bump");
 
         assertThat(r.code).isZero();
         assertThat(r.err).isEmpty();

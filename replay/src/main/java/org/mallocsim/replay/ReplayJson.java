@@ -14,7 +14,7 @@ import org.mallocsim.traces.natives.FidelityReport;
  *
  * <pre>
  * {
- *   "trace": "grep.mrec.zst", "allocator": "bump", "touch": "none",
+ *   "trace": "grep.mrec.zst", "allocator": "glibc", "touch": "none",
  *   "completed": true, "calls": 22888, "events": 22888, "unknownPointers": 0, "failedAllocations": 0,
  *   "peakLiveBlocks": 1210, "warnings": 0, "startBrk": "0x55dd085ac000", "finalBrk": "0x55dd08617000",
  *   "memory": { "vmPeakKiB", "vmSizeKiB", "rssPeakKiB", "rssKiB", "rssAnonKiB", "dataKiB",
