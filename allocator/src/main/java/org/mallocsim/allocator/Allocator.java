@@ -44,7 +44,11 @@ public interface Allocator {
     /**
      * {@code posix_memalign(&p, alignment, size)}: returns the pointer, or a negative errno
      * ({@code -EINVAL}, {@code -ENOMEM}) where the C function returns that error and leaves
-     * {@code *memptr} alone; errno itself is not changed, as POSIX requires.
+     * {@code *memptr} alone. In glibc 2.36 ({@code __posix_memalign}, malloc/malloc.c) a bad
+     * alignment returns EINVAL before any allocation and leaves errno alone, but a failed
+     * allocation goes through {@code _mid_memalign}, whose malloc or {@code _int_memalign} sets
+     * errno to ENOMEM on the way, so errno is ENOMEM too (posix_memalign(&p, 64, SIZE_MAX - 100)
+     * returns 12 with errno 12 on glibc 2.36-9+deb12u14).
      */
     long posixMemalign(long alignment, long size);
 

@@ -42,6 +42,19 @@ class TstPosixMemalignTest {
     }
 
     @Test
+    void aBadAlignmentLeavesErrnoAsItWas() {
+        Allocator a = GlibcTestProcess.ptmalloc();
+        assertThat(a.malloc(-1)).isZero();
+        assertThat(a.errno()).isEqualTo(ENOMEM);
+
+        assertThat(a.posixMemalign(0x300, 10)).isEqualTo(-EINVAL);
+
+        // __posix_memalign returns EINVAL before _mid_memalign could set errno (measured: errno
+        // set to 0 before posix_memalign (&p, 24, 100) is still 0 after it on glibc 2.36-9+deb12u14)
+        assertThat(a.errno()).isEqualTo(ENOMEM);
+    }
+
+    @Test
     void sizeZeroSucceeds() {
         Allocator a = GlibcTestProcess.ptmalloc();
 
