@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mallocsim.allocator.Allocator;
-import org.mallocsim.allocator.MallInfo2;
-import org.mallocsim.allocator.ThreadEvents;
 import org.mallocsim.allocator.bump.BumpAllocator;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.traces.format.TraceEvent;
@@ -51,12 +48,11 @@ class ThreadEventsTest {
     }
 
     /** The bump policy, recording what it hears about threads. */
-    private static final class Listening implements Allocator, ThreadEvents {
-        private final BumpAllocator bump;
+    private static final class Listening extends ForwardingAllocator {
         private final List<String> heard;
 
         Listening(AddressSpace space, List<String> heard) {
-            this.bump = new BumpAllocator(space, Map.of());
+            super(new BumpAllocator(space, Map.of()));
             this.heard = heard;
         }
 
@@ -78,96 +74,6 @@ class ThreadEventsTest {
         @Override
         public void forked(int parentTid, int childTid) {
             heard.add("fork " + parentTid + " to " + childTid);
-        }
-
-        @Override
-        public AddressSpace addressSpace() {
-            return bump.addressSpace();
-        }
-
-        @Override
-        public long malloc(long size) {
-            return bump.malloc(size);
-        }
-
-        @Override
-        public void free(long ptr) {
-            bump.free(ptr);
-        }
-
-        @Override
-        public long calloc(long nmemb, long size) {
-            return bump.calloc(nmemb, size);
-        }
-
-        @Override
-        public long realloc(long ptr, long size) {
-            return bump.realloc(ptr, size);
-        }
-
-        @Override
-        public long reallocarray(long ptr, long nmemb, long size) {
-            return bump.reallocarray(ptr, nmemb, size);
-        }
-
-        @Override
-        public long memalign(long alignment, long size) {
-            return bump.memalign(alignment, size);
-        }
-
-        @Override
-        public long alignedAlloc(long alignment, long size) {
-            return bump.alignedAlloc(alignment, size);
-        }
-
-        @Override
-        public long posixMemalign(long alignment, long size) {
-            return bump.posixMemalign(alignment, size);
-        }
-
-        @Override
-        public long valloc(long size) {
-            return bump.valloc(size);
-        }
-
-        @Override
-        public long pvalloc(long size) {
-            return bump.pvalloc(size);
-        }
-
-        @Override
-        public long mallocUsableSize(long ptr) {
-            return bump.mallocUsableSize(ptr);
-        }
-
-        @Override
-        public int mallocTrim(long pad) {
-            return bump.mallocTrim(pad);
-        }
-
-        @Override
-        public int mallopt(int param, int value) {
-            return bump.mallopt(param, value);
-        }
-
-        @Override
-        public MallInfo2 mallinfo2() {
-            return bump.mallinfo2();
-        }
-
-        @Override
-        public String mallocStats() {
-            return bump.mallocStats();
-        }
-
-        @Override
-        public String mallocInfo(int options) {
-            return bump.mallocInfo(options);
-        }
-
-        @Override
-        public int errno() {
-            return bump.errno();
         }
     }
 }
