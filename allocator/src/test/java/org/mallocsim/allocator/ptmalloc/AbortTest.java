@@ -35,6 +35,70 @@ class AbortTest {
         return a - 16;
     }
 
+    /** A 24-byte block freed into a fastbin (tcache off), a guard after it; returns the block. */
+    private long fastChunk() {
+        long a = t0.malloc(24);
+        t0.malloc(16);
+        t0.free(a);
+        return a;
+    }
+
+    /**
+     * Two 24-byte blocks freed (into the tcache, or a fastbin when tcache is off), the second, now
+     * the list's head, linking to the first's middle: the list's next entry is misaligned.
+     */
+    private static void misalignedSecondEntry(Heap heap) {
+        long a = heap.malloc(24);
+        long b = heap.malloc(24);
+        heap.malloc(16);
+        heap.free(a);
+        heap.free(b);
+        heap.as.store64(b, Chunk.protectPtr(b, a + 8));
+    }
+
+    /**
+     * Block a freed into the tcache with its link set to {@code a + linkOffset}, and block b made to
+     * look as if it were in the tcache too (it carries tcache_key), so that freeing b walks the list.
+     */
+    private long tcacheListWithLinkTo(long linkOffset) {
+        long a = h.malloc(24);
+        long b = h.malloc(24);
+        h.free(a);
+        h.as.store64(a, Chunk.protectPtr(a, a + linkOffset));
+        h.as.store64(b + 8, h.pm.tcacheKey());
+        return b;
+    }
+
+    /** A mmapped block whose prev_size (the offset of the chunk in its mapping) is 8, not 0. */
+    private long mmappedChunkWithABadOffset() {
+        long a = h.malloc(200_000);
+        h.as.store64(a - 16, 8);
+        return a;
+    }
+
+    /** A 100-byte block whose first word is written, so a pointer 8 bytes in is a misaligned chunk. */
+    private long blockUnderAMisalignedPointer() {
+        long a = h.malloc(100);
+        h.as.store64(a, 0);
+        return a + 8;
+    }
+
+    /** The main arena's top chunk, its size word overwritten with {@code size}, after one malloc. */
+    private void topSizeSetTo(long size) {
+        h.malloc(16);
+        long top = h.as.load64(arena(h) + MallocState.TOP);
+        h.as.store64(top + 8, size);
+    }
+
+    /** Blocks x and a of 200 bytes and a guard g (tcache off), a freed; returns {x, a, g}. */
+    private long[] blockBeforeAFreeChunk() {
+        long x = t0.malloc(200);
+        long a = t0.malloc(200);
+        long g = t0.malloc(16);
+        t0.free(a);
+        return new long[] {x, a, g};
+    }
+
     // ---- free ----------------------------------------------------------------------------------
 
     @Test
@@ -46,17 +110,14 @@ class AbortTest {
 
     @Test
     void doubleFreeAtTheHeadOfAFastbin() {
-        long a = t0.malloc(24);
-        t0.malloc(16);
-        t0.free(a);
+        long a = fastChunk();
         aborts(t0, "double free or corruption (fasttop)", () -> t0.pm.free(a));
     }
 
     @Test
     void freeOfAMisalignedPointer() {
-        long a = h.malloc(100);
-        h.as.store64(a, 0);
-        aborts(h, "free(): invalid pointer", () -> h.pm.free(a + 8));
+        long p = blockUnderAMisalignedPointer();
+        aborts(h, "free(): invalid pointer", () -> h.pm.free(p));
     }
 
     @Test
@@ -106,28 +167,19 @@ class AbortTest {
 
     @Test
     void freeOfAMmappedChunkWithABadOffset() {
-        long a = h.malloc(200_000);
-        h.as.store64(a - 16, 8);
+        long a = mmappedChunkWithABadOffset();
         aborts(h, "munmap_chunk(): invalid pointer", () -> h.pm.free(a));
     }
 
     @Test
     void tcacheWalkThatNeverEnds() {
-        long a = h.malloc(24);
-        long b = h.malloc(24);
-        h.free(a);
-        h.as.store64(a, Chunk.protectPtr(a, a));
-        h.as.store64(b + 8, h.pm.tcacheKey());
+        long b = tcacheListWithLinkTo(0);
         aborts(h, "free(): too many chunks detected in tcache", () -> h.pm.free(b));
     }
 
     @Test
     void tcacheWalkMeetingAMisalignedEntry() {
-        long a = h.malloc(24);
-        long b = h.malloc(24);
-        h.free(a);
-        h.as.store64(a, Chunk.protectPtr(a, a + 8));
-        h.as.store64(b + 8, h.pm.tcacheKey());
+        long b = tcacheListWithLinkTo(8);
         aborts(h, "free(): unaligned chunk detected in tcache 2", () -> h.pm.free(b));
     }
 
@@ -165,45 +217,30 @@ class AbortTest {
 
     @Test
     void unlinkOfAChunkWhoseFootDisagrees() {
-        long x = t0.malloc(200);
-        long a = t0.malloc(200);
-        long g = t0.malloc(16);
-        t0.free(a);
-        t0.as.store64(g - 16, 0xc0);
-        aborts(t0, "corrupted size vs. prev_size", () -> t0.pm.free(x));
+        long[] xag = blockBeforeAFreeChunk();
+        t0.as.store64(xag[2] - 16, 0xc0);
+        aborts(t0, "corrupted size vs. prev_size", () -> t0.pm.free(xag[0]));
     }
 
     @Test
     void unlinkOfAChunkWithBrokenLinks() {
-        long x = t0.malloc(200);
-        long a = t0.malloc(200);
-        long g = t0.malloc(16);
-        t0.free(a);
-        t0.as.store64(a, g - 16);
-        aborts(t0, "corrupted double-linked list", () -> t0.pm.free(x));
+        long[] xag = blockBeforeAFreeChunk();
+        t0.as.store64(xag[1], xag[2] - 16);
+        aborts(t0, "corrupted double-linked list", () -> t0.pm.free(xag[0]));
     }
 
     // ---- malloc --------------------------------------------------------------------------------
 
     @Test
     void tcacheHeadMisaligned() {
-        long a = h.malloc(24);
-        long b = h.malloc(24);
-        h.free(a);
-        h.free(b);
-        h.as.store64(b, Chunk.protectPtr(b, a + 8));
+        misalignedSecondEntry(h);
         h.pm.malloc(24);
         aborts(h, "malloc(): unaligned tcache chunk detected", () -> h.pm.malloc(24));
     }
 
     @Test
     void fastbinHeadMisaligned() {
-        long a = t0.malloc(24);
-        long b = t0.malloc(24);
-        t0.malloc(16);
-        t0.free(a);
-        t0.free(b);
-        t0.as.store64(b, Chunk.protectPtr(b, a + 8));
+        misalignedSecondEntry(t0);
         t0.pm.malloc(24);
         aborts(t0, "malloc(): unaligned fastbin chunk detected 2", () -> t0.pm.malloc(24));
     }
@@ -226,9 +263,7 @@ class AbortTest {
 
     @Test
     void fastbinChunkOfTheWrongSize() {
-        long a = t0.malloc(24);
-        t0.malloc(16);
-        t0.free(a);
+        long a = fastChunk();
         t0.as.store64(a - 8, 0x31);
         aborts(t0, "malloc(): memory corruption (fast)", () -> t0.pm.malloc(24));
     }
@@ -328,29 +363,20 @@ class AbortTest {
 
     @Test
     void topChunkLargerThanTheSystemMemory() {
-        h.malloc(16);
-        long top = h.as.load64(arena(h) + MallocState.TOP);
-        h.as.store64(top + 8, 0x1000001);
+        topSizeSetTo(0x1000001);
         aborts(h, "malloc(): corrupted top size", () -> h.pm.malloc(2000));
     }
 
     @Test
     void consolidationOfAFastChunkOfTheWrongSize() {
-        long a = t0.malloc(24);
-        t0.malloc(16);
-        t0.free(a);
+        long a = fastChunk();
         t0.as.store64(a - 8, 0x31);
         aborts(t0, "malloc_consolidate(): invalid chunk size", () -> t0.pm.malloc(2000));
     }
 
     @Test
     void consolidationMeetingAMisalignedFastChunk() {
-        long a = t0.malloc(24);
-        long b = t0.malloc(24);
-        t0.malloc(16);
-        t0.free(a);
-        t0.free(b);
-        t0.as.store64(b, Chunk.protectPtr(b, a + 8));
+        misalignedSecondEntry(t0);
         aborts(t0, "malloc_consolidate(): unaligned fastbin chunk detected", () -> t0.pm.malloc(2000));
     }
 
@@ -369,9 +395,8 @@ class AbortTest {
 
     @Test
     void reallocOfAMisalignedPointer() {
-        long a = h.malloc(100);
-        h.as.store64(a, 0);
-        aborts(h, "realloc(): invalid pointer", () -> h.pm.realloc(a + 8, 200));
+        long p = blockUnderAMisalignedPointer();
+        aborts(h, "realloc(): invalid pointer", () -> h.pm.realloc(p, 200));
     }
 
     @Test
@@ -391,37 +416,25 @@ class AbortTest {
 
     @Test
     void reallocOfAMmappedChunkWithABadOffset() {
-        long a = h.malloc(200_000);
-        h.as.store64(a - 16, 8);
+        long a = mmappedChunkWithABadOffset();
         aborts(h, "mremap_chunk(): invalid pointer", () -> h.pm.realloc(a, 300_000));
-    }
-
-    private void misalignedFastbinHead(Heap heap) {
-        long a = heap.malloc(24);
-        long b = heap.malloc(24);
-        heap.malloc(16);
-        heap.free(a);
-        heap.free(b);
-        heap.as.store64(b, Chunk.protectPtr(b, a + 8));
     }
 
     @Test
     void mallinfoWalkingAMisalignedFastbin() {
-        misalignedFastbinHead(t0);
+        misalignedSecondEntry(t0);
         aborts(t0, "int_mallinfo(): unaligned fastbin chunk detected", () -> t0.pm.mallinfo2());
     }
 
     @Test
     void mallocInfoWalkingAMisalignedFastbin() {
-        misalignedFastbinHead(t0);
+        misalignedSecondEntry(t0);
         aborts(t0, "__malloc_info(): unaligned fastbin chunk detected", () -> t0.pm.mallocInfo(0));
     }
 
     @Test
     void sysmallocAssertsThatTopEndsOnAPageBoundary() {
-        h.malloc(16);
-        long top = h.as.load64(arena(h) + MallocState.TOP);
-        h.as.store64(top + 8, 0x1001);
+        topSizeSetTo(0x1001);
         aborts(
                 h,
                 "Fatal glibc error: malloc assertion failure in sysmalloc: (old_top == initial_top (av) && "
@@ -434,12 +447,7 @@ class AbortTest {
     void fastbinWithAMisalignedNextOnceThreadsRun() {
         // REMOVE_FB, the multi-threaded pop, checks the new head before taking the chunk
         t0.pm.switchThread(1);
-        long a = t0.malloc(24);
-        long b = t0.malloc(24);
-        t0.malloc(16);
-        t0.free(a);
-        t0.free(b);
-        t0.as.store64(b, Chunk.protectPtr(b, a + 8));
+        misalignedSecondEntry(t0);
         t0.pm.switchThread(2);
         t0.pm.switchThread(1);
         aborts(t0, "malloc(): unaligned fastbin chunk detected", () -> t0.pm.malloc(24));
