@@ -1,9 +1,10 @@
-package org.mallocsim.traces.natives;
+package org.mallocsim.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,15 +16,18 @@ import org.mallocsim.traces.gen.WorkloadGenerator;
 import org.mallocsim.traces.gen.WorkloadGenerator.Params;
 import org.mallocsim.traces.gen.WorkloadGenerator.Shape;
 import org.mallocsim.traces.io.OutputFile;
+import org.mallocsim.traces.natives.NativeReplayer;
+import org.mallocsim.traces.natives.ReferenceTrace;
 
 /**
  * Differential tests of the emulated ptmalloc against this machine's glibc: each seeded workload is
  * generated, replayed on the real glibc by the native replayer (in a fresh process, under the
- * workload's GLIBC_TUNABLES), and then through {@code Ptmalloc} in an emulated process started
- * from the same maps and start-brk, on the same threads. Every call must give the same answers in
- * every class a faithful emulation reproduces: main-arena results as offsets from start-brk,
- * thread-arena results as (heap, offset in heap), chunk words, the break after each call, mmapped
- * results by page offset and chunk word, and NULLs.
+ * workload's GLIBC_TUNABLES), and glibc's answers file is then replayed by {@link ReplayEngine}
+ * with the {@code glibc} policy under the same tunables, in an emulated process started from the
+ * same maps and start-brk, on the same threads. Every call must give the same answers in every
+ * class a faithful emulation reproduces ({@code FidelityReport}): main-arena results as offsets
+ * from start-brk, thread-arena results as (heap, offset in heap), chunk words, the break after each
+ * call, mmapped results by page offset and chunk word, and NULLs.
  */
 class PtmallocDifferentialTest {
     @TempDir
@@ -95,27 +99,16 @@ class PtmallocDifferentialTest {
         ReferenceTrace glibc = ReferenceTrace.read(result.answersFile());
         assertExercisesItsTarget(w, glibc);
 
-        PtmallocReplay ours = PtmallocReplay.run(result.answersFile(), w.tunables());
-        FidelityReport report = FidelityReport.compare(glibc, ours.answers);
+        TraceFidelity.Outcome ours = TraceFidelity.replay(
+                result.answersFile(),
+                ReplayOptions.of("glibc").withTunables(w.tunables().isEmpty() ? List.of() : List.of(w.tunables())));
 
-        System.out.println(w + ": " + String.join("; ", report.lines()));
-        StringBuilder why = new StringBuilder(String.join("\n", report.lines()));
-        int i = report.firstMismatch();
-        if (i >= 0) {
-            why.append("\nfirst mismatch, call ")
-                    .append(i + 1)
-                    .append(":\n  glibc:    ")
-                    .append(PtmallocReplay.describe(glibc, i))
-                    .append("\n  ptmalloc: ")
-                    .append(PtmallocReplay.describe(ours.answers, i));
-            for (int k = Math.max(0, i - 4); k < i; k++) {
-                why.append("\n  before: ").append(PtmallocReplay.describe(glibc, k));
-            }
-        }
-        if (ours.stoppedBy != null) {
-            why.append("\nptmalloc stopped: ").append(ours.stoppedBy);
-        }
-        assertThat(report.faithful()).as(why.toString()).isTrue();
+        System.out.print(w + ": " + ours.describe());
+        assertThat(ours.result().calls()).isEqualTo(glibc.size());
+        assertThat(ours.faithful())
+                .as(ours.describe() + "first mismatch: " + ours.firstMismatch() + "\nthe calls up to it:\n"
+                        + ours.contextBeforeFirstMismatch(4))
+                .isTrue();
     }
 
     private static int threadArenaResults(ReferenceTrace glibc) {
