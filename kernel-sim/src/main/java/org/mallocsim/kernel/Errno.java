@@ -38,77 +38,45 @@ public final class Errno {
 
     /** The symbolic name, {@code "EINVAL"}; {@code "E<n>"} for numbers this table lacks. */
     public static String name(int errno) {
-        switch (errno) {
-            case EPERM:
-                return "EPERM";
-            case ENOENT:
-                return "ENOENT";
-            case EINTR:
-                return "EINTR";
-            case EBADF:
-                return "EBADF";
-            case EAGAIN:
-                return "EAGAIN";
-            case ENOMEM:
-                return "ENOMEM";
-            case EACCES:
-                return "EACCES";
-            case EFAULT:
-                return "EFAULT";
-            case EBUSY:
-                return "EBUSY";
-            case EEXIST:
-                return "EEXIST";
-            case ENODEV:
-                return "ENODEV";
-            case EINVAL:
-                return "EINVAL";
-            case ENOSPC:
-                return "ENOSPC";
-            case EOVERFLOW:
-                return "EOVERFLOW";
-            case EOPNOTSUPP:
-                return "EOPNOTSUPP";
-            default:
-                return "E" + errno;
-        }
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case EINTR -> "EINTR";
+            case EBADF -> "EBADF";
+            case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM";
+            case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
+            case EBUSY -> "EBUSY";
+            case EEXIST -> "EEXIST";
+            case ENODEV -> "ENODEV";
+            case EINVAL -> "EINVAL";
+            case ENOSPC -> "ENOSPC";
+            case EOVERFLOW -> "EOVERFLOW";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
+            default -> "E" + errno;
+        };
     }
 
     /** glibc's strerror text, as strace prints it in parentheses. */
     public static String message(int errno) {
-        switch (errno) {
-            case EPERM:
-                return "Operation not permitted";
-            case ENOENT:
-                return "No such file or directory";
-            case EINTR:
-                return "Interrupted system call";
-            case EBADF:
-                return "Bad file descriptor";
-            case EAGAIN:
-                return "Resource temporarily unavailable";
-            case ENOMEM:
-                return "Cannot allocate memory";
-            case EACCES:
-                return "Permission denied";
-            case EFAULT:
-                return "Bad address";
-            case EBUSY:
-                return "Device or resource busy";
-            case EEXIST:
-                return "File exists";
-            case ENODEV:
-                return "No such device";
-            case EINVAL:
-                return "Invalid argument";
-            case ENOSPC:
-                return "No space left on device";
-            case EOVERFLOW:
-                return "Value too large for defined data type";
-            case EOPNOTSUPP:
-                return "Operation not supported";
-            default:
-                return "Unknown error " + errno;
-        }
+        return switch (errno) {
+            case EPERM -> "Operation not permitted";
+            case ENOENT -> "No such file or directory";
+            case EINTR -> "Interrupted system call";
+            case EBADF -> "Bad file descriptor";
+            case EAGAIN -> "Resource temporarily unavailable";
+            case ENOMEM -> "Cannot allocate memory";
+            case EACCES -> "Permission denied";
+            case EFAULT -> "Bad address";
+            case EBUSY -> "Device or resource busy";
+            case EEXIST -> "File exists";
+            case ENODEV -> "No such device";
+            case EINVAL -> "Invalid argument";
+            case ENOSPC -> "No space left on device";
+            case EOVERFLOW -> "Value too large for defined data type";
+            case EOPNOTSUPP -> "Operation not supported";
+            default -> "Unknown error " + errno;
+        };
     }
 }

@@ -63,18 +63,13 @@ public final class SegmentationFault extends RuntimeException {
     }
 
     private static String codeName(int code) {
-        switch (code) {
-            case SEGV_MAPERR:
-                return "SEGV_MAPERR";
-            case SEGV_ACCERR:
-                return "SEGV_ACCERR";
-            case SEGV_PKUERR:
-                return "SEGV_PKUERR";
-            case SI_KERNEL:
-                return "SI_KERNEL";
-            default:
-                return Integer.toString(code);
-        }
+        return switch (code) {
+            case SEGV_MAPERR -> "SEGV_MAPERR";
+            case SEGV_ACCERR -> "SEGV_ACCERR";
+            case SEGV_PKUERR -> "SEGV_PKUERR";
+            case SI_KERNEL -> "SI_KERNEL";
+            default -> Integer.toString(code);
+        };
     }
 
     @Override

@@ -24,33 +24,43 @@ final class MallOpt {
         IntFree.mallocConsolidate(c, c.mainArena);
         long v = value;
         switch (param) {
-            case M_MXFAST:
+            case M_MXFAST -> {
                 return doSetMxfast(c, v);
-            case M_TRIM_THRESHOLD:
+            }
+            case M_TRIM_THRESHOLD -> {
                 return doSetTrimThreshold(c, v);
-            case M_TOP_PAD:
+            }
+            case M_TOP_PAD -> {
                 return doSetTopPad(c, v);
-            case M_MMAP_THRESHOLD:
+            }
+            case M_MMAP_THRESHOLD -> {
                 return doSetMmapThreshold(c, v);
-            case M_MMAP_MAX:
+            }
+            case M_MMAP_MAX -> {
                 return doSetMmapsMax(c, value);
-            case M_CHECK_ACTION:
+            }
+            case M_CHECK_ACTION -> {
                 return 1;
-            case M_PERTURB:
+            }
+            case M_PERTURB -> {
                 c.setPerturbByte(value);
                 return 1;
-            case M_ARENA_TEST:
+            }
+            case M_ARENA_TEST -> {
                 if (value > 0) {
                     c.mpStore(MallocPar.ARENA_TEST, v);
                 }
                 return 1;
-            case M_ARENA_MAX:
+            }
+            case M_ARENA_MAX -> {
                 if (value > 0) {
                     c.mpStore(MallocPar.ARENA_MAX, v);
                 }
                 return 1;
-            default:
+            }
+            default -> {
                 return 1;
+            }
         }
     }
 

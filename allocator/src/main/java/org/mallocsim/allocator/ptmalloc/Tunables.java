@@ -91,7 +91,7 @@ public final class Tunables {
      */
     public static Tunables parse(String glibcTunables) {
         Builder b = builder();
-        for (String item : glibcTunables.split(":")) {
+        for (String item : glibcTunables.split(":", -1)) {
             int eq = item.indexOf('=');
             if (eq < 0 || !item.startsWith("glibc.malloc.")) {
                 continue;

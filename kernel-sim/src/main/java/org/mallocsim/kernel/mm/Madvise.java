@@ -19,36 +19,34 @@ final class Madvise {
 
     /** {@code madvise_behavior_valid} for this emulated kernel (KSM built in as on the reference machine; no hwpoison privileges). */
     static boolean behaviorValid(int advice) {
-        switch (advice) {
-            case Mman.MADV_NORMAL:
-            case Mman.MADV_RANDOM:
-            case Mman.MADV_SEQUENTIAL:
-            case Mman.MADV_WILLNEED:
-            case Mman.MADV_DONTNEED:
-            case Mman.MADV_DONTNEED_LOCKED:
-            case Mman.MADV_FREE:
-            case Mman.MADV_REMOVE:
-            case Mman.MADV_DONTFORK:
-            case Mman.MADV_DOFORK:
-            case Mman.MADV_DONTDUMP:
-            case Mman.MADV_DODUMP:
-            case Mman.MADV_WIPEONFORK:
-            case Mman.MADV_KEEPONFORK:
-            case Mman.MADV_COLD:
-            case Mman.MADV_PAGEOUT:
-            case Mman.MADV_POPULATE_READ:
-            case Mman.MADV_POPULATE_WRITE:
-            case Mman.MADV_HUGEPAGE:
-            case Mman.MADV_NOHUGEPAGE:
-            case Mman.MADV_COLLAPSE:
-            case Mman.MADV_MERGEABLE:
-            case Mman.MADV_UNMERGEABLE:
-            case Mman.MADV_GUARD_INSTALL:
-            case Mman.MADV_GUARD_REMOVE:
-                return true;
-            default:
-                return false;
-        }
+        return switch (advice) {
+            case Mman.MADV_NORMAL,
+                    Mman.MADV_RANDOM,
+                    Mman.MADV_SEQUENTIAL,
+                    Mman.MADV_WILLNEED,
+                    Mman.MADV_DONTNEED,
+                    Mman.MADV_DONTNEED_LOCKED,
+                    Mman.MADV_FREE,
+                    Mman.MADV_REMOVE,
+                    Mman.MADV_DONTFORK,
+                    Mman.MADV_DOFORK,
+                    Mman.MADV_DONTDUMP,
+                    Mman.MADV_DODUMP,
+                    Mman.MADV_WIPEONFORK,
+                    Mman.MADV_KEEPONFORK,
+                    Mman.MADV_COLD,
+                    Mman.MADV_PAGEOUT,
+                    Mman.MADV_POPULATE_READ,
+                    Mman.MADV_POPULATE_WRITE,
+                    Mman.MADV_HUGEPAGE,
+                    Mman.MADV_NOHUGEPAGE,
+                    Mman.MADV_COLLAPSE,
+                    Mman.MADV_MERGEABLE,
+                    Mman.MADV_UNMERGEABLE,
+                    Mman.MADV_GUARD_INSTALL,
+                    Mman.MADV_GUARD_REMOVE -> true;
+            default -> false;
+        };
     }
 
     static int doMadvise(Mm mm, long start, long lenIn, int advice) {
@@ -105,15 +103,16 @@ final class Madvise {
     private static int visit(Mm mm, Vma vma, long start, long end, int advice) {
         long f = vma.flags;
         switch (advice) {
-            case Mman.MADV_WILLNEED:
+            case Mman.MADV_WILLNEED -> {
                 return 0;
-            case Mman.MADV_COLLAPSE:
+            }
+            case Mman.MADV_COLLAPSE -> {
                 return collapse(mm, vma, start, end);
-            case Mman.MADV_COLD:
-            case Mman.MADV_PAGEOUT:
+            }
+            case Mman.MADV_COLD, Mman.MADV_PAGEOUT -> {
                 return (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0 ? -Errno.EINVAL : 0;
-            case Mman.MADV_DONTNEED:
-            case Mman.MADV_DONTNEED_LOCKED:
+            }
+            case Mman.MADV_DONTNEED, Mman.MADV_DONTNEED_LOCKED -> {
                 if ((advice == Mman.MADV_DONTNEED && (f & VM_LOCKED) != 0) || (f & (VM_PFNMAP | VM_HUGETLB)) != 0) {
                     return -Errno.EINVAL;
                 }
@@ -121,24 +120,28 @@ final class Madvise {
                 mm.paging.reclaimEmptyPteTables(start, end);
                 mm.paging.flushRange(start, end);
                 return 0;
-            case Mman.MADV_GUARD_INSTALL:
+            }
+            case Mman.MADV_GUARD_INSTALL -> {
                 if ((f & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED)) != 0) {
                     return -Errno.EINVAL;
                 }
                 return mm.paging.installGuards(mm, vma, start, end, mm.fault) ? 0 : -Errno.ENOMEM;
-            case Mman.MADV_GUARD_REMOVE:
+            }
+            case Mman.MADV_GUARD_REMOVE -> {
                 if ((f & (VM_SPECIAL | VM_HUGETLB)) != 0) {
                     return -Errno.EINVAL;
                 }
                 mm.paging.removeGuards(start, end);
                 return 0;
-            case Mman.MADV_FREE:
+            }
+            case Mman.MADV_FREE -> {
                 if (!vma.isAnonymous() || (f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0) {
                     return -Errno.EINVAL;
                 }
                 mm.paging.markLazyFree(start, end);
                 return 0;
-            case Mman.MADV_REMOVE:
+            }
+            case Mman.MADV_REMOVE -> {
                 if ((f & VM_LOCKED) != 0 || vma.shmem == null) {
                     return (f & VM_SHARED) == 0 || (f & VM_LOCKED) != 0 ? -Errno.EINVAL : -Errno.EACCES;
                 }
@@ -149,64 +152,47 @@ final class Madvise {
                 mm.paging.flushRange(start, end);
                 mm.paging.punchShmem(vma, start, end);
                 return 0;
-            default:
-                break;
+            }
+            default -> {}
         }
         long nf = f;
         switch (advice) {
-            case Mman.MADV_NORMAL:
-                nf &= ~(VM_RAND_READ | VM_SEQ_READ);
-                break;
-            case Mman.MADV_RANDOM:
-                nf = (nf & ~VM_SEQ_READ) | VM_RAND_READ;
-                break;
-            case Mman.MADV_SEQUENTIAL:
-                nf = (nf & ~VM_RAND_READ) | VM_SEQ_READ;
-                break;
-            case Mman.MADV_DONTFORK:
-                nf |= VM_DONTCOPY;
-                break;
-            case Mman.MADV_DOFORK:
+            case Mman.MADV_NORMAL -> nf &= ~(VM_RAND_READ | VM_SEQ_READ);
+            case Mman.MADV_RANDOM -> nf = (nf & ~VM_SEQ_READ) | VM_RAND_READ;
+            case Mman.MADV_SEQUENTIAL -> nf = (nf & ~VM_RAND_READ) | VM_SEQ_READ;
+            case Mman.MADV_DONTFORK -> nf |= VM_DONTCOPY;
+            case Mman.MADV_DOFORK -> {
                 if ((f & VM_IO) != 0) {
                     return -Errno.EINVAL;
                 }
                 nf &= ~VM_DONTCOPY;
-                break;
-            case Mman.MADV_WIPEONFORK:
+            }
+            case Mman.MADV_WIPEONFORK -> {
                 if (!vma.isAnonymous()) {
                     return -Errno.EINVAL;
                 }
                 nf |= VM_WIPEONFORK;
-                break;
-            case Mman.MADV_KEEPONFORK:
-                nf &= ~VM_WIPEONFORK;
-                break;
-            case Mman.MADV_DONTDUMP:
-                nf |= VM_DONTDUMP;
-                break;
-            case Mman.MADV_DODUMP:
+            }
+            case Mman.MADV_KEEPONFORK -> nf &= ~VM_WIPEONFORK;
+            case Mman.MADV_DONTDUMP -> nf |= VM_DONTDUMP;
+            case Mman.MADV_DODUMP -> {
                 if ((f & VM_SPECIAL) != 0) {
                     return -Errno.EINVAL;
                 }
                 nf &= ~VM_DONTDUMP;
-                break;
-            case Mman.MADV_HUGEPAGE:
-                nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
-                break;
-            case Mman.MADV_NOHUGEPAGE:
-                nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
-                break;
-            case Mman.MADV_MERGEABLE:
+            }
+            case Mman.MADV_HUGEPAGE -> nf = (nf & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+            case Mman.MADV_NOHUGEPAGE -> nf = (nf & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+            case Mman.MADV_MERGEABLE -> {
                 // ksm_madvise: special, shared and hugetlb mappings are silently left alone
                 if ((f & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL | VM_HUGETLB)) == 0) {
                     nf |= VM_MERGEABLE;
                 }
-                break;
-            case Mman.MADV_UNMERGEABLE:
-                nf &= ~VM_MERGEABLE;
-                break;
-            default:
+            }
+            case Mman.MADV_UNMERGEABLE -> nf &= ~VM_MERGEABLE;
+            default -> {
                 return -Errno.EINVAL;
+            }
         }
         if (nf == f) {
             return 0;

@@ -227,21 +227,20 @@ final class Mm {
      */
     boolean vmEnoughMemory(long pages) {
         switch (config.overcommitMemory()) {
-            case 1:
-                break;
-            case 2: {
+            case 1 -> {}
+            case 2 -> {
                 long allowed = totalRamPages * config.overcommitRatio() / 100;
                 allowed -= adminReservePages;
                 allowed -= Math.min(totalVm / 32, userReservePages);
                 if (committed + pages > allowed) {
                     return false;
                 }
-                break;
             }
-            default:
+            default -> {
                 if (pages > totalRamPages) {
                     return false;
                 }
+            }
         }
         committed += pages;
         return true;

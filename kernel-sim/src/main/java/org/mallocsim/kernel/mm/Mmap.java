@@ -82,28 +82,29 @@ final class Mmap {
         }
         boolean shared;
         switch (type) {
-            case Mman.MAP_SHARED:
+            case Mman.MAP_SHARED -> {
                 if ((vmFlags & VM_GROWSDOWN) != 0) {
                     return -Errno.EINVAL;
                 }
                 pgoff = 0;
                 vmFlags |= VM_SHARED | VM_MAYSHARE;
                 shared = true;
-                break;
-            case Mman.MAP_DROPPABLE:
+            }
+            case Mman.MAP_DROPPABLE -> {
                 if ((vmFlags & (VM_LOCKED | VM_GROWSDOWN)) != 0) {
                     return -Errno.EINVAL;
                 }
                 vmFlags |= VM_WIPEONFORK | VM_DONTDUMP | VM_NORESERVE;
                 pgoff = addr >>> PAGE_SHIFT;
                 shared = false;
-                break;
-            case Mman.MAP_PRIVATE:
+            }
+            case Mman.MAP_PRIVATE -> {
                 pgoff = addr >>> PAGE_SHIFT;
                 shared = false;
-                break;
-            default:
+            }
+            default -> {
                 return -Errno.EINVAL;
+            }
         }
         if ((flags & Mman.MAP_NORESERVE) != 0 && mm.config.overcommitMemory() != 2) {
             vmFlags |= VM_NORESERVE;

@@ -161,7 +161,7 @@ class FromMapsTest {
         assertThat(as.currentBrk()).isEqualTo(0x5569ff723000L);
         int checked = 0;
         for (String l : lines) {
-            String[] f = l.split(" ");
+            String[] f = l.split(" ", -1);
             if (f[0].equals("mmap") || f[0].equals("shared")) {
                 int flags = (f[0].equals("mmap") ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS;
                 long expected = Long.parseUnsignedLong(f[2].substring(2), 16);

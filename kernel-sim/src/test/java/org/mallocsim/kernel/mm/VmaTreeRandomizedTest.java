@@ -176,18 +176,23 @@ class VmaTreeRandomizedTest {
 
     private long randomAddress() {
         switch (rnd.nextInt(12)) {
-            case 0:
+            case 0 -> {
                 return 0;
-            case 1:
+            }
+            case 1 -> {
                 return -1;
-            case 2:
+            }
+            case 2 -> {
                 return base - 1;
-            case 3:
+            }
+            case 3 -> {
                 return 1L << 47;
-            default:
+            }
+            default -> {
                 long a = page(rnd.nextLong(domainPages + 1));
                 int off = rnd.nextInt(3);
                 return off == 0 ? a : off == 1 ? a + 1 : a - 1;
+            }
         }
     }
 

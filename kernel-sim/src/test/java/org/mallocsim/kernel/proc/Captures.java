@@ -51,13 +51,13 @@ final class Captures {
      */
     static VmaView parseMapsLine(String line) {
         String[] f = line.split(" +", 6);
-        String[] range = f[0].split("-");
+        String[] range = f[0].split("-", -1);
         String perms = f[1];
         long flags = (perms.charAt(0) == 'r' ? R : 0)
                 | (perms.charAt(1) == 'w' ? W : 0)
                 | (perms.charAt(2) == 'x' ? X : 0)
                 | (perms.charAt(3) == 's' ? VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE : 0);
-        String[] dev = f[3].split(":");
+        String[] dev = f[3].split(":", -1);
         return new VmaView(
                 Long.parseUnsignedLong(range[0], 16),
                 Long.parseUnsignedLong(range[1], 16),

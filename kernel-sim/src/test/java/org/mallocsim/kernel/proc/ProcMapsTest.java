@@ -22,7 +22,7 @@ class ProcMapsTest {
     void realMapsCaptureIsReproducedByteForByte() {
         String captured = Captures.read("maps-full.txt");
         List<VmaView> vmas = new ArrayList<>();
-        for (String line : captured.split("\n")) {
+        for (String line : captured.lines().toList()) {
             if (!line.startsWith("ffffffffff600000")) {
                 vmas.add(Captures.parseMapsLine(line));
             }
@@ -54,7 +54,7 @@ class ProcMapsTest {
                 .isEqualTo("00400000-00401000 r-xp 00000000 08:01 42                                 /bin/a\n"
                         + "55d0c7a0e000-55d0c7a2f000 rw-p 00000000 00:00 0                          [heap]\n"
                         + "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n");
-        for (String line : ProcMaps.render(vmas).split("\n")) {
+        for (String line : ProcMaps.render(vmas).lines().toList()) {
             assertThat(line.indexOf('/') >= 0 ? line.indexOf('/') : line.indexOf('['))
                     .isEqualTo(73);
         }

@@ -111,7 +111,7 @@ class ProcSmapsTest {
     void rollupHeaderSpansFirstStartToLastEndLikeTheRealOne() {
         String captured = Captures.read("smaps_rollup-full.txt");
         String firstLine = captured.substring(0, captured.indexOf('\n') + 1);
-        String[] range = firstLine.substring(0, firstLine.indexOf(' ')).split("-");
+        String[] range = firstLine.substring(0, firstLine.indexOf(' ')).split("-", -1);
         long start = Long.parseLong(range[0], 16);
         long end = Long.parseLong(range[1], 16);
         region(anon(start, start + 0x1000, R | MAY), NONE);
@@ -233,7 +233,7 @@ class ProcSmapsTest {
 
     private static List<String> labels(String text) {
         List<String> labels = new ArrayList<>();
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             int colon = line.indexOf(':');
             if (colon > 0 && !line.matches("^[0-9a-f]+-.*")) {
                 labels.add(line.substring(0, colon));

@@ -16,7 +16,7 @@ class ProcStatusTest {
 
     private static List<VmaView> capturedMaps() {
         List<VmaView> vmas = new ArrayList<>();
-        for (String line : Captures.read("maps-full.txt").split("\n")) {
+        for (String line : Captures.read("maps-full.txt").lines().toList()) {
             vmas.add(Captures.parseMapsLine(line));
         }
         return vmas;
@@ -102,7 +102,7 @@ class ProcStatusTest {
 
     private static List<String> labels(String text) {
         List<String> labels = new ArrayList<>();
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             labels.add(line.substring(0, line.indexOf(':')));
         }
         return labels;

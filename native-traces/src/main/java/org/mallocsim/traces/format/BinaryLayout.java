@@ -76,28 +76,37 @@ final class BinaryLayout {
 
     static int opcode(TraceEvent e) {
         switch (e.op) {
-            case TraceEvent.MALLOC:
+            case TraceEvent.MALLOC -> {
                 return OP_MALLOC;
-            case TraceEvent.CALLOC:
+            }
+            case TraceEvent.CALLOC -> {
                 return OP_CALLOC;
-            case TraceEvent.REALLOC:
+            }
+            case TraceEvent.REALLOC -> {
                 return OP_REALLOC;
-            case TraceEvent.FREE:
+            }
+            case TraceEvent.FREE -> {
                 return OP_FREE;
-            case TraceEvent.MEMALIGN_FAMILY:
+            }
+            case TraceEvent.MEMALIGN_FAMILY -> {
                 return OP_ALIGN_UNSPECIFIED + (e.alignKind & 3);
-            case TraceEvent.VALLOC:
+            }
+            case TraceEvent.VALLOC -> {
                 return OP_VALLOC;
-            case TraceEvent.PVALLOC:
+            }
+            case TraceEvent.PVALLOC -> {
                 return OP_PVALLOC;
-            case TraceEvent.THREAD_START:
+            }
+            case TraceEvent.THREAD_START -> {
                 return OP_THREAD_START;
-            case TraceEvent.THREAD_EXIT:
+            }
+            case TraceEvent.THREAD_EXIT -> {
                 return OP_THREAD_EXIT;
-            case TraceEvent.FORK:
+            }
+            case TraceEvent.FORK -> {
                 return OP_FORK;
-            default:
-                throw new IllegalArgumentException("unknown op " + e.op);
+            }
+            default -> throw new IllegalArgumentException("unknown op " + e.op);
         }
     }
 
@@ -105,42 +114,50 @@ final class BinaryLayout {
     static boolean setOp(TraceEvent e, int opcode) {
         e.alignKind = TraceEvent.ALIGN_UNSPECIFIED;
         switch (opcode) {
-            case OP_MALLOC:
+            case OP_MALLOC -> {
                 e.op = TraceEvent.MALLOC;
                 return true;
-            case OP_CALLOC:
+            }
+            case OP_CALLOC -> {
                 e.op = TraceEvent.CALLOC;
                 return true;
-            case OP_REALLOC:
+            }
+            case OP_REALLOC -> {
                 e.op = TraceEvent.REALLOC;
                 return true;
-            case OP_FREE:
+            }
+            case OP_FREE -> {
                 e.op = TraceEvent.FREE;
                 return true;
-            case 5:
-            case 6:
-            case 7:
-            case 8:
+            }
+            case 5, 6, 7, 8 -> {
                 e.op = TraceEvent.MEMALIGN_FAMILY;
                 e.alignKind = (byte) (opcode - OP_ALIGN_UNSPECIFIED);
                 return true;
-            case OP_VALLOC:
+            }
+            case OP_VALLOC -> {
                 e.op = TraceEvent.VALLOC;
                 return true;
-            case OP_PVALLOC:
+            }
+            case OP_PVALLOC -> {
                 e.op = TraceEvent.PVALLOC;
                 return true;
-            case OP_THREAD_START:
+            }
+            case OP_THREAD_START -> {
                 e.op = TraceEvent.THREAD_START;
                 return true;
-            case OP_THREAD_EXIT:
+            }
+            case OP_THREAD_EXIT -> {
                 e.op = TraceEvent.THREAD_EXIT;
                 return true;
-            case OP_FORK:
+            }
+            case OP_FORK -> {
                 e.op = TraceEvent.FORK;
                 return true;
-            default:
+            }
+            default -> {
                 return false;
+            }
         }
     }
 }

@@ -44,37 +44,25 @@ final class BinaryTraceReader implements TraceReader {
             long at = offset();
             long tag = varint("a header tag");
             switch ((int) Math.min(tag, 99)) {
-                case TAG_END:
+                case TAG_END -> {
                     return;
-                case TAG_GLIBC:
-                    header.glibcVersion = string();
-                    break;
-                case TAG_NPROCS:
-                    header.nprocs = (int) Math.min(varint("nprocs"), Integer.MAX_VALUE);
-                    break;
-                case TAG_START_BRK:
+                }
+                case TAG_GLIBC -> header.glibcVersion = string();
+                case TAG_NPROCS -> header.nprocs = (int) Math.min(varint("nprocs"), Integer.MAX_VALUE);
+                case TAG_START_BRK -> {
                     header.startBrk(varint("start-brk"));
                     startBrk = header.startBrk;
                     prevBrk = startBrk;
-                    break;
-                case TAG_MAP:
-                    header.maps.add(string());
-                    break;
-                case TAG_TUNABLES:
-                    header.tunables = string();
-                    break;
-                case TAG_KEY_VALUE:
+                }
+                case TAG_MAP -> header.maps.add(string());
+                case TAG_TUNABLES -> header.tunables = string();
+                case TAG_KEY_VALUE -> {
                     header.extraKeyValues.add(string());
                     header.extraKeyValues.add(string());
-                    break;
-                case TAG_LINE:
-                    header.otherLines.add(string());
-                    break;
-                case TAG_MREC_VERSION:
-                    header.version = (int) Math.min(varint("the mrec version"), Integer.MAX_VALUE);
-                    break;
-                default:
-                    throw error(at, "expected a header tag 0..8, found " + Long.toUnsignedString(tag));
+                }
+                case TAG_LINE -> header.otherLines.add(string());
+                case TAG_MREC_VERSION -> header.version = (int) Math.min(varint("the mrec version"), Integer.MAX_VALUE);
+                default -> throw error(at, "expected a header tag 0..8, found " + Long.toUnsignedString(tag));
             }
         }
     }
@@ -158,36 +146,28 @@ final class BinaryTraceReader implements TraceReader {
         e.result = 0;
         e.chunkWord = 0;
         switch (opcode) {
-            case OP_MALLOC:
-            case OP_VALLOC:
-            case OP_PVALLOC:
+            case OP_MALLOC, OP_VALLOC, OP_PVALLOC -> {
                 e.arg0 = varint("a size");
                 allocationTail(e, lastEnd[t], e.arg0);
-                break;
-            case OP_CALLOC:
+            }
+            case OP_CALLOC -> {
                 e.arg0 = varint("nmemb");
                 e.arg1 = varint("a size");
                 allocationTail(e, lastEnd[t], e.arg0 * e.arg1);
-                break;
-            case OP_REALLOC:
+            }
+            case OP_REALLOC -> {
                 e.arg0 = pointer(at, address, t);
                 e.arg1 = varint("a size");
                 allocationTail(e, e.arg0 != 0 ? e.arg0 : lastEnd[t], e.arg1);
-                break;
-            case OP_FREE:
-                e.arg0 = pointer(at, address, t);
-                break;
-            case OP_THREAD_START:
-            case OP_FORK:
-                e.arg0 = varint(opcode == OP_FORK ? "a child pid" : "a parent tid");
-                break;
-            case OP_THREAD_EXIT:
-                e.arg0 = 0;
-                break;
-            default:
+            }
+            case OP_FREE -> e.arg0 = pointer(at, address, t);
+            case OP_THREAD_START, OP_FORK -> e.arg0 = varint(opcode == OP_FORK ? "a child pid" : "a parent tid");
+            case OP_THREAD_EXIT -> e.arg0 = 0;
+            default -> {
                 e.arg0 = varint("an alignment");
                 e.arg1 = varint("a size");
                 allocationTail(e, lastEnd[t], e.arg1);
+            }
         }
     }
 

@@ -59,21 +59,20 @@ final class SlotTable {
     /** Applies the slot rules for one event. */
     void update(TraceEvent e) {
         switch (e.op) {
-            case TraceEvent.FREE:
-                release(e.arg0);
-                break;
-            case TraceEvent.REALLOC:
+            case TraceEvent.FREE -> release(e.arg0);
+            case TraceEvent.REALLOC -> {
                 if (e.arg0 != 0 && (e.result != 0 || e.arg1 == 0)) {
                     release(e.arg0);
                 }
                 if (e.result != 0) {
                     assign(e.result);
                 }
-                break;
-            default:
+            }
+            default -> {
                 if (TraceEvent.allocates(e.op) && e.result != 0) {
                     assign(e.result);
                 }
+            }
         }
     }
 }

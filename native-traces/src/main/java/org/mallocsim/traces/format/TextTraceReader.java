@@ -127,38 +127,32 @@ final class TextTraceReader extends LineTraceReader {
         e.arg0 = 0;
         e.arg1 = 0;
         switch (op) {
-            case TraceEvent.MALLOC:
-            case TraceEvent.VALLOC:
-            case TraceEvent.PVALLOC:
+            case TraceEvent.MALLOC, TraceEvent.VALLOC, TraceEvent.PVALLOC -> {
                 space(b);
                 e.arg0 = decimal(b, "a decimal size");
-                break;
-            case TraceEvent.CALLOC:
-            case TraceEvent.MEMALIGN_FAMILY:
+            }
+            case TraceEvent.CALLOC, TraceEvent.MEMALIGN_FAMILY -> {
                 space(b);
                 e.arg0 = decimal(b, op == TraceEvent.CALLOC ? "a decimal nmemb" : "a decimal alignment");
                 space(b);
                 e.arg1 = decimal(b, "a decimal size");
-                break;
-            case TraceEvent.REALLOC:
+            }
+            case TraceEvent.REALLOC -> {
                 space(b);
                 e.arg0 = hex(b, "an old pointer in hex");
                 space(b);
                 e.arg1 = decimal(b, "a decimal size");
-                break;
-            case TraceEvent.FREE:
+            }
+            case TraceEvent.FREE -> {
                 space(b);
                 e.arg0 = hex(b, "a pointer in hex");
-                break;
-            case TraceEvent.THREAD_START:
-            case TraceEvent.FORK:
+            }
+            case TraceEvent.THREAD_START, TraceEvent.FORK -> {
                 space(b);
                 e.arg0 = decimal(b, op == TraceEvent.FORK ? "a decimal child pid" : "a decimal parent tid");
-                break;
-            case TraceEvent.THREAD_EXIT:
-                break;
-            default:
-                throw error("expected an op (one of m c r f a v p t x k), found '" + (char) (op & 0xff) + "'");
+            }
+            case TraceEvent.THREAD_EXIT -> {}
+            default -> throw error("expected an op (one of m c r f a v p t x k), found '" + (char) (op & 0xff) + "'");
         }
         space(b);
         if (p >= in.end || b[p] != '=') {

@@ -58,35 +58,28 @@ final class TextTraceWriter implements TraceWriter {
         buf[n++] = ' ';
         buf[n++] = e.op;
         switch (e.op) {
-            case TraceEvent.MALLOC:
-            case TraceEvent.VALLOC:
-            case TraceEvent.PVALLOC:
-            case TraceEvent.THREAD_START:
-            case TraceEvent.FORK:
+            case TraceEvent.MALLOC, TraceEvent.VALLOC, TraceEvent.PVALLOC, TraceEvent.THREAD_START, TraceEvent.FORK -> {
                 buf[n++] = ' ';
                 decimal(e.arg0);
-                break;
-            case TraceEvent.CALLOC:
-            case TraceEvent.MEMALIGN_FAMILY:
+            }
+            case TraceEvent.CALLOC, TraceEvent.MEMALIGN_FAMILY -> {
                 buf[n++] = ' ';
                 decimal(e.arg0);
                 buf[n++] = ' ';
                 decimal(e.arg1);
-                break;
-            case TraceEvent.REALLOC:
+            }
+            case TraceEvent.REALLOC -> {
                 buf[n++] = ' ';
                 hex(e.arg0);
                 buf[n++] = ' ';
                 decimal(e.arg1);
-                break;
-            case TraceEvent.FREE:
+            }
+            case TraceEvent.FREE -> {
                 buf[n++] = ' ';
                 hex(e.arg0);
-                break;
-            case TraceEvent.THREAD_EXIT:
-                break;
-            default:
-                throw new IllegalArgumentException("unknown op " + e.op);
+            }
+            case TraceEvent.THREAD_EXIT -> {}
+            default -> throw new IllegalArgumentException("unknown op " + e.op);
         }
         buf[n++] = ' ';
         buf[n++] = '=';

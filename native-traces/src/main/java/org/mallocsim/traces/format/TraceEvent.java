@@ -65,21 +65,11 @@ public final class TraceEvent {
 
     /** Whether {@code op} is one of the ops this model knows. */
     public static boolean isKnownOp(int op) {
-        switch (op) {
-            case MALLOC:
-            case CALLOC:
-            case REALLOC:
-            case FREE:
-            case MEMALIGN_FAMILY:
-            case VALLOC:
-            case PVALLOC:
-            case THREAD_START:
-            case THREAD_EXIT:
-            case FORK:
-                return true;
-            default:
-                return false;
-        }
+        return switch (op) {
+            case MALLOC, CALLOC, REALLOC, FREE, MEMALIGN_FAMILY, VALLOC, PVALLOC, THREAD_START, THREAD_EXIT, FORK ->
+                true;
+            default -> false;
+        };
     }
 
     /** Whether {@code op} returns a pointer (and so has a slot, a result and a chunk word). */

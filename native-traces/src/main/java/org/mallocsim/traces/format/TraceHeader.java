@@ -119,7 +119,7 @@ public final class TraceHeader {
         java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
         for (String l : otherLines) {
             if (l.startsWith(KERNEL)) {
-                String[] f = l.substring(KERNEL.length()).strip().split("\\s+");
+                String[] f = l.substring(KERNEL.length()).strip().split("\\s+", -1);
                 for (int i = 0; i + 1 < f.length; i += 2) {
                     settings.put(f[i], f[i + 1]);
                 }

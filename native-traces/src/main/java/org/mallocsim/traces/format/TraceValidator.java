@@ -27,15 +27,15 @@ public final class TraceValidator {
     /** Checks one event and updates the live set. */
     public void check(TraceEvent e) throws TraceFormatException {
         switch (e.op) {
-            case TraceEvent.FREE:
+            case TraceEvent.FREE -> {
                 if (e.arg0 != 0 && live.remove(e.arg0) == LongIntMap.MISSING) {
                     problem(
                             e,
                             "expected free of a live pointer, but 0x" + Long.toHexString(e.arg0)
                                     + " was never returned or was already freed");
                 }
-                break;
-            case TraceEvent.REALLOC:
+            }
+            case TraceEvent.REALLOC -> {
                 if (e.arg0 != 0) {
                     if (live.get(e.arg0) == LongIntMap.MISSING) {
                         problem(
@@ -47,11 +47,12 @@ public final class TraceValidator {
                     }
                 }
                 addResult(e);
-                break;
-            default:
+            }
+            default -> {
                 if (TraceEvent.allocates(e.op)) {
                     addResult(e);
                 }
+            }
         }
     }
 

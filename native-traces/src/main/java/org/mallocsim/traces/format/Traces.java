@@ -104,36 +104,40 @@ public final class Traces {
     public static boolean binaryFormatFor(Path file, TraceFormat format) {
         boolean zst = Compression.zstdByName(file);
         switch (format) {
-            case TEXT:
-            case BINARY:
+            case TEXT, BINARY -> {
                 return format == TraceFormat.BINARY;
-            case TEXT_ZSTD:
-            case BINARY_ZSTD:
+            }
+            case TEXT_ZSTD, BINARY_ZSTD -> {
                 if (!zst) {
                     throw new IllegalArgumentException(file + ": " + format + " asks for zstd, but the name does not "
                             + "end in .zst (compression follows the file name: name it " + file.getFileName()
                             + ".zst)");
                 }
                 return format == TraceFormat.BINARY_ZSTD;
-            default:
+            }
+            default -> {
                 throw new IllegalArgumentException(format + " is an import-only format: mallocsim reads it, "
                         + "but writes only TEXT or BINARY (compressed when the name ends in .zst)");
+            }
         }
     }
 
     /** Creates a trace writer over a stream, which it closes when closed. */
     public static TraceWriter create(OutputStream out, TraceFormat format) throws IOException {
         switch (format) {
-            case TEXT:
+            case TEXT -> {
                 return new TextTraceWriter(out);
-            case TEXT_ZSTD:
+            }
+            case TEXT_ZSTD -> {
                 return new TextTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
-            case BINARY:
+            }
+            case BINARY -> {
                 return new BinaryTraceWriter(out);
-            case BINARY_ZSTD:
+            }
+            case BINARY_ZSTD -> {
                 return new BinaryTraceWriter(new BufferedOutputStream(new ZstdOutputStream(out, 9), 1 << 16));
-            default:
-                throw new IllegalArgumentException(format + " is an import-only format");
+            }
+            default -> throw new IllegalArgumentException(format + " is an import-only format");
         }
     }
 

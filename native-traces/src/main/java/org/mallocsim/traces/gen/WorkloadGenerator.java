@@ -128,39 +128,17 @@ public final class WorkloadGenerator {
             sink.call(tid(t), 't', MAIN_TID, 0, 0);
         }
         switch (p.shape()) {
-            case SIMPLE:
-                simple();
-                break;
-            case LARSON:
-                larson();
-                break;
-            case CACHE_THRASH:
-                cacheThrash();
-                break;
-            case SMALL:
-                small();
-                break;
-            case LARGE:
-                large();
-                break;
-            case MEMALIGN:
-                aligned();
-                break;
-            case REALLOC:
-                reallocHeavy();
-                break;
-            case CALLOC:
-                callocHeavy();
-                break;
-            case TRIM:
-                trim();
-                break;
-            case THRESHOLD:
-                threshold();
-                break;
-            default:
-                mixed();
-                break;
+            case SIMPLE -> simple();
+            case LARSON -> larson();
+            case CACHE_THRASH -> cacheThrash();
+            case SMALL -> small();
+            case LARGE -> large();
+            case MEMALIGN -> aligned();
+            case REALLOC -> reallocHeavy();
+            case CALLOC -> callocHeavy();
+            case TRIM -> trim();
+            case THRESHOLD -> threshold();
+            default -> mixed();
         }
         for (int t = threads - 1; t >= 0; t--) {
             freeAll(t);

@@ -361,17 +361,13 @@ public final class FidelityReport {
     }
 
     private static String arguments(Mismatch m) {
-        switch (m.op()) {
-            case TraceEvent.FREE:
-                return hex(m.arg0());
-            case TraceEvent.REALLOC:
-                return hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
-            case TraceEvent.CALLOC:
-            case TraceEvent.MEMALIGN_FAMILY:
-                return Long.toUnsignedString(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
-            default:
-                return Long.toUnsignedString(m.arg0());
-        }
+        return switch (m.op()) {
+            case TraceEvent.FREE -> hex(m.arg0());
+            case TraceEvent.REALLOC -> hex(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
+            case TraceEvent.CALLOC, TraceEvent.MEMALIGN_FAMILY ->
+                Long.toUnsignedString(m.arg0()) + " " + Long.toUnsignedString(m.arg1());
+            default -> Long.toUnsignedString(m.arg0());
+        };
     }
 
     /** One side's answer, its pointer shown in the terms of the class the recorded chunk word names. */

@@ -188,7 +188,7 @@ public final class NativeReplayer {
     private static Map<String, Long> parseStats(List<String> lines) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = line.trim().split("\\s+", -1);
             if (f.length == 2) {
                 m.put(f[0], Long.parseLong(f[1]));
             }
@@ -199,7 +199,7 @@ public final class NativeReplayer {
     private static Map<Character, long[]> parseOps(List<String> lines) {
         Map<Character, long[]> m = new LinkedHashMap<>();
         for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = line.trim().split("\\s+", -1);
             if (f.length == 4 && f[0].equals("op")) {
                 m.put(f[1].charAt(0), new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
             }
