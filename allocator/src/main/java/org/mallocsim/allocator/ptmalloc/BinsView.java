@@ -6,8 +6,9 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * Text views of ptmalloc's free lists in the spirit of pwndbg's {@code tcachebins},
  * {@code fastbins}, {@code bins} and {@code arena}, read from the process's memory through
  * loads, as a debugger reads them: the calling thread's tcache, and each arena's fastbins,
- * unsorted, small and large bins and fields of {@code struct malloc_state}. A list is followed
- * for at most {@link #LIMIT} entries (a corrupted list may loop) and stops at an unaligned link.
+ * unsorted, small and large bins and fields of {@code struct malloc_state}. The lists are
+ * followed by {@link HeapReader}, for at most {@link #LIMIT} entries each (a corrupted list may
+ * loop), stopping at an unaligned link.
  * Not a hot path; changes nothing in the heap.
  */
 final class BinsView {
@@ -25,26 +26,18 @@ final class BinsView {
         StringBuilder sb = new StringBuilder("tcachebins (0x")
                 .append(Long.toHexString(tcache))
                 .append(")\n");
+        Entries entries = new Entries(as, sb, false);
         for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
             int count = as.load16(TcachePerthread.countAddr(tcache, i)) & 0xffff;
-            long e = as.load64(TcachePerthread.entryAddr(tcache, i));
-            if (count == 0 && e == 0) {
+            if (count == 0 && as.load64(TcachePerthread.entryAddr(tcache, i)) == 0) {
                 continue;
             }
             sb.append(String.format(
                     "0x%x [%3d]:",
                     Chunk.tidx2usize(i) + Chunk.SIZE_SZ + Chunk.MALLOC_ALIGN_MASK & ~Chunk.MALLOC_ALIGN_MASK, count));
-            int n = 0;
-            for (; e != 0 && n < LIMIT; n++) {
-                sb.append(" 0x").append(Long.toHexString(e)).append(" ->");
-                if (Chunk.misaligned(e)) {
-                    sb.append(" (unaligned)");
-                    e = 0;
-                    break;
-                }
-                e = Chunk.revealPtr(e, as.load64(e));
-            }
-            sb.append(e == 0 ? " 0" : " ...").append('\n');
+            entries.start();
+            sb.append(HeapReader.tcacheBin(as, tcache, i, entries) == 0 ? " 0" : " ...")
+                    .append('\n');
         }
         return sb.toString();
     }
@@ -53,25 +46,17 @@ final class BinsView {
     static String fastbins(MallocContext c) {
         AddressSpace as = c.as;
         StringBuilder sb = new StringBuilder();
+        Entries entries = new Entries(as, sb, false);
         long av = c.mainArena;
         do {
             sb.append("fastbins (arena 0x").append(Long.toHexString(av)).append(")\n");
             for (int i = 0; i < Chunk.NFASTBINS; i++) {
-                long p = as.load64(MallocState.fastbin(av, i));
                 sb.append(String.format("0x%x:", (i + 2) * 16));
-                int n = 0;
-                for (; p != 0 && n < LIMIT; n++) {
-                    sb.append(" 0x").append(Long.toHexString(p)).append(" ->");
-                    if (Chunk.misaligned(p)) {
-                        sb.append(" (unaligned)");
-                        p = 0;
-                        break;
-                    }
-                    p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p));
-                }
-                sb.append(p == 0 ? " 0" : " ...").append('\n');
+                entries.start();
+                sb.append(HeapReader.fastbin(as, av, i, entries) == 0 ? " 0" : " ...")
+                        .append('\n');
             }
-            av = as.load64(av + MallocState.NEXT);
+            av = HeapReader.nextArena(as, av);
         } while (av != c.mainArena);
         return sb.toString();
     }
@@ -80,31 +65,64 @@ final class BinsView {
     static String bins(MallocContext c) {
         AddressSpace as = c.as;
         StringBuilder sb = new StringBuilder();
+        Entries entries = new Entries(as, sb, true);
         long av = c.mainArena;
         do {
             sb.append("bins (arena 0x").append(Long.toHexString(av)).append(")\n");
             for (int i = 1; i < Chunk.NBINS; i++) {
                 long bin = MallocState.binAt(av, i);
-                long p = Chunk.fd(as, bin);
-                if (p == bin) {
+                if (Chunk.fd(as, bin) == bin) {
                     continue;
                 }
                 sb.append(i == 1 ? "unsorted" : (i < Chunk.NSMALLBINS ? "smallbin " : "largebin ") + i)
                         .append(':');
-                int n = 0;
-                for (; p != bin && n < LIMIT; n++) {
-                    sb.append(" 0x")
-                            .append(Long.toHexString(p))
-                            .append(" (0x")
-                            .append(Long.toHexString(Chunk.chunksize(as, p)))
-                            .append(") ->");
-                    p = Chunk.fd(as, p);
-                }
-                sb.append(p == bin ? " bin" : " ...").append('\n');
+                entries.start();
+                sb.append(HeapReader.bin(as, av, i, entries) == 0 ? " bin" : " ...")
+                        .append('\n');
             }
-            av = as.load64(av + MallocState.NEXT);
+            av = HeapReader.nextArena(as, av);
         } while (av != c.mainArena);
         return sb.toString();
+    }
+
+    /**
+     * Prints a list's entries as {@code " 0xADDR ->"} (with the chunk's size for bins), at most
+     * {@link #LIMIT} of them, marking an unaligned one.
+     */
+    private static final class Entries implements HeapReader.Entries {
+        private final AddressSpace as;
+        private final StringBuilder sb;
+        private final boolean sizes;
+        private int n;
+
+        Entries(AddressSpace as, StringBuilder sb, boolean sizes) {
+            this.as = as;
+            this.sb = sb;
+            this.sizes = sizes;
+        }
+
+        void start() {
+            n = 0;
+        }
+
+        @Override
+        public boolean entry(long p) {
+            if (n == LIMIT) {
+                return false;
+            }
+            n++;
+            sb.append(" 0x").append(Long.toHexString(p));
+            if (sizes) {
+                sb.append(" (0x")
+                        .append(Long.toHexString(Chunk.chunksize(as, p)))
+                        .append(')');
+            }
+            sb.append(" ->");
+            if (!sizes && Chunk.misaligned(p)) {
+                sb.append(" (unaligned)");
+            }
+            return true;
+        }
     }
 
     /** {@code arena}: the fields of each malloc_state that the bins views do not show. */

@@ -2,14 +2,14 @@ package org.mallocsim.allocator.ptmalloc;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * A text picture of the heap: for each arena, every chunk from the heap start to top with its
  * offset, size, flag bits and where it is (in use, tcache, fastbin, unsorted, small or large bin,
  * top, fencepost), as glibc's {@code dump_heap} (arena.c, MALLOC_DEBUG &gt; 1) walks it. Offsets
  * are from the initial break for the main arena and from the heap for thread arenas, so that two
- * runs of one program compare line for line. Not a hot path.
+ * runs of one program compare line for line. The chunks and lists come from {@link HeapReader}.
+ * Not a hot path.
  */
 final class HeapDump {
     private HeapDump() {}
@@ -18,88 +18,64 @@ final class HeapDump {
         if (!c.initialized()) {
             return "(malloc not initialized)\n";
         }
-        AddressSpace as = c.as;
-        Map<Long, String> where = new HashMap<>();
-        tcache(c, c.tcache(), where);
-        for (long t : otherTcaches) {
-            tcache(c, t, where);
-        }
+        Map<Long, String> where = where(c, otherTcaches);
         StringBuilder sb = new StringBuilder();
         long av = c.mainArena;
         int n = 0;
         do {
-            bins(c, av, where);
-            sb.append("arena ")
-                    .append(n++)
-                    .append(av == c.mainArena ? " (main)" : "")
-                    .append('\n');
-            if (av == c.mainArena) {
-                long base = c.mpLoad(MallocPar.SBRK_BASE);
-                if (base != 0 && c.contiguous(av)) {
-                    long p = ((base + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK)
-                            - Chunk.CHUNK_HDR_SZ;
-                    walk(c, av, p, base, where, sb);
-                }
-            } else {
+            boolean main = av == c.mainArena;
+            sb.append("arena ").append(n++).append(main ? " (main)" : "").append('\n');
+            if (!main || c.contiguous(av)) {
                 long top = c.top(av);
-                long h = HeapInfo.heapForPtr(top);
-                for (; h != 0; h = as.load64(h + HeapInfo.PREV)) {
-                    long start = h + HeapInfo.STRUCT_SIZE + (av == h + HeapInfo.STRUCT_SIZE ? MallocState.SIZE : 0);
-                    long p = ((start + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK)
-                            - Chunk.CHUNK_HDR_SZ;
-                    sb.append(" heap +0x")
-                            .append(Long.toHexString(h & (MallocContext.HEAP_MAX_SIZE - 1)))
-                            .append('\n');
-                    walk(c, av, p, h, where, sb);
-                }
+                HeapReader.chunks(c, av, new HeapReader.Chunks() {
+                    private long origin;
+
+                    @Override
+                    public boolean heap(long start, long first) {
+                        origin = start;
+                        if (!main) {
+                            sb.append(" heap +0x")
+                                    .append(Long.toHexString(start & (MallocContext.HEAP_MAX_SIZE - 1)))
+                                    .append('\n');
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public boolean chunk(long p, long raw) {
+                        long size = raw & ~Chunk.SIZE_BITS;
+                        sb.append(line(p, origin, raw, state(p, size, top, where)))
+                                .append(System.lineSeparator());
+                        return size > Chunk.CHUNK_HDR_SZ; // a fencepost ends the heap
+                    }
+                });
             }
-            av = as.load64(av + MallocState.NEXT);
+            av = HeapReader.nextArena(c.as, av);
         } while (av != c.mainArena);
         return sb.toString();
     }
 
-    static void tcache(MallocContext c, long tcache, Map<Long, String> where) {
-        if (tcache == 0) {
-            return;
-        }
-        for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
-            for (long e = c.as.load64(TcachePerthread.entryAddr(tcache, i));
-                    e != 0;
-                    e = Chunk.revealPtr(e, c.as.load64(e))) {
-                where.put(Chunk.mem2chunk(e), "tcache " + i);
-            }
-        }
+    /**
+     * Every listed chunk with the list holding it ("tcache 3", "fastbin 0", "unsorted",
+     * "smallbin 20", "largebin 70"): the calling thread's tcache, {@code otherTcaches}, every arena's bins.
+     */
+    static Map<Long, String> where(MallocContext c, long[] otherTcaches) {
+        long[] tcaches = new long[otherTcaches.length + 1];
+        tcaches[0] = c.tcache();
+        System.arraycopy(otherTcaches, 0, tcaches, 1, otherTcaches.length);
+        Map<Long, String> where = new HashMap<>();
+        HeapReader.listed(c, tcaches, (p, state, bin) -> where.put(p, label(state, bin)));
+        return where;
     }
 
-    static void bins(MallocContext c, long av, Map<Long, String> where) {
-        AddressSpace as = c.as;
-        for (int i = 0; i < Chunk.NFASTBINS; i++) {
-            for (long p = as.load64(MallocState.fastbin(av, i));
-                    p != 0;
-                    p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p))) {
-                where.put(p, "fastbin " + i);
-            }
-        }
-        for (int i = 1; i < Chunk.NBINS; i++) {
-            long bin = MallocState.binAt(av, i);
-            for (long p = Chunk.fd(as, bin); p != bin; p = Chunk.fd(as, p)) {
-                where.put(p, i == 1 ? "unsorted" : (i < Chunk.NSMALLBINS ? "smallbin " : "largebin ") + i);
-            }
-        }
-    }
-
-    private static void walk(MallocContext c, long av, long p, long origin, Map<Long, String> where, StringBuilder sb) {
-        AddressSpace as = c.as;
-        long top = c.top(av);
-        for (; ; ) {
-            long raw = Chunk.sizeNomask(as, p);
-            long size = raw & ~Chunk.SIZE_BITS;
-            sb.append(line(p, origin, raw, state(p, size, top, where))).append(System.lineSeparator());
-            if (p == top || size <= Chunk.CHUNK_HDR_SZ) {
-                return;
-            }
-            p += size;
-        }
+    private static String label(int state, long bin) {
+        return switch (state) {
+            case HeapWalk.TCACHE -> "tcache " + bin;
+            case HeapWalk.FASTBIN -> "fastbin " + bin;
+            case HeapWalk.UNSORTED -> "unsorted";
+            case HeapWalk.SMALL -> "smallbin " + bin;
+            default -> "largebin " + bin;
+        };
     }
 
     /** Where a chunk is: top, a fencepost, the bin or tcache {@code where} names, or in use. */

@@ -1,6 +1,5 @@
 package org.mallocsim.allocator.ptmalloc;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.mm.AddressSpace;
@@ -8,9 +7,9 @@ import org.mallocsim.kernel.mm.AddressSpace;
 /**
  * The heap around one pointer: the few chunks before and after the chunk that holds it, drawn as
  * {@link HeapDump} draws them, and the bins of its arena with the calling thread's tcache, as
- * counts. It walks the same lists as glibc's {@code dump_heap} (arena.c) and reads memory only,
- * so the allocator's behaviour is unchanged. Not a hot path: it answers "what did the heap look
- * like where the two runs parted".
+ * counts. It walks the heaps and lists with {@link HeapReader}, as glibc's {@code dump_heap}
+ * (arena.c) walks them, and reads memory only, so the allocator's behaviour is unchanged. Not a
+ * hot path: it answers "what did the heap look like where the two runs parted".
  */
 final class HeapNeighbourhood {
     private HeapNeighbourhood() {}
@@ -20,45 +19,24 @@ final class HeapNeighbourhood {
             return "(malloc not initialized)\n";
         }
         AddressSpace as = c.as;
-        Map<Long, String> where = new HashMap<>();
-        HeapDump.tcache(c, c.tcache(), where);
-        for (long t : otherTcaches) {
-            HeapDump.tcache(c, t, where);
-        }
-        long av = c.mainArena;
-        do {
-            HeapDump.bins(c, av, where);
-            av = as.load64(av + MallocState.NEXT);
-        } while (av != c.mainArena);
-
+        Map<Long, String> where = HeapDump.where(c, otherTcaches);
         StringBuilder sb = new StringBuilder();
         long target = mem == 0 ? 0 : Chunk.mem2chunk(mem);
         long found = 0;
+        long av = c.mainArena;
         int n = 0;
         do {
-            if (target != 0 && found == 0) {
-                if (av == c.mainArena) {
-                    long base = c.mpLoad(MallocPar.SBRK_BASE);
-                    if (base != 0
-                            && c.contiguous(av)
-                            && window(c, av, firstChunk(base), base, target, radius, where, sb, "arena 0 (main)")) {
-                        found = av;
-                    }
-                } else {
-                    for (long h = HeapInfo.heapForPtr(c.top(av));
-                            h != 0 && found == 0;
-                            h = as.load64(h + HeapInfo.PREV)) {
-                        long start = h + HeapInfo.STRUCT_SIZE + (av == h + HeapInfo.STRUCT_SIZE ? MallocState.SIZE : 0);
-                        String title =
-                                "arena " + n + " heap +0x" + Long.toHexString(h & (MallocContext.HEAP_MAX_SIZE - 1));
-                        if (window(c, av, firstChunk(start), h, target, radius, where, sb, title)) {
-                            found = av;
-                        }
-                    }
+            boolean main = av == c.mainArena;
+            if (target != 0 && found == 0 && (!main || c.contiguous(av))) {
+                Window w =
+                        new Window(c.top(av), target, radius, where, sb, main ? "arena 0 (main)" : "arena " + n, main);
+                HeapReader.chunks(c, av, w);
+                if (w.found) {
+                    found = av;
                 }
             }
             n++;
-            av = as.load64(av + MallocState.NEXT);
+            av = HeapReader.nextArena(as, av);
         } while (av != c.mainArena);
         if (found == 0) {
             sb.append(outsideArenas(as, mem, target));
@@ -68,61 +46,92 @@ final class HeapNeighbourhood {
         return sb.toString();
     }
 
-    private static long firstChunk(long start) {
-        return ((start + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK) - Chunk.CHUNK_HDR_SZ;
-    }
-
     /**
-     * Walks one heap segment from {@code p} to top; when {@code target} lies in one of its chunks,
-     * draws that chunk and {@code radius} chunks on either side, and returns true.
+     * Walks an arena's heaps; in the heap where {@code target} lies in a chunk, draws that chunk
+     * and {@code radius} chunks on either side under the heap's title, and skips the heaps after it.
      */
-    private static boolean window(
-            MallocContext c,
-            long av,
-            long p,
-            long origin,
-            long target,
-            int radius,
-            Map<Long, String> where,
-            StringBuilder sb,
-            String title) {
-        AddressSpace as = c.as;
-        long top = c.top(av);
-        long[] ring = new long[radius + 1]; // the chunks just before the current one
-        int seen = 0;
-        for (; ; ) {
-            long size = Chunk.chunksize(as, p);
-            if (Long.compareUnsigned(target - p, size) < 0 || p == target) {
-                sb.append(title).append('\n');
-                int before = Math.min(seen, radius);
-                for (int i = before; i > 0; i--) {
-                    long q = ring[(seen - i) % ring.length];
-                    sb.append(HeapDump.line(
-                                    q,
-                                    origin,
-                                    Chunk.sizeNomask(as, q),
-                                    HeapDump.state(q, Chunk.chunksize(as, q), top, where)))
-                            .append('\n');
-                }
-                for (int i = 0; i <= radius; i++) {
-                    long raw = Chunk.sizeNomask(as, p);
-                    long s = raw & ~Chunk.SIZE_BITS;
-                    sb.append(HeapDump.line(p, origin, raw, HeapDump.state(p, s, top, where)))
-                            .append(i == 0 ? "   <-- 0x" + Long.toHexString(Chunk.chunk2mem(p)) : "")
-                            .append('\n');
-                    if (p == top || s <= Chunk.CHUNK_HDR_SZ) {
-                        break;
-                    }
-                    p += s;
-                }
-                return true;
+    private static final class Window implements HeapReader.Chunks {
+        private final long top;
+        private final long target;
+        private final int radius;
+        private final Map<Long, String> where;
+        private final StringBuilder sb;
+        private final String arena;
+        private final boolean main;
+        /** The chunks just before the current one, and their size words. */
+        private final long[] ring;
+
+        private final long[] ringRaw;
+
+        private long origin;
+        private String title;
+        private int seen;
+        /** Chunks still to draw after the target's; -1 until the target is found. */
+        private int after = -1;
+
+        boolean found;
+
+        Window(
+                long top,
+                long target,
+                int radius,
+                Map<Long, String> where,
+                StringBuilder sb,
+                String arena,
+                boolean main) {
+            this.top = top;
+            this.target = target;
+            this.radius = radius;
+            this.where = where;
+            this.sb = sb;
+            this.arena = arena;
+            this.main = main;
+            this.ring = new long[radius + 1];
+            this.ringRaw = new long[radius + 1];
+        }
+
+        @Override
+        public boolean heap(long start, long first) {
+            if (found) {
+                return false;
             }
-            if (p == top || size <= Chunk.CHUNK_HDR_SZ) {
+            origin = start;
+            title = main ? arena : arena + " heap +0x" + Long.toHexString(start & (MallocContext.HEAP_MAX_SIZE - 1));
+            seen = 0;
+            return true;
+        }
+
+        @Override
+        public boolean chunk(long p, long raw) {
+            long size = raw & ~Chunk.SIZE_BITS;
+            if (after >= 0) {
+                draw(p, raw, "");
+                return --after >= 0 && size > Chunk.CHUNK_HDR_SZ;
+            }
+            if (Long.compareUnsigned(target - p, size) < 0 || p == target) {
+                found = true;
+                sb.append(title).append('\n');
+                for (int i = Math.min(seen, radius); i > 0; i--) {
+                    int slot = (seen - i) % ring.length;
+                    draw(ring[slot], ringRaw[slot], "");
+                }
+                draw(p, raw, "   <-- 0x" + Long.toHexString(Chunk.chunk2mem(p)));
+                after = radius - 1;
+                return after >= 0 && size > Chunk.CHUNK_HDR_SZ;
+            }
+            if (size <= Chunk.CHUNK_HDR_SZ) {
                 return false;
             }
             ring[seen % ring.length] = p;
+            ringRaw[seen % ring.length] = raw;
             seen++;
-            p += size;
+            return true;
+        }
+
+        private void draw(long p, long raw, String mark) {
+            sb.append(HeapDump.line(p, origin, raw, HeapDump.state(p, raw & ~Chunk.SIZE_BITS, top, where)))
+                    .append(mark)
+                    .append('\n');
         }
     }
 
@@ -168,24 +177,24 @@ final class HeapNeighbourhood {
                 .append(tcache == 0 ? " (none yet)" : line.length() == 0 ? " empty" : line)
                 .append('\n');
         line.setLength(0);
+        int[] count = new int[1];
+        HeapReader.Entries counter = p -> {
+            count[0]++;
+            return true;
+        };
         for (int i = 0; i < Chunk.NFASTBINS; i++) {
-            int count = 0;
-            for (long p = as.load64(MallocState.fastbin(av, i));
-                    p != 0;
-                    p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p))) {
-                count++;
-            }
-            if (count != 0) {
-                line.append(' ').append(i).append('x').append(count);
+            count[0] = 0;
+            HeapReader.fastbin(as, av, i, counter);
+            if (count[0] != 0) {
+                line.append(' ').append(i).append('x').append(count[0]);
             }
         }
         sb.append("  fastbins: ").append(line.length() == 0 ? " empty" : line).append('\n');
         int[] counts = new int[Chunk.NBINS];
         for (int i = 1; i < Chunk.NBINS; i++) {
-            long bin = MallocState.binAt(av, i);
-            for (long p = Chunk.fd(as, bin); p != bin; p = Chunk.fd(as, p)) {
-                counts[i]++;
-            }
+            count[0] = 0;
+            HeapReader.bin(as, av, i, counter);
+            counts[i] = count[0];
         }
         sb.append("  unsorted:  ")
                 .append(counts[1] == 0 ? "empty" : counts[1] + " chunk(s)")

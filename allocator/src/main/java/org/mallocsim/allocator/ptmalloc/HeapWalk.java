@@ -2,17 +2,16 @@ package org.mallocsim.allocator.ptmalloc;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * A read-only walk of every chunk of every arena, each with the list that holds it, for heap
- * maps: the walk {@code do_check_malloc_state} (malloc/malloc.c) makes, without its checks. The
- * lists are read first (every thread's tcache, then each arena's fastbins and bins); then each
- * heap is walked chunk by chunk from its first chunk to the end of its top chunk (the main heap
- * from {@code sbrk_base}, each thread heap from its {@code heap_info} header), as
- * {@link HeapChecker} walks them. Only loads are made, through the emulated MMU, so the
- * allocator's state and the process's RSS are unchanged (page-table walks and TLB counters
- * aside). Mmapped chunks belong to no heap and are not visited.
+ * maps: the walk {@code do_check_malloc_state} (malloc/malloc.c) makes, without its checks, done
+ * by {@link HeapReader}. The lists are read first (every thread's tcache, then each arena's
+ * fastbins and bins); then each heap is walked chunk by chunk from its first chunk to the end of
+ * its top chunk (the main heap from {@code sbrk_base}, each thread heap from its {@code heap_info}
+ * header). A size that cannot be (a fencepost, damage) ends a heap's walk. Only loads are made,
+ * through the emulated MMU, so the allocator's state and the process's RSS are unchanged
+ * (page-table walks and TLB counters aside). Mmapped chunks belong to no heap and are not visited.
  *
  * <p>Not a hot path: it boxes list membership in a map.
  */
@@ -66,111 +65,71 @@ public final class HeapWalk {
         if (!c.initialized()) {
             return;
         }
-        AddressSpace as = c.as;
         Map<Long, Integer> listed = new HashMap<>();
-        for (long tcache : tcaches) {
-            if (tcache != 0) {
-                listTcache(as, tcache, listed);
-            }
-        }
+        HeapReader.listed(c, tcaches, (p, state, bin) -> listed.put(p, state));
         long av = c.mainArena;
         do {
-            listBins(as, av, listed);
-            av = as.load64(av + MallocState.NEXT);
+            HeapReader.chunks(c, av, new Heaps(c, av, listed, v));
+            av = HeapReader.nextArena(c.as, av);
         } while (av != c.mainArena);
-        do {
-            if (av == c.mainArena) {
-                walkMainHeap(c, listed, v);
+    }
+
+    /** One arena's heaps, told to the visitor with each chunk's state. */
+    private static final class Heaps implements HeapReader.Chunks {
+        private final MallocContext c;
+        private final boolean main;
+        private final long top;
+        private final Map<Long, Integer> listed;
+        private final Visitor v;
+        /** Whether the heap being walked holds the arena's top chunk (an older thread heap does not). */
+        private boolean holdsTop;
+
+        Heaps(MallocContext c, long av, Map<Long, Integer> listed, Visitor v) {
+            this.c = c;
+            this.main = av == c.mainArena;
+            this.top = c.top(av);
+            this.listed = listed;
+            this.v = v;
+        }
+
+        @Override
+        public boolean heap(long start, long first) {
+            long topEnd = top + Chunk.chunksize(c.as, top);
+            if (main) {
+                if (Long.compareUnsigned(first, top) > 0) {
+                    return false; // a foreign sbrk moved top below the first chunk: nothing to walk
+                }
+                holdsTop = true;
+                v.heap(first, topEnd, true);
             } else {
-                walkThreadHeaps(c, av, listed, v);
+                holdsTop = HeapInfo.heapForPtr(top) == start;
+                v.heap(first, holdsTop ? topEnd : start + c.as.load64(start + HeapInfo.SIZE), false);
             }
-            av = as.load64(av + MallocState.NEXT);
-        } while (av != c.mainArena);
-    }
+            return true;
+        }
 
-    private static void listTcache(AddressSpace as, long tcache, Map<Long, Integer> listed) {
-        for (long i = 0; i < Chunk.TCACHE_MAX_BINS; i++) {
-            long e = as.load64(TcachePerthread.entryAddr(tcache, i));
-            for (int n = 0; e != 0 && !Chunk.misaligned(e) && n < 1 << 16; n++) {
-                listed.put(Chunk.mem2chunk(e), TCACHE);
-                e = Chunk.revealPtr(e, as.load64(e));
-            }
-        }
-    }
-
-    private static void listBins(AddressSpace as, long av, Map<Long, Integer> listed) {
-        for (int i = 0; i < Chunk.NFASTBINS; i++) {
-            long p = as.load64(MallocState.fastbin(av, i));
-            for (int n = 0; p != 0 && !Chunk.misaligned(p) && n < 10_000_000; n++) {
-                listed.put(p, FASTBIN);
-                p = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p));
-            }
-        }
-        for (int i = 1; i < Chunk.NBINS; i++) {
-            long bin = MallocState.binAt(av, i);
-            int state = i == 1 ? UNSORTED : i < Chunk.NSMALLBINS ? SMALL : LARGE;
-            long p = Chunk.fd(as, bin);
-            for (int n = 0; p != bin && p != 0 && n < 10_000_000; n++) {
-                listed.put(p, state);
-                p = Chunk.fd(as, p);
-            }
-        }
-    }
-
-    private static void walkMainHeap(MallocContext c, Map<Long, Integer> listed, Visitor v) {
-        long base = c.mpLoad(MallocPar.SBRK_BASE);
-        if (base == 0) {
-            return;
-        }
-        long p =
-                ((base + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK) - Chunk.CHUNK_HDR_SZ;
-        long top = c.top(c.mainArena);
-        long end = top + Chunk.chunksize(c.as, top);
-        if (Long.compareUnsigned(p, top) > 0) {
-            return; // a foreign sbrk moved top below the first chunk: nothing to walk
-        }
-        v.heap(p, end, true);
-        walk(c.as, p, top, listed, v);
-    }
-
-    private static void walkThreadHeaps(MallocContext c, long av, Map<Long, Integer> listed, Visitor v) {
-        AddressSpace as = c.as;
-        long top = c.top(av);
-        for (long h = HeapInfo.heapForPtr(top); h != 0; h = as.load64(h + HeapInfo.PREV)) {
-            long start = h + HeapInfo.STRUCT_SIZE;
-            if (av == start) {
-                start += MallocState.SIZE;
-            }
-            long p = ((start + Chunk.CHUNK_HDR_SZ + Chunk.MALLOC_ALIGN_MASK) & ~Chunk.MALLOC_ALIGN_MASK)
-                    - Chunk.CHUNK_HDR_SZ;
-            boolean hasTop = HeapInfo.heapForPtr(top) == h;
-            long end = hasTop ? top + Chunk.chunksize(as, top) : h + as.load64(h + HeapInfo.SIZE);
-            v.heap(p, end, false);
-            walk(as, p, hasTop ? top : -1, listed, v);
-        }
-    }
-
-    /**
-     * Chunks from {@code p} to {@code top} and top itself, or, when top is -1, up to the
-     * {@code 0|PREV_INUSE} header that ends an old thread heap. A main-heap fencepost (a
-     * foreign sbrk) or a size that cannot be ends the walk.
-     */
-    private static void walk(AddressSpace as, long p, long top, Map<Long, Integer> listed, Visitor v) {
-        while (p != top) {
-            long raw = Chunk.sizeNomask(as, p);
+        /**
+         * Each chunk up to top, and top itself; an older thread heap ends at its {@code 0|PREV_INUSE}
+         * header. A size below MINSIZE, misaligned or reaching past top stops the walk.
+         */
+        @Override
+        public boolean chunk(long p, long raw) {
             long sz = raw & ~Chunk.SIZE_BITS;
-            if (top == -1 && raw == Chunk.PREV_INUSE) {
-                return;
+            if (p == top) {
+                v.chunk(top, sz, TOP);
+                return true;
+            }
+            if (!holdsTop && raw == Chunk.PREV_INUSE) {
+                return false;
             }
             if (Long.compareUnsigned(sz, Chunk.MINSIZE) < 0
                     || (sz & Chunk.MALLOC_ALIGN_MASK) != 0
-                    || (top != -1 && Long.compareUnsigned(p + sz, top) > 0)) {
-                return; // fencepost or damage: what follows cannot be walked
+                    || (holdsTop && Long.compareUnsigned(p + sz, top) > 0)) {
+                return false; // fencepost or damage: what follows cannot be walked
             }
             Integer state = listed.get(p);
             v.chunk(p, sz, state == null ? IN_USE : state);
-            p += sz;
+            return true;
         }
-        v.chunk(top, Chunk.chunksize(as, top), TOP);
     }
 }

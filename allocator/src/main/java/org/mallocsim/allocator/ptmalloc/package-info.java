@@ -23,6 +23,7 @@
  *      mtrim, __malloc_trim</td></tr>
  *  <tr><td>{@code MallocContext}</td><td>the statics' addresses, malloc_printerr, __sbrk, errno</td></tr>
  *  <tr><td>{@code HeapChecker}</td><td>do_check_malloc_state's invariants, and more</td></tr>
+ *  <tr><td>{@code HeapReader}</td><td>the read-only chunk walk and free-list walks the heap views share</td></tr>
  *  <tr><td>{@code HeapDump}</td><td>a text picture of every arena's chunks</td></tr>
  * </table>
  */
