@@ -57,7 +57,7 @@ class HeapWalkTest {
         long sum = 0;
         long expect = 0;
         for (String s : w.subList(1, w.size())) {
-            String[] f = s.split(" ");
+            String[] f = s.split(" ", -1);
             assertThat(Long.parseLong(f[0], 16)).isEqualTo(expect); // contiguous, no chunk skipped
             expect += Long.parseLong(f[1], 16);
             sum += Long.parseLong(f[1], 16);

@@ -16,12 +16,26 @@ import org.mallocsim.allocator.Allocator;
  */
 @ExtendWith(HeapCheckAfterEach.class)
 abstract class PageAlignedAllocCases {
-
     /** The function under test: {@code valloc(size)} or {@code pvalloc(size)}. */
-    abstract long alloc(Allocator a, long size);
+    interface PageAlignedAlloc {
+        long alloc(Allocator a, long size);
+    }
 
-    /** The least usable size the function promises for a 32-byte request. */
-    abstract long usableSizeOf32Bytes();
+    private final PageAlignedAlloc function;
+    private final long usableSizeOf32Bytes;
+
+    /**
+     * @param function            the function under test
+     * @param usableSizeOf32Bytes the least usable size it promises for a 32-byte request
+     */
+    PageAlignedAllocCases(PageAlignedAlloc function, long usableSizeOf32Bytes) {
+        this.function = function;
+        this.usableSizeOf32Bytes = usableSizeOf32Bytes;
+    }
+
+    private long alloc(Allocator a, long size) {
+        return function.alloc(a, size);
+    }
 
     @Test
     void minusOneFailsWithEnomem() {
@@ -58,7 +72,7 @@ abstract class PageAlignedAllocCases {
 
         assertThat(p).isNotZero();
         assertThat(p & (PAGESIZE - 1)).isZero();
-        assertThat(a.mallocUsableSize(p)).isGreaterThanOrEqualTo(usableSizeOf32Bytes());
+        assertThat(a.mallocUsableSize(p)).isGreaterThanOrEqualTo(usableSizeOf32Bytes);
         a.free(p);
     }
 }

@@ -6,18 +6,11 @@ import org.mallocsim.allocator.Allocator;
 
 /**
  * glibc's malloc/tst-pvalloc.c (glibc-2.36): pvalloc (-1) and pvalloc (-pagesize) fail with ENOMEM
- * rather than overflow (BZ #15855), pvalloc (0) succeeds, and the result is page aligned.
+ * rather than overflow (BZ #15855), pvalloc (0) succeeds, and the result is page aligned; pvalloc
+ * rounds the size up to whole pages.
  */
 class TstPvallocTest extends PageAlignedAllocCases {
-
-    @Override
-    long alloc(Allocator a, long size) {
-        return a.pvalloc(size);
-    }
-
-    /** pvalloc rounds the size up to whole pages. */
-    @Override
-    long usableSizeOf32Bytes() {
-        return PAGESIZE;
+    TstPvallocTest() {
+        super(Allocator::pvalloc, PAGESIZE);
     }
 }
