@@ -113,21 +113,21 @@ final class BinaryTraceWriter implements TraceWriter {
     /** Writes the regular fields if the event allows them; otherwise writes nothing. */
     private boolean regular(TraceEvent e, int opcode, int t) {
         switch (opcode) {
-            case OP_MALLOC:
-            case OP_VALLOC:
-            case OP_PVALLOC:
+            case OP_MALLOC, OP_VALLOC, OP_PVALLOC -> {
                 if (e.arg1 != 0) {
                     return false;
                 }
                 varint(e.arg0);
                 allocationTail(e, lastEnd[t], e.arg0);
                 return true;
-            case OP_CALLOC:
+            }
+            case OP_CALLOC -> {
                 varint(e.arg0);
                 varint(e.arg1);
                 allocationTail(e, lastEnd[t], e.arg0 * e.arg1);
                 return true;
-            case OP_REALLOC: {
+            }
+            case OP_REALLOC -> {
                 int s = slots.slot(e.arg0);
                 if (e.arg0 != 0 && s == LongIntMap.MISSING) {
                     return false;
@@ -137,7 +137,7 @@ final class BinaryTraceWriter implements TraceWriter {
                 allocationTail(e, e.arg0 != 0 ? e.arg0 : lastEnd[t], e.arg1);
                 return true;
             }
-            case OP_FREE: {
+            case OP_FREE -> {
                 int s = slots.slot(e.arg0);
                 if ((e.arg0 != 0 && s == LongIntMap.MISSING) || e.arg1 != 0 || e.result != 0 || e.chunkWord != 0) {
                     return false;
@@ -145,20 +145,23 @@ final class BinaryTraceWriter implements TraceWriter {
                 varint(e.arg0 == 0 ? 0 : s + 1L);
                 return true;
             }
-            case OP_THREAD_START:
-            case OP_FORK:
+            case OP_THREAD_START, OP_FORK -> {
                 if (e.arg1 != 0 || e.result != 0 || e.chunkWord != 0) {
                     return false;
                 }
                 varint(e.arg0);
                 return true;
-            case OP_THREAD_EXIT:
+            }
+            case OP_THREAD_EXIT -> {
                 return e.arg0 == 0 && e.arg1 == 0 && e.result == 0 && e.chunkWord == 0;
-            default: // memalign family
+            }
+            default -> {
+                // memalign family
                 varint(e.arg0);
                 varint(e.arg1);
                 allocationTail(e, lastEnd[t], e.arg1);
                 return true;
+            }
         }
     }
 

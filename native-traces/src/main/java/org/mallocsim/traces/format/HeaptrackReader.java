@@ -35,7 +35,7 @@ final class HeaptrackReader extends LineTraceReader {
         e.set(0, TraceEvent.MALLOC, 0, 0, 0, 0, 0);
         e.position = in.lineNumber;
         switch (op) {
-            case 'a': {
+            case 'a' -> {
                 long size = field("the size of an allocation info");
                 field("the trace index of an allocation info");
                 if (infos == infoSize.length) {
@@ -45,7 +45,7 @@ final class HeaptrackReader extends LineTraceReader {
                 infoSize[infos++] = size;
                 return false;
             }
-            case '+': {
+            case '+' -> {
                 long first = field("a size or allocation info index");
                 if (p == in.end) {
                     int info = info(first);
@@ -56,9 +56,8 @@ final class HeaptrackReader extends LineTraceReader {
                 field("a trace index");
                 e.arg0 = first;
                 e.result = field("a pointer");
-                break;
             }
-            case '-': {
+            case '-' -> {
                 long v = field("a pointer or allocation info index");
                 e.op = TraceEvent.FREE;
                 if (infos > 0) {
@@ -70,10 +69,10 @@ final class HeaptrackReader extends LineTraceReader {
                 } else {
                     e.arg0 = v;
                 }
-                break;
             }
-            default:
+            default -> {
                 return false;
+            }
         }
         if (p != in.end) {
             throw error("expected the end of the line at column " + (p - in.start + 1));

@@ -32,22 +32,23 @@ final class MtraceReader extends LineTraceReader {
         e.set(0, TraceEvent.MALLOC, 0, 0, 0, 0, 0);
         e.position = in.lineNumber;
         switch (op) {
-            case '=':
+            case '=' -> {
                 return false;
-            case '+':
+            }
+            case '+' -> {
                 e.result = pointer();
                 e.arg0 = number();
-                break;
-            case '-':
+            }
+            case '-' -> {
                 e.op = TraceEvent.FREE;
                 e.arg0 = pointer();
-                break;
-            case '!':
+            }
+            case '!' -> {
                 e.op = TraceEvent.REALLOC;
                 e.arg0 = pointer();
                 e.arg1 = number();
-                break;
-            case '<': {
+            }
+            case '<' -> {
                 e.op = TraceEvent.REALLOC;
                 e.arg0 = pointer();
                 end();
@@ -61,10 +62,8 @@ final class MtraceReader extends LineTraceReader {
                 p++;
                 e.result = pointer();
                 e.arg1 = number();
-                break;
             }
-            default:
-                throw error("expected an mtrace line (@, +, -, <, >, !, =), found '" + (char) (op & 0xff) + "'");
+            default -> throw error("expected an mtrace line (@, +, -, <, >, !, =), found '" + (char) (op & 0xff) + "'");
         }
         end();
         return true;

@@ -37,7 +37,7 @@ class FuzzTest {
 
     private static byte[] corrupt(byte[] original, SplittableRandom rnd) {
         switch (rnd.nextInt(3)) {
-            case 0: {
+            case 0 -> {
                 byte[] b = original.clone();
                 int flips = 1 + rnd.nextInt(8);
                 for (int i = 0; i < flips; i++) {
@@ -45,9 +45,10 @@ class FuzzTest {
                 }
                 return b;
             }
-            case 1:
+            case 1 -> {
                 return java.util.Arrays.copyOf(original, rnd.nextInt(original.length));
-            default: {
+            }
+            default -> {
                 int at = rnd.nextInt(original.length);
                 byte[] garbage = new byte[1 + rnd.nextInt(64)];
                 for (int i = 0; i < garbage.length; i++) {
