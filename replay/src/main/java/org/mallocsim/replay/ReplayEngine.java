@@ -78,6 +78,11 @@ public final class ReplayEngine {
     private boolean anyCall;
     /** True while a forked child's ancestors run: their calls shape the heap but are not the trace's. */
     private boolean ancestor;
+    /**
+     * Bare mode ({@link ReplayCursor}): no timeline, live blocks or heap meter, only the loads
+     * they would make in the emulated memory, so the process is the same as in a full replay.
+     */
+    private final boolean bare;
 
     private ReplayEngine(
             Allocator allocator,
@@ -85,7 +90,9 @@ public final class ReplayEngine {
             ReplayOptions options,
             FidelityReport fidelity,
             TraceWriter emit,
-            ReplayListener listener) {
+            ReplayListener listener,
+            boolean bare) {
+        this.bare = bare;
         this.allocator = allocator;
         this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
@@ -128,6 +135,53 @@ public final class ReplayEngine {
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options, ReplayListener listener)
             throws IOException {
         TraceHeader header = reader.header();
+        Start start = start(header, input, options);
+        EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
+        try {
+            if (emitFile != null) {
+                emitFile.writer()
+                        .writeHeader(emittedHeader(header, start.space().startBrk(), options.allocatorName()));
+            }
+            ReplayEngine engine = new ReplayEngine(
+                    start.allocator(),
+                    start.baselineDataPages(),
+                    options,
+                    hasRecordedAnswers(header)
+                            ? new FidelityReport(header.startBrk, start.space().startBrk())
+                            : null,
+                    emitFile == null ? null : emitFile.writer(),
+                    listener,
+                    false);
+            engine.replayAncestors(start.ancestry(), options);
+            ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
+            if (emitFile != null) {
+                emitFile.commit();
+            }
+            return result;
+        } finally {
+            if (emitFile != null) {
+                emitFile.close();
+            }
+        }
+    }
+
+    /**
+     * An engine for {@link ReplayCursor}: the process as {@link #replay} starts it (ancestors of a
+     * forked child replayed), with no fidelity report, no emit file and no listener.
+     */
+    static ReplayEngine stepwise(TraceHeader header, Path input, ReplayOptions options) throws IOException {
+        Start start = start(header, input, options);
+        ReplayEngine engine = new ReplayEngine(
+                start.allocator(), start.baselineDataPages(), options, null, null, ReplayListener.NONE, true);
+        engine.replayAncestors(start.ancestry(), options);
+        return engine;
+    }
+
+    /** What a replay starts from: the process, its allocator and a forked child's ancestors. */
+    private record Start(
+            AddressSpace space, Allocator allocator, long baselineDataPages, List<ForkAncestry.Step> ancestry) {}
+
+    private static Start start(TraceHeader header, Path input, ReplayOptions options) throws IOException {
         List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
                 ? ForkAncestry.of(input, header, options.lenient())
                 : List.of();
@@ -146,32 +200,12 @@ public final class ReplayEngine {
             throw new IOException(
                     source + ": the " + options.allocatorName() + " allocator cannot start: " + e.getMessage(), e);
         }
-        FidelityReport fidelity =
-                hasRecordedAnswers(header) ? new FidelityReport(header.startBrk, space.startBrk()) : null;
-        EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
-        try {
-            if (emitFile != null) {
-                emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
-            }
-            ReplayEngine engine = new ReplayEngine(
-                    allocator,
-                    baselineDataPages,
-                    options,
-                    fidelity,
-                    emitFile == null ? null : emitFile.writer(),
-                    listener);
-            for (ForkAncestry.Step step : ancestry) {
-                engine.replayAncestor(step, options);
-            }
-            ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
-            if (emitFile != null) {
-                emitFile.commit();
-            }
-            return result;
-        } finally {
-            if (emitFile != null) {
-                emitFile.close();
-            }
+        return new Start(space, allocator, baselineDataPages, ancestry);
+    }
+
+    private void replayAncestors(List<ForkAncestry.Step> ancestry, ReplayOptions options) throws IOException {
+        for (ForkAncestry.Step step : ancestry) {
+            replayAncestor(step, options);
         }
     }
 
@@ -202,7 +236,7 @@ public final class ReplayEngine {
                 if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
                     threadEvent(e);
                 } else {
-                    call(e);
+                    call(e, answer);
                 }
             }
             throw new IOException(step.trace() + ": no fork of pid " + step.childPid());
@@ -225,21 +259,7 @@ public final class ReplayEngine {
         long start = System.nanoTime();
         while (death == null && reader.next(e)) {
             events++;
-            if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
-                threadEvent(e);
-                continue;
-            }
-            try {
-                call(e);
-            } catch (MallocAbort a) {
-                death = new ProcessDeath("SIGABRT", answered + 1, e.position, a.glibcMessage());
-            } catch (SegmentationFault s) {
-                death = new ProcessDeath("SIGSEGV", answered + 1, e.position, s.straceLine());
-            } catch (BusError b) {
-                death = new ProcessDeath("SIGBUS", answered + 1, e.position, b.straceLine());
-            } catch (OutOfMemoryKill k) {
-                death = new ProcessDeath("SIGKILL", answered + 1, e.position, k.getMessage());
-            }
+            death = event(e, answer);
         }
         long nanos = System.nanoTime() - start;
         if (death != null && fidelity != null) {
@@ -297,6 +317,40 @@ public final class ReplayEngine {
                 last);
     }
 
+    /**
+     * Replays one event of the trace: a thread event, or an allocator call whose emulated answers
+     * (the pointer it freed or reallocated, its result, chunk word and break) go into
+     * {@code answer}. Returns how the process died during the call, or null while it lives.
+     */
+    ProcessDeath event(TraceEvent e, TraceEvent answer) throws IOException {
+        if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
+            threadEvent(e);
+            return null;
+        }
+        try {
+            call(e, answer);
+            return null;
+        } catch (MallocAbort a) {
+            return new ProcessDeath("SIGABRT", answered + 1, e.position, a.glibcMessage());
+        } catch (SegmentationFault s) {
+            return new ProcessDeath("SIGSEGV", answered + 1, e.position, s.straceLine());
+        } catch (BusError b) {
+            return new ProcessDeath("SIGBUS", answered + 1, e.position, b.straceLine());
+        } catch (OutOfMemoryKill k) {
+            return new ProcessDeath("SIGKILL", answered + 1, e.position, k.getMessage());
+        }
+    }
+
+    /** The allocator, as the calls so far left it. */
+    Allocator allocator() {
+        return allocator;
+    }
+
+    /** The calls answered so far. */
+    long answered() {
+        return answered;
+    }
+
     /** The touch mode as {@code mallocsim replay --touch} spells it. */
     static String touchName(Touch t) {
         switch (t) {
@@ -309,8 +363,8 @@ public final class ReplayEngine {
         }
     }
 
-    /** Replays one allocator call and records its answers. */
-    private void call(TraceEvent e) throws IOException {
+    /** Replays one allocator call and records its answers, also in {@code answer}. */
+    private void call(TraceEvent e, TraceEvent answer) throws IOException {
         if (threads != null && (!anyCall || e.tid != currentTid)) {
             threads.switchThread(e.tid);
         }
@@ -389,15 +443,22 @@ public final class ReplayEngine {
         if (answered % ReplayListener.PROGRESS_EVERY == 0) {
             listener.progress(answered);
         }
+        answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
+        answer.alignKind = e.alignKind;
+        answer.position = e.position;
         if (emit != null) {
-            answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
-            answer.alignKind = e.alignKind;
             emit.write(answer);
         }
     }
 
     /** Tells the meter which blocks the call ended and began, then samples the heap. */
     private void account(TraceEvent e, long liveArg, long result, long requested) {
+        if (bare) {
+            if (result != 0) {
+                allocator.mallocUsableSize(result); // the meter's load of the new block's size word
+            }
+            return;
+        }
         if (e.op == TraceEvent.FREE) {
             meter.released(liveArg);
         } else if (e.op == TraceEvent.REALLOC) {
@@ -417,6 +478,9 @@ public final class ReplayEngine {
 
     /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
     private void sample() {
+        if (bare) {
+            return;
+        }
         long heap = meter.heapPages();
         timeline.add(space.rssPages(), space.totalVmPages(), heap, blocks.bytes());
         if (heap > peakHeapPages) {
