@@ -2,11 +2,8 @@ package org.mallocsim.replay;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.mallocsim.allocator.Allocator;
-import org.mallocsim.allocator.AllocatorFactory;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ThreadEvents;
@@ -14,7 +11,6 @@ import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.OutOfMemoryKill;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.mm.AddressSpace;
-import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.kernel.mm.SyscallKind;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceHeader;
@@ -135,7 +131,7 @@ public final class ReplayEngine {
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options, ReplayListener listener)
             throws IOException {
         TraceHeader header = reader.header();
-        Start start = start(header, input, options);
+        ProcessStart start = ProcessStart.of(header, input, options);
         EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
         try {
             if (emitFile != null) {
@@ -170,48 +166,16 @@ public final class ReplayEngine {
      * forked child replayed), with no fidelity report, no emit file and no listener.
      */
     static ReplayEngine stepwise(TraceHeader header, Path input, ReplayOptions options) throws IOException {
-        Start start = start(header, input, options);
+        ProcessStart start = ProcessStart.of(header, input, options);
         ReplayEngine engine = new ReplayEngine(
                 start.allocator(), start.baselineDataPages(), options, null, null, ReplayListener.NONE, true);
         engine.replayAncestors(start.ancestry(), options);
         return engine;
     }
 
-    /** What a replay starts from: the process, its allocator and a forked child's ancestors. */
-    private record Start(
-            AddressSpace space, Allocator allocator, long baselineDataPages, List<ForkAncestry.Step> ancestry) {}
-
-    private static Start start(TraceHeader header, Path input, ReplayOptions options) throws IOException {
-        List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
-                ? ForkAncestry.of(input, header, options.lenient())
-                : List.of();
-        TraceHeader processHeader =
-                ancestry.isEmpty() ? header : headerOf(ancestry.get(0).trace(), options);
-        String source =
-                ancestry.isEmpty() ? input.toString() : ancestry.get(0).trace().toString();
-        AddressSpace space = options.cleanLayout()
-                ? new AddressSpace(options.kernel())
-                : startProcess(processHeader, options.kernel(), source);
-        long baselineDataPages = space.dataVmPages();
-        Allocator allocator;
-        try {
-            allocator = options.factory().create(space, allocatorOptions(processHeader, options.tunables()));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IOException(
-                    source + ": the " + options.allocatorName() + " allocator cannot start: " + e.getMessage(), e);
-        }
-        return new Start(space, allocator, baselineDataPages, ancestry);
-    }
-
     private void replayAncestors(List<ForkAncestry.Step> ancestry, ReplayOptions options) throws IOException {
         for (ForkAncestry.Step step : ancestry) {
             replayAncestor(step, options);
-        }
-    }
-
-    private static TraceHeader headerOf(Path trace, ReplayOptions options) throws IOException {
-        try (TraceReader r = Traces.open(trace, options.lenient())) {
-            return r.header();
         }
     }
 
@@ -549,47 +513,6 @@ public final class ReplayEngine {
             answer.set(e.tid, e.op, e.arg0, e.arg1, 0, 0, space.currentBrk());
             emit.write(answer);
         }
-    }
-
-    /**
-     * The emulated process at the first call: the recorded listing when the header has one and
-     * start-brk, else a fresh default layout.
-     */
-    static AddressSpace startProcess(TraceHeader header, KernelConfig kernel, String source) throws IOException {
-        if (header.hasStartBrk && !header.maps.isEmpty()) {
-            try {
-                return AddressSpace.fromMaps(kernel, header.maps, header.startBrk);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(source + ": the header's # map listing: " + e.getMessage(), e);
-            }
-        }
-        return new AddressSpace(kernel);
-    }
-
-    /**
-     * The recorded process's malloc settings, as {@link AllocatorFactory} names them, with
-     * {@code extraTunables} appended to its GLIBC_TUNABLES (glibc reads them left to right, so they win).
-     */
-    static Map<String, String> allocatorOptions(TraceHeader header, List<String> extraTunables) {
-        Map<String, String> o = new LinkedHashMap<>();
-        String tunables = header.tunables;
-        for (String t : extraTunables) {
-            tunables = tunables == null || tunables.isEmpty() ? t : tunables + ":" + t;
-        }
-        if (tunables != null) {
-            o.put(AllocatorFactory.TUNABLES, tunables);
-        }
-        if (header.nprocs != 0) {
-            o.put(AllocatorFactory.NPROCS, Integer.toString(header.nprocs));
-        }
-        for (String line : header.otherLines) {
-            if (line.startsWith("env MALLOC_") && line.indexOf('=') > 0) {
-                String setting = line.substring(4).trim();
-                int eq = setting.indexOf('=');
-                o.put(setting.substring(0, eq), setting.substring(eq + 1));
-            }
-        }
-        return o;
     }
 
     /**

@@ -252,6 +252,13 @@ public final class Shell {
         } catch (java.io.UncheckedIOException e) {
             throw new ParseError(e.getCause().getMessage());
         }
+        if (name.equals("at") || name.equals("where")) {
+            if (killed && session.death() == null) {
+                out.println(
+                        "# a typed call killed the process (" + killedBy + "); step, goto or back re-run the trace");
+            }
+            return; // they look, and the process stays as it is
+        }
         backend = session.backend();
         killed = session.death() != null;
         killedBy = killed ? session.death().signal() : killedBy;
