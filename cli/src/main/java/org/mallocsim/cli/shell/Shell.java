@@ -197,10 +197,10 @@ public final class Shell {
                 skipSpace();
                 if (peek() != ')') {
                     if (name.equals("status")) {
-                        text = statusLine(text, name("a status field"));
+                        text = ProcText.statusLine(text, name("a status field"));
                     } else if (name.equals("smaps")) {
                         String field = fieldName();
-                        text = field != null ? smapsField(text, field) : smapsEntry(text, expr(1));
+                        text = field != null ? ProcText.smapsField(text, field) : ProcText.smapsEntry(text, expr(1));
                     }
                     skipSpace();
                 }
@@ -514,35 +514,6 @@ public final class Shell {
         }
     }
 
-    /** The smaps entry (header line to VmFlags) of the mapping that holds {@code addr}; empty when none does. */
-    static String smapsEntry(String smaps, long addr) {
-        StringBuilder entry = new StringBuilder();
-        boolean in = false;
-        for (String line : smaps.split("\n")) {
-            if (isSmapsHeader(line)) {
-                int dash = line.indexOf('-');
-                int space = line.indexOf(' ');
-                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                in = Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end) < 0;
-            }
-            if (in) {
-                entry.append(line).append('\n');
-            }
-        }
-        return entry.toString();
-    }
-
-    /** The status line of {@code field} (with its newline); empty when there is none. */
-    static String statusLine(String status, String field) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith(field + ":")) {
-                return line + "\n";
-            }
-        }
-        return "";
-    }
-
     /** A field name as the whole argument (an identifier that is not a variable), consumed; else null. */
     private String fieldName() {
         int at = p;
@@ -557,22 +528,5 @@ public final class Shell {
         }
         p = at;
         return null;
-    }
-
-    /** Each smaps entry's header line followed by its {@code field} line. */
-    static String smapsField(String smaps, String field) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : smaps.split("\n")) {
-            if (isSmapsHeader(line) || line.startsWith(field + ":")) {
-                sb.append(line).append('\n');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static boolean isSmapsHeader(String line) {
-        int dash = line.indexOf('-');
-        int space = line.indexOf(' ');
-        return dash > 0 && space > dash && Character.digit(line.charAt(0), 16) >= 0 && line.indexOf(':') > space;
     }
 }
