@@ -153,7 +153,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** recorded or clean: true for a clean layout. */
-    static boolean parseLayout(String s) {
+    public static boolean parseLayout(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "recorded":
                 return false;

@@ -10,11 +10,11 @@ import org.mallocsim.allocator.ptmalloc.Tunables;
  * which follows glibc's own ranges), since glibc would silently ignore a typo. The replay appends
  * them to the recorded GLIBC_TUNABLES, so they win.
  */
-final class TunableOptions {
+public final class TunableOptions {
     private TunableOptions() {}
 
     /** The items as {@code glibc.malloc.NAME=VALUE}; the prefix may be left out. */
-    static List<String> check(List<String> items) {
+    public static List<String> check(List<String> items) {
         List<String> full = new ArrayList<>(items.size());
         for (String item : items) {
             String t = item.startsWith("glibc.malloc.") ? item : "glibc.malloc." + item;

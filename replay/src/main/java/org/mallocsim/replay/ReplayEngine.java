@@ -2,11 +2,8 @@ package org.mallocsim.replay;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.mallocsim.allocator.Allocator;
-import org.mallocsim.allocator.AllocatorFactory;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ThreadEvents;
@@ -14,7 +11,6 @@ import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.OutOfMemoryKill;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.mm.AddressSpace;
-import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.kernel.mm.SyscallKind;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceHeader;
@@ -78,6 +74,11 @@ public final class ReplayEngine {
     private boolean anyCall;
     /** True while a forked child's ancestors run: their calls shape the heap but are not the trace's. */
     private boolean ancestor;
+    /**
+     * Bare mode ({@link ReplayCursor}): no timeline, live blocks or heap meter, only the loads
+     * they would make in the emulated memory, so the process is the same as in a full replay.
+     */
+    private final boolean bare;
 
     private ReplayEngine(
             Allocator allocator,
@@ -85,7 +86,9 @@ public final class ReplayEngine {
             ReplayOptions options,
             FidelityReport fidelity,
             TraceWriter emit,
-            ReplayListener listener) {
+            ReplayListener listener,
+            boolean bare) {
+        this.bare = bare;
         this.allocator = allocator;
         this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
@@ -128,41 +131,24 @@ public final class ReplayEngine {
     public static ReplayResult replay(TraceReader reader, Path input, ReplayOptions options, ReplayListener listener)
             throws IOException {
         TraceHeader header = reader.header();
-        List<ForkAncestry.Step> ancestry = ForkAncestry.continuesParent(input, header)
-                ? ForkAncestry.of(input, header, options.lenient())
-                : List.of();
-        TraceHeader processHeader =
-                ancestry.isEmpty() ? header : headerOf(ancestry.get(0).trace(), options);
-        String source =
-                ancestry.isEmpty() ? input.toString() : ancestry.get(0).trace().toString();
-        AddressSpace space = options.cleanLayout()
-                ? new AddressSpace(options.kernel())
-                : startProcess(processHeader, options.kernel(), source);
-        long baselineDataPages = space.dataVmPages();
-        Allocator allocator;
-        try {
-            allocator = options.factory().create(space, allocatorOptions(processHeader, options.tunables()));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IOException(
-                    source + ": the " + options.allocatorName() + " allocator cannot start: " + e.getMessage(), e);
-        }
-        FidelityReport fidelity =
-                hasRecordedAnswers(header) ? new FidelityReport(header.startBrk, space.startBrk()) : null;
+        ProcessStart start = ProcessStart.of(header, input, options);
         EmitFile emitFile = options.emit() == null ? null : EmitFile.open(options.emit(), input);
         try {
             if (emitFile != null) {
-                emitFile.writer().writeHeader(emittedHeader(header, space.startBrk(), options.allocatorName()));
+                emitFile.writer()
+                        .writeHeader(emittedHeader(header, start.space().startBrk(), options.allocatorName()));
             }
             ReplayEngine engine = new ReplayEngine(
-                    allocator,
-                    baselineDataPages,
+                    start.allocator(),
+                    start.baselineDataPages(),
                     options,
-                    fidelity,
+                    hasRecordedAnswers(header)
+                            ? new FidelityReport(header.startBrk, start.space().startBrk())
+                            : null,
                     emitFile == null ? null : emitFile.writer(),
-                    listener);
-            for (ForkAncestry.Step step : ancestry) {
-                engine.replayAncestor(step, options);
-            }
+                    listener,
+                    false);
+            engine.replayAncestors(start.ancestry(), options);
             ReplayResult result = engine.run(reader, input.getFileName().toString(), options);
             if (emitFile != null) {
                 emitFile.commit();
@@ -175,9 +161,21 @@ public final class ReplayEngine {
         }
     }
 
-    private static TraceHeader headerOf(Path trace, ReplayOptions options) throws IOException {
-        try (TraceReader r = Traces.open(trace, options.lenient())) {
-            return r.header();
+    /**
+     * An engine for {@link ReplayCursor}: the process as {@link #replay} starts it (ancestors of a
+     * forked child replayed), with no fidelity report, no emit file and no listener.
+     */
+    static ReplayEngine stepwise(TraceHeader header, Path input, ReplayOptions options) throws IOException {
+        ProcessStart start = ProcessStart.of(header, input, options);
+        ReplayEngine engine = new ReplayEngine(
+                start.allocator(), start.baselineDataPages(), options, null, null, ReplayListener.NONE, true);
+        engine.replayAncestors(start.ancestry(), options);
+        return engine;
+    }
+
+    private void replayAncestors(List<ForkAncestry.Step> ancestry, ReplayOptions options) throws IOException {
+        for (ForkAncestry.Step step : ancestry) {
+            replayAncestor(step, options);
         }
     }
 
@@ -202,7 +200,7 @@ public final class ReplayEngine {
                 if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
                     threadEvent(e);
                 } else {
-                    call(e);
+                    call(e, answer);
                 }
             }
             throw new IOException(step.trace() + ": no fork of pid " + step.childPid());
@@ -225,21 +223,7 @@ public final class ReplayEngine {
         long start = System.nanoTime();
         while (death == null && reader.next(e)) {
             events++;
-            if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
-                threadEvent(e);
-                continue;
-            }
-            try {
-                call(e);
-            } catch (MallocAbort a) {
-                death = new ProcessDeath("SIGABRT", answered + 1, e.position, a.glibcMessage());
-            } catch (SegmentationFault s) {
-                death = new ProcessDeath("SIGSEGV", answered + 1, e.position, s.straceLine());
-            } catch (BusError b) {
-                death = new ProcessDeath("SIGBUS", answered + 1, e.position, b.straceLine());
-            } catch (OutOfMemoryKill k) {
-                death = new ProcessDeath("SIGKILL", answered + 1, e.position, k.getMessage());
-            }
+            death = event(e, answer);
         }
         long nanos = System.nanoTime() - start;
         if (death != null && fidelity != null) {
@@ -297,6 +281,40 @@ public final class ReplayEngine {
                 last);
     }
 
+    /**
+     * Replays one event of the trace: a thread event, or an allocator call whose emulated answers
+     * (the pointer it freed or reallocated, its result, chunk word and break) go into
+     * {@code answer}. Returns how the process died during the call, or null while it lives.
+     */
+    ProcessDeath event(TraceEvent e, TraceEvent answer) throws IOException {
+        if (e.op != TraceEvent.FREE && !TraceEvent.allocates(e.op)) {
+            threadEvent(e);
+            return null;
+        }
+        try {
+            call(e, answer);
+            return null;
+        } catch (MallocAbort a) {
+            return new ProcessDeath("SIGABRT", answered + 1, e.position, a.glibcMessage());
+        } catch (SegmentationFault s) {
+            return new ProcessDeath("SIGSEGV", answered + 1, e.position, s.straceLine());
+        } catch (BusError b) {
+            return new ProcessDeath("SIGBUS", answered + 1, e.position, b.straceLine());
+        } catch (OutOfMemoryKill k) {
+            return new ProcessDeath("SIGKILL", answered + 1, e.position, k.getMessage());
+        }
+    }
+
+    /** The allocator, as the calls so far left it. */
+    Allocator allocator() {
+        return allocator;
+    }
+
+    /** The calls answered so far. */
+    long answered() {
+        return answered;
+    }
+
     /** The touch mode as {@code mallocsim replay --touch} spells it. */
     static String touchName(Touch t) {
         switch (t) {
@@ -309,8 +327,8 @@ public final class ReplayEngine {
         }
     }
 
-    /** Replays one allocator call and records its answers. */
-    private void call(TraceEvent e) throws IOException {
+    /** Replays one allocator call and records its answers, also in {@code answer}. */
+    private void call(TraceEvent e, TraceEvent answer) throws IOException {
         if (threads != null && (!anyCall || e.tid != currentTid)) {
             threads.switchThread(e.tid);
         }
@@ -389,15 +407,22 @@ public final class ReplayEngine {
         if (answered % ReplayListener.PROGRESS_EVERY == 0) {
             listener.progress(answered);
         }
+        answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
+        answer.alignKind = e.alignKind;
+        answer.position = e.position;
         if (emit != null) {
-            answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
-            answer.alignKind = e.alignKind;
             emit.write(answer);
         }
     }
 
     /** Tells the meter which blocks the call ended and began, then samples the heap. */
     private void account(TraceEvent e, long liveArg, long result, long requested) {
+        if (bare) {
+            if (result != 0) {
+                allocator.mallocUsableSize(result); // the meter's load of the new block's size word
+            }
+            return;
+        }
         if (e.op == TraceEvent.FREE) {
             meter.released(liveArg);
         } else if (e.op == TraceEvent.REALLOC) {
@@ -417,6 +442,9 @@ public final class ReplayEngine {
 
     /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
     private void sample() {
+        if (bare) {
+            return;
+        }
         long heap = meter.heapPages();
         timeline.add(space.rssPages(), space.totalVmPages(), heap, blocks.bytes());
         if (heap > peakHeapPages) {
@@ -485,47 +513,6 @@ public final class ReplayEngine {
             answer.set(e.tid, e.op, e.arg0, e.arg1, 0, 0, space.currentBrk());
             emit.write(answer);
         }
-    }
-
-    /**
-     * The emulated process at the first call: the recorded listing when the header has one and
-     * start-brk, else a fresh default layout.
-     */
-    static AddressSpace startProcess(TraceHeader header, KernelConfig kernel, String source) throws IOException {
-        if (header.hasStartBrk && !header.maps.isEmpty()) {
-            try {
-                return AddressSpace.fromMaps(kernel, header.maps, header.startBrk);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(source + ": the header's # map listing: " + e.getMessage(), e);
-            }
-        }
-        return new AddressSpace(kernel);
-    }
-
-    /**
-     * The recorded process's malloc settings, as {@link AllocatorFactory} names them, with
-     * {@code extraTunables} appended to its GLIBC_TUNABLES (glibc reads them left to right, so they win).
-     */
-    static Map<String, String> allocatorOptions(TraceHeader header, List<String> extraTunables) {
-        Map<String, String> o = new LinkedHashMap<>();
-        String tunables = header.tunables;
-        for (String t : extraTunables) {
-            tunables = tunables == null || tunables.isEmpty() ? t : tunables + ":" + t;
-        }
-        if (tunables != null) {
-            o.put(AllocatorFactory.TUNABLES, tunables);
-        }
-        if (header.nprocs != 0) {
-            o.put(AllocatorFactory.NPROCS, Integer.toString(header.nprocs));
-        }
-        for (String line : header.otherLines) {
-            if (line.startsWith("env MALLOC_") && line.indexOf('=') > 0) {
-                String setting = line.substring(4).trim();
-                int eq = setting.indexOf('=');
-                o.put(setting.substring(0, eq), setting.substring(eq + 1));
-            }
-        }
-        return o;
     }
 
     /**

@@ -138,7 +138,7 @@ class ReplayProfileTest {
     void extraTunablesComeAfterTheTracesOwn() {
         org.mallocsim.traces.format.TraceHeader h = new org.mallocsim.traces.format.TraceHeader();
         h.tunables = "glibc.malloc.mxfast=0";
-        assertThat(ReplayEngine.allocatorOptions(h, List.of("glibc.malloc.tcache_count=0")))
+        assertThat(ProcessStart.allocatorOptions(h, List.of("glibc.malloc.tcache_count=0")))
                 .containsEntry("GLIBC_TUNABLES", "glibc.malloc.mxfast=0:glibc.malloc.tcache_count=0");
     }
 

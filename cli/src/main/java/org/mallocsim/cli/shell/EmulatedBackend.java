@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
@@ -20,31 +21,58 @@ import org.mallocsim.kernel.proc.ProcessInfo;
 /**
  * The shell's calls on the emulated kernel; the malloc family is glibc's ptmalloc ("glibc" in
  * {@code Allocators}) over that kernel, started at the first allocator call, as glibc's malloc
- * starts at the first malloc. Its syscalls are caught by a {@link SyscallListener}.
+ * starts at the first malloc, or the allocator of a replayed trace's process
+ * ({@link TraceSession}). Its syscalls are caught by a {@link SyscallListener}.
  */
 final class EmulatedBackend implements Backend, SyscallListener {
     private final AddressSpace as;
     private final List<String> syscalls = new ArrayList<>();
-    private Ptmalloc malloc;
+    private Allocator malloc;
+    /** The allocator's name in {@code Allocators}, for the views that need glibc's. */
+    private final String policy;
     /** The shell's threads that exist (bit N for thread N; the main thread, 0, always does). */
     private long liveThreads = 1;
 
     private int current;
 
-    /** Makes the process anew, for {@link #tryFree}; null when the shell was handed a process. */
-    private final Supplier<AddressSpace> fresh;
+    /** Makes the process anew as it was before the typed calls, for {@link #tryFree}; null when none can. */
+    private final Supplier<EmulatedBackend> fresh;
     /** Every call so far that can change the process, replayed by {@link #tryFree}. */
     private final List<Consumer<EmulatedBackend>> journal = new ArrayList<>();
 
     EmulatedBackend(AddressSpace as) {
         this.as = as;
         this.fresh = null;
+        this.policy = "glibc";
     }
 
     /** A process that {@code fresh} makes; try_free makes a twin the same way. */
     EmulatedBackend(Supplier<AddressSpace> fresh) {
         this.as = fresh.get();
-        this.fresh = fresh;
+        this.fresh = () -> new EmulatedBackend(fresh);
+        this.policy = "glibc";
+    }
+
+    /**
+     * A process that already runs {@code allocator} (named {@code policy}), such as a replay's;
+     * {@code twins} makes another as it is now (or is null), for try_free.
+     */
+    EmulatedBackend(AddressSpace as, Allocator allocator, String policy, Supplier<EmulatedBackend> twins) {
+        this.as = as;
+        this.malloc = allocator;
+        this.policy = policy;
+        this.fresh = twins;
+        as.syscallListener(this);
+    }
+
+    /** The emulated process. */
+    AddressSpace addressSpace() {
+        return as;
+    }
+
+    /** How many calls were typed into this process (every call the shell made in it). */
+    int typedCalls() {
+        return journal.size();
     }
 
     /**
@@ -57,7 +85,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
         if (fresh == null) {
             return "# try_free: needs a process the shell started itself (a script or --maps run)\n";
         }
-        EmulatedBackend twin = new EmulatedBackend(fresh);
+        EmulatedBackend twin = fresh.get();
         for (Consumer<EmulatedBackend> call : journal) {
             try {
                 call.accept(twin);
@@ -81,9 +109,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
     }
 
     private void log(Consumer<EmulatedBackend> call) {
-        if (fresh != null) {
-            journal.add(call);
-        }
+        journal.add(call);
     }
 
     @Override
@@ -92,7 +118,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
     }
 
     /** The process's malloc; created (and the listener set) at the first allocator call. */
-    private Ptmalloc malloc() {
+    private Allocator malloc() {
         if (malloc == null) {
             // Without a listing showing libc, ptmalloc maps a page for its statics: libc's .data, not a call.
             malloc = new Ptmalloc(as);
@@ -109,7 +135,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     /** A malloc-family call, not journaled (thread creation makes one of its own). */
     private long call(String name, long a, long b) {
-        Ptmalloc m = malloc();
+        Allocator m = malloc();
         try {
             switch (name) {
                 case "malloc":
@@ -164,7 +190,7 @@ final class EmulatedBackend implements Backend, SyscallListener {
         if (id < 0 || id >= MAX_THREADS) {
             return -22;
         }
-        Ptmalloc m = malloc();
+        Ptmalloc m = (Ptmalloc) malloc(); // a process the shell started runs glibc's malloc
         if ((liveThreads & (1L << id)) == 0) {
             long stack = as.mmap(
                     0, STACK_SIZE + GUARD, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -188,14 +214,14 @@ final class EmulatedBackend implements Backend, SyscallListener {
             return -22;
         }
         try {
-            malloc().threadExited(id + 1);
+            ((Ptmalloc) malloc()).threadExited(id + 1);
         } catch (MallocAbort e) {
             as.mmap(0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
             throw new ProcessDied("SIGABRT", e.stderrLine());
         }
         liveThreads &= ~(1L << id);
         if (current == id) {
-            malloc.switchThread(1);
+            ((Ptmalloc) malloc).switchThread(1);
             current = 0;
         }
         return 0;
@@ -240,7 +266,8 @@ final class EmulatedBackend implements Backend, SyscallListener {
 
     @Override
     public HeapViews heapViews() {
-        return new HeapViews(malloc(), this);
+        Allocator m = malloc();
+        return new HeapViews(m instanceof Ptmalloc ? (Ptmalloc) m : null, policy, this);
     }
 
     @Override

@@ -28,14 +28,21 @@ final class HeapViews {
             Set.of("heap", "vis", "tcache", "fastbins", "bins", "arena", "arenas", "heaps", "try_free");
 
     private final Ptmalloc malloc;
+    private final String policy;
     private final EmulatedBackend process;
 
-    HeapViews(Ptmalloc malloc, EmulatedBackend process) {
+    /** Views of {@code malloc}; null when the process runs another policy, {@code policy}. */
+    HeapViews(Ptmalloc malloc, String policy, EmulatedBackend process) {
         this.malloc = malloc;
+        this.policy = policy;
         this.process = process;
     }
 
     String render(String view, List<Long> args) {
+        if (malloc == null && !view.equals("vis")) {
+            return "# " + view + ": the heap views read glibc's malloc; this process runs the " + policy
+                    + " allocator (vis still shows its words)\n";
+        }
         if (view.equals("try_free")) {
             return args.size() != 1 ? "# try_free: expected try_free ADDR\n" : process.tryFree(args.get(0));
         }
@@ -55,7 +62,7 @@ final class HeapViews {
 
     /** Rows of two words; a row holding a chunk header (prev_size, size) starts with '+'. */
     private String vis(long addr, long rows) {
-        AddressSpace as = malloc.addressSpace();
+        AddressSpace as = process.addressSpace();
         StringBuilder sb = new StringBuilder();
         long nextChunk = addr;
         try {

@@ -39,7 +39,10 @@ import org.mallocsim.kernel.SegmentationFault;
  * mappings and counters hold pages the emulator cannot know.
  */
 public final class Shell {
-    private final Backend backend;
+    private Backend backend;
+    /** The replayed trace of {@code shell --trace}, or null. */
+    private final TraceSession session;
+
     private final PrintStream out;
     private final Map<String, Long> vars = new HashMap<>();
     private int errors;
@@ -53,7 +56,20 @@ public final class Shell {
 
     Shell(Backend backend, PrintStream out) {
         this.backend = backend;
+        this.session = null;
         this.out = out;
+    }
+
+    /** A shell on the process of a replayed trace, which {@code step}, {@code goto} and {@code back} move. */
+    Shell(TraceSession session, PrintStream out) {
+        this.backend = session.backend();
+        this.session = session;
+        this.out = out;
+    }
+
+    /** What the terminal shows before a line: with a trace, the current call out of the total. */
+    String prompt() {
+        return session == null ? "mallocsim> " : session.prompt();
     }
 
     /** Lines that did not parse so far. */
@@ -77,11 +93,15 @@ public final class Shell {
             #          p>>12^q  a&b  a<<4           (left to right, no precedence: p>>12^q is (p>>12)^q)
             # vars:    a = mmap(...)                (a failed call gives -1)
             # shell:   help  exit                   ('#' starts a comment)
+            # trace:   step [K]  goto N  back [K]  where PTR  at   (shell --trace: move in the replayed trace)
             """;
 
-    /** True after {@code exit}, or once the process was killed: no more lines run. */
+    /**
+     * True after {@code exit}, or once the process was killed: no more lines run (with a trace,
+     * the killed process can still be left by going back, so only {@code exit} ends).
+     */
     boolean finished() {
-        return exited || killed;
+        return exited || (killed && session == null);
     }
 
     /** The exit code of the session: 128 + the signal after a kill, 1 after lines that did not parse, else 0. */
@@ -131,6 +151,18 @@ public final class Shell {
             }
             return;
         }
+        if (session != null && target == null && TraceSession.COMMANDS.contains(name)) {
+            travel(name);
+            return;
+        }
+        if (session != null && (killed || session.death() != null)) {
+            out.println("# the process is dead: step, goto or back re-run the trace to a call where it lives");
+            return;
+        }
+        if (session != null && (name.equals("thread") || name.equals("exit_thread"))) {
+            throw new ParseError("in a trace's process the trace's threads run: typed calls run on the thread of its "
+                    + "last call");
+        }
         if (target == null && HeapViews.NAMES.contains(name)) {
             List<Long> args = new ArrayList<>();
             skipSpace();
@@ -165,10 +197,10 @@ public final class Shell {
                 skipSpace();
                 if (peek() != ')') {
                     if (name.equals("status")) {
-                        text = statusLine(text, name("a status field"));
+                        text = ProcText.statusLine(text, name("a status field"));
                     } else if (name.equals("smaps")) {
                         String field = fieldName();
-                        text = field != null ? smapsField(text, field) : smapsEntry(text, expr(1));
+                        text = field != null ? ProcText.smapsField(text, field) : ProcText.smapsEntry(text, expr(1));
                     }
                     skipSpace();
                 }
@@ -202,6 +234,34 @@ public final class Shell {
         if (target != null && result != null) {
             vars.put(target, result);
         }
+    }
+
+    /** {@code step [K]}, {@code goto N}, {@code back [K]}, {@code where PTR}, {@code at}: moves in the trace. */
+    private void travel(String name) {
+        List<Long> args = new ArrayList<>();
+        skipSpace();
+        while (p < s.length()) {
+            args.add(expr(args.size() + 1));
+            skipSpace();
+        }
+        end();
+        try {
+            out.print(session.run(name, args));
+        } catch (IllegalArgumentException e) {
+            throw new ParseError(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new ParseError(e.getCause().getMessage());
+        }
+        if (name.equals("at") || name.equals("where")) {
+            if (killed && session.death() == null) {
+                out.println(
+                        "# a typed call killed the process (" + killedBy + "); step, goto or back re-run the trace");
+            }
+            return; // they look, and the process stays as it is
+        }
+        backend = session.backend();
+        killed = session.death() != null;
+        killedBy = killed ? session.death().signal() : killedBy;
     }
 
     /** Runs and prints a call of the malloc family: its syscalls in strace's form, then the call as ltrace shows it. */
@@ -454,35 +514,6 @@ public final class Shell {
         }
     }
 
-    /** The smaps entry (header line to VmFlags) of the mapping that holds {@code addr}; empty when none does. */
-    static String smapsEntry(String smaps, long addr) {
-        StringBuilder entry = new StringBuilder();
-        boolean in = false;
-        for (String line : smaps.split("\n")) {
-            if (isSmapsHeader(line)) {
-                int dash = line.indexOf('-');
-                int space = line.indexOf(' ');
-                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                in = Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end) < 0;
-            }
-            if (in) {
-                entry.append(line).append('\n');
-            }
-        }
-        return entry.toString();
-    }
-
-    /** The status line of {@code field} (with its newline); empty when there is none. */
-    static String statusLine(String status, String field) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith(field + ":")) {
-                return line + "\n";
-            }
-        }
-        return "";
-    }
-
     /** A field name as the whole argument (an identifier that is not a variable), consumed; else null. */
     private String fieldName() {
         int at = p;
@@ -497,22 +528,5 @@ public final class Shell {
         }
         p = at;
         return null;
-    }
-
-    /** Each smaps entry's header line followed by its {@code field} line. */
-    static String smapsField(String smaps, String field) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : smaps.split("\n")) {
-            if (isSmapsHeader(line) || line.startsWith(field + ":")) {
-                sb.append(line).append('\n');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static boolean isSmapsHeader(String line) {
-        int dash = line.indexOf('-');
-        int space = line.indexOf(' ');
-        return dash > 0 && space > dash && Character.digit(line.charAt(0), 16) >= 0 && line.indexOf(':') > space;
     }
 }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.reader.EndOfFileException;
@@ -15,8 +16,11 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.mallocsim.cli.ReplayCommand;
+import org.mallocsim.cli.TunableOptions;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
+import org.mallocsim.replay.ReplayOptions;
 import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,8 +37,6 @@ import picocli.CommandLine.Option;
         description = "Runs syscalls, loads and stores, and /proc reads in one emulated "
                 + "process (or a real one with --native), printing each as strace does. Type 'help' for the commands.")
 public final class ShellCommand implements Callable<Integer> {
-    private static final String PROMPT = "mallocsim> ";
-
     @Option(
             names = "--maps",
             paramLabel = "FILE",
@@ -59,28 +61,88 @@ public final class ShellCommand implements Callable<Integer> {
             description = "read faults allocate pages, as on kernels that forbid the zero page (pvm_no_zero_page=1)")
     boolean noZeroPage;
 
+    @Option(
+            names = "--trace",
+            paramLabel = "TRACE",
+            description = "the process of a replay of TRACE, stopped at a call: step, goto, back, where, at move in it")
+    Path trace;
+
+    @Option(
+            names = "--at",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "with --trace: start after the trace's call N (default: ${DEFAULT-VALUE}, before the first)")
+    long at;
+
+    @Option(
+            names = "--allocator",
+            paramLabel = "NAME",
+            defaultValue = "glibc",
+            description = "with --trace: the replay's allocation policy (default: ${DEFAULT-VALUE})")
+    String allocator;
+
+    @Option(
+            names = "--tunable",
+            paramLabel = "glibc.malloc.NAME=VALUE",
+            description = "with --trace: a malloc tunable after the trace's own (repeatable)")
+    List<String> tunables = new ArrayList<>();
+
+    @Option(
+            names = "--layout",
+            paramLabel = "LAYOUT",
+            defaultValue = "recorded",
+            description = "with --trace: recorded (the trace's map, default) or clean (a fresh default layout)")
+    String layout;
+
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
         List<String> lines = script == null ? null : readScript(script);
-        try (Backend backend = open(out)) {
-            Shell shell = new Shell(backend, out);
-            if (lines != null) {
-                for (int i = 0; i < lines.size() && !shell.finished(); i++) {
-                    shell.execute(lines.get(i), i + 1);
-                }
-            } else if (System.console() != null) {
-                interactive(shell);
-            } else {
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                int n = 0;
-                for (String line; !shell.finished() && (line = in.readLine()) != null; ) {
-                    shell.execute(line, ++n);
-                }
-            }
-            out.flush();
-            return shell.exitCode();
+        if (trace != null) {
+            return run(new Shell(openTrace(), out), lines, out);
         }
+        if (at != 0 || !tunables.isEmpty() || !allocator.equals("glibc") || !layout.equals("recorded")) {
+            throw new IllegalArgumentException("--at, --allocator, --tunable and --layout go with --trace");
+        }
+        try (Backend backend = open(out)) {
+            return run(new Shell(backend, out), lines, out);
+        }
+    }
+
+    /** The replayed trace's process, at call --at, with the replay's options. */
+    private TraceSession openTrace() throws IOException {
+        if (maps != null || nativeRun || listingOut != null) {
+            throw new IllegalArgumentException(
+                    "--trace starts from the trace's process: no --maps, --native or " + "--listing-out with it");
+        }
+        if (!Files.isRegularFile(trace)) {
+            throw new IOException(trace + ": " + (Files.exists(trace) ? "not a regular file" : "no such file"));
+        }
+        ReplayOptions options = ReplayOptions.of(allocator)
+                .withTunables(TunableOptions.check(tunables))
+                .withCleanLayout(ReplayCommand.parseLayout(layout));
+        if (noZeroPage) {
+            options = options.withKernel(KernelConfig.builder().zeroPage(false).build());
+        }
+        return TraceSession.open(trace, options, at);
+    }
+
+    private static int run(Shell shell, List<String> lines, PrintStream out) throws IOException {
+        if (lines != null) {
+            for (int i = 0; i < lines.size() && !shell.finished(); i++) {
+                shell.execute(lines.get(i), i + 1);
+            }
+        } else if (System.console() != null) {
+            interactive(shell);
+        } else {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            int n = 0;
+            for (String line; !shell.finished() && (line = in.readLine()) != null; ) {
+                shell.execute(line, ++n);
+            }
+        }
+        out.flush();
+        return shell.exitCode();
     }
 
     /** Lines from a terminal with editing and history; Ctrl-C drops the line, Ctrl-D ends. */
@@ -96,7 +158,7 @@ public final class ShellCommand implements Callable<Integer> {
             while (!shell.finished()) {
                 String line;
                 try {
-                    line = reader.readLine(PROMPT);
+                    line = reader.readLine(shell.prompt());
                 } catch (UserInterruptException e) {
                     continue;
                 } catch (EndOfFileException e) {
