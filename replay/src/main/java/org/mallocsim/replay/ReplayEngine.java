@@ -12,6 +12,7 @@ import org.mallocsim.kernel.OutOfMemoryKill;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.SyscallKind;
+import org.mallocsim.traces.format.ReadAheadTraceReader;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceHeader;
 import org.mallocsim.traces.format.TraceReader;
@@ -114,7 +115,8 @@ public final class ReplayEngine {
 
     /** Replays the trace file {@code trace}, telling {@code listener} how it goes. */
     public static ReplayResult replay(Path trace, ReplayOptions options, ReplayListener listener) throws IOException {
-        try (TraceReader reader = Traces.open(trace, options.lenient())) {
+        // decoding runs on a thread of its own, beside the calls (ReadAheadTraceReader)
+        try (TraceReader reader = new ReadAheadTraceReader(Traces.open(trace, options.lenient()))) {
             return replay(reader, trace, options, listener);
         }
     }

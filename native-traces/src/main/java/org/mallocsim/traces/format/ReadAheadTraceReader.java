@@ -1,0 +1,198 @@
+package org.mallocsim.traces.format;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads another {@link TraceReader} on a thread of its own, so decompression and parsing run
+ * beside the caller's work on the events instead of before it: the decoded events travel in a
+ * fixed ring of {@value #BATCHES} batches of {@value #BATCH} events in primitive arrays, handed
+ * over whole, so the two threads meet once per batch and nothing is allocated per event.
+ *
+ * <pre>
+ *  reader thread:  empty.take() -> fill up to BATCH events -> filled.put()
+ *  caller:         filled.take() -> next() x count -> empty.put()
+ *
+ *  batch slot i:   tid[i] op[i] alignKind[i] arg0[i] arg1[i] result[i] chunkWord[i] brk[i] position[i]
+ *                  warnings[i]   the source's warning count once event i was read
+ *  batch end:      end (the source is exhausted or failed), failure (what it threw), endWarnings
+ * </pre>
+ *
+ * What the caller sees is what the source gives, in the same order: the same events, the same
+ * {@link #warnings()} after each of them, the end at the same place, and the source's own
+ * exception (a {@link TraceFormatException} naming the file and line) after the events read before
+ * it. {@link #close()} stops the thread and closes the source.
+ */
+public final class ReadAheadTraceReader implements TraceReader {
+    /** Events per batch: one hand-over per this many events keeps the threads' meetings rare. */
+    static final int BATCH = 8192;
+    /** Batches in the ring: one being filled, one being read, one waiting. */
+    static final int BATCHES = 3;
+
+    private final TraceReader source;
+    private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BATCHES);
+    private final Thread thread;
+    private volatile boolean closing;
+    private Batch current;
+    private int index;
+    private long warnings;
+
+    /** Starts reading {@code source} ahead; its header has been read when it was opened. */
+    public ReadAheadTraceReader(TraceReader source) {
+        this.source = source;
+        for (int i = 0; i < BATCHES; i++) {
+            empty.add(new Batch());
+        }
+        thread = new Thread(this::fill, "trace-read-ahead");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public TraceHeader header() {
+        return source.header();
+    }
+
+    @Override
+    public boolean next(TraceEvent into) throws IOException {
+        while (true) {
+            Batch b = current;
+            if (b != null) {
+                if (index < b.count) {
+                    b.load(index, into);
+                    warnings = b.warnings[index];
+                    index++;
+                    return true;
+                }
+                if (b.end) {
+                    warnings = b.endWarnings;
+                    if (b.failure != null) {
+                        throw rethrow(b.failure);
+                    }
+                    return false;
+                }
+                current = null;
+                empty.add(b); // never full: the ring holds BATCHES batches in all
+            }
+            try {
+                current = filled.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading the trace");
+            }
+            index = 0;
+        }
+    }
+
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException) {
+            return (IOException) t;
+        }
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        throw (Error) t;
+    }
+
+    @Override
+    public long warnings() {
+        return warnings;
+    }
+
+    /** The reader thread's loop: fills empty batches until the source ends, fails or is closed. */
+    private void fill() {
+        TraceEvent e = new TraceEvent();
+        try {
+            while (true) {
+                Batch b = empty.take();
+                b.count = 0;
+                try {
+                    while (b.count < BATCH && !closing) {
+                        if (!source.next(e)) {
+                            b.end = true;
+                            break;
+                        }
+                        b.store(e, source.warnings());
+                    }
+                } catch (IOException | RuntimeException | Error x) {
+                    b.end = true;
+                    b.failure = x;
+                }
+                if (b.end) {
+                    b.endWarnings = source.warnings();
+                }
+                filled.put(b);
+                if (b.end || closing) {
+                    return;
+                }
+            }
+        } catch (InterruptedException stop) {
+            // close() asked the thread to stop
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closing = true;
+        thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        source.close();
+    }
+
+    /** One batch of decoded events, in primitive arrays; see the class comment for the layout. */
+    private static final class Batch {
+        final int[] tid = new int[BATCH];
+        final byte[] op = new byte[BATCH];
+        final byte[] alignKind = new byte[BATCH];
+        final long[] arg0 = new long[BATCH];
+        final long[] arg1 = new long[BATCH];
+        final long[] result = new long[BATCH];
+        final long[] chunkWord = new long[BATCH];
+        final long[] brk = new long[BATCH];
+        final long[] position = new long[BATCH];
+        final long[] warnings = new long[BATCH];
+        int count;
+        boolean end;
+        Throwable failure;
+        long endWarnings;
+
+        void store(TraceEvent e, long warningsNow) {
+            int i = count++;
+            tid[i] = e.tid;
+            op[i] = e.op;
+            alignKind[i] = e.alignKind;
+            arg0[i] = e.arg0;
+            arg1[i] = e.arg1;
+            result[i] = e.result;
+            chunkWord[i] = e.chunkWord;
+            brk[i] = e.brk;
+            position[i] = e.position;
+            warnings[i] = warningsNow;
+        }
+
+        void load(int i, TraceEvent e) {
+            e.tid = tid[i];
+            e.op = op[i];
+            e.alignKind = alignKind[i];
+            e.arg0 = arg0[i];
+            e.arg1 = arg1[i];
+            e.result = result[i];
+            e.chunkWord = chunkWord[i];
+            e.brk = brk[i];
+            e.position = position[i];
+        }
+    }
+}
