@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Locale;
 import org.mallocsim.allocator.ptmalloc.HeapWalk;
 import org.mallocsim.kernel.mm.SyscallKind;
@@ -18,9 +19,10 @@ import org.mallocsim.traces.io.OutputFile;
  * maps at the heap's largest and at the end. The page is {@code report/report.html} with the
  * styles, scripts and the replay's data (one JSON object) put in its place-holders.
  *
- * <p>The data keeps the page small whatever the trace: the timeline has at most
- * {@value ReplayEngine#TIMELINE_BUCKETS} buckets, and a heap map of more than
- * {@value #MAX_CHUNKS} chunks merges neighbours of one state into runs.
+ * <p>The data keeps the page small whatever the trace: every call's values are varint-coded
+ * change points and deltas, gzip-compressed ({@link CallSeries}; bash's 2.26 M calls take about
+ * 2 MB), which the page inflates and draws with the minimum and maximum per pixel column at any
+ * zoom; a heap map of more than {@value #MAX_CHUNKS} chunks merges neighbours of one state into runs.
  */
 public final class ReplayReport {
     /** Chunks a heap map keeps one by one; beyond, runs of one state are merged. */
@@ -94,7 +96,9 @@ public final class ReplayReport {
                     .append('}');
         }
         if (p != null) {
-            timeline(sb, p.timeline());
+            if (p.series() != null) {
+                series(sb, p.series());
+            }
             sb.append(",\"maps\":[");
             boolean first = true;
             if (p.largestHeap() != null) {
@@ -112,39 +116,29 @@ public final class ReplayReport {
         return sb.append('}').toString().replace("</", "<\\/");
     }
 
-    private static void timeline(StringBuilder sb, Timeline t) {
-        int n = t.buckets();
-        sb.append(",\"timeline\":{\"width\":")
-                .append(t.width())
-                .append(",\"n\":")
-                .append(n);
-        String[] names = {"rss", "vm", "heap", "live"};
-        for (int m = 0; m < Timeline.METRICS; m++) {
-            sb.append(",\"").append(names[m]).append("Min\":[");
-            for (int b = 0; b < n; b++) {
-                sb.append(b == 0 ? "" : ",").append(t.min(m, b));
-            }
-            sb.append("],\"").append(names[m]).append("Max\":[");
-            for (int b = 0; b < n; b++) {
-                sb.append(b == 0 ? "" : ",").append(t.max(m, b));
-            }
-            sb.append(']');
-        }
-        sb.append(",\"sys\":{");
+    /**
+     * Every call's values ({@link CallSeries}): each stream a gzip member in base64, which the page
+     * inflates with {@code DecompressionStream} and draws at any zoom, down to single calls.
+     */
+    private static void series(StringBuilder sb, CallSeries s) {
+        sb.append(",\"series\":{\"calls\":").append(s.calls()).append(",\"kinds\":[");
         SyscallKind[] kinds = SyscallKind.values();
         for (int k = 0; k < kinds.length; k++) {
             sb.append(k == 0 ? "\"" : ",\"")
                     .append(kinds[k].name().toLowerCase(Locale.ROOT))
-                    .append("\":[");
-            long before = 0;
-            for (int b = 0; b < n; b++) {
-                long upTo = t.syscallsUpTo(kinds[k], b);
-                sb.append(b == 0 ? "" : ",").append(upTo - before);
-                before = upTo;
-            }
-            sb.append(']');
+                    .append('"');
         }
-        sb.append("}}");
+        sb.append(']');
+        String[] names = {"rss", "vm", "heap", "live", "sys"};
+        Base64.Encoder b64 = Base64.getEncoder();
+        for (int i = 0; i < CallSeries.STREAMS; i++) {
+            sb.append(",\"")
+                    .append(names[i])
+                    .append("\":\"")
+                    .append(b64.encodeToString(s.gzip(i)))
+                    .append('"');
+        }
+        sb.append('}');
     }
 
     /**
