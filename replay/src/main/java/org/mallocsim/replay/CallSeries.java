@@ -2,6 +2,7 @@ package org.mallocsim.replay;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
 import org.mallocsim.kernel.mm.AddressSpace;
@@ -117,6 +118,14 @@ public final class CallSeries {
             throw new IllegalStateException("the series is still being written");
         }
         return streams[s].out.toByteArray();
+    }
+
+    /** Writes stream {@code s} as a complete gzip member (after {@link #finish()}), without a copy. */
+    public void writeGzip(int s, OutputStream to) throws IOException {
+        if (!finished) {
+            throw new IllegalStateException("the series is still being written");
+        }
+        streams[s].out.writeTo(to);
     }
 
     /** Compressed bytes held so far, over every stream. */

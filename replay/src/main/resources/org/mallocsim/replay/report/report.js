@@ -385,7 +385,11 @@
   }
   var S = REPORT.series;
   if (S && S.calls > 0) {
-    decodeSeries(S).then(function (D) { drawTimeline(D); drawn(); }).catch(function (e) {
+    var t0 = performance.now();
+    decodeSeries(S).then(function (D) {
+      document.body.setAttribute('data-decode-ms', String(Math.round(performance.now() - t0)));
+      drawTimeline(D); drawn();
+    }).catch(function (e) {
       window.mallocsimErrors.push(String(e));
       var p = document.getElementById('errors'); p.hidden = false; p.textContent = 'error: ' + window.mallocsimErrors.join('\nerror: ');
     });
