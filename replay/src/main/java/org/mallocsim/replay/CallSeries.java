@@ -1,9 +1,10 @@
 package org.mallocsim.replay;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.SyscallKind;
@@ -137,9 +138,78 @@ public final class CallSeries {
         return n;
     }
 
+    /**
+     * Bytes in blocks of 1 MiB, so growing never copies what is held (a doubling array would hold
+     * up to twice the bytes and copy them all at each step); a small stream stays in one small block.
+     */
+    private static final class Blocks extends OutputStream {
+        private static final int BLOCK = 1 << 20;
+        private final ArrayList<byte[]> full = new ArrayList<>();
+        private byte[] current = new byte[1 << 12];
+        private int n;
+
+        @Override
+        public void write(int b) {
+            if (n == current.length) {
+                grow();
+            }
+            current[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                if (n == current.length) {
+                    grow();
+                }
+                int k = Math.min(len, current.length - n);
+                System.arraycopy(b, off, current, n, k);
+                n += k;
+                off += k;
+                len -= k;
+            }
+        }
+
+        private void grow() {
+            if (current.length < BLOCK) {
+                current = Arrays.copyOf(current, current.length * 2);
+            } else {
+                full.add(current);
+                current = new byte[BLOCK];
+                n = 0;
+            }
+        }
+
+        long size() {
+            return (long) full.size() * BLOCK + n;
+        }
+
+        void writeTo(OutputStream to) throws IOException {
+            for (byte[] b : full) {
+                to.write(b);
+            }
+            to.write(current, 0, n);
+        }
+
+        byte[] toByteArray() {
+            long size = size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("a stream of " + size + " bytes does not fit one array");
+            }
+            byte[] out = new byte[(int) size];
+            int at = 0;
+            for (byte[] b : full) {
+                System.arraycopy(b, 0, out, at, BLOCK);
+                at += BLOCK;
+            }
+            System.arraycopy(current, 0, out, at, n);
+            return out;
+        }
+    }
+
     /** One varint stream: a primitive buffer deflated a block at a time. */
     private static final class Stream {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 12);
+        final Blocks out = new Blocks();
         private final GZIPOutputStream gzip;
         private final byte[] buf = new byte[BUFFER];
         private int n;
