@@ -20,6 +20,15 @@
     if (a >= 1024) return (b / 1024).toFixed(a >= 102400 ? 0 : 1) + ' KiB';
     return Math.round(b) + ' B';
   }
+  /* axis labels: one unit for the axis, as many decimals as the step between ticks needs */
+  function fmtAxis(vals) {
+    if (vals.length < 2) return vals.map(fmtBytes);
+    var a = 0; vals.forEach(function (v) { a = Math.max(a, Math.abs(v)); });
+    var unit = a >= 1073741824 ? [1073741824, ' GiB'] : a >= 1048576 ? [1048576, ' MiB'] : a >= 1024 ? [1024, ' KiB'] : [1, ' B'];
+    var step = Math.abs(vals[1] - vals[0]) || 1;
+    var d = Math.max(0, Math.min(6, Math.ceil(-Math.log10(step / unit[0]))));
+    return vals.map(function (v) { return (v / unit[0]).toFixed(d) + unit[1]; });
+  }
   function fmtInt(n) { return Math.round(n).toLocaleString('en-US'); }
   function hex(n) { return '0x' + n.toString(16); }
   function el(tag, cls, text) {
@@ -177,7 +186,10 @@
         }
       };
     }
-    var xAxis = { label: 'call', size: 40, values: function (u, vals) { return vals.map(function (v) { return fmtInt(v); }); } };
+    /* whole calls only: a tick between two calls would name neither */
+    var callIncrs = [];
+    for (var e = 1; e <= 1e10; e *= 10) callIncrs.push(e, 2 * e, 5 * e);
+    var xAxis = { label: 'call', size: 40, incrs: callIncrs, values: function (u, vals) { return vals.map(function (v) { return fmtInt(v); }); } };
 
     metrics.forEach(function (m) {
       var div = el('div', 'chart'); host.appendChild(div);
@@ -188,7 +200,7 @@
         { label: 'min', stroke: m.colour + '99', width: 1, value: function (u, v) { return fmtBytes(v); } }
       ];
       o.bands = [{ series: [1, 2], fill: m.colour + '33' }];
-      o.axes = [xAxis, { size: 72, values: function (u, vals) { return vals.map(fmtBytes); } }];
+      o.axes = [xAxis, { size: 90, values: function (u, vals) { return fmtAxis(vals); } }];
       plots.push({ kind: 'metric', index: plots.length, u: new uPlot(o, [[], [], []], div) });
     });
     var sdiv = el('div', 'chart'); host.appendChild(sdiv);
