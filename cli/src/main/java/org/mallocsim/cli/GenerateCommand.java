@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 public final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--shape",
-            description = "SIMPLE, LARSON, CACHE_THRASH or MIXED (default ${DEFAULT-VALUE})",
+            description = "one of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}); "
+                    + "what each does: WorkloadGenerator's Javadoc, or the README",
             defaultValue = "MIXED")
     WorkloadGenerator.Shape shape;
 

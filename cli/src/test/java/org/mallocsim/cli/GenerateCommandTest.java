@@ -63,4 +63,15 @@ class GenerateCommandTest {
         assertThat(r.err()).contains(missing.toString()).contains("does not exist");
         assertThat(dir.resolve("missing")).doesNotExist();
     }
+
+    @Test
+    void theHelpListsEveryShape() {
+        Cli.Result r = Cli.run("generate", "--help");
+        assertThat(r.code()).isZero();
+        String help = r.out().replaceAll("\\s+", " ");
+        for (org.mallocsim.traces.gen.WorkloadGenerator.Shape s :
+                org.mallocsim.traces.gen.WorkloadGenerator.Shape.values()) {
+            assertThat(help).as(s.name()).contains(s.name());
+        }
+    }
 }

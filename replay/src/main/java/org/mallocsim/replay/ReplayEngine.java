@@ -59,6 +59,9 @@ public final class ReplayEngine {
     private final LiveBlocks blocks = new LiveBlocks(1024);
     private final HeapMeter meter;
     private final Timeline timeline;
+    /** Every call's values, for the report; null when no report is asked for. */
+    private final CallSeries series;
+
     private final boolean heapMaps;
     /** The next heap map is taken once the heap exceeds this many pages. */
     private long nextMapPages;
@@ -95,6 +98,7 @@ public final class ReplayEngine {
         this.space = allocator.addressSpace();
         this.timeline = new Timeline(space, TIMELINE_BUCKETS);
         this.heapMaps = options.heapMaps();
+        this.series = heapMaps ? new CallSeries(space) : null;
         Touch touch = options.touch();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
@@ -270,10 +274,14 @@ public final class ReplayEngine {
      */
     private ReplayProfile profile(boolean alive) {
         timeline.finish();
+        if (series != null) {
+            series.finish();
+        }
         long heapPages = meter.heapPages();
         HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
         return new ReplayProfile(
                 timeline,
+                series,
                 blocks.peakBytes(),
                 blocks.peakBytesCall(),
                 blocks.bytes(),
@@ -448,7 +456,12 @@ public final class ReplayEngine {
             return;
         }
         long heap = meter.heapPages();
-        timeline.add(space.rssPages(), space.totalVmPages(), heap, blocks.bytes());
+        long rss = space.rssPages();
+        long vm = space.totalVmPages();
+        timeline.add(rss, vm, heap, blocks.bytes());
+        if (series != null) {
+            series.add(rss, vm, heap, blocks.bytes());
+        }
         if (heap > peakHeapPages) {
             peakHeapPages = heap;
             if (heapMaps && heap >= nextMapPages) {

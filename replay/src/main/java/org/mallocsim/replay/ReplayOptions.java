@@ -21,7 +21,8 @@ import org.mallocsim.traces.natives.NativeReplayer.Touch;
  * @param tunables      {@code glibc.malloc.NAME=VALUE} settings added after the trace's own
  *                      GLIBC_TUNABLES (so they win), or empty
  * @param cleanLayout   start from a fresh default layout even when the trace records its map
- * @param heapMaps      take the heap maps a report draws (at the largest heap and at the end)
+ * @param heapMaps      keep what a report draws: the heap maps (at the largest heap and at the end)
+ *                      and every call's values ({@link CallSeries}, about a byte of heap per call)
  */
 public record ReplayOptions(
         String allocatorName,
@@ -91,7 +92,7 @@ public record ReplayOptions(
         return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, clean, heapMaps);
     }
 
-    /** Takes the heap maps of a report. */
+    /** Keeps what a report draws: heap maps and every call's values. */
     public ReplayOptions withHeapMaps(boolean maps) {
         return new ReplayOptions(allocatorName, factory, touch, emit, kernel, lenient, tunables, cleanLayout, maps);
     }

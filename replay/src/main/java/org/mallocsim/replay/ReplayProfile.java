@@ -5,6 +5,8 @@ package org.mallocsim.replay;
  * and heap size at their peaks, and the heap maps the report draws.
  *
  * @param timeline       RSS, VM size, heap size, live bytes and syscalls over the calls
+ * @param series         every call's values at full resolution, or null when maps were not asked
+ *                       for (only a report needs them)
  * @param peakLiveBytes  the most bytes live at once (what the program held, not what it cost)
  * @param peakLiveCall   the call (0-based) after which the live bytes peaked, -1 without blocks
  * @param finalLiveBytes bytes live at the end
@@ -17,6 +19,7 @@ package org.mallocsim.replay;
  */
 public record ReplayProfile(
         Timeline timeline,
+        CallSeries series,
         long peakLiveBytes,
         long peakLiveCall,
         long finalLiveBytes,

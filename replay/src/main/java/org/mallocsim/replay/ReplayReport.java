@@ -1,11 +1,14 @@
 package org.mallocsim.replay;
 
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Locale;
 import org.mallocsim.allocator.ptmalloc.HeapWalk;
 import org.mallocsim.kernel.mm.SyscallKind;
@@ -18,15 +21,17 @@ import org.mallocsim.traces.io.OutputFile;
  * maps at the heap's largest and at the end. The page is {@code report/report.html} with the
  * styles, scripts and the replay's data (one JSON object) put in its place-holders.
  *
- * <p>The data keeps the page small whatever the trace: the timeline has at most
- * {@value ReplayEngine#TIMELINE_BUCKETS} buckets, and a heap map of more than
- * {@value #MAX_CHUNKS} chunks merges neighbours of one state into runs.
+ * <p>The data keeps the page small whatever the trace: every call's values are varint-coded
+ * change points and deltas, gzip-compressed ({@link CallSeries}; bash's 2.26 M calls take about
+ * 2 MB), which the page inflates and draws with the minimum and maximum per pixel column at any
+ * zoom; a heap map of more than {@value #MAX_CHUNKS} chunks merges neighbours of one state into runs.
  */
 public final class ReplayReport {
     /** Chunks a heap map keeps one by one; beyond, runs of one state are merged. */
     static final int MAX_CHUNKS = 60_000;
 
     private static final String RESOURCES = "report/";
+    private static final String DATA = "/*@DATA@*/";
     private static final char[] STATE_CODES = "uTFSLUPOMx".toCharArray();
 
     private ReplayReport() {}
@@ -39,15 +44,26 @@ public final class ReplayReport {
      */
     public static void write(ReplayResult r, Path target, Path input) throws IOException {
         try (OutputFile f = OutputFile.create(target, input)) {
-            Writer w = new OutputStreamWriter(f.open(), StandardCharsets.UTF_8);
-            w.write(render(r));
-            w.flush();
+            OutputStream out = new BufferedOutputStream(f.open(), 1 << 16);
+            String page = page(r);
+            int at = page.lastIndexOf(DATA); // the script's: a trace's name may hold the same text
+            out.write(page.substring(0, at).getBytes(StandardCharsets.UTF_8));
+            writeData(r, MAX_CHUNKS, out); // streamed: a long trace's series never becomes a String
+            out.write(page.substring(at + DATA.length()).getBytes(StandardCharsets.UTF_8));
+            out.flush();
             f.commit();
         }
     }
 
     /** The page as text. */
     public static String render(ReplayResult r) throws IOException {
+        String page = page(r);
+        int at = page.lastIndexOf(DATA);
+        return page.substring(0, at) + data(r) + page.substring(at + DATA.length());
+    }
+
+    /** The page with everything but the data in place. */
+    private static String page(ReplayResult r) throws IOException {
         String page = resource("report.html");
         String title = "mallocsim replay of " + r.traceName() + " with " + r.allocator();
         return page.replace("@TITLE@", html(title))
@@ -55,7 +71,6 @@ public final class ReplayReport {
                 .replace("/*@REPORT_CSS@*/", resource("report.css"))
                 .replace("@SUMMARY@", summary(r))
                 .replace("/*@UPLOT_JS@*/", resource("uPlot.iife.min.js"))
-                .replace("/*@DATA@*/", data(r))
                 .replace("/*@REPORT_JS@*/", resource("report.js"));
     }
 
@@ -75,12 +90,29 @@ public final class ReplayReport {
     }
 
     /** The data the page's script draws, as one JSON object. */
-    static String data(ReplayResult r) {
+    static String data(ReplayResult r) throws IOException {
         return data(r, MAX_CHUNKS);
     }
 
     /** The same, merging a map of more than {@code maxChunks} chunks into runs. */
-    static String data(ReplayResult r, int maxChunks) {
+    static String data(ReplayResult r, int maxChunks) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        writeData(r, maxChunks, b);
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Writes the data as one JSON object, the series last and streamed from its compressed bytes. */
+    private static void writeData(ReplayResult r, int maxChunks, OutputStream out) throws IOException {
+        out.write(dataHead(r, maxChunks).getBytes(StandardCharsets.UTF_8));
+        ReplayProfile p = r.profile();
+        if (p != null && p.series() != null) {
+            series(p.series(), out);
+        }
+        out.write('}');
+    }
+
+    /** The data without the series and the closing brace. */
+    private static String dataHead(ReplayResult r, int maxChunks) {
         StringBuilder sb = new StringBuilder(1 << 20);
         ReplayProfile p = r.profile();
         sb.append("{\"trace\":").append(ReplayJson.str(r.traceName()));
@@ -94,7 +126,6 @@ public final class ReplayReport {
                     .append('}');
         }
         if (p != null) {
-            timeline(sb, p.timeline());
             sb.append(",\"maps\":[");
             boolean first = true;
             if (p.largestHeap() != null) {
@@ -109,42 +140,47 @@ public final class ReplayReport {
             }
             sb.append(']');
         }
-        return sb.append('}').toString().replace("</", "<\\/");
+        return sb.toString().replace("</", "<\\/");
     }
 
-    private static void timeline(StringBuilder sb, Timeline t) {
-        int n = t.buckets();
-        sb.append(",\"timeline\":{\"width\":")
-                .append(t.width())
-                .append(",\"n\":")
-                .append(n);
-        String[] names = {"rss", "vm", "heap", "live"};
-        for (int m = 0; m < Timeline.METRICS; m++) {
-            sb.append(",\"").append(names[m]).append("Min\":[");
-            for (int b = 0; b < n; b++) {
-                sb.append(b == 0 ? "" : ",").append(t.min(m, b));
-            }
-            sb.append("],\"").append(names[m]).append("Max\":[");
-            for (int b = 0; b < n; b++) {
-                sb.append(b == 0 ? "" : ",").append(t.max(m, b));
-            }
-            sb.append(']');
-        }
-        sb.append(",\"sys\":{");
+    /**
+     * Every call's values ({@link CallSeries}): each stream a gzip member in base64, which the page
+     * inflates with {@code DecompressionStream} and draws at any zoom, down to single calls.
+     */
+    private static void series(CallSeries s, OutputStream out) throws IOException {
+        StringBuilder sb =
+                new StringBuilder(",\"series\":{\"calls\":").append(s.calls()).append(",\"kinds\":[");
         SyscallKind[] kinds = SyscallKind.values();
         for (int k = 0; k < kinds.length; k++) {
             sb.append(k == 0 ? "\"" : ",\"")
                     .append(kinds[k].name().toLowerCase(Locale.ROOT))
-                    .append("\":[");
-            long before = 0;
-            for (int b = 0; b < n; b++) {
-                long upTo = t.syscallsUpTo(kinds[k], b);
-                sb.append(b == 0 ? "" : ",").append(upTo - before);
-                before = upTo;
-            }
-            sb.append(']');
+                    .append('"');
         }
-        sb.append("}}");
+        out.write(sb.append(']').toString().getBytes(StandardCharsets.US_ASCII));
+        String[] names = {"rss", "vm", "heap", "live", "sys"};
+        for (int i = 0; i < CallSeries.STREAMS; i++) {
+            out.write((",\"" + names[i] + "\":\"").getBytes(StandardCharsets.US_ASCII));
+            OutputStream b64 = Base64.getEncoder().wrap(new KeepOpen(out));
+            s.writeGzip(i, b64);
+            b64.close(); // writes the padding; the page stays open
+            out.write('"');
+        }
+        out.write('}');
+    }
+
+    /** Passes writes through and ignores close, so the base64 encoder's close ends only its own text. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {}
     }
 
     /**

@@ -42,4 +42,34 @@ class BookkeepingAllocationTest {
         }
         assertThat(timeline.width()).isGreaterThan(1);
     }
+
+    /**
+     * The report's per-call series allocates only the growth of its compressed output (random live
+     * deltas, which compress poorly: about 2 bytes per call), under half of the 16 bytes per call
+     * that one boxed value or one small object per call would cost.
+     */
+    @Test
+    void theCallSeriesAllocatesOnlyItsCompressedOutput() {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AddressSpace space = new AddressSpace(KernelConfig.defaults());
+        CallSeries series = new CallSeries(space);
+        SplittableRandom r = new SplittableRandom(9);
+        long live = 0;
+        int calls = 300_000;
+        for (int i = 0; i < 10_000; i++) {
+            series.add(100, 200, 50, live);
+        }
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            live = Math.max(0, live + (r.nextBoolean() ? 1 : -1) * (16 + r.nextInt(512)));
+            series.add(100 + (i >> 10), 200 + (i >> 12), 50 + (i >> 11), live);
+        }
+        long used = bean.getCurrentThreadAllocatedBytes() - before;
+        series.finish();
+        // the output buffers double as they grow, up to blocks of 1 MiB
+        assertThat(used)
+                .as("bytes allocated by %d calls' series, %d compressed", calls, series.compressedBytes())
+                .isLessThan(4 * series.compressedBytes() + (256 << 10))
+                .isLessThan(8L * calls);
+    }
 }

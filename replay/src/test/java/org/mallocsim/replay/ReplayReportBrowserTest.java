@@ -66,6 +66,14 @@ class ReplayReportBrowserTest {
 
     /** Runs headless Chromium on the report with extra arguments; returns {stdout, stderr}. */
     private static String[] chromium(String... args) throws IOException, InterruptedException {
+        return chromiumAt(report.toUri().toString(), args);
+    }
+
+    /**
+     * Runs headless Chromium on {@code url}; returns {stdout, stderr}. The virtual time budget lets
+     * the page's asynchronous inflating of its data finish before the DOM is dumped.
+     */
+    private static String[] chromiumAt(String url, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 chromium,
                 "--headless",
@@ -77,9 +85,10 @@ class ReplayReportBrowserTest {
                 "--enable-logging=stderr",
                 "--v=0",
                 "--user-data-dir=" + tmp.resolve("profile"),
+                "--virtual-time-budget=30000",
                 "--window-size=" + WIDTH + "," + HEIGHT));
         cmd.addAll(List.of(args));
-        cmd.add(report.toUri().toString());
+        cmd.add(url);
         Path out = tmp.resolve("chromium.out");
         Path err = tmp.resolve("chromium.err");
         Process p = new ProcessBuilder(cmd)
@@ -123,6 +132,125 @@ class ReplayReportBrowserTest {
                     .as("coloured pixels in drawing %s", rect)
                     .isGreaterThan(w / 4);
         }
+    }
+
+    /**
+     * bash's 2.26 M calls: the page stays under 3 MB, and zoomed (through its URL fragment) to ten
+     * calls in the middle it shows each call as a point of its own, with the live bytes the trace
+     * gives after that call (summed here from the recorded calls, independently of the engine) and
+     * the RSS within the engine's own timeline bucket.
+     */
+    @Test
+    void bashsReportZoomsDownToSingleCallsWithTheirOwnValues() throws Exception {
+        Path trace = TraceFidelity.trace("bash");
+        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("glibc").withHeapMaps(true));
+        Path page = tmp.resolve("bash.html");
+        ReplayReport.write(r, page, trace);
+        assertThat(Files.size(page)).as("bash's page").isLessThan(3_000_000L);
+
+        String[] whole = chromiumAt(page.toUri().toString(), "--dump-dom");
+        assertThat(whole[0]).contains("data-drawn=\"yes\"");
+        assertThat(consoleErrors(whole[1])).isEmpty();
+        Matcher ms = Pattern.compile("data-draw-ms=\"([0-9]+)\"").matcher(whole[0]);
+        assertThat(ms.find()).isTrue();
+        System.out.println(
+                "bash's report: " + Files.size(page) + " bytes, drawn " + ms.group(1) + " ms after navigation");
+
+        long lo = 1_234_567;
+        long hi = lo + 9;
+        String[] zoomed = chromiumAt(page.toUri() + "#calls=" + lo + "-" + hi, "--dump-dom");
+        assertThat(consoleErrors(zoomed[1])).isEmpty();
+        assertThat(zoomed[0]).contains("data-zoom=\"" + lo + "-" + hi + "\"");
+        Matcher v = Pattern.compile("data-view=\"([^\"]*)\"").matcher(zoomed[0]);
+        assertThat(v.find()).as("the zoomed view's points").isTrue();
+        String view = v.group(1).replace("&quot;", "\"");
+        long[] x = numbers(view, "x");
+        long[][] live = pair(view, "live");
+        long[][] rss = pair(view, "rss");
+        long[] expectedLive = liveAfterEachCall(trace, (int) r.calls());
+        Timeline t = r.profile().timeline();
+        assertThat(x).hasSize(10);
+        for (int i = 0; i < x.length; i++) {
+            long call = lo + i;
+            assertThat(x[i]).isEqualTo(call);
+            assertThat(live[0][i]).as("live min at call %d", call).isEqualTo(live[1][i]);
+            assertThat(live[0][i]).as("live bytes after call %d", call).isEqualTo(expectedLive[(int) call - 1]);
+            assertThat(rss[0][i]).isEqualTo(rss[1][i]);
+            int b = (int) ((call - 1) / t.width());
+            assertThat(rss[0][i] / 4096)
+                    .as("RSS pages after call %d", call)
+                    .isBetween(t.min(Timeline.RSS, b), t.max(Timeline.RSS, b));
+        }
+    }
+
+    /** The bytes asked for and not yet freed after each call, from the recorded calls alone. */
+    private static long[] liveAfterEachCall(Path trace, int calls) throws IOException {
+        long[] out = new long[calls];
+        java.util.HashMap<Long, Long> sizes = new java.util.HashMap<>();
+        long live = 0;
+        int i = 0;
+        try (org.mallocsim.traces.format.TraceReader in = org.mallocsim.traces.format.Traces.open(trace, false)) {
+            org.mallocsim.traces.format.TraceEvent e = new org.mallocsim.traces.format.TraceEvent();
+            while (in.next(e) && i < calls) {
+                long asked;
+                switch (e.op) {
+                    case 'm':
+                    case 'v':
+                    case 'p':
+                        asked = e.arg0;
+                        break;
+                    case 'c':
+                        asked = e.arg0 * e.arg1;
+                        break;
+                    case 'a':
+                        asked = e.arg1;
+                        break;
+                    case 'r':
+                        asked = e.arg1;
+                        if (e.result != 0 || e.arg1 == 0) {
+                            Long old = sizes.remove(e.arg0);
+                            live -= old == null ? 0 : old;
+                        }
+                        break;
+                    case 'f': {
+                        Long old = sizes.remove(e.arg0);
+                        live -= old == null ? 0 : old;
+                        out[i++] = live;
+                        continue;
+                    }
+                    default:
+                        continue; // thread events are not calls
+                }
+                if (e.result != 0) {
+                    sizes.put(e.result, asked);
+                    live += asked;
+                }
+                out[i++] = live;
+            }
+        }
+        assertThat(i).isEqualTo(calls);
+        return out;
+    }
+
+    private static long[] numbers(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\[([-0-9.,]*)\\]").matcher(json);
+        assertThat(m.find()).as(key + " in " + json).isTrue();
+        return java.util.Arrays.stream(m.group(1).split(","))
+                .mapToLong(Long::parseLong)
+                .toArray();
+    }
+
+    private static long[][] pair(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\[\\[([-0-9.,]*)\\],\\[([-0-9.,]*)\\]\\]")
+                .matcher(json);
+        assertThat(m.find()).as(key + " in " + json).isTrue();
+        long[][] out = new long[2][];
+        for (int k = 0; k < 2; k++) {
+            out[k] = java.util.Arrays.stream(m.group(k + 1).split(","))
+                    .mapToLong(Long::parseLong)
+                    .toArray();
+        }
+        return out;
     }
 
     /** Pixels whose channels differ by more than 60: series and chunks, not white, grid or text. */

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mallocsim.kernel.mm.SyscallKind;
 
 /** The report's page and data, without a browser (ReplayReportBrowserTest opens it in one). */
 class ReplayReportTest {
@@ -30,13 +31,51 @@ class ReplayReportTest {
                 .contains(".uplot");
         String data = ReplayReport.data(r);
         assertThat(data).doesNotContain("</");
-        assertThat(data).contains("\"timeline\":{\"width\":1,\"n\":" + r.calls() + ",");
+        assertThat(data).contains("\"series\":{\"calls\":" + r.calls() + ",\"kinds\":[\"brk\",\"mmap\",");
         assertThat(count(data, "\"when\":")).isEqualTo(2);
         assertThat(data).contains("\"when\":\"at the end\",\"atCall\":" + r.calls() + ",");
         Matcher sizes = Pattern.compile("\"size\":\\[([0-9,]*)\\]").matcher(data);
         assertThat(sizes.find()).isTrue();
         assertThat(sizes.group(1).split(",").length)
                 .isEqualTo(r.profile().largestHeap().chunks());
+    }
+
+    @Test
+    void theSeriesHoldsEveryCallsValuesAsTheTimelineSawThem() throws IOException {
+        // grep's 22,888 calls fit the timeline's buckets one call each, so it holds every value too
+        ReplayResult r = ReplayEngine.replay(
+                TraceFidelity.trace("grep"), ReplayOptions.of("glibc").withHeapMaps(true));
+        Timeline t = r.profile().timeline();
+        CallSeries s = r.profile().series();
+        assertThat(t.width()).isEqualTo(1);
+        assertThat(s.calls()).isEqualTo(r.calls()).isEqualTo(t.buckets());
+        int n = (int) r.calls();
+        long[][] steps = new long[3][];
+        for (int m = CallSeries.RSS; m <= CallSeries.HEAP; m++) {
+            steps[m] = CallSeriesDecoder.steps(CallSeriesDecoder.inflate(s.gzip(m)), n);
+        }
+        long[] live = CallSeriesDecoder.running(CallSeriesDecoder.inflate(s.gzip(CallSeries.LIVE)), n);
+        long[][] sys = CallSeriesDecoder.syscalls(
+                CallSeriesDecoder.inflate(s.gzip(CallSeries.SYS)), n, SyscallKind.values().length);
+        int[] metric = {Timeline.RSS, Timeline.VM, Timeline.HEAP};
+        for (int i = 0; i < n; i++) {
+            for (int m = 0; m < 3; m++) {
+                assertThat(steps[m][i]).as("metric %d after call %d", m, i).isEqualTo(t.max(metric[m], i));
+            }
+            assertThat(live[i]).as("live bytes after call %d", i).isEqualTo(t.max(Timeline.LIVE, i));
+            for (SyscallKind k : SyscallKind.values()) {
+                assertThat(sys[k.ordinal()][i]).as("%s up to call %d", k, i).isEqualTo(t.syscallsUpTo(k, i));
+            }
+        }
+        assertThat(sys[SyscallKind.BRK.ordinal()][n - 1]).isPositive();
+        assertThat(s.compressedBytes()).as("compressed bytes for %d calls", n).isLessThan(2L * n);
+    }
+
+    @Test
+    void aReplayWithoutMapsKeepsNoSeries() throws IOException {
+        ReplayResult r = ReplayEngine.replay(TraceFidelity.trace("diff"), ReplayOptions.of("glibc"));
+        assertThat(r.profile().series()).isNull();
+        assertThat(ReplayReport.data(r)).doesNotContain("\"series\"");
     }
 
     @Test

@@ -20,6 +20,15 @@
     if (a >= 1024) return (b / 1024).toFixed(a >= 102400 ? 0 : 1) + ' KiB';
     return Math.round(b) + ' B';
   }
+  /* axis labels: one unit for the axis, as many decimals as the step between ticks needs */
+  function fmtAxis(vals) {
+    if (vals.length < 2) return vals.map(fmtBytes);
+    var a = 0; vals.forEach(function (v) { a = Math.max(a, Math.abs(v)); });
+    var unit = a >= 1073741824 ? [1073741824, ' GiB'] : a >= 1048576 ? [1048576, ' MiB'] : a >= 1024 ? [1024, ' KiB'] : [1, ' B'];
+    var step = Math.abs(vals[1] - vals[0]) || 1;
+    var d = Math.max(0, Math.min(6, Math.ceil(-Math.log10(step / unit[0]))));
+    return vals.map(function (v) { return (v / unit[0]).toFixed(d) + unit[1]; });
+  }
   function fmtInt(n) { return Math.round(n).toLocaleString('en-US'); }
   function hex(n) { return '0x' + n.toString(16); }
   function el(tag, cls, text) {
@@ -39,59 +48,115 @@
   }
   function hideTip() { tip.hidden = true; }
 
-  /* ---- the timeline ---- */
-  function drawTimeline(T) {
-    var n = T.n, w = T.width;
-    var x = new Float64Array(n);
-    for (var i = 0; i < n; i++) x[i] = i * w + 1;
-    var metrics = [
-      { key: 'rss', title: 'RSS (resident memory)', scale: PAGE, colour: '#3b73c4' },
-      { key: 'vm', title: 'VM size (mapped memory)', scale: PAGE, colour: '#8a5cc2' },
-      { key: 'heap', title: 'Heap size (writable memory the allocator mapped)', scale: PAGE, colour: '#2e8b57' },
-      { key: 'live', title: 'Live bytes (asked for and not yet freed)', scale: 1, colour: '#ef7d2f' }
-    ];
-    metrics.forEach(function (m) {
-      m.min = Float64Array.from(T[m.key + 'Min'], function (v) { return v * m.scale; });
-      m.max = Float64Array.from(T[m.key + 'Max'], function (v) { return v * m.scale; });
+  /* ---- every call's values (CallSeries.java): gzip members of varints, in base64 ---- */
+  function inflate(b64) {
+    var bin = atob(b64), u8 = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    var stream = new Blob([u8]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+  function Reader(b) { this.b = b; this.p = 0; }
+  Reader.prototype.varint = function () {
+    var v = 0, mul = 1, c;
+    do { c = this.b[this.p++]; v += (c & 0x7f) * mul; mul *= 128; } while (c & 0x80);
+    return v;
+  };
+  Reader.prototype.zigzag = function () { var v = this.varint(); return v % 2 === 1 ? -(v + 1) / 2 : v / 2; };
+  /* change points: call (0-based) and value from that call on, times scale */
+  function steps(b, scale) {
+    var r = new Reader(b), cap = (b.length >> 1) + 1, idx = new Float64Array(cap), val = new Float64Array(cap);
+    var n = 0, at = 0, v = 0;
+    while (r.p < b.length) { at += r.varint(); v += r.zigzag(); idx[n] = at; val[n] = v * scale; n++; }
+    return { idx: idx.subarray(0, n), val: val.subarray(0, n) };
+  }
+  /* per-call values from per-call deltas */
+  function running(b, calls) {
+    var r = new Reader(b), out = new Float64Array(calls), v = 0;
+    for (var i = 0; i < calls && r.p < b.length; i++) { v += r.zigzag(); out[i] = v; }
+    return out;
+  }
+  /* syscall records: per kind, the cumulative count from each record's call on */
+  function syscalls(b, kinds) {
+    var r = new Reader(b), cap = Math.floor(b.length / (kinds + 1)) + 1, idx = new Float64Array(cap);
+    var cum = [], now = new Float64Array(kinds), n = 0, at = 0;
+    for (var k = 0; k < kinds; k++) cum.push(new Float64Array(cap));
+    while (r.p < b.length) {
+      at += r.varint(); idx[n] = at;
+      for (var k2 = 0; k2 < kinds; k2++) { now[k2] += r.varint(); cum[k2][n] = now[k2]; }
+      n++;
+    }
+    return { idx: idx.subarray(0, n), cum: cum.map(function (c) { return c.subarray(0, n); }) };
+  }
+  function decodeSeries(S) {
+    return Promise.all(['rss', 'vm', 'heap', 'live', 'sys'].map(function (k) { return inflate(S[k]); })).then(function (b) {
+      return { calls: S.calls, kinds: S.kinds, rss: steps(b[0], PAGE), vm: steps(b[1], PAGE), heap: steps(b[2], PAGE),
+        live: running(b[3], S.calls), sys: syscalls(b[4], S.kinds.length) };
     });
-    var kinds = Object.keys(T.sys);
-    var sys = kinds.map(function (k) { return Float64Array.from(T.sys[k]); });
+  }
+  /* the last change point at or before call index i, -1 when none */
+  function lastAtOrBefore(idx, i) {
+    var lo = 0, hi = idx.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (idx[mid] <= i) lo = mid + 1; else hi = mid; }
+    return lo - 1;
+  }
+
+  /* ---- the timeline ---- */
+  function drawTimeline(D) {
+    var n = D.calls;
+    var metrics = [
+      { key: 'rss', title: 'RSS (resident memory)', colour: '#3b73c4' },
+      { key: 'vm', title: 'VM size (mapped memory)', colour: '#8a5cc2' },
+      { key: 'heap', title: 'Heap size (writable memory the allocator mapped)', colour: '#2e8b57' },
+      { key: 'live', title: 'Live bytes (asked for and not yet freed)', colour: '#ef7d2f' }
+    ];
+    var kinds = D.kinds;
     var sysColours = ['#3b73c4', '#ef7d2f', '#6cc26a', '#b07cd8', '#e05d5d', '#8a8f98'];
-    document.getElementById('resolution').textContent = (w === 1
-      ? 'Every call is a point (' + fmtInt(n) + ' calls).'
-      : 'Each point covers ' + fmtInt(w) + ' calls (' + fmtInt(n) + ' points, each with the minimum and maximum over its calls).')
-      + ' Drag across a chart to zoom in, double-click to zoom out; charts wider than the screen are drawn with the minimum and maximum per pixel.';
+    document.getElementById('resolution').textContent = 'Every one of the ' + fmtInt(n) + ' calls is kept; '
+      + 'where more calls than pixels are shown, each pixel column is drawn with the minimum and maximum of its calls. '
+      + 'Drag across a chart to zoom in, down to single calls; double-click to zoom out.';
 
-    function lowerBound(v) { var lo = 0, hi = n; while (lo < hi) { var mid = (lo + hi) >> 1; if (x[mid] < v) lo = mid + 1; else hi = mid; } return lo; }
-
-    /* The buckets in [lo, hi], merged to at most px points keeping each group's minimum and maximum. */
+    /* calls lo..hi (1-based, inclusive) in columns of g calls: x, per metric [min, max], per syscall kind the calls made */
     function view(lo, hi, px) {
-      var i0 = Math.max(0, lowerBound(lo) - 1), i1 = Math.min(n - 1, lowerBound(hi + 1));
-      var count = i1 - i0 + 1;
-      var g = Math.max(1, Math.ceil(count / Math.max(1, px)));
-      var len = Math.ceil(count / g);
+      var count = hi - lo + 1, g = Math.max(1, Math.ceil(count / Math.max(1, px))), len = Math.ceil(count / g);
       var out = { x: new Float64Array(len), m: metrics.map(function () { return [new Float64Array(len), new Float64Array(len)]; }),
-        s: sys.map(function () { return new Float64Array(len); }) };
-      for (var j = 0; j < len; j++) {
-        var a = i0 + j * g, b = Math.min(i1 + 1, a + g);
-        out.x[j] = x[a];
-        for (var k = 0; k < metrics.length; k++) {
-          var mn = Infinity, mx = -Infinity, mm = metrics[k];
-          for (var i = a; i < b; i++) { if (mm.min[i] < mn) mn = mm.min[i]; if (mm.max[i] > mx) mx = mm.max[i]; }
-          out.m[k][0][j] = mn; out.m[k][1][j] = mx;
+        s: kinds.map(function () { return new Float64Array(len); }) };
+      for (var j = 0; j < len; j++) out.x[j] = lo + j * g;
+      metrics.forEach(function (mt, k) {
+        var mn = out.m[k][0], mx = out.m[k][1], j, i, a, b;
+        if (mt.key === 'live') {
+          var L = D.live;
+          for (j = 0; j < len; j++) {
+            a = lo - 1 + j * g; b = Math.min(hi - 1, a + g - 1);
+            var lmn = Infinity, lmx = -Infinity;
+            for (i = a; i <= b; i++) { var v = L[i]; if (v < lmn) lmn = v; if (v > lmx) lmx = v; }
+            mn[j] = lmn; mx[j] = lmx;
+          }
+          return;
         }
-        for (var s = 0; s < sys.length; s++) {
-          var sum = 0;
-          for (var i2 = a; i2 < b; i2++) sum += sys[s][i2];
-          out.s[s][j] = sum;
+        var st = D[mt.key], idx = st.idx, val = st.val, p = Math.max(0, lastAtOrBefore(idx, lo - 1));
+        for (j = 0; j < len; j++) {
+          a = lo - 1 + j * g; b = Math.min(hi - 1, a + g - 1);
+          while (p + 1 < idx.length && idx[p + 1] <= a) p++;
+          var smn = val[p], smx = val[p];
+          while (p + 1 < idx.length && idx[p + 1] <= b) { p++; if (val[p] < smn) smn = val[p]; if (val[p] > smx) smx = val[p]; }
+          mn[j] = smn; mx[j] = smx;
         }
-      }
+      });
+      var sidx = D.sys.idx;
+      kinds.forEach(function (kind, k) {
+        var cum = D.sys.cum[k];
+        function at(i) { var q = lastAtOrBefore(sidx, i); return q < 0 ? 0 : cum[q]; }
+        for (var j = 0; j < len; j++) {
+          var a = lo - 1 + j * g, b = Math.min(hi - 1, a + g - 1);
+          out.s[k][j] = at(b) - at(a - 1);
+        }
+      });
       return out;
     }
 
     var host = document.getElementById('charts');
     var plots = [];
-    var full = [1, n * w];
+    var full = [1, Math.max(2, n)];
     var current = full.slice();
     var deathX = REPORT.death ? REPORT.death.call : null;
     function width() { return Math.max(320, host.clientWidth); }
@@ -121,7 +186,10 @@
         }
       };
     }
-    var xAxis = { label: 'call', size: 40, values: function (u, vals) { return vals.map(function (v) { return fmtInt(v); }); } };
+    /* whole calls only: a tick between two calls would name neither */
+    var callIncrs = [];
+    for (var e = 1; e <= 1e10; e *= 10) callIncrs.push(e, 2 * e, 5 * e);
+    var xAxis = { label: 'call', size: 40, incrs: callIncrs, values: function (u, vals) { return vals.map(function (v) { return fmtInt(v); }); } };
 
     metrics.forEach(function (m) {
       var div = el('div', 'chart'); host.appendChild(div);
@@ -132,7 +200,7 @@
         { label: 'min', stroke: m.colour + '99', width: 1, value: function (u, v) { return fmtBytes(v); } }
       ];
       o.bands = [{ series: [1, 2], fill: m.colour + '33' }];
-      o.axes = [xAxis, { size: 72, values: function (u, vals) { return vals.map(fmtBytes); } }];
+      o.axes = [xAxis, { size: 90, values: function (u, vals) { return fmtAxis(vals); } }];
       plots.push({ kind: 'metric', index: plots.length, u: new uPlot(o, [[], [], []], div) });
     });
     var sdiv = el('div', 'chart'); host.appendChild(sdiv);
@@ -144,12 +212,13 @@
     so.axes = [xAxis, { size: 72, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6], values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) ? fmtInt(v) : ''; }); } }];
     var sysPlot = new uPlot(so, [[]].concat(kinds.map(function () { return []; })), sdiv);
 
+    /* shows calls lo..hi, recomputing the points for the charts' pixel width */
     function zoom(lo, hi) {
       lo = Math.max(full[0], Math.floor(lo)); hi = Math.min(full[1], Math.ceil(hi));
-      if (hi - lo < 2) { var c = (lo + hi) / 2; lo = Math.max(full[0], c - 2); hi = Math.min(full[1], c + 2); }
+      if (hi - lo < 2) { var c = Math.round((lo + hi) / 2); lo = Math.max(full[0], c - 2); hi = Math.min(full[1], c + 2); }
       current = [lo, hi];
       var px = plots[0].u.bbox.width / (window.devicePixelRatio || 1);
-      var v = view(lo, hi, Math.max(50, Math.floor(px)));
+      var v = view(lo, Math.min(hi, n), Math.max(50, Math.floor(px)));
       plots.forEach(function (p, k) {
         p.u.batch(function () {
           p.u.setData([v.x, v.m[k][1], v.m[k][0]], false);
@@ -160,13 +229,25 @@
         sysPlot.setData([v.x].concat(v.s), false);
         sysPlot.setScale('x', { min: lo, max: hi });
       });
+      /* what is shown, for tests and the curious: the range, and the points themselves when few */
+      document.body.setAttribute('data-zoom', lo + '-' + hi);
+      if (v.x.length <= 64) {
+        var shown = { x: Array.from(v.x), sys: {} };
+        metrics.forEach(function (mt, k) { shown[mt.key] = [Array.from(v.m[k][0]), Array.from(v.m[k][1])]; });
+        kinds.forEach(function (kind, k) { shown.sys[kind] = Array.from(v.s[k]); });
+        document.body.setAttribute('data-view', JSON.stringify(shown));
+      } else {
+        document.body.removeAttribute('data-view');
+      }
     }
-    zoom(full[0], full[1]);
+    var frag = /^#calls=(\d+)-(\d+)$/.exec(window.location.hash);
+    if (frag) zoom(Number(frag[1]), Number(frag[2])); else zoom(full[0], full[1]);
     window.addEventListener('resize', function () {
       plots.forEach(function (p) { p.u.setSize({ width: width(), height: 150 }); });
       sysPlot.setSize({ width: width(), height: 150 });
       zoom(current[0], current[1]);
     });
+    window.mallocsimReport = { series: D, zoom: zoom };
   }
 
   /* ---- where the resident memory goes ---- */
@@ -298,20 +379,34 @@
     canvas.addEventListener('mouseleave', hideTip);
   }
 
-  if (REPORT.timeline && REPORT.timeline.n > 0) drawTimeline(REPORT.timeline);
-  else document.getElementById('resolution').textContent = 'The replay made no call.';
   var maps = REPORT.maps || [];
   drawBreakdown(maps);
   var mh = document.getElementById('maps');
   if (maps.length === 0) mh.appendChild(el('p', 'hint', 'No heap map (the process died before the end, or made no call).'));
   maps.forEach(function (m) { drawMap(m, mh); });
   /* for tests and the curious: where each drawing stands, and how long the page took to draw */
-  var rects = [];
-  document.querySelectorAll('.chart canvas, .map canvas').forEach(function (c) {
-    var b = c.getBoundingClientRect();
-    rects.push([Math.round(b.left + window.scrollX), Math.round(b.top + window.scrollY), Math.round(b.width), Math.round(b.height)].join(','));
-  });
-  document.body.setAttribute('data-drawings', rects.join(';'));
-  document.body.setAttribute('data-draw-ms', String(Math.round(performance.now())));
-  document.body.setAttribute('data-drawn', 'yes');
+  function drawn() {
+    var rects = [];
+    document.querySelectorAll('.chart canvas, .map canvas').forEach(function (c) {
+      var b = c.getBoundingClientRect();
+      rects.push([Math.round(b.left + window.scrollX), Math.round(b.top + window.scrollY), Math.round(b.width), Math.round(b.height)].join(','));
+    });
+    document.body.setAttribute('data-drawings', rects.join(';'));
+    document.body.setAttribute('data-draw-ms', String(Math.round(performance.now())));
+    document.body.setAttribute('data-drawn', 'yes');
+  }
+  var S = REPORT.series;
+  if (S && S.calls > 0) {
+    var t0 = performance.now();
+    decodeSeries(S).then(function (D) {
+      document.body.setAttribute('data-decode-ms', String(Math.round(performance.now() - t0)));
+      drawTimeline(D); drawn();
+    }).catch(function (e) {
+      window.mallocsimErrors.push(String(e));
+      var p = document.getElementById('errors'); p.hidden = false; p.textContent = 'error: ' + window.mallocsimErrors.join('\nerror: ');
+    });
+  } else {
+    document.getElementById('resolution').textContent = S ? 'The replay made no call.' : 'This replay kept no per-call values.';
+    drawn();
+  }
 })();
