@@ -25,12 +25,12 @@ public final class SweepReport {
 
     private static final Metric[] METRICS = {
         new Metric("Peak RSS", "MiB", r -> r.peakRssBytes() / 1048576.0),
-        new Metric("Final RSS", "MiB", r -> r.finalRssBytes() / 1048576.0),
-        new Metric("Peak VM", "MiB", r -> r.peakVmBytes() / 1048576.0),
-        new Metric("Heap at peak live", "MiB", r -> r.heapAtPeakLive() / 1048576.0),
         new Metric("Fragmentation at peak live (J&W #2)", "%", SweepRow::fragPeakLivePct),
         new Metric("Fragmentation at peak heap (J&W #3)", "%", SweepRow::fragPeakHeapPct),
         new Metric("Syscalls (brk, mmap, munmap, mprotect, mremap, madvise)", "calls", r -> r.totalSyscalls()),
+        new Metric("Final RSS", "MiB", r -> r.finalRssBytes() / 1048576.0),
+        new Metric("Peak VM", "MiB", r -> r.peakVmBytes() / 1048576.0),
+        new Metric("Heap at peak live", "MiB", r -> r.heapAtPeakLive() / 1048576.0),
         new Metric("Minor page faults", "faults", r -> r.minorFaults()),
     };
 
@@ -173,7 +173,7 @@ public final class SweepReport {
                                 + "<text x=\"%.1f\" y=\"%d\">%s</text>\n",
                         left - 4,
                         y + barH - 2,
-                        html(shorten(r.trace() + " " + r.label(), 26)),
+                        html(shorten(traceName(r.trace()) + " " + r.label(), 26)),
                         left,
                         y,
                         len,
@@ -229,37 +229,42 @@ public final class SweepReport {
         int top = 24;
         double maxCalls = 1;
         double maxMib = 0;
+        double smallestPeak = Double.MAX_VALUE;
         for (SweepRow r : rows) {
             maxCalls = Math.max(maxCalls, r.calls());
+            double peak = 0;
             for (long p : r.rssPages()) {
-                maxMib = Math.max(maxMib, p * 4096 / 1048576.0);
+                peak = Math.max(peak, p * 4096 / 1048576.0);
+            }
+            maxMib = Math.max(maxMib, peak);
+            if (peak > 0) {
+                smallestPeak = Math.min(smallestPeak, peak);
             }
         }
-        maxMib = maxMib <= 0 ? 1 : maxMib * 1.05;
+        // bump's RSS is tens to hundreds of times the others': on a linear axis they would lie flat
+        boolean log = maxMib > RSS_LOG_RATIO * smallestPeak;
+        double lo = log ? Math.pow(10, Math.ceil(Math.log10(smallestPeak)) - 1) : 0;
+        maxMib = maxMib <= 0 ? 1 : log ? maxMib * 1.2 : maxMib * 1.05;
         sb.append(String.format(
                 Locale.ROOT,
                 "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
-                        + "font-weight=\"bold\">%s: RSS (MiB) over calls</text>\n",
+                        + "font-weight=\"bold\">%s: RSS (MiB%s) over calls</text>\n",
                 w,
                 h,
                 w,
                 h,
-                html(trace)));
+                html(trace),
+                log ? ", log scale" : ""));
         double plotW = w - left - 10;
         double plotH = h - top - bottom;
-        for (int i = 0; i <= 4; i++) {
-            double y = top + plotH - plotH * i / 4;
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                    left,
-                    left + plotW,
-                    y,
-                    y,
-                    left - 4,
-                    y + 4,
-                    number(maxMib * i / 4)));
+        if (log) {
+            for (double d = lo; d <= maxMib; d *= 10) {
+                gridLine(sb, left, plotW, top + plotH - plotH * Math.log10(d / lo) / Math.log10(maxMib / lo), d);
+            }
+        } else {
+            for (int i = 0; i <= 4; i++) {
+                gridLine(sb, left, plotW, top + plotH - plotH * i / 4, maxMib * i / 4);
+            }
         }
         sb.append(String.format(
                 Locale.ROOT,
@@ -275,7 +280,10 @@ public final class SweepReport {
             for (int i = 0; i < pages.length; i++) {
                 double calls = Math.min(r.calls(), (i + 1) * (double) r.rssStepCalls());
                 double x = left + plotW * calls / maxCalls;
-                double y = top + plotH - plotH * (pages[i] * 4096 / 1048576.0) / maxMib;
+                double mib = pages[i] * 4096 / 1048576.0;
+                double frac =
+                        log ? Math.max(0, Math.log10(Math.max(mib, lo) / lo) / Math.log10(maxMib / lo)) : mib / maxMib;
+                double y = top + plotH - plotH * frac;
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"")
@@ -287,6 +295,28 @@ public final class SweepReport {
                     .append("</title></polyline>\n");
         }
         sb.append("</svg>\n");
+    }
+
+    /** Above this ratio of the highest peak RSS to the lowest, the RSS chart's axis is logarithmic. */
+    static final double RSS_LOG_RATIO = 10;
+
+    private static void gridLine(StringBuilder sb, int left, double plotW, double y, double mib) {
+        sb.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                left,
+                left + plotW,
+                y,
+                y,
+                left - 4,
+                y + 4,
+                number(mib)));
+    }
+
+    /** A trace's file name without the format's extensions, as a bar's label shows it. */
+    static String traceName(String file) {
+        return file.replaceFirst("\\.mrecb?(\\.zst|\\.gz)?$", "");
     }
 
     private static String shorten(String s, int n) {
