@@ -133,10 +133,12 @@ public final class AdviseCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "%nverified on the real glibc (mallocsim-replay): peak RSS is VmHWM during the calls, median of %d "
                         + "runs; agrees in sign and within %s or a quarter of the measured change; syscalls are "
-                        + "counted with strace -f during the calls and agree when every kind is within %d%n",
+                        + "counted with strace -f during the calls and %s%n",
                 Advisor.RUNS,
                 kib(Advisor.TOLERANCE_BYTES),
-                tolerance);
+                tolerance == 0
+                        ? "must match exactly (one thread)"
+                        : "agree when each kind is within " + tolerance + " (one per thread beyond the first)");
         out.printf(
                 Locale.ROOT,
                 "  baseline (no tunable added): predicted peak RSS %s, %d syscalls; measured %s above the start, "
