@@ -21,7 +21,7 @@ class AdviseCommandTest {
     }
 
     @Test
-    void verifyPrintsEachKindOfSyscallPredictedAndMeasuredAndTheyMatchForOneThread() {
+    void verifyPrintsEachKindOfSyscallPredictedAndMeasuredAndTheyMatchExactlyForOneThread() {
         Cli.Result r = Cli.run("advise", trace("git"), "--verify", "--top", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
@@ -29,7 +29,7 @@ class AdviseCommandTest {
                 .contains("to cut syscalls")
                 .contains("must match exactly (one thread)")
                 .contains("best for peak RSS: glibc.malloc.")
-                .doesNotContain("DISAGREE");
+                .containsPattern("peak RSS change  predicted [-+][\\d,]+ KiB, measured [-+][\\d,]+ KiB: ");
         // every kind's line: "brk   182 -> 180   182 -> 180", predicted then measured
         Matcher m = Pattern.compile(
                         "(?m)^ {4}(brk|mmap|munmap|mprotect|mremap|madvise) +(\\d+) -> (\\d+) +(\\d+) -> (\\d+)$")
@@ -42,7 +42,10 @@ class AdviseCommandTest {
                     .isEqualTo(m.group(2) + " -> " + m.group(3));
         }
         assertThat(lines).as("six kinds for each verified candidate").isIn(6, 12);
-        assertThat(r.out()).containsPattern("syscalls \\d+ -> \\d+ predicted, \\d+ -> \\d+ measured: agree exactly");
+        // the peak RSS verdicts depend on the machine's noise; the syscall verdicts may not
+        assertThat(r.out().lines().filter(l -> l.startsWith("    syscalls ")))
+                .isNotEmpty()
+                .allMatch(l -> l.endsWith("measured: agree exactly"));
     }
 
     @Test
