@@ -21,10 +21,11 @@ import java.util.Map;
  * pointer map's first table, writing the answers). The replayer opens
  * {@code /proc/self/clear_refs}, then {@code /proc/self/status} right before the first call and
  * {@code /proc/self/status} again right after the last one (its peak RSS measure); those two
- * status opens bound the window; the one syscall of the calls that the replayer makes before it
- * (the first {@code brk(NULL)}) is added back, see {@link #parse}. Inside the window the replayer itself maps memory only when its pointer
- * map outgrows 40,960 live pointers (an mmap and a munmap per doubling), which a trace with
- * fewer blocks live at once never reaches (pythr peaks at 24,892).
+ * status opens bound the window. The one syscall of the calls that the replayer makes before it
+ * (the first {@code brk(NULL)}) is added back, see {@link #parse}. Inside the window the
+ * replayer itself maps memory only when its pointer map outgrows 40,960 live pointers (an mmap
+ * and a munmap per doubling), which a trace with fewer blocks live at once never reaches (pythr
+ * peaks at 24,892).
  */
 public final class NativeSyscalls {
     private NativeSyscalls() {}
