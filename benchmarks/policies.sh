@@ -26,7 +26,8 @@ for t in "${traces[@]}"; do
       continue
     fi
     awk -v p="$p" -F': ' '
-      { gsub(/[ ,"]/, "", $1); v = $2; gsub(/[ ,]/, "", v); f[$1] = v }
+      # the first of a name: the fidelity table further down has a "brk" class of its own
+      { gsub(/[ ,"]/, "", $1); v = $2; gsub(/[ ,]/, "", v); if (!($1 in f)) f[$1] = v }
       /"completed": false/ { dead = 1 }
       END {
         printf "%-10s %12s %12s %9s %9s %9s %5s %6s %7s %9s %9s%s\n", p, f["peakLiveBytes"], f["peakHeapBytes"],

@@ -557,6 +557,11 @@ int main(int argc, char **argv)
 
     start_brk = (uint64_t)(uintptr_t)sbrk(0);
     read_maps();
+    /*
+     * The opens of clear_refs and of status just before the first call and of status just after
+     * the last bound the calls for NativeSyscalls, which counts their syscalls under strace: no
+     * other open of status may come between them.
+     */
     reset_peak_rss();
     rss_start_kib = status_kib("VmRSS");
     uint64_t t0 = now_ns();

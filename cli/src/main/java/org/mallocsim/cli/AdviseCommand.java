@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.mallocsim.kernel.mm.SyscallKind;
 import org.mallocsim.replay.sweep.Advisor;
 import org.mallocsim.replay.sweep.Sweep;
 import org.mallocsim.replay.sweep.SweepRow;
@@ -118,26 +119,81 @@ public final class AdviseCommand implements Callable<Integer> {
         }
     }
 
-    /** The best candidate for peak RSS on the real glibc, against the baseline measured the same way. */
+    /**
+     * The best candidate for peak RSS and the best for syscalls on the real glibc, against the
+     * baseline measured the same way: the change of peak RSS (median of {@link Advisor#RUNS}
+     * runs) and every kind of memory syscall (strace), each beside its prediction.
+     */
     private void verify(PrintWriter out, Advisor.Advice a, SweepSettings settings) throws IOException {
-        SweepRow best = a.byPeakRss().get(0);
-        long base = Advisor.measuredPeakRss(trace, settings, "");
-        long cand = Advisor.measuredPeakRss(trace, settings, best.tunables());
-        long predicted = best.peakRssBytes() - a.baseline().peakRssBytes();
-        long measured = cand - base;
+        SweepRow b = a.baseline();
+        long baseRss = Advisor.measuredPeakRss(trace, settings, "");
+        long[] baseSys = Advisor.measuredSyscalls(trace, settings, "");
+        long tolerance = Advisor.syscallTolerance(Advisor.threads(trace));
         out.printf(
                 Locale.ROOT,
-                "%nverified on the real glibc (%s), peak RSS during the calls (VmHWM):%n",
-                "mallocsim-replay");
+                "%nverified on the real glibc (mallocsim-replay): peak RSS is VmHWM during the calls, median of %d "
+                        + "runs; agrees in sign and within %s or a quarter of the measured change; syscalls are "
+                        + "counted with strace -f during the calls and %s%n",
+                Advisor.RUNS,
+                kib(Advisor.TOLERANCE_BYTES),
+                tolerance == 0
+                        ? "must match exactly (one thread)"
+                        : "agree when each kind is within " + tolerance + " (one per thread beyond the first)");
         out.printf(
                 Locale.ROOT,
-                "  %s%n  baseline %s -> %s: measured change %s, predicted %s (%s)%n",
-                best.tunables(),
-                kib(base),
-                kib(cand),
-                signedKib(measured),
-                signedKib(predicted),
-                Advisor.agrees(predicted, measured) ? "agrees" : "DISAGREES");
+                "  baseline (no tunable added): predicted peak RSS %s, %d syscalls; measured %s above the start, "
+                        + "%d syscalls%n",
+                kib(b.peakRssBytes()),
+                b.totalSyscalls(),
+                kib(baseRss),
+                sum(baseSys));
+        String[] goals = {"best for peak RSS", "best for syscalls"};
+        SweepRow[] picks = {a.byPeakRss().get(0), a.bySyscalls().get(0)};
+        for (int g = 0; g < picks.length; g++) {
+            SweepRow c = picks[g];
+            if (g == 1 && c.tunables().equals(picks[0].tunables())) {
+                out.printf(Locale.ROOT, "%n  %s: the same candidate%n", goals[g]);
+                continue;
+            }
+            long measured = Advisor.measuredPeakRss(trace, settings, c.tunables()) - baseRss;
+            long predicted = c.peakRssBytes() - b.peakRssBytes();
+            long[] sys = Advisor.measuredSyscalls(trace, settings, c.tunables());
+            out.printf(Locale.ROOT, "%n  %s: %s%n", goals[g], c.tunables());
+            out.printf(
+                    Locale.ROOT,
+                    "    peak RSS change  predicted %s, measured %s: %s%n",
+                    signedKib(predicted),
+                    signedKib(measured),
+                    Advisor.agrees(predicted, measured) ? "agrees" : "DISAGREES");
+            out.printf(Locale.ROOT, "    %-9s %22s %22s%n", "syscall", "predicted", "measured");
+            for (SyscallKind k : SyscallKind.values()) {
+                int i = k.ordinal();
+                out.printf(
+                        Locale.ROOT,
+                        "    %-9s %22s %22s%n",
+                        k.name().toLowerCase(Locale.ROOT),
+                        b.syscalls()[i] + " -> " + c.syscalls()[i],
+                        baseSys[i] + " -> " + sys[i]);
+            }
+            boolean agree = Advisor.syscallsAgree(b.syscalls(), baseSys, tolerance)
+                    && Advisor.syscallsAgree(c.syscalls(), sys, tolerance);
+            out.printf(
+                    Locale.ROOT,
+                    "    syscalls %s -> %s predicted, %s -> %s measured: %s%n",
+                    b.totalSyscalls(),
+                    c.totalSyscalls(),
+                    sum(baseSys),
+                    sum(sys),
+                    agree ? (tolerance == 0 ? "agree exactly" : "agree") : "DISAGREE");
+        }
+    }
+
+    private static long sum(long[] a) {
+        long n = 0;
+        for (long v : a) {
+            n += v;
+        }
+        return n;
     }
 
     private static String kib(long bytes) {

@@ -91,9 +91,26 @@ public final class NativeReplayer {
     public static Result replay(
             Path trace, Path answersFile, Touch touch, String extraTunables, LongConsumer eventsSent)
             throws IOException {
+        return replay(trace, answersFile, touch, extraTunables, List.of(), eventsSent);
+    }
+
+    /**
+     * As {@link #replay(Path, Path, Touch, String, LongConsumer)}, with the replayer started
+     * through {@code wrapper} (a command and its arguments that run the rest of the line, such as
+     * {@code strace -f -o FILE}; empty for none).
+     */
+    public static Result replay(
+            Path trace,
+            Path answersFile,
+            Touch touch,
+            String extraTunables,
+            List<String> wrapper,
+            LongConsumer eventsSent)
+            throws IOException {
         Path stats = Files.createTempFile("mallocsim-replay-", ".stats");
         try (TraceReader reader = Traces.open(trace)) {
-            List<String> cmd = new ArrayList<>(List.of(
+            List<String> cmd = new ArrayList<>(wrapper);
+            cmd.addAll(List.of(
                     NativeBinaries.path("mallocsim-replay").toString(),
                     "--emit",
                     answersFile.toString(),

@@ -4,13 +4,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.function.ToLongFunction;
+import org.mallocsim.kernel.mm.SyscallKind;
+import org.mallocsim.traces.format.TraceEvent;
+import org.mallocsim.traces.format.TraceReader;
+import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.natives.NativeReplayer;
+import org.mallocsim.traces.natives.NativeSyscalls;
 
 /**
  * Which glibc tunables would cut a program's peak RSS or syscalls the most: the trace is replayed
@@ -145,12 +154,64 @@ public final class Advisor {
                 Files.deleteIfExists(answers);
             }
         }
-        java.util.Arrays.sort(runs);
+        Arrays.sort(runs);
         return runs[RUNS / 2];
     }
 
+    /**
+     * The memory syscalls the real glibc made during the calls, for the trace with {@code tunables}
+     * added ("" for the baseline), counted with strace ({@link NativeSyscalls}): by
+     * {@link SyscallKind#ordinal()}, as {@link SweepRow#syscalls()} predicts them. One run: the
+     * same glibc making the same calls makes the same syscalls every time.
+     */
+    public static long[] measuredSyscalls(Path trace, SweepSettings settings, String tunables) throws IOException {
+        Map<String, Long> counted = NativeSyscalls.count(trace, settings.touch(), tunables);
+        long[] out = new long[SyscallKind.values().length];
+        for (SyscallKind k : SyscallKind.values()) {
+            out[k.ordinal()] = counted.getOrDefault(k.name().toLowerCase(Locale.ROOT), 0L);
+        }
+        return out;
+    }
+
+    /**
+     * How many syscalls of each kind a prediction may be off for a trace with {@code threads}
+     * threads: none for one thread (the emulated glibc is glibc 2.36 making the same calls, so its
+     * brk, mmap, munmap, mprotect, mremap and madvise calls are the real ones, one for one), and
+     * one per thread beyond the first otherwise. The native replayer starts each of the trace's
+     * threads with pthread_create, which maps the thread's stack (mmap with MAP_STACK, then
+     * mprotect above the guard page), and a thread that ends gives its unused stack back with
+     * madvise(MADV_DONTNEED) ({@code advise_stack_range}, nptl/pthread_create.c); the replay
+     * engine runs a thread's calls on its arena without making a stack. Measured on pythr (four
+     * threads): mmap, mprotect and madvise each 3 above the prediction, brk and munmap equal.
+     */
+    public static long syscallTolerance(long threads) {
+        return Math.max(0, threads - 1);
+    }
+
+    /** How many threads make calls in {@code trace} (one pass over its events). */
+    public static long threads(Path trace) throws IOException {
+        Set<Integer> tids = new HashSet<>();
+        try (TraceReader r = Traces.open(trace)) {
+            TraceEvent e = new TraceEvent();
+            while (r.next(e)) {
+                tids.add(e.tid);
+            }
+        }
+        return Math.max(1, tids.size());
+    }
+
+    /** Whether every kind of syscall was predicted within {@code tolerance} of the measured count. */
+    public static boolean syscallsAgree(long[] predicted, long[] measured, long tolerance) {
+        for (int k = 0; k < predicted.length; k++) {
+            if (Math.abs(predicted[k] - measured[k]) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Native runs per measurement; the median is taken, as one run can be off by a few pages of layout. */
-    static final int RUNS = 3;
+    public static final int RUNS = 3;
 
     /**
      * The tolerance of {@link #agrees}: 256 KiB, or a quarter of the measured change if larger. The

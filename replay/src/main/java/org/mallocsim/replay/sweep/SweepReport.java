@@ -25,11 +25,12 @@ public final class SweepReport {
 
     private static final Metric[] METRICS = {
         new Metric("Peak RSS", "MiB", r -> r.peakRssBytes() / 1048576.0),
+        new Metric("Fragmentation at peak live (J&W #2)", "%", SweepRow::fragPeakLivePct),
+        new Metric("Fragmentation at peak heap (J&W #3)", "%", SweepRow::fragPeakHeapPct),
+        new Metric("Syscalls (brk, mmap, munmap, mprotect, mremap, madvise)", "calls", r -> r.totalSyscalls()),
         new Metric("Final RSS", "MiB", r -> r.finalRssBytes() / 1048576.0),
         new Metric("Peak VM", "MiB", r -> r.peakVmBytes() / 1048576.0),
         new Metric("Heap at peak live", "MiB", r -> r.heapAtPeakLive() / 1048576.0),
-        new Metric("Fragmentation at peak heap (J&W #3)", "%", SweepRow::fragPeakHeapPct),
-        new Metric("Syscalls (brk, mmap, munmap, mprotect, mremap, madvise)", "calls", r -> r.totalSyscalls()),
         new Metric("Minor page faults", "faults", r -> r.minorFaults()),
     };
 
@@ -72,6 +73,33 @@ public final class SweepReport {
         return sb.toString();
     }
 
+    /**
+     * One metric's bar chart alone on a page, coloured as {@link #render} colours it: what the
+     * browser test measures bar by bar.
+     *
+     * @param title a metric's title as the report prints it
+     */
+    static String barsPage(String title, List<SweepRow> rows) {
+        Map<String, Integer> colour = new LinkedHashMap<>();
+        for (SweepRow r : rows) {
+            colour.putIfAbsent(r.label(), colour.size() % COLOURS.length);
+        }
+        for (Metric m : METRICS) {
+            if (m.title().equals(title)) {
+                StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><style>")
+                        .append("body{margin:0}text{font:11px sans-serif}</style></head><body>");
+                bars(sb, m, rows, colour);
+                return sb.append("</body></html>\n").toString();
+            }
+        }
+        throw new IllegalArgumentException("no metric " + title);
+    }
+
+    /** The colour {@link #render} gives the {@code i}-th distinct label, as 0xRRGGBB. */
+    static int colour(int i) {
+        return Integer.parseInt(COLOURS[i % COLOURS.length].substring(1), 16);
+    }
+
     private static Map<String, List<SweepRow>> byTrace(List<SweepRow> rows) {
         Map<String, List<SweepRow>> m = new LinkedHashMap<>();
         for (SweepRow r : rows) {
@@ -80,33 +108,64 @@ public final class SweepReport {
         return m;
     }
 
-    /** Horizontal bars, one per row, grouped by trace. */
+    /**
+     * Horizontal bars, one per row, grouped by trace. When the largest value is over
+     * {@link #LOG_RATIO} times the smallest positive one (buddy's fragmentation at peak heap is
+     * millions of percent where the others are tens, bump's brk calls thousands where the others
+     * are a handful), the axis is logarithmic, from the decade below the smallest value, with a
+     * line at every decade: on a linear axis every other bar would be a pixel wide.
+     */
     private static void bars(StringBuilder sb, Metric m, List<SweepRow> rows, Map<String, Integer> colour) {
         int barH = 12;
         int left = 150;
         int right = 70;
         Map<String, List<SweepRow>> groups = byTrace(rows);
-        int h = 30 + rows.size() * (barH + 2) + groups.size() * 8;
         double max = 0;
+        double minPositive = Double.MAX_VALUE;
         for (SweepRow r : rows) {
-            max = Math.max(max, m.value().applyAsDouble(r));
+            double v = m.value().applyAsDouble(r);
+            max = Math.max(max, v);
+            if (v > 0) {
+                minPositive = Math.min(minPositive, v);
+            }
         }
+        boolean log = max > 0 && max > LOG_RATIO * minPositive;
+        // the decade below the smallest value, so that value's bar still shows
+        double lo = log ? Math.pow(10, Math.ceil(Math.log10(minPositive)) - 1) : 0;
         int w = WIDTH / 2 - 10;
+        double plotW = w - left - right;
+        int h = 30 + rows.size() * (barH + 2) + groups.size() * 8 + (log ? 14 : 0);
         sb.append(String.format(
                 Locale.ROOT,
                 "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
-                        + "font-weight=\"bold\">%s (%s)</text>\n",
+                        + "font-weight=\"bold\">%s (%s%s)</text>\n",
                 w,
                 h,
                 w,
                 h,
                 html(m.title()),
-                html(m.unit())));
+                html(m.unit()),
+                log ? ", log scale" : ""));
+        if (log) {
+            for (double d = lo; d <= max * 1.0001; d *= 10) {
+                double x = left + barLength(d, lo, max, true, plotW);
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"24\" y2=\"%d\" stroke=\"#ddd\"/>"
+                                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#777\">%s</text>\n",
+                        x,
+                        x,
+                        h - 16,
+                        x,
+                        h - 4,
+                        decade(d)));
+            }
+        }
         int y = 28;
         for (Map.Entry<String, List<SweepRow>> g : groups.entrySet()) {
             for (SweepRow r : g.getValue()) {
                 double v = m.value().applyAsDouble(r);
-                double len = max <= 0 ? 0 : (w - left - right) * v / max;
+                double len = barLength(v, lo, max, log, plotW);
                 sb.append(String.format(
                         Locale.ROOT,
                         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
@@ -114,7 +173,7 @@ public final class SweepReport {
                                 + "<text x=\"%.1f\" y=\"%d\">%s</text>\n",
                         left - 4,
                         y + barH - 2,
-                        html(shorten(r.trace() + " " + r.label(), 26)),
+                        html(shorten(traceName(r.trace()) + " " + r.label(), 26)),
                         left,
                         y,
                         len,
@@ -133,6 +192,34 @@ public final class SweepReport {
         sb.append("</svg>\n");
     }
 
+    /** Above this ratio of the largest to the smallest positive value, a bar chart's axis is logarithmic. */
+    static final double LOG_RATIO = 100;
+
+    /** A bar's length for {@code v} on an axis from {@code lo} (log) or 0 (linear) to {@code max}. */
+    private static double barLength(double v, double lo, double max, boolean log, double plotW) {
+        if (v <= 0 || max <= 0) {
+            return 0;
+        }
+        if (!log) {
+            return plotW * v / max;
+        }
+        return plotW * Math.max(0, Math.log10(v / lo)) / Math.log10(max / lo);
+    }
+
+    /** A decade's label: 0.01, 0.1, 1, 10, 100, 1k, 10k, ... 1G. */
+    private static String decade(double d) {
+        String[] suffix = {"", "k", "M", "G", "T"};
+        if (d < 1) {
+            return String.format(Locale.ROOT, "%s", Double.toString(d).replaceAll("0+$", ""));
+        }
+        int k = 0;
+        while (d >= 1000 && k < suffix.length - 1) {
+            d /= 1000;
+            k++;
+        }
+        return String.format(Locale.ROOT, "%.0f%s", d, suffix[k]);
+    }
+
     /** Every row of one trace as a line of RSS against calls, on shared axes. */
     private static void rssChart(StringBuilder sb, String trace, List<SweepRow> rows, Map<String, Integer> colour) {
         int w = WIDTH / 2 - 10;
@@ -142,37 +229,42 @@ public final class SweepReport {
         int top = 24;
         double maxCalls = 1;
         double maxMib = 0;
+        double smallestPeak = Double.MAX_VALUE;
         for (SweepRow r : rows) {
             maxCalls = Math.max(maxCalls, r.calls());
+            double peak = 0;
             for (long p : r.rssPages()) {
-                maxMib = Math.max(maxMib, p * 4096 / 1048576.0);
+                peak = Math.max(peak, p * 4096 / 1048576.0);
+            }
+            maxMib = Math.max(maxMib, peak);
+            if (peak > 0) {
+                smallestPeak = Math.min(smallestPeak, peak);
             }
         }
-        maxMib = maxMib <= 0 ? 1 : maxMib * 1.05;
+        // bump's RSS is tens to hundreds of times the others': on a linear axis they would lie flat
+        boolean log = maxMib > RSS_LOG_RATIO * smallestPeak;
+        double lo = log ? Math.pow(10, Math.ceil(Math.log10(smallestPeak)) - 1) : 0;
+        maxMib = maxMib <= 0 ? 1 : log ? maxMib * 1.2 : maxMib * 1.05;
         sb.append(String.format(
                 Locale.ROOT,
                 "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><text x=\"6\" y=\"16\" "
-                        + "font-weight=\"bold\">%s: RSS (MiB) over calls</text>\n",
+                        + "font-weight=\"bold\">%s: RSS (MiB%s) over calls</text>\n",
                 w,
                 h,
                 w,
                 h,
-                html(trace)));
+                html(trace),
+                log ? ", log scale" : ""));
         double plotW = w - left - 10;
         double plotH = h - top - bottom;
-        for (int i = 0; i <= 4; i++) {
-            double y = top + plotH - plotH * i / 4;
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                    left,
-                    left + plotW,
-                    y,
-                    y,
-                    left - 4,
-                    y + 4,
-                    number(maxMib * i / 4)));
+        if (log) {
+            for (double d = lo; d <= maxMib; d *= 10) {
+                gridLine(sb, left, plotW, top + plotH - plotH * Math.log10(d / lo) / Math.log10(maxMib / lo), d);
+            }
+        } else {
+            for (int i = 0; i <= 4; i++) {
+                gridLine(sb, left, plotW, top + plotH - plotH * i / 4, maxMib * i / 4);
+            }
         }
         sb.append(String.format(
                 Locale.ROOT,
@@ -188,7 +280,10 @@ public final class SweepReport {
             for (int i = 0; i < pages.length; i++) {
                 double calls = Math.min(r.calls(), (i + 1) * (double) r.rssStepCalls());
                 double x = left + plotW * calls / maxCalls;
-                double y = top + plotH - plotH * (pages[i] * 4096 / 1048576.0) / maxMib;
+                double mib = pages[i] * 4096 / 1048576.0;
+                double frac =
+                        log ? Math.max(0, Math.log10(Math.max(mib, lo) / lo) / Math.log10(maxMib / lo)) : mib / maxMib;
+                double y = top + plotH - plotH * frac;
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"")
@@ -200,6 +295,28 @@ public final class SweepReport {
                     .append("</title></polyline>\n");
         }
         sb.append("</svg>\n");
+    }
+
+    /** Above this ratio of the highest peak RSS to the lowest, the RSS chart's axis is logarithmic. */
+    static final double RSS_LOG_RATIO = 10;
+
+    private static void gridLine(StringBuilder sb, int left, double plotW, double y, double mib) {
+        sb.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                left,
+                left + plotW,
+                y,
+                y,
+                left - 4,
+                y + 4,
+                number(mib)));
+    }
+
+    /** A trace's file name without the format's extensions, as a bar's label shows it. */
+    static String traceName(String file) {
+        return file.replaceFirst("\\.mrecb?(\\.zst|\\.gz)?$", "");
     }
 
     private static String shorten(String s, int n) {

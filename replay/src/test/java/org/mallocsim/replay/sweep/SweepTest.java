@@ -120,7 +120,7 @@ class SweepTest {
                 .doesNotContain("http://")
                 .doesNotContain("https://");
         assertThat(html.split("<polyline", -1)).hasSize(1 + rows.size());
-        assertThat(html.split("<svg", -1)).hasSize(1 + 1 + 7);
+        assertThat(html.split("<svg", -1)).hasSize(1 + 1 + 8);
         assertThat(html).contains("Peak RSS (MiB)").contains("git.mrec.zst: RSS (MiB) over calls");
     }
 }
