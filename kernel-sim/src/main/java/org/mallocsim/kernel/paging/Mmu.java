@@ -14,7 +14,7 @@ import org.mallocsim.kernel.SegmentationFault;
  * Accessed and dirty bits are set in the PTE as the hardware does.
  *
  * <pre>
- *  TLB (TLB_SIZE = 1024 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
+ *  TLB (TLB_SIZE = 16384 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
  *  tlb[4i .. 4i + 3] (two entries to a cache line), the slab reference host[i] and its host
  *  address hostBase[i]:
  *
@@ -56,8 +56,14 @@ import org.mallocsim.kernel.SegmentationFault;
  */
 public final class Mmu {
     /** log2 of the TLB entries. */
-    public static final int TLB_BITS = 10;
-    /** TLB entries: 1024 pages = 4 MiB of reach, four times QEMU's default 256. */
+    public static final int TLB_BITS = 14;
+    /**
+     * TLB entries: 16,384 pages = 64 MiB of reach, QEMU's largest dynamic TLB
+     * ({@code CPU_TLB_DYN_MAX_BITS} is 22, its default start 8). A heap of a thousand live blocks of
+     * up to 64 KiB spans some 8,000 pages; at 1,024 entries most of its header accesses walked the
+     * page table. A flush costs what was filled since the last one, not the table's size
+     * ({@link #flushAll}).
+     */
     public static final int TLB_SIZE = 1 << TLB_BITS;
     /** Ranges of more pages are flushed whole ({@code tlb_single_page_flush_ceiling}, arch/x86/mm/tlb.c). */
     public static final int FLUSH_CEILING = 33;
@@ -92,6 +98,15 @@ public final class Mmu {
     private long flushGeneration;
 
     private boolean empty;
+    /**
+     * The entries filled since the last {@link #flushAll}, which invalidates only these (a
+     * {@link #flushRange} may leave an index listed twice; a full list means sweep the table).
+     */
+    private final int[] filled = new int[TLB_SIZE];
+
+    /** TLB_SIZE at first: the new table holds zeros, not INVALID, until the first sweep. */
+    private int filledCount = TLB_SIZE;
+
     private final ByteBuffer pattern =
             ByteBuffer.allocateDirect((int) PAGE_SIZE).order(ByteOrder.nativeOrder());
     private int patternByte;
@@ -263,10 +278,19 @@ public final class Mmu {
 
     /** Invalidates every TLB entry ({@code flush_tlb_mm}); QEMU's memset(-1) of the table. */
     public void flushAll() {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            tlb[at(i, READ_TAG)] = INVALID;
-            tlb[at(i, WRITE_TAG)] = INVALID;
+        if (filledCount < TLB_SIZE) {
+            for (int k = 0; k < filledCount; k++) {
+                int i = filled[k];
+                tlb[at(i, READ_TAG)] = INVALID;
+                tlb[at(i, WRITE_TAG)] = INVALID;
+            }
+        } else {
+            for (int i = 0; i < TLB_SIZE; i++) {
+                tlb[at(i, READ_TAG)] = INVALID;
+                tlb[at(i, WRITE_TAG)] = INVALID;
+            }
         }
+        filledCount = 0;
         flushGeneration++;
         empty = true;
     }
@@ -563,6 +587,9 @@ public final class Mmu {
         }
         long page = vaddr & PAGE_MASK;
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (tlb[at(i, READ_TAG)] == INVALID && filledCount < TLB_SIZE) {
+            filled[filledCount++] = i; // every valid entry has a read tag
+        }
         tlb[at(i, READ_TAG)] = page;
         tlb[at(i, WRITE_TAG)] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
         ByteBuffer slab = ram.slab(pfn);
