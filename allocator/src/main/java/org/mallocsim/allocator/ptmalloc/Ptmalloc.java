@@ -164,10 +164,11 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         long tcIdx = Chunk.csize2tidx(tbytes);
         Tcache.maybeInitTcache(c);
         long tcache = c.tcache();
-        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0
-                && tcache != 0
-                && Tcache.count(c, tcache, tcIdx) > 0) {
-            return Tcache.tcacheGet(c, tcIdx);
+        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0 && tcache != 0) {
+            long count = Tcache.count(c, tcache, tcIdx);
+            if (count > 0) {
+                return Tcache.tcacheGet(c, tcIdx, count);
+            }
         }
         if (!c.multiThreaded) {
             return IntMalloc.intMalloc(c, c.mainArena, bytes);
@@ -195,21 +196,28 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         }
         int err = c.errno;
         long p = Chunk.mem2chunk(mem);
-        if (Chunk.isMmapped(c.as, p)) {
-            long raw = Chunk.sizeNomask(c.as, p);
+        // glibc reads p->size for chunk_is_mmapped, arena_for_chunk and _int_free's chunksize with
+        // no store in between: one load gives all three
+        long raw = Chunk.sizeNomask(c.as, p);
+        if ((raw & Chunk.IS_MMAPPED) != 0) {
             if (c.mpLoad32(MallocPar.NO_DYN_THRESHOLD) == 0
                     && Long.compareUnsigned(raw, c.mpLoad(MallocPar.MMAP_THRESHOLD)) > 0
                     && Long.compareUnsigned(raw, MallocContext.DEFAULT_MMAP_THRESHOLD_MAX) <= 0) {
-                long t = Chunk.chunksize(c.as, p);
+                long t = raw & ~Chunk.SIZE_BITS;
                 c.mpStore(MallocPar.MMAP_THRESHOLD, t);
                 c.mpStore(MallocPar.TRIM_THRESHOLD, 2 * t);
             }
             SysMalloc.munmapChunk(c, p);
         } else {
-            // no ptmalloc_init here, as in glibc: a first call that is a free makes its tcache
-            // (and, with thread_arena still unset, an arena) before malloc was ever initialized
-            Tcache.maybeInitTcache(c);
-            IntFree.intFree(c, c.arenaForChunk(p), p, false);
+            if (c.tcache() == 0) {
+                // no ptmalloc_init here, as in glibc: a first call that is a free makes its tcache
+                // (and, with thread_arena still unset, an arena) before malloc was ever initialized;
+                // that allocation may write over a bad pointer's header, so read it again
+                Tcache.maybeInitTcache(c);
+                raw = Chunk.sizeNomask(c.as, p);
+            }
+            long av = (raw & Chunk.NON_MAIN_ARENA) == 0 ? c.mainArena : c.arenaForChunk(p);
+            IntFree.intFree(c, av, p, raw & ~Chunk.SIZE_BITS, false);
         }
         c.errno = err;
     }
