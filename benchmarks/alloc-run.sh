@@ -5,7 +5,10 @@
 #   - a whole replay of traces/bash.mrec.zst: ReplayBenchmark (JMH, ns per call) and
 #     `mallocsim replay --json` (a fresh JVM each time) against `mallocsim native --json`;
 #   - free+malloc pairs on the tcache, fastbin, smallbin and large paths: PtmallocPathBenchmark
-#     against alloc_baseline.c (the same calls on this machine's glibc).
+#     against alloc_baseline.c (the same calls on this machine's glibc);
+#   - the same pairs timed by the thread's CPU clock: PairCpuTime against
+#     ALLOC_CLOCK=cpu alloc_baseline (a second table; on a loaded host the wall clock is mostly
+#     time spent descheduled).
 #   benchmarks/alloc-run.sh             the short configuration (about 8 minutes)
 #   FORKS=2 benchmarks/alloc-run.sh     two rounds, each one fork of every benchmark, then the
 #                                       glibc figures, so each is sampled at two times of the run
@@ -27,11 +30,14 @@ cli native traces/bash.mrec.zst --json >/dev/null # builds the native replayer i
 
 rm -f "$out"/jmh*.csv "$out"/jmh*.log
 : >"$out/native.txt"
+: >"$out/cpu.txt"
 for round in $(seq "$FORKS"); do
   java -jar benchmarks/target/benchmarks.jar 'PtmallocPathBenchmark|ReplayBenchmark.bashGlibc' \
     -bm avgt -tu ns -f 1 -wi "$WI" -i "$ITER" -w 1s -r 1s -prof gc \
     -rf csv -rff "$out/jmh-$round.csv" >"$out/jmh-$round.log" 2>&1 || { tail -30 "$out/jmh-$round.log"; exit 1; }
   for p in tcache fastbin smallbin large; do "$out/alloc_baseline" "$p" 1 >>"$out/native.txt"; done
+  java -cp benchmarks/target/benchmarks.jar org.mallocsim.benchmarks.PairCpuTime >>"$out/cpu.txt"
+  for p in tcache fastbin smallbin large; do ALLOC_CLOCK=cpu "$out/alloc_baseline" "$p" 1 >>"$out/cpu.txt"; done
   # one piece per replay: "<name> <ns per call>"
   for k in $(seq "$NATIVE"); do
     cli native traces/bash.mrec.zst --json --no-compare | sed -n 's/^{[^{]*"ns_per_call":\([0-9]*\),.*/native-bash \1/p' >>"$out/native.txt"
@@ -107,6 +113,18 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
           natBest["alloc-" paths[i]], natMedian["alloc-" paths[i]], 3)
     }
   }' "$out"/jmh-*.csv | tee "$out/table.txt"
+echo
+# thread CPU time: "cpu-<path> <best> <median>" (PairCpuTime) and "alloc-<path> ..." (glibc), per round
+awk '{ if (!($1 in best) || $2 + 0 < best[$1] + 0) best[$1] = $2; med[$1] = med[$1] " " $3 }
+  END {
+    printf "%-30s %8s  %-28s %8s %7s  %s\n", "thread CPU time (ns)", "best", "baseline (ns)", "best", "ratio", "goal on best"
+    split("tcache fastbin smallbin large", paths, " ")
+    for (i = 1; i <= 4; i++) {
+      e = best["cpu-" paths[i]]; g = best["alloc-" paths[i]]
+      if (e == "" || g == "") { printf "%-30s missing\n", "free+malloc " paths[i]; continue }
+      printf "%-30s %8.1f  %-28s %8.1f %6.2fx  <= 3x %4s\n", "free+malloc " paths[i], e, "glibc free+malloc", g, e / g, e / g <= 3 ? "yes" : "NO"
+    }
+  }' "$out/cpu.txt" | tee "$out/cpu-table.txt"
 echo
 echo "best, median: of the one-second measured iterations (JMH; a replay iteration is one replay), the"
 echo "glibc windows (alloc_baseline) and the single replays (mallocsim native/replay --json)"

@@ -5,6 +5,8 @@
  * indexes, sizes and indexes from xorshift64* with the same seed).
  *
  *   alloc_baseline tcache|fastbin|smallbin|large [window seconds]
+ *   ALLOC_CLOCK=cpu alloc_baseline ...   windows of thread CPU time instead of wall time, as
+ *                                        PairCpuTime.java measures the emulation on a loaded host
  *
  * The fastbin and smallbin paths need the tcache off; tunables are read once at startup, so the
  * program runs itself again with GLIBC_TUNABLES=glibc.malloc.tcache_count=0 for them. Prints
@@ -30,10 +32,12 @@ static void *slots[SLOTS];
 static size_t sizes[SLOTS];
 static int indices[INDICES];
 
+static clockid_t clock_id = CLOCK_MONOTONIC;
+
 static double now_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock_id, &ts);
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
@@ -58,6 +62,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *path = argv[1];
+    const char *clock_name = getenv("ALLOC_CLOCK");
+    if (clock_name != NULL && strcmp(clock_name, "cpu") == 0)
+        clock_id = CLOCK_THREAD_CPUTIME_ID;
     double seconds = argc > 2 ? atof(argv[2]) : 1.0;
     uint64_t lo, hi;
     int tcache_off = 0;

@@ -18,8 +18,15 @@ final class IntFree {
 
     /** Follows {@code _int_free}: release chunk {@code p} of arena {@code av}. */
     static void intFree(MallocContext c, long av, long p, boolean haveLock) {
-        AddressSpace as = c.as;
-        long size = Chunk.chunksize(as, p);
+        intFree(c, av, p, Chunk.chunksize(c.as, p), haveLock);
+    }
+
+    /**
+     * {@code _int_free} for a caller that has just read {@code chunksize(p)}, {@code size}. The
+     * rest after the tcache is {@link #intFreeChunk}, a method of its own as in glibc 2.39's split
+     * of _int_free, so that the tcache path is small enough for the JIT to inline whole.
+     */
+    static void intFree(MallocContext c, long av, long p, long size, boolean haveLock) {
         if (Long.compareUnsigned(p, -size) > 0 || Chunk.misaligned(p)) {
             throw c.printerr("free(): invalid pointer");
         }
@@ -29,7 +36,15 @@ final class IntFree {
         if (Tcache.tryFreeToTcache(c, p, size)) {
             return;
         }
+        intFreeChunk(c, av, p, size, haveLock);
+    }
 
+    /**
+     * The part of {@code _int_free} after the tcache: a fastbin, or the mmapped chunk's munmap, or
+     * {@link #intFreeMergeChunk} (glibc 2.39's {@code _int_free_chunk}).
+     */
+    private static void intFreeChunk(MallocContext c, long av, long p, long size, boolean haveLock) {
+        AddressSpace as = c.as;
         if (!ult(c.globalMaxFast(), size)) {
             long next = p + size;
             if (!ult(Chunk.CHUNK_HDR_SZ, Chunk.sizeNomask(as, next))
@@ -56,7 +71,17 @@ final class IntFree {
             SysMalloc.munmapChunk(c, p);
             return;
         }
+        intFreeMergeChunk(c, av, p, size);
+    }
 
+    /**
+     * The checks and coalescing of {@code _int_free} for a chunk bound for the unsorted bin or top,
+     * then the consolidation and trim a large result triggers (glibc 2.39's
+     * {@code _int_free_merge_chunk}, {@code _int_free_create_chunk} and
+     * {@code _int_free_maybe_consolidate}).
+     */
+    private static void intFreeMergeChunk(MallocContext c, long av, long p, long size) {
+        AddressSpace as = c.as;
         long next = p + size;
         long top = c.top(av);
         if (p == top) {
@@ -110,18 +135,22 @@ final class IntFree {
             Chunk.setHead(as, p, size | PREV_INUSE);
             c.setTop(av, p);
         }
-
         if (!ult(size, MallocContext.FASTBIN_CONSOLIDATION_THRESHOLD)) {
-            if (c.haveFastchunks(av)) {
-                mallocConsolidate(c, av);
+            maybeConsolidate(c, av);
+        }
+    }
+
+    /** The tail of {@code _int_free} after a merge reached FASTBIN_CONSOLIDATION_THRESHOLD. */
+    private static void maybeConsolidate(MallocContext c, long av) {
+        if (c.haveFastchunks(av)) {
+            mallocConsolidate(c, av);
+        }
+        if (av == c.mainArena) {
+            if (!ult(Chunk.chunksize(c.as, c.top(av)), c.mpLoad(MallocPar.TRIM_THRESHOLD))) {
+                SysMalloc.systrim(c, c.mpLoad(MallocPar.TOP_PAD), av);
             }
-            if (av == c.mainArena) {
-                if (!ult(Chunk.chunksize(as, c.top(av)), c.mpLoad(MallocPar.TRIM_THRESHOLD))) {
-                    SysMalloc.systrim(c, c.mpLoad(MallocPar.TOP_PAD), av);
-                }
-            } else {
-                Arenas.heapTrim(c, HeapInfo.heapForPtr(c.top(av)), c.mpLoad(MallocPar.TOP_PAD));
-            }
+        } else {
+            Arenas.heapTrim(c, HeapInfo.heapForPtr(c.top(av)), c.mpLoad(MallocPar.TOP_PAD));
         }
     }
 

@@ -47,7 +47,6 @@ final class IntMalloc {
      * @return user memory, or 0 with errno set
      */
     static long intMalloc(MallocContext c, long av, long bytes) {
-        AddressSpace as = c.as;
         long nb = Chunk.checkedRequest2size(bytes);
         if (nb == 0) {
             c.errno = MallocContext.ENOMEM;
@@ -60,79 +59,110 @@ final class IntMalloc {
             }
             return p;
         }
-        long tcache = c.tcache();
-        long tcacheBins = c.mpLoad(MallocPar.TCACHE_BINS);
-
         if (!ult(c.globalMaxFast(), nb)) {
-            int idx = Chunk.fastbinIndex(nb);
-            long fb = MallocState.fastbin(av, idx);
-            long victim = as.load64(fb);
-            if (victim != 0) {
-                if (Chunk.misaligned(victim)) {
-                    throw c.printerr("malloc(): unaligned fastbin chunk detected 2");
-                }
-                popFastbin(c, fb, victim);
-                if (Chunk.fastbinIndex(Chunk.chunksize(as, victim)) != idx) {
-                    throw c.printerr("malloc(): memory corruption (fast)");
-                }
-                long tcIdx = Chunk.csize2tidx(nb);
-                if (tcache != 0 && ult(tcIdx, tcacheBins)) {
-                    long tcVictim;
-                    while (ult(Tcache.count(c, tcache, tcIdx), c.mpLoad(MallocPar.TCACHE_COUNT))
-                            && (tcVictim = as.load64(fb)) != 0) {
-                        if (Chunk.misaligned(tcVictim)) {
-                            throw c.printerr("malloc(): unaligned fastbin chunk detected 3");
-                        }
-                        popFastbin(c, fb, tcVictim);
-                        Tcache.tcachePut(c, tcVictim, tcIdx);
-                    }
-                }
-                long p = Chunk.chunk2mem(victim);
-                c.allocPerturb(p, bytes);
+            long p = fromFastbin(c, av, bytes, nb);
+            if (p != 0) {
                 return p;
             }
         }
-
         int idx;
         if (Chunk.inSmallbinRange(nb)) {
-            idx = Chunk.smallbinIndex(nb);
-            long bin = MallocState.binAt(av, idx);
-            long victim = last(as, bin);
-            if (victim != bin) {
-                long bck = Chunk.bk(as, victim);
-                if (Chunk.fd(as, bck) != victim) {
-                    throw c.printerr("malloc(): smallbin double linked list corrupted");
-                }
-                Chunk.setInuseBitAtOffset(as, victim, nb);
-                Chunk.setBk(as, bin, bck);
-                Chunk.setFd(as, bck, bin);
-                setNonMainArena(c, av, victim);
-                long tcIdx = Chunk.csize2tidx(nb);
-                if (tcache != 0 && ult(tcIdx, tcacheBins)) {
-                    long tcVictim;
-                    while (ult(Tcache.count(c, tcache, tcIdx), c.mpLoad(MallocPar.TCACHE_COUNT))
-                            && (tcVictim = last(as, bin)) != bin) {
-                        if (tcVictim != 0) {
-                            bck = Chunk.bk(as, tcVictim);
-                            Chunk.setInuseBitAtOffset(as, tcVictim, nb);
-                            setNonMainArena(c, av, tcVictim);
-                            Chunk.setBk(as, bin, bck);
-                            Chunk.setFd(as, bck, bin);
-                            Tcache.tcachePut(c, tcVictim, tcIdx);
-                        }
-                    }
-                }
-                long p = Chunk.chunk2mem(victim);
-                c.allocPerturb(p, bytes);
+            long p = fromSmallbin(c, av, bytes, nb);
+            if (p != 0) {
                 return p;
             }
+            idx = Chunk.smallbinIndex(nb);
         } else {
             idx = Chunk.largebinIndex(nb);
             if (c.haveFastchunks(av)) {
                 IntFree.mallocConsolidate(c, av);
             }
         }
+        return fromUnsortedBinsOrTop(c, av, bytes, nb, idx);
+    }
 
+    /**
+     * The fastbin step of {@code _int_malloc}, with its tcache stashing; 0 if the bin is empty.
+     * Each step of _int_malloc is a method of its own so that the JIT inlines the few a path takes.
+     */
+    private static long fromFastbin(MallocContext c, long av, long bytes, long nb) {
+        AddressSpace as = c.as;
+        int idx = Chunk.fastbinIndex(nb);
+        long fb = MallocState.fastbin(av, idx);
+        long victim = as.load64(fb);
+        if (victim == 0) {
+            return 0;
+        }
+        if (Chunk.misaligned(victim)) {
+            throw c.printerr("malloc(): unaligned fastbin chunk detected 2");
+        }
+        popFastbin(c, fb, victim);
+        if (Chunk.fastbinIndex(Chunk.chunksize(as, victim)) != idx) {
+            throw c.printerr("malloc(): memory corruption (fast)");
+        }
+        long tcache = c.tcache();
+        long tcIdx = Chunk.csize2tidx(nb);
+        if (tcache != 0 && ult(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS))) {
+            long tcVictim;
+            while (ult(Tcache.count(c, tcache, tcIdx), c.mpLoad(MallocPar.TCACHE_COUNT))
+                    && (tcVictim = as.load64(fb)) != 0) {
+                if (Chunk.misaligned(tcVictim)) {
+                    throw c.printerr("malloc(): unaligned fastbin chunk detected 3");
+                }
+                popFastbin(c, fb, tcVictim);
+                Tcache.tcachePut(c, tcVictim, tcIdx);
+            }
+        }
+        long p = Chunk.chunk2mem(victim);
+        c.allocPerturb(p, bytes);
+        return p;
+    }
+
+    /** The smallbin step of {@code _int_malloc}, with its tcache stashing; 0 if the bin is empty. */
+    private static long fromSmallbin(MallocContext c, long av, long bytes, long nb) {
+        AddressSpace as = c.as;
+        long bin = MallocState.binAt(av, Chunk.smallbinIndex(nb));
+        long victim = last(as, bin);
+        if (victim == bin) {
+            return 0;
+        }
+        long bck = Chunk.bk(as, victim);
+        if (Chunk.fd(as, bck) != victim) {
+            throw c.printerr("malloc(): smallbin double linked list corrupted");
+        }
+        Chunk.setInuseBitAtOffset(as, victim, nb);
+        Chunk.setBk(as, bin, bck);
+        Chunk.setFd(as, bck, bin);
+        setNonMainArena(c, av, victim);
+        long tcache = c.tcache();
+        long tcIdx = Chunk.csize2tidx(nb);
+        if (tcache != 0 && ult(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS))) {
+            long tcVictim;
+            while (ult(Tcache.count(c, tcache, tcIdx), c.mpLoad(MallocPar.TCACHE_COUNT))
+                    && (tcVictim = last(as, bin)) != bin) {
+                if (tcVictim != 0) {
+                    bck = Chunk.bk(as, tcVictim);
+                    Chunk.setInuseBitAtOffset(as, tcVictim, nb);
+                    setNonMainArena(c, av, tcVictim);
+                    Chunk.setBk(as, bin, bck);
+                    Chunk.setFd(as, bck, bin);
+                    Tcache.tcachePut(c, tcVictim, tcIdx);
+                }
+            }
+        }
+        long p = Chunk.chunk2mem(victim);
+        c.allocPerturb(p, bytes);
+        return p;
+    }
+
+    /**
+     * The rest of {@code _int_malloc}: the unsorted scan, the best fit in the request's largebin,
+     * the binmap scan and top, falling back to sysmalloc; {@code idx} is the request's bin.
+     */
+    private static long fromUnsortedBinsOrTop(MallocContext c, long av, long bytes, long nb, int idx) {
+        AddressSpace as = c.as;
+        long tcache = c.tcache();
+        long tcacheBins = c.mpLoad(MallocPar.TCACHE_BINS);
         long tcacheNb = 0;
         long tcIdx = Chunk.csize2tidx(nb);
         if (tcache != 0 && ult(tcIdx, tcacheBins)) {

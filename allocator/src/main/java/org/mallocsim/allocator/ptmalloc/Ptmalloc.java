@@ -164,10 +164,11 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         long tcIdx = Chunk.csize2tidx(tbytes);
         Tcache.maybeInitTcache(c);
         long tcache = c.tcache();
-        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0
-                && tcache != 0
-                && Tcache.count(c, tcache, tcIdx) > 0) {
-            return Tcache.tcacheGet(c, tcIdx);
+        if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0 && tcache != 0) {
+            long count = Tcache.count(c, tcache, tcIdx);
+            if (count > 0) {
+                return Tcache.tcacheGet(c, tcIdx, count);
+            }
         }
         if (!c.multiThreaded) {
             return IntMalloc.intMalloc(c, c.mainArena, bytes);
@@ -195,21 +196,28 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         }
         int err = c.errno;
         long p = Chunk.mem2chunk(mem);
-        if (Chunk.isMmapped(c.as, p)) {
-            long raw = Chunk.sizeNomask(c.as, p);
+        // glibc reads p->size for chunk_is_mmapped, arena_for_chunk and _int_free's chunksize with
+        // no store in between: one load gives all three
+        long raw = Chunk.sizeNomask(c.as, p);
+        if ((raw & Chunk.IS_MMAPPED) != 0) {
             if (c.mpLoad32(MallocPar.NO_DYN_THRESHOLD) == 0
                     && Long.compareUnsigned(raw, c.mpLoad(MallocPar.MMAP_THRESHOLD)) > 0
                     && Long.compareUnsigned(raw, MallocContext.DEFAULT_MMAP_THRESHOLD_MAX) <= 0) {
-                long t = Chunk.chunksize(c.as, p);
+                long t = raw & ~Chunk.SIZE_BITS;
                 c.mpStore(MallocPar.MMAP_THRESHOLD, t);
                 c.mpStore(MallocPar.TRIM_THRESHOLD, 2 * t);
             }
             SysMalloc.munmapChunk(c, p);
         } else {
-            // no ptmalloc_init here, as in glibc: a first call that is a free makes its tcache
-            // (and, with thread_arena still unset, an arena) before malloc was ever initialized
-            Tcache.maybeInitTcache(c);
-            IntFree.intFree(c, c.arenaForChunk(p), p, false);
+            if (c.tcache() == 0) {
+                // no ptmalloc_init here, as in glibc: a first call that is a free makes its tcache
+                // (and, with thread_arena still unset, an arena) before malloc was ever initialized;
+                // that allocation may write over a bad pointer's header, so read it again
+                Tcache.maybeInitTcache(c);
+                raw = Chunk.sizeNomask(c.as, p);
+            }
+            long av = (raw & Chunk.NON_MAIN_ARENA) == 0 ? c.mainArena : c.arenaForChunk(p);
+            IntFree.intFree(c, av, p, raw & ~Chunk.SIZE_BITS, false);
         }
         c.errno = err;
     }
@@ -218,66 +226,9 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
     @Override
     public long calloc(long n, long elemSize) {
         enter();
-        long r = libcCalloc(n, elemSize);
+        long r = Calloc.libcCalloc(c, n, elemSize);
         leave();
         return r;
-    }
-
-    private long libcCalloc(long n, long elemSize) {
-        long bytes = n * elemSize;
-        if ((n != 0 && Long.compareUnsigned(elemSize, Long.divideUnsigned(-1L, n)) > 0) || bytes < 0) {
-            c.errno = MallocContext.ENOMEM;
-            return 0;
-        }
-        init();
-        Tcache.maybeInitTcache(c);
-        long av = c.multiThreaded ? Arenas.arenaGet(c, bytes) : c.mainArena;
-        long oldtop = 0;
-        long oldtopsize = 0;
-        if (av != 0) {
-            oldtop = c.top(av);
-            oldtopsize = Chunk.chunksize(c.as, oldtop);
-            if (av == c.mainArena) {
-                long hw = c.mpLoad(MallocPar.SBRK_BASE) + c.as.load64(av + MallocState.MAX_SYSTEM_MEM) - oldtop;
-                if (Long.compareUnsigned(oldtopsize, hw) < 0) {
-                    oldtopsize = hw;
-                }
-            } else {
-                long heap = HeapInfo.heapForPtr(oldtop);
-                long hw = heap + c.as.load64(heap + HeapInfo.MPROTECT_SIZE) - oldtop;
-                if (Long.compareUnsigned(oldtopsize, hw) < 0) {
-                    oldtopsize = hw;
-                }
-            }
-        }
-        long mem = IntMalloc.intMalloc(c, av, bytes);
-        if (c.multiThreaded && mem == 0 && av != 0) {
-            av = Arenas.arenaGetRetry(c, av, bytes);
-            mem = IntMalloc.intMalloc(c, av, bytes);
-        }
-        if (mem == 0) {
-            return 0;
-        }
-        long p = Chunk.mem2chunk(mem);
-        long csz = Chunk.chunksize(c.as, p);
-        if (Chunk.isMmapped(c.as, p)) {
-            if (c.perturbByte() != 0) {
-                c.as.fill(mem, 0, bytes);
-            }
-            return mem;
-        }
-        if (c.perturbByte() == 0 && p == oldtop && Long.compareUnsigned(csz, oldtopsize) > 0) {
-            csz = oldtopsize;
-        }
-        long clearsize = csz - Chunk.SIZE_SZ;
-        long nclears = Long.divideUnsigned(clearsize, 8);
-        if (Long.compareUnsigned(nclears, 9) > 0) {
-            c.as.fill(mem, 0, clearsize);
-        } else {
-            long words = 3 + (nclears > 4 ? 2 : 0) + (nclears > 6 ? 2 : 0) + (nclears > 8 ? 2 : 0);
-            c.as.fill(mem, 0, words * 8);
-        }
-        return mem;
     }
 
     /** Follows {@code __libc_realloc}. */

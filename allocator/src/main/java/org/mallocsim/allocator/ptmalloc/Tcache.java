@@ -11,6 +11,16 @@ final class Tcache {
 
     /** Follows {@code tcache_put}: push {@code chunk} on bin {@code tcIdx}, stamped with tcache_key. */
     static void tcachePut(MallocContext c, long chunk, long tcIdx) {
+        tcachePut(c, chunk, tcIdx, count(c, c.tcache(), tcIdx));
+    }
+
+    /**
+     * {@link #tcachePut(MallocContext, long, long)} for a caller that has just read the bin's
+     * count, {@code count}, with no store since: the increment starts from it instead of a second
+     * load, unless the entry's key or next pointer (stored first) overlap the count, as they can
+     * for a forged chunk inside the tcache itself, when it is loaded again as glibc does.
+     */
+    static void tcachePut(MallocContext c, long chunk, long tcIdx, long count) {
         AddressSpace as = c.as;
         long tcache = c.tcache();
         long e = Chunk.chunk2mem(chunk);
@@ -19,11 +29,23 @@ final class Tcache {
         as.store64(e + TcachePerthread.ENTRY_NEXT, Chunk.protectPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(head)));
         as.store64(head, e);
         long cnt = TcachePerthread.countAddr(tcache, tcIdx);
-        as.store16(cnt, (as.load16(cnt) + 1) & 0xffff);
+        if (Long.compareUnsigned(cnt + 1 - e, TcachePerthread.ENTRY_SIZE + 1) < 0) {
+            count = as.load16(cnt); // [cnt, cnt + 2) meets [e, e + 16): the stores above may have changed it
+        }
+        as.store16(cnt, (int) (count + 1) & 0xffff);
     }
 
     /** Follows {@code tcache_get}: pop the head of bin {@code tcIdx}; returns user memory. */
     static long tcacheGet(MallocContext c, long tcIdx) {
+        return tcacheGet(c, tcIdx, count(c, c.tcache(), tcIdx));
+    }
+
+    /**
+     * {@link #tcacheGet(MallocContext, long)} for a caller that has just read the bin's count,
+     * {@code count}: the only store before the decrement is to {@code entries[tcIdx]}, which never
+     * overlaps {@code counts[]}, so the value read is the value glibc's decrement loads.
+     */
+    static long tcacheGet(MallocContext c, long tcIdx, long count) {
         AddressSpace as = c.as;
         long tcache = c.tcache();
         long head = TcachePerthread.entryAddr(tcache, tcIdx);
@@ -32,8 +54,7 @@ final class Tcache {
             throw c.printerr("malloc(): unaligned tcache chunk detected");
         }
         as.store64(head, Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(e + TcachePerthread.ENTRY_NEXT)));
-        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
-        as.store16(cnt, (as.load16(cnt) - 1) & 0xffff);
+        as.store16(TcachePerthread.countAddr(tcache, tcIdx), (int) (count - 1) & 0xffff);
         as.store64(e + TcachePerthread.ENTRY_KEY, 0);
         return e;
     }
@@ -76,8 +97,9 @@ final class Tcache {
                 }
             }
         }
-        if (Long.compareUnsigned(count(c, tcache, tcIdx), c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
-            tcachePut(c, p, tcIdx);
+        long count = count(c, tcache, tcIdx);
+        if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
+            tcachePut(c, p, tcIdx, count);
             return true;
         }
         return false;

@@ -3,7 +3,6 @@ package org.mallocsim.kernel.paging;
 import static org.mallocsim.kernel.Page.*;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.mallocsim.kernel.SegmentationFault;
 
 /**
@@ -14,7 +13,7 @@ import org.mallocsim.kernel.SegmentationFault;
  * Accessed and dirty bits are set in the PTE as the hardware does.
  *
  * <pre>
- *  TLB (TLB_SIZE = 1024 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
+ *  TLB (TLB_SIZE = 16384 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
  *  tlb[4i .. 4i + 3] (two entries to a cache line), the slab reference host[i] and its host
  *  address hostBase[i]:
  *
@@ -56,8 +55,14 @@ import org.mallocsim.kernel.SegmentationFault;
  */
 public final class Mmu {
     /** log2 of the TLB entries. */
-    public static final int TLB_BITS = 10;
-    /** TLB entries: 1024 pages = 4 MiB of reach, four times QEMU's default 256. */
+    public static final int TLB_BITS = 14;
+    /**
+     * TLB entries: 16,384 pages = 64 MiB of reach, QEMU's largest dynamic TLB
+     * ({@code CPU_TLB_DYN_MAX_BITS} is 22, its default start 8). A heap of a thousand live blocks of
+     * up to 64 KiB spans some 8,000 pages; at 1,024 entries most of its header accesses walked the
+     * page table. A flush costs what was filled since the last one, not the table's size
+     * ({@link #flushAll}).
+     */
     public static final int TLB_SIZE = 1 << TLB_BITS;
     /** Ranges of more pages are flushed whole ({@code tlb_single_page_flush_ceiling}, arch/x86/mm/tlb.c). */
     public static final int FLUSH_CEILING = 33;
@@ -92,9 +97,16 @@ public final class Mmu {
     private long flushGeneration;
 
     private boolean empty;
-    private final ByteBuffer pattern =
-            ByteBuffer.allocateDirect((int) PAGE_SIZE).order(ByteOrder.nativeOrder());
-    private int patternByte;
+    /**
+     * The entries filled since the last {@link #flushAll}, which invalidates only these (a
+     * {@link #flushRange} may leave an index listed twice; a full list means sweep the table).
+     */
+    private final int[] filled = new int[TLB_SIZE];
+
+    /** TLB_SIZE at first: the new table holds zeros, not INVALID, until the first sweep. */
+    private int filledCount = TLB_SIZE;
+
+    private final MmuSlowPath slowPath = new MmuSlowPath(this);
 
     /** An MMU with an empty TLB in front of {@code pageTable}. */
     public Mmu(PhysicalMemory ram, PageTable pageTable, FaultHandler faultHandler) {
@@ -111,7 +123,7 @@ public final class Mmu {
             if (COUNT_HITS) tlb[at(i, HITS)]++;
             return UNSAFE.getByte(vaddr + tlb[at(i, ADDEND)]) & 0xff;
         }
-        return (int) loadSlow(vaddr, 1);
+        return (int) slowPath.load(vaddr, 1);
     }
 
     /** The little-endian 16 bits at {@code vaddr}, zero-extended. */
@@ -121,7 +133,7 @@ public final class Mmu {
             if (COUNT_HITS) tlb[at(i, HITS)]++;
             return UNSAFE.getShort(vaddr + tlb[at(i, ADDEND)]) & 0xffff;
         }
-        return (int) loadSlow(vaddr, 2);
+        return (int) slowPath.load(vaddr, 2);
     }
 
     /** The little-endian 32 bits at {@code vaddr}. */
@@ -131,7 +143,7 @@ public final class Mmu {
             if (COUNT_HITS) tlb[at(i, HITS)]++;
             return UNSAFE.getInt(vaddr + tlb[at(i, ADDEND)]);
         }
-        return (int) loadSlow(vaddr, 4);
+        return (int) slowPath.load(vaddr, 4);
     }
 
     /** The little-endian 64 bits at {@code vaddr}. */
@@ -141,7 +153,7 @@ public final class Mmu {
             if (COUNT_HITS) tlb[at(i, HITS)]++;
             return UNSAFE.getLong(vaddr + tlb[at(i, ADDEND)]);
         }
-        return loadSlow(vaddr, 8);
+        return slowPath.load(vaddr, 8);
     }
 
     /** Stores the low 8 bits of {@code value}. */
@@ -152,7 +164,7 @@ public final class Mmu {
             UNSAFE.putByte(vaddr + tlb[at(i, ADDEND)], (byte) value);
             return;
         }
-        storeSlow(vaddr, value, 1);
+        slowPath.store(vaddr, value, 1);
     }
 
     /** Stores the low 16 bits of {@code value}, little-endian. */
@@ -163,7 +175,7 @@ public final class Mmu {
             UNSAFE.putShort(vaddr + tlb[at(i, ADDEND)], (short) value);
             return;
         }
-        storeSlow(vaddr, value, 2);
+        slowPath.store(vaddr, value, 2);
     }
 
     /** Stores {@code value}, little-endian. */
@@ -174,7 +186,7 @@ public final class Mmu {
             UNSAFE.putInt(vaddr + tlb[at(i, ADDEND)], value);
             return;
         }
-        storeSlow(vaddr, value, 4);
+        slowPath.store(vaddr, value, 4);
     }
 
     /** Stores {@code value}, little-endian. */
@@ -185,88 +197,44 @@ public final class Mmu {
             UNSAFE.putLong(vaddr + tlb[at(i, ADDEND)], value);
             return;
         }
-        storeSlow(vaddr, value, 8);
+        slowPath.store(vaddr, value, 8);
     }
 
     /** memset: page by page in address order, so a fault leaves the earlier pages written. */
     public void fill(long vaddr, int value, long length) {
-        checkLength(length);
-        if ((byte) value != (byte) patternByte) {
-            patternByte = value;
-            long word = (value & 0xffL) * 0x0101_0101_0101_0101L;
-            for (int k = 0; k < PAGE_SIZE; k += 8) {
-                pattern.putLong(k, word);
-            }
-        }
-        while (length > 0) {
-            int n = (int) Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
-            int i = translate(vaddr, true);
-            host[i].put(slabOffset(i, vaddr), pattern, 0, n);
-            vaddr += n;
-            length -= n;
-        }
+        slowPath.fill(vaddr, value, length);
     }
 
     /** memmove between two virtual ranges: overlapping ranges copy as if through a temporary. */
     public void copy(long dstVaddr, long srcVaddr, long length) {
-        checkLength(length);
-        boolean backward = dstVaddr != srcVaddr && Long.compareUnsigned(dstVaddr - srcVaddr, length) < 0;
-        if (!backward) {
-            while (length > 0) {
-                int n = chunk(
-                        length,
-                        (int) PAGE_SIZE - (int) offsetInPage(srcVaddr),
-                        (int) PAGE_SIZE - (int) offsetInPage(dstVaddr));
-                copyChunk(dstVaddr, srcVaddr, n);
-                dstVaddr += n;
-                srcVaddr += n;
-                length -= n;
-            }
-        } else {
-            long dstEnd = dstVaddr + length;
-            long srcEnd = srcVaddr + length;
-            while (length > 0) {
-                int n = chunk(length, (int) offsetInPage(srcEnd - 1) + 1, (int) offsetInPage(dstEnd - 1) + 1);
-                dstEnd -= n;
-                srcEnd -= n;
-                copyChunk(dstEnd, srcEnd, n);
-                length -= n;
-            }
-        }
+        slowPath.copy(dstVaddr, srcVaddr, length);
     }
 
     /** Copies {@code length} bytes at {@code vaddr} into {@code dst}. */
     public void read(long vaddr, byte[] dst, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
-        while (length > 0) {
-            int n = Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
-            int i = translate(vaddr, false);
-            host[i].get(slabOffset(i, vaddr), dst, offset, n);
-            vaddr += n;
-            offset += n;
-            length -= n;
-        }
+        slowPath.read(vaddr, dst, offset, length);
     }
 
     /** Copies {@code length} bytes of {@code src} to {@code vaddr}, page by page in address order. */
     public void write(long vaddr, byte[] src, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, src.length);
-        while (length > 0) {
-            int n = Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
-            int i = translate(vaddr, true);
-            host[i].put(slabOffset(i, vaddr), src, offset, n);
-            vaddr += n;
-            offset += n;
-            length -= n;
-        }
+        slowPath.write(vaddr, src, offset, length);
     }
 
     /** Invalidates every TLB entry ({@code flush_tlb_mm}); QEMU's memset(-1) of the table. */
     public void flushAll() {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            tlb[at(i, READ_TAG)] = INVALID;
-            tlb[at(i, WRITE_TAG)] = INVALID;
+        if (filledCount < TLB_SIZE) {
+            for (int k = 0; k < filledCount; k++) {
+                int i = filled[k];
+                tlb[at(i, READ_TAG)] = INVALID;
+                tlb[at(i, WRITE_TAG)] = INVALID;
+            }
+        } else {
+            for (int i = 0; i < TLB_SIZE; i++) {
+                tlb[at(i, READ_TAG)] = INVALID;
+                tlb[at(i, WRITE_TAG)] = INVALID;
+            }
         }
+        filledCount = 0;
         flushGeneration++;
         empty = true;
     }
@@ -342,6 +310,11 @@ public final class Mmu {
         return slabOffset(i, vaddr);
     }
 
+    /** Bumped by every flush: a two-page access translates again if a fault in between flushed. */
+    long flushGeneration() {
+        return flushGeneration;
+    }
+
     /** The slab TLB entry {@code i} points into. */
     ByteBuffer hostAt(int i) {
         return host[i];
@@ -355,123 +328,9 @@ public final class Mmu {
      * exc_general_protection}, arch/x86/kernel/traps.c). An access that crosses from the top user
      * page into the hole does the same, whatever the first page holds.
      */
-    private static void requireCanonical(long vaddr) {
+    static void requireCanonical(long vaddr) {
         if ((vaddr << 16) >> 16 != vaddr) {
             throw new SegmentationFault(0, SegmentationFault.SI_KERNEL);
-        }
-    }
-
-    private long loadSlow(long vaddr, int size) {
-        int inPage = (int) offsetInPage(vaddr);
-        if (inPage + size <= PAGE_SIZE) {
-            int i = translate(vaddr, false);
-            ByteBuffer b = host[i];
-            int o = slabOffset(i, vaddr);
-            switch (size) {
-                case 1:
-                    return b.get(o) & 0xff;
-                case 2:
-                    return b.getShort(o) & 0xffff;
-                case 4:
-                    return b.getInt(o);
-                default:
-                    return b.getLong(o);
-            }
-        }
-        long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
-        int n1 = (int) PAGE_SIZE - inPage;
-        requireCanonical(second);
-        for (; ; ) {
-            int i1 = translate(vaddr, false);
-            ByteBuffer b1 = host[i1];
-            int o1 = slabOffset(i1, vaddr);
-            long generation = flushGeneration;
-            int i2 = translate(second, false);
-            if (generation != flushGeneration) {
-                continue; // the fault on the second page flushed: the first translation may be stale
-            }
-            ByteBuffer b2 = host[i2];
-            int o2 = slabOffset(i2, second);
-            long v = 0;
-            for (int k = size - 1; k >= n1; k--) {
-                v = (v << 8) | (b2.get(o2 + k - n1) & 0xff);
-            }
-            for (int k = n1 - 1; k >= 0; k--) {
-                v = (v << 8) | (b1.get(o1 + k) & 0xff);
-            }
-            return v;
-        }
-    }
-
-    private void storeSlow(long vaddr, long value, int size) {
-        int inPage = (int) offsetInPage(vaddr);
-        if (inPage + size <= PAGE_SIZE) {
-            int i = translate(vaddr, true);
-            ByteBuffer b = host[i];
-            int o = slabOffset(i, vaddr);
-            switch (size) {
-                case 1:
-                    b.put(o, (byte) value);
-                    break;
-                case 2:
-                    b.putShort(o, (short) value);
-                    break;
-                case 4:
-                    b.putInt(o, (int) value);
-                    break;
-                default:
-                    b.putLong(o, value);
-                    break;
-            }
-            return;
-        }
-        long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
-        int n1 = (int) PAGE_SIZE - inPage;
-        requireCanonical(second);
-        for (; ; ) {
-            int i1 = translate(vaddr, true);
-            ByteBuffer b1 = host[i1];
-            int o1 = slabOffset(i1, vaddr);
-            long generation = flushGeneration;
-            int i2 = translate(second, true);
-            if (generation != flushGeneration) {
-                continue;
-            }
-            ByteBuffer b2 = host[i2];
-            int o2 = slabOffset(i2, second);
-            for (int k = 0; k < n1; k++) {
-                b1.put(o1 + k, (byte) (value >>> (k << 3)));
-            }
-            for (int k = n1; k < size; k++) {
-                b2.put(o2 + k - n1, (byte) (value >>> (k << 3)));
-            }
-            return;
-        }
-    }
-
-    /** One chunk of {@link #copy} that stays inside one source and one destination page. */
-    private void copyChunk(long dstVaddr, long srcVaddr, int n) {
-        for (; ; ) {
-            int is = translate(srcVaddr, false);
-            ByteBuffer sb = host[is];
-            int so = slabOffset(is, srcVaddr);
-            long generation = flushGeneration;
-            int id = translate(dstVaddr, true); // may evict the source entry: use the locals
-            if (generation != flushGeneration) {
-                continue;
-            }
-            host[id].put(slabOffset(id, dstVaddr), sb, so, n);
-            return;
-        }
-    }
-
-    private static int chunk(long length, int a, int b) {
-        return (int) Math.min(length, Math.min(a, b));
-    }
-
-    private static void checkLength(long length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("negative length " + length);
         }
     }
 
@@ -480,7 +339,7 @@ public final class Mmu {
      * walk and any faults; {@code vaddr} is the first byte accessed in that page, the address a
      * fault reports (CR2).
      */
-    private int translate(long vaddr, boolean write) {
+    int translate(long vaddr, boolean write) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
         if ((write ? tlb[at(i, WRITE_TAG)] : tlb[at(i, READ_TAG)]) == (vaddr & PAGE_MASK)) {
             if (COUNT_HITS) tlb[at(i, HITS)]++;
@@ -563,6 +422,9 @@ public final class Mmu {
         }
         long page = vaddr & PAGE_MASK;
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
+        if (tlb[at(i, READ_TAG)] == INVALID && filledCount < TLB_SIZE) {
+            filled[filledCount++] = i; // every valid entry has a read tag
+        }
         tlb[at(i, READ_TAG)] = page;
         tlb[at(i, WRITE_TAG)] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
         ByteBuffer slab = ram.slab(pfn);

@@ -23,6 +23,35 @@ class MmuTest {
     }
 
     @Test
+    void aNewTlbHoldsNoEntryNotEvenForPageZero() {
+        for (int i = 0; i < Mmu.TLB_SIZE; i++) {
+            assertThat(mmu.readTagAt(i)).isEqualTo(-1);
+            assertThat(mmu.writeTagAt(i)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void flushAllInvalidatesEveryEntryFilledSinceTheLastOneAlsoAfterRangeFlushesAndRefills() {
+        for (int p = 0; p < 8; p++) {
+            mmu.store64(BASE + p * PAGE, p);
+        }
+        mmu.flushRange(BASE, BASE + 2 * PAGE);
+        mmu.store64(BASE, 10); // refilled: listed twice
+        mmu.load64(BASE + PAGE);
+        mmu.flushAll();
+        for (int p = 0; p < 8; p++) {
+            assertThat(mmu.readTagAt(tlbIndex(BASE + p * PAGE))).isEqualTo(-1);
+            assertThat(mmu.writeTagAt(tlbIndex(BASE + p * PAGE))).isEqualTo(-1);
+        }
+        long misses = mmu.tlbMisses();
+        assertThat(mmu.load64(BASE + 7 * PAGE)).isEqualTo(7);
+        assertThat(mmu.tlbMisses()).isEqualTo(misses + 1);
+        mmu.flushAll();
+        assertThat(mmu.readTagAt(tlbIndex(BASE + 7 * PAGE))).isEqualTo(-1);
+        assertThat(mmu.checkAgainstPageTable()).isNull();
+    }
+
+    @Test
     void everyWidthReadsBackWhatWasStored() {
         mmu.store8(BASE, 0xab);
         mmu.store16(BASE + 2, 0xbeef);
