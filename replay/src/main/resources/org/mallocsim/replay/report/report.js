@@ -189,7 +189,14 @@
     /* whole calls only: a tick between two calls would name neither */
     var callIncrs = [];
     for (var e = 1; e <= 1e10; e *= 10) callIncrs.push(e, 2 * e, 5 * e);
-    var xAxis = { label: 'call', size: 40, incrs: callIncrs, values: function (u, vals) { return vals.map(function (v) { return fmtInt(v); }); } };
+    /* a fresh axis object per chart (uPlot keeps per-chart state in it); 90 px per label so that
+       seven-digit call numbers never run into each other */
+    function xAxis() {
+      return { label: 'call', size: 40, space: 90, incrs: callIncrs, values: function (u, vals) { return vals.map(function (v) { return fmtInt(v); }); } };
+    }
+    /* byte axes tick at powers of two, so that labels read as whole KiB or MiB fractions */
+    var byteIncrs = [];
+    for (var b2 = 1; b2 <= Math.pow(2, 50); b2 *= 2) byteIncrs.push(b2);
 
     metrics.forEach(function (m) {
       var div = el('div', 'chart'); host.appendChild(div);
@@ -200,7 +207,7 @@
         { label: 'min', stroke: m.colour + '99', width: 1, value: function (u, v) { return fmtBytes(v); } }
       ];
       o.bands = [{ series: [1, 2], fill: m.colour + '33' }];
-      o.axes = [xAxis, { size: 90, values: function (u, vals) { return fmtAxis(vals); } }];
+      o.axes = [xAxis(), { size: 90, space: 24, incrs: byteIncrs, values: function (u, vals) { return fmtAxis(vals); } }];
       plots.push({ kind: 'metric', index: plots.length, u: new uPlot(o, [[], [], []], div) });
     });
     var sdiv = el('div', 'chart'); host.appendChild(sdiv);
@@ -209,7 +216,7 @@
       return { label: k, stroke: sysColours[i % sysColours.length], fill: sysColours[i % sysColours.length] + '55', width: 1,
         paths: uPlot.paths.bars({ size: [1, 12], align: 1 }), points: { show: false } };
     }));
-    so.axes = [xAxis, { size: 72, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6], values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) ? fmtInt(v) : ''; }); } }];
+    so.axes = [xAxis(), { size: 72, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 1e6], values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) ? fmtInt(v) : ''; }); } }];
     var sysPlot = new uPlot(so, [[]].concat(kinds.map(function () { return []; })), sdiv);
 
     /* shows calls lo..hi, recomputing the points for the charts' pixel width */
