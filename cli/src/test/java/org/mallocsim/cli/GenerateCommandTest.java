@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,5 +74,52 @@ class GenerateCommandTest {
                 org.mallocsim.traces.gen.WorkloadGenerator.Shape.values()) {
             assertThat(help).as(s.name()).contains(s.name());
         }
+    }
+
+    @Test
+    void jsonIsOneObjectWithWhatWasWritten() throws Exception {
+        Path t = dir.resolve("g \"q\".mrecb.zst");
+        Cli.Result r = Cli.run(
+                "generate",
+                "--calls",
+                "200",
+                "--seed",
+                "7",
+                "--threads",
+                "2",
+                "--format",
+                "BINARY",
+                "--json",
+                "-o",
+                t.toString());
+        assertThat(r.code()).isZero();
+        Map<String, Object> j = JsonParser.object(r.out());
+        assertThat(j.keySet())
+                .containsExactly(
+                        "file", "format", "compressed", "shape", "seed", "calls", "threads", "maxLive", "bytes");
+        assertThat(j)
+                .containsEntry("file", t.toString())
+                .containsEntry("format", "mrecb")
+                .containsEntry("compressed", true)
+                .containsEntry("shape", "MIXED")
+                .containsEntry("seed", 7L)
+                .containsEntry("threads", 2L)
+                .containsEntry("maxLive", 4096L)
+                .containsEntry("bytes", Files.size(t));
+        Path same = dir.resolve("same.mrecb.zst");
+        Cli.Result text = Cli.run(
+                "generate",
+                "--calls",
+                "200",
+                "--seed",
+                "7",
+                "--threads",
+                "2",
+                "--format",
+                "BINARY",
+                "-o",
+                same.toString());
+        assertThat(text.out()).contains(": " + j.get("calls") + " calls, MIXED seed 7, 2 thread(s)");
+        assertThat(Files.readAllBytes(same)).isEqualTo(Files.readAllBytes(t));
     }
 }
