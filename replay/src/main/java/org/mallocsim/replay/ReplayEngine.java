@@ -142,7 +142,7 @@ public final class ReplayEngine {
         try {
             if (emitFile != null) {
                 emitFile.writer()
-                        .writeHeader(emittedHeader(header, start.space().startBrk(), options.allocatorName()));
+                        .writeHeader(EmittedTrace.header(header, start.space().startBrk(), options.allocatorName()));
             }
             ReplayEngine engine = new ReplayEngine(
                     start.allocator(),
@@ -248,7 +248,7 @@ public final class ReplayEngine {
         return new ReplayResult(
                 traceName,
                 options.allocatorName(),
-                touchName(options.touch()),
+                BlockTouch.name(options.touch()),
                 answered,
                 events,
                 unknownPointers,
@@ -325,18 +325,6 @@ public final class ReplayEngine {
         return answered;
     }
 
-    /** The touch mode as {@code mallocsim replay --touch} spells it. */
-    static String touchName(Touch t) {
-        switch (t) {
-            case PAGE:
-                return "pages";
-            case BYTE:
-                return "bytes";
-            default:
-                return t.name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     /** Replays one allocator call and records its answers, also in {@code answer}. */
     private void call(TraceEvent e, TraceEvent answer) throws IOException {
         if (threads != null && (!anyCall || e.tid != currentTid)) {
@@ -393,7 +381,7 @@ public final class ReplayEngine {
         long chunkWord = 0;
         if (result != 0) {
             chunkWord = space.load64(result - 8);
-            touch(result, touchSize);
+            BlockTouch.touch(space, touch, result, touchSize);
             if (e.result != 0) {
                 pointers.put(e.result, result);
             }
@@ -495,27 +483,6 @@ public final class ReplayEngine {
         }
     }
 
-    /** Writes into a new block as the native replayer's {@code touch()} does. */
-    private void touch(long p, long size) {
-        switch (touch) {
-            case FIRST:
-                if (size > 0) {
-                    space.store8(p, 1);
-                }
-                break;
-            case PAGE:
-                for (long off = 0; Long.compareUnsigned(off, size) < 0; off += 4096) {
-                    space.store8(p + off, 1);
-                }
-                break;
-            case BYTE:
-                space.fill(p, 0xa5, size);
-                break;
-            default:
-                break;
-        }
-    }
-
     private void threadEvent(TraceEvent e) throws IOException {
         if (threads != null) {
             if (e.op == TraceEvent.THREAD_START) {
@@ -535,42 +502,10 @@ public final class ReplayEngine {
      * generated (results are tokens) nor imported from mtrace or heaptrack (no chunk words).
      */
     public static boolean hasRecordedAnswers(TraceHeader header) {
-        if (!header.hasStartBrk || header.extraKeyValues.contains(GENERATED)) {
-            return false;
-        }
-        for (String line : header.otherLines) {
-            if (line.startsWith("imported from")) {
-                return false;
-            }
-        }
-        return true;
+        return header.hasStartBrk && header.hasRecordedAnswers();
     }
 
-    private static final String GENERATED = "generated";
     private static final long PAGE = 4096;
     /** Buckets of the timeline: 2^15 keeps a report of any trace to a few MB. */
     static final int TIMELINE_BUCKETS = 1 << 15;
-    /** The header line naming the policy whose answers an emitted trace holds. */
-    static final String ANSWERED_BY = "answered-by ";
-
-    /**
-     * The header of an emitted trace: the input's, with the emulated start-brk, without the
-     * {@code generated} marker (its results are now real answers) and with a line
-     * {@code # answered-by mallocsim POLICY}.
-     */
-    static TraceHeader emittedHeader(TraceHeader in, long startBrk, String allocatorName) {
-        TraceHeader h = new TraceHeader();
-        h.copyFrom(in);
-        h.startBrk(startBrk);
-        for (int i = 0; i + 1 < h.extraKeyValues.size(); i += 2) {
-            if (h.extraKeyValues.get(i).equals(GENERATED)) {
-                h.extraKeyValues.remove(i + 1);
-                h.extraKeyValues.remove(i);
-                break;
-            }
-        }
-        h.otherLines.removeIf(l -> l.startsWith(ANSWERED_BY));
-        h.otherLines.add(ANSWERED_BY + "mallocsim " + allocatorName);
-        return h;
-    }
 }
