@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,19 +81,9 @@ class GenerateCommandTest {
     @Test
     void jsonIsOneObjectWithWhatWasWritten() throws Exception {
         Path t = dir.resolve("g \"q\".mrecb.zst");
-        Cli.Result r = Cli.run(
-                "generate",
-                "--calls",
-                "200",
-                "--seed",
-                "7",
-                "--threads",
-                "2",
-                "--format",
-                "BINARY",
-                "--json",
-                "-o",
-                t.toString());
+        Path same = dir.resolve("same.mrecb.zst");
+        Cli.Result r = generate(t, "--json");
+        Cli.Result text = generate(same);
         assertThat(r.code()).isZero();
         Map<String, Object> j = JsonParser.object(r.out());
         assertThat(j.keySet())
@@ -106,8 +98,13 @@ class GenerateCommandTest {
                 .containsEntry("threads", 2L)
                 .containsEntry("maxLive", 4096L)
                 .containsEntry("bytes", Files.size(t));
-        Path same = dir.resolve("same.mrecb.zst");
-        Cli.Result text = Cli.run(
+        assertThat(text.out()).contains(": " + j.get("calls") + " calls, MIXED seed 7, 2 thread(s)");
+        assertThat(Files.readAllBytes(same)).isEqualTo(Files.readAllBytes(t));
+    }
+
+    /** 200 calls, seed 7, two threads, binary, to {@code out}, with {@code more} options. */
+    private static Cli.Result generate(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "generate",
                 "--calls",
                 "200",
@@ -118,8 +115,8 @@ class GenerateCommandTest {
                 "--format",
                 "BINARY",
                 "-o",
-                same.toString());
-        assertThat(text.out()).contains(": " + j.get("calls") + " calls, MIXED seed 7, 2 thread(s)");
-        assertThat(Files.readAllBytes(same)).isEqualTo(Files.readAllBytes(t));
+                out.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(new String[0]));
     }
 }
