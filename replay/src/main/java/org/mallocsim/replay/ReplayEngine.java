@@ -58,16 +58,7 @@ public final class ReplayEngine {
     private final PointerMap pointers = new PointerMap(1024);
     private final LiveBlocks blocks = new LiveBlocks(1024);
     private final HeapMeter meter;
-    private final Timeline timeline;
-    /** Every call's values, for the report; null when no report is asked for. */
-    private final CallSeries series;
-
-    private final boolean heapMaps;
-    /** The next heap map is taken once the heap exceeds this many pages. */
-    private long nextMapPages;
-
-    private long peakHeapPages;
-    private HeapMap largestHeap;
+    private final ReplaySampler sampler;
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
 
@@ -96,9 +87,7 @@ public final class ReplayEngine {
         this.allocator = allocator;
         this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
-        this.timeline = new Timeline(space, TIMELINE_BUCKETS);
-        this.heapMaps = options.heapMaps();
-        this.series = heapMaps ? new CallSeries(space) : null;
+        this.sampler = new ReplaySampler(allocator, meter, blocks, options.heapMaps());
         Touch touch = options.touch();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
@@ -264,31 +253,7 @@ public final class ReplayEngine {
                 reader.warnings(),
                 nanos,
                 meter.result(info == null ? -1 : info.fordblks()),
-                profile(death == null));
-    }
-
-    /**
-     * The timeline and maps; the live and heap figures are the meter's. The final map is always
-     * taken (the summary's resident breakdown comes from it), but only when the allocator survived:
-     * a heap that aborted may not walk.
-     */
-    private ReplayProfile profile(boolean alive) {
-        timeline.finish();
-        if (series != null) {
-            series.finish();
-        }
-        long heapPages = meter.heapPages();
-        HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
-        return new ReplayProfile(
-                timeline,
-                series,
-                blocks.peakBytes(),
-                blocks.peakBytesCall(),
-                blocks.bytes(),
-                peakHeapPages * PAGE,
-                heapPages * PAGE,
-                largestHeap,
-                last);
+                sampler.profile(death == null, answered));
     }
 
     /**
@@ -395,7 +360,9 @@ public final class ReplayEngine {
             return;
         }
         long brk = space.currentBrk();
-        sample();
+        if (!bare) {
+            sampler.sample(answered);
+        }
         answered++;
         if (fidelity != null && !fidelity.add(e, result, chunkWord, brk) && !mismatchSeen) {
             mismatchSeen = true;
@@ -435,28 +402,6 @@ public final class ReplayEngine {
         }
         if (!ancestor) {
             meter.sample();
-        }
-    }
-
-    /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
-    private void sample() {
-        if (bare) {
-            return;
-        }
-        long heap = meter.heapPages();
-        long rss = space.rssPages();
-        long vm = space.totalVmPages();
-        timeline.add(rss, vm, heap, blocks.bytes());
-        if (series != null) {
-            series.add(rss, vm, heap, blocks.bytes());
-        }
-        if (heap > peakHeapPages) {
-            peakHeapPages = heap;
-            if (heapMaps && heap >= nextMapPages) {
-                HeapMap m = HeapMap.take(allocator, blocks, answered, heap);
-                largestHeap = m == null ? largestHeap : m;
-                nextMapPages = heap + Math.max(1, heap / 32);
-            }
         }
     }
 
@@ -504,8 +449,4 @@ public final class ReplayEngine {
     public static boolean hasRecordedAnswers(TraceHeader header) {
         return header.hasStartBrk && header.hasRecordedAnswers();
     }
-
-    private static final long PAGE = 4096;
-    /** Buckets of the timeline: 2^15 keeps a report of any trace to a few MB. */
-    static final int TIMELINE_BUCKETS = 1 << 15;
 }
