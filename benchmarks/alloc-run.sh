@@ -15,6 +15,7 @@
 #   benchmarks/alloc-run.sh --table     the table again from the last run's results
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 FORKS=${FORKS:-1}
 WI=${WI:-5}
 ITER=${ITER:-5}
@@ -50,17 +51,8 @@ done
 fi
 cat "$out"/jmh-*.log >"$out/jmh.log"
 
-awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
+awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" "$MEDIAN_AWK"'
   function key(b, p) { return p == "" ? b : b "@" p }
-  function sorted(list, v,   n, i, j, x) {
-    n = split(list, v, " ")
-    for (i = 2; i <= n; i++) { x = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-    return n
-  }
-  function median(list,   v, n) {
-    n = sorted(list, v)
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  }
   BEGIN {
     FS = ","
     # native.txt: "<name> <best window> <median window>" (alloc_baseline, per round) or

@@ -13,6 +13,7 @@
 # clock_gettime. A replay that is not 100 % faithful is marked in the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 ROUNDS=${ROUNDS:-3}
 GOAL=${GOAL:-3}
 out=benchmarks/target/replay-run
@@ -44,16 +45,7 @@ if [ "${1:-}" != "--table" ]; then
   } >"$out/meta.txt"
 fi
 
-awk -v goal="$GOAL" '
-  function sorted(list, v,   n, i, j, x) {
-    n = split(list, v, " ")
-    for (i = 2; i <= n; i++) { x = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-    return n
-  }
-  function median(list,   v, n) {
-    n = sorted(list, v)
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  }
+awk -v goal="$GOAL" "$MEDIAN_AWK"'
   {
     if (!($1 in seen)) { seen[$1] = 1; order[++names] = $1 }
     if ($2 == "replay") { rep[$1] = rep[$1] " " $3; calls[$1] = $4; if ($5 != "faithful") unfaithful[$1] = 1 }

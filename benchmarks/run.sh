@@ -9,6 +9,7 @@
 #   benchmarks/run.sh --table     the table again from the last run's results
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 FORKS=${FORKS:-1}
 WI=${WI:-3}
 ITER=${ITER:-5}
@@ -41,18 +42,8 @@ cat "$out"/jmh-*.log >"$out/jmh.log"
 # baseline included, by a third to double, and never speed one up, so the best piece is the one least
 # disturbed (the argument of Chen and Revels, "Robust benchmarking in noisy environments", 2016).
 # JMH's means and errors stay in jmh-<round>.csv; B/op is the largest of the rounds'.
-awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" '
+awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" "$MEDIAN_AWK"'
   function key(b, p) { return p == "" ? b : b "@" p }
-  # the space-separated figures in list, sorted into v[1..n]; returns n
-  function sorted(list, v,   n, i, j, x) {
-    n = split(list, v, " ")
-    for (i = 2; i <= n; i++) { x = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-    return n
-  }
-  function median(list,   v, n) {
-    n = sorted(list, v)
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  }
   BEGIN {
     FS = ","
     # native.txt: "<name> <best window> <median window>" per round

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -13,6 +14,7 @@ import org.mallocsim.replay.sweep.Advisor;
 import org.mallocsim.replay.sweep.Sweep;
 import org.mallocsim.replay.sweep.SweepRow;
 import org.mallocsim.replay.sweep.SweepSettings;
+import org.mallocsim.traces.io.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +52,12 @@ public final class AdviseCommand implements Callable<Integer> {
             description = "replays at once (default: the cores)")
     int threads;
 
+    @Option(
+            names = "--json",
+            description = "print one JSON object: the baseline, the candidates with their predicted figures "
+                    + "and, with --verify, the measured figures and verdicts")
+    boolean json;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -74,20 +82,11 @@ public final class AdviseCommand implements Callable<Integer> {
                     }
                 });
             }
-            SweepRow b = a.baseline();
-            out.printf(
-                    Locale.ROOT,
-                    "%s: %d calls; with glibc's defaults: peak RSS %s, %d syscalls%n",
-                    b.trace(),
-                    b.calls(),
-                    kib(b.peakRssBytes()),
-                    b.totalSyscalls());
-            out.printf(Locale.ROOT, "%nto cut peak RSS (predicted, emulated glibc 2.36, pages touched):%n");
-            table(out, a.byPeakRss(), b);
-            out.printf(Locale.ROOT, "%nto cut syscalls:%n");
-            table(out, a.bySyscalls(), b);
-            if (verify) {
-                verify(out, a, settings);
+            Verification v = verify ? verify(a, settings) : null;
+            if (json) {
+                out.println(json(a, v));
+            } else {
+                text(out, a, v);
             }
             out.flush();
             return 0;
@@ -119,16 +118,64 @@ public final class AdviseCommand implements Callable<Integer> {
         }
     }
 
+    /** The measured side of {@code --verify}: the baseline and each goal's best candidate. */
+    private record Verification(long baseRss, long[] baseSys, long tolerance, List<Verified> picks) {}
+
+    /**
+     * One candidate on the real glibc: {@code sameAs} is set when it is the other goal's pick,
+     * which is then not measured twice.
+     */
+    private record Verified(String goal, SweepRow row, boolean sameAs, long predicted, long measured, long[] sys) {}
+
     /**
      * The best candidate for peak RSS and the best for syscalls on the real glibc, against the
      * baseline measured the same way: the change of peak RSS (median of {@link Advisor#RUNS}
-     * runs) and every kind of memory syscall (strace), each beside its prediction.
+     * runs) and every kind of memory syscall (strace).
      */
-    private void verify(PrintWriter out, Advisor.Advice a, SweepSettings settings) throws IOException {
+    private Verification verify(Advisor.Advice a, SweepSettings settings) throws IOException {
         SweepRow b = a.baseline();
         long baseRss = Advisor.measuredPeakRss(trace, settings, "");
         long[] baseSys = Advisor.measuredSyscalls(trace, settings, "");
         long tolerance = Advisor.syscallTolerance(Advisor.threads(trace));
+        String[] goals = {"best for peak RSS", "best for syscalls"};
+        SweepRow[] picks = {a.byPeakRss().get(0), a.bySyscalls().get(0)};
+        List<Verified> out = new ArrayList<>();
+        for (int g = 0; g < picks.length; g++) {
+            SweepRow c = picks[g];
+            if (g == 1 && c.tunables().equals(picks[0].tunables())) {
+                out.add(new Verified(goals[g], c, true, 0, 0, null));
+                continue;
+            }
+            long measured = Advisor.measuredPeakRss(trace, settings, c.tunables()) - baseRss;
+            long predicted = c.peakRssBytes() - b.peakRssBytes();
+            long[] sys = Advisor.measuredSyscalls(trace, settings, c.tunables());
+            out.add(new Verified(goals[g], c, false, predicted, measured, sys));
+        }
+        return new Verification(baseRss, baseSys, tolerance, out);
+    }
+
+    private static boolean syscallsAgree(SweepRow b, Verification v, Verified c) {
+        return Advisor.syscallsAgree(b.syscalls(), v.baseSys(), v.tolerance())
+                && Advisor.syscallsAgree(c.row().syscalls(), c.sys(), v.tolerance());
+    }
+
+    private void text(PrintWriter out, Advisor.Advice a, Verification v) {
+        SweepRow b = a.baseline();
+        out.printf(
+                Locale.ROOT,
+                "%s: %d calls; with glibc's defaults: peak RSS %s, %d syscalls%n",
+                b.trace(),
+                b.calls(),
+                kib(b.peakRssBytes()),
+                b.totalSyscalls());
+        out.printf(Locale.ROOT, "%nto cut peak RSS (predicted, emulated glibc 2.36, pages touched):%n");
+        table(out, a.byPeakRss(), b);
+        out.printf(Locale.ROOT, "%nto cut syscalls:%n");
+        table(out, a.bySyscalls(), b);
+        if (v == null) {
+            return;
+        }
+        long tolerance = v.tolerance();
         out.printf(
                 Locale.ROOT,
                 "%nverified on the real glibc (mallocsim-replay): peak RSS is VmHWM during the calls, median of %d "
@@ -145,26 +192,20 @@ public final class AdviseCommand implements Callable<Integer> {
                         + "%d syscalls%n",
                 kib(b.peakRssBytes()),
                 b.totalSyscalls(),
-                kib(baseRss),
-                sum(baseSys));
-        String[] goals = {"best for peak RSS", "best for syscalls"};
-        SweepRow[] picks = {a.byPeakRss().get(0), a.bySyscalls().get(0)};
-        for (int g = 0; g < picks.length; g++) {
-            SweepRow c = picks[g];
-            if (g == 1 && c.tunables().equals(picks[0].tunables())) {
-                out.printf(Locale.ROOT, "%n  %s: the same candidate%n", goals[g]);
+                kib(v.baseRss()),
+                sum(v.baseSys()));
+        for (Verified c : v.picks()) {
+            if (c.sameAs()) {
+                out.printf(Locale.ROOT, "%n  %s: the same candidate%n", c.goal());
                 continue;
             }
-            long measured = Advisor.measuredPeakRss(trace, settings, c.tunables()) - baseRss;
-            long predicted = c.peakRssBytes() - b.peakRssBytes();
-            long[] sys = Advisor.measuredSyscalls(trace, settings, c.tunables());
-            out.printf(Locale.ROOT, "%n  %s: %s%n", goals[g], c.tunables());
+            out.printf(Locale.ROOT, "%n  %s: %s%n", c.goal(), c.row().tunables());
             out.printf(
                     Locale.ROOT,
                     "    peak RSS change  predicted %s, measured %s: %s%n",
-                    signedKib(predicted),
-                    signedKib(measured),
-                    Advisor.agrees(predicted, measured) ? "agrees" : "DISAGREES");
+                    signedKib(c.predicted()),
+                    signedKib(c.measured()),
+                    Advisor.agrees(c.predicted(), c.measured()) ? "agrees" : "DISAGREES");
             out.printf(Locale.ROOT, "    %-9s %22s %22s%n", "syscall", "predicted", "measured");
             for (SyscallKind k : SyscallKind.values()) {
                 int i = k.ordinal();
@@ -172,20 +213,85 @@ public final class AdviseCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "    %-9s %22s %22s%n",
                         k.name().toLowerCase(Locale.ROOT),
-                        b.syscalls()[i] + " -> " + c.syscalls()[i],
-                        baseSys[i] + " -> " + sys[i]);
+                        b.syscalls()[i] + " -> " + c.row().syscalls()[i],
+                        v.baseSys()[i] + " -> " + c.sys()[i]);
             }
-            boolean agree = Advisor.syscallsAgree(b.syscalls(), baseSys, tolerance)
-                    && Advisor.syscallsAgree(c.syscalls(), sys, tolerance);
             out.printf(
                     Locale.ROOT,
                     "    syscalls %s -> %s predicted, %s -> %s measured: %s%n",
                     b.totalSyscalls(),
-                    c.totalSyscalls(),
-                    sum(baseSys),
-                    sum(sys),
-                    agree ? (tolerance == 0 ? "agree exactly" : "agree") : "DISAGREE");
+                    c.row().totalSyscalls(),
+                    sum(v.baseSys()),
+                    sum(c.sys()),
+                    syscallsAgree(b, v, c) ? (tolerance == 0 ? "agree exactly" : "agree") : "DISAGREE");
         }
+    }
+
+    /** What {@link #text} prints, as one JSON object with bytes and counts in place of rounded KiB. */
+    private String json(Advisor.Advice a, Verification v) {
+        SweepRow b = a.baseline();
+        Json.Obj o = new Json.Obj()
+                .put("trace", b.trace())
+                .put("calls", b.calls())
+                .raw("baseline", candidate(b))
+                .raw("byPeakRss", candidates(a.byPeakRss()))
+                .raw("bySyscalls", candidates(a.bySyscalls()));
+        if (v == null) {
+            return o.raw("verify", "null").toString();
+        }
+        List<String> picks = new ArrayList<>();
+        for (Verified c : v.picks()) {
+            Json.Obj p =
+                    new Json.Obj().put("goal", c.goal()).put("tunables", c.row().tunables());
+            if (c.sameAs()) {
+                picks.add(p.put("sameCandidate", true).toString());
+                continue;
+            }
+            p.put("sameCandidate", false)
+                    .put("predictedPeakRssChangeBytes", c.predicted())
+                    .put("measuredPeakRssChangeBytes", c.measured())
+                    .put("peakRssAgrees", Advisor.agrees(c.predicted(), c.measured()))
+                    .raw("predictedSyscalls", syscalls(c.row().syscalls()))
+                    .raw("measuredSyscalls", syscalls(c.sys()))
+                    .put("syscallsAgree", syscallsAgree(b, v, c));
+            picks.add(p.toString());
+        }
+        return o.raw(
+                        "verify",
+                        new Json.Obj()
+                                .put("runs", Advisor.RUNS)
+                                .put("toleranceBytes", Advisor.TOLERANCE_BYTES)
+                                .put("syscallTolerance", v.tolerance())
+                                .put("baselineMeasuredPeakRssBytes", v.baseRss())
+                                .raw("baselineMeasuredSyscalls", syscalls(v.baseSys()))
+                                .raw("candidates", Json.array(picks))
+                                .toString())
+                .toString();
+    }
+
+    private String candidates(List<SweepRow> ranked) {
+        List<String> l = new ArrayList<>();
+        for (SweepRow r : ranked.subList(0, Math.min(top, ranked.size()))) {
+            l.add(candidate(r));
+        }
+        return Json.array(l);
+    }
+
+    private static String candidate(SweepRow r) {
+        return new Json.Obj()
+                .put("tunables", r.tunables())
+                .put("peakRssBytes", r.peakRssBytes())
+                .put("syscalls", r.totalSyscalls())
+                .raw("syscallsByKind", syscalls(r.syscalls()))
+                .toString();
+    }
+
+    private static String syscalls(long[] counts) {
+        Json.Obj o = new Json.Obj();
+        for (SyscallKind k : SyscallKind.values()) {
+            o.put(k.name().toLowerCase(Locale.ROOT), counts[k.ordinal()]);
+        }
+        return o.toString();
     }
 
     private static long sum(long[] a) {

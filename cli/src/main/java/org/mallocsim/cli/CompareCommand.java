@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.mallocsim.replay.ReplayEngine;
 import org.mallocsim.replay.ReplayOptions;
@@ -16,6 +14,7 @@ import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.Traces;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,19 +37,8 @@ public final class CompareCommand implements Callable<Integer> {
             description = "a trace recorded with glibc's answers (mrec or mrecb, plain, .zst or .gz)")
     Path trace;
 
-    @Option(
-            names = "--allocator",
-            paramLabel = "NAME",
-            defaultValue = "glibc",
-            description = "allocation policy (default: ${DEFAULT-VALUE})")
-    String allocator;
-
-    @Option(
-            names = "--tunable",
-            paramLabel = "NAME=VALUE",
-            description = "a glibc.malloc tunable on top of the recorded GLIBC_TUNABLES, e.g. "
-                    + "glibc.malloc.tcache_count=0 (the glibc.malloc. prefix may be left out); repeatable")
-    List<String> tunables = new ArrayList<>();
+    @Mixin
+    PolicyOptions policy;
 
     @Option(names = "--json", description = "print one JSON object instead of the report")
     boolean json;
@@ -67,7 +55,7 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new IOException(
                         trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
-            ReplayOptions options = ReplayOptions.of(allocator).withTunables(TunableOptions.check(tunables));
+            ReplayOptions options = policy.options();
             TraceHeader header;
             try (TraceReader r = Traces.open(trace)) {
                 header = r.header();

@@ -1,5 +1,7 @@
 package org.mallocsim.cli;
 
+import static org.mallocsim.traces.io.Json.str;
+
 import java.util.List;
 import java.util.Locale;
 import org.mallocsim.replay.ReplayResult;
@@ -235,23 +237,5 @@ final class CompareReport {
             }
         }
         return sb.toString();
-    }
-
-    /** A JSON string literal (RFC 8259, section 7). */
-    private static String str(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c == '\n') {
-                sb.append("\\n");
-            } else if (c < 0x20) {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

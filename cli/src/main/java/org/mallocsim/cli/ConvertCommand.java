@@ -12,6 +12,7 @@ import org.mallocsim.traces.format.TraceFormat;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
+import org.mallocsim.traces.io.Json;
 import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,10 +66,10 @@ public final class ConvertCommand implements Callable<Integer> {
             if (json) {
                 o.printf(
                         Locale.ROOT,
-                        "{ \"input\": \"%s\", \"output\": \"%s\", \"format\": \"%s\", \"compressed\": %b, "
+                        "{ \"input\": %s, \"output\": %s, \"format\": \"%s\", \"compressed\": %b, "
                                 + "\"events\": %d }%n",
-                        jsonEscape(in.toString()),
-                        jsonEscape(out.toString()),
+                        Json.str(in.toString()),
+                        Json.str(out.toString()),
                         name,
                         out.getFileName().toString().endsWith(".zst"),
                         events);
@@ -118,9 +119,5 @@ public final class ConvertCommand implements Callable<Integer> {
             file.commit();
             return n;
         }
-    }
-
-    private static String jsonEscape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.concurrent.Callable;
 import org.mallocsim.replay.ReplayEngine;
+import org.mallocsim.replay.ReplayJson;
 import org.mallocsim.replay.ReplayOptions;
 import org.mallocsim.replay.ReplayReport;
 import org.mallocsim.replay.ReplayResult;
 import org.mallocsim.replay.ReplayText;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.Traces;
+import org.mallocsim.traces.io.Json;
 import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,6 +59,12 @@ public final class DemoCommand implements Callable<Integer> {
                     "walk through the emulated kernel instead: a malloc's brk, VMA, page faults, page-table entries")
     boolean tour;
 
+    @Option(
+            names = "--json",
+            description = "print one JSON object instead: the replay as replay --json gives it, whether it was "
+                    + "faithful, and the report's path")
+    boolean json;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,21 +90,32 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 recordedStartBrk = r.header().startBrk;
             }
-            o.println("mallocsim demo: " + input + " replayed against the emulated process with glibc 2.36's malloc");
-            o.println();
-            o.flush();
+            if (!json) {
+                o.println(
+                        "mallocsim demo: " + input + " replayed against the emulated process with glibc 2.36's malloc");
+                o.println();
+                o.flush();
+            }
             ReplayResult r;
             Divergence divergence;
             try (Progress bar = Progress.start("replay " + input.getFileName(), "calls", -1)) {
                 divergence = new Divergence(bar::stepTo);
                 r = ReplayEngine.replay(input, ReplayOptions.of("glibc").withHeapMaps(true), divergence);
             }
-            o.print(ReplayText.render(r));
-            o.println();
             CompareReport fidelity = new CompareReport(r, recordedStartBrk, false, divergence);
-            o.print(fidelity.text());
             ReplayReport.write(r, out, input);
             Path shown = out.toAbsolutePath().normalize();
+            if (json) {
+                o.println(new Json.Obj()
+                        .raw("replay", ReplayJson.render(r, true).strip())
+                        .put("faithful", fidelity.faithful())
+                        .put("report", shown.toString()));
+                o.flush();
+                return fidelity.faithful() ? 0 : 1;
+            }
+            o.print(ReplayText.render(r));
+            o.println();
+            o.print(fidelity.text());
             o.println();
             o.println("report: " + shown);
             o.println(

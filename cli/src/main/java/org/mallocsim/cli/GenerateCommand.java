@@ -3,6 +3,7 @@ package org.mallocsim.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mallocsim.traces.format.TraceFormat;
@@ -10,6 +11,7 @@ import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
 import org.mallocsim.traces.gen.TraceWriterSink;
 import org.mallocsim.traces.gen.WorkloadGenerator;
+import org.mallocsim.traces.io.Json;
 import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,6 +72,12 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "the trace file to write")
     Path output;
 
+    @Option(
+            names = "--json",
+            description = "print one JSON object (file, format, compressed, shape, seed, calls, threads, "
+                    + "maxLive, bytes) instead of the line")
+    boolean json;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -96,9 +104,21 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             file.commit();
         }
-        spec.commandLine()
-                .getOut()
-                .println(output + ": " + made + " calls, " + shape + " seed " + seed + ", " + threads + " thread(s)");
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new Json.Obj()
+                    .put("file", output.toString())
+                    .put("format", binary ? "mrecb" : "mrec")
+                    .put("compressed", output.getFileName().toString().endsWith(".zst"))
+                    .put("shape", shape.name())
+                    .put("seed", seed)
+                    .put("calls", made)
+                    .put("threads", threads)
+                    .put("maxLive", maxLive)
+                    .put("bytes", Files.size(output)));
+        } else {
+            out.println(output + ": " + made + " calls, " + shape + " seed " + seed + ", " + threads + " thread(s)");
+        }
         return 0;
     }
 }

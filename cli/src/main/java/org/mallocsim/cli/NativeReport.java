@@ -1,5 +1,7 @@
 package org.mallocsim.cli;
 
+import static org.mallocsim.traces.io.Json.str;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -126,21 +128,5 @@ final class NativeReport {
             j.append(',');
         }
         j.append(str(key)).append(':').append(value);
-    }
-
-    /** A JSON string: quotes, backslashes and control characters escaped (RFC 8259, section 7). */
-    private static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 }

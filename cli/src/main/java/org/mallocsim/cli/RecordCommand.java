@@ -1,11 +1,14 @@
 package org.mallocsim.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mallocsim.traces.io.Json;
 import org.mallocsim.traces.natives.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +41,12 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = "--strace", description = "also log brk/mmap/munmap/mprotect/mremap/madvise to FILE.strace")
     boolean strace;
 
+    @Option(
+            names = "--json",
+            description = "print one JSON object (program, trace, otherTraces, exitCode, strace) on stdout; "
+                    + "the program's own stdout then goes to stderr")
+    boolean json;
+
     @Parameters(arity = "1..*", paramLabel = "PROG", description = "the program and its arguments (after --)")
     List<String> command;
 
@@ -48,8 +57,15 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Recorder.Recording r =
-                    Recorder.record(command, output, text ? Recorder.Format.TEXT : Recorder.Format.BINARY, strace);
+            Recorder.Format format = text ? Recorder.Format.TEXT : Recorder.Format.BINARY;
+            // With --json, stdout carries the JSON alone, so the program's own output goes to stderr.
+            Recorder.Recording r = json
+                    ? Recorder.record(
+                            command, output, format, strace, ProcessBuilder.Redirect.appendTo(new File("/dev/stderr")))
+                    : Recorder.record(command, output, format, strace);
+            if (json) {
+                printJson(r);
+            }
             String others = r.otherTraces().isEmpty()
                     ? ""
                     : " (+" + r.otherTraces().size() + " from children/exec: "
@@ -69,6 +85,21 @@ public final class RecordCommand implements Callable<Integer> {
             err.println("mallocsim record: " + Main.describe(e));
             return Main.FAILED;
         }
+    }
+
+    private void printJson(Recorder.Recording r) {
+        List<String> others = new ArrayList<>();
+        for (Path p : r.otherTraces()) {
+            others.add(Json.str(p.toString()));
+        }
+        spec.commandLine()
+                .getOut()
+                .println(new Json.Obj()
+                        .put("program", command.get(0))
+                        .put("trace", r.trace() == null ? null : r.trace().toString())
+                        .raw("otherTraces", Json.array(others))
+                        .put("exitCode", r.exitCode())
+                        .put("strace", r.strace() == null ? null : r.strace().toString()));
     }
 
     /** Runs the command on its own (for manual use; {@code Main} registers it as a subcommand). */

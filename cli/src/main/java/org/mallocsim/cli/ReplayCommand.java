@@ -7,8 +7,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mallocsim.replay.ReplayEngine;
@@ -22,6 +20,7 @@ import org.mallocsim.traces.io.OutputFile;
 import org.mallocsim.traces.natives.NativeReplayer.Touch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,12 +43,11 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "a trace in any format mallocsim reads (plain, .zst or .gz)")
     Path trace;
 
-    @Option(
-            names = "--allocator",
-            paramLabel = "NAME",
-            defaultValue = "glibc",
-            description = "allocation policy (default: ${DEFAULT-VALUE})")
-    String allocator;
+    @Mixin
+    PolicyOptions policy;
+
+    @Mixin
+    LayoutOption layout;
 
     @Option(
             names = "--emit",
@@ -71,20 +69,6 @@ public final class ReplayCommand implements Callable<Integer> {
     String touch;
 
     @Option(
-            names = "--tunable",
-            paramLabel = "glibc.malloc.NAME=VALUE",
-            description = "a malloc tunable as GLIBC_TUNABLES names it, after the trace's own (repeatable)")
-    List<String> tunables = new ArrayList<>();
-
-    @Option(
-            names = "--layout",
-            paramLabel = "LAYOUT",
-            defaultValue = "recorded",
-            description =
-                    "recorded: start from the trace's map when it has one (default); clean: a fresh default layout")
-    String layout;
-
-    @Option(
             names = "--report",
             paramLabel = "FILE.html",
             description = "write a self-contained HTML report: charts over the calls, heap maps, where the RSS goes")
@@ -102,7 +86,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 throw new IOException(
                         trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
             }
-            List<String> checkedTunables = TunableOptions.check(tunables);
+            ReplayOptions checked = policy.options();
             if (report != null) {
                 OutputFile.check(report, trace); // before the replay, not after minutes of it
                 if (emit != null
@@ -112,11 +96,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--report and --emit name the same file " + report);
                 }
             }
-            ReplayOptions options = ReplayOptions.of(allocator)
-                    .withTouch(parseTouch(touch))
+            ReplayOptions options = checked.withTouch(parseTouch(touch))
                     .withEmit(emit)
-                    .withTunables(checkedTunables)
-                    .withCleanLayout(parseLayout(layout))
+                    .withCleanLayout(layout.clean())
                     .withHeapMaps(report != null);
             ReplayResult r;
             try (Progress bar = Progress.start("replay " + trace.getFileName(), "calls", -1)) {
@@ -150,18 +132,6 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("mallocsim replay: " + Main.describe(e));
         }
         return 2;
-    }
-
-    /** recorded or clean: true for a clean layout. */
-    public static boolean parseLayout(String s) {
-        switch (s.toLowerCase(Locale.ROOT)) {
-            case "recorded":
-                return false;
-            case "clean":
-                return true;
-            default:
-                throw new IllegalArgumentException("--layout: expected recorded or clean, not '" + s + "'");
-        }
     }
 
     /** none, first, pages, bytes (page and byte as the native replayer spells them). */

@@ -1,28 +1,20 @@
 package org.mallocsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.cli.BundledTraces.trace;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code mallocsim advise --verify} on git's trace (6,042 calls), the real glibc beside the prediction. */
 class AdviseCommandTest {
-    private static String trace(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path t = dir.resolve("traces").resolve(name + ".mrec.zst");
-            if (Files.exists(t)) {
-                return t.toString();
-            }
-        }
-        throw new IllegalStateException(name);
-    }
-
     @Test
     void verifyPrintsEachKindOfSyscallPredictedAndMeasuredAndTheyMatchExactlyForOneThread() {
-        Cli.Result r = Cli.run("advise", trace("git"), "--verify", "--top", "1");
+        Cli.Result r = Cli.run("advise", trace("git").toString(), "--verify", "--top", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("to cut peak RSS")
@@ -53,5 +45,40 @@ class AdviseCommandTest {
         Cli.Result r = Cli.run("advise", dir.resolve("none.mrec").toString(), "--verify");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("none.mrec").contains("no such file").doesNotContain("Exception");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonHasTheCandidatesWithPredictedAndMeasuredFigures() {
+        Cli.Result r = Cli.run("advise", trace("git").toString(), "--verify", "--top", "2", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Object> j = JsonParser.object(r.out());
+        assertThat(j.keySet()).containsExactly("trace", "calls", "baseline", "byPeakRss", "bySyscalls", "verify");
+        assertThat(j).containsEntry("calls", 6042L);
+        Map<String, Object> base = (Map<String, Object>) j.get("baseline");
+        assertThat(base).containsEntry("tunables", "");
+        long baseRss = (Long) base.get("peakRssBytes");
+        List<Map<String, Object>> byRss = (List<Map<String, Object>>) j.get("byPeakRss");
+        assertThat(byRss).hasSize(2);
+        assertThat((Long) byRss.get(0).get("peakRssBytes"))
+                .isLessThanOrEqualTo((Long) byRss.get(1).get("peakRssBytes"));
+        assertThat((String) byRss.get(0).get("tunables")).startsWith("glibc.malloc.");
+        assertThat((List<?>) j.get("bySyscalls")).hasSize(2);
+        Map<String, Object> v = (Map<String, Object>) j.get("verify");
+        assertThat(v).containsEntry("syscallTolerance", 0L);
+        List<Map<String, Object>> picks = (List<Map<String, Object>>) v.get("candidates");
+        assertThat(picks).hasSize(2);
+        Map<String, Object> best = picks.get(0);
+        assertThat(best)
+                .containsEntry("goal", "best for peak RSS")
+                .containsEntry("tunables", byRss.get(0).get("tunables"))
+                .containsEntry("sameCandidate", false)
+                .containsEntry(
+                        "predictedPeakRssChangeBytes", (Long) byRss.get(0).get("peakRssBytes") - baseRss)
+                .containsEntry("syscallsAgree", true)
+                .containsKeys("measuredPeakRssChangeBytes", "peakRssAgrees");
+        // one thread: every kind measured exactly as predicted
+        assertThat(best.get("measuredSyscalls")).isEqualTo(best.get("predictedSyscalls"));
+        assertThat(v.get("baselineMeasuredSyscalls")).isEqualTo(base.get("syscallsByKind"));
     }
 }

@@ -1,5 +1,6 @@
 package org.mallocsim.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -26,6 +27,14 @@ public final class Cli {
     /** Runs {@code mallocsim ARGS...} with an empty stdin. */
     public static synchronized Result run(String... args) {
         return run(InputStream.nullInputStream(), args);
+    }
+
+    /** Runs {@code mallocsim shell ARGS...} with {@code stdin} as its script. */
+    public static Result shell(String stdin, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "shell";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), all);
     }
 
     /** Runs {@code mallocsim ARGS...} reading {@code in} as stdin. */

@@ -2,11 +2,9 @@ package org.mallocsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,9 +15,9 @@ class DemoCommandTest {
     @Test
     void demoReplaysGrepFaithfullyAndWritesItsReport() throws Exception {
         Path html = tmp.resolve("demo.html");
-        String[] run = run("demo", "--out", html.toString());
-        assertThat(run[2]).as(run[1]).isEqualTo("0");
-        assertThat(run[0])
+        Cli.Result run = Cli.run("demo", "--out", html.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out())
                 .contains("grep.mrec.zst replayed against the emulated process with glibc 2.36's malloc")
                 .containsPattern("replay of grep\\.mrec\\.zst with glibc \\(touch none\\): 22888 calls")
                 .contains("compare of grep.mrec.zst with glibc: 22888 calls recorded, 22888 replayed: faithful")
@@ -36,17 +34,17 @@ class DemoCommandTest {
         Path copy = tmp.resolve("grep.mrec.zst");
         Files.copy(trace, copy);
         byte[] before = Files.readAllBytes(copy);
-        String[] run = run("demo", "--trace", copy.toString(), "--out", copy.toString());
-        assertThat(run[2]).isEqualTo("2");
-        assertThat(run[1]).startsWith("mallocsim demo: ").contains(copy.toString());
+        Cli.Result run = Cli.run("demo", "--trace", copy.toString(), "--out", copy.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).startsWith("mallocsim demo: ").contains(copy.toString());
         assertThat(Files.readAllBytes(copy)).isEqualTo(before);
     }
 
     @Test
     void theTourReproducesGrepsFirstBreakAndShowsTheFaultAndTheZeroPage() {
-        String[] run = run("demo", "--tour");
-        assertThat(run[2]).isEqualTo("0");
-        assertThat(run[0])
+        Cli.Result run = Cli.run("demo", "--tour");
+        assertThat(run.code()).isZero();
+        assertThat(run.out())
                 .contains("brk(0x55dd085cd000) = 0x55dd085cd000")
                 .contains("was 0x55dd085cd000 -- the same.")
                 .contains("55dd085ac000-55dd085cd000 rw-p 00000000 00:00 0                          [heap]")
@@ -55,21 +53,24 @@ class DemoCommandTest {
                 .contains("checked consistent");
     }
 
-    /** {stdout, stderr, exit code}. */
-    private static String[] run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), "" + code};
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonIsTheReplayWithItsVerdictAndTheReportPath() throws Exception {
+        Path html = tmp.resolve("demo.html");
+        Cli.Result run = Cli.run("demo", "--out", html.toString(), "--json");
+        assertThat(run.code()).as(run.err()).isZero();
+        Map<String, Object> j = JsonParser.object(run.out());
+        assertThat(j.keySet()).containsExactly("replay", "faithful", "report");
+        assertThat(j)
+                .containsEntry("faithful", true)
+                .containsEntry("report", html.toAbsolutePath().toString());
+        Map<String, Object> replay = (Map<String, Object>) j.get("replay");
+        assertThat(replay)
+                .containsEntry("trace", "grep.mrec.zst")
+                .containsEntry("allocator", "glibc")
+                .containsEntry("calls", 22888L)
+                .containsKey("nsPerCall");
+        assertThat((Map<String, Object>) replay.get("fidelity")).containsEntry("faithful", true);
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>");
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,5 +76,47 @@ class GenerateCommandTest {
                 org.mallocsim.traces.gen.WorkloadGenerator.Shape.values()) {
             assertThat(help).as(s.name()).contains(s.name());
         }
+    }
+
+    @Test
+    void jsonIsOneObjectWithWhatWasWritten() throws Exception {
+        Path t = dir.resolve("g \"q\".mrecb.zst");
+        Path same = dir.resolve("same.mrecb.zst");
+        Cli.Result r = generate(t, "--json");
+        Cli.Result text = generate(same);
+        assertThat(r.code()).isZero();
+        Map<String, Object> j = JsonParser.object(r.out());
+        assertThat(j.keySet())
+                .containsExactly(
+                        "file", "format", "compressed", "shape", "seed", "calls", "threads", "maxLive", "bytes");
+        assertThat(j)
+                .containsEntry("file", t.toString())
+                .containsEntry("format", "mrecb")
+                .containsEntry("compressed", true)
+                .containsEntry("shape", "MIXED")
+                .containsEntry("seed", 7L)
+                .containsEntry("threads", 2L)
+                .containsEntry("maxLive", 4096L)
+                .containsEntry("bytes", Files.size(t));
+        assertThat(text.out()).contains(": " + j.get("calls") + " calls, MIXED seed 7, 2 thread(s)");
+        assertThat(Files.readAllBytes(same)).isEqualTo(Files.readAllBytes(t));
+    }
+
+    /** 200 calls, seed 7, two threads, binary, to {@code out}, with {@code more} options. */
+    private static Cli.Result generate(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "generate",
+                "--calls",
+                "200",
+                "--seed",
+                "7",
+                "--threads",
+                "2",
+                "--format",
+                "BINARY",
+                "-o",
+                out.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(new String[0]));
     }
 }

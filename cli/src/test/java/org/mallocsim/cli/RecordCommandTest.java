@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +80,31 @@ class RecordCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(program + ": is also the input");
         assertThat(Files.readAllBytes(program)).isEqualTo(before);
+    }
+
+    @Test
+    void jsonIsOneObjectOnStdoutWithTheTraceAndTheExitCode() {
+        Path out = dir.resolve("sort.mrecb");
+        Cli.Result r = Cli.run("record", "--json", "--strace", "-o", out.toString(), "--", "sort", "/etc/passwd");
+        assertThat(r.code()).isZero();
+        Map<String, Object> j = JsonParser.object(r.out());
+        assertThat(j.keySet()).containsExactly("program", "trace", "otherTraces", "exitCode", "strace");
+        assertThat(j)
+                .containsEntry("program", "sort")
+                .containsEntry("trace", out.toString())
+                .containsEntry("otherTraces", List.of())
+                .containsEntry("exitCode", 0L)
+                .containsEntry("strace", out + ".strace");
+        assertThat(out).exists();
+    }
+
+    @Test
+    void jsonSaysNoTraceWhenTheProgramMadeNoAllocatorCall() {
+        Path out = dir.resolve("none.mrecb");
+        Cli.Result r = Cli.run("record", "--json", "-o", out.toString(), "--", "true");
+        assertThat(r.code()).isNotZero();
+        Map<String, Object> j = JsonParser.object(r.out());
+        assertThat(j).containsEntry("trace", null).containsEntry("exitCode", 0L).containsEntry("strace", null);
+        assertThat(out).doesNotExist();
     }
 }

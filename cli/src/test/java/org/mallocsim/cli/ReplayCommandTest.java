@@ -1,10 +1,8 @@
 package org.mallocsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.cli.BundledTraces.trace;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,22 +13,12 @@ class ReplayCommandTest {
     @TempDir
     Path tmp;
 
-    private static Path trace(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path t = dir.resolve("traces").resolve(name + ".mrec.zst");
-            if (Files.exists(t)) {
-                return t;
-            }
-        }
-        throw new IllegalStateException("traces/" + name + ".mrec.zst not found");
-    }
-
     @Test
     void glibcIsTheDefaultAllocatorAndReproducesTheRecordedAnswers() {
-        Run r = run("replay", trace("grep").toString());
+        Cli.Result r = Cli.run("replay", trace("grep").toString());
 
-        assertThat(r.code).isZero();
-        assertThat(r.out)
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
                 .startsWith("replay of grep.mrec.zst with glibc (touch none): 22888 calls in ")
                 .contains("answers match the recorded ones:\n  calls: 22888 recorded, 22888 replayed\n")
                 .contains("  chunk word: 11533/11533\n", "  first mismatch: none");
@@ -38,11 +26,11 @@ class ReplayCommandTest {
 
     @Test
     void theReportShowsCallsMemorySyscallsFaultsAndFidelity() {
-        Run r = run("replay", trace("grep").toString(), "--touch", "pages", "--allocator", "bump");
+        Cli.Result r = Cli.run("replay", trace("grep").toString(), "--touch", "pages", "--allocator", "bump");
 
-        assertThat(r.code).isZero();
-        assertThat(r.err).isEmpty();
-        assertThat(r.out)
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out())
                 .startsWith("replay of grep.mrec.zst with bump (touch pages): 22888 calls in ")
                 .containsPattern("calls/s, [0-9]+ ns/call\n")
                 .containsPattern("memory: VmPeak [0-9]+ kB, VmSize [0-9]+ kB, VmHWM [0-9]+ kB, VmRSS [0-9]+ kB")
@@ -55,52 +43,53 @@ class ReplayCommandTest {
 
     @Test
     void everyPolicyReportsItsFragmentationAndItsCostPerCall() {
-        String known = run("replay", trace("diff").toString(), "--allocator", "nonesuch").err;
+        String known = Cli.run("replay", trace("diff").toString(), "--allocator", "nonesuch")
+                .err();
         String[] policies = known.substring(known.indexOf("(known: ") + 8, known.indexOf(')'))
                 .split(", ");
         assertThat(policies).hasSizeGreaterThan(2);
         for (String policy : policies) {
-            Run r = run("replay", trace("diff").toString(), "--allocator", policy);
-            assertThat(r.code).as(policy + ": " + r.err).isZero();
-            assertThat(r.out)
+            Cli.Result r = Cli.run("replay", trace("diff").toString(), "--allocator", policy);
+            assertThat(r.code()).as(policy + ": " + r.err()).isZero();
+            assertThat(r.out())
                     .as(policy)
                     .containsPattern(
                             "heap at peak live: [1-9][0-9]* B live, [1-9][0-9]* B heap \\(\\+[0-9.]+%\\); at peak heap: ")
                     .containsPattern("fragmentation at peak heap: [0-9]+ B internal, [0-9]+ B external and overhead;")
                     .containsPattern("cost: [1-9][0-9]*\\.[0-9]{2} memory accesses/call, [0-9]+ ns/call\n");
         }
-        Run json = run("replay", trace("diff").toString(), "--allocator", "tlsf", "--json", "--no-timing");
-        assertThat(json.out)
+        Cli.Result json = Cli.run("replay", trace("diff").toString(), "--allocator", "tlsf", "--json", "--no-timing");
+        assertThat(json.out())
                 .contains("\"fragmentation\": {\n    \"peakLiveBytes\": ")
                 .contains("\"accessesPerCall\": ");
     }
 
     @Test
     void jsonWithoutTimingIsTheSameEveryRun() {
-        Run a = run("replay", trace("diff").toString(), "--json", "--no-timing");
-        Run b = run("replay", trace("diff").toString(), "--json", "--no-timing");
+        Cli.Result a = Cli.run("replay", trace("diff").toString(), "--json", "--no-timing");
+        Cli.Result b = Cli.run("replay", trace("diff").toString(), "--json", "--no-timing");
 
-        assertThat(a.code).isZero();
-        assertThat(a.out)
+        assertThat(a.code()).isZero();
+        assertThat(a.out())
                 .startsWith("{\n  \"trace\": \"diff.mrec.zst\",")
                 .endsWith("}\n")
-                .isEqualTo(b.out);
-        assertThat(run("replay", trace("diff").toString(), "--json").out).contains("\"nsPerCall\": ");
+                .isEqualTo(b.out());
+        assertThat(Cli.run("replay", trace("diff").toString(), "--json").out()).contains("\"nsPerCall\": ");
     }
 
     @Test
     void emitWritesTheAnswersAndRefusesTheInput() throws Exception {
         Path out = tmp.resolve("answers.mrec.zst");
-        Run r = run("replay", trace("git").toString(), "--emit", out.toString());
-        assertThat(r.code).isZero();
-        assertThat(r.out).endsWith("answers: " + out + "\n");
+        Cli.Result r = Cli.run("replay", trace("git").toString(), "--emit", out.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).endsWith("answers: " + out + "\n");
         assertThat(Files.size(out)).isPositive();
 
         Path input = tmp.resolve("in.mrec.zst");
         Files.copy(trace("git"), input);
-        Run refused = run("replay", input.toString(), "--emit", input.toString());
-        assertThat(refused.code).isEqualTo(2);
-        assertThat(refused.err)
+        Cli.Result refused = Cli.run("replay", input.toString(), "--emit", input.toString());
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err())
                 .isEqualTo("mallocsim replay: " + input + ": is also the input " + input
                         + "; refusing to write over it (name another output file)\n");
     }
@@ -108,52 +97,36 @@ class ReplayCommandTest {
     @Test
     void everyErrorIsOneLineNamingTheFileAndTheReason() throws Exception {
         Path missing = tmp.resolve("nope.mrec");
-        Run r = run("replay", missing.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).isEqualTo("mallocsim replay: " + missing + ": cannot read (no such file)\n");
+        Cli.Result r = Cli.run("replay", missing.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("mallocsim replay: " + missing + ": cannot read (no such file)\n");
 
         Path junk = tmp.resolve("junk.txt");
         Files.writeString(junk, "hello\n");
-        r = run("replay", junk.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).startsWith("mallocsim replay: " + junk).endsWith("\n").doesNotContain("\tat ");
-        assertThat(r.err.lines()).hasSize(1);
+        r = Cli.run("replay", junk.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .startsWith("mallocsim replay: " + junk)
+                .endsWith("\n")
+                .doesNotContain("\tat ");
+        assertThat(r.err().lines()).hasSize(1);
 
         Path cut = tmp.resolve("cut.mrec");
         Files.writeString(cut, "# mrec 1 start-brk 0x1000\n1 m 10 = 0x1010 0x21 0x21000\n1 m 1");
-        r = run("replay", cut.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).startsWith("mallocsim replay: " + cut + ": line 3").doesNotContain("\tat ");
-        assertThat(r.err.lines()).hasSize(1);
+        r = Cli.run("replay", cut.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("mallocsim replay: " + cut + ": line 3").doesNotContain("\tat ");
+        assertThat(r.err().lines()).hasSize(1);
 
-        r = run("replay", trace("git").toString(), "--allocator", "nonesuch");
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err)
+        r = Cli.run("replay", trace("git").toString(), "--allocator", "nonesuch");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
                 .isEqualTo(
                         "mallocsim replay: no allocator named 'nonesuch' (known: bump, glibc, first-fit, next-fit, best-fit, segfit, tlsf, buddy, pages)\n");
 
-        r = run("replay", trace("git").toString(), "--touch", "sometimes");
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err)
+        r = Cli.run("replay", trace("git").toString(), "--touch", "sometimes");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
                 .isEqualTo("mallocsim replay: --touch: expected none, first, pages or bytes, not 'sometimes'\n");
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

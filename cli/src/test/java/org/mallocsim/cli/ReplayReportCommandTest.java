@@ -1,10 +1,8 @@
 package org.mallocsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.cli.BundledTraces.trace;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,24 +13,14 @@ class ReplayReportCommandTest {
     @TempDir
     Path tmp;
 
-    private static Path trace(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path t = dir.resolve("traces").resolve(name + ".mrec.zst");
-            if (Files.exists(t)) {
-                return t;
-            }
-        }
-        throw new IllegalStateException("traces/" + name + ".mrec.zst not found");
-    }
-
     @Test
     void reportWritesOneSelfContainedPageAndTheSummaryGainsHeapLinesAndWhereTheRssGoes() throws Exception {
         Path html = tmp.resolve("grep.html");
-        Run r = run("replay", trace("grep").toString(), "--allocator", "glibc", "--report", html.toString());
+        Cli.Result r = Cli.run("replay", trace("grep").toString(), "--allocator", "glibc", "--report", html.toString());
 
-        assertThat(r.code).isZero();
-        assertThat(r.err).isEmpty();
-        assertThat(r.out)
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out())
                 .containsPattern(
                         "heap \\(writable memory the allocator mapped\\): peak [0-9]+ kB, end [0-9]+ kB; live data: peak [0-9]+ kB after call [0-9]+, end [0-9]+ kB\n")
                 .containsPattern(
@@ -54,33 +42,33 @@ class ReplayReportCommandTest {
         Path input = tmp.resolve("in.mrec.zst");
         Files.copy(trace("git"), input);
         long size = Files.size(input);
-        Run r = run("replay", input.toString(), "--report", input.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.out).isEmpty();
-        assertThat(r.err)
+        Cli.Result r = Cli.run("replay", input.toString(), "--report", input.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
                 .startsWith("mallocsim replay: " + input + ": is also the input")
                 .endsWith("\n");
         assertThat(Files.size(input)).isEqualTo(size);
 
         Path nowhere = tmp.resolve("no/such/dir/r.html");
-        r = run("replay", input.toString(), "--report", nowhere.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.out).isEmpty();
-        assertThat(r.err)
+        r = Cli.run("replay", input.toString(), "--report", nowhere.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
                 .startsWith("mallocsim replay: " + nowhere + ": cannot write it")
                 .contains("does not exist");
 
         Path both = tmp.resolve("both");
-        r = run("replay", input.toString(), "--report", both.toString(), "--emit", both.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).isEqualTo("mallocsim replay: --report and --emit name the same file " + both + "\n");
+        r = Cli.run("replay", input.toString(), "--report", both.toString(), "--emit", both.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("mallocsim replay: --report and --emit name the same file " + both + "\n");
         assertThat(both).doesNotExist();
     }
 
     @Test
     void aTunableChangesWhatGlibcAnswers() {
-        Run plain = run("replay", trace("grep").toString(), "--allocator", "glibc");
-        Run noTcache = run(
+        Cli.Result plain = Cli.run("replay", trace("grep").toString(), "--allocator", "glibc");
+        Cli.Result noTcache = Cli.run(
                 "replay",
                 trace("grep").toString(),
                 "--allocator",
@@ -89,53 +77,34 @@ class ReplayReportCommandTest {
                 "glibc.malloc.tcache_count=0",
                 "--tunable",
                 "glibc.malloc.mxfast=0");
-        assertThat(plain.out).contains("answers match the recorded ones");
-        assertThat(noTcache.code).isZero();
-        assertThat(noTcache.out).contains("answers differ from the recorded ones");
+        assertThat(plain.out()).contains("answers match the recorded ones");
+        assertThat(noTcache.code()).isZero();
+        assertThat(noTcache.out()).contains("answers differ from the recorded ones");
     }
 
     @Test
     void aBadTunableOrLayoutIsOneLine() {
-        Run r = run("replay", trace("grep").toString(), "--tunable", "glibc.malloc.tcache_cuont=0");
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err)
+        Cli.Result r = Cli.run("replay", trace("grep").toString(), "--tunable", "glibc.malloc.tcache_cuont=0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
                 .startsWith("mallocsim replay: --tunable glibc.malloc.tcache_cuont=0: expected NAME=VALUE with a "
                         + "glibc.malloc tunable")
                 .endsWith("and a value in its range\n");
-        r = run("replay", trace("grep").toString(), "--tunable", "glibc.malloc.mxfast=lots");
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).startsWith("mallocsim replay: --tunable glibc.malloc.mxfast=lots: expected NAME=VALUE");
-        r = run("replay", trace("grep").toString(), "--layout", "tidy");
-        assertThat(r.err).isEqualTo("mallocsim replay: --layout: expected recorded or clean, not 'tidy'\n");
+        r = Cli.run("replay", trace("grep").toString(), "--tunable", "glibc.malloc.mxfast=lots");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("mallocsim replay: --tunable glibc.malloc.mxfast=lots: expected NAME=VALUE");
+        r = Cli.run("replay", trace("grep").toString(), "--layout", "tidy");
+        assertThat(r.err()).isEqualTo("mallocsim replay: --layout: expected recorded or clean, not 'tidy'\n");
     }
 
     @Test
     void aCleanLayoutStartsFromTheDefaultBreakInsteadOfTheRecordedOne() {
-        Run recorded = run("replay", trace("grep").toString());
-        Run clean = run("replay", trace("grep").toString(), "--layout", "clean");
-        assertThat(recorded.out).contains("break: start 0x55dd085ac000,");
-        assertThat(clean.code).isZero();
-        assertThat(clean.out)
+        Cli.Result recorded = Cli.run("replay", trace("grep").toString());
+        Cli.Result clean = Cli.run("replay", trace("grep").toString(), "--layout", "clean");
+        assertThat(recorded.out()).contains("break: start 0x55dd085ac000,");
+        assertThat(clean.code()).isZero();
+        assertThat(clean.out())
                 .containsPattern("break: start 0x[0-9a-f]+,")
                 .doesNotContain("break: start 0x55dd085ac000,");
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

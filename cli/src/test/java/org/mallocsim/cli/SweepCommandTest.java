@@ -1,6 +1,7 @@
 package org.mallocsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mallocsim.cli.BundledTraces.trace;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,23 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SweepCommandTest {
-    private static String trace(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path t = dir.resolve("traces").resolve(name + ".mrec.zst");
-            if (Files.exists(t)) {
-                return t.toString();
-            }
-        }
-        throw new IllegalStateException(name);
-    }
-
     @Test
     void aSweepPrintsOneRowPerCellAndWritesTheCsvAndTheReport(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("s.csv");
         Path html = dir.resolve("s.html");
         Cli.Result r = Cli.run(
                 "sweep",
-                trace("git"),
+                trace("git").toString(),
                 "--policy",
                 "glibc,tlsf",
                 "--tunable",
@@ -44,7 +35,7 @@ class SweepCommandTest {
 
     @Test
     void theJsonHasOneObjectPerRow() {
-        Cli.Result r = Cli.run("sweep", trace("git"), "--policy", "glibc,buddy", "--json");
+        Cli.Result r = Cli.run("sweep", trace("git").toString(), "--policy", "glibc,buddy", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
                 .startsWith("{\n  \"rows\": [")
@@ -59,25 +50,29 @@ class SweepCommandTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("none.mrec").contains("no such file").doesNotContain("Exception");
 
-        Cli.Result policy = Cli.run("sweep", trace("git"), "--policy", "glibc,xyz");
+        Cli.Result policy = Cli.run("sweep", trace("git").toString(), "--policy", "glibc,xyz");
         assertThat(policy.err()).contains("no allocator named 'xyz'");
 
-        Cli.Result overwrite = Cli.run("sweep", trace("git"), "--csv", trace("git"));
+        Cli.Result overwrite =
+                Cli.run("sweep", trace("git").toString(), "--csv", trace("git").toString());
         assertThat(overwrite.code()).isEqualTo(2);
         assertThat(overwrite.err()).contains("refusing to write over it");
 
         Cli.Result dirMissing = Cli.run(
-                "sweep", trace("git"), "--report", dir.resolve("no/r.html").toString());
+                "sweep",
+                trace("git").toString(),
+                "--report",
+                dir.resolve("no/r.html").toString());
         assertThat(dirMissing.err()).contains("the directory does not exist");
 
-        Cli.Result spark = Cli.run("sweep", trace("git"), "--engine", "spark");
+        Cli.Result spark = Cli.run("sweep", trace("git").toString(), "--engine", "spark");
         assertThat(spark.code()).isEqualTo(2);
         assertThat(spark.err()).contains("sweep-spark module is not on the class path");
     }
 
     @Test
     void adviseRanksCandidatesForBothGoals() {
-        Cli.Result r = Cli.run("advise", trace("git"), "--top", "3");
+        Cli.Result r = Cli.run("advise", trace("git").toString(), "--top", "3");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("with glibc's defaults: peak RSS")

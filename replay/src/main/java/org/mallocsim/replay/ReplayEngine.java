@@ -58,16 +58,7 @@ public final class ReplayEngine {
     private final PointerMap pointers = new PointerMap(1024);
     private final LiveBlocks blocks = new LiveBlocks(1024);
     private final HeapMeter meter;
-    private final Timeline timeline;
-    /** Every call's values, for the report; null when no report is asked for. */
-    private final CallSeries series;
-
-    private final boolean heapMaps;
-    /** The next heap map is taken once the heap exceeds this many pages. */
-    private long nextMapPages;
-
-    private long peakHeapPages;
-    private HeapMap largestHeap;
+    private final ReplaySampler sampler;
     /** The answers of the current event, as emitted. */
     private final TraceEvent answer = new TraceEvent();
 
@@ -96,9 +87,7 @@ public final class ReplayEngine {
         this.allocator = allocator;
         this.meter = new HeapMeter(allocator, blocks, baselineDataPages);
         this.space = allocator.addressSpace();
-        this.timeline = new Timeline(space, TIMELINE_BUCKETS);
-        this.heapMaps = options.heapMaps();
-        this.series = heapMaps ? new CallSeries(space) : null;
+        this.sampler = new ReplaySampler(allocator, meter, blocks, options.heapMaps());
         Touch touch = options.touch();
         this.threads = allocator instanceof ThreadEvents ? (ThreadEvents) allocator : null;
         this.touch = touch;
@@ -142,7 +131,7 @@ public final class ReplayEngine {
         try {
             if (emitFile != null) {
                 emitFile.writer()
-                        .writeHeader(emittedHeader(header, start.space().startBrk(), options.allocatorName()));
+                        .writeHeader(EmittedTrace.header(header, start.space().startBrk(), options.allocatorName()));
             }
             ReplayEngine engine = new ReplayEngine(
                     start.allocator(),
@@ -248,7 +237,7 @@ public final class ReplayEngine {
         return new ReplayResult(
                 traceName,
                 options.allocatorName(),
-                touchName(options.touch()),
+                BlockTouch.name(options.touch()),
                 answered,
                 events,
                 unknownPointers,
@@ -264,31 +253,7 @@ public final class ReplayEngine {
                 reader.warnings(),
                 nanos,
                 meter.result(info == null ? -1 : info.fordblks()),
-                profile(death == null));
-    }
-
-    /**
-     * The timeline and maps; the live and heap figures are the meter's. The final map is always
-     * taken (the summary's resident breakdown comes from it), but only when the allocator survived:
-     * a heap that aborted may not walk.
-     */
-    private ReplayProfile profile(boolean alive) {
-        timeline.finish();
-        if (series != null) {
-            series.finish();
-        }
-        long heapPages = meter.heapPages();
-        HeapMap last = alive && answered > 0 ? HeapMap.take(allocator, blocks, answered - 1, heapPages) : null;
-        return new ReplayProfile(
-                timeline,
-                series,
-                blocks.peakBytes(),
-                blocks.peakBytesCall(),
-                blocks.bytes(),
-                peakHeapPages * PAGE,
-                heapPages * PAGE,
-                largestHeap,
-                last);
+                sampler.profile(death == null, answered));
     }
 
     /**
@@ -323,18 +288,6 @@ public final class ReplayEngine {
     /** The calls answered so far. */
     long answered() {
         return answered;
-    }
-
-    /** The touch mode as {@code mallocsim replay --touch} spells it. */
-    static String touchName(Touch t) {
-        switch (t) {
-            case PAGE:
-                return "pages";
-            case BYTE:
-                return "bytes";
-            default:
-                return t.name().toLowerCase(java.util.Locale.ROOT);
-        }
     }
 
     /** Replays one allocator call and records its answers, also in {@code answer}. */
@@ -393,7 +346,7 @@ public final class ReplayEngine {
         long chunkWord = 0;
         if (result != 0) {
             chunkWord = space.load64(result - 8);
-            touch(result, touchSize);
+            BlockTouch.touch(space, touch, result, touchSize);
             if (e.result != 0) {
                 pointers.put(e.result, result);
             }
@@ -407,7 +360,9 @@ public final class ReplayEngine {
             return;
         }
         long brk = space.currentBrk();
-        sample();
+        if (!bare) {
+            sampler.sample(answered);
+        }
         answered++;
         if (fidelity != null && !fidelity.add(e, result, chunkWord, brk) && !mismatchSeen) {
             mismatchSeen = true;
@@ -450,28 +405,6 @@ public final class ReplayEngine {
         }
     }
 
-    /** Adds the state after this call to the timeline; takes a heap map when the heap grew enough. */
-    private void sample() {
-        if (bare) {
-            return;
-        }
-        long heap = meter.heapPages();
-        long rss = space.rssPages();
-        long vm = space.totalVmPages();
-        timeline.add(rss, vm, heap, blocks.bytes());
-        if (series != null) {
-            series.add(rss, vm, heap, blocks.bytes());
-        }
-        if (heap > peakHeapPages) {
-            peakHeapPages = heap;
-            if (heapMaps && heap >= nextMapPages) {
-                HeapMap m = HeapMap.take(allocator, blocks, answered, heap);
-                largestHeap = m == null ? largestHeap : m;
-                nextMapPages = heap + Math.max(1, heap / 32);
-            }
-        }
-    }
-
     /** The emulated pointer a recorded one maps to; an unknown one counts and becomes NULL. */
     private long live(long mapped) {
         if (mapped == PointerMap.MISSING) {
@@ -495,27 +428,6 @@ public final class ReplayEngine {
         }
     }
 
-    /** Writes into a new block as the native replayer's {@code touch()} does. */
-    private void touch(long p, long size) {
-        switch (touch) {
-            case FIRST:
-                if (size > 0) {
-                    space.store8(p, 1);
-                }
-                break;
-            case PAGE:
-                for (long off = 0; Long.compareUnsigned(off, size) < 0; off += 4096) {
-                    space.store8(p + off, 1);
-                }
-                break;
-            case BYTE:
-                space.fill(p, 0xa5, size);
-                break;
-            default:
-                break;
-        }
-    }
-
     private void threadEvent(TraceEvent e) throws IOException {
         if (threads != null) {
             if (e.op == TraceEvent.THREAD_START) {
@@ -535,42 +447,6 @@ public final class ReplayEngine {
      * generated (results are tokens) nor imported from mtrace or heaptrack (no chunk words).
      */
     public static boolean hasRecordedAnswers(TraceHeader header) {
-        if (!header.hasStartBrk || header.extraKeyValues.contains(GENERATED)) {
-            return false;
-        }
-        for (String line : header.otherLines) {
-            if (line.startsWith("imported from")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static final String GENERATED = "generated";
-    private static final long PAGE = 4096;
-    /** Buckets of the timeline: 2^15 keeps a report of any trace to a few MB. */
-    static final int TIMELINE_BUCKETS = 1 << 15;
-    /** The header line naming the policy whose answers an emitted trace holds. */
-    static final String ANSWERED_BY = "answered-by ";
-
-    /**
-     * The header of an emitted trace: the input's, with the emulated start-brk, without the
-     * {@code generated} marker (its results are now real answers) and with a line
-     * {@code # answered-by mallocsim POLICY}.
-     */
-    static TraceHeader emittedHeader(TraceHeader in, long startBrk, String allocatorName) {
-        TraceHeader h = new TraceHeader();
-        h.copyFrom(in);
-        h.startBrk(startBrk);
-        for (int i = 0; i + 1 < h.extraKeyValues.size(); i += 2) {
-            if (h.extraKeyValues.get(i).equals(GENERATED)) {
-                h.extraKeyValues.remove(i + 1);
-                h.extraKeyValues.remove(i);
-                break;
-            }
-        }
-        h.otherLines.removeIf(l -> l.startsWith(ANSWERED_BY));
-        h.otherLines.add(ANSWERED_BY + "mallocsim " + allocatorName);
-        return h;
+        return header.hasStartBrk && header.hasRecordedAnswers();
     }
 }

@@ -1,5 +1,7 @@
 package org.mallocsim.replay;
 
+import static org.mallocsim.traces.io.Json.str;
+
 import java.util.Locale;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.kernel.mm.MmStats;
@@ -249,37 +251,5 @@ public final class ReplayJson {
             sb.append("  ");
         }
         return sb;
-    }
-
-    /** A JSON string literal (RFC 8259, section 7): quote, backslash and control characters escaped. */
-    static String str(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Locale;
 import org.mallocsim.allocator.ptmalloc.HeapWalk;
 import org.mallocsim.kernel.mm.SyscallKind;
+import org.mallocsim.traces.io.Json;
 import org.mallocsim.traces.io.OutputFile;
 
 /**
@@ -115,14 +116,14 @@ public final class ReplayReport {
     private static String dataHead(ReplayResult r, int maxChunks) {
         StringBuilder sb = new StringBuilder(1 << 20);
         ReplayProfile p = r.profile();
-        sb.append("{\"trace\":").append(ReplayJson.str(r.traceName()));
-        sb.append(",\"allocator\":").append(ReplayJson.str(r.allocator()));
+        sb.append("{\"trace\":").append(Json.str(r.traceName()));
+        sb.append(",\"allocator\":").append(Json.str(r.allocator()));
         sb.append(",\"calls\":").append(r.calls());
         if (r.death() != null) {
             sb.append(",\"death\":{\"call\":")
                     .append(r.death().call())
                     .append(",\"what\":")
-                    .append(ReplayJson.str(r.death().describe()))
+                    .append(Json.str(r.death().describe()))
                     .append('}');
         }
         if (p != null) {
@@ -190,10 +191,7 @@ public final class ReplayReport {
      */
     private static void map(StringBuilder sb, HeapMap m, String when, int maxChunks) {
         int k = Math.max(1, (m.chunks + maxChunks - 1) / maxChunks);
-        sb.append("{\"when\":")
-                .append(ReplayJson.str(when))
-                .append(",\"atCall\":")
-                .append(m.call() + 1);
+        sb.append("{\"when\":").append(Json.str(when)).append(",\"atCall\":").append(m.call() + 1);
         sb.append(",\"heap\":").append(m.heapBytes()).append(",\"rss\":").append(m.rssBytes());
         sb.append(",\"live\":").append(m.liveBytes()).append(",\"pageTables\":").append(m.pageTableBytes());
         sb.append(",\"resident\":{\"live data\":")
@@ -213,7 +211,7 @@ public final class ReplayReport {
         for (int r = 0; r < m.regions; r++) {
             sb.append(r == 0 ? "" : ",")
                     .append("{\"name\":")
-                    .append(ReplayJson.str(m.regionName[r]))
+                    .append(Json.str(m.regionName[r]))
                     .append(",\"start\":\"")
                     .append(Long.toHexString(m.regionStart[r]))
                     .append("\",\"size\":")
@@ -280,7 +278,7 @@ public final class ReplayReport {
         }
         sb.append(",\"states\":[");
         for (int s = 0; s < HeapMap.STATES; s++) {
-            sb.append(s == 0 ? "" : ",").append(ReplayJson.str(stateName(s)));
+            sb.append(s == 0 ? "" : ",").append(Json.str(stateName(s)));
         }
         sb.append("]}");
     }

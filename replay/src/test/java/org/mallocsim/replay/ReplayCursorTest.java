@@ -3,14 +3,12 @@ package org.mallocsim.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.Traces;
-import org.mallocsim.traces.gen.WorkloadGenerator;
 
 /** {@link ReplayCursor}: the replay's engine one call at a time, giving the replay's answers. */
 class ReplayCursorTest {
@@ -54,27 +52,13 @@ class ReplayCursorTest {
 
     @Test
     void stepsAllocateLessThanAByteEachOfJavaHeap() throws IOException {
-        Path small = answered("small", 20_000);
-        Path large = answered("large", 200_000);
-        for (int i = 0; i < 3; i++) { // warm up: compile the loop before measuring
-            stepThrough(small);
-            stepThrough(large);
-        }
-        long smallBytes = allocatedBy(small);
-        long largeBytes = allocatedBy(large);
-        long smallCalls = stepThrough(small);
-        long largeCalls = stepThrough(large);
-        double perCall = (double) (largeBytes - smallBytes) / (largeCalls - smallCalls);
-        assertThat(perCall)
-                .as("bytes per extra call (small %d B, large %d B)", smallBytes, largeBytes)
+        AllocationPerCall.Measured m = AllocationPerCall.measure(
+                AllocationPerCall.larson(tmp, "small", 20_000),
+                AllocationPerCall.larson(tmp, "large", 200_000),
+                ReplayCursorTest::stepThrough);
+        assertThat(m.perExtraCall())
+                .as("bytes per extra call (small %d B, large %d B)", m.smallBytes(), m.largeBytes())
                 .isLessThan(1.0);
-    }
-
-    /** A LARSON trace of about {@code calls} calls, as mrecb. */
-    private Path answered(String name, int calls) throws IOException {
-        Path gen = tmp.resolve(name + "-gen.mrecb");
-        ReplayEngineTest.generate(gen, WorkloadGenerator.Shape.LARSON, 3, calls, 2, 64);
-        return gen;
     }
 
     private static long stepThrough(Path trace) throws IOException {
@@ -84,13 +68,5 @@ class ReplayCursorTest {
             }
             return c.calls();
         }
-    }
-
-    private static long allocatedBy(Path trace) throws IOException {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(id);
-        stepThrough(trace);
-        return mx.getThreadAllocatedBytes(id) - before;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mallocsim.traces.gen.WorkloadGenerator;
+import org.mallocsim.traces.io.Json;
 
 /** The JSON summary: the same trace and options give the same bytes, timing aside. */
 class ReplayJsonTest {
@@ -67,7 +68,7 @@ class ReplayJsonTest {
 
     @Test
     void stringsAreEscapedAsJsonRequires() {
-        assertThat(ReplayJson.str("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+        assertThat(Json.str("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
     }
 
     private static String resource(String name) throws IOException {

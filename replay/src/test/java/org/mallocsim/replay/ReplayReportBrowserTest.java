@@ -1,21 +1,16 @@
 package org.mallocsim.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayReportBrowserTest {
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 3600;
-    private static String chromium;
+    private static Chromium chromium;
 
     @TempDir
     static Path tmp;
@@ -39,29 +34,11 @@ class ReplayReportBrowserTest {
 
     @BeforeAll
     static void writeTheReport() throws IOException {
-        chromium = findChromium();
-        if (chromium == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("chromium is not installed; .ci/run installs Debian's chromium package");
-            }
-            Assumptions.abort(
-                    "chromium is not installed (apt-get install chromium): the report's browser test is skipped");
-        }
+        chromium = Chromium.findOrSkip("the report's browser test");
         report = tmp.resolve("tar.html");
         ReplayResult r = ReplayEngine.replay(
                 TraceFidelity.trace("tar"), ReplayOptions.of("glibc").withHeapMaps(true));
         ReplayReport.write(r, report, TraceFidelity.trace("tar"));
-    }
-
-    private static String findChromium() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            for (String name : new String[] {"chromium", "chromium-browser"}) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return null;
     }
 
     /** Runs headless Chromium on the report with extra arguments; returns {stdout, stderr}. */
@@ -74,34 +51,13 @@ class ReplayReportBrowserTest {
      * the page's asynchronous inflating of its data finish before the DOM is dumped.
      */
     private static String[] chromiumAt(String url, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                chromium,
-                "--headless",
-                "--disable-gpu",
-                "--no-sandbox",
-                "--no-first-run",
-                "--disable-extensions",
-                "--hide-scrollbars",
-                "--enable-logging=stderr",
-                "--v=0",
-                "--user-data-dir=" + tmp.resolve("profile"),
-                "--virtual-time-budget=30000",
-                "--window-size=" + WIDTH + "," + HEIGHT));
-        cmd.addAll(List.of(args));
-        cmd.add(url);
-        Path out = tmp.resolve("chromium.out");
-        Path err = tmp.resolve("chromium.err");
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish within 90 s: " + cmd);
-        }
-        return new String[] {
-            Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8)
-        };
+        String[] all = new String[args.length + 4];
+        all[0] = "--enable-logging=stderr";
+        all[1] = "--v=0";
+        all[2] = "--virtual-time-budget=30000";
+        all[3] = "--window-size=" + WIDTH + "," + HEIGHT;
+        System.arraycopy(args, 0, all, 4, args.length);
+        return chromium.run(tmp, url, all);
     }
 
     @Test

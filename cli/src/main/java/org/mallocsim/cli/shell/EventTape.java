@@ -1,7 +1,7 @@
 package org.mallocsim.cli.shell;
 
 import java.io.IOException;
-import java.util.Arrays;
+import org.mallocsim.traces.format.TraceColumns;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceHeader;
 import org.mallocsim.traces.format.TraceReader;
@@ -9,24 +9,13 @@ import org.mallocsim.traces.format.TraceReader;
 /**
  * A trace read once and kept in memory, parsed, so that going back in {@link TraceSession}
  * re-runs the calls without decompressing and parsing the file again (about a third of a
- * replay's time on the bundled text traces). Primitive arrays, one slot per event, 38 bytes each
- * (bash's 2.26 million calls: about 90 MB); recorded chunk words and breaks are left out, since
- * a stepwise replay checks no answers.
- *
- * <pre>
- *  event i:  tid[i]  op[i]  alignKind[i]  arg0[i]  arg1[i]  result[i]  position[i]
- * </pre>
+ * replay's time on the bundled text traces). A {@link TraceColumns} store without answers, 38
+ * bytes per event (bash's 2.26 million calls: about 90 MB): recorded chunk words and breaks are
+ * left out, since a stepwise replay checks no answers.
  */
 final class EventTape {
     private final TraceHeader header;
-    private int[] tid = new int[1024];
-    private byte[] op = new byte[1024];
-    private byte[] alignKind = new byte[1024];
-    private long[] arg0 = new long[1024];
-    private long[] arg1 = new long[1024];
-    private long[] result = new long[1024];
-    private long[] position = new long[1024];
-    private int events;
+    private final TraceColumns tape = TraceColumns.growable(false);
     private long calls;
 
     private EventTape(TraceHeader header) {
@@ -44,27 +33,7 @@ final class EventTape {
     }
 
     private void add(TraceEvent e) {
-        if (events == op.length) {
-            if (events == Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("a trace of more than " + events + " events does not fit in memory");
-            }
-            int n = (int) Math.min(Integer.MAX_VALUE - 8L, 2L * events);
-            tid = Arrays.copyOf(tid, n);
-            op = Arrays.copyOf(op, n);
-            alignKind = Arrays.copyOf(alignKind, n);
-            arg0 = Arrays.copyOf(arg0, n);
-            arg1 = Arrays.copyOf(arg1, n);
-            result = Arrays.copyOf(result, n);
-            position = Arrays.copyOf(position, n);
-        }
-        int i = events++;
-        tid[i] = e.tid;
-        op[i] = e.op;
-        alignKind[i] = e.alignKind;
-        arg0[i] = e.arg0;
-        arg1[i] = e.arg1;
-        result[i] = e.result;
-        position[i] = e.position;
+        tape.add(e);
         if (e.op == TraceEvent.FREE || TraceEvent.allocates(e.op)) {
             calls++;
         }
@@ -87,13 +56,10 @@ final class EventTape {
 
             @Override
             public boolean next(TraceEvent into) {
-                if (next == events) {
+                if (next == tape.size()) {
                     return false;
                 }
-                int i = next++;
-                into.set(tid[i], op[i], arg0[i], arg1[i], result[i], 0, 0);
-                into.alignKind = alignKind[i];
-                into.position = position[i];
+                tape.load(next++, into);
                 return true;
             }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mallocsim.cli.shell.ShellLine.ParseError;
 import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.OutOfMemoryKill;
@@ -50,9 +51,8 @@ public final class Shell {
     private boolean killed;
     private String killedBy = "SIGKILL";
 
-    // the line being parsed
-    private String s;
-    private int p;
+    /** The line being run. */
+    private ShellLine line;
 
     Shell(Backend backend, PrintStream out) {
         this.backend = backend;
@@ -111,16 +111,16 @@ public final class Shell {
     }
 
     /** Runs one line (numbered from 1 for messages); nothing once {@link #finished()}. */
-    void execute(String line, int number) {
+    void execute(String input, int number) {
         if (finished()) {
             return;
         }
-        int hash = line.indexOf('#');
-        s = (hash >= 0 ? line.substring(0, hash) : line).strip();
-        p = 0;
-        if (s.isEmpty()) {
+        int hash = input.indexOf('#');
+        String text = (hash >= 0 ? input.substring(0, hash) : input).strip();
+        if (text.isEmpty()) {
             return;
         }
+        this.line = new ShellLine(text, vars);
         try {
             run();
         } catch (ParseError e) {
@@ -131,19 +131,18 @@ public final class Shell {
 
     private void run() {
         String target = null;
-        String name = name("a command");
-        skipSpace();
-        if (peek() == '=') {
-            p++;
+        String name = line.name("a command");
+        line.skipSpace();
+        if (line.accept('=')) {
             target = name;
             if (target.equals("NULL") || Flags.BY_NAME.containsKey(target) || Allocation.MALLOPT.containsKey(target)) {
                 throw new ParseError("'" + target + "' is the name of a constant; a variable needs another name");
             }
-            name = name("a call after '='");
-            skipSpace();
+            name = line.name("a call after '='");
+            line.skipSpace();
         }
         if (target == null && (name.equals("help") || name.equals("exit") || name.equals("quit"))) {
-            end();
+            line.end();
             if (name.equals("help")) {
                 out.print(HELP);
             } else {
@@ -165,23 +164,22 @@ public final class Shell {
         }
         if (target == null && HeapViews.NAMES.contains(name)) {
             List<Long> args = new ArrayList<>();
-            skipSpace();
-            if (peek() == '(') {
-                p++;
-                skipSpace();
-                if (peek() != ')') {
+            line.skipSpace();
+            if (line.accept('(')) {
+                line.skipSpace();
+                if (line.peek() != ')') {
                     do {
-                        args.add(expr(args.size() + 1));
-                        skipSpace();
-                    } while (peek() == ',' && ++p > 0);
+                        args.add(line.expr(args.size() + 1));
+                        line.skipSpace();
+                    } while (line.accept(','));
                 }
-                expect(')');
+                line.expect(')');
             }
-            while (p < s.length() && peek() != '\0') { // pwndbg style: vis ADDR [N]
-                args.add(expr(args.size() + 1));
-                skipSpace();
+            while (line.more() && line.peek() != '\0') { // pwndbg style: vis ADDR [N]
+                args.add(line.expr(args.size() + 1));
+                line.skipSpace();
             }
-            end();
+            line.end();
             HeapViews views = backend.heapViews();
             out.print(
                     views == null
@@ -192,44 +190,46 @@ public final class Shell {
         }
         if (target == null && (name.equals("maps") || name.equals("smaps") || name.equals("status"))) {
             String text = backend.proc(name);
-            if (peek() == '(') {
-                expect('(');
-                skipSpace();
-                if (peek() != ')') {
+            if (line.peek() == '(') {
+                line.expect('(');
+                line.skipSpace();
+                if (line.peek() != ')') {
                     if (name.equals("status")) {
-                        text = ProcText.statusLine(text, name("a status field"));
+                        text = ProcText.statusLine(text, line.name("a status field"));
                     } else if (name.equals("smaps")) {
-                        String field = fieldName();
-                        text = field != null ? ProcText.smapsField(text, field) : ProcText.smapsEntry(text, expr(1));
+                        String field = line.fieldName();
+                        text = field != null
+                                ? ProcText.smapsField(text, field)
+                                : ProcText.smapsEntry(text, line.expr(1));
                     }
-                    skipSpace();
+                    line.skipSpace();
                 }
-                expect(')');
+                line.expect(')');
             }
-            end();
+            line.end();
             out.print(text);
             return;
         }
-        if (target == null && (name.equals("thread") || name.equals("exit_thread")) && peek() != '(') {
-            long id = expr(1); // "thread 1", as a debugger's thread command reads
-            end();
+        if (target == null && (name.equals("thread") || name.equals("exit_thread")) && line.peek() != '(') {
+            long id = line.expr(1); // "thread 1", as a debugger's thread command reads
+            line.end();
             allocation(name, null, List.of(id));
             return;
         }
-        expect('(');
+        line.expect('(');
         List<Long> args = new ArrayList<>();
-        skipSpace();
-        if (peek() != ')') {
+        line.skipSpace();
+        if (line.peek() != ')') {
             do {
-                args.add(expr(args.size() + 1));
-                skipSpace();
-            } while (peek() == ',' && ++p > 0);
+                args.add(line.expr(args.size() + 1));
+                line.skipSpace();
+            } while (line.accept(','));
         }
-        if (peek() != ')') {
+        if (line.peek() != ')') {
             throw new ParseError("expected ',' or ')' after argument " + args.size());
         }
-        p++;
-        end();
+        line.accept(')');
+        line.end();
         Long result = Allocation.NAMES.contains(name) ? allocation(name, target, args) : call(name, args);
         if (target != null && result != null) {
             vars.put(target, result);
@@ -239,12 +239,12 @@ public final class Shell {
     /** {@code step [K]}, {@code goto N}, {@code back [K]}, {@code where PTR}, {@code at}: moves in the trace. */
     private void travel(String name) {
         List<Long> args = new ArrayList<>();
-        skipSpace();
-        while (p < s.length()) {
-            args.add(expr(args.size() + 1));
-            skipSpace();
+        line.skipSpace();
+        while (line.more()) {
+            args.add(line.expr(args.size() + 1));
+            line.skipSpace();
         }
-        end();
+        line.end();
         try {
             out.print(session.run(name, args));
         } catch (IllegalArgumentException e) {
@@ -386,113 +386,6 @@ public final class Shell {
         }
     }
 
-    // ---- expressions ----------------------------------------------------------------------------
-
-    private long expr(int argument) {
-        skipSpace();
-        boolean negate = peek() == '-';
-        if (negate) {
-            p++;
-        }
-        long v = term(argument);
-        if (negate) {
-            v = -v;
-        }
-        while (true) {
-            skipSpace();
-            char op = peek();
-            boolean shift = (op == '<' || op == '>') && p + 1 < s.length() && s.charAt(p + 1) == op;
-            if (op != '+' && op != '-' && op != '|' && op != '&' && op != '^' && !shift) {
-                return v;
-            }
-            p += shift ? 2 : 1;
-            long t = term(argument);
-            v = op == '+'
-                    ? v + t
-                    : op == '-'
-                            ? v - t
-                            : op == '|' ? v | t : op == '&' ? v & t : op == '^' ? v ^ t : op == '<' ? v << t : v >>> t;
-        }
-    }
-
-    private long term(int argument) {
-        skipSpace();
-        char c = peek();
-        if (c >= '0' && c <= '9') {
-            int start = p;
-            boolean hexadecimal = c == '0' && p + 1 < s.length() && (s.charAt(p + 1) == 'x' || s.charAt(p + 1) == 'X');
-            p += hexadecimal ? 2 : 0;
-            int digits = p;
-            while (p < s.length() && Character.digit(s.charAt(p), hexadecimal ? 16 : 10) >= 0) {
-                p++;
-            }
-            try {
-                return hexadecimal
-                        ? Long.parseUnsignedLong(s.substring(digits, p), 16)
-                        : Long.parseUnsignedLong(s.substring(start, p));
-            } catch (NumberFormatException e) {
-                throw new ParseError("expected a number of at most 64 bits in argument " + argument);
-            }
-        }
-        if (Character.isLetter(c) || c == '_') {
-            String n = name("a name");
-            if (n.equals("NULL")) {
-                return 0;
-            }
-            Long v = Flags.BY_NAME.get(n);
-            if (v == null) {
-                v = Allocation.MALLOPT.get(n);
-            }
-            if (v == null) {
-                v = vars.get(n);
-            }
-            if (v == null) {
-                throw new ParseError("'" + n + "' in argument " + argument + " is neither a constant nor a variable");
-            }
-            return v;
-        }
-        throw new ParseError("expected a number, NULL, a constant or a variable in argument " + argument);
-    }
-
-    // ---- lexing ---------------------------------------------------------------------------------
-
-    private String name(String what) {
-        skipSpace();
-        int start = p;
-        while (p < s.length() && (Character.isLetterOrDigit(s.charAt(p)) || s.charAt(p) == '_')) {
-            p++;
-        }
-        if (p == start || Character.isDigit(s.charAt(start))) {
-            throw new ParseError("expected " + what);
-        }
-        return s.substring(start, p);
-    }
-
-    private void expect(char c) {
-        skipSpace();
-        if (peek() != c) {
-            throw new ParseError("expected '" + c + "'");
-        }
-        p++;
-    }
-
-    private void end() {
-        skipSpace();
-        if (p < s.length()) {
-            throw new ParseError("expected the end of the line, found '" + s.substring(p) + "'");
-        }
-    }
-
-    private char peek() {
-        return p < s.length() ? s.charAt(p) : '\0';
-    }
-
-    private void skipSpace() {
-        while (p < s.length() && Character.isWhitespace(s.charAt(p))) {
-            p++;
-        }
-    }
-
     private static String ptr(long v) {
         return v == 0 ? "NULL" : "0x" + Long.toHexString(v);
     }
@@ -503,30 +396,5 @@ public final class Shell {
 
     private static String dec(long v) {
         return Long.toUnsignedString(v);
-    }
-
-    /** A line that does not parse; the message says what was expected. */
-    private static final class ParseError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ParseError(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** A field name as the whole argument (an identifier that is not a variable), consumed; else null. */
-    private String fieldName() {
-        int at = p;
-        try {
-            String n = name("a field");
-            skipSpace();
-            if (peek() == ')' && !vars.containsKey(n) && Character.isUpperCase(n.charAt(0))) {
-                return n;
-            }
-        } catch (ParseError e) {
-            // not a name: an expression
-        }
-        p = at;
-        return null;
     }
 }

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.reader.EndOfFileException;
@@ -16,14 +15,15 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.mallocsim.cli.ReplayCommand;
-import org.mallocsim.cli.TunableOptions;
+import org.mallocsim.cli.LayoutOption;
+import org.mallocsim.cli.PolicyOptions;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.replay.ReplayOptions;
 import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
         name = "shell",
         mixinStandardHelpOptions = true,
         description = "Runs syscalls, loads and stores, and /proc reads in one emulated "
-                + "process (or a real one with --native), printing each as strace does. Type 'help' for the commands.")
+                + "process (or a real one with --native), printing each as strace does. Type 'help' for the commands. "
+                + "--allocator, --tunable and --layout go with --trace.")
 public final class ShellCommand implements Callable<Integer> {
     @Option(
             names = "--maps",
@@ -74,25 +75,13 @@ public final class ShellCommand implements Callable<Integer> {
             description = "with --trace: start after the trace's call N (default: ${DEFAULT-VALUE}, before the first)")
     long at;
 
-    @Option(
-            names = "--allocator",
-            paramLabel = "NAME",
-            defaultValue = "glibc",
-            description = "with --trace: the replay's allocation policy (default: ${DEFAULT-VALUE})")
-    String allocator;
+    /** With --trace only. */
+    @Mixin
+    PolicyOptions policy;
 
-    @Option(
-            names = "--tunable",
-            paramLabel = "glibc.malloc.NAME=VALUE",
-            description = "with --trace: a malloc tunable after the trace's own (repeatable)")
-    List<String> tunables = new ArrayList<>();
-
-    @Option(
-            names = "--layout",
-            paramLabel = "LAYOUT",
-            defaultValue = "recorded",
-            description = "with --trace: recorded (the trace's map, default) or clean (a fresh default layout)")
-    String layout;
+    /** With --trace only. */
+    @Mixin
+    LayoutOption layout;
 
     @Override
     public Integer call() throws IOException {
@@ -101,7 +90,7 @@ public final class ShellCommand implements Callable<Integer> {
         if (trace != null) {
             return run(new Shell(openTrace(), out), lines, out);
         }
-        if (at != 0 || !tunables.isEmpty() || !allocator.equals("glibc") || !layout.equals("recorded")) {
+        if (at != 0 || !policy.isDefault() || !layout.isDefault()) {
             throw new IllegalArgumentException("--at, --allocator, --tunable and --layout go with --trace");
         }
         try (Backend backend = open(out)) {
@@ -118,9 +107,7 @@ public final class ShellCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trace)) {
             throw new IOException(trace + ": " + (Files.exists(trace) ? "not a regular file" : "no such file"));
         }
-        ReplayOptions options = ReplayOptions.of(allocator)
-                .withTunables(TunableOptions.check(tunables))
-                .withCleanLayout(ReplayCommand.parseLayout(layout));
+        ReplayOptions options = policy.options().withCleanLayout(layout.clean());
         if (noZeroPage) {
             options = options.withKernel(KernelConfig.builder().zeroPage(false).build());
         }

@@ -2,7 +2,6 @@ package org.mallocsim.cli.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,13 +38,6 @@ class ShellTraceTest {
 
     @TempDir
     Path dir;
-
-    private static Cli.Result shell(String stdin, String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "shell";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return Cli.run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), all);
-    }
 
     /** A shell whose output is kept, to be read after each script. */
     private static final class Typist {
@@ -130,7 +122,7 @@ class ShellTraceTest {
 
     @Test
     void stepPrintsEachCallWithItsSyscallsNumberAndLine() {
-        Cli.Result r = shell("step 3\nat\nstep\n", "--trace", GREP.toString());
+        Cli.Result r = Cli.shell("step 3\nat\nstep\n", "--trace", GREP.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.out())
                 .isEqualTo("brk(NULL) = 0x55dd085ac000\n"
@@ -145,7 +137,7 @@ class ShellTraceTest {
 
     @Test
     void whereNamesTheCallsThatReturnedAndFreedABlock() {
-        Cli.Result r = shell(
+        Cli.Result r = Cli.shell(
                 "where 0x55dd085ac4a0\nwhere 0x55dd085ac4b0\nwhere 0x55dd085ac2c0\nwhere 0x1234\n",
                 "--trace",
                 GREP.toString(),
@@ -163,14 +155,14 @@ class ShellTraceTest {
                         + "#   freed by call 9 (line 45): free\n"
                         + "# 0x1234: no call up to 12 returned a block holding it\n");
         // the same block, before its free: live
-        assertThat(shell("where 0x55dd085ac4a0\n", "--trace", GREP.toString(), "--at", "11")
+        assertThat(Cli.shell("where 0x55dd085ac4a0\n", "--trace", GREP.toString(), "--at", "11")
                         .out())
                 .endsWith("#   live at call 11\n");
     }
 
     @Test
     void typedCallsDivergeUntilTheNextMoveDropsThem() {
-        Cli.Result r = shell("p = malloc(10)\nat\nstep\nat\n", "--trace", GREP.toString(), "--at", "98");
+        Cli.Result r = Cli.shell("p = malloc(10)\nat\nstep\nat\n", "--trace", GREP.toString(), "--at", "98");
         assertThat(r.out())
                 .isEqualTo("malloc(10) = 0x55dd085acfe0\n"
                         + "# at call 98 of 22888 (line 134); diverged from the trace by 1 typed call(s),"
@@ -181,7 +173,7 @@ class ShellTraceTest {
 
     @Test
     void aTypedCallThatKillsTheProcessIsDroppedByTheNextMove() {
-        Cli.Result r = shell(
+        Cli.Result r = Cli.shell(
                 "free(0x55dd085ac4a0)\nfree(0x55dd085ac4a0)\nheap\nat\nback 0\nwhere 0x55dd085ac4a0\n",
                 "--trace",
                 GREP.toString(),
@@ -205,7 +197,7 @@ class ShellTraceTest {
 
     @Test
     void wrongMovesAreErrorsThatLeaveTheProcessWhereItWas() {
-        Cli.Result r = shell(
+        Cli.Result r = Cli.shell(
                 "goto 22889\ngoto -1\ngoto x\nback 8\ngoto\nstep -2\nthread 1\nat\n",
                 "--trace",
                 GREP.toString(),
@@ -228,18 +220,18 @@ class ShellTraceTest {
     void badStartsAreOneLineNamingTheFile() throws IOException {
         Path bad = Files.writeString(
                 dir.resolve("bad.mrec"), "# mrec 1 glibc 2.36 nprocs 2\n1 m 24 = 0x1000 0x21 0x0\n1 m zz = 0x2000\n");
-        Cli.Result r = shell("", "--trace", bad.toString());
+        Cli.Result r = Cli.shell("", "--trace", bad.toString());
         assertThat(r.err()).isEqualTo("mallocsim shell: " + bad + ": line 3: expected a decimal size at column 5\n");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(shell("", "--trace", GREP.toString(), "--at", "22889").err())
+        assertThat(Cli.shell("", "--trace", GREP.toString(), "--at", "22889").err())
                 .isEqualTo(
                         "mallocsim shell: --at 22889: " + GREP + " has 22888 calls; expected a call from 0 to 22888\n");
-        assertThat(shell("", "--trace", dir.resolve("none").toString()).err())
+        assertThat(Cli.shell("", "--trace", dir.resolve("none").toString()).err())
                 .isEqualTo("mallocsim shell: " + dir.resolve("none") + ": no such file\n");
-        assertThat(shell("", "--trace", GREP.toString(), "--maps", GREP.toString())
+        assertThat(Cli.shell("", "--trace", GREP.toString(), "--maps", GREP.toString())
                         .err())
                 .startsWith("mallocsim shell: --trace starts from the trace's process");
-        assertThat(shell("", "--at", "3").err())
+        assertThat(Cli.shell("", "--at", "3").err())
                 .isEqualTo("mallocsim shell: --at, --allocator, --tunable and --layout go with --trace\n");
     }
 
@@ -296,7 +288,7 @@ class ShellTraceTest {
 
     @Test
     void theHelpNamesTheMoves() {
-        assertThat(shell("help\n", "--trace", GREP.toString()).out())
+        assertThat(Cli.shell("help\n", "--trace", GREP.toString()).out())
                 .contains("step [K]  goto N  back [K]  where PTR  at");
         assertThat(List.copyOf(TraceSession.COMMANDS)).containsExactlyInAnyOrder("step", "goto", "back", "where", "at");
     }

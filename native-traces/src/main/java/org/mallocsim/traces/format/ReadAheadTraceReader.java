@@ -15,7 +15,7 @@ import java.util.concurrent.BlockingQueue;
  *  reader thread:  empty.take() -> fill up to BATCH events -> filled.put()
  *  caller:         filled.take() -> next() x count -> empty.put()
  *
- *  batch slot i:   tid[i] op[i] alignKind[i] arg0[i] arg1[i] result[i] chunkWord[i] brk[i] position[i]
+ *  batch slot i:   events: slot i of a fixed {@link TraceColumns} (every field of the event)
  *                  warnings[i]   the source's warning count once event i was read
  *  batch end:      end (the source is exhausted or failed), failure (what it threw), endWarnings
  * </pre>
@@ -61,8 +61,8 @@ public final class ReadAheadTraceReader implements TraceReader {
         while (true) {
             Batch b = current;
             if (b != null) {
-                if (index < b.count) {
-                    b.load(index, into);
+                if (index < b.events.size()) {
+                    b.events.load(index, into);
                     warnings = b.warnings[index];
                     index++;
                     return true;
@@ -108,9 +108,9 @@ public final class ReadAheadTraceReader implements TraceReader {
         try {
             while (true) {
                 Batch b = empty.take();
-                b.count = 0;
+                b.events.clear();
                 try {
-                    while (b.count < BATCH && !closing) {
+                    while (!b.events.isFull() && !closing) {
                         if (!source.next(e)) {
                             b.end = true;
                             break;
@@ -152,47 +152,16 @@ public final class ReadAheadTraceReader implements TraceReader {
         source.close();
     }
 
-    /** One batch of decoded events, in primitive arrays; see the class comment for the layout. */
+    /** One batch of decoded events, in primitive columns; see the class comment for the layout. */
     private static final class Batch {
-        final int[] tid = new int[BATCH];
-        final byte[] op = new byte[BATCH];
-        final byte[] alignKind = new byte[BATCH];
-        final long[] arg0 = new long[BATCH];
-        final long[] arg1 = new long[BATCH];
-        final long[] result = new long[BATCH];
-        final long[] chunkWord = new long[BATCH];
-        final long[] brk = new long[BATCH];
-        final long[] position = new long[BATCH];
+        final TraceColumns events = TraceColumns.fixed(BATCH);
         final long[] warnings = new long[BATCH];
-        int count;
         boolean end;
         Throwable failure;
         long endWarnings;
 
         void store(TraceEvent e, long warningsNow) {
-            int i = count++;
-            tid[i] = e.tid;
-            op[i] = e.op;
-            alignKind[i] = e.alignKind;
-            arg0[i] = e.arg0;
-            arg1[i] = e.arg1;
-            result[i] = e.result;
-            chunkWord[i] = e.chunkWord;
-            brk[i] = e.brk;
-            position[i] = e.position;
-            warnings[i] = warningsNow;
-        }
-
-        void load(int i, TraceEvent e) {
-            e.tid = tid[i];
-            e.op = op[i];
-            e.alignKind = alignKind[i];
-            e.arg0 = arg0[i];
-            e.arg1 = arg1[i];
-            e.result = result[i];
-            e.chunkWord = chunkWord[i];
-            e.brk = brk[i];
-            e.position = position[i];
+            warnings[events.add(e)] = warningsNow;
         }
     }
 }

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.mallocsim.traces.format.TraceColumns;
 import org.mallocsim.traces.format.TraceEvent;
 import org.mallocsim.traces.format.TraceReader;
 import org.mallocsim.traces.format.Traces;
 
 /**
- * The calls of a trace held in memory in primitive columns (for tests and small traces; a
+ * The calls of a trace held in memory in primitive columns, a {@link TraceColumns} (for tests and small traces; a
  * comparison of whole traces streams them instead, {@link TraceComparison}): per call the thread
  * id, operation, arguments and glibc's three answers (result, chunk word, program break). The
  * trace is read by {@link Traces#open}, so any format works; mallocsim's thread and fork events
@@ -17,15 +18,7 @@ import org.mallocsim.traces.format.Traces;
  */
 public final class ReferenceTrace {
     private long startBrk;
-    private int size;
-    private long[] tid = new long[1024];
-    private byte[] op = new byte[1024];
-    private long[] arg1 = new long[1024];
-    private long[] arg2 = new long[1024];
-    private long[] result = new long[1024];
-    private long[] chunkWord = new long[1024];
-    private long[] brk = new long[1024];
-    private long[] position = new long[1024];
+    private final TraceColumns calls = TraceColumns.growable(true);
 
     private ReferenceTrace() {}
 
@@ -54,33 +47,10 @@ public final class ReferenceTrace {
         TraceEvent e = new TraceEvent();
         while (r.next(e)) {
             if (e.op != TraceEvent.THREAD_START && e.op != TraceEvent.THREAD_EXIT && e.op != TraceEvent.FORK) {
-                t.add(e);
+                t.calls.add(e);
             }
         }
         return t;
-    }
-
-    private void add(TraceEvent e) {
-        if (size == tid.length) {
-            int n = size * 2;
-            tid = Arrays.copyOf(tid, n);
-            op = Arrays.copyOf(op, n);
-            arg1 = Arrays.copyOf(arg1, n);
-            arg2 = Arrays.copyOf(arg2, n);
-            result = Arrays.copyOf(result, n);
-            chunkWord = Arrays.copyOf(chunkWord, n);
-            brk = Arrays.copyOf(brk, n);
-            position = Arrays.copyOf(position, n);
-        }
-        tid[size] = e.tid & 0xffffffffL;
-        op[size] = e.op;
-        arg1[size] = e.arg0;
-        arg2[size] = e.arg1;
-        result[size] = e.result;
-        chunkWord[size] = e.chunkWord;
-        brk[size] = e.brk;
-        position[size] = e.position;
-        size++;
     }
 
     /** The program break before the first call (0 when the header has none). */
@@ -90,51 +60,55 @@ public final class ReferenceTrace {
 
     /** Number of calls. */
     public int size() {
-        return size;
+        return calls.size();
     }
 
     /** Kernel thread id of call {@code i}. */
     public long tid(int i) {
-        return tid[i];
+        return calls.tid(i) & 0xffffffffL;
     }
 
     /** Operation letter of call {@code i}: m c r f a v p. */
     public char op(int i) {
-        return (char) op[i];
+        return (char) calls.op(i);
     }
 
     /** First argument as written (size, count, alignment or pointer). */
     public long arg1(int i) {
-        return arg1[i];
+        return calls.arg0(i);
     }
 
     /** Second argument (0 for one-argument calls). */
     public long arg2(int i) {
-        return arg2[i];
+        return calls.arg1(i);
     }
 
     /** The pointer glibc returned (0 for NULL and for free). */
     public long result(int i) {
-        return result[i];
+        return calls.result(i);
     }
 
     /** The 8 bytes below the result after the call. */
     public long chunkWord(int i) {
-        return chunkWord[i];
+        return calls.chunkWord(i);
     }
 
     /** The program break after the call. */
     public long brk(int i) {
-        return brk[i];
+        return calls.brk(i);
     }
 
     /** Where call {@code i} stands in its file: line number in text, record number in mrecb. */
     public long position(int i) {
-        return position[i];
+        return calls.position(i);
     }
 
     /** Number of distinct thread ids. */
     public int threadCount() {
-        return (int) Arrays.stream(tid, 0, size).distinct().count();
+        int[] ids = new int[calls.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = calls.tid(i);
+        }
+        return (int) Arrays.stream(ids).distinct().count();
     }
 }

@@ -1,5 +1,7 @@
 package org.mallocsim.replay.sweep;
 
+import static org.mallocsim.traces.io.Json.str;
+
 import java.util.List;
 import java.util.Locale;
 import org.mallocsim.kernel.mm.SyscallKind;
@@ -214,20 +216,5 @@ public final class SweepTables {
         return s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0
                 ? s
                 : '"' + s.replace("\"", "\"\"") + '"';
-    }
-
-    static String str(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -1,10 +1,8 @@
 package org.mallocsim.replay.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +11,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mallocsim.allocator.Allocators;
+import org.mallocsim.replay.Chromium;
 import org.mallocsim.replay.TraceFidelity;
 
 /**
@@ -36,18 +33,12 @@ class SweepReportBrowserTest {
     @TempDir
     static Path tmp;
 
-    private static String chromium;
+    private static Chromium chromium;
     private static List<SweepRow> rows;
 
     @BeforeAll
     static void sweepGrepUnderEveryPolicy() throws IOException {
-        chromium = findChromium();
-        if (chromium == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("chromium is not installed; .ci/run installs Debian's chromium package");
-            }
-            Assumptions.abort("chromium is not installed (apt-get install chromium): the sweep chart test is skipped");
-        }
+        chromium = Chromium.findOrSkip("the sweep chart test");
         List<SweepCell> cells = new ArrayList<>();
         for (String p : Allocators.names()) {
             cells.add(new SweepCell(cells.size(), TraceFidelity.trace("grep").toString(), p, Map.of()));
@@ -114,27 +105,12 @@ class SweepReportBrowserTest {
         Path page = tmp.resolve(title.replaceAll("[^A-Za-z0-9]", "_") + ".html");
         Files.writeString(page, SweepReport.barsPage(title, rows), StandardCharsets.UTF_8);
         Path png = tmp.resolve(page.getFileName() + ".png");
-        List<String> cmd = List.of(
-                chromium,
-                "--headless",
-                "--disable-gpu",
-                "--no-sandbox",
-                "--no-first-run",
-                "--disable-extensions",
-                "--hide-scrollbars",
+        chromium.run(
+                tmp,
+                page.toUri().toString(),
                 "--force-device-scale-factor=1",
-                "--user-data-dir=" + tmp.resolve("profile"),
                 "--window-size=800,400",
-                "--screenshot=" + png,
-                page.toUri().toString());
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(tmp.resolve("chromium.out").toFile())
-                .redirectError(tmp.resolve("chromium.err").toFile())
-                .start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("chromium did not finish within 90 s: " + cmd);
-        }
+                "--screenshot=" + png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img).as("a PNG at " + png).isNotNull();
         int[] pixels = new int[rows.size()];
@@ -153,16 +129,5 @@ class SweepReportBrowserTest {
             widths[i] = Math.round(pixels[i] / (float) BAR_HEIGHT);
         }
         return widths;
-    }
-
-    private static String findChromium() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            for (String name : new String[] {"chromium", "chromium-browser"}) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return null;
     }
 }
