@@ -21,12 +21,22 @@ import java.util.Arrays;
  *                  entry = pfn | PAGE_TABLE (P|RW|U|A|D)                entry = Pte layout
  *
  *  counts[pfn of a PUD or PMD table] = its non-zero entries (child tables), so "empty" is O(1).
+ *
+ *  groups[pfn of any table]: one bit per group of 8 entries (64 bits × 8 = 512)
+ *   bit g clear ⇒ entries 8g .. 8g+7 are all zero; set ⇒ one of them may be non-zero
  * </pre>
  *
  * <p>PTE tables have no count: their leaves are written by the fault handler straight into RAM at
  * the address {@link #pteSlot} returns, so no count could stay exact. {@link #zapRange} learns
  * whether a PTE table became empty from the walk itself (it reads every slot in the range), plus a
  * scan of the slots outside the range for the at most two tables the range only partly covers.
+ *
+ * <p>The walks read only the groups of 8 entries whose {@code groups} bit is set: a brk shrink's
+ * {@code free_pgtables} spans the whole gap up to the next mapping (terabytes), and without the
+ * bits it read every empty entry of the tables at both ends of the gap. A bit is set wherever an
+ * entry may become non-zero (a table linked in, a slot handed out by {@link #pteSlot} with
+ * {@code allocate}, the only way a leaf is written where there was none) and cleared only after
+ * its 8 entries were read as zero, so skipping a clear group never skips an entry.
  *
  * <p>Upper levels are always {@link Pte#PAGE_TABLE}, as Linux's {@code pmd_populate} and
  * {@code pud_populate} write them, so a leaf alone decides the access rights.
@@ -52,6 +62,8 @@ public final class PageTable {
     private final long pgd;
     /** Non-zero entries per PUD/PMD table, indexed by the table's pfn; grown to the highest table pfn. */
     private int[] counts = new int[1024];
+    /** Per table pfn, the groups of 8 entries that may hold a non-zero one (same indexing as counts). */
+    private long[] groups = new long[1024];
     /** PUD + PMD + PTE tables in use. */
     private long tables;
 
@@ -66,6 +78,7 @@ public final class PageTable {
         this.pgd = pfn << PAGE_SHIFT;
         if (pfn >= counts.length) {
             counts = new int[(int) pfn + 1024];
+            groups = new long[counts.length];
         }
     }
 
@@ -90,6 +103,9 @@ public final class PageTable {
             shift -= 9;
             slot = (e & Pte.PFN_MASK) + (index(vaddr, shift) << 3);
             if (shift == PAGE_SHIFT) {
+                if (allocate) {
+                    markGroup(slot);
+                }
                 return slot;
             }
         }
@@ -114,6 +130,7 @@ public final class PageTable {
         if (missing == 3) {
             slot = link(slot, c, vaddr, shift - 9);
         }
+        markGroup(slot);
         return slot;
     }
 
@@ -204,14 +221,27 @@ public final class PageTable {
         return (vaddr >>> shift) & (PTRS_PER_TABLE - 1);
     }
 
+    /** Sets the group bit of the entry at physical address {@code slot}: it may become non-zero. */
+    private void markGroup(long slot) {
+        groups[(int) (slot >>> PAGE_SHIFT)] |= 1L << ((slot >>> 6) & 63);
+    }
+
+    /** The bits of the groups holding entries {@code first} .. {@code last} (inclusive). */
+    private static long groupMask(int first, int last) {
+        return (-1L << (first >>> 3)) & (-1L >>> (63 - (last >>> 3)));
+    }
+
     /** Points {@code slot} at the new table {@code pfn}; returns the slot for {@code vaddr} inside it. */
     private long link(long slot, long pfn, long vaddr, int childShift) {
         ram.putLong(slot, Pte.make(pfn, Pte.PAGE_TABLE));
         counts[(int) (slot >>> PAGE_SHIFT)]++;
+        markGroup(slot);
         if (pfn >= counts.length) {
             counts = Arrays.copyOf(counts, (int) Math.max(pfn + 1, counts.length * 2L));
+            groups = Arrays.copyOf(groups, counts.length);
         }
         counts[(int) pfn] = 0;
+        groups[(int) pfn] = 0;
         tables++;
         return (pfn << PAGE_SHIFT) + (index(vaddr, childShift) << 3);
     }
@@ -224,49 +254,45 @@ public final class PageTable {
             end = USER_END;
         }
         long va = start & PAGE_MASK;
-        while (va < end) {
-            long next = ((va >>> PGDIR_SHIFT) + 1) << PGDIR_SHIFT;
-            long slot = pgd + (index(va, PGDIR_SHIFT) << 3);
-            long e = ram.getLong(slot);
-            if (e != 0) {
-                long pud = e & Pte.PFN_MASK;
-                walkPud(pud, va, Math.min(next, end), visitor, zap);
-                if (zap && counts[(int) (pud >>> PAGE_SHIFT)] == 0) {
-                    unlink(slot, pud);
-                }
-            }
-            va = next;
+        if (va < end) {
+            walkUpper(pgd, PGDIR_SHIFT, va, end, visitor, zap);
         }
     }
 
-    private void walkPud(long pud, long va, long end, PteVisitor visitor, boolean zap) {
-        while (va < end) {
-            long next = ((va >>> PUD_SHIFT) + 1) << PUD_SHIFT;
-            long slot = pud + (index(va, PUD_SHIFT) << 3);
-            long e = ram.getLong(slot);
-            if (e != 0) {
-                long pmd = e & Pte.PFN_MASK;
-                walkPmd(pmd, va, Math.min(next, end), visitor, zap);
-                if (zap && counts[(int) (pmd >>> PAGE_SHIFT)] == 0) {
-                    unlink(slot, pmd);
+    /**
+     * Walks [va, end) of one PGD, PUD or PMD table (each entry maps {@code 1 << shift} bytes; the
+     * range lies inside the table's span) in address order, descending into every present entry;
+     * with {@code zap}, unlinks each child table the walk left empty.
+     */
+    private void walkUpper(long table, int shift, long va, long end, PteVisitor visitor, boolean zap) {
+        int first = (int) index(va, shift);
+        int last = (int) index(end - 1, shift);
+        long base = va & -(1L << (shift + 9));
+        long mask = groupMask(first, last) & groups[(int) (table >>> PAGE_SHIFT)];
+        while (mask != 0) {
+            int g = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            int to = Math.min(last, (g << 3) + 7);
+            for (int i = Math.max(first, g << 3); i <= to; i++) {
+                long slot = table + ((long) i << 3);
+                long e = ram.getLong(slot);
+                if (e == 0) {
+                    continue;
+                }
+                long child = e & Pte.PFN_MASK;
+                long lo = Math.max(va, base + ((long) i << shift));
+                long hi = Math.min(end, base + ((long) (i + 1) << shift));
+                if (shift == PMD_SHIFT) {
+                    if (walkPte(child, lo, hi, visitor, zap)) {
+                        unlink(slot, child);
+                    }
+                } else {
+                    walkUpper(child, shift - 9, lo, hi, visitor, zap);
+                    if (zap && counts[(int) (child >>> PAGE_SHIFT)] == 0) {
+                        unlink(slot, child);
+                    }
                 }
             }
-            va = next;
-        }
-    }
-
-    private void walkPmd(long pmd, long va, long end, PteVisitor visitor, boolean zap) {
-        while (va < end) {
-            long next = ((va >>> PMD_SHIFT) + 1) << PMD_SHIFT;
-            long slot = pmd + (index(va, PMD_SHIFT) << 3);
-            long e = ram.getLong(slot);
-            if (e != 0) {
-                long pt = e & Pte.PFN_MASK;
-                if (walkPte(pt, va, Math.min(next, end), visitor, zap)) {
-                    unlink(slot, pt);
-                }
-            }
-            va = next;
         }
     }
 
@@ -275,16 +301,30 @@ public final class PageTable {
         int first = (int) index(va, PAGE_SHIFT);
         int last = (int) index(end - 1, PAGE_SHIFT);
         long base = va & (-1L << PMD_SHIFT);
+        int tpfn = (int) (pt >>> PAGE_SHIFT);
+        long mask = groupMask(first, last) & groups[tpfn];
         boolean live = false;
-        for (int i = first; i <= last; i++) {
-            long slot = pt + ((long) i << 3);
-            long e = ram.getLong(slot);
-            if (e != 0) {
-                long n = visitor.visit(base + ((long) i << PAGE_SHIFT), e);
-                if (n != e) {
-                    ram.putLong(slot, n);
+        while (mask != 0) {
+            int g = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            int from = Math.max(first, g << 3);
+            int to = Math.min(last, (g << 3) + 7);
+            boolean groupLive = false;
+            for (int i = from; i <= to; i++) {
+                long slot = pt + ((long) i << 3);
+                long e = ram.getLong(slot);
+                if (e != 0) {
+                    long n = visitor.visit(base + ((long) i << PAGE_SHIFT), e);
+                    if (n != e) {
+                        ram.putLong(slot, n);
+                    }
+                    groupLive |= n != 0;
                 }
-                live |= n != 0;
+            }
+            live |= groupLive;
+            if (!groupLive && to - from == 7) {
+                // the visitor may have linked tables (mremap's mover), so the field is read again
+                groups[tpfn] &= ~(1L << g);
             }
         }
         if (!zap || live) {
@@ -293,10 +333,25 @@ public final class PageTable {
         return slotsZero(pt, 0, first) && slotsZero(pt, last + 1, PTRS_PER_TABLE);
     }
 
+    /** Whether entries [from, to) of a table are all zero; clears the bits of groups found zero whole. */
     private boolean slotsZero(long table, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (ram.getLong(table + ((long) i << 3)) != 0) {
-                return false;
+        if (from >= to) {
+            return true;
+        }
+        int tpfn = (int) (table >>> PAGE_SHIFT);
+        long mask = groupMask(from, to - 1) & groups[tpfn];
+        while (mask != 0) {
+            int g = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            int lo = Math.max(from, g << 3);
+            int hi = Math.min(to, (g + 1) << 3);
+            for (int i = lo; i < hi; i++) {
+                if (ram.getLong(table + ((long) i << 3)) != 0) {
+                    return false;
+                }
+            }
+            if (hi - lo == 8) {
+                groups[tpfn] &= ~(1L << g);
             }
         }
         return true;
@@ -304,11 +359,13 @@ public final class PageTable {
 
     /** Clears the parent's entry and frees the child table ({@code free_pte_range} and kin). */
     private void unlink(long parentSlot, long child) {
-        if (PhysicalMemory.CHECKS && !slotsZero(child, 0, PTRS_PER_TABLE)) {
+        if (PhysicalMemory.CHECKS && !ram.isZeroFrame(child >>> PAGE_SHIFT)) {
             throw new IllegalStateException("freeing a non-empty table at paddr 0x" + Long.toHexString(child));
         }
         ram.putLong(parentSlot, 0);
         counts[(int) (parentSlot >>> PAGE_SHIFT)]--;
+        int groupStart = (int) ((parentSlot & ~PAGE_MASK) >>> 3) & -8;
+        slotsZero(parentSlot & PAGE_MASK, groupStart, groupStart + 8);
         ram.freeFrame(child >>> PAGE_SHIFT);
         tables--;
     }

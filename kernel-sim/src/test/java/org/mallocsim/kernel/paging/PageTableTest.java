@@ -199,6 +199,26 @@ class PageTableTest {
         assertThat(ram.framesInUse()).isEqualTo(baseline);
     }
 
+    @Test
+    void anEntryWrittenInAGroupAZapFoundEmptyIsStillVisitedAndZapped() {
+        long group = 0x5555_5555_8000L; // 8 pages: the walks skip such a group while it reads zero
+        map(group, 5);
+        map(group + 64 * PAGE, 6); // keeps the PTE table through the zaps below
+        table.zapRange(group, group + 8 * PAGE, PageTableTest::clearAll);
+        map(group + 3 * PAGE, 7); // through the existing table: pteSlot's fast path
+        List<Long> seen = new ArrayList<>();
+        table.forEachPte(0, PageTable.USER_END, (v, pte) -> {
+            seen.add(v);
+            return pte;
+        });
+        assertThat(seen).containsExactly(group + 3 * PAGE, group + 64 * PAGE);
+        table.zapRange(group + 64 * PAGE, PageTable.USER_END, PageTableTest::clearAll);
+        assertThat(table.tableBytes()).isEqualTo(3 * PAGE);
+        table.zapRange(0, group + 64 * PAGE, PageTableTest::clearAll);
+        assertThat(table.tableBytes()).isZero();
+        assertThat(ram.framesInUse()).isEqualTo(baseline);
+    }
+
     @ParameterizedTest(name = "random maps and zaps agree with a sorted map, seed {0}")
     @ValueSource(longs = {11, 12, 13, 14})
     void randomMapsAndZapsAgreeWithASortedMap(long seed) {
