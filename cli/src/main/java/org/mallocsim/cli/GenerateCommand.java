@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.mallocsim.traces.format.TraceFormat;
 import org.mallocsim.traces.format.TraceWriter;
 import org.mallocsim.traces.format.Traces;
+import org.mallocsim.traces.gen.CallSink;
 import org.mallocsim.traces.gen.TraceWriterSink;
 import org.mallocsim.traces.gen.WorkloadGenerator;
 import org.mallocsim.traces.io.Json;
@@ -94,9 +95,11 @@ public final class GenerateCommand implements Callable<Integer> {
             return 2;
         }
         int made;
-        try (OutputFile file = OutputFile.create(output)) {
+        try (OutputFile file = OutputFile.create(output);
+                Progress progress = Progress.start("generate", "calls", calls)) {
             try (TraceWriter w = Traces.create(file, binary)) {
-                made = WorkloadGenerator.generate(p, new TraceWriterSink(w, p));
+                CallSink sink = new TraceWriterSink(w, p);
+                made = WorkloadGenerator.generate(p, new Counted(sink, progress));
             } catch (IOException e) {
                 throw OutputFile.failure(output, e);
             } catch (UncheckedIOException e) {
@@ -120,5 +123,25 @@ public final class GenerateCommand implements Callable<Integer> {
             out.println(output + ": " + made + " calls, " + shape + " seed " + seed + ", " + threads + " thread(s)");
         }
         return 0;
+    }
+
+    /** Passes every call on and moves the progress bar every 65,536 calls (a clock read at most). */
+    private static final class Counted implements CallSink {
+        private final CallSink next;
+        private final Progress progress;
+        private long n;
+
+        Counted(CallSink next, Progress progress) {
+            this.next = next;
+            this.progress = progress;
+        }
+
+        @Override
+        public void call(int tid, char op, long arg0, long arg1, long result) {
+            next.call(tid, op, arg0, arg1, result);
+            if ((++n & 0xffff) == 0) {
+                progress.stepTo(n);
+            }
+        }
     }
 }
