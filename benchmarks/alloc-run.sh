@@ -22,7 +22,8 @@ ITER=${ITER:-5}
 NATIVE=${NATIVE:-5}
 out=benchmarks/target/alloc-run
 mkdir -p "$out"
-cli() { java -XX:MaxDirectMemorySize=64g -jar cli/target/mallocsim.jar "$@"; }
+# the launcher, with the JVM options every user of `mallocsim replay` gets
+cli() { ./mallocsim "$@"; }
 
 if [ "${1:-}" != "--table" ]; then
 ./mvnw -q -B -ntp -pl benchmarks,cli -am package -DskipTests
