@@ -3,7 +3,6 @@ package org.mallocsim.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,10 +65,7 @@ public final class AdviseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
-                throw new IOException(
-                        trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
-            }
+            Main.checkReadable(trace);
             if (top < 1) {
                 throw new IllegalArgumentException("--top: at least 1, not " + top);
             }

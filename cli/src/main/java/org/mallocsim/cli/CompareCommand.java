@@ -3,7 +3,6 @@ package org.mallocsim.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mallocsim.replay.ReplayEngine;
@@ -51,10 +50,7 @@ public final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
-                throw new IOException(
-                        trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
-            }
+            Main.checkReadable(trace);
             ReplayOptions options = policy.options();
             TraceHeader header;
             try (TraceReader r = Traces.open(trace)) {

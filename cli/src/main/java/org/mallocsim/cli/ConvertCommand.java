@@ -3,7 +3,6 @@ package org.mallocsim.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -55,10 +54,7 @@ public final class ConvertCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!Files.isRegularFile(in) || !Files.isReadable(in)) {
-                throw new IOException(
-                        in + ": cannot read " + (Files.exists(in) ? "(not a readable file)" : "(no such file)"));
-            }
+            Main.checkReadable(in);
             boolean binary = binaryFor(out, format);
             long events = convert(in, out, binary);
             PrintWriter o = spec.commandLine().getOut();

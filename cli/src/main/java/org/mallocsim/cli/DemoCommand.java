@@ -77,10 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Path input = trace != null ? trace : bundledTrace(DEFAULT_TRACE);
-            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
-                throw new IOException(
-                        input + ": cannot read " + (Files.exists(input) ? "(not a readable file)" : "(no such file)"));
-            }
+            Main.checkReadable(input);
             OutputFile.check(out, input); // before the replay: never over the trace
             long recordedStartBrk;
             try (TraceReader r = Traces.open(input)) {

@@ -3,6 +3,8 @@ package org.mallocsim.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.mallocsim.traces.io.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +69,14 @@ public final class Main implements Runnable {
     private static String prefix(CommandLine line) {
         String name = line.getCommandName();
         return name.equals("mallocsim") || name.equals("<main class>") ? "mallocsim: " : "mallocsim " + name + ": ";
+    }
+
+    /** Fails with the input's name and why when {@code input} is not a readable regular file. */
+    static void checkReadable(Path input) throws IOException {
+        if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+            throw new IOException(
+                    input + ": cannot read " + (Files.exists(input) ? "(not a readable file)" : "(no such file)"));
+        }
     }
 
     /** One line for a user: what failed and why, never a class name alone when a reason is known. */

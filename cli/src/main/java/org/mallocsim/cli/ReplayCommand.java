@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -82,10 +81,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (!Files.isRegularFile(trace) || !Files.isReadable(trace)) {
-                throw new IOException(
-                        trace + ": cannot read " + (Files.exists(trace) ? "(not a readable file)" : "(no such file)"));
-            }
+            Main.checkReadable(trace);
             ReplayOptions checked = policy.options();
             if (report != null) {
                 OutputFile.check(report, trace); // before the replay, not after minutes of it

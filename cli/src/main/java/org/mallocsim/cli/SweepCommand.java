@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,10 +115,7 @@ public final class SweepCommand implements Callable<Integer> {
         try {
             List<String> names = new ArrayList<>();
             for (Path t : traces) {
-                if (!Files.isRegularFile(t) || !Files.isReadable(t)) {
-                    throw new IOException(
-                            t + ": cannot read " + (Files.exists(t) ? "(not a readable file)" : "(no such file)"));
-                }
+                Main.checkReadable(t);
                 names.add(t.toString());
             }
             Path[] inputs = traces.toArray(new Path[0]);
