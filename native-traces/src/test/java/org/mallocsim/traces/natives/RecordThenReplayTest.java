@@ -13,8 +13,13 @@ class RecordThenReplayTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Records with glibc's default malloc settings whatever the test JVM runs with: the recorded
+     * program would otherwise inherit, e.g., the {@code arena_max=1} of the build's glibc-only test
+     * JVM (which runs this class too when {@code -Dtest} selects it) and make no thread arena.
+     */
     private FidelityReport recordAndReplay(String program, String... args) throws Exception {
-        return recordAndReplay(Map.of(), program, args);
+        return recordAndReplay(Map.of("GLIBC_TUNABLES", ""), program, args);
     }
 
     /** Records with extra environment variables (glibc malloc settings), then replays. */
