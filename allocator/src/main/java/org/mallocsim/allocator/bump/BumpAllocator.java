@@ -25,10 +25,10 @@ import static org.mallocsim.allocator.bump.BumpLayout.sizeOffset;
 import static org.mallocsim.allocator.bump.BumpLayout.usable;
 
 import java.util.Map;
-import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.HeapCheck;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
+import org.mallocsim.allocator.common.MemalignFamily;
 import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 import org.mallocsim.kernel.Page;
@@ -56,7 +56,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * ENOMEM before any syscall. {@code malloc_trim} never releases memory and {@code mallopt}
  * accepts no parameter.
  */
-public final class BumpAllocator implements Allocator, HeapCheck {
+public final class BumpAllocator extends MemalignFamily implements HeapCheck {
     /** The messages of the aborts listed above, glibc's where glibc has the same check. */
     public static final String INVALID_POINTER_FREE = "free(): invalid pointer";
 
@@ -65,8 +65,6 @@ public final class BumpAllocator implements Allocator, HeapCheck {
     public static final String INVALID_SIZE_REALLOC = "realloc(): invalid old size";
     public static final String DOUBLE_FREE = "free(): double free detected";
     public static final String REALLOC_FREED = "realloc(): chunk already freed";
-    /** The largest request tried: 2^47 bytes, the whole x86-64 user address space. */
-    public static final long MAX_REQUEST = 1L << 47;
     /** The size of an mmapped region when brk fails: glibc's {@code MMAP_AS_MORECORE_SIZE}. */
     static final long REGION_BYTES = 1L << 20;
 
@@ -74,8 +72,6 @@ public final class BumpAllocator implements Allocator, HeapCheck {
     private final AddressSpace space;
     /** Address of the state struct ({@link BumpLayout}). */
     private final long state;
-    /** The calling thread's errno: thread-local storage in libc, not heap metadata. */
-    private int errno;
 
     /**
      * A bump allocator for a process that has made no allocator call: its heap starts at the
@@ -185,59 +181,9 @@ public final class BumpAllocator implements Allocator, HeapCheck {
         return realloc(ptr, nmemb * size);
     }
 
-    /** {@inheritDoc} Follows glibc's {@code _mid_memalign}: EINVAL above 2^63, small alignments are malloc. */
     @Override
-    public long memalign(long alignment, long size) {
-        if (Long.compareUnsigned(alignment, ALIGNMENT) <= 0) {
-            return malloc(size);
-        }
-        if (Long.compareUnsigned(alignment, Long.MIN_VALUE) > 0) {
-            errno = Errno.EINVAL;
-            return 0;
-        }
-        if (Long.bitCount(alignment) != 1) {
-            alignment = Long.highestOneBit(alignment) << 1;
-        }
-        if (Long.compareUnsigned(size, MAX_REQUEST) > 0 || Long.compareUnsigned(alignment, MAX_REQUEST) > 0) {
-            errno = Errno.ENOMEM;
-            return 0;
-        }
+    protected long alignedBlock(long alignment, long size) {
         return carve(request2size(size), alignment);
-    }
-
-    @Override
-    public long alignedAlloc(long alignment, long size) {
-        if (alignment == 0 || Long.bitCount(alignment) != 1) {
-            errno = Errno.EINVAL;
-            return 0;
-        }
-        return memalign(alignment, size);
-    }
-
-    @Override
-    public long posixMemalign(long alignment, long size) {
-        if (alignment == 0 || alignment % 8 != 0 || Long.bitCount(alignment) != 1) {
-            return -Errno.EINVAL;
-        }
-        int saved = errno;
-        long p = memalign(alignment, size);
-        errno = saved;
-        return p == 0 ? -Errno.ENOMEM : p;
-    }
-
-    @Override
-    public long valloc(long size) {
-        return memalign(PAGE, size);
-    }
-
-    @Override
-    public long pvalloc(long size) {
-        long rounded = (size + PAGE - 1) & -PAGE;
-        if (Long.compareUnsigned(rounded, size) < 0) {
-            errno = Errno.ENOMEM;
-            return 0;
-        }
-        return memalign(PAGE, rounded);
     }
 
     @Override
@@ -293,11 +239,6 @@ public final class BumpAllocator implements Allocator, HeapCheck {
         return "<malloc version=\"bump-1\">\n<heap nr=\"0\">\n<total type=\"rest\" count=\"" + m.ordblks()
                 + "\" size=\"" + m.fordblks() + "\"/>\n<system type=\"current\" size=\"" + m.arena()
                 + "\"/>\n</heap>\n<system type=\"current\" size=\"" + m.arena() + "\"/>\n</malloc>\n";
-    }
-
-    @Override
-    public int errno() {
-        return errno;
     }
 
     /**

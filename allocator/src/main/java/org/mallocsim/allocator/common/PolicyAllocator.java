@@ -9,7 +9,6 @@ import static org.mallocsim.allocator.common.PolicyLayout.MMAPPED_BYTES;
 import static org.mallocsim.allocator.common.PolicyLayout.MMAP_HEADER;
 import static org.mallocsim.allocator.common.PolicyLayout.MMAP_THRESHOLD;
 
-import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.HeapCheck;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
@@ -33,9 +32,7 @@ import org.mallocsim.kernel.mm.AddressSpace;
  * word is not a multiple of 16 below 2^47 aborts with {@code "<call>(): invalid aligned block"};
  * a freed mmapped block is unmapped, so using it again raises SIGSEGV on the load of its header.
  */
-public abstract class PolicyAllocator implements Allocator, HeapCheck {
-    /** The largest request tried: 2^47 bytes, the whole x86-64 user address space. */
-    public static final long MAX_REQUEST = 1L << 47;
+public abstract class PolicyAllocator extends MemalignFamily implements HeapCheck {
     /** glibc's {@code DEFAULT_MMAP_THRESHOLD_MIN}: requests this large get a region of their own. */
     public static final long DEFAULT_MMAP_THRESHOLD = 128 * 1024;
     /** {@code mallopt} parameter {@code M_MMAP_THRESHOLD} (malloc.h). */
@@ -47,8 +44,6 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
     protected final AddressSpace space;
     /** The state page: {@link PolicyLayout}'s fields, then the policy's own from {@link PolicyLayout#SUBCLASS}. */
     protected final long state;
-    /** The calling thread's errno: thread-local storage in libc, not heap metadata. */
-    private int errno;
 
     /**
      * Maps the state: {@code stateBytes} rounded up to whole pages.
@@ -215,63 +210,14 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
         return realloc(p, nmemb * size);
     }
 
-    /** {@inheritDoc} Follows glibc's {@code _mid_memalign}: EINVAL above 2^63, small alignments are malloc. */
+    /** A block at {@code alignment}: mmapped at the threshold, else from the policy's heap. */
     @Override
-    public final long memalign(long alignment, long size) {
-        if (Long.compareUnsigned(alignment, ALIGNMENT) <= 0) {
-            return malloc(size);
-        }
-        if (Long.compareUnsigned(alignment, Long.MIN_VALUE) > 0) {
-            errno = Errno.EINVAL;
-            return 0;
-        }
-        if (Long.bitCount(alignment) != 1) {
-            alignment = Long.highestOneBit(alignment) << 1;
-        }
-        if (Long.compareUnsigned(size, MAX_REQUEST) > 0 || Long.compareUnsigned(alignment, MAX_REQUEST) > 0) {
-            errno = Errno.ENOMEM;
-            return 0;
-        }
+    protected final long alignedBlock(long alignment, long size) {
         long p = size + alignment >= mmapThreshold() ? mmapBlock(size, alignment) : allocateAligned(alignment, size);
         if (p == 0) {
             errno = Errno.ENOMEM;
         }
         return p;
-    }
-
-    @Override
-    public final long alignedAlloc(long alignment, long size) {
-        if (alignment == 0 || Long.bitCount(alignment) != 1) {
-            errno = Errno.EINVAL;
-            return 0;
-        }
-        return memalign(alignment, size);
-    }
-
-    @Override
-    public final long posixMemalign(long alignment, long size) {
-        if (alignment == 0 || alignment % 8 != 0 || Long.bitCount(alignment) != 1) {
-            return -Errno.EINVAL;
-        }
-        int saved = errno;
-        long p = memalign(alignment, size);
-        errno = saved;
-        return p == 0 ? -Errno.ENOMEM : p;
-    }
-
-    @Override
-    public final long valloc(long size) {
-        return memalign(PAGE, size);
-    }
-
-    @Override
-    public final long pvalloc(long size) {
-        long rounded = (size + PAGE - 1) & -PAGE;
-        if (Long.compareUnsigned(rounded, size) < 0) {
-            errno = Errno.ENOMEM;
-            return 0;
-        }
-        return memalign(PAGE, rounded);
     }
 
     @Override
@@ -312,11 +258,6 @@ public abstract class PolicyAllocator implements Allocator, HeapCheck {
                 + "\" size=\"" + m.fordblks() + "\"/>\n<system type=\"current\" size=\"" + m.arena()
                 + "\"/>\n</heap>\n<total type=\"mmap\" count=\"" + m.hblks() + "\" size=\"" + m.hblkhd()
                 + "\"/>\n<system type=\"current\" size=\"" + (m.arena() + m.hblkhd()) + "\"/>\n</malloc>\n";
-    }
-
-    @Override
-    public final int errno() {
-        return errno;
     }
 
     @Override
