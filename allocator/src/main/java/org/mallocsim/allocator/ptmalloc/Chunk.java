@@ -35,6 +35,8 @@ public final class Chunk {
 
     public static final long MALLOC_ALIGNMENT = 16;
     public static final long MALLOC_ALIGN_MASK = MALLOC_ALIGNMENT - 1;
+    /** log2 of MALLOC_ALIGNMENT. */
+    static final int MALLOC_ALIGNMENT_SHIFT = Long.numberOfTrailingZeros(MALLOC_ALIGNMENT);
     /** {@code MIN_CHUNK_SIZE} = offsetof(fd_nextsize) and {@code MINSIZE}. */
     public static final long MINSIZE = (FD_NEXTSIZE + MALLOC_ALIGN_MASK) & ~MALLOC_ALIGN_MASK;
 
@@ -117,9 +119,12 @@ public final class Chunk {
         return inSmallbinRange(sz) ? smallbinIndex(sz) : largebinIndex(sz);
     }
 
-    /** {@code csize2tidx(x)}: the tcache bin of a chunk size. */
+    /**
+     * {@code csize2tidx(x)}: the tcache bin of a chunk size, glibc's unsigned division by the
+     * alignment as the logical shift it is.
+     */
     public static long csize2tidx(long csize) {
-        return Long.divideUnsigned(csize - MINSIZE + MALLOC_ALIGNMENT - 1, MALLOC_ALIGNMENT);
+        return (csize - MINSIZE + MALLOC_ALIGNMENT - 1) >>> MALLOC_ALIGNMENT_SHIFT;
     }
 
     /** {@code tidx2usize(idx)}: the largest request a tcache bin serves. */

@@ -22,12 +22,11 @@ import org.mallocsim.kernel.paging.PhysicalMemory;
  * <p>{@code -Dmallocsim.mm.check=true} runs {@link #checkConsistency()} after every syscall.
  */
 public final class AddressSpace implements FaultHandler {
-    /** Whether {@link #accesses()} counts; {@code -Dmallocsim.accesses.count=false} removes the increment. */
-    static final boolean COUNT_ACCESSES = !"false".equals(System.getProperty("mallocsim.accesses.count"));
 
     private final Mm mm;
     private Mmu mmu;
-    private long accesses;
+    /** The 8-byte words of fills, copies, reads and writes; the MMU counts the single loads and stores. */
+    private long blockWords;
     /** Told of each completed syscall; null (the default) costs one check. */
     private SyscallListener listener;
 
@@ -157,42 +156,34 @@ public final class AddressSpace implements FaultHandler {
     // ---- memory --------------------------------------------------------------------------------
 
     public int load8(long vaddr) {
-        count(1);
         return mmu().load8(vaddr);
     }
 
     public int load16(long vaddr) {
-        count(1);
         return mmu().load16(vaddr);
     }
 
     public int load32(long vaddr) {
-        count(1);
         return mmu().load32(vaddr);
     }
 
     public long load64(long vaddr) {
-        count(1);
         return mmu().load64(vaddr);
     }
 
     public void store8(long vaddr, int value) {
-        count(1);
         mmu().store8(vaddr, value);
     }
 
     public void store16(long vaddr, int value) {
-        count(1);
         mmu().store16(vaddr, value);
     }
 
     public void store32(long vaddr, int value) {
-        count(1);
         mmu().store32(vaddr, value);
     }
 
     public void store64(long vaddr, long value) {
-        count(1);
         mmu().store64(vaddr, value);
     }
 
@@ -222,7 +213,7 @@ public final class AddressSpace implements FaultHandler {
      * The replay divides it by the calls to price a policy in memory accesses.
      */
     public long accesses() {
-        return accesses;
+        return blockWords + (mmu == null ? 0 : mmu.accesses());
     }
 
     /** Pages mapped ({@code total_vm}): the VmSize of /proc/PID/status, without building {@link #stats()}. */
@@ -236,8 +227,8 @@ public final class AddressSpace implements FaultHandler {
     }
 
     private void count(long n) {
-        if (COUNT_ACCESSES) {
-            accesses += n;
+        if (Mmu.COUNT) {
+            blockWords += n;
         }
     }
 

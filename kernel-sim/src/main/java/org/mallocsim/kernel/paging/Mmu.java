@@ -14,21 +14,23 @@ import org.mallocsim.kernel.SegmentationFault;
  *
  * <pre>
  *  TLB (TLB_SIZE = 16384 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
- *  tlb[4i .. 4i + 3] (two entries to a cache line), the slab reference host[i] and its host
- *  address hostBase[i]:
+ *  at host address tlb + 32i (off-heap, two entries to a cache line) and the slab reference host[i]:
  *
- *          READ_TAG     WRITE_TAG    ADDEND                               HITS        host[i], hostBase[i]
- *         +-----------+------------+------------------------------------+-----------+--------------------+
- *   i ->  | page va   | page va    | host address of the frame - page   | accesses  | slab of the frame, |
- *         | or -1     | or -1      | va (hostBase[i] + slab offset - va) | that hit  | its host address   |
- *         +-----------+------------+------------------------------------+-----------+--------------------+
+ *          READ_TAG     WRITE_TAG    ADDEND                               HOST_BASE             host[i]
+ *         +-----------+------------+------------------------------------+---------------------+-------------+
+ *   i ->  | page va   | page va    | host address of the frame - page   | host address of     | slab of the |
+ *         | or -1     | or -1      | va (HOST_BASE + slab offset - va)  | host[i]'s first byte | frame       |
+ *         +-----------+------------+------------------------------------+---------------------+-------------+
  *
  *  hit for an access of size s:  tag == (vaddr &amp; (PAGE_MASK | (s - 1)))
  *                                (a misaligned vaddr keeps low bits, so it never matches)
  *  host byte (hit):              UNSAFE.getByte(vaddr + ADDEND)
- *  slab offset (slow paths):     (int) (vaddr + ADDEND - hostBase[i]), for host[i]'s ByteBuffer methods
+ *  slab offset (slow paths):     (int) (vaddr + ADDEND - HOST_BASE), for host[i]'s ByteBuffer methods
  *  WRITE_TAG = -1 on a valid read entry: read-only page, or writable but still clean
- *  HITS counts on per entry, across refills and flushes; tlbHits() sums the column
+ *
+ *  counters: accesses (every load and store), slowAccesses (those that missed the fast path's
+ *  tag test), slowHits (translations the slow paths found in the TLB);
+ *  tlbHits() = accesses - slowAccesses + slowHits
  * </pre>
  *
  * <p>A hit reads or writes the host address directly, as QEMU's {@code addend} does
@@ -48,9 +50,9 @@ import org.mallocsim.kernel.SegmentationFault;
  * <p>The TLB is never refreshed behind the kernel's back: the mm layer calls {@link #flushRange}
  * after clearing or downgrading PTEs, and not after upgrading a not-present one, exactly where
  * Linux flushes; a stale entry left by such an upgrade only causes a re-walk.
- * Hit counting costs one increment per access, in the entry's own cache line (a single counter
- * field would chain every access to the previous one through memory);
- * {@code -Dmallocsim.mmu.countHits=false} removes it.
+ * Counting costs one field increment per access: the hits are what is left of the accesses
+ * after the slow paths' own count, so the fast path stores nothing else
+ * ({@code -Dmallocsim.accesses.count=false} removes the increment).
  * Not thread-safe: one emulated CPU.
  */
 public final class Mmu {
@@ -67,7 +69,8 @@ public final class Mmu {
     /** Ranges of more pages are flushed whole ({@code tlb_single_page_flush_ceiling}, arch/x86/mm/tlb.c). */
     public static final int FLUSH_CEILING = 33;
 
-    static final boolean COUNT_HITS = !"false".equals(System.getProperty("mallocsim.mmu.countHits"));
+    /** Whether {@link #accesses()} and {@link #tlbHits()} count; {@code -Dmallocsim.accesses.count=false} stops them. */
+    public static final boolean COUNT = !"false".equals(System.getProperty("mallocsim.accesses.count"));
 
     private static final int TLB_MASK = TLB_SIZE - 1;
     private static final long INVALID = -1;
@@ -78,19 +81,35 @@ public final class Mmu {
     private final PageTable pageTable;
     private final FaultHandler faultHandler;
 
-    /** Entry i is tlb[4i .. 4i + 3] (see the picture); a cache line holds two. */
-    private final long[] tlb = new long[TLB_SIZE * 4];
+    /** Bytes of an entry: four longs, two entries to a cache line. */
+    private static final int ENTRY_BYTES = 32;
 
     private static final int READ_TAG = 0;
-    private static final int WRITE_TAG = 1;
-    private static final int ADDEND = 2;
-    private static final int HITS = 3;
+    private static final int WRITE_TAG = 8;
+    private static final int ADDEND = 16;
+    private static final int HOST_BASE = 24;
+    /** The byte offset of vaddr's entry is (vaddr >>> ENTRY_SHIFT) &amp; ENTRY_MASK. */
+    private static final int ENTRY_SHIFT = PAGE_SHIFT - 5;
+
+    private static final long ENTRY_MASK = (long) TLB_MASK * ENTRY_BYTES;
+
+    /**
+     * The table's memory, off the Java heap so that a lookup is two loads at computed addresses
+     * with no array bounds checks (a heap array cost two checks and a length load per access);
+     * a direct buffer so that the collector frees it with the MMU.
+     */
+    private final ByteBuffer table = ByteBuffer.allocateDirect(TLB_SIZE * ENTRY_BYTES + 64);
+
+    /** The host address of entry 0, aligned to a cache line. */
+    private final long tlb = (HostMemory.address(table) + 63) & -64L;
+
     private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
-    /** The host address of host[i]'s first byte. */
-    private final long[] hostBase = new long[TLB_SIZE];
 
     private static final sun.misc.Unsafe UNSAFE = HostMemory.UNSAFE;
 
+    private long accesses;
+    private long slowAccesses;
+    private long slowHits;
     private long misses;
     private long faults;
     /** Bumped by every flush: a two-page operation re-translates if a fault in between flushed. */
@@ -118,85 +137,93 @@ public final class Mmu {
 
     /** The byte at {@code vaddr}, zero-extended. */
     public int load8(long vaddr) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, READ_TAG)] == (vaddr & PAGE_MASK)) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            return UNSAFE.getByte(vaddr + tlb[at(i, ADDEND)]) & 0xff;
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + READ_TAG) == (vaddr & PAGE_MASK)) {
+            return UNSAFE.getByte(vaddr + UNSAFE.getLong(e + ADDEND)) & 0xff;
         }
+        if (COUNT) slowAccesses++;
         return (int) slowPath.load(vaddr, 1);
     }
 
     /** The little-endian 16 bits at {@code vaddr}, zero-extended. */
     public int load16(long vaddr) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, READ_TAG)] == (vaddr & (PAGE_MASK | 1))) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            return UNSAFE.getShort(vaddr + tlb[at(i, ADDEND)]) & 0xffff;
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + READ_TAG) == (vaddr & (PAGE_MASK | 1))) {
+            return UNSAFE.getShort(vaddr + UNSAFE.getLong(e + ADDEND)) & 0xffff;
         }
+        if (COUNT) slowAccesses++;
         return (int) slowPath.load(vaddr, 2);
     }
 
     /** The little-endian 32 bits at {@code vaddr}. */
     public int load32(long vaddr) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, READ_TAG)] == (vaddr & (PAGE_MASK | 3))) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            return UNSAFE.getInt(vaddr + tlb[at(i, ADDEND)]);
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + READ_TAG) == (vaddr & (PAGE_MASK | 3))) {
+            return UNSAFE.getInt(vaddr + UNSAFE.getLong(e + ADDEND));
         }
+        if (COUNT) slowAccesses++;
         return (int) slowPath.load(vaddr, 4);
     }
 
     /** The little-endian 64 bits at {@code vaddr}. */
     public long load64(long vaddr) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, READ_TAG)] == (vaddr & (PAGE_MASK | 7))) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            return UNSAFE.getLong(vaddr + tlb[at(i, ADDEND)]);
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + READ_TAG) == (vaddr & (PAGE_MASK | 7))) {
+            return UNSAFE.getLong(vaddr + UNSAFE.getLong(e + ADDEND));
         }
+        if (COUNT) slowAccesses++;
         return slowPath.load(vaddr, 8);
     }
 
     /** Stores the low 8 bits of {@code value}. */
     public void store8(long vaddr, int value) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, WRITE_TAG)] == (vaddr & PAGE_MASK)) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            UNSAFE.putByte(vaddr + tlb[at(i, ADDEND)], (byte) value);
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & PAGE_MASK)) {
+            UNSAFE.putByte(vaddr + UNSAFE.getLong(e + ADDEND), (byte) value);
             return;
         }
+        if (COUNT) slowAccesses++;
         slowPath.store(vaddr, value, 1);
     }
 
     /** Stores the low 16 bits of {@code value}, little-endian. */
     public void store16(long vaddr, int value) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, WRITE_TAG)] == (vaddr & (PAGE_MASK | 1))) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            UNSAFE.putShort(vaddr + tlb[at(i, ADDEND)], (short) value);
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & (PAGE_MASK | 1))) {
+            UNSAFE.putShort(vaddr + UNSAFE.getLong(e + ADDEND), (short) value);
             return;
         }
+        if (COUNT) slowAccesses++;
         slowPath.store(vaddr, value, 2);
     }
 
     /** Stores {@code value}, little-endian. */
     public void store32(long vaddr, int value) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, WRITE_TAG)] == (vaddr & (PAGE_MASK | 3))) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            UNSAFE.putInt(vaddr + tlb[at(i, ADDEND)], value);
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & (PAGE_MASK | 3))) {
+            UNSAFE.putInt(vaddr + UNSAFE.getLong(e + ADDEND), value);
             return;
         }
+        if (COUNT) slowAccesses++;
         slowPath.store(vaddr, value, 4);
     }
 
     /** Stores {@code value}, little-endian. */
     public void store64(long vaddr, long value) {
-        int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, WRITE_TAG)] == (vaddr & (PAGE_MASK | 7))) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
-            UNSAFE.putLong(vaddr + tlb[at(i, ADDEND)], value);
+        if (COUNT) accesses++;
+        long e = entry(vaddr);
+        if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & (PAGE_MASK | 7))) {
+            UNSAFE.putLong(vaddr + UNSAFE.getLong(e + ADDEND), value);
             return;
         }
+        if (COUNT) slowAccesses++;
         slowPath.store(vaddr, value, 8);
     }
 
@@ -225,13 +252,13 @@ public final class Mmu {
         if (filledCount < TLB_SIZE) {
             for (int k = 0; k < filledCount; k++) {
                 int i = filled[k];
-                tlb[at(i, READ_TAG)] = INVALID;
-                tlb[at(i, WRITE_TAG)] = INVALID;
+                put(i, READ_TAG, INVALID);
+                put(i, WRITE_TAG, INVALID);
             }
         } else {
             for (int i = 0; i < TLB_SIZE; i++) {
-                tlb[at(i, READ_TAG)] = INVALID;
-                tlb[at(i, WRITE_TAG)] = INVALID;
+                put(i, READ_TAG, INVALID);
+                put(i, WRITE_TAG, INVALID);
             }
         }
         filledCount = 0;
@@ -257,32 +284,48 @@ public final class Mmu {
         for (long p = first; p <= last; p++) {
             int i = (int) p & TLB_MASK;
             long page = p << PAGE_SHIFT;
-            if (tlb[at(i, READ_TAG)] == page) {
-                tlb[at(i, READ_TAG)] = INVALID;
+            if (get(i, READ_TAG) == page) {
+                put(i, READ_TAG, INVALID);
             }
-            if (tlb[at(i, WRITE_TAG)] == page) {
-                tlb[at(i, WRITE_TAG)] = INVALID;
+            if (get(i, WRITE_TAG) == page) {
+                put(i, WRITE_TAG, INVALID);
             }
         }
     }
 
-    /** Accesses whose page was found in the TLB (0 with {@code -Dmallocsim.mmu.countHits=false}). */
+    /**
+     * Translations found in the TLB: an access that passed the fast path's tag test, or a page a
+     * slow path found there (0 with {@code -Dmallocsim.accesses.count=false}).
+     */
     public long tlbHits() {
-        long sum = 0;
-        for (int i = 0; i < TLB_SIZE; i++) {
-            sum += tlb[at(i, HITS)];
-        }
-        return sum;
+        return accesses - slowAccesses + slowHits;
+    }
+
+    /**
+     * Loads and stores made so far, of any size, hit or miss; not the block operations (fill,
+     * copy, read, write), which translate page by page (0 with {@code -Dmallocsim.accesses.count=false}).
+     */
+    public long accesses() {
+        return accesses;
     }
 
     /** The offset in slab host[i] of {@code vaddr}, whose page TLB entry {@code i} holds. */
     private int slabOffset(int i, long vaddr) {
-        return (int) (vaddr + tlb[at(i, ADDEND)] - hostBase[i]);
+        return (int) (vaddr + get(i, ADDEND) - get(i, HOST_BASE));
     }
 
-    /** Where field {@code field} of TLB entry {@code i} lies in {@link #tlb}. */
-    private static int at(int i, int field) {
-        return (i << 2) + field;
+    /** The host address of the TLB entry that {@code vaddr}'s page maps to. */
+    private long entry(long vaddr) {
+        return tlb + ((vaddr >>> ENTRY_SHIFT) & ENTRY_MASK);
+    }
+
+    /** Field {@code field} (a byte offset) of TLB entry {@code i}. */
+    private long get(int i, int field) {
+        return UNSAFE.getLong(tlb + (long) i * ENTRY_BYTES + field);
+    }
+
+    private void put(int i, int field, long value) {
+        UNSAFE.putLong(tlb + (long) i * ENTRY_BYTES + field, value);
     }
 
     /** Lookups that walked the page table (TLB fills, including those that faulted first). */
@@ -297,12 +340,12 @@ public final class Mmu {
 
     /** The read tag of TLB entry {@code i}: a page address or -1 (for tests of the layout). */
     long readTagAt(int i) {
-        return tlb[at(i, READ_TAG)];
+        return get(i, READ_TAG);
     }
 
     /** The write tag of TLB entry {@code i}: a page address or -1. */
     long writeTagAt(int i) {
-        return tlb[at(i, WRITE_TAG)];
+        return get(i, WRITE_TAG);
     }
 
     /** The slab offset TLB entry {@code i} gives for {@code vaddr}. */
@@ -341,8 +384,8 @@ public final class Mmu {
      */
     int translate(long vaddr, boolean write) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if ((write ? tlb[at(i, WRITE_TAG)] : tlb[at(i, READ_TAG)]) == (vaddr & PAGE_MASK)) {
-            if (COUNT_HITS) tlb[at(i, HITS)]++;
+        if ((write ? get(i, WRITE_TAG) : get(i, READ_TAG)) == (vaddr & PAGE_MASK)) {
+            if (COUNT) slowHits++;
             return i;
         }
         misses++;
@@ -386,7 +429,7 @@ public final class Mmu {
      */
     public String checkAgainstPageTable() {
         for (int i = 0; i < TLB_SIZE; i++) {
-            long page = tlb[at(i, READ_TAG)] != INVALID ? tlb[at(i, READ_TAG)] : tlb[at(i, WRITE_TAG)];
+            long page = get(i, READ_TAG) != INVALID ? get(i, READ_TAG) : get(i, WRITE_TAG);
             if (page == INVALID) {
                 continue;
             }
@@ -397,12 +440,12 @@ public final class Mmu {
             }
             long pfn = Pte.pfn(pte);
             if (host[i] != ram.slab(pfn)
-                    || hostBase[i] != HostMemory.address(host[i])
+                    || get(i, HOST_BASE) != HostMemory.address(host[i])
                     || slabOffset(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
                 return where + " reaches another frame than the PTE's " + Pte.toString(pte);
             }
-            if (tlb[at(i, WRITE_TAG)] != INVALID
-                    && (tlb[at(i, WRITE_TAG)] != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
+            if (get(i, WRITE_TAG) != INVALID
+                    && (get(i, WRITE_TAG) != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
                 return where + " allows writes but the PTE is " + Pte.toString(pte);
             }
         }
@@ -422,16 +465,16 @@ public final class Mmu {
         }
         long page = vaddr & PAGE_MASK;
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (tlb[at(i, READ_TAG)] == INVALID && filledCount < TLB_SIZE) {
+        if (get(i, READ_TAG) == INVALID && filledCount < TLB_SIZE) {
             filled[filledCount++] = i; // every valid entry has a read tag
         }
-        tlb[at(i, READ_TAG)] = page;
-        tlb[at(i, WRITE_TAG)] = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID;
+        put(i, READ_TAG, page);
+        put(i, WRITE_TAG, (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID);
         ByteBuffer slab = ram.slab(pfn);
         long base = HostMemory.address(slab);
         host[i] = slab;
-        hostBase[i] = base;
-        tlb[at(i, ADDEND)] = base + ram.slabOffset(pfn << PAGE_SHIFT) - page;
+        put(i, HOST_BASE, base);
+        put(i, ADDEND, base + ram.slabOffset(pfn << PAGE_SHIFT) - page);
         empty = false;
         return i;
     }
