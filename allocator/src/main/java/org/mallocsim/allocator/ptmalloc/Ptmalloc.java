@@ -165,9 +165,9 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         Tcache.maybeInitTcache(c);
         long tcache = c.tcache();
         if (Long.compareUnsigned(tcIdx, c.mpLoad(MallocPar.TCACHE_BINS)) < 0 && tcache != 0) {
-            long count = Tcache.count(c, tcache, tcIdx);
-            if (count > 0) {
-                return Tcache.tcacheGet(c, tcIdx, count);
+            long e = Tcache.tryGet(c, tcache, tcIdx);
+            if (e != 0) {
+                return e;
             }
         }
         if (!c.multiThreaded) {

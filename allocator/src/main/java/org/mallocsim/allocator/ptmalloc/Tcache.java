@@ -1,10 +1,17 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.AddressSpace;
+import org.mallocsim.kernel.paging.Mmu;
 
 /**
  * The per-thread cache (malloc/malloc.c, USE_TCACHE): put, get, the double-free walk of
  * {@code _int_free}, and {@code tcache_init}. Entries are safe-linked singly linked LIFO lists.
+ *
+ * <p>The paths of a tcache hit reach the tcache_perthread_struct through a page window
+ * ({@link AddressSpace#window}): the struct's page is looked up in the TLB once per call, and again
+ * only if an access to the cached chunk in between flushed the TLB or could have evicted the
+ * struct's entry. Half of a tcache pair's accesses are to the struct.
  */
 final class Tcache {
     private Tcache() {}
@@ -65,6 +72,52 @@ final class Tcache {
     }
 
     /**
+     * A page window on the tcache_perthread_struct at {@code tcache} (see {@link AddressSpace#window}),
+     * or 0 when the struct crosses a page (a heap that starts near a page's end) or the TLB does
+     * not hold its page writable.
+     */
+    static long window(AddressSpace as, long tcache) {
+        if (((tcache ^ (tcache + TcachePerthread.SIZE - 1)) & Page.PAGE_MASK) != 0) {
+            return 0;
+        }
+        return as.window(tcache);
+    }
+
+    /**
+     * The tcache step of {@code __libc_malloc}: {@code tcache_get} if bin {@code tcIdx} holds a
+     * chunk; 0 otherwise.
+     */
+    static long tryGet(MallocContext c, long tcache, long tcIdx) {
+        AddressSpace as = c.as;
+        long w = window(as, tcache);
+        if (w == 0) {
+            long count = count(c, tcache, tcIdx);
+            return count > 0 ? tcacheGet(c, tcIdx, count) : 0;
+        }
+        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
+        int count = as.windowLoad16(w, cnt);
+        if (count == 0) {
+            return 0;
+        }
+        long head = TcachePerthread.entryAddr(tcache, tcIdx);
+        long e = as.windowLoad64(w, head);
+        if (Chunk.misaligned(e)) {
+            throw c.printerr("malloc(): unaligned tcache chunk detected");
+        }
+        long generation = as.flushGeneration();
+        long next = Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(e + TcachePerthread.ENTRY_NEXT));
+        if (as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache)) {
+            as.windowStore64(w, head, next);
+            as.windowStore16(w, cnt, (count - 1) & 0xffff);
+        } else {
+            as.store64(head, next);
+            as.store16(cnt, (count - 1) & 0xffff);
+        }
+        as.store64(e + TcachePerthread.ENTRY_KEY, 0);
+        return e;
+    }
+
+    /**
      * The tcache part of {@code _int_free}: if the chunk carries tcache_key, walk its bin to tell a
      * double free from a coincidence; then cache it if the bin has room.
      *
@@ -97,12 +150,39 @@ final class Tcache {
                 }
             }
         }
-        long count = count(c, tcache, tcIdx);
-        if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
-            tcachePut(c, p, tcIdx, count);
-            return true;
+        long w = window(as, tcache);
+        if (w == 0) {
+            long count = count(c, tcache, tcIdx);
+            if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
+                tcachePut(c, p, tcIdx, count);
+                return true;
+            }
+            return false;
         }
-        return false;
+        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
+        long count = as.windowLoad16(w, cnt);
+        if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) >= 0) {
+            return false;
+        }
+        // tcache_put, its accesses to the struct through the window while nothing evicts it
+        long head = TcachePerthread.entryAddr(tcache, tcIdx);
+        long generation = as.flushGeneration();
+        as.store64(e + TcachePerthread.ENTRY_KEY, c.tcacheKey());
+        boolean holds = as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache);
+        long old = holds ? as.windowLoad64(w, head) : as.load64(head);
+        as.store64(e + TcachePerthread.ENTRY_NEXT, Chunk.protectPtr(e + TcachePerthread.ENTRY_NEXT, old));
+        holds = holds && as.flushGeneration() == generation;
+        if (Long.compareUnsigned(cnt + 1 - e, TcachePerthread.ENTRY_SIZE + 1) < 0) {
+            count = -1; // the entry overlaps counts[tcIdx]: load it again after the stores, as glibc does
+        }
+        if (holds) {
+            as.windowStore64(w, head, e);
+            as.windowStore16(w, cnt, (int) ((count < 0 ? as.windowLoad16(w, cnt) : count) + 1) & 0xffff);
+        } else {
+            as.store64(head, e);
+            as.store16(cnt, (int) ((count < 0 ? as.load16(cnt) & 0xffff : count) + 1) & 0xffff);
+        }
+        return true;
     }
 
     /**

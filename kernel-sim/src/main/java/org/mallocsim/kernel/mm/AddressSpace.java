@@ -146,11 +146,13 @@ public final class AddressSpace implements FaultHandler {
 
     private Mmu mmu() {
         Mmu m = mmu;
-        if (m == null) {
-            mm.paging.start(this);
-            m = mmu = mm.paging.mmu();
-        }
-        return m;
+        return m != null ? m : startMmu();
+    }
+
+    /** Kept out of {@link #mmu()} so that the JIT's first tier inlines the check into every access. */
+    private Mmu startMmu() {
+        mm.paging.start(this);
+        return mmu = mm.paging.mmu();
     }
 
     // ---- memory --------------------------------------------------------------------------------
@@ -185,6 +187,32 @@ public final class AddressSpace implements FaultHandler {
 
     public void store64(long vaddr, long value) {
         mmu().store64(vaddr, value);
+    }
+
+    /** A window on vaddr's page, or 0 (see {@link Mmu#window}). */
+    public long window(long vaddr) {
+        return mmu().window(vaddr);
+    }
+
+    /** Bumped by every TLB flush; a page window holds while it stays put (see {@link Mmu#window}). */
+    public long flushGeneration() {
+        return mmu().flushGeneration();
+    }
+
+    public long windowLoad64(long window, long vaddr) {
+        return mmu().windowLoad64(window, vaddr);
+    }
+
+    public int windowLoad16(long window, long vaddr) {
+        return mmu().windowLoad16(window, vaddr);
+    }
+
+    public void windowStore64(long window, long vaddr, long value) {
+        mmu().windowStore64(window, vaddr, value);
+    }
+
+    public void windowStore16(long window, long vaddr, int value) {
+        mmu().windowStore16(window, vaddr, value);
     }
 
     public void fill(long vaddr, int value, long length) {

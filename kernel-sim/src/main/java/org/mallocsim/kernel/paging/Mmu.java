@@ -227,6 +227,61 @@ public final class Mmu {
         slowPath.store(vaddr, value, 8);
     }
 
+    // ---- page windows ----------------------------------------------------------------------------
+
+    /**
+     * Opens a window on {@code vaddr}'s page for a run of loads and stores to one small structure
+     * (ptmalloc's tcache_perthread_struct): the host address of the page's frame when the TLB holds
+     * the page writable, so that its PTE is accessed and dirty and every access to it would hit;
+     * else 0, and the caller makes ordinary accesses. An access through the window counts as the
+     * hit it stands for and does what that hit would do.
+     *
+     * <p>The window is what the TLB holds until a flush ({@link #flushGeneration} moves) or an
+     * access to another page that maps to the same entry ({@link #sharesEntry}) evicts it: a caller
+     * that makes other accesses between two of the window's checks both, and goes back to ordinary
+     * accesses if either happened, so the counts, the PTE bits and the faults stay those of the
+     * ordinary accesses.
+     */
+    public long window(long vaddr) {
+        long e = entry(vaddr);
+        long page = vaddr & PAGE_MASK;
+        return UNSAFE.getLong(e + WRITE_TAG) == page ? page + UNSAFE.getLong(e + ADDEND) : 0;
+    }
+
+    /** Whether {@code a} and {@code b} lie in different pages that share a TLB entry. */
+    public static boolean sharesEntry(long a, long b) {
+        long pages = (a ^ b) >>> PAGE_SHIFT;
+        return pages != 0 && (pages & TLB_MASK) == 0;
+    }
+
+    /**
+     * The 64 bits at {@code vaddr} through {@code window}, opened on vaddr's page. Only the offset
+     * within the page is used, rounded down to the access's alignment, so a wrong address reads
+     * the window's own frame and never leaves it.
+     */
+    public long windowLoad64(long window, long vaddr) {
+        if (COUNT) accesses++;
+        return UNSAFE.getLong(window + (vaddr & (PAGE_SIZE - 8)));
+    }
+
+    /** The 16 bits at {@code vaddr} through {@code window}, zero-extended (see {@link #windowLoad64}). */
+    public int windowLoad16(long window, long vaddr) {
+        if (COUNT) accesses++;
+        return UNSAFE.getShort(window + (vaddr & (PAGE_SIZE - 2))) & 0xffff;
+    }
+
+    /** Stores {@code value} at {@code vaddr} through {@code window} (see {@link #windowLoad64}). */
+    public void windowStore64(long window, long vaddr, long value) {
+        if (COUNT) accesses++;
+        UNSAFE.putLong(window + (vaddr & (PAGE_SIZE - 8)), value);
+    }
+
+    /** Stores the low 16 bits of {@code value} at {@code vaddr} through {@code window}. */
+    public void windowStore16(long window, long vaddr, int value) {
+        if (COUNT) accesses++;
+        UNSAFE.putShort(window + (vaddr & (PAGE_SIZE - 2)), (short) value);
+    }
+
     /** memset: page by page in address order, so a fault leaves the earlier pages written. */
     public void fill(long vaddr, int value, long length) {
         slowPath.fill(vaddr, value, length);
@@ -353,8 +408,11 @@ public final class Mmu {
         return slabOffset(i, vaddr);
     }
 
-    /** Bumped by every flush: a two-page access translates again if a fault in between flushed. */
-    long flushGeneration() {
+    /**
+     * Bumped by every flush: a two-page access translates again, and a page window is given up,
+     * if a fault in between flushed.
+     */
+    public long flushGeneration() {
         return flushGeneration;
     }
 

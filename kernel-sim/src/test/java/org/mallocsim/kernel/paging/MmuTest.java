@@ -256,6 +256,56 @@ class MmuTest {
     }
 
     @Test
+    void aWindowOpensOnlyOnAPageTheTlbHoldsWritable() {
+        assertThat(mmu.window(BASE)).as("not in the TLB").isZero();
+        mmu.load64(BASE);
+        assertThat(mmu.window(BASE))
+                .as("filled by a read: clean, the first store must walk")
+                .isZero();
+        mmu.store64(BASE, 1);
+        assertThat(mmu.window(BASE + 123)).isNotZero();
+        mmu.flushRange(BASE, BASE + PAGE);
+        assertThat(mmu.window(BASE)).as("flushed").isZero();
+    }
+
+    @Test
+    void windowAccessesAreTheHitsTheyStandFor() {
+        mmu.store64(BASE + 8, 42);
+        long w = mmu.window(BASE);
+        long accesses = mmu.accesses();
+        long hits = mmu.tlbHits();
+        long misses = mmu.tlbMisses();
+        assertThat(mmu.windowLoad64(w, BASE + 8)).isEqualTo(42);
+        mmu.windowStore64(w, BASE + 16, 0x1122_3344_5566_7788L);
+        mmu.windowStore16(w, BASE + 2, 0xfffe);
+        assertThat(mmu.windowLoad16(w, BASE + 2)).isEqualTo(0xfffe);
+        assertThat(mmu.accesses() - accesses).isEqualTo(4);
+        assertThat(mmu.tlbHits() - hits).isEqualTo(Mmu.COUNT ? 4 : 0);
+        assertThat(mmu.tlbMisses()).isEqualTo(misses);
+        assertThat(mmu.load64(BASE + 16)).isEqualTo(0x1122_3344_5566_7788L);
+        assertThat(mmu.load16(BASE + 2)).isEqualTo(0xfffe);
+    }
+
+    @Test
+    void aWindowAddressOutsideItsPageStaysInsideItsFrame() {
+        mmu.store64(BASE + 8, 7);
+        mmu.store64(BASE + PAGE + 8, 9);
+        long w = mmu.window(BASE);
+        assertThat(mmu.windowLoad64(w, BASE + PAGE + 8)).isEqualTo(7);
+        assertThat(mmu.windowLoad64(w, BASE + 13)).as("rounded down to 8").isEqualTo(7);
+    }
+
+    @Test
+    void pagesShareAnEntryWhenTheyAreATlbApart() {
+        long reach = (long) Mmu.TLB_SIZE * PAGE;
+        assertThat(Mmu.sharesEntry(BASE, BASE + 8)).as("one page").isFalse();
+        assertThat(Mmu.sharesEntry(BASE, BASE + PAGE)).isFalse();
+        assertThat(Mmu.sharesEntry(BASE, BASE + reach)).isTrue();
+        assertThat(Mmu.sharesEntry(BASE + reach * 3 + 5, BASE)).isTrue();
+        assertThat(Mmu.sharesEntry(BASE, BASE + reach + PAGE)).isFalse();
+    }
+
+    @Test
     void aZappedAndFlushedPageFaultsAgainAndComesBackZero() {
         mmu.store64(BASE + 16, 0x5a5a);
         mmu.store64(BASE + PAGE, 1);
