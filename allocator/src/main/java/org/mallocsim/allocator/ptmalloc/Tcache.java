@@ -132,39 +132,62 @@ final class Tcache {
         AddressSpace as = c.as;
         long e = Chunk.chunk2mem(p);
         if (as.load64(e + TcachePerthread.ENTRY_KEY) == c.tcacheKey()) {
-            long limit = c.mpLoad(MallocPar.TCACHE_COUNT);
-            long cnt = 0;
-            for (long tmp = as.load64(TcachePerthread.entryAddr(tcache, tcIdx));
-                    tmp != 0;
-                    tmp = Chunk.revealPtr(
-                                    tmp + TcachePerthread.ENTRY_NEXT, as.load64(tmp + TcachePerthread.ENTRY_NEXT)),
-                            cnt++) {
-                if (Long.compareUnsigned(cnt, limit) >= 0) {
-                    throw c.printerr("free(): too many chunks detected in tcache");
-                }
-                if (Chunk.misaligned(tmp)) {
-                    throw c.printerr("free(): unaligned chunk detected in tcache 2");
-                }
-                if (tmp == e) {
-                    throw c.printerr("free(): double free detected in tcache 2");
-                }
-            }
+            checkDoubleFree(c, tcache, tcIdx, e);
         }
         long w = window(as, tcache);
         if (w == 0) {
-            long count = count(c, tcache, tcIdx);
-            if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
-                tcachePut(c, p, tcIdx, count);
-                return true;
-            }
-            return false;
+            return putIfRoom(c, p, tcIdx);
         }
-        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
-        long count = as.windowLoad16(w, cnt);
+        long count = as.windowLoad16(w, TcachePerthread.countAddr(tcache, tcIdx));
         if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) >= 0) {
             return false;
         }
-        // tcache_put, its accesses to the struct through the window while nothing evicts it
+        putThroughWindow(c, w, tcache, tcIdx, e, count);
+        return true;
+    }
+
+    /**
+     * The walk of {@code _int_free} for a chunk that carries tcache_key: a double free if the chunk
+     * is in its bin, or glibc's abort for a bin too long or holding a misaligned entry.
+     */
+    private static void checkDoubleFree(MallocContext c, long tcache, long tcIdx, long e) {
+        AddressSpace as = c.as;
+        long limit = c.mpLoad(MallocPar.TCACHE_COUNT);
+        long cnt = 0;
+        for (long tmp = as.load64(TcachePerthread.entryAddr(tcache, tcIdx));
+                tmp != 0;
+                tmp = Chunk.revealPtr(tmp + TcachePerthread.ENTRY_NEXT, as.load64(tmp + TcachePerthread.ENTRY_NEXT)),
+                        cnt++) {
+            if (Long.compareUnsigned(cnt, limit) >= 0) {
+                throw c.printerr("free(): too many chunks detected in tcache");
+            }
+            if (Chunk.misaligned(tmp)) {
+                throw c.printerr("free(): unaligned chunk detected in tcache 2");
+            }
+            if (tmp == e) {
+                throw c.printerr("free(): double free detected in tcache 2");
+            }
+        }
+    }
+
+    /** The tcache's last step in _int_free with ordinary accesses: tcache_put if the bin has room. */
+    private static boolean putIfRoom(MallocContext c, long p, long tcIdx) {
+        long count = count(c, c.tcache(), tcIdx);
+        if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
+            tcachePut(c, p, tcIdx, count);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@link #tcachePut(MallocContext, long, long, long)} with the struct's accesses through window
+     * {@code w} while nothing can have evicted it, ordinary ones after; {@code count} was just read
+     * through the window.
+     */
+    private static void putThroughWindow(MallocContext c, long w, long tcache, long tcIdx, long e, long count) {
+        AddressSpace as = c.as;
+        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
         long head = TcachePerthread.entryAddr(tcache, tcIdx);
         long generation = as.flushGeneration();
         as.store64(e + TcachePerthread.ENTRY_KEY, c.tcacheKey());
@@ -182,7 +205,6 @@ final class Tcache {
             as.store64(head, e);
             as.store16(cnt, (int) ((count < 0 ? as.load16(cnt) & 0xffff : count) + 1) & 0xffff);
         }
-        return true;
     }
 
     /**
