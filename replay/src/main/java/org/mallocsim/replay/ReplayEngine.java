@@ -369,7 +369,7 @@ public final class ReplayEngine {
             listener.firstMismatch(
                     allocator, e, result, e.op == TraceEvent.FREE || e.op == TraceEvent.REALLOC ? liveArg : 0);
         }
-        if (answered % ReplayListener.PROGRESS_EVERY == 0) {
+        if ((answered & (ReplayListener.PROGRESS_EVERY - 1)) == 0) { // a power of two: no division
             listener.progress(answered);
         }
         answer.set(e.tid, e.op, liveArg, e.arg1, result, chunkWord, brk);
