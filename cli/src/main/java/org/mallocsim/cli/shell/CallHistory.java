@@ -10,9 +10,11 @@ import org.mallocsim.traces.format.TraceEvent;
  * addressing, linear probing, backward-shift deletion) finds the block a free ends.
  *
  * <pre>
- *  call c:  op[c]  position[c]  emulated[c]  recorded[c]  size[c]  freedBy[c]
- *           'm'    line 40      0x5555..2a0  0x55dd..2a0  24       0 (live) or the freeing call
+ *  call c:  op[c]  position[c]  emulated[c]  recorded[c]  size[c]  usable[c]  freedBy[c]
+ *           'm'    line 40      0x5555..2a0  0x55dd..2a0  24       24         0 (live) or the freeing call
  * </pre>
+ * {@code usable} is the block's extent as glibc's malloc_usable_size gives it (the bytes asked for
+ * plus the chunk's padding), or the bytes asked for under a policy without chunk headers.
  * The replay is deterministic, so the history is recorded once, as far as the process has ever
  * gone ({@link #recorded()}); a later visit to an earlier call reads it as of that call (a free
  * after it does not count), and going forward again records only the calls never reached.
@@ -23,6 +25,7 @@ final class CallHistory {
     private long[] emulated = new long[1024];
     private long[] recorded = new long[1024];
     private long[] size = new long[1024];
+    private long[] usable = new long[1024];
     private int[] freedBy = new int[1024];
     private int calls;
 
@@ -36,8 +39,12 @@ final class CallHistory {
         return calls;
     }
 
-    /** Records call number {@code recorded() + 1}: {@code e} as the trace has it, {@code a} as answered. */
-    void add(TraceEvent e, TraceEvent a) {
+    /**
+     * Records call number {@code recorded() + 1}: {@code e} as the trace has it, {@code a} as
+     * answered; {@code chunkWords}: the answer's chunk word is a ptmalloc chunk header, which gives
+     * the block's usable extent.
+     */
+    void add(TraceEvent e, TraceEvent a, boolean chunkWords) {
         int c = ++calls;
         if (c >= op.length) {
             int n = op.length * 2;
@@ -46,6 +53,7 @@ final class CallHistory {
             emulated = Arrays.copyOf(emulated, n);
             recorded = Arrays.copyOf(recorded, n);
             size = Arrays.copyOf(size, n);
+            usable = Arrays.copyOf(usable, n);
             freedBy = Arrays.copyOf(freedBy, n);
         }
         op[c] = e.op;
@@ -62,6 +70,7 @@ final class CallHistory {
             emulated[c] = a.result;
             recorded[c] = e.result;
             size[c] = requested(e);
+            usable[c] = Math.max(size[c], chunkWords ? usableSize(a.chunkWord) : 0);
             putLive(a.result, c);
         }
     }
@@ -80,8 +89,16 @@ final class CallHistory {
     }
 
     /**
+     * What {@code malloc_usable_size} answers for an in-use chunk with header word {@code word}:
+     * its size less the size field, and less the prev_size field too when it is mmapped.
+     */
+    static long usableSize(long word) {
+        return (word & ~7L) - ((word & 2) != 0 ? 16 : 8);
+    }
+
+    /**
      * The latest call up to {@code now} that returned a block holding {@code ptr}, as an emulated
-     * or a recorded pointer ({@code ptr} in [pointer, pointer + max(size, 1))); 0 when none did.
+     * or a recorded pointer ({@code ptr} in [pointer, pointer + max(usable, 1))); 0 when none did.
      */
     int returnedBy(long ptr, int now) {
         for (int c = Math.min(now, calls); c > 0; c--) {
@@ -93,7 +110,7 @@ final class CallHistory {
     }
 
     private boolean inside(long ptr, long start, int c) {
-        return start != 0 && Long.compareUnsigned(ptr - start, Math.max(size[c], 1)) < 0;
+        return start != 0 && Long.compareUnsigned(ptr - start, Math.max(usable[c], 1)) < 0;
     }
 
     /** The call that freed the block call {@code c} returned, if it did by call {@code now}; else 0 (live). */
@@ -120,6 +137,10 @@ final class CallHistory {
 
     long size(int c) {
         return size[c];
+    }
+
+    long usable(int c) {
+        return usable[c];
     }
 
     // ---- the live map ----------------------------------------------------------------------------

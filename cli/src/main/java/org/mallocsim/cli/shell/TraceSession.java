@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.mallocsim.allocator.ptmalloc.Ptmalloc;
 import org.mallocsim.replay.ProcessDeath;
 import org.mallocsim.replay.ReplayCursor;
 import org.mallocsim.replay.ReplayOptions;
@@ -230,7 +231,7 @@ final class TraceSession {
             throw new IOException(trace + ": ended after " + current() + " calls, not " + total);
         }
         if (death() == null && current() > history.recorded()) {
-            history.add(cursor.call(), cursor.answer());
+            history.add(cursor.call(), cursor.answer(), cursor.allocator() instanceof Ptmalloc);
         }
     }
 
@@ -312,10 +313,17 @@ final class TraceSession {
                     .append(Long.toHexString(history.recorded(c)))
                     .append(")");
             if (ptr != emulated && ptr != history.recorded(c)) {
-                long base = Long.compareUnsigned(ptr - emulated, Math.max(history.size(c), 1)) < 0
+                long base = Long.compareUnsigned(ptr - emulated, Math.max(history.usable(c), 1)) < 0
                         ? emulated
                         : history.recorded(c);
                 sb.append(", ").append(ptr - base).append(" bytes in");
+                if (Long.compareUnsigned(ptr - base, history.size(c)) >= 0) {
+                    sb.append(", past the ")
+                            .append(history.size(c))
+                            .append(" asked for (the chunk's padding, ")
+                            .append(history.usable(c))
+                            .append(" usable)");
+                }
             }
             sb.append('\n');
             int f = history.freedBy(c, now);

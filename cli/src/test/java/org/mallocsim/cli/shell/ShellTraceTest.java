@@ -161,6 +161,28 @@ class ShellTraceTest {
     }
 
     @Test
+    void wherePlacesAPointerInTheChunksPaddingInTheBlock() {
+        // call 11: malloc(47), a 64-byte chunk: 56 usable bytes, the last 9 of them padding
+        Cli.Result r = Cli.shell(
+                "where 0x55dd085ac4d2\nwhere 0x55dd085ac4d7\nwhere 0x55dd085ac4d8\n",
+                "--trace",
+                GREP.toString(),
+                "--at",
+                "11");
+        assertThat(r.out())
+                .startsWith("# 0x55dd085ac4d2: returned by call 11 (line 47): malloc of 47 bytes = 0x55dd085ac4a0"
+                        + " (recorded 0x55dd085ac4a0), 50 bytes in, past the 47 asked for (the chunk's padding,"
+                        + " 56 usable)\n"
+                        + "#   live at call 11\n"
+                        + "# 0x55dd085ac4d7: returned by call 11 (line 47): malloc of 47 bytes = 0x55dd085ac4a0"
+                        + " (recorded 0x55dd085ac4a0), 55 bytes in, past the 47 asked for (the chunk's padding,"
+                        + " 56 usable)\n"
+                        + "#   live at call 11\n")
+                .doesNotContain("0x55dd085ac4d8: returned by call 11");
+        assertThat(r.code()).isZero();
+    }
+
+    @Test
     void typedCallsDivergeUntilTheNextMoveDropsThem() {
         Cli.Result r = Cli.shell("p = malloc(10)\nat\nstep\nat\n", "--trace", GREP.toString(), "--at", "98");
         assertThat(r.out())
