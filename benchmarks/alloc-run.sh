@@ -2,8 +2,9 @@
 # Runs the allocator benchmarks (emulated ptmalloc, the "glibc" policy) with the real glibc's
 # figures in the same run, and prints one table of figures and ratios, read as run.sh's kernel
 # table is (best and median one-second pieces, the goal judged on the ratio of the best):
-#   - a whole replay of traces/bash.mrec.zst: ReplayBenchmark (JMH, ns per call) and
-#     `mallocsim replay --json` (a fresh JVM each time) against `mallocsim native --json`;
+#   - whole replays of traces/bash.mrec.zst and of the four-thread traces/pythr.mrec.zst:
+#     ReplayBenchmark (JMH, ns per call) and `mallocsim replay --json` (a fresh JVM each time)
+#     against `mallocsim native --json`;
 #   - free+malloc pairs on the tcache, fastbin, smallbin and large paths: PtmallocPathBenchmark
 #     against alloc_baseline.c (the same calls on this machine's glibc);
 #   - the same pairs timed by the thread's CPU clock: PairCpuTime against
@@ -34,7 +35,7 @@ rm -f "$out"/jmh*.csv "$out"/jmh*.log
 : >"$out/native.txt"
 : >"$out/cpu.txt"
 for round in $(seq "$FORKS"); do
-  java -jar benchmarks/target/benchmarks.jar 'PtmallocPathBenchmark|ReplayBenchmark.bashGlibc' \
+  java -jar benchmarks/target/benchmarks.jar 'PtmallocPathBenchmark|ReplayBenchmark.(bash|pythr)Glibc' \
     -bm avgt -tu ns -f 1 -wi "$WI" -i "$ITER" -w 1s -r 1s -prof gc \
     -rf csv -rff "$out/jmh-$round.csv" >"$out/jmh-$round.log" 2>&1 || { tail -30 "$out/jmh-$round.log"; exit 1; }
   for p in tcache fastbin smallbin large; do "$out/alloc_baseline" "$p" 1 >>"$out/native.txt"; done
@@ -42,11 +43,15 @@ for round in $(seq "$FORKS"); do
   for p in tcache fastbin smallbin large; do ALLOC_CLOCK=cpu "$out/alloc_baseline" "$p" 1 >>"$out/cpu.txt"; done
   # one piece per replay: "<name> <ns per call>"
   for k in $(seq "$NATIVE"); do
-    cli native traces/bash.mrec.zst --json --no-compare | sed -n 's/^{[^{]*"ns_per_call":\([0-9]*\),.*/native-bash \1/p' >>"$out/native.txt"
+    for t in bash pythr; do
+      cli native traces/$t.mrec.zst --json --no-compare | sed -n "s/^{[^{]*\"ns_per_call\":\([0-9]*\),.*/native-$t \1/p" >>"$out/native.txt"
+    done
   done
   for k in $(seq 3); do
-    cli replay traces/bash.mrec.zst --allocator glibc --json \
-      | awk '/"faithful": false/ { bad = 1 } /"nsPerCall": / { v = $2 } END { print (bad ? "unfaithful-cli" : "cli-bash"), v }' >>"$out/native.txt"
+    for t in bash pythr; do
+      cli replay traces/$t.mrec.zst --allocator glibc --json \
+        | awk -v t="$t" '/"faithful": false/ { bad = 1 } /"nsPerCall": / { v = $2 } END { print (bad ? "unfaithful-cli" : "cli-" t), v }' >>"$out/native.txt"
+    done
   done
 done
 fi
@@ -99,6 +104,11 @@ awk -v native="$out/native.txt" -v jmhlog="$out/jmh.log" "$MEDIAN_AWK"'
     if ("unfaithful-cli" in natBest) print "replay --json: a replay was NOT faithful"
     row("replay bash, replay --json", natBest["cli-bash"], natMedian["cli-bash"], "-", "native replayer (per call)",
         natBest["native-bash"], natMedian["native-bash"], 3)
+    k = "ReplayBenchmark.pythrGlibc"
+    row("replay pythr, JMH (per call)", best[k], med[k], sprintf("%.1f", alloc[k]), "native replayer (per call)",
+        natBest["native-pythr"], natMedian["native-pythr"], 3)
+    row("replay pythr, replay --json", natBest["cli-pythr"], natMedian["cli-pythr"], "-", "native replayer (per call)",
+        natBest["native-pythr"], natMedian["native-pythr"], 3)
     split("tcache fastbin smallbin large", paths, " ")
     for (i = 1; i <= 4; i++) {
       k = "PtmallocPathBenchmark.mallocFree@" paths[i]

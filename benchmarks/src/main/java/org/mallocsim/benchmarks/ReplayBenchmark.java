@@ -43,14 +43,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       nsPerCall for the real glibc in {@code benchmarks/alloc-run.sh}. One invocation is one replay
  *       (a few seconds at most), so each JMH iteration holds one. Setup replays once and refuses to
  *       measure unless every call was answered and every answer matched the recorded one: a faster
- *       replay that changed an answer would not be a replay of bash. {@code -Dmallocsim.trace=FILE}
- *       names another trace (its call count must then be given as {@code -Dmallocsim.traceCalls=N}
- *       for the per-call figure to hold).
+ *       replay that changed an answer would not be a replay of bash.
+ *   <li>{@link #pythrGlibc}: the same for {@code traces/pythr.mrec.zst} (95,864 calls from four
+ *       threads, with their thread arenas), the multi-threaded trace beside the single-threaded one.
  * </ul>
  */
 public class ReplayBenchmark {
     /** Calls in traces/bash.mrec.zst. */
     static final int BASH_CALLS = 2_262_625;
+    /** Calls in traces/pythr.mrec.zst. */
+    static final int PYTHR_CALLS = 95_864;
 
     /** A bundled trace as mrecb bytes, and the bump policy. */
     @State(Scope.Thread)
@@ -74,28 +76,40 @@ public class ReplayBenchmark {
         }
     }
 
-    /** The bash trace on disk, checked faithful under the glibc policy before measuring. */
-    @State(Scope.Thread)
-    public static class Bash {
+    /** A recorded trace on disk, checked whole and faithful under the glibc policy before measuring. */
+    abstract static class Recorded {
         Path trace;
         ReplayOptions options;
 
-        @Setup(Level.Trial)
-        public void setUp() throws IOException {
-            trace = Path.of(System.getProperty("mallocsim.trace", "traces/bash.mrec.zst"));
-            if (!Files.isReadable(trace)) {
-                throw new IOException(trace.toAbsolutePath() + ": cannot read (run from the repository root)");
-            }
+        void setUp(String name, long calls) throws IOException {
+            trace = find(name);
             options = ReplayOptions.of("glibc");
             ReplayResult r = ReplayEngine.replay(trace, options);
-            long expected = Long.getLong("mallocsim.traceCalls", BASH_CALLS);
             if (!r.completed()
-                    || r.calls() != expected
+                    || r.calls() != calls
                     || r.fidelity() == null
                     || !r.fidelity().faithful()) {
                 throw new IllegalStateException(trace + ": the replay is not faithful or not whole (" + r.calls()
-                        + " calls, expected " + expected + ")");
+                        + " calls, expected " + calls + ")");
             }
+        }
+    }
+
+    /** traces/bash.mrec.zst. */
+    @State(Scope.Thread)
+    public static class Bash extends Recorded {
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            setUp("bash", BASH_CALLS);
+        }
+    }
+
+    /** traces/pythr.mrec.zst. */
+    @State(Scope.Thread)
+    public static class Pythr extends Recorded {
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            setUp("pythr", PYTHR_CALLS);
         }
     }
 
@@ -120,6 +134,17 @@ public class ReplayBenchmark {
     @Fork(1)
     @OperationsPerInvocation(BASH_CALLS)
     public ReplayResult bashGlibc(Bash s) throws IOException {
+        return ReplayEngine.replay(s.trace, s.options);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 5, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Fork(1)
+    @OperationsPerInvocation(PYTHR_CALLS)
+    public ReplayResult pythrGlibc(Pythr s) throws IOException {
         return ReplayEngine.replay(s.trace, s.options);
     }
 
