@@ -479,35 +479,17 @@ public final class Mmu {
     }
 
     /**
-     * Checks that every valid TLB entry agrees with the page table: its page has a present PTE,
-     * the entry reaches that PTE's frame, and a write entry exists only for a writable, dirty PTE.
-     * A stale entry would let a load or store bypass a munmap, mprotect or DONTNEED.
+     * Checks that every valid TLB entry agrees with the page table (see {@link TlbAudit}).
      *
      * @return null when they agree, else the first disagreement
      */
     public String checkAgainstPageTable() {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            long page = get(i, READ_TAG) != INVALID ? get(i, READ_TAG) : get(i, WRITE_TAG);
-            if (page == INVALID) {
-                continue;
-            }
-            long pte = pageTable.readPte(page);
-            String where = "TLB entry " + i + " for 0x" + Long.toHexString(page);
-            if ((pte & Pte.PRESENT) == 0) {
-                return where + " but the PTE is " + Pte.toString(pte);
-            }
-            long pfn = Pte.pfn(pte);
-            if (host[i] != ram.slab(pfn)
-                    || get(i, HOST_BASE) != HostMemory.address(host[i])
-                    || slabOffset(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
-                return where + " reaches another frame than the PTE's " + Pte.toString(pte);
-            }
-            if (get(i, WRITE_TAG) != INVALID
-                    && (get(i, WRITE_TAG) != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
-                return where + " allows writes but the PTE is " + Pte.toString(pte);
-            }
-        }
-        return null;
+        return TlbAudit.check(this, pageTable, ram);
+    }
+
+    /** The host address TLB entry {@code i} holds for its slab's first byte. */
+    long hostBaseAt(int i) {
+        return get(i, HOST_BASE);
     }
 
     /** Sets ACCESSED (and DIRTY for a write) in the PTE in RAM, then fills the TLB entry. */
