@@ -20,8 +20,11 @@
  * process's main thread, so it uses the main arena as the recorded one did). A global sequence
  * number enforces trace order: each thread sleeps on its own futex until the sequence reaches its
  * next event; the thread that finishes an event wakes the owner of the following one. A thread is
- * created when its first event comes up and joined right after its last one, before the next
- * event runs, so its exit (tcache flush, arena put on the free list) happens at a fixed point.
+ * created when its first event comes up. One whose last event is its exit ('x') is joined right
+ * after it, before the next event runs, so its exit (tcache flush, arena put on the free list)
+ * happens at a fixed point; one whose trace just stops (a recording without thread events) waits
+ * until the calls are over and measured, as the emulated replay, which ends no thread the trace
+ * does not end, keeps it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -254,6 +257,15 @@ static _Atomic uint32_t turn;
 /* Threads that ran their last event and await a join; touched only by the turn holder. */
 static uint32_t pending_exit[MAX_THREADS];
 static uint32_t npending;
+/*
+ * Threads whose last event is a call, not an exit: a trace without thread events (an older
+ * recording) says nothing of when they ended, and the emulated replay keeps them. They wait here,
+ * their tcaches and arenas attached, until the calls are over and measured, so that their exits
+ * (tcache_thread_shutdown's frees, which can trim the heap) fall outside the measured calls.
+ */
+static uint32_t lingering[MAX_THREADS];
+static uint32_t nlingering;
+static _Atomic uint32_t release_lingering;
 
 static void futex_wait(_Atomic uint32_t *word, uint32_t seen)
 {
@@ -309,14 +321,33 @@ static void join_exited(void)
 
 static void run_thread_events(uint32_t th)
 {
+    int linger = 0;
     for (uint32_t e = trace.first[th]; e != NO_EVENT; e = trace.events[e].next) {
         wait_turn(th, e);
         join_exited();
         replay_one(&trace.events[e]);
-        if (trace.events[e].next == NO_EVENT && th != 0)
-            pending_exit[npending++] = th;
+        if (trace.events[e].next == NO_EVENT && th != 0) {
+            if (trace.events[e].op == 'X') {
+                pending_exit[npending++] = th;
+            } else {
+                lingering[nlingering++] = th;
+                linger = 1;
+            }
+        }
         hand_over(e);
     }
+    while (linger && atomic_load(&release_lingering) == 0)
+        futex_wait(&release_lingering, 0);
+}
+
+/* After the measured calls: lets the lingering threads end, and joins them. */
+static void end_lingering(void)
+{
+    atomic_store(&release_lingering, 1);
+    syscall(SYS_futex, &release_lingering, FUTEX_WAKE_PRIVATE, MAX_THREADS, NULL, NULL, 0);
+    for (uint32_t i = 0; i < nlingering; i++)
+        pthread_join(threads[lingering[i]].handle, NULL);
+    nlingering = 0;
 }
 
 static void *thread_main(void *arg)
@@ -333,7 +364,7 @@ static void replay_threads(void)
     run_thread_events(0);
     wait_turn(0, trace.count);
     join_exited();
-    /* Every other thread was joined at its last event; nothing is left running. */
+    /* Every other thread was joined at its exit event, or waits in end_lingering. */
 }
 
 /* ---- output ---- */
@@ -574,6 +605,7 @@ int main(int argc, char **argv)
     uint64_t wall = now_ns() - t0;
     rss_peak_kib = status_kib("VmHWM");
     rss_end_kib = status_kib("VmRSS");
+    end_lingering();
 
     if (emit_path != NULL)
         emit(emit_path);

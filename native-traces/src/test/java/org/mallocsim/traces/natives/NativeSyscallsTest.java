@@ -81,4 +81,31 @@ class NativeSyscallsTest {
         assertThat(raised.get("mmap")).isZero();
         assertThat(raised.get("munmap")).isZero();
     }
+
+    @Test
+    void aThreadWithoutAnExitEventEndsAfterTheCountedCalls(@TempDir Path dir) throws IOException {
+        // a trace without thread events (an older recording), so nothing says when thread 2 ended:
+        // the emulated replay keeps it to the end. Were the replayer to end it after its last call,
+        // its exit (glibc's madvise of the thread's stack, then tcache_thread_shutdown's frees of
+        // the chunk it cached) would fall among the counted calls, before main's last one
+        Path trace = dir.resolve("t.mrec");
+        Files.writeString(
+                trace,
+                String.join(
+                        "\n",
+                        "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x555555559000",
+                        "1 m 24 = 0x5555555592a0 0x21 0x55555557a000",
+                        "2 m 1000 = 0x555555559560 0x3f1 0x55555557a000",
+                        "2 f 0x555555559560 = 0x0 0x0 0x55555557a000",
+                        "1 m 24 = 0x5555555592c0 0x21 0x55555557a000",
+                        ""));
+        Map<String, Long> counts = NativeSyscalls.count(
+                trace,
+                NativeReplayer.Touch.NONE,
+                "glibc.malloc.arena_max=1:glibc.malloc.trim_threshold=0:glibc.malloc.top_pad=0");
+        assertThat(counts.get("brk")).as("brk(NULL) and the arena's growth").isEqualTo(2L);
+        assertThat(counts.get("madvise"))
+                .as("no thread stack released during the calls")
+                .isZero();
+    }
 }
