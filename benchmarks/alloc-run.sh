@@ -39,7 +39,10 @@ for round in $(seq "$FORKS"); do
     -bm avgt -tu ns -f 1 -wi "$WI" -i "$ITER" -w 1s -r 1s -prof gc \
     -rf csv -rff "$out/jmh-$round.csv" >"$out/jmh-$round.log" 2>&1 || { tail -30 "$out/jmh-$round.log"; exit 1; }
   for p in tcache fastbin smallbin large; do "$out/alloc_baseline" "$p" 1 >>"$out/native.txt"; done
-  java -cp benchmarks/target/benchmarks.jar org.mallocsim.benchmarks.PairCpuTime >>"$out/cpu.txt"
+  # a JVM per path, as JMH forks one per path: in one JVM the later paths run code the JIT shaped for the earlier
+  for p in tcache fastbin smallbin large; do
+    java -cp benchmarks/target/benchmarks.jar org.mallocsim.benchmarks.PairCpuTime "$p" >>"$out/cpu.txt"
+  done
   for p in tcache fastbin smallbin large; do ALLOC_CLOCK=cpu "$out/alloc_baseline" "$p" 1 >>"$out/cpu.txt"; done
   # one piece per replay: "<name> <ns per call>"
   for k in $(seq "$NATIVE"); do
