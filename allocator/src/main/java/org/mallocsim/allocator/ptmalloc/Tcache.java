@@ -28,18 +28,7 @@ final class Tcache {
      * for a forged chunk inside the tcache itself, when it is loaded again as glibc does.
      */
     static void tcachePut(MallocContext c, long chunk, long tcIdx, long count) {
-        AddressSpace as = c.as;
-        long tcache = c.tcache();
-        long e = Chunk.chunk2mem(chunk);
-        as.store64(e + TcachePerthread.ENTRY_KEY, c.tcacheKey());
-        long head = TcachePerthread.entryAddr(tcache, tcIdx);
-        as.store64(e + TcachePerthread.ENTRY_NEXT, Chunk.protectPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(head)));
-        as.store64(head, e);
-        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
-        if (Long.compareUnsigned(cnt + 1 - e, TcachePerthread.ENTRY_SIZE + 1) < 0) {
-            count = as.load16(cnt); // [cnt, cnt + 2) meets [e, e + 16): the stores above may have changed it
-        }
-        as.store16(cnt, (int) (count + 1) & 0xffff);
+        put(c, 0, c.tcache(), tcIdx, Chunk.chunk2mem(chunk), count);
     }
 
     /** Follows {@code tcache_get}: pop the head of bin {@code tcIdx}; returns user memory. */
@@ -53,17 +42,7 @@ final class Tcache {
      * overlaps {@code counts[]}, so the value read is the value glibc's decrement loads.
      */
     static long tcacheGet(MallocContext c, long tcIdx, long count) {
-        AddressSpace as = c.as;
-        long tcache = c.tcache();
-        long head = TcachePerthread.entryAddr(tcache, tcIdx);
-        long e = as.load64(head);
-        if (Chunk.misaligned(e)) {
-            throw c.printerr("malloc(): unaligned tcache chunk detected");
-        }
-        as.store64(head, Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(e + TcachePerthread.ENTRY_NEXT)));
-        as.store16(TcachePerthread.countAddr(tcache, tcIdx), (int) (count - 1) & 0xffff);
-        as.store64(e + TcachePerthread.ENTRY_KEY, 0);
-        return e;
+        return get(c, 0, c.tcache(), tcIdx, count);
     }
 
     /** {@code tcache->counts[tcIdx]}. */
@@ -88,30 +67,35 @@ final class Tcache {
      * chunk; 0 otherwise.
      */
     static long tryGet(MallocContext c, long tcache, long tcIdx) {
-        AddressSpace as = c.as;
-        long w = window(as, tcache);
-        if (w == 0) {
-            long count = count(c, tcache, tcIdx);
-            return count > 0 ? tcacheGet(c, tcIdx, count) : 0;
-        }
+        long w = window(c.as, tcache);
         long cnt = TcachePerthread.countAddr(tcache, tcIdx);
-        int count = as.windowLoad16(w, cnt);
-        if (count == 0) {
-            return 0;
-        }
+        long count = w != 0 ? c.as.windowLoad16(w, cnt) : count(c, tcache, tcIdx);
+        return count > 0 ? get(c, w, tcache, tcIdx, count) : 0;
+    }
+
+    /**
+     * {@code tcache_get} for a caller that has just read the bin's count, {@code count}, through
+     * window {@code w} or, when {@code w} is 0, with an ordinary load: the struct's accesses go
+     * through the window while nothing can have evicted its entry, ordinary ones after. The only
+     * store before the decrement is to {@code entries[tcIdx]}, which never overlaps {@code
+     * counts[]}, so {@code count} is the value glibc's decrement loads.
+     */
+    private static long get(MallocContext c, long w, long tcache, long tcIdx, long count) {
+        AddressSpace as = c.as;
+        long cnt = TcachePerthread.countAddr(tcache, tcIdx);
         long head = TcachePerthread.entryAddr(tcache, tcIdx);
-        long e = as.windowLoad64(w, head);
+        long e = w != 0 ? as.windowLoad64(w, head) : as.load64(head);
         if (Chunk.misaligned(e)) {
             throw c.printerr("malloc(): unaligned tcache chunk detected");
         }
         long generation = as.flushGeneration();
         long next = Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(e + TcachePerthread.ENTRY_NEXT));
-        if (as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache)) {
+        if (w != 0 && as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache)) {
             as.windowStore64(w, head, next);
-            as.windowStore16(w, cnt, (count - 1) & 0xffff);
+            as.windowStore16(w, cnt, (int) (count - 1) & 0xffff);
         } else {
             as.store64(head, next);
-            as.store16(cnt, (count - 1) & 0xffff);
+            as.store16(cnt, (int) (count - 1) & 0xffff);
         }
         as.store64(e + TcachePerthread.ENTRY_KEY, 0);
         return e;
@@ -135,14 +119,11 @@ final class Tcache {
             checkDoubleFree(c, tcache, tcIdx, e);
         }
         long w = window(as, tcache);
-        if (w == 0) {
-            return putIfRoom(c, p, tcIdx);
-        }
-        long count = as.windowLoad16(w, TcachePerthread.countAddr(tcache, tcIdx));
+        long count = w != 0 ? as.windowLoad16(w, TcachePerthread.countAddr(tcache, tcIdx)) : count(c, tcache, tcIdx);
         if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) >= 0) {
             return false;
         }
-        putThroughWindow(c, w, tcache, tcIdx, e, count);
+        put(c, w, tcache, tcIdx, e, count);
         return true;
     }
 
@@ -170,28 +151,21 @@ final class Tcache {
         }
     }
 
-    /** The tcache's last step in _int_free with ordinary accesses: tcache_put if the bin has room. */
-    private static boolean putIfRoom(MallocContext c, long p, long tcIdx) {
-        long count = count(c, c.tcache(), tcIdx);
-        if (Long.compareUnsigned(count, c.mpLoad(MallocPar.TCACHE_COUNT)) < 0) {
-            tcachePut(c, p, tcIdx, count);
-            return true;
-        }
-        return false;
-    }
-
     /**
-     * {@link #tcachePut(MallocContext, long, long, long)} with the struct's accesses through window
-     * {@code w} while nothing can have evicted it, ordinary ones after; {@code count} was just read
-     * through the window.
+     * {@code tcache_put} of the entry at user memory {@code e}, for a caller that has just read the
+     * bin's count, {@code count}, through window {@code w} or, when {@code w} is 0, with an ordinary
+     * load, and stored nothing since: the struct's accesses go through the window while nothing can
+     * have evicted its entry, ordinary ones after. The increment starts from {@code count} unless
+     * the entry's key or next pointer (stored first) overlap the count, as they can for a forged
+     * chunk inside the tcache itself, when it is loaded again as glibc does.
      */
-    private static void putThroughWindow(MallocContext c, long w, long tcache, long tcIdx, long e, long count) {
+    private static void put(MallocContext c, long w, long tcache, long tcIdx, long e, long count) {
         AddressSpace as = c.as;
         long cnt = TcachePerthread.countAddr(tcache, tcIdx);
         long head = TcachePerthread.entryAddr(tcache, tcIdx);
         long generation = as.flushGeneration();
         as.store64(e + TcachePerthread.ENTRY_KEY, c.tcacheKey());
-        boolean holds = as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache);
+        boolean holds = w != 0 && as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache);
         long old = holds ? as.windowLoad64(w, head) : as.load64(head);
         as.store64(e + TcachePerthread.ENTRY_NEXT, Chunk.protectPtr(e + TcachePerthread.ENTRY_NEXT, old));
         holds = holds && as.flushGeneration() == generation;

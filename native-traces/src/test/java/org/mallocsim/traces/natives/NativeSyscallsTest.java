@@ -60,16 +60,11 @@ class NativeSyscallsTest {
         // a small block (the main arena grows with brk) and one above the 128 KiB mmap threshold,
         // mapped by sysmalloc and unmapped by free; the replayer's own mmaps (the trace, its
         // pointer map) come before the window
-        Path trace = dir.resolve("t.mrec");
-        Files.writeString(
-                trace,
-                String.join(
-                        "\n",
-                        "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x555555559000",
-                        "1 m 24 = 0x5555555592a0 0x21 0x55555557a000",
-                        "1 m 200000 = 0x7ffff7fcd010 0x31002 0x55555557a000",
-                        "1 f 0x7ffff7fcd010 = 0x0 0x0 0x55555557a000",
-                        ""));
+        Path trace = trace(
+                dir,
+                "1 m 24 = 0x5555555592a0 0x21 0x55555557a000",
+                "1 m 200000 = 0x7ffff7fcd010 0x31002 0x55555557a000",
+                "1 f 0x7ffff7fcd010 = 0x0 0x0 0x55555557a000");
         Map<String, Long> counts = NativeSyscalls.count(trace, NativeReplayer.Touch.NONE, "");
         assertThat(counts.get("brk")).as("brk(NULL) and the arena's growth").isEqualTo(2L);
         assertThat(counts.get("mmap")).isEqualTo(1L);
@@ -88,17 +83,12 @@ class NativeSyscallsTest {
         // the emulated replay keeps it to the end. Were the replayer to end it after its last call,
         // its exit (glibc's madvise of the thread's stack, then tcache_thread_shutdown's frees of
         // the chunk it cached) would fall among the counted calls, before main's last one
-        Path trace = dir.resolve("t.mrec");
-        Files.writeString(
-                trace,
-                String.join(
-                        "\n",
-                        "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x555555559000",
-                        "1 m 24 = 0x5555555592a0 0x21 0x55555557a000",
-                        "2 m 1000 = 0x555555559560 0x3f1 0x55555557a000",
-                        "2 f 0x555555559560 = 0x0 0x0 0x55555557a000",
-                        "1 m 24 = 0x5555555592c0 0x21 0x55555557a000",
-                        ""));
+        Path trace = trace(
+                dir,
+                "1 m 24 = 0x5555555592a0 0x21 0x55555557a000",
+                "2 m 1000 = 0x555555559560 0x3f1 0x55555557a000",
+                "2 f 0x555555559560 = 0x0 0x0 0x55555557a000",
+                "1 m 24 = 0x5555555592c0 0x21 0x55555557a000");
         Map<String, Long> counts = NativeSyscalls.count(
                 trace,
                 NativeReplayer.Touch.NONE,
@@ -107,5 +97,13 @@ class NativeSyscallsTest {
         assertThat(counts.get("madvise"))
                 .as("no thread stack released during the calls")
                 .isZero();
+    }
+
+    /** A text trace of {@code events} in {@code dir}, under a header with start-brk 0x555555559000. */
+    private static Path trace(Path dir, String... events) throws IOException {
+        Path trace = dir.resolve("t.mrec");
+        Files.writeString(
+                trace, "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x555555559000\n" + String.join("\n", events) + "\n");
+        return trace;
     }
 }
