@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <time.h>
@@ -578,6 +579,13 @@ int main(int argc, char **argv)
             input = argv[i];
         }
     }
+    /*
+     * No transparent huge pages: under THP "always" a fault in the heap may map 2 MiB at once, or
+     * khugepaged may collapse the heap at a moment of its own, and the peak RSS would depend on
+     * the host's setting and on timing. The emulated kernel maps 4 KiB pages only, as Linux does
+     * for a process that disabled THP.
+     */
+    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
     const char *text;
     uint64_t len;
     if (trace_slurp(input, &text, &len) != 0 || trace_parse(text, len, &trace) != 0)

@@ -121,7 +121,7 @@ public final class HeapMap {
             @Override
             public void chunk(long chunk, long sz, int st) {
                 if (st == HeapWalk.IN_USE) {
-                    int slot = blocks.find(Chunk.chunk2mem(chunk));
+                    int slot = blocks.slotOfBlock(Chunk.chunk2mem(chunk));
                     if (slot == LiveBlocks.ABSENT) {
                         add(chunk, sz, OWN, -1, 0);
                     } else {
@@ -144,7 +144,7 @@ public final class HeapMap {
             long last = Chunk.mem2chunk(mmapped[n - 1]);
             region(first, last + Chunk.chunksize(space, last), "mmapped chunks");
             for (int i = 0; i < n; i++) {
-                int slot = blocks.find(mmapped[i]);
+                int slot = blocks.slotOfBlock(mmapped[i]);
                 long p = Chunk.mem2chunk(mmapped[i]);
                 add(p, Chunk.chunksize(space, p), MMAPPED, blocks.callAt(slot), blocks.sizeAt(slot));
             }
@@ -161,7 +161,7 @@ public final class HeapMap {
             long at = lo;
             for (long p : sorted) {
                 if (p >= lo && p < hi) {
-                    int slot = blocks.find(p);
+                    int slot = blocks.slotOfBlock(p);
                     if (p > at) {
                         add(at, p - at, UNUSED, -1, 0);
                     }
@@ -177,7 +177,7 @@ public final class HeapMap {
         boolean any = false;
         for (long p : sorted) {
             if (p < lo || p >= hi) {
-                int slot = blocks.find(p);
+                int slot = blocks.slotOfBlock(p);
                 long sz = Math.max(1, blocks.sizeAt(slot));
                 if (!any) {
                     region(p, p, "outside the break");
@@ -193,8 +193,8 @@ public final class HeapMap {
         long[] a = new long[blocks.count()];
         int n = 0;
         for (int i = 0; i < blocks.capacity(); i++) {
-            if (blocks.addressAt(i) != 0) {
-                a[n++] = blocks.addressAt(i);
+            if (blocks.blockAt(i) != 0) {
+                a[n++] = blocks.blockAt(i);
             }
         }
         Arrays.sort(a, 0, n);

@@ -5,16 +5,14 @@ import org.mallocsim.kernel.mm.AddressSpace;
 
 /**
  * Keeps the running sums and high-water marks behind {@link HeapMetrics} while a replay runs:
- * one table update and a few comparisons per call, nothing allocated. The usable size of a new
- * block is asked of the allocator after its accesses were counted, so pricing the block does not
- * change the policy's cost per call. The blocks are the replay's one {@link LiveBlocks} table
- * (which also says, for heap maps, which call made a block); the heap is the growth of the
+ * a few comparisons per call, nothing allocated. The blocks are the replay's one {@link LiveBlocks}
+ * table, which the engine keeps (it prices a new block after the call's accesses were counted, so
+ * pricing does not change the policy's cost per call); the heap is the growth of the
  * process's private writable memory ({@code VmData}) since before the allocator started, so a
  * policy's own start-up mappings count and a thread heap's PROT_NONE reserve does not.
  */
 final class HeapMeter {
     private static final long PAGE = 4096;
-    private final Allocator allocator;
     private final AddressSpace space;
     private final long baselineDataPages;
     private final LiveBlocks blocks;
@@ -35,7 +33,6 @@ final class HeapMeter {
      * writable memory the process had before the allocator was made.
      */
     HeapMeter(Allocator allocator, LiveBlocks blocks, long baselineDataPages) {
-        this.allocator = allocator;
         this.space = allocator.addressSpace();
         this.blocks = blocks;
         this.baselineDataPages = baselineDataPages;
@@ -50,18 +47,6 @@ final class HeapMeter {
     void leave() {
         accesses += space.accesses() - before;
         calls++;
-    }
-
-    /** Call {@code call} returned a new block {@code p} (non-zero) for {@code requested} bytes. */
-    void allocated(long p, long requested, long call) {
-        blocks.add(p, requested, call, allocator.mallocUsableSize(p));
-    }
-
-    /** Block {@code p} was freed or moved away by realloc. */
-    void released(long p) {
-        if (p != 0) {
-            blocks.remove(p);
-        }
     }
 
     /** The heap now, in pages: private writable memory grown since before the allocator started. */

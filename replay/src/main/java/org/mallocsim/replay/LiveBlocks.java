@@ -1,78 +1,165 @@
 package org.mallocsim.replay;
 
 /**
- * The live blocks of the emulated process by address, with the size asked for and the call that
- * made each: open addressing with linear probing and backward-shift deletion, as
- * {@link PointerMap}, so it holds the live heap and nothing more. It gives the live bytes at every
- * call (the data the program keeps), the usable bytes the allocator gave for them (internal
- * fragmentation, {@link HeapMeter}) and, for heap maps, which call made a chunk. No boxing.
+ * The blocks live in a replay, by the pointer the trace recorded for each: the emulated block it
+ * stands for, the size asked for, the call that made it and its usable size. One table serves the
+ * engine (recorded pointer → emulated pointer, for frees and reallocs), the meter (live and usable
+ * bytes at every call) and heap maps (which call made a chunk), so a call finds its block with one
+ * probe. Open addressing with linear probing and backward-shift deletion (Knuth, TAOCP vol. 3,
+ * 6.4, Algorithm R): removals leave no tombstones, and the table stays as small as the live heap
+ * however long the trace. No boxing.
  *
  * <pre>
- *  table: [ address 0 | size 0 | call 0 | usable 0 | address 1 | ... ]   slot i = table[4i .. 4i + 3]
+ *  table: [ key | block | size | call | usable | key | ... ]   slot i = table[5i .. 5i + 4]
  *
- *  address  the block's address in the emulated process (0 = empty slot)
+ *  key      the recorded pointer (0 = empty slot), or UNRECORDED | block for a block the trace
+ *           holds no pointer to
+ *  block    the emulated block; 0 when glibc's call made a block and ours did not (freeing the
+ *           key is then free(NULL))
  *  size     the bytes the program asked for
- *  call     the 0-based index of the call that returned it
+ *  call     the 0-based index of the call that made the block
  *  usable   its usable size, as malloc_usable_size answered
  * </pre>
  *
- * A slot's four words lie side by side (32 bytes, within one or two cache lines), so an add or
- * remove in a table larger than the cache (bash keeps 120,757 blocks live) misses there, not once
- * in each of four arrays.
+ * A slot's five words lie side by side (40 bytes, within one or two adjacent cache lines), so an
+ * add or a remove in a table larger than the cache (bash keeps 120,757 blocks live at its peak)
+ * misses once.
+ *
+ * <p>A block is unrecorded when our call succeeded where glibc's returned NULL, or when the trace
+ * returns a pointer again while the block it stood for is still live here (a free the recorder
+ * never saw, such as one libc makes internally): that block stays allocated in the emulated
+ * process, so it stays counted, under its own address.
  */
 final class LiveBlocks {
-    /** What {@link #find} answers for an absent address. */
+    /** What {@link #find} answers for an absent key. */
     static final int ABSENT = -1;
+    /** Marks a key made from an emulated block's address; a user-space pointer never has bit 63. */
+    static final long UNRECORDED = Long.MIN_VALUE;
 
-    private static final int ADDRESS = 0;
-    private static final int SIZE = 1;
-    private static final int CALL = 2;
-    private static final int USABLE = 3;
+    private static final int KEY = 0;
+    private static final int BLOCK = 1;
+    private static final int SIZE = 2;
+    private static final int CALL = 3;
+    private static final int USABLE = 4;
     /** Words per slot. */
-    private static final int WORDS = 4;
+    private static final int WORDS = 5;
 
     private long[] table;
-    private int count;
+    private int mask;
+    /** Occupied slots. */
+    private int entries;
+    /** Slots holding a block (block != 0). */
+    private int blocks;
+    /** Recorded keys (not UNRECORDED), with and without a block, and the most at once. */
+    private int recorded;
+
+    private int peakRecorded;
     private long bytes;
     private long usableBytes;
-    /** The sizes {@link #remove} took away, read right after it (a reused holder: one caller). */
-    long removedBytes;
-
-    long removedUsable;
     private long peakBytes;
     private long peakBytesCall = -1;
+    /** Slots by block address for {@link #slotOfBlock}, built on demand; null after any change. */
+    private int[] byBlock;
 
     LiveBlocks(int initialCapacity) {
-        table = new long[WORDS * (Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1)];
+        allocate(Integer.highestOneBit(Math.max(16, initialCapacity) - 1) << 1);
+    }
+
+    private void allocate(int slots) {
+        table = new long[WORDS * slots];
+        mask = slots - 1;
     }
 
     private static int hash(long k) {
-        long h = k * 0x9E3779B97F4A7C15L;
+        long h = k * 0x9E3779B97F4A7C15L; // Fibonacci hashing: pointers differ mostly in middle bits
         return (int) (h ^ (h >>> 32));
     }
 
-    /** Records a block returned by call {@code call}, of {@code usable} usable bytes. */
-    void add(long address, long size, long call, long usable) {
-        if (count * 2 >= capacity()) {
-            resize(capacity() * 2);
-        }
+    /** The slot of {@code key} (non-zero), or {@link #ABSENT}. */
+    int find(long key) {
         long[] t = table;
-        int mask = capacity() - 1;
-        int i = hash(address) & mask;
-        while (t[WORDS * i] != 0 && t[WORDS * i] != address) {
-            i = (i + 1) & mask;
+        int m = mask;
+        for (int i = hash(key) & m; ; i = (i + 1) & m) {
+            long k = t[WORDS * i];
+            if (k == key) {
+                return i;
+            }
+            if (k == 0) {
+                return ABSENT;
+            }
         }
+    }
+
+    /**
+     * Records {@code block} (non-zero), made by call {@code call} for {@code size} bytes and giving
+     * {@code usable}, under {@code key}: a recorded pointer, or {@code UNRECORDED | block}. A key
+     * already holding another live block keeps that block counted under its own address.
+     */
+    void add(long key, long block, long size, long call, long usable) {
+        byBlock = null;
+        int i = slotFor(key);
         int w = WORDS * i;
-        if (t[w] == 0) {
-            count++;
+        long[] t = table;
+        if (t[w + KEY] == 0) {
+            occupy(key);
         } else {
-            bytes -= t[w + SIZE]; // an address handed out twice without a free: the newer block wins
-            usableBytes -= t[w + USABLE];
+            long old = t[w + BLOCK];
+            if (old != 0 && old != block) {
+                long oldSize = t[w + SIZE];
+                long oldCall = t[w + CALL];
+                long oldUsable = t[w + USABLE];
+                t[w + BLOCK] = 0; // the block moves to a key of its own, where put counts it again
+                blocks--;
+                bytes -= oldSize;
+                usableBytes -= oldUsable;
+                put(UNRECORDED | old, old, oldSize, oldCall, oldUsable);
+                add(key, block, size, call, usable);
+                return;
+            }
+            if (old != 0) {
+                blocks--; // the same block handed out twice without a free: the newer one wins
+                bytes -= t[w + SIZE];
+                usableBytes -= t[w + USABLE];
+            }
         }
-        t[w + ADDRESS] = address;
+        put(i, key, block, size, call, usable);
+    }
+
+    /** Records that glibc's call made a block under {@code key} and ours did not, unless the key is known. */
+    void addEmpty(long key) {
+        byBlock = null;
+        int i = slotFor(key);
+        int w = WORDS * i;
+        if (table[w + KEY] == 0) {
+            occupy(key);
+            java.util.Arrays.fill(table, w, w + WORDS, 0); // a removal leaves the sizes behind
+            table[w + KEY] = key;
+        }
+    }
+
+    /** Puts an unrecorded block, replacing the same key's (the newer block wins, as in {@link #add}). */
+    private void put(long key, long block, long size, long call, long usable) {
+        int i = slotFor(key);
+        int w = WORDS * i;
+        if (table[w + KEY] == 0) {
+            occupy(key);
+        } else if (table[w + BLOCK] != 0) {
+            blocks--;
+            bytes -= table[w + SIZE];
+            usableBytes -= table[w + USABLE];
+        }
+        put(i, key, block, size, call, usable);
+    }
+
+    private void put(int i, long key, long block, long size, long call, long usable) {
+        long[] t = table;
+        int w = WORDS * i;
+        t[w + KEY] = key;
+        t[w + BLOCK] = block;
         t[w + SIZE] = size;
         t[w + CALL] = call;
         t[w + USABLE] = usable;
+        blocks++;
         bytes += size;
         usableBytes += usable;
         if (Long.compareUnsigned(bytes, peakBytes) > 0) {
@@ -81,19 +168,65 @@ final class LiveBlocks {
         }
     }
 
-    /** The slot holding {@code address}, or {@link #ABSENT}. */
-    int find(long address) {
+    /** The slot holding {@code key}, or the empty slot it goes into, growing the table first if due. */
+    private int slotFor(long key) {
+        if (entries * 2 >= mask + 1) {
+            resize(2 * (mask + 1));
+        }
         long[] t = table;
-        int mask = capacity() - 1;
-        for (int i = hash(address) & mask; ; i = (i + 1) & mask) {
-            long k = t[WORDS * i];
-            if (k == address) {
-                return i;
+        int m = mask;
+        int i = hash(key) & m;
+        while (t[WORDS * i] != 0 && t[WORDS * i] != key) {
+            i = (i + 1) & m;
+        }
+        return i;
+    }
+
+    private void occupy(long key) {
+        entries++;
+        if (key > 0 && ++recorded > peakRecorded) {
+            peakRecorded = recorded;
+        }
+    }
+
+    /** Forgets slot {@code i}'s key and block; the block's bytes leave the sums. */
+    void removeAt(int i) {
+        byBlock = null;
+        long[] t = table;
+        int w = WORDS * i;
+        if (t[w + BLOCK] != 0) {
+            blocks--;
+            bytes -= t[w + SIZE];
+            usableBytes -= t[w + USABLE];
+        }
+        if (t[w + KEY] > 0) {
+            recorded--;
+        }
+        entries--;
+        int m = mask;
+        for (int j = i; ; ) {
+            j = (j + 1) & m;
+            long kj = t[WORDS * j];
+            if (kj == 0) {
+                break;
             }
-            if (k == 0) {
-                return ABSENT;
+            int home = hash(kj) & m;
+            // move slot j into the hole at i unless its home lies cyclically in (i, j]
+            boolean movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+            if (movable) {
+                System.arraycopy(t, WORDS * j, t, WORDS * i, WORDS);
+                i = j;
             }
         }
+        t[WORDS * i + KEY] = 0;
+        t[WORDS * i + BLOCK] = 0; // scans read the block word alone
+        if (entries * 8 < mask + 1 && mask + 1 > 1024) {
+            resize((mask + 1) / 2); // give memory back after a burst of frees
+        }
+    }
+
+    long blockAt(int slot) {
+        return table[WORDS * slot + BLOCK];
     }
 
     long sizeAt(int slot) {
@@ -104,57 +237,67 @@ final class LiveBlocks {
         return table[WORDS * slot + CALL];
     }
 
-    long addressAt(int slot) {
-        return table[WORDS * slot + ADDRESS];
+    long usableAt(int slot) {
+        return table[WORDS * slot + USABLE];
     }
 
-    /** Slots, for a scan with {@link #addressAt} (0 = empty). */
+    /** Slots, for a scan with {@link #blockAt} (0 = no block there). */
     int capacity() {
-        return table.length / WORDS;
+        return mask + 1;
     }
 
-    /** Forgets the block at {@code address}; true (its sizes in {@code removed*}) when it was one. */
-    boolean remove(long address) {
-        int i = find(address);
-        if (i == ABSENT) {
-            return false;
+    /**
+     * The slot whose block is {@code block}, or {@link #ABSENT}: for heap maps, which look chunks up
+     * by address. The index behind it is built on the first lookup after a change, in one pass.
+     */
+    int slotOfBlock(long block) {
+        int[] index = byBlock;
+        if (index == null) {
+            index = indexByBlock();
         }
-        long[] t = table;
-        removedBytes = t[WORDS * i + SIZE];
-        removedUsable = t[WORDS * i + USABLE];
-        bytes -= removedBytes;
-        usableBytes -= removedUsable;
-        count--;
-        int mask = capacity() - 1;
-        for (int j = i; ; ) {
-            j = (j + 1) & mask;
-            long kj = t[WORDS * j];
-            if (kj == 0) {
-                break;
+        int m = index.length - 1;
+        for (int j = hash(block) & m; ; j = (j + 1) & m) {
+            int s = index[j] - 1;
+            if (s < 0) {
+                return ABSENT;
             }
-            int home = hash(kj) & mask;
-            // move slot j into the hole at i unless its home lies cyclically in (i, j]
-            boolean movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-            if (movable) {
-                System.arraycopy(t, WORDS * j, t, WORDS * i, WORDS);
-                i = j;
+            if (blockAt(s) == block) {
+                return s;
             }
         }
-        t[WORDS * i] = 0;
-        if (count * 8 < capacity() && capacity() > 1024) {
-            resize(capacity() / 2);
+    }
+
+    /** Slot + 1 of every block by its address (0 = empty), at most half full. */
+    private int[] indexByBlock() {
+        int[] index = new int[Integer.highestOneBit(Math.max(8, 2 * blocks)) * 2];
+        int m = index.length - 1;
+        for (int s = 0; s <= mask; s++) {
+            long b = blockAt(s);
+            if (b != 0) {
+                int j = hash(b) & m;
+                while (index[j] != 0) {
+                    j = (j + 1) & m;
+                }
+                index[j] = s + 1;
+            }
         }
-        return true;
+        byBlock = index;
+        return index;
+    }
+
+    /** Blocks live now. */
+    int count() {
+        return blocks;
+    }
+
+    /** The most recorded pointers live at once, with or without a block of ours. */
+    int peakRecorded() {
+        return peakRecorded;
     }
 
     /** Usable bytes of the live blocks. */
     long usableBytes() {
         return usableBytes;
-    }
-
-    /** Blocks live now. */
-    int count() {
-        return count;
     }
 
     /** Bytes the program asked for and still holds. */
@@ -172,19 +315,19 @@ final class LiveBlocks {
         return peakBytesCall;
     }
 
-    private void resize(int capacity) {
+    private void resize(int slots) {
         long[] old = table;
-        long[] t = new long[WORDS * capacity];
-        int mask = capacity - 1;
+        allocate(slots);
+        long[] t = table;
+        int m = mask;
         for (int w = 0; w < old.length; w += WORDS) {
             if (old[w] != 0) {
-                int j = hash(old[w]) & mask;
+                int j = hash(old[w]) & m;
                 while (t[WORDS * j] != 0) {
-                    j = (j + 1) & mask;
+                    j = (j + 1) & m;
                 }
                 System.arraycopy(old, w, t, WORDS * j, WORDS);
             }
         }
-        table = t;
     }
 }

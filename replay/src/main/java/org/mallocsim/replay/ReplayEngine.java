@@ -55,7 +55,6 @@ public final class ReplayEngine {
     private final TraceWriter emit;
     private final ReplayListener listener;
     private boolean mismatchSeen;
-    private final PointerMap pointers = new PointerMap(1024);
     private final LiveBlocks blocks = new LiveBlocks(1024);
     private final HeapMeter meter;
     private final ReplaySampler sampler;
@@ -242,7 +241,7 @@ public final class ReplayEngine {
                 events,
                 unknownPointers,
                 failedAllocations,
-                pointers.peak(),
+                blocks.peakRecorded(),
                 space.startBrk(),
                 space.currentBrk(),
                 space.stats(),
@@ -300,6 +299,7 @@ public final class ReplayEngine {
         long result = 0;
         long touchSize = 0;
         long liveArg = e.arg0;
+        int slot = LiveBlocks.ABSENT;
         meter.enter();
         switch (e.op) {
             case TraceEvent.MALLOC:
@@ -323,17 +323,16 @@ public final class ReplayEngine {
                 touchSize = e.arg0;
                 break;
             case TraceEvent.FREE:
-                liveArg = live(pointers.remove(e.arg0));
+                slot = known(e.arg0);
+                liveArg = slot == LiveBlocks.ABSENT ? 0 : blocks.blockAt(slot);
                 if (liveArg != 0) {
                     allocator.free(liveArg);
                 }
                 break;
             case TraceEvent.REALLOC:
-                liveArg = e.arg0 == 0 ? 0 : live(pointers.remove(e.arg0));
+                slot = known(e.arg0);
+                liveArg = slot == LiveBlocks.ABSENT ? 0 : blocks.blockAt(slot);
                 result = allocator.realloc(liveArg, e.arg1);
-                if (result == 0 && liveArg != 0 && e.arg1 != 0) {
-                    pointers.put(e.arg0, liveArg); // a failed realloc leaves the block where it was
-                }
                 touchSize = e.arg1;
                 break;
             default:
@@ -342,19 +341,29 @@ public final class ReplayEngine {
         if (!ancestor) {
             meter.leave(); // an ancestor's calls are not the trace's: they cost the trace nothing
         }
-        account(e, liveArg, result, touchSize);
+        // the pointer the call ended (a failed realloc leaves the block where it was) ...
+        if (slot != LiveBlocks.ABSENT && (result != 0 || liveArg == 0 || e.op == TraceEvent.FREE || e.arg1 == 0)) {
+            blocks.removeAt(slot);
+        }
+        if (result != 0) {
+            // ... and the block it made, priced after the call's accesses were counted
+            long key = e.result != 0 ? e.result : LiveBlocks.UNRECORDED | result;
+            blocks.add(key, result, touchSize, answered, allocator.mallocUsableSize(result));
+        } else {
+            if (e.op != TraceEvent.FREE && !(e.op == TraceEvent.REALLOC && e.arg1 == 0)) {
+                failedAllocations++;
+            }
+            if (e.result != 0 && e.op != TraceEvent.FREE) {
+                blocks.addEmpty(e.result); // glibc's block exists, ours does not: its free is free(NULL)
+            }
+        }
+        if (!ancestor && !bare) {
+            meter.sample(); // before the touch, which moves the RSS
+        }
         long chunkWord = 0;
         if (result != 0) {
             chunkWord = space.load64(result - 8);
             BlockTouch.touch(space, touch, result, touchSize);
-            if (e.result != 0) {
-                pointers.put(e.result, result);
-            }
-        } else if (e.op != TraceEvent.FREE && !(e.op == TraceEvent.REALLOC && e.arg1 == 0)) {
-            failedAllocations++;
-        }
-        if (e.result != 0 && result == 0 && e.op != TraceEvent.FREE && pointers.get(e.result) == PointerMap.MISSING) {
-            pointers.put(e.result, 0); // glibc's block exists, ours does not: its free is free(NULL)
         }
         if (ancestor) {
             return;
@@ -380,38 +389,19 @@ public final class ReplayEngine {
         }
     }
 
-    /** Tells the meter which blocks the call ended and began, then samples the heap. */
-    private void account(TraceEvent e, long liveArg, long result, long requested) {
-        if (bare) {
-            if (result != 0) {
-                allocator.mallocUsableSize(result); // the meter's load of the new block's size word
-            }
-            return;
+    /**
+     * The slot of the recorded pointer a free or realloc names; NULL has none, and a pointer the
+     * trace never returned counts as unknown and is treated as NULL.
+     */
+    private int known(long recorded) {
+        if (recorded == 0) {
+            return LiveBlocks.ABSENT;
         }
-        if (e.op == TraceEvent.FREE) {
-            meter.released(liveArg);
-        } else if (e.op == TraceEvent.REALLOC) {
-            if (result != 0 || e.arg1 == 0) {
-                meter.released(liveArg);
-            }
-            if (result != 0) {
-                meter.allocated(result, requested, answered);
-            }
-        } else if (result != 0) {
-            meter.allocated(result, requested, answered);
-        }
-        if (!ancestor) {
-            meter.sample();
-        }
-    }
-
-    /** The emulated pointer a recorded one maps to; an unknown one counts and becomes NULL. */
-    private long live(long mapped) {
-        if (mapped == PointerMap.MISSING) {
+        int slot = blocks.find(recorded);
+        if (slot == LiveBlocks.ABSENT) {
             unknownPointers++;
-            return 0;
         }
-        return mapped;
+        return slot;
     }
 
     /** The memalign family by the function the trace names; text traces say only "one of them" (memalign). */

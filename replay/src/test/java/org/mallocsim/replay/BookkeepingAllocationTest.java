@@ -25,11 +25,11 @@ class BookkeepingAllocationTest {
             for (int i = 0; i < 300_000; i++, call++) {
                 int s = r.nextInt(slots.length);
                 if (slots[s] != 0) {
-                    blocks.remove(slots[s]);
+                    blocks.removeAt(blocks.find(slots[s]));
                     slots[s] = 0;
                 } else {
                     slots[s] = 0x5555_0000_0000L + 16L * (call & 0xffffff) + 16;
-                    blocks.add(slots[s], r.nextInt(4096), call, 0);
+                    blocks.add(slots[s], slots[s] + 0x1000_0000L, r.nextInt(4096), call, 0);
                 }
                 timeline.add(space.rssPages(), space.totalVmPages(), call & 1023, blocks.bytes());
             }

@@ -15,10 +15,16 @@ import java.util.concurrent.BlockingQueue;
  *  reader thread:  empty.take() -> fill up to BATCH events -> filled.put()
  *  caller:         filled.take() -> next() x count -> empty.put()
  *
- *  batch slot i:   events: slot i of a fixed {@link TraceColumns} (every field of the event)
- *                  warnings[i]   the source's warning count once event i was read
+ *  batch row i:    rows[8i .. 8i + 7], every field of event i side by side (64 bytes):
+ *    +0  tid &lt;&lt; 16 | op &lt;&lt; 8 | alignKind     +1 arg0   +2 arg1   +3 result   +4 position
+ *    +5  chunkWord   +6 brk   +7 the source's warning count once event i was read
  *  batch end:      end (the source is exhausted or failed), failure (what it threw), endWarnings
  * </pre>
+ *
+ * <p>A batch is written on one core and read on another, so every line of it crosses between
+ * the cores' caches once. Rows keep an event's fields in adjacent lines and make the batch one
+ * sequential stream, which the hardware prefetcher follows; a column per field made ten
+ * streams, and reading an event cost as much as a tenth of a replayed call.
  *
  * What the caller sees is what the source gives, in the same order: the same events, the same
  * {@link #warnings()} after each of them, the end at the same place, and the source's own
@@ -30,6 +36,8 @@ public final class ReadAheadTraceReader implements TraceReader {
     static final int BATCH = 8192;
     /** Batches in the ring: one being filled, one being read, one waiting. */
     static final int BATCHES = 3;
+    /** Longs per event in a batch (the class comment draws them). */
+    private static final int ROW = 8;
 
     private final TraceReader source;
     private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
@@ -61,9 +69,20 @@ public final class ReadAheadTraceReader implements TraceReader {
         while (true) {
             Batch b = current;
             if (b != null) {
-                if (index < b.events.size()) {
-                    b.events.load(index, into);
-                    warnings = b.warnings[index];
+                if (index < b.size) {
+                    long[] rows = b.rows;
+                    int r = index * ROW;
+                    long first = rows[r];
+                    into.tid = (int) (first >> 16);
+                    into.op = (byte) (first >>> 8);
+                    into.alignKind = (byte) first;
+                    into.arg0 = rows[r + 1];
+                    into.arg1 = rows[r + 2];
+                    into.result = rows[r + 3];
+                    into.position = rows[r + 4];
+                    into.chunkWord = rows[r + 5];
+                    into.brk = rows[r + 6];
+                    warnings = rows[r + 7];
                     index++;
                     return true;
                 }
@@ -108,9 +127,9 @@ public final class ReadAheadTraceReader implements TraceReader {
         try {
             while (true) {
                 Batch b = empty.take();
-                b.events.clear();
+                b.size = 0;
                 try {
-                    while (!b.events.isFull() && !closing) {
+                    while (b.size < BATCH && !closing) {
                         if (!source.next(e)) {
                             b.end = true;
                             break;
@@ -152,16 +171,24 @@ public final class ReadAheadTraceReader implements TraceReader {
         source.close();
     }
 
-    /** One batch of decoded events, in primitive columns; see the class comment for the layout. */
+    /** One batch of decoded events, a row each; see the class comment for the layout. */
     private static final class Batch {
-        final TraceColumns events = TraceColumns.fixed(BATCH);
-        final long[] warnings = new long[BATCH];
+        final long[] rows = new long[BATCH * ROW];
+        int size;
         boolean end;
         Throwable failure;
         long endWarnings;
 
         void store(TraceEvent e, long warningsNow) {
-            warnings[events.add(e)] = warningsNow;
+            int r = size++ * ROW;
+            rows[r] = (long) e.tid << 16 | (e.op & 0xff) << 8 | (e.alignKind & 0xff);
+            rows[r + 1] = e.arg0;
+            rows[r + 2] = e.arg1;
+            rows[r + 3] = e.result;
+            rows[r + 4] = e.position;
+            rows[r + 5] = e.chunkWord;
+            rows[r + 6] = e.brk;
+            rows[r + 7] = warningsNow;
         }
     }
 }

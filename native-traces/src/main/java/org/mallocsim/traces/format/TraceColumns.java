@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * {@link TraceEvent}s kept in memory as primitive columns, one slot per event, so that holding a
  * trace or a batch of one costs no object per event and filling or reading a slot allocates
- * nothing. A fixed store ({@link #fixed}) serves as a reusable batch; a growable one
- * ({@link #growable}) holds a whole trace, doubling its columns up to the largest Java array. A
+ * nothing. A store ({@link #growable}) holds a whole trace, doubling its columns up to the
+ * largest Java array. A
  * store made without answers leaves the chunk-word and break columns out (16 bytes less per
  * event) and loads them as 0.
  *
@@ -21,7 +21,6 @@ public final class TraceColumns {
     /** The most slots a store can hold: the largest array length every JVM allows. */
     public static final int MAX_EVENTS = Integer.MAX_VALUE - 8;
 
-    private final boolean growable;
     private final boolean answers;
     private int[] tid;
     private byte[] op;
@@ -34,8 +33,7 @@ public final class TraceColumns {
     private long[] brk;
     private int size;
 
-    private TraceColumns(int capacity, boolean growable, boolean answers) {
-        this.growable = growable;
+    private TraceColumns(int capacity, boolean answers) {
         this.answers = answers;
         tid = new int[capacity];
         op = new byte[capacity];
@@ -48,14 +46,9 @@ public final class TraceColumns {
         brk = answers ? new long[capacity] : null;
     }
 
-    /** A store of exactly {@code capacity} slots with every field, to be {@link #clear}ed and refilled. */
-    public static TraceColumns fixed(int capacity) {
-        return new TraceColumns(capacity, false, true);
-    }
-
     /** A store that grows as events are added; {@code answers}: keep chunk words and breaks. */
     public static TraceColumns growable(boolean answers) {
-        return new TraceColumns(1024, true, answers);
+        return new TraceColumns(1024, answers);
     }
 
     /** The events stored. */
@@ -63,20 +56,10 @@ public final class TraceColumns {
         return size;
     }
 
-    /** Whether a fixed store has no slot left. */
-    public boolean isFull() {
-        return !growable && size == op.length;
-    }
-
-    /** Empties the store, keeping its columns. */
-    public void clear() {
-        size = 0;
-    }
-
     /**
      * Stores {@code e} in the next slot; returns its index.
      *
-     * @throws IllegalStateException when a fixed store is full or a growable one holds {@link #MAX_EVENTS}
+     * @throws IllegalStateException when the store holds {@link #MAX_EVENTS}
      */
     public int add(TraceEvent e) {
         if (size == op.length) {
@@ -98,9 +81,6 @@ public final class TraceColumns {
     }
 
     private void grow() {
-        if (!growable) {
-            throw new IllegalStateException("a batch of " + size + " events is full");
-        }
         if (size == MAX_EVENTS) {
             throw new IllegalStateException("a trace of more than " + size + " events does not fit in memory");
         }

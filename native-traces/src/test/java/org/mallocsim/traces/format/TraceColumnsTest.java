@@ -1,7 +1,6 @@
 package org.mallocsim.traces.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +41,6 @@ class TraceColumnsTest {
             assertThat(c.add(event(i))).isEqualTo(i);
         }
         assertThat(c.size()).isEqualTo(3000);
-        assertThat(c.isFull()).isFalse();
         TraceEvent out = new TraceEvent();
         for (int i = 0; i < 3000; i++) {
             c.load(i, out);
@@ -62,23 +60,5 @@ class TraceColumnsTest {
         assertSame(out, event(7), false);
         assertThat(c.chunkWord(0)).isZero();
         assertThat(c.brk(0)).isZero();
-    }
-
-    @Test
-    void aFixedStoreFillsUpRefusesOneMoreAndIsReusedAfterClear() {
-        TraceColumns c = TraceColumns.fixed(4);
-        for (int i = 0; i < 4; i++) {
-            c.add(event(i));
-        }
-        assertThat(c.isFull()).isTrue();
-        assertThatThrownBy(() -> c.add(event(4)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("full");
-        c.clear();
-        assertThat(c.size()).isZero();
-        c.add(event(5));
-        TraceEvent out = new TraceEvent();
-        c.load(0, out);
-        assertSame(out, event(5), true);
     }
 }
