@@ -1,5 +1,7 @@
 package org.mallocsim.replay;
 
+import java.util.Arrays;
+
 /**
  * The blocks live in a replay, by the pointer the trace recorded for each: the emulated block it
  * stands for, the size asked for, the call that made it and its usable size. One table serves the
@@ -132,7 +134,7 @@ final class LiveBlocks {
         int w = WORDS * i;
         if (table[w + KEY] == 0) {
             occupy(key);
-            java.util.Arrays.fill(table, w, w + WORDS, 0); // a removal leaves the sizes behind
+            Arrays.fill(table, w, w + WORDS, 0); // a removal leaves the sizes behind
             table[w + KEY] = key;
         }
     }

@@ -122,6 +122,35 @@ class ReplayEngineTest {
         }
     }
 
+    /**
+     * A free(NULL) in a trace (other recorders than ours write them) is a free of nothing, not an
+     * unknown pointer; a pointer the trace returns again while its block is live (a free the
+     * recorder never saw) leaves that block allocated and counted.
+     */
+    @Test
+    void aFreeOfNullIsNothingAndAPointerReturnedAgainKeepsItsEarlierBlockLive() throws IOException {
+        Path trace = tmp.resolve("null-and-again.mrec");
+        java.nio.file.Files.writeString(
+                trace,
+                String.join(
+                        "\n",
+                        "# mrec 1 glibc 2.36 nprocs 2 start-brk 0x555555559000",
+                        "1 m 100 = 0x5555555592a0 0x71 0x55555557a000",
+                        "1 f 0x0 = 0x0 0x0 0x55555557a000",
+                        "1 m 200 = 0x5555555592a0 0xd1 0x55555557a000",
+                        "1 f 0x5555555592a0 = 0x0 0x0 0x55555557a000",
+                        ""));
+        ReplayResult r = ReplayEngine.replay(trace, ReplayOptions.of("glibc"));
+
+        assertThat(r.death()).isNull();
+        assertThat(r.unknownPointers()).isZero();
+        assertThat(r.calls()).isEqualTo(4);
+        assertThat(r.heap().finalLiveBytes())
+                .as("the first block, never freed here")
+                .isEqualTo(100);
+        assertThat(r.peakLiveBlocks()).as("recorded pointers live at once").isEqualTo(1);
+    }
+
     @Test
     void thePointerMapHoldsTheLiveBlocksNotTheTrace() throws IOException {
         // 200,000 calls that never hold more than 64 blocks per thread: the map stays small
