@@ -110,19 +110,13 @@ final class LiveBlocks {
                 long oldSize = t[w + SIZE];
                 long oldCall = t[w + CALL];
                 long oldUsable = t[w + USABLE];
-                t[w + BLOCK] = 0; // the block moves to a key of its own, where put counts it again
-                blocks--;
-                bytes -= oldSize;
-                usableBytes -= oldUsable;
-                put(UNRECORDED | old, old, oldSize, oldCall, oldUsable);
-                add(key, block, size, call, usable);
+                uncount(w); // the block moves to a key of its own, where it is counted again
+                t[w + BLOCK] = 0;
+                add(UNRECORDED | old, old, oldSize, oldCall, oldUsable);
+                add(key, block, size, call, usable); // the move may have resized the table
                 return;
             }
-            if (old != 0) {
-                blocks--; // the same block handed out twice without a free: the newer one wins
-                bytes -= t[w + SIZE];
-                usableBytes -= t[w + USABLE];
-            }
+            uncount(w); // the same block handed out twice without a free: the newer one wins
         }
         put(i, key, block, size, call, usable);
     }
@@ -137,20 +131,6 @@ final class LiveBlocks {
             Arrays.fill(table, w, w + WORDS, 0); // a removal leaves the sizes behind
             table[w + KEY] = key;
         }
-    }
-
-    /** Puts an unrecorded block, replacing the same key's (the newer block wins, as in {@link #add}). */
-    private void put(long key, long block, long size, long call, long usable) {
-        int i = slotFor(key);
-        int w = WORDS * i;
-        if (table[w + KEY] == 0) {
-            occupy(key);
-        } else if (table[w + BLOCK] != 0) {
-            blocks--;
-            bytes -= table[w + SIZE];
-            usableBytes -= table[w + USABLE];
-        }
-        put(i, key, block, size, call, usable);
     }
 
     private void put(int i, long key, long block, long size, long call, long usable) {
@@ -191,16 +171,21 @@ final class LiveBlocks {
         }
     }
 
+    /** Takes the block at word {@code w}, if there is one, out of the counts and sums. */
+    private void uncount(int w) {
+        if (table[w + BLOCK] != 0) {
+            blocks--;
+            bytes -= table[w + SIZE];
+            usableBytes -= table[w + USABLE];
+        }
+    }
+
     /** Forgets slot {@code i}'s key and block; the block's bytes leave the sums. */
     void removeAt(int i) {
         byBlock = null;
         long[] t = table;
         int w = WORDS * i;
-        if (t[w + BLOCK] != 0) {
-            blocks--;
-            bytes -= t[w + SIZE];
-            usableBytes -= t[w + USABLE];
-        }
+        uncount(w);
         if (t[w + KEY] > 0) {
             recorded--;
         }
