@@ -18,15 +18,23 @@ final class IntFree {
 
     /** Follows {@code _int_free}: release chunk {@code p} of arena {@code av}. */
     static void intFree(MallocContext c, long av, long p, boolean haveLock) {
-        intFree(c, av, p, Chunk.chunksize(c.as, p), haveLock);
+        intFree(c, av, p, Chunk.sizeNomask(c.as, p), haveLock);
     }
 
     /**
-     * {@code _int_free} for a caller that has just read {@code chunksize(p)}, {@code size}. The
-     * rest after the tcache is {@link #intFreeChunk}, a method of its own as in glibc 2.39's split
-     * of _int_free, so that the tcache path is small enough for the JIT to inline whole.
+     * {@code _int_free} for a caller that has just read p's size word, {@code raw} (flag bits
+     * included). The rest after the tcache is {@link #intFreeChunk}, a method of its own as in
+     * glibc 2.39's split of _int_free, so that the tcache path is small enough for the JIT to
+     * inline whole.
+     *
+     * <p>Here and on the paths below, a word that was loaded and has not been stored to since is
+     * not loaded again: glibc reads p->size for chunksize, chunk_is_mmapped and prev_inuse, and a
+     * compiled _int_free reads it once. The reuse is exact whatever the heap holds, since each is
+     * made only where no emulated store in between can have reached the word; only the count of
+     * emulated accesses tells the difference.
      */
-    static void intFree(MallocContext c, long av, long p, long size, boolean haveLock) {
+    static void intFree(MallocContext c, long av, long p, long raw, boolean haveLock) {
+        long size = raw & ~Chunk.SIZE_BITS;
         if (Long.compareUnsigned(p, -size) > 0 || Chunk.misaligned(p)) {
             throw c.printerr("free(): invalid pointer");
         }
@@ -36,19 +44,20 @@ final class IntFree {
         if (Tcache.tryFreeToTcache(c, p, size)) {
             return;
         }
-        intFreeChunk(c, av, p, size, haveLock);
+        intFreeChunk(c, av, p, raw, haveLock);
     }
 
     /**
-     * The part of {@code _int_free} after the tcache: a fastbin, or the mmapped chunk's munmap, or
+     * The part of {@code _int_free} after the tcache (which stored nothing if it did not take the
+     * chunk, so {@code raw} is still p's size word): a fastbin, or the mmapped chunk's munmap, or
      * {@link #intFreeMergeChunk} (glibc 2.39's {@code _int_free_chunk}).
      */
-    private static void intFreeChunk(MallocContext c, long av, long p, long size, boolean haveLock) {
+    private static void intFreeChunk(MallocContext c, long av, long p, long raw, boolean haveLock) {
         AddressSpace as = c.as;
+        long size = raw & ~Chunk.SIZE_BITS;
         if (!ult(c.globalMaxFast(), size)) {
-            long next = p + size;
-            if (!ult(Chunk.CHUNK_HDR_SZ, Chunk.sizeNomask(as, next))
-                    || !ult(Chunk.chunksize(as, next), c.systemMem(av))) {
+            long nextRaw = Chunk.sizeNomask(as, p + size);
+            if (!ult(Chunk.CHUNK_HDR_SZ, nextRaw) || !ult(nextRaw & ~Chunk.SIZE_BITS, c.systemMem(av))) {
                 throw c.printerr("free(): invalid next size (fast)");
             }
             c.freePerturb(Chunk.chunk2mem(p), size - Chunk.CHUNK_HDR_SZ);
@@ -66,12 +75,11 @@ final class IntFree {
             }
             return;
         }
-
-        if (Chunk.isMmapped(as, p)) {
+        if ((raw & Chunk.IS_MMAPPED) != 0) {
             SysMalloc.munmapChunk(c, p);
             return;
         }
-        intFreeMergeChunk(c, av, p, size);
+        intFreeMergeChunk(c, av, p, raw);
     }
 
     /**
@@ -80,8 +88,9 @@ final class IntFree {
      * {@code _int_free_merge_chunk}, {@code _int_free_create_chunk} and
      * {@code _int_free_maybe_consolidate}).
      */
-    private static void intFreeMergeChunk(MallocContext c, long av, long p, long size) {
+    private static void intFreeMergeChunk(MallocContext c, long av, long p, long raw) {
         AddressSpace as = c.as;
+        long size = raw & ~Chunk.SIZE_BITS;
         long next = p + size;
         long top = c.top(av);
         if (p == top) {
@@ -90,30 +99,37 @@ final class IntFree {
         if (c.contiguous(av) && !ult(next, top + Chunk.chunksize(as, top))) {
             throw c.printerr("double free or corruption (out)");
         }
-        if (!Chunk.prevInuse(as, next)) {
+        long nextRaw = Chunk.sizeNomask(as, next);
+        if ((nextRaw & PREV_INUSE) == 0) {
             throw c.printerr("double free or corruption (!prev)");
         }
-        long nextsize = Chunk.chunksize(as, next);
-        if (!ult(Chunk.CHUNK_HDR_SZ, Chunk.sizeNomask(as, next)) || !ult(nextsize, c.systemMem(av))) {
+        long nextsize = nextRaw & ~Chunk.SIZE_BITS;
+        if (!ult(Chunk.CHUNK_HDR_SZ, nextRaw) || !ult(nextsize, c.systemMem(av))) {
             throw c.printerr("free(): invalid next size (normal)");
         }
+        // the perturb fill covers [p + 16, next): neither size word
         c.freePerturb(Chunk.chunk2mem(p), size - Chunk.CHUNK_HDR_SZ);
 
-        if (!Chunk.prevInuse(as, p)) {
+        boolean merged = (raw & PREV_INUSE) == 0;
+        if (merged) {
             long prevsize = Chunk.prevSize(as, p);
             size += prevsize;
             p -= prevsize;
-            if (Chunk.chunksize(as, p) != prevsize) {
+            long prevRaw = Chunk.sizeNomask(as, p);
+            if ((prevRaw & ~Chunk.SIZE_BITS) != prevsize) {
                 throw c.printerr("corrupted size vs. prev_size while consolidating");
             }
-            unlinkChunk(c, av, p);
+            unlinkChunk(c, av, p, prevRaw, prevsize);
         }
         if (next != top) {
-            if (!Chunk.inuseBitAtOffset(as, next, nextsize)) {
-                unlinkChunk(c, av, next);
+            long nextNextRaw = Chunk.sizeNomask(as, next + nextsize);
+            // after an unlink of the chunk before, read next's size again: the unlink's stores go
+            // to other chunks' links, and reach next's size only in a damaged list
+            if ((nextNextRaw & PREV_INUSE) == 0) {
+                unlinkChunk(c, av, next, merged ? Chunk.sizeNomask(as, next) : nextRaw);
                 size += nextsize;
             } else {
-                Chunk.clearInuseBitAtOffset(as, next, 0);
+                as.store64(next + Chunk.SIZE, (merged ? Chunk.sizeNomask(as, next) : nextRaw) & ~PREV_INUSE);
             }
             long bck = MallocState.unsortedChunks(av);
             long fwd = Chunk.fd(as, bck);
@@ -156,9 +172,22 @@ final class IntFree {
 
     /** Follows {@code unlink_chunk}: take free chunk {@code p} out of its bin and skip list. */
     static void unlinkChunk(MallocContext c, long av, long p) {
+        unlinkChunk(c, av, p, Chunk.sizeNomask(c.as, p));
+    }
+
+    /** {@code unlink_chunk} for a caller that has just read p's size word, {@code raw}. */
+    static void unlinkChunk(MallocContext c, long av, long p, long raw) {
+        unlinkChunk(c, av, p, raw, Chunk.prevSize(c.as, p + (raw & ~Chunk.SIZE_BITS)));
+    }
+
+    /**
+     * {@code unlink_chunk} for a caller that has also just read the prev_size of the chunk after
+     * p, {@code nextPrevSize}: a merge with the chunk before, which read it as the freed chunk's.
+     */
+    private static void unlinkChunk(MallocContext c, long av, long p, long raw, long nextPrevSize) {
         AddressSpace as = c.as;
-        long size = Chunk.chunksize(as, p);
-        if (size != Chunk.prevSize(as, p + size)) {
+        long size = raw & ~Chunk.SIZE_BITS;
+        if (size != nextPrevSize) {
             throw c.printerr("corrupted size vs. prev_size");
         }
         long fd = Chunk.fd(as, p);
@@ -168,8 +197,11 @@ final class IntFree {
         }
         Chunk.setBk(as, fd, bk);
         Chunk.setFd(as, bk, fd);
-        if (!Chunk.inSmallbinRange(Chunk.sizeNomask(as, p)) && Chunk.fdNextsize(as, p) != 0) {
-            long pFdNs = Chunk.fdNextsize(as, p);
+        if (fd + Chunk.BK == p + Chunk.SIZE || bk + Chunk.FD == p + Chunk.SIZE) {
+            raw = Chunk.sizeNomask(as, p); // a damaged list made the stores reach p's size
+        }
+        long pFdNs;
+        if (!Chunk.inSmallbinRange(raw) && (pFdNs = Chunk.fdNextsize(as, p)) != 0) {
             long pBkNs = Chunk.bkNextsize(as, p);
             if (Chunk.bkNextsize(as, pFdNs) != p || Chunk.fdNextsize(as, pBkNs) != p) {
                 throw c.printerr("corrupted double-linked list (not small)");
@@ -207,28 +239,32 @@ final class IntFree {
                 if (Chunk.misaligned(p)) {
                     throw c.printerr("malloc_consolidate(): unaligned fastbin chunk detected");
                 }
-                if (Chunk.fastbinIndex(Chunk.chunksize(as, p)) != i) {
+                long raw = Chunk.sizeNomask(as, p);
+                if (Chunk.fastbinIndex(raw & ~Chunk.SIZE_BITS) != i) {
                     throw c.printerr("malloc_consolidate(): invalid chunk size");
                 }
                 long nextp = Chunk.revealPtr(p + Chunk.FD, Chunk.fd(as, p));
-                long size = Chunk.chunksize(as, p);
+                long size = raw & ~Chunk.SIZE_BITS;
                 long next = p + size;
-                long nextsize = Chunk.chunksize(as, next);
-                if (!Chunk.prevInuse(as, p)) {
+                long nextRaw = Chunk.sizeNomask(as, next);
+                long nextsize = nextRaw & ~Chunk.SIZE_BITS;
+                boolean merged = (raw & PREV_INUSE) == 0;
+                if (merged) {
                     long prevsize = Chunk.prevSize(as, p);
                     size += prevsize;
                     p -= prevsize;
-                    if (Chunk.chunksize(as, p) != prevsize) {
+                    long prevRaw = Chunk.sizeNomask(as, p);
+                    if ((prevRaw & ~Chunk.SIZE_BITS) != prevsize) {
                         throw c.printerr("corrupted size vs. prev_size in fastbins");
                     }
-                    unlinkChunk(c, av, p);
+                    unlinkChunk(c, av, p, prevRaw, prevsize);
                 }
                 if (next != c.top(av)) {
                     if (!Chunk.inuseBitAtOffset(as, next, nextsize)) {
                         size += nextsize;
-                        unlinkChunk(c, av, next);
+                        unlinkChunk(c, av, next, merged ? Chunk.sizeNomask(as, next) : nextRaw);
                     } else {
-                        Chunk.clearInuseBitAtOffset(as, next, 0);
+                        as.store64(next + Chunk.SIZE, (merged ? Chunk.sizeNomask(as, next) : nextRaw) & ~PREV_INUSE);
                     }
                     long firstUnsorted = Chunk.fd(as, unsortedBin);
                     Chunk.setFd(as, unsortedBin, p);

@@ -190,7 +190,8 @@ final class IntMalloc {
                 if ((Chunk.prevSize(as, next) & ~Chunk.SIZE_BITS) != size) {
                     throw c.printerr("malloc(): mismatching next->prev_size (unsorted)");
                 }
-                if (Chunk.fd(as, bck) != victim || Chunk.fd(as, victim) != unsorted) {
+                long bckFd = Chunk.fd(as, bck);
+                if (bckFd != victim || Chunk.fd(as, victim) != unsorted) {
                     throw c.printerr("malloc(): unsorted double linked list corrupted");
                 }
                 if ((nextRaw & PREV_INUSE) != 0) {
@@ -220,14 +221,16 @@ final class IntMalloc {
                     return p;
                 }
 
-                if (Chunk.fd(as, bck) != victim) {
-                    throw c.printerr("malloc(): corrupted unsorted chunks 3");
-                }
+                // glibc checks bck->fd once more here ("malloc(): corrupted unsorted chunks 3"), but
+                // nothing was stored since the check above: the word it reads is bckFd
                 Chunk.setBk(as, unsorted, bck);
                 Chunk.setFd(as, bck, unsorted);
 
                 if (size == nb) {
-                    Chunk.setInuseBitAtOffset(as, victim, size);
+                    if (bck + Chunk.FD == next + Chunk.SIZE || unsorted + Chunk.BK == next + Chunk.SIZE) {
+                        nextRaw = Chunk.sizeNomask(as, next); // only a damaged list stores there
+                    }
+                    as.store64(next + Chunk.SIZE, nextRaw | PREV_INUSE);
                     setNonMainArena(c, av, victim);
                     if (tcacheNb != 0 && ult(Tcache.count(c, tcache, tcIdx), c.mpLoad(MallocPar.TCACHE_COUNT))) {
                         Tcache.tcachePut(c, victim, tcIdx);
@@ -382,14 +385,20 @@ final class IntMalloc {
             return 0;
         }
         victim = Chunk.bkNextsize(as, victim);
-        long size;
-        while (ult(size = Chunk.chunksize(as, victim), nb)) {
+        long raw;
+        while (ult((raw = Chunk.sizeNomask(as, victim)) & ~Chunk.SIZE_BITS, nb)) {
             victim = Chunk.bkNextsize(as, victim);
         }
-        if (victim != last(as, bin) && Chunk.sizeNomask(as, victim) == Chunk.sizeNomask(as, Chunk.fd(as, victim))) {
-            victim = Chunk.fd(as, victim);
+        long size = raw & ~Chunk.SIZE_BITS;
+        if (victim != last(as, bin)) {
+            long fd = Chunk.fd(as, victim);
+            long fdRaw = Chunk.sizeNomask(as, fd);
+            if (raw == fdRaw) {
+                victim = fd;
+                raw = fdRaw;
+            }
         }
-        IntFree.unlinkChunk(c, av, victim);
+        IntFree.unlinkChunk(c, av, victim, raw);
         splitOrExhaust(c, av, victim, size, nb, "malloc(): corrupted unsorted chunks", false);
         return Chunk.chunk2mem(victim);
     }
@@ -422,8 +431,9 @@ final class IntMalloc {
                 bin += 16;
                 bit <<= 1;
             } else {
-                long size = Chunk.chunksize(as, victim);
-                IntFree.unlinkChunk(c, av, victim);
+                long raw = Chunk.sizeNomask(as, victim);
+                long size = raw & ~Chunk.SIZE_BITS;
+                IntFree.unlinkChunk(c, av, victim, raw);
                 splitOrExhaust(c, av, victim, size, nb, "malloc(): corrupted unsorted chunks 2", true);
                 return Chunk.chunk2mem(victim);
             }

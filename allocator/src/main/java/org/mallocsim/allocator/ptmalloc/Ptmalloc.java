@@ -217,7 +217,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
                 raw = Chunk.sizeNomask(c.as, p);
             }
             long av = (raw & Chunk.NON_MAIN_ARENA) == 0 ? c.mainArena : c.arenaForChunk(p);
-            IntFree.intFree(c, av, p, raw & ~Chunk.SIZE_BITS, false);
+            IntFree.intFree(c, av, p, raw, false);
         }
         c.errno = err;
     }
@@ -402,13 +402,12 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
             return 0;
         }
         long p = Chunk.mem2chunk(mem);
-        if (Chunk.isMmapped(c.as, p)) {
-            return Chunk.chunksize(c.as, p) - Chunk.CHUNK_HDR_SZ;
+        long raw = Chunk.sizeNomask(c.as, p); // musable reads p->size three times, storing nothing
+        long size = raw & ~Chunk.SIZE_BITS;
+        if ((raw & Chunk.IS_MMAPPED) != 0) {
+            return size - Chunk.CHUNK_HDR_SZ;
         }
-        if (Chunk.inuse(c.as, p)) {
-            return Chunk.chunksize(c.as, p) - Chunk.SIZE_SZ;
-        }
-        return 0;
+        return Chunk.inuseBitAtOffset(c.as, p, size) ? size - Chunk.SIZE_SZ : 0;
     }
 
     /** Follows {@code __malloc_trim}. */
