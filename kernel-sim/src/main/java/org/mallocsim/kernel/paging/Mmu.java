@@ -3,7 +3,6 @@ package org.mallocsim.kernel.paging;
 import static org.mallocsim.kernel.Page.*;
 
 import java.nio.ByteBuffer;
-import org.mallocsim.kernel.SegmentationFault;
 
 /**
  * Loads and stores by virtual address through a software TLB in the manner of QEMU's softmmu
@@ -424,18 +423,6 @@ public final class Mmu {
     // ---- slow path -----------------------------------------------------------------------------
 
     /**
-     * An address whose bits 63..48 do not all copy bit 47 is refused by the CPU with #GP before any
-     * page walk; the kernel sends SIGSEGV with SI_KERNEL and no address ({@code
-     * exc_general_protection}, arch/x86/kernel/traps.c). An access that crosses from the top user
-     * page into the hole does the same, whatever the first page holds.
-     */
-    static void requireCanonical(long vaddr) {
-        if ((vaddr << 16) >> 16 != vaddr) {
-            throw new SegmentationFault(0, SegmentationFault.SI_KERNEL);
-        }
-    }
-
-    /**
      * The TLB index holding a translation of {@code vaddr}'s page usable for the access, after a
      * walk and any faults; {@code vaddr} is the first byte accessed in that page, the address a
      * fault reports (CR2).
@@ -456,7 +443,7 @@ public final class Mmu {
      * the x86 hardware, arch/x86/mm/fault.c reads them).
      */
     private int fill(long vaddr, boolean write) {
-        requireCanonical(vaddr);
+        MmuSlowPath.requireCanonical(vaddr);
         for (int attempt = 0; ; attempt++) {
             long slot = pageTable.walk(vaddr);
             long pte = slot < 0 ? 0 : ram.getLong(slot);

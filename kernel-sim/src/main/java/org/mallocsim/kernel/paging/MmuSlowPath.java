@@ -4,6 +4,7 @@ import static org.mallocsim.kernel.Page.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.mallocsim.kernel.SegmentationFault;
 
 /**
  * The {@link Mmu}'s accesses that do not hit: loads and stores that miss the TLB, are misaligned
@@ -114,7 +115,7 @@ final class MmuSlowPath {
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = (int) PAGE_SIZE - inPage;
-        Mmu.requireCanonical(second);
+        requireCanonical(second);
         for (; ; ) {
             int i1 = mmu.translate(vaddr, false);
             ByteBuffer b1 = mmu.hostAt(i1);
@@ -162,7 +163,7 @@ final class MmuSlowPath {
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
         int n1 = (int) PAGE_SIZE - inPage;
-        Mmu.requireCanonical(second);
+        requireCanonical(second);
         for (; ; ) {
             int i1 = mmu.translate(vaddr, true);
             ByteBuffer b1 = mmu.hostAt(i1);
@@ -207,6 +208,18 @@ final class MmuSlowPath {
     private static void checkLength(long length) {
         if (length < 0) {
             throw new IllegalArgumentException("negative length " + length);
+        }
+    }
+
+    /**
+     * An address whose bits 63..48 do not all copy bit 47 is refused by the CPU with #GP before any
+     * page walk; the kernel sends SIGSEGV with SI_KERNEL and no address ({@code
+     * exc_general_protection}, arch/x86/kernel/traps.c). An access that crosses from the top user
+     * page into the hole does the same, whatever the first page holds.
+     */
+    static void requireCanonical(long vaddr) {
+        if ((vaddr << 16) >> 16 != vaddr) {
+            throw new SegmentationFault(0, SegmentationFault.SI_KERNEL);
         }
     }
 }
