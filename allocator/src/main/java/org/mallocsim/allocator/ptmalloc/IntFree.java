@@ -125,11 +125,12 @@ final class IntFree {
             long nextNextRaw = Chunk.sizeNomask(as, next + nextsize);
             // after an unlink of the chunk before, read next's size again: the unlink's stores go
             // to other chunks' links, and reach next's size only in a damaged list
+            long nextWord = merged ? Chunk.sizeNomask(as, next) : nextRaw;
             if ((nextNextRaw & PREV_INUSE) == 0) {
-                unlinkChunk(c, av, next, merged ? Chunk.sizeNomask(as, next) : nextRaw);
+                unlinkChunk(c, av, next, nextWord);
                 size += nextsize;
             } else {
-                as.store64(next + Chunk.SIZE, (merged ? Chunk.sizeNomask(as, next) : nextRaw) & ~PREV_INUSE);
+                as.store64(next + Chunk.SIZE, nextWord & ~PREV_INUSE);
             }
             long bck = MallocState.unsortedChunks(av);
             long fwd = Chunk.fd(as, bck);
@@ -260,11 +261,13 @@ final class IntFree {
                     unlinkChunk(c, av, p, prevRaw, prevsize);
                 }
                 if (next != c.top(av)) {
-                    if (!Chunk.inuseBitAtOffset(as, next, nextsize)) {
+                    boolean nextInUse = Chunk.inuseBitAtOffset(as, next, nextsize);
+                    long nextWord = merged ? Chunk.sizeNomask(as, next) : nextRaw; // as in _int_free
+                    if (!nextInUse) {
                         size += nextsize;
-                        unlinkChunk(c, av, next, merged ? Chunk.sizeNomask(as, next) : nextRaw);
+                        unlinkChunk(c, av, next, nextWord);
                     } else {
-                        as.store64(next + Chunk.SIZE, (merged ? Chunk.sizeNomask(as, next) : nextRaw) & ~PREV_INUSE);
+                        as.store64(next + Chunk.SIZE, nextWord & ~PREV_INUSE);
                     }
                     long firstUnsorted = Chunk.fd(as, unsortedBin);
                     Chunk.setFd(as, unsortedBin, p);
