@@ -17,6 +17,27 @@ final class BinsView {
 
     private BinsView() {}
 
+    /** The view named {@code view}: "tcache", "fastbins", "bins", "arena" or "heaps". */
+    static String view(MallocContext c, String view) {
+        if (!c.initialized()) {
+            return "(malloc not initialized)\n";
+        }
+        switch (view) {
+            case "tcache":
+                return tcache(c, c.tcache());
+            case "fastbins":
+                return fastbins(c);
+            case "bins":
+                return bins(c);
+            case "arena":
+                return arenas(c);
+            case "heaps":
+                return heaps(c);
+            default:
+                throw new IllegalArgumentException("no heap view named " + view);
+        }
+    }
+
     /** {@code tcachebins}: each non-empty bin's size, count and entries (user pointers). */
     static String tcache(MallocContext c, long tcache) {
         if (tcache == 0) {

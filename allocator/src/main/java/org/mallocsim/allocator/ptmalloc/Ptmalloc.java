@@ -126,23 +126,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
      * "tcache", "fastbins", "bins", "arena", "heaps". Reads only; see {@link BinsView}.
      */
     public String view(String view) {
-        if (!c.initialized()) {
-            return "(malloc not initialized)\n";
-        }
-        switch (view) {
-            case "tcache":
-                return BinsView.tcache(c, c.tcache());
-            case "fastbins":
-                return BinsView.fastbins(c);
-            case "bins":
-                return BinsView.bins(c);
-            case "arena":
-                return BinsView.arenas(c);
-            case "heaps":
-                return BinsView.heaps(c);
-            default:
-                throw new IllegalArgumentException("no heap view named " + view);
-        }
+        return BinsView.view(c, view);
     }
 
     /** Follows {@code __libc_malloc}. */

@@ -33,12 +33,11 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * <p>A hit reads or writes the host address directly, as QEMU's {@code addend} does
- * ({@code sun.misc.Unsafe}): no slab reference to load, no buffer bounds or scope checks, which
- * took 1.1 of the 2.6 ns a hit cost through {@code ByteBuffer.getLong}. It is safe because the
- * tag test admits only a naturally aligned access inside a page that a page-table walk mapped to a
- * frame of a live slab ({@link #install}; the slabs are never freed while their
- * {@link PhysicalMemory} lives, and {@code host[]} keeps them reachable), so the address is inside
- * the slab; every other access goes through the slab's {@link ByteBuffer} with its checks.
+ * ({@code sun.misc.Unsafe}): no slab reference to load, no buffer bounds or scope checks. It is
+ * safe because the tag test admits only a naturally aligned access inside a page that a walk
+ * mapped to a frame of a live slab ({@link #install}; slabs live as long as their
+ * {@link PhysicalMemory}, and {@code host[]} keeps them reachable); every other access goes
+ * through the slab's {@link ByteBuffer} with its checks.
  *
  * <p>As in QEMU, the compare folds the alignment check into the tag test: only naturally aligned
  * accesses take the fast path; others take the slow path, which splits page-crossing accesses
@@ -94,8 +93,7 @@ public final class Mmu {
 
     /**
      * The table's memory, off the Java heap so that a lookup is two loads at computed addresses
-     * with no array bounds checks (a heap array cost two checks and a length load per access);
-     * a direct buffer so that the collector frees it with the MMU.
+     * with no array bounds checks; a direct buffer so that the collector frees it with the MMU.
      */
     private final ByteBuffer table = ByteBuffer.allocateDirect(TLB_SIZE * ENTRY_BYTES + 64);
 
@@ -229,17 +227,14 @@ public final class Mmu {
     // ---- page windows ----------------------------------------------------------------------------
 
     /**
-     * Opens a window on {@code vaddr}'s page for a run of loads and stores to one small structure
-     * (ptmalloc's tcache_perthread_struct): the host address of the page's frame when the TLB holds
-     * the page writable, so that its PTE is accessed and dirty and every access to it would hit;
-     * else 0, and the caller makes ordinary accesses. An access through the window counts as the
-     * hit it stands for and does what that hit would do.
-     *
-     * <p>The window is what the TLB holds until a flush ({@link #flushGeneration} moves) or an
-     * access to another page that maps to the same entry ({@link #sharesEntry}) evicts it: a caller
-     * that makes other accesses between two of the window's checks both, and goes back to ordinary
-     * accesses if either happened, so the counts, the PTE bits and the faults stay those of the
-     * ordinary accesses.
+     * Opens a window on {@code vaddr}'s page for a run of accesses to one small structure (ptmalloc's
+     * tcache_perthread_struct): the host address of the page's frame when the TLB holds the page
+     * writable (its PTE accessed and dirty, every access a hit), else 0 for ordinary accesses. An
+     * access through the window counts as the hit it stands for. The window holds until a flush
+     * ({@link #flushGeneration} moves) or an access to another page of the same entry
+     * ({@link #sharesEntry}) evicts it; a caller that makes other accesses in between checks both
+     * and goes back to ordinary accesses if either happened, so counts, PTE bits and faults stay
+     * those of ordinary accesses.
      */
     public long window(long vaddr) {
         long e = entry(vaddr);
@@ -363,11 +358,6 @@ public final class Mmu {
         return accesses;
     }
 
-    /** The offset in slab host[i] of {@code vaddr}, whose page TLB entry {@code i} holds. */
-    private int slabOffset(int i, long vaddr) {
-        return (int) (vaddr + get(i, ADDEND) - get(i, HOST_BASE));
-    }
-
     /** The host address of the TLB entry that {@code vaddr}'s page maps to. */
     private long entry(long vaddr) {
         return tlb + ((vaddr >>> ENTRY_SHIFT) & ENTRY_MASK);
@@ -402,9 +392,9 @@ public final class Mmu {
         return get(i, WRITE_TAG);
     }
 
-    /** The slab offset TLB entry {@code i} gives for {@code vaddr}. */
+    /** The offset in slab host[i] of {@code vaddr}, whose page TLB entry {@code i} holds. */
     int hostOffsetAt(int i, long vaddr) {
-        return slabOffset(i, vaddr);
+        return (int) (vaddr + get(i, ADDEND) - get(i, HOST_BASE));
     }
 
     /**
