@@ -49,6 +49,11 @@ public final class Allocators {
      *
      * @throws IllegalArgumentException naming the known policies when none has that name
      */
+    /** Whether {@code factory} is the one registered as {@code name}, not a caller's own. */
+    public static boolean isRegistered(String name, AllocatorFactory factory) {
+        return REGISTRY.get(name) == factory;
+    }
+
     public static AllocatorFactory factory(String name) {
         AllocatorFactory f = REGISTRY.get(name);
         if (f == null) {

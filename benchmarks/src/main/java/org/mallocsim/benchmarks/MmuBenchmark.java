@@ -55,11 +55,11 @@ public class MmuBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        PhysicalMemory ram = new PhysicalMemory(64L << 20);
+        PhysicalMemory ram = new PhysicalMemory(2L << 30); // room for the home frames
         PageTable pageTable = new PageTable(ram);
         FaultHandler demandZero = (vaddr, errorCode) -> {
             long slot = pageTable.pteSlot(vaddr, true);
-            long pfn = ram.allocZeroedFrame();
+            long pfn = ram.allocZeroedFrameFor(vaddr); // as the kernel's anonymous faults do
             if (slot < 0 || pfn < 0) {
                 throw new IllegalStateException("benchmark RAM too small");
             }
@@ -75,7 +75,11 @@ public class MmuBenchmark {
         for (int i = 0; i < OFFSETS; i++) {
             long va = BASE + (random.nextLong(PAGES * 4096L) & -8L);
             vaddrs[i] = va;
-            long paddr = Pte.pfn(pageTable.readPte(va)) << Page.PAGE_SHIFT | Page.offsetInPage(va);
+            long pfn = Pte.pfn(pageTable.readPte(va));
+            if (!ram.isHome(pfn, va)) {
+                throw new IllegalStateException("a page outside its home frame: the hit would take the slow path");
+            }
+            long paddr = pfn << Page.PAGE_SHIFT | Page.offsetInPage(va);
             slabOffsets[i] = ram.slabOffset(paddr);
             ByteBuffer s = ram.slab(paddr >>> 12);
             if (slab != null && slab != s) {

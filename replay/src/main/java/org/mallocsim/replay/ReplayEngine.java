@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.mallocsim.allocator.Allocator;
+import org.mallocsim.allocator.Allocators;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ThreadEvents;
@@ -151,6 +152,11 @@ public final class ReplayEngine {
         } finally {
             if (emitFile != null) {
                 emitFile.close();
+            }
+            if (Allocators.isRegistered(options.allocatorName(), options.factory())) {
+                // the result holds copies, and no caller's factory kept the allocator: the
+                // process is over, and its memory can serve the next one
+                start.space().release();
             }
         }
     }

@@ -408,6 +408,15 @@ public final class AddressSpace implements FaultHandler {
     }
 
     /**
+     * Ends the process for good, as its exit would: its RAM goes back to the host (the home
+     * frames to the next process of this JVM, whose pages the host then need not fault in again).
+     * Any later memory access or fault throws. Does nothing to RAM shared with other processes.
+     */
+    public void release() {
+        mm.paging.release();
+    }
+
+    /**
      * Checks every invariant of the address space: VMAs sorted, disjoint, non-empty and indexed;
      * map_count and the vm counters agree with the VMAs; RSS counters equal the frames the page
      * table maps; frames in use = page tables + mapped frames + shmem frames + the zero page; every

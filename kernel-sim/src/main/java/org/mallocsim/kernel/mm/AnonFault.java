@@ -169,10 +169,11 @@ final class AnonFault implements FaultHandler {
         throw new OutOfMemoryKill(page);
     }
 
+    /** A zeroed frame for {@code page}, its home frame when free (see {@link PhysicalMemory}). */
     private long allocZeroed(long page) {
-        long pfn = mm.paging.ram().allocZeroedFrame();
+        long pfn = mm.paging.ram().allocZeroedFrameFor(page);
         if (pfn < 0 && mm.paging.reclaimLazyFree(mm) > 0) {
-            pfn = mm.paging.ram().allocZeroedFrame();
+            pfn = mm.paging.ram().allocZeroedFrameFor(page);
         }
         if (pfn < 0) {
             throw new OutOfMemoryKill(page);

@@ -45,6 +45,16 @@ final class Paging {
         }
     }
 
+    /** Ends the process's memory: the TLB is flushed, and the RAM released when it is ours alone. */
+    void release() {
+        if (mmu != null) {
+            mmu.flushAll();
+        }
+        if (ownsRam && ram != null) {
+            ram.release();
+        }
+    }
+
     PhysicalMemory ram() {
         return ram;
     }

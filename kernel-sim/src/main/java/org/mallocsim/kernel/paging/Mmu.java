@@ -12,18 +12,23 @@ import java.nio.ByteBuffer;
  * Accessed and dirty bits are set in the PTE as the hardware does.
  *
  * <pre>
- *  TLB (TLB_SIZE = 16384 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is the four longs
- *  at host address tlb + 32i (off-heap, two entries to a cache line) and the slab reference host[i]:
+ *  TLB (TLB_SIZE = 16384 entries), i = (vaddr >>> 12) &amp; (TLB_SIZE - 1); entry i is two longs
+ *  of tags at host address tlb + 16i (four entries to a cache line: the hit path reads only
+ *  these), two longs for the slow paths at tlb + 16 * TLB_SIZE + 16i, and the slab reference host[i]:
  *
- *          READ_TAG     WRITE_TAG    ADDEND                               HOST_BASE             host[i]
- *         +-----------+------------+------------------------------------+---------------------+-------------+
- *   i ->  | page va   | page va    | host address of the frame - page   | host address of     | slab of the |
- *         | or -1     | or -1      | va (HOST_BASE + slab offset - va)  | host[i]'s first byte | frame       |
- *         +-----------+------------+------------------------------------+---------------------+-------------+
+ *          READ_TAG     WRITE_TAG      ADDEND                               HOST_BASE             host[i]
+ *         +-----------+------------+  +------------------------------------+---------------------+-------------+
+ *   i ->  | page va   | page va    |  | host address of the frame - page   | host address of     | slab of the |
+ *         | or -1     | or -1      |  | va (HOST_BASE + slab offset - va)  | host[i]'s first byte | frame       |
+ *         +-----------+------------+  +------------------------------------+---------------------+-------------+
  *
+ *  tags: page va for a page in its home frame (see PhysicalMemory), page va | NOT_HOME for
+ *        any other frame, -1 when invalid
  *  hit for an access of size s:  tag == (vaddr &amp; (PAGE_MASK | (s - 1)))
- *                                (a misaligned vaddr keeps low bits, so it never matches)
- *  host byte (hit):              UNSAFE.getByte(vaddr + ADDEND)
+ *                                (a misaligned vaddr keeps low bits, and NOT_HOME is bit 11: neither
+ *                                matches)
+ *  host byte (hit):              UNSAFE.getByte(home + PhysicalMemory.homeOffset(vaddr))
+ *  other frames (slow path):     UNSAFE.getByte(vaddr + ADDEND)
  *  slab offset (slow paths):     (int) (vaddr + ADDEND - HOST_BASE), for host[i]'s ByteBuffer methods
  *  WRITE_TAG = -1 on a valid read entry: read-only page, or writable but still clean
  *
@@ -32,12 +37,15 @@ import java.nio.ByteBuffer;
  *  tlbHits() = accesses - slowAccesses + slowHits
  * </pre>
  *
- * <p>A hit reads or writes the host address directly, as QEMU's {@code addend} does
- * ({@code sun.misc.Unsafe}): no slab reference to load, no buffer bounds or scope checks. It is
- * safe because the tag test admits only a naturally aligned access inside a page that a walk
- * mapped to a frame of a live slab ({@link #install}; slabs live as long as their
- * {@link PhysicalMemory}, and {@code host[]} keeps them reachable); every other access goes
- * through the slab's {@link ByteBuffer} with its checks.
+ * <p>A hit reads or writes the host address directly ({@code sun.misc.Unsafe}), with no bounds
+ * checks, and for a page in its home frame without even the entry's addend: the address is a
+ * mask of the virtual one, so the word's load need not wait for the entry's, which the tag test
+ * checks beside it. A chain of dependent loads (a free list; a size, then the next header) pays
+ * one memory latency a link, as native code does, not two. Pages in other frames (the zero page,
+ * a page whose home frame was taken, a page moved by mremap) hit in the slow path through QEMU's
+ * {@code addend}. The tag test admits only a naturally aligned access inside a page that a walk
+ * mapped to a frame of live RAM ({@link #install}); every other access goes through the slab's
+ * {@link ByteBuffer} with its checks.
  *
  * <p>As in QEMU, the compare folds the alignment check into the tag test: only naturally aligned
  * accesses take the fast path; others take the slow path, which splits page-crossing accesses
@@ -57,11 +65,9 @@ public final class Mmu {
     /** log2 of the TLB entries. */
     public static final int TLB_BITS = 14;
     /**
-     * TLB entries: 16,384 pages = 64 MiB of reach, QEMU's largest dynamic TLB
-     * ({@code CPU_TLB_DYN_MAX_BITS} is 22, its default start 8). A heap of a thousand live blocks of
-     * up to 64 KiB spans some 8,000 pages; at 1,024 entries most of its header accesses walked the
-     * page table. A flush costs what was filled since the last one, not the table's size
-     * ({@link #flushAll}).
+     * TLB entries: 64 MiB of reach, in QEMU's range ({@code CPU_TLB_DYN_MAX_BITS} is 22); a heap of
+     * a thousand blocks of up to 64 KiB spans 8,000 pages. A flush costs what was filled since the
+     * last one, not the table's size ({@link #flushAll}).
      */
     public static final int TLB_SIZE = 1 << TLB_BITS;
     /** Ranges of more pages are flushed whole ({@code tlb_single_page_flush_ceiling}, arch/x86/mm/tlb.c). */
@@ -72,6 +78,9 @@ public final class Mmu {
 
     private static final int TLB_MASK = TLB_SIZE - 1;
     private static final long INVALID = -1;
+    /** Set in the tags of a page that is not in its home frame, so that the fast path misses. */
+    static final long NOT_HOME = 1L << 11;
+
     /** A handler that returns this often without making the page usable has a bug; x86 would loop. */
     private static final int MAX_FAULTS_PER_ACCESS = 4;
 
@@ -79,15 +88,15 @@ public final class Mmu {
     private final PageTable pageTable;
     private final FaultHandler faultHandler;
 
-    /** Bytes of an entry: four longs, two entries to a cache line. */
-    private static final int ENTRY_BYTES = 32;
+    /** Bytes of an entry's tags, and of its slow-path half. */
+    private static final int ENTRY_BYTES = 16;
 
     private static final int READ_TAG = 0;
     private static final int WRITE_TAG = 8;
-    private static final int ADDEND = 16;
-    private static final int HOST_BASE = 24;
+    private static final int ADDEND = TLB_SIZE * ENTRY_BYTES;
+    private static final int HOST_BASE = ADDEND + 8;
     /** The byte offset of vaddr's entry is (vaddr >>> ENTRY_SHIFT) &amp; ENTRY_MASK. */
-    private static final int ENTRY_SHIFT = PAGE_SHIFT - 5;
+    private static final int ENTRY_SHIFT = PAGE_SHIFT - 4;
 
     private static final long ENTRY_MASK = (long) TLB_MASK * ENTRY_BYTES;
 
@@ -95,12 +104,15 @@ public final class Mmu {
      * The table's memory, off the Java heap so that a lookup is two loads at computed addresses
      * with no array bounds checks; a direct buffer so that the collector frees it with the MMU.
      */
-    private final ByteBuffer table = ByteBuffer.allocateDirect(TLB_SIZE * ENTRY_BYTES + 64);
+    private final ByteBuffer table = ByteBuffer.allocateDirect(2 * TLB_SIZE * ENTRY_BYTES + 64);
 
     /** The host address of entry 0, aligned to a cache line. */
     private final long tlb = (HostMemory.address(table) + 63) & -64L;
 
     private final ByteBuffer[] host = new ByteBuffer[TLB_SIZE];
+
+    /** {@link PhysicalMemory#homeHost()}, read when the first home frame is installed. */
+    private long home;
 
     private static final sun.misc.Unsafe UNSAFE = HostMemory.UNSAFE;
 
@@ -137,7 +149,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + READ_TAG) == (vaddr & PAGE_MASK)) {
-            return UNSAFE.getByte(vaddr + UNSAFE.getLong(e + ADDEND)) & 0xff;
+            return UNSAFE.getByte(home + PhysicalMemory.homeOffset(vaddr)) & 0xff;
         }
         if (COUNT) slowAccesses++;
         return (int) slowPath.load(vaddr, 1);
@@ -148,7 +160,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + READ_TAG) == (vaddr & (PAGE_MASK | 1))) {
-            return UNSAFE.getShort(vaddr + UNSAFE.getLong(e + ADDEND)) & 0xffff;
+            return UNSAFE.getShort(home + PhysicalMemory.homeOffset(vaddr)) & 0xffff;
         }
         if (COUNT) slowAccesses++;
         return (int) slowPath.load(vaddr, 2);
@@ -159,7 +171,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + READ_TAG) == (vaddr & (PAGE_MASK | 3))) {
-            return UNSAFE.getInt(vaddr + UNSAFE.getLong(e + ADDEND));
+            return UNSAFE.getInt(home + PhysicalMemory.homeOffset(vaddr));
         }
         if (COUNT) slowAccesses++;
         return (int) slowPath.load(vaddr, 4);
@@ -170,7 +182,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + READ_TAG) == (vaddr & (PAGE_MASK | 7))) {
-            return UNSAFE.getLong(vaddr + UNSAFE.getLong(e + ADDEND));
+            return UNSAFE.getLong(home + PhysicalMemory.homeOffset(vaddr));
         }
         if (COUNT) slowAccesses++;
         return slowPath.load(vaddr, 8);
@@ -181,7 +193,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & PAGE_MASK)) {
-            UNSAFE.putByte(vaddr + UNSAFE.getLong(e + ADDEND), (byte) value);
+            UNSAFE.putByte(home + PhysicalMemory.homeOffset(vaddr), (byte) value);
             return;
         }
         if (COUNT) slowAccesses++;
@@ -193,7 +205,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & (PAGE_MASK | 1))) {
-            UNSAFE.putShort(vaddr + UNSAFE.getLong(e + ADDEND), (short) value);
+            UNSAFE.putShort(home + PhysicalMemory.homeOffset(vaddr), (short) value);
             return;
         }
         if (COUNT) slowAccesses++;
@@ -205,7 +217,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & (PAGE_MASK | 3))) {
-            UNSAFE.putInt(vaddr + UNSAFE.getLong(e + ADDEND), value);
+            UNSAFE.putInt(home + PhysicalMemory.homeOffset(vaddr), value);
             return;
         }
         if (COUNT) slowAccesses++;
@@ -217,7 +229,7 @@ public final class Mmu {
         if (COUNT) accesses++;
         long e = entry(vaddr);
         if (UNSAFE.getLong(e + WRITE_TAG) == (vaddr & (PAGE_MASK | 7))) {
-            UNSAFE.putLong(vaddr + UNSAFE.getLong(e + ADDEND), value);
+            UNSAFE.putLong(home + PhysicalMemory.homeOffset(vaddr), value);
             return;
         }
         if (COUNT) slowAccesses++;
@@ -239,7 +251,7 @@ public final class Mmu {
     public long window(long vaddr) {
         long e = entry(vaddr);
         long page = vaddr & PAGE_MASK;
-        return UNSAFE.getLong(e + WRITE_TAG) == page ? page + UNSAFE.getLong(e + ADDEND) : 0;
+        return (UNSAFE.getLong(e + WRITE_TAG) & ~NOT_HOME) == page ? page + UNSAFE.getLong(e + ADDEND) : 0;
     }
 
     /** Whether {@code a} and {@code b} lie in different pages that share a TLB entry. */
@@ -333,10 +345,10 @@ public final class Mmu {
         for (long p = first; p <= last; p++) {
             int i = (int) p & TLB_MASK;
             long page = p << PAGE_SHIFT;
-            if (get(i, READ_TAG) == page) {
+            if ((get(i, READ_TAG) & ~NOT_HOME) == page) {
                 put(i, READ_TAG, INVALID);
             }
-            if (get(i, WRITE_TAG) == page) {
+            if ((get(i, WRITE_TAG) & ~NOT_HOME) == page) {
                 put(i, WRITE_TAG, INVALID);
             }
         }
@@ -382,14 +394,9 @@ public final class Mmu {
         return faults;
     }
 
-    /** The read tag of TLB entry {@code i}: a page address or -1 (for tests of the layout). */
-    long readTagAt(int i) {
-        return get(i, READ_TAG);
-    }
-
-    /** The write tag of TLB entry {@code i}: a page address or -1. */
-    long writeTagAt(int i) {
-        return get(i, WRITE_TAG);
+    /** The raw read ({@code write} false) or write tag of TLB entry {@code i}, for {@link TlbAudit}. */
+    long tagAt(int i, boolean write) {
+        return get(i, write ? WRITE_TAG : READ_TAG);
     }
 
     /** The offset in slab host[i] of {@code vaddr}, whose page TLB entry {@code i} holds. */
@@ -419,7 +426,7 @@ public final class Mmu {
      */
     int translate(long vaddr, boolean write) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if ((write ? get(i, WRITE_TAG) : get(i, READ_TAG)) == (vaddr & PAGE_MASK)) {
+        if (((write ? get(i, WRITE_TAG) : get(i, READ_TAG)) & ~NOT_HOME) == (vaddr & PAGE_MASK)) {
             if (COUNT) slowHits++;
             return i;
         }
@@ -464,11 +471,6 @@ public final class Mmu {
         return TlbAudit.check(this, pageTable, ram);
     }
 
-    /** The host address TLB entry {@code i} holds for its slab's first byte. */
-    long hostBaseAt(int i) {
-        return get(i, HOST_BASE);
-    }
-
     /** Sets ACCESSED (and DIRTY for a write) in the PTE in RAM, then fills the TLB entry. */
     private int install(long vaddr, long slot, long pte, boolean write) {
         long bits = write ? Pte.ACCESSED | Pte.DIRTY : Pte.ACCESSED;
@@ -485,8 +487,13 @@ public final class Mmu {
         if (get(i, READ_TAG) == INVALID && filledCount < TLB_SIZE) {
             filled[filledCount++] = i; // every valid entry has a read tag
         }
-        put(i, READ_TAG, page);
-        put(i, WRITE_TAG, (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? page : INVALID);
+        boolean atHome = ram.isHome(pfn, vaddr);
+        if (atHome) {
+            home = ram.homeHost();
+        }
+        long tag = atHome ? page : page | NOT_HOME;
+        put(i, READ_TAG, tag);
+        put(i, WRITE_TAG, (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? tag : INVALID);
         ByteBuffer slab = ram.slab(pfn);
         long base = HostMemory.address(slab);
         host[i] = slab;

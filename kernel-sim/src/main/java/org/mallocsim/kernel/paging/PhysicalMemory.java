@@ -24,7 +24,22 @@ import java.util.Arrays;
  *  frames:   0 ........ nextFresh ........................ frames
  *            | handed out once |   never touched: no slab yet      |
  *  freeStack[0 .. freeTop): freed pfns, popped last-in first-out
+ *
+ *  home frames (RAM of at least 1 GiB + 4 MiB): slabs 1 .. 256, slices of one reservation of 1 GiB
+ *            [ HOME_FIRST = 1024 ............................. HOME_FIRST + HOME_FRAMES )
+ *  page va's home frame = HOME_FIRST + homeOffset(va) / 4096, homeOffset(va) = va mod 1 GiB
+ *  host address of va in its home frame = homeHost() + homeOffset(va)
+ *  pages 1 GiB apart share a home frame; glibc's thread heaps, 64 MiB apart, do not
+ *  homeUsed: one bit per home frame, set while allocated; the bump pointer skips the range
  * </pre>
+ *
+ * <p>Home frames let the TLB's hit path compute a host address from the virtual address alone
+ * ({@link Mmu}): a user page whose home frame is free gets it at its first fault
+ * ({@link #allocZeroedFrameFor}); other frames (page tables, a page whose home frame is taken,
+ * a page moved by mremap) come from the rest of RAM. Linux's frame numbers are arbitrary too, and
+ * nothing a process can observe depends on them. The home memory is reserved from the host when
+ * the first home frame is asked for (address space only: the host commits the frames a process
+ * touches), and each home frame is zeroed when it is handed out.
  *
  * <p>Slab size, 4 MiB (1024 frames): host memory overshoots the frames in use by less than one
  * slab; {@code allocateDirect} (which zeroes, reserves and registers a cleaner) is paid once per
@@ -57,6 +72,17 @@ public final class PhysicalMemory {
 
     private static final long ZERO_PFN = 0;
 
+    /** log2 of the home frames: 262,144 frames, 1 GiB, sixteen of glibc's 64 MiB thread heaps. */
+    public static final int HOME_SHIFT = 18;
+    /** Home frames; a page's home frame is chosen by its page number modulo this. */
+    public static final int HOME_FRAMES = 1 << HOME_SHIFT;
+    /** Bytes of the home frames; a power of two, so a page's offset among them is a mask. */
+    public static final long HOME_BYTES = (long) HOME_FRAMES << FRAME_SHIFT;
+    /** The first home frame: slab 0 keeps the zero page and the first page tables. */
+    public static final long HOME_FIRST = 1L << FRAMES_PER_SLAB_SHIFT;
+
+    private static final long HOME_END = HOME_FIRST + HOME_FRAMES;
+
     private final long frames;
     private final ByteBuffer[] slabs;
     private int[] freeStack = new int[64];
@@ -67,6 +93,17 @@ public final class PhysicalMemory {
     private int slabsAllocated;
     /** One bit per frame ever handed out, set while allocated; kept only with {@link #CHECKS}. */
     private long[] allocatedBits = CHECKS ? new long[16] : null;
+
+    /** Whether RAM is large enough for home frames; the bump pointer skips them if so. */
+    private final boolean homeReserved;
+    /** Host address of the first home frame; 0 until the home buffer exists, or when it cannot. */
+    private long homeHost;
+
+    private boolean homeRefused;
+    private HostMemory.Reservation homeReservation;
+    private final long[] homeUsed = new long[HOME_FRAMES / 64];
+    /** Home frames handed out at least once, to tell a double free from a bad pfn. */
+    private final long[] homeEverUsed = new long[HOME_FRAMES / 64];
 
     /** @param bytes emulated RAM size, a multiple of the frame size */
     public PhysicalMemory(long bytes) {
@@ -81,6 +118,7 @@ public final class PhysicalMemory {
             throw new IllegalArgumentException("at most 2^31 frames (8 TiB): " + bytes);
         }
         slabs = new ByteBuffer[(int) ((frames + (1 << FRAMES_PER_SLAB_SHIFT) - 1) >>> FRAMES_PER_SLAB_SHIFT)];
+        homeReserved = frames >= HOME_END;
         if (allocFrame() != ZERO_PFN) {
             throw new IllegalStateException("no host memory for the zero page");
         }
@@ -114,7 +152,7 @@ public final class PhysicalMemory {
         } else {
             pfn = allocFresh();
             if (pfn < 0) {
-                return -1;
+                return anyHomeFrame();
             }
         }
         taken(pfn);
@@ -132,14 +170,114 @@ public final class PhysicalMemory {
         long pfn = allocFresh(); // allocateDirect zeroed it, and nobody has written it since
         if (pfn >= 0) {
             taken(pfn);
+            return pfn;
         }
+        return anyHomeFrame();
+    }
+
+    /**
+     * A zeroed frame for the user page at {@code vaddr}: its home frame when that is free, else
+     * any free frame; -1 when none is left.
+     */
+    public long allocZeroedFrameFor(long vaddr) {
+        if (homeReserved && (homeHost != 0 || homeHost() != 0)) {
+            int h = (int) (homeOffset(vaddr) >>> FRAME_SHIFT);
+            if ((homeUsed[h >>> 6] & (1L << h)) == 0) {
+                return takeHome(h);
+            }
+        }
+        return allocZeroedFrame();
+    }
+
+    /**
+     * The host address of the first home frame, allocating the home buffer on first use; 0 when
+     * RAM is too small for home frames or the host refused the buffer.
+     */
+    public long homeHost() {
+        if (homeHost == 0 && homeReserved && !homeRefused) {
+            try {
+                // reserved, not committed: the host backs the frames a process touches, as with
+                // slabs, and a process costs no 1 GiB of zeroing at its first fault
+                homeReservation = HostMemory.reserve((int) HOME_BYTES);
+                ByteBuffer home = homeReservation.buffer();
+                int first = (int) (HOME_FIRST >>> FRAMES_PER_SLAB_SHIFT);
+                for (int k = 0; k < HOME_FRAMES >>> FRAMES_PER_SLAB_SHIFT; k++) {
+                    slabs[first + k] = home.slice(k << SLAB_SHIFT, SLAB_SIZE).order(ByteOrder.nativeOrder());
+                }
+                slabsAllocated += HOME_FRAMES >>> FRAMES_PER_SLAB_SHIFT;
+                homeHost = HostMemory.address(home);
+            } catch (OutOfMemoryError hostRefused) {
+                homeRefused = true; // every page then takes an ordinary frame
+            }
+        }
+        return homeHost;
+    }
+
+    /**
+     * Gives the frames back to the host, the home frames to the next process: the owner's process
+     * is over. Every later access to a frame throws; the caller has flushed every TLB first.
+     */
+    public void release() {
+        Arrays.fill(slabs, null);
+        homeHost = 0;
+        homeRefused = true;
+        if (homeReservation != null) {
+            homeReservation.release().clean();
+            homeReservation = null;
+        }
+    }
+
+    /** Whether {@code pfn} is the home frame of the page at {@code vaddr}. */
+    public boolean isHome(long pfn, long vaddr) {
+        return homeHost != 0 && pfn == HOME_FIRST + (homeOffset(vaddr) >>> FRAME_SHIFT);
+    }
+
+    /** The offset of {@code vaddr}'s byte among the home frames, were its page in its home frame. */
+    public static long homeOffset(long vaddr) {
+        return vaddr & (HOME_BYTES - 1);
+    }
+
+    private long takeHome(int h) {
+        homeUsed[h >>> 6] |= 1L << h;
+        long pfn = HOME_FIRST + h;
+        taken(pfn);
+        if (!homeReservation.zeroed() || (homeEverUsed[h >>> 6] & (1L << h)) != 0) {
+            zeroFrame(pfn);
+        }
+        homeEverUsed[h >>> 6] |= 1L << h;
         return pfn;
+    }
+
+    /** The last resort of an allocation that found no ordinary frame: any free home frame. */
+    private long anyHomeFrame() {
+        if (!homeReserved || homeHost() == 0) {
+            return -1;
+        }
+        for (int w = 0; w < homeUsed.length; w++) {
+            if (homeUsed[w] != -1L) {
+                return takeHome((w << 6) | Long.numberOfTrailingZeros(~homeUsed[w]));
+            }
+        }
+        return -1;
     }
 
     /** Returns a frame to the free list. O(1). */
     public void freeFrame(long pfn) {
-        if (pfn <= ZERO_PFN || pfn >= nextFresh) {
+        boolean home = homeReserved && pfn >= HOME_FIRST && pfn < HOME_END;
+        int h = (int) (pfn - HOME_FIRST);
+        if (pfn <= ZERO_PFN || (home ? (homeEverUsed[h >>> 6] & (1L << h)) == 0 : pfn >= nextFresh)) {
             throw new IllegalArgumentException("not a freeable frame: " + pfn);
+        }
+        if (home) {
+            if ((homeUsed[h >>> 6] & (1L << h)) == 0) {
+                throw new IllegalStateException("double free of frame " + pfn);
+            }
+            homeUsed[h >>> 6] &= ~(1L << h);
+            inUse--;
+            if (CHECKS) {
+                allocatedBits[(int) (pfn >>> 6)] &= ~(1L << pfn);
+            }
+            return;
         }
         if (CHECKS) {
             if (!bit(pfn)) {
@@ -222,7 +360,12 @@ public final class PhysicalMemory {
     }
 
     private ByteBuffer slabOf(long paddr) {
-        return slabs[(int) (paddr >>> SLAB_SHIFT)];
+        ByteBuffer b = slabs[(int) (paddr >>> SLAB_SHIFT)];
+        if (b == null) {
+            throw new IllegalStateException("no RAM at paddr 0x" + Long.toHexString(paddr)
+                    + (homeRefused && homeHost == 0 && homeReserved ? ": the process's RAM was released" : ""));
+        }
+        return b;
     }
 
     /** The zero page is shared by every read-only zero mapping: a write to it is a kernel bug. */
@@ -238,6 +381,12 @@ public final class PhysicalMemory {
             return -1;
         }
         long pfn = nextFresh;
+        if (pfn == HOME_FIRST && homeReserved) {
+            pfn = HOME_END;
+            if (pfn >= frames) {
+                return -1;
+            }
+        }
         int slab = (int) (pfn >>> FRAMES_PER_SLAB_SHIFT);
         if (slabs[slab] == null) {
             long remaining = (frames - ((long) slab << FRAMES_PER_SLAB_SHIFT)) << FRAME_SHIFT;

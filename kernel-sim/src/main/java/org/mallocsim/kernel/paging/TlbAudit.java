@@ -4,8 +4,9 @@ import static org.mallocsim.kernel.Page.PAGE_SHIFT;
 
 /**
  * The {@link Mmu}'s TLB checked against the page table, for {@code -Dmallocsim.mm.check} and the
- * tests: every valid entry's page has a present PTE, the entry reaches that PTE's frame, and a
- * write entry exists only for a writable, dirty PTE. A stale entry would let a load or store
+ * tests: every valid entry's page has a present PTE, the entry reaches that PTE's frame, a
+ * write entry exists only for a writable, dirty PTE, and an entry takes the fast path's home
+ * address exactly when the PTE's frame is the page's home frame. A stale entry would let a load or store
  * bypass a munmap, mprotect or MADV_DONTNEED, which Linux's TLB flushes exist to prevent.
  */
 final class TlbAudit {
@@ -14,8 +15,8 @@ final class TlbAudit {
     /** Null when every entry of {@code mmu} agrees with {@code pageTable}, else the first disagreement. */
     static String check(Mmu mmu, PageTable pageTable, PhysicalMemory ram) {
         for (int i = 0; i < Mmu.TLB_SIZE; i++) {
-            long read = mmu.readTagAt(i);
-            long write = mmu.writeTagAt(i);
+            long read = readTag(mmu, i);
+            long write = writeTag(mmu, i);
             long page = read != -1 ? read : write;
             if (page == -1) {
                 continue;
@@ -26,15 +27,39 @@ final class TlbAudit {
                 return where + " but the PTE is " + Pte.toString(pte);
             }
             long pfn = Pte.pfn(pte);
-            if (mmu.hostAt(i) != ram.slab(pfn)
-                    || mmu.hostBaseAt(i) != HostMemory.address(mmu.hostAt(i))
-                    || mmu.hostOffsetAt(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
+            if (mmu.hostAt(i) != ram.slab(pfn) || mmu.hostOffsetAt(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
                 return where + " reaches another frame than the PTE's " + Pte.toString(pte);
             }
             if (write != -1 && (write != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
                 return where + " allows writes but the PTE is " + Pte.toString(pte);
             }
+            if (home(mmu, i) != ram.isHome(pfn, page)) {
+                String how = home(mmu, i)
+                        ? " takes the home frame's fast path, but the PTE is "
+                        : " misses the home frame of ";
+                return where + how + Pte.toString(pte);
+            }
         }
         return null;
+    }
+
+    /** The page TLB entry {@code i} of {@code mmu} translates for reads, or -1. */
+    static long readTag(Mmu mmu, int i) {
+        return page(mmu.tagAt(i, false));
+    }
+
+    /** The page TLB entry {@code i} of {@code mmu} translates for writes, or -1. */
+    static long writeTag(Mmu mmu, int i) {
+        return page(mmu.tagAt(i, true));
+    }
+
+    /** Whether TLB entry {@code i}'s tags send hits to the home frames' fast path. */
+    static boolean home(Mmu mmu, int i) {
+        long tag = mmu.tagAt(i, false) != -1 ? mmu.tagAt(i, false) : mmu.tagAt(i, true);
+        return tag != -1 && (tag & Mmu.NOT_HOME) == 0;
+    }
+
+    private static long page(long tag) {
+        return tag == -1 ? -1 : tag & ~Mmu.NOT_HOME;
     }
 }

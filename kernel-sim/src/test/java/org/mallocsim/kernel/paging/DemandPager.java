@@ -55,7 +55,7 @@ final class DemandPager implements FaultHandler {
             return;
         }
         if (pte == 0 || (write && Pte.isSpecial(pte))) {
-            long pfn = ram.allocZeroedFrame();
+            long pfn = ram.allocZeroedFrameFor(page); // as the mm layer's anonymous faults do
             if (pfn < 0) {
                 throw new OutOfMemoryKill(vaddr);
             }

@@ -16,11 +16,20 @@ class MmuRandomizedTest {
     /** The pages sit at TLB slots 1018..1023 and 0..5: the index wraps inside the region. */
     private static final long BASE = (0x7f00_0000L + 1018) * PAGE;
 
+    /**
+     * Odd seeds run with 16 MiB of RAM, too little for home frames, so every page hits in the slow
+     * path; even seeds with 2 GiB, where every other page of the region finds its home frame
+     * taken by a frame held outside it: both kinds of hit, side by side in the TLB.
+     */
     @ParameterizedTest(name = "random accesses agree with a byte array, seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void randomAccessesAgreeWithAByteArray(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        DemandPager k = new DemandPager(16L << 20, BASE, BASE + PAGES * PAGE);
+        boolean home = seed % 2 == 0;
+        DemandPager k = new DemandPager(home ? 2L << 30 : 16L << 20, BASE, BASE + PAGES * PAGE);
+        for (int p = 1; home && p < PAGES; p += 2) {
+            k.ram.allocZeroedFrameFor(BASE + p * PAGE + PhysicalMemory.HOME_BYTES);
+        }
         k.zeroPageOnRead = random.nextBoolean();
         Mmu mmu = k.mmu;
         byte[] model = new byte[PAGES * PAGE];
@@ -90,10 +99,25 @@ class MmuRandomizedTest {
         byte[] all = new byte[model.length];
         mmu.read(BASE, all, 0, all.length);
         assertThat(all).isEqualTo(model);
+        assertThat(mmu.checkAgainstPageTable()).isNull();
+        if (home) {
+            mmu.store8(BASE, 1);
+            mmu.store8(BASE + PAGE, 1);
+            assertThat(TlbAudit.home(mmu, tlbIndex(BASE)))
+                    .as("a page in its home frame")
+                    .isTrue();
+            assertThat(TlbAudit.home(mmu, tlbIndex(BASE + PAGE)))
+                    .as("a page whose home frame is taken")
+                    .isFalse();
+        }
         assertThatThrownBy(() -> mmu.load64(BASE + PAGES * PAGE - 4)).isInstanceOf(SegmentationFault.class);
         k.unmap(BASE, BASE + PAGES * PAGE);
         assertThat(k.ram.framesInUse()).isEqualTo(baseline);
         assertThat(k.pageTable.tableBytes()).isZero();
+    }
+
+    private static int tlbIndex(long va) {
+        return (int) (va >>> 12) & (Mmu.TLB_SIZE - 1);
     }
 
     private static long modelLoad(byte[] model, int off, int size) {

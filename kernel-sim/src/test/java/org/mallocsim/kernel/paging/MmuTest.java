@@ -15,7 +15,9 @@ class MmuTest {
     private static final long BASE = 0x5555_0000_0000L;
     private static final long END = BASE + 64 * PAGE;
 
-    private final DemandPager k = new DemandPager(64L << 20, BASE, END);
+    /** 2 GiB: room for the home frames, so the region's pages hit in the fast path. */
+    private final DemandPager k = new DemandPager(2L << 30, BASE, END);
+
     private final Mmu mmu = k.mmu;
 
     private static int tlbIndex(long va) {
@@ -25,8 +27,8 @@ class MmuTest {
     @Test
     void aNewTlbHoldsNoEntryNotEvenForPageZero() {
         for (int i = 0; i < Mmu.TLB_SIZE; i++) {
-            assertThat(mmu.readTagAt(i)).isEqualTo(-1);
-            assertThat(mmu.writeTagAt(i)).isEqualTo(-1);
+            assertThat(TlbAudit.readTag(mmu, i)).isEqualTo(-1);
+            assertThat(TlbAudit.writeTag(mmu, i)).isEqualTo(-1);
         }
     }
 
@@ -40,14 +42,48 @@ class MmuTest {
         mmu.load64(BASE + PAGE);
         mmu.flushAll();
         for (int p = 0; p < 8; p++) {
-            assertThat(mmu.readTagAt(tlbIndex(BASE + p * PAGE))).isEqualTo(-1);
-            assertThat(mmu.writeTagAt(tlbIndex(BASE + p * PAGE))).isEqualTo(-1);
+            assertThat(TlbAudit.readTag(mmu, tlbIndex(BASE + p * PAGE))).isEqualTo(-1);
+            assertThat(TlbAudit.writeTag(mmu, tlbIndex(BASE + p * PAGE))).isEqualTo(-1);
         }
         long misses = mmu.tlbMisses();
         assertThat(mmu.load64(BASE + 7 * PAGE)).isEqualTo(7);
         assertThat(mmu.tlbMisses()).isEqualTo(misses + 1);
         mmu.flushAll();
-        assertThat(mmu.readTagAt(tlbIndex(BASE + 7 * PAGE))).isEqualTo(-1);
+        assertThat(TlbAudit.readTag(mmu, tlbIndex(BASE + 7 * PAGE))).isEqualTo(-1);
+        assertThat(mmu.checkAgainstPageTable()).isNull();
+    }
+
+    @Test
+    void aPageInItsHomeFrameHitsAtTheAddressThatItsVirtualAddressGives() {
+        mmu.store64(BASE + 8, 0x1234);
+        long pfn = Pte.pfn(k.pageTable.readPte(BASE));
+        assertThat(k.ram.isHome(pfn, BASE)).isTrue();
+        assertThat(pfn).isEqualTo(PhysicalMemory.HOME_FIRST + (PhysicalMemory.homeOffset(BASE) >>> 12));
+        assertThat(TlbAudit.home(mmu, tlbIndex(BASE))).isTrue();
+        assertThat(k.ram.getLong((pfn << 12) + 8)).isEqualTo(0x1234);
+        long hits = mmu.tlbHits();
+        assertThat(mmu.load64(BASE + 8)).isEqualTo(0x1234);
+        assertThat(mmu.tlbHits()).isEqualTo(hits + 1);
+    }
+
+    @Test
+    void aPageWhoseHomeFrameIsTakenGetsAnotherFrameAndStillHitsInTheTlb() {
+        long squatter = k.ram.allocZeroedFrameFor(BASE + PhysicalMemory.HOME_BYTES);
+        assertThat(k.ram.isHome(squatter, BASE))
+                .as("one home frame for pages 1 GiB apart")
+                .isTrue();
+        mmu.store64(BASE + 8, 0x5678);
+        long pfn = Pte.pfn(k.pageTable.readPte(BASE));
+        assertThat(pfn).isNotEqualTo(squatter);
+        assertThat(TlbAudit.home(mmu, tlbIndex(BASE))).isFalse();
+        long hits = mmu.tlbHits();
+        long misses = mmu.tlbMisses();
+        assertThat(mmu.load64(BASE + 8)).isEqualTo(0x5678);
+        mmu.store32(BASE + 16, 9);
+        assertThat(mmu.tlbHits()).isEqualTo(hits + 2);
+        assertThat(mmu.tlbMisses()).isEqualTo(misses);
+        assertThat(k.ram.getLong((pfn << 12) + 8)).isEqualTo(0x5678);
+        assertThat(k.ram.getLong((squatter << 12) + 8)).isZero();
         assertThat(mmu.checkAgainstPageTable()).isNull();
     }
 
@@ -212,15 +248,15 @@ class MmuTest {
         assertThat(Pte.isAccessed(pte)).isTrue();
         assertThat(Pte.isDirty(pte)).isFalse();
         int i = tlbIndex(BASE);
-        assertThat(mmu.readTagAt(i)).isEqualTo(BASE);
-        assertThat(mmu.writeTagAt(i))
+        assertThat(TlbAudit.readTag(mmu, i)).isEqualTo(BASE);
+        assertThat(TlbAudit.writeTag(mmu, i))
                 .as("clean page: the first store must walk")
                 .isEqualTo(-1);
         long misses = mmu.tlbMisses();
         mmu.store64(BASE, 5);
         assertThat(mmu.tlbMisses()).isEqualTo(misses + 1);
         assertThat(Pte.isDirty(k.pageTable.readPte(BASE))).isTrue();
-        assertThat(mmu.writeTagAt(i)).isEqualTo(BASE);
+        assertThat(TlbAudit.writeTag(mmu, i)).isEqualTo(BASE);
         mmu.store64(BASE, 6);
         assertThat(mmu.tlbMisses()).isEqualTo(misses + 1);
     }
@@ -311,8 +347,8 @@ class MmuTest {
         mmu.store64(BASE + PAGE, 1);
         int faults = k.faults.size();
         k.unmap(BASE, BASE + PAGE);
-        assertThat(mmu.readTagAt(tlbIndex(BASE))).isEqualTo(-1);
-        assertThat(mmu.readTagAt(tlbIndex(BASE + PAGE)))
+        assertThat(TlbAudit.readTag(mmu, tlbIndex(BASE))).isEqualTo(-1);
+        assertThat(TlbAudit.readTag(mmu, tlbIndex(BASE + PAGE)))
                 .as("the neighbour stays")
                 .isEqualTo(BASE + PAGE);
         assertThat(mmu.load64(BASE + 16)).isZero();
@@ -329,10 +365,10 @@ class MmuTest {
         long far = BASE + 40 * PAGE;
         mmu.load8(far);
         mmu.flushRange(BASE, BASE + (Mmu.FLUSH_CEILING + 1) * PAGE);
-        assertThat(mmu.readTagAt(tlbIndex(far))).isEqualTo(-1);
+        assertThat(TlbAudit.readTag(mmu, tlbIndex(far))).isEqualTo(-1);
         mmu.load8(far);
         mmu.flushRange(BASE, BASE + Mmu.FLUSH_CEILING * PAGE);
-        assertThat(mmu.readTagAt(tlbIndex(far))).isEqualTo(far);
+        assertThat(TlbAudit.readTag(mmu, tlbIndex(far))).isEqualTo(far);
     }
 
     @Test

@@ -153,6 +153,105 @@ class PhysicalMemoryTest {
     }
 
     @Test
+    void aUserPageTakesItsHomeFrameAndAPageThatSharesItTakesAnother() {
+        PhysicalMemory ram = new PhysicalMemory(2 * GIB);
+        long va = 0x5555_5555_9000L;
+        long home = PhysicalMemory.HOME_FIRST + (PhysicalMemory.homeOffset(va) >>> 12);
+        assertThat(ram.allocZeroedFrameFor(va)).isEqualTo(home);
+        assertThat(ram.isHome(home, va)).isTrue();
+        assertThat(ram.isHome(home, va + 4096)).isFalse();
+        ram.putLong(home << 12, -1);
+        long sharer = va + PhysicalMemory.HOME_BYTES; // shares its home frame
+        long other = ram.allocZeroedFrameFor(sharer);
+        assertThat(other).isNotEqualTo(home);
+        assertThat(ram.isHome(other, sharer)).isFalse();
+        ram.freeFrame(home);
+        assertThat(ram.allocZeroedFrameFor(sharer))
+                .as("its home frame, free again")
+                .isEqualTo(home);
+        assertThat(ram.isZeroFrame(home)).as("zeroed after its first use").isTrue();
+        assertThat(ram.framesInUse()).isEqualTo(3);
+    }
+
+    @Test
+    void sixteenThreadHeapsSixtyFourMibApartGetHomeFramesOfTheirOwn() {
+        // glibc's thread heaps are HEAP_MAX_SIZE-aligned (64 MiB), one below the other
+        Set<Long> offsets = new HashSet<>();
+        for (long heap = 0; heap < 16; heap++) {
+            for (long page = 0; page < 64L << 20; page += 1 << 20) {
+                offsets.add(PhysicalMemory.homeOffset(0x7ffc_0000_0000L - heap * (64L << 20) + page));
+            }
+        }
+        assertThat(offsets).hasSize(16 * 64);
+        assertThat(PhysicalMemory.homeOffset(0x7ffc_0000_0000L - 16 * (64L << 20)))
+                .as("the 17th shares the first's")
+                .isEqualTo(PhysicalMemory.homeOffset(0x7ffc_0000_0000L));
+        assertThat(PhysicalMemory.homeOffset(0x5555_5555_9123L) & 0xfff)
+                .as("the offset in the page")
+                .isEqualTo(0x123);
+    }
+
+    @Test
+    void ordinaryFramesSkipTheHomeFramesUntilNoOtherIsLeft() {
+        // the zero page and 1,023 ordinary frames, then the home frames and nothing else
+        PhysicalMemory ram = new PhysicalMemory(PhysicalMemory.HOME_FIRST * 4096 + PhysicalMemory.HOME_BYTES);
+        for (int i = 1; i < PhysicalMemory.HOME_FIRST; i++) {
+            assertThat(ram.allocFrame()).isEqualTo(i);
+        }
+        assertThat(ram.allocZeroedFrameFor(0)).as("page 0's home frame").isEqualTo(PhysicalMemory.HOME_FIRST);
+        long spare = ram.allocZeroedFrame();
+        assertThat(spare).as("the first free home frame").isEqualTo(PhysicalMemory.HOME_FIRST + 1);
+        assertThat(ram.isZeroFrame(spare)).isTrue();
+        assertThat(ram.allocZeroedFrameFor(4096))
+                .as("page 1's home frame is taken: any free frame")
+                .isEqualTo(PhysicalMemory.HOME_FIRST + 2);
+        ram.freeFrame(spare);
+        assertThat(ram.allocFrame()).isEqualTo(spare);
+        assertThat(ram.framesInUse()).isEqualTo(PhysicalMemory.HOME_FIRST + 3);
+    }
+
+    @Test
+    void ramTooSmallForHomeFramesGivesOrdinaryOnes() {
+        PhysicalMemory ram = new PhysicalMemory(64 * MIB);
+        long va = 0x1000; // its home frame would be frame 1025
+        long pfn = ram.allocZeroedFrameFor(va);
+        assertThat(pfn).isEqualTo(1);
+        assertThat(ram.homeHost()).isZero();
+        assertThat(ram.isHome(pfn, va)).isFalse();
+        for (int i = 2; i <= PhysicalMemory.HOME_FIRST + 1; i++) {
+            assertThat(ram.allocFrame()).isEqualTo(i);
+        }
+        assertThat(ram.isHome(PhysicalMemory.HOME_FIRST + 1, va))
+                .as("an ordinary frame, whatever its number")
+                .isFalse();
+    }
+
+    @Test
+    void aHomeFrameFreedTwiceOrNeverHandedOutCannotBeFreed() {
+        PhysicalMemory ram = new PhysicalMemory(2 * GIB);
+        long pfn = ram.allocZeroedFrameFor(0x7000);
+        ram.freeFrame(pfn);
+        assertThatThrownBy(() -> ram.freeFrame(pfn)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ram.freeFrame(pfn + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void releasedRamThrowsOnAccessAndItsHomeFramesComeBackZeroedToTheNextProcess() {
+        long va = 0x5555_5555_9000L;
+        PhysicalMemory first = new PhysicalMemory(2 * GIB);
+        long pfn = first.allocZeroedFrameFor(va);
+        first.putLong(pfn << 12, -1);
+        first.release();
+        assertThatThrownBy(() -> first.getLong(pfn << 12))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("released");
+        assertThat(first.isHome(pfn, va)).isFalse();
+        PhysicalMemory next = new PhysicalMemory(2 * GIB);
+        assertThat(next.allocZeroedFrameFor(va)).isEqualTo(pfn);
+        assertThat(next.isZeroFrame(pfn)).isTrue();
+    }
+
+    @Test
     void aFrameOutsideThoseHandedOutCannotBeFreed() {
         PhysicalMemory ram = new PhysicalMemory(MIB);
         assertThatThrownBy(() -> ram.freeFrame(100)).isInstanceOf(IllegalArgumentException.class);
