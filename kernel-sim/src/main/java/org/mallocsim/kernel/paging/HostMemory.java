@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The host side of the {@link Mmu}'s hit path: {@code sun.misc.Unsafe} for loads and stores at a
- * host address, and the host address of a direct slab. Only the MMU uses it, and only at
- * addresses inside a slab that a valid TLB entry reaches (see {@link Mmu}).
+ * host address, the host address of a direct slab, and the reservation that holds
+ * {@link PhysicalMemory}'s home frames. Loads and stores go only to addresses inside a slab that
+ * a valid TLB entry reaches (see {@link Mmu}).
  */
 final class HostMemory {
     static final sun.misc.Unsafe UNSAFE;

@@ -39,7 +39,8 @@ import java.util.Arrays;
  * a page moved by mremap) come from the rest of RAM. Linux's frame numbers are arbitrary too, and
  * nothing a process can observe depends on them. The home memory is reserved from the host when
  * the first home frame is asked for (address space only: the host commits the frames a process
- * touches), and each home frame is zeroed when it is handed out.
+ * touches); a home frame is zeroed when it is handed out again, or when the reservation was
+ * another process's before.
  *
  * <p>Slab size, 4 MiB (1024 frames): host memory overshoots the frames in use by less than one
  * slab; {@code allocateDirect} (which zeroes, reserves and registers a cleaner) is paid once per
@@ -100,6 +101,9 @@ public final class PhysicalMemory {
     private long homeHost;
 
     private boolean homeRefused;
+    /** Set by {@link #release}: every frame is gone. */
+    private boolean released;
+
     private HostMemory.Reservation homeReservation;
     private final long[] homeUsed = new long[HOME_FRAMES / 64];
     /** Home frames handed out at least once, to tell a double free from a bad pfn. */
@@ -180,7 +184,7 @@ public final class PhysicalMemory {
      * any free frame; -1 when none is left.
      */
     public long allocZeroedFrameFor(long vaddr) {
-        if (homeReserved && (homeHost != 0 || homeHost() != 0)) {
+        if (homeHost() != 0) {
             int h = (int) (homeOffset(vaddr) >>> FRAME_SHIFT);
             if ((homeUsed[h >>> 6] & (1L << h)) == 0) {
                 return takeHome(h);
@@ -219,6 +223,7 @@ public final class PhysicalMemory {
      */
     public void release() {
         Arrays.fill(slabs, null);
+        released = true;
         homeHost = 0;
         homeRefused = true;
         if (homeReservation != null) {
@@ -363,7 +368,7 @@ public final class PhysicalMemory {
         ByteBuffer b = slabs[(int) (paddr >>> SLAB_SHIFT)];
         if (b == null) {
             throw new IllegalStateException("no RAM at paddr 0x" + Long.toHexString(paddr)
-                    + (homeRefused && homeHost == 0 && homeReserved ? ": the process's RAM was released" : ""));
+                    + (released ? ": the process's RAM was released" : ""));
         }
         return b;
     }
