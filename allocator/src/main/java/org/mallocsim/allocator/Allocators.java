@@ -44,16 +44,16 @@ public final class Allocators {
         return List.copyOf(REGISTRY.keySet());
     }
 
-    /**
-     * The factory registered as {@code name}.
-     *
-     * @throws IllegalArgumentException naming the known policies when none has that name
-     */
     /** Whether {@code factory} is the one registered as {@code name}, not a caller's own. */
     public static boolean isRegistered(String name, AllocatorFactory factory) {
         return REGISTRY.get(name) == factory;
     }
 
+    /**
+     * The factory registered as {@code name}.
+     *
+     * @throws IllegalArgumentException naming the known policies when none has that name
+     */
     public static AllocatorFactory factory(String name) {
         AllocatorFactory f = REGISTRY.get(name);
         if (f == null) {

@@ -100,8 +100,9 @@ public final class PhysicalMemory {
     /** Host address of the first home frame; 0 until the home buffer exists, or when it cannot. */
     private long homeHost;
 
+    /** Set when the host refused the home reservation: every page then takes an ordinary frame. */
     private boolean homeRefused;
-    /** Set by {@link #release}: every frame is gone. */
+    /** Set by {@link #release}: every frame is gone, and no home reservation is made again. */
     private boolean released;
 
     private HostMemory.Reservation homeReservation;
@@ -198,7 +199,7 @@ public final class PhysicalMemory {
      * RAM is too small for home frames or the host refused the buffer.
      */
     public long homeHost() {
-        if (homeHost == 0 && homeReserved && !homeRefused) {
+        if (homeHost == 0 && homeReserved && !homeRefused && !released) {
             try {
                 // reserved, not committed: the host backs the frames a process touches, as with
                 // slabs, and a process costs no 1 GiB of zeroing at its first fault
@@ -225,7 +226,6 @@ public final class PhysicalMemory {
         Arrays.fill(slabs, null);
         released = true;
         homeHost = 0;
-        homeRefused = true;
         if (homeReservation != null) {
             homeReservation.release().clean();
             homeReservation = null;
