@@ -399,6 +399,11 @@ public final class Mmu {
         return get(i, write ? WRITE_TAG : READ_TAG);
     }
 
+    /** The host address the slow paths reach for {@code vaddr} through TLB entry {@code i}'s addend. */
+    long hostAddressAt(int i, long vaddr) {
+        return vaddr + get(i, ADDEND);
+    }
+
     /** The offset in slab host[i] of {@code vaddr}, whose page TLB entry {@code i} holds. */
     int hostOffsetAt(int i, long vaddr) {
         return (int) (vaddr + get(i, ADDEND) - get(i, HOST_BASE));

@@ -27,7 +27,10 @@ final class TlbAudit {
                 return where + " but the PTE is " + Pte.toString(pte);
             }
             long pfn = Pte.pfn(pte);
-            if (mmu.hostAt(i) != ram.slab(pfn) || mmu.hostOffsetAt(i, page) != ram.slabOffset(pfn << PAGE_SHIFT)) {
+            int offset = ram.slabOffset(pfn << PAGE_SHIFT);
+            if (mmu.hostAt(i) != ram.slab(pfn)
+                    || mmu.hostOffsetAt(i, page) != offset
+                    || mmu.hostAddressAt(i, page) != HostMemory.address(ram.slab(pfn)) + offset) {
                 return where + " reaches another frame than the PTE's " + Pte.toString(pte);
             }
             if (write != -1 && (write != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {

@@ -54,6 +54,24 @@ class MmuTest {
     }
 
     @Test
+    void theAuditCatchesAnEntryWhoseAddendAndSlabBaseMovedTogether() throws ReflectiveOperationException {
+        mmu.store64(BASE, 1);
+        assertThat(mmu.checkAgainstPageTable()).isNull();
+        // both moved by one page: the slab offset they give still agrees, the host address does not
+        long entry = tlbAddress() + Mmu.TLB_SIZE * 16L + 16L * tlbIndex(BASE);
+        HostMemory.UNSAFE.putLong(entry, HostMemory.UNSAFE.getLong(entry) + PAGE);
+        HostMemory.UNSAFE.putLong(entry + 8, HostMemory.UNSAFE.getLong(entry + 8) + PAGE);
+        assertThat(mmu.checkAgainstPageTable()).contains("reaches another frame");
+        mmu.flushAll();
+    }
+
+    private long tlbAddress() throws ReflectiveOperationException {
+        java.lang.reflect.Field f = Mmu.class.getDeclaredField("tlb");
+        f.setAccessible(true);
+        return f.getLong(mmu);
+    }
+
+    @Test
     void aPageInItsHomeFrameHitsAtTheAddressThatItsVirtualAddressGives() {
         mmu.store64(BASE + 8, 0x1234);
         long pfn = Pte.pfn(k.pageTable.readPte(BASE));
