@@ -1,5 +1,7 @@
 package org.mallocsim.allocator.ptmalloc;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.kernel.Mman;
@@ -59,8 +61,10 @@ final class MallocContext {
      * malloc_initialized, global_max_fast, perturb_byte). Each setter below stores to emulated
      * memory first and then here, so memory always holds the value (the heap checker, malloc_info
      * and the views read it there) and a read costs a field load instead of a translated load64.
-     * Nothing else writes these addresses: glibc keeps them in libc's .data, which no replayed
-     * call touches. mp_'s 64-bit and 32-bit fields never overlap, so each width has its mirror.
+     * Any other write to their page (a program's store, a memset, ptmalloc's own store through a
+     * forged link, as in a large bin attack on mp_.tcache_bins) reaches copiedWritten, which reads
+     * them all again: the next call sees the new values, as glibc's next read would. mp_'s 64-bit
+     * and 32-bit fields never overlap, so each width has its copy.
      */
     private final long[] mp64 = new long[MallocPar.SIZE / 8];
     private final int[] mp32 = new int[MallocPar.SIZE / 4];
@@ -69,6 +73,8 @@ final class MallocContext {
     private long globalMaxFastCopy;
     private boolean initializedCopy;
     private int perturbByteCopy;
+    /** Set while a setter stores to a copied global: its own write need not be read back. */
+    private boolean storingCopy;
 
     MallocContext(AddressSpace as, Tunables tunables) {
         this.as = as;
@@ -78,6 +84,7 @@ final class MallocContext {
         this.mainArena = data + LibcData.MAIN_ARENA;
         this.mp = data + LibcData.MP;
         staticInit();
+        as.watchWrites(data + LibcData.COPIED, LibcData.SIZE - LibcData.COPIED, this::copiedWritten);
     }
 
     /**
@@ -137,7 +144,7 @@ final class MallocContext {
     }
 
     void mpStore(int off, long v) {
-        as.store64(mp + off, v);
+        storeCopied(mp + off, v, 8);
         mp64[off >>> 3] = v;
     }
 
@@ -146,7 +153,7 @@ final class MallocContext {
     }
 
     void mpStore32(int off, int v) {
-        as.store32(mp + off, v);
+        storeCopied(mp + off, v, 4);
         mp32[off >>> 2] = v;
     }
 
@@ -155,7 +162,7 @@ final class MallocContext {
     }
 
     void setTcache(long t) {
-        as.store64(data + LibcData.TCACHE, t);
+        storeCopied(data + LibcData.TCACHE, t, 8);
         tcacheCopy = t;
     }
 
@@ -169,7 +176,7 @@ final class MallocContext {
 
     void setMaxFast(long s) {
         long v = Chunk.maxFastFor(s);
-        as.store64(data + LibcData.GLOBAL_MAX_FAST, v);
+        storeCopied(data + LibcData.GLOBAL_MAX_FAST, v, 8);
         globalMaxFastCopy = v;
     }
 
@@ -181,6 +188,42 @@ final class MallocContext {
         return perturbByteCopy;
     }
 
+    /** A setter's store of {@code width} bytes to a copied global, which its caller then copies. */
+    private void storeCopied(long addr, long v, int width) {
+        storingCopy = true;
+        try {
+            if (width == 8) {
+                as.store64(addr, v);
+            } else {
+                as.store32(addr, (int) v);
+            }
+        } finally {
+            storingCopy = false;
+        }
+    }
+
+    /** The watcher of the copied globals' page (see the copies' comment above). */
+    private void copiedWritten(long vaddr, long length) {
+        if (storingCopy) {
+            return;
+        }
+        byte[] bytes = new byte[LibcData.SIZE - LibcData.COPIED];
+        as.read(data + LibcData.COPIED, bytes, 0, bytes.length);
+        ByteBuffer m = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int mpAt = LibcData.MP - LibcData.COPIED;
+        for (int i = 0; i < mp64.length; i++) {
+            mp64[i] = m.getLong(mpAt + 8 * i);
+        }
+        for (int i = 0; i < mp32.length; i++) {
+            mp32[i] = m.getInt(mpAt + 4 * i);
+        }
+        tcacheCopy = m.getLong(LibcData.TCACHE - LibcData.COPIED);
+        tcacheKeyCopy = m.getLong(LibcData.TCACHE_KEY - LibcData.COPIED);
+        globalMaxFastCopy = m.getLong(LibcData.GLOBAL_MAX_FAST - LibcData.COPIED);
+        initializedCopy = m.getInt(LibcData.MALLOC_INITIALIZED - LibcData.COPIED) != 0;
+        perturbByteCopy = m.getInt(LibcData.PERTURB_BYTE - LibcData.COPIED);
+    }
+
     long threadArena() {
         return as.load64(data + LibcData.THREAD_ARENA);
     }
@@ -188,12 +231,12 @@ final class MallocContext {
     /** Follows {@code tcache_key_initialize} (malloc/malloc.c); getrandom becomes a seeded draw. */
     void tcacheKeyInitialize() {
         long key = keySource.nextLong();
-        as.store64(data + LibcData.TCACHE_KEY, key);
+        storeCopied(data + LibcData.TCACHE_KEY, key, 8);
         tcacheKeyCopy = key;
     }
 
     void setInitialized() {
-        as.store32(data + LibcData.MALLOC_INITIALIZED, 1);
+        storeCopied(data + LibcData.MALLOC_INITIALIZED, 1, 4);
         initializedCopy = true;
     }
 
@@ -210,7 +253,7 @@ final class MallocContext {
     }
 
     void setPerturbByte(int v) {
-        as.store32(data + LibcData.PERTURB_BYTE, v);
+        storeCopied(data + LibcData.PERTURB_BYTE, v, 4);
         perturbByteCopy = v;
     }
 

@@ -2,7 +2,7 @@ package org.mallocsim.allocator.ptmalloc;
 
 import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.AddressSpace;
-import org.mallocsim.kernel.paging.Mmu;
+import org.mallocsim.kernel.paging.PageWindow;
 
 /**
  * The per-thread cache (malloc/malloc.c, USE_TCACHE): put, get, the double-free walk of
@@ -90,7 +90,7 @@ final class Tcache {
         }
         long generation = as.flushGeneration();
         long next = Chunk.revealPtr(e + TcachePerthread.ENTRY_NEXT, as.load64(e + TcachePerthread.ENTRY_NEXT));
-        if (w != 0 && as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache)) {
+        if (w != 0 && as.flushGeneration() == generation && !PageWindow.sharesEntry(e, tcache)) {
             as.windowStore64(w, head, next);
             as.windowStore16(w, cnt, (int) (count - 1) & 0xffff);
         } else {
@@ -165,7 +165,7 @@ final class Tcache {
         long head = TcachePerthread.entryAddr(tcache, tcIdx);
         long generation = as.flushGeneration();
         as.store64(e + TcachePerthread.ENTRY_KEY, c.tcacheKey());
-        boolean holds = w != 0 && as.flushGeneration() == generation && !Mmu.sharesEntry(e, tcache);
+        boolean holds = w != 0 && as.flushGeneration() == generation && !PageWindow.sharesEntry(e, tcache);
         long old = holds ? as.windowLoad64(w, head) : as.load64(head);
         as.store64(e + TcachePerthread.ENTRY_NEXT, Chunk.protectPtr(e + TcachePerthread.ENTRY_NEXT, old));
         holds = holds && as.flushGeneration() == generation;

@@ -130,28 +130,28 @@ class LayoutTest {
     }
 
     @Test
-    void libcDataHoldsMainArenaThenMpThenTheScalars() {
+    void libcDataHoldsMainArenaAndTheArenaListThenOnTheNextPageTheCopiedGlobals() {
         int[] offs = {
-            LibcData.TCACHE,
             LibcData.THREAD_ARENA,
-            LibcData.TCACHE_KEY,
-            LibcData.GLOBAL_MAX_FAST,
             LibcData.CURBRK,
-            LibcData.MALLOC_INITIALIZED,
-            LibcData.PERTURB_BYTE,
             LibcData.TCACHE_SHUTTING_DOWN,
             LibcData.NARENAS,
             LibcData.ALIGNED_HEAP_AREA,
             LibcData.FREE_LIST,
             LibcData.NEXT_TO_USE,
-            LibcData.NARENAS_LIMIT
+            LibcData.NARENAS_LIMIT,
+            LibcData.TCACHE,
+            LibcData.TCACHE_KEY,
+            LibcData.GLOBAL_MAX_FAST,
+            LibcData.MALLOC_INITIALIZED,
+            LibcData.PERTURB_BYTE
         };
-        assertThat(LibcData.MP).isEqualTo(0x898);
+        assertThat(LibcData.MP).isEqualTo(0x1000);
         assertThat(offs)
                 .containsExactly(
-                        0x920, 0x928, 0x930, 0x938, 0x940, 0x948, 0x94c, 0x950, 0x954, 0x958, 0x960, 0x968, 0x970);
-        assertThat(LibcData.SIZE).isEqualTo(0x978);
-        roundTrip(offs, new int[] {8, 8, 8, 8, 8, 4, 4, 4, 4, 8, 8, 8, 8});
+                        0x898, 0x8a0, 0x8a8, 0x8ac, 0x8b0, 0x8b8, 0x8c0, 0x8c8, 0x1088, 0x1090, 0x1098, 0x10a0, 0x10a4);
+        assertThat(LibcData.SIZE).isEqualTo(0x10a8);
+        roundTrip(offs, new int[] {8, 8, 4, 4, 8, 8, 8, 8, 8, 8, 8, 4, 4});
     }
 
     @Test

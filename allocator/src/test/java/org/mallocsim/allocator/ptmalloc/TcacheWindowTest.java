@@ -7,6 +7,7 @@ import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
 import org.mallocsim.kernel.paging.Mmu;
+import org.mallocsim.kernel.paging.PageWindow;
 
 /**
  * A tcache hit reaches tcache_perthread_struct through a page window ({@link Tcache#window}); the
@@ -40,7 +41,7 @@ class TcacheWindowTest {
     @Test
     void aTcacheHitOnAChunkSharingTheStructsTlbEntryMissesWhereTheOrdinaryAccessesWould() {
         long b = blockPagesAfterTheTcache(Mmu.TLB_SIZE);
-        assertThat(Mmu.sharesEntry(b, pm.tcache())).isTrue();
+        assertThat(PageWindow.sharesEntry(b, pm.tcache())).isTrue();
         pm.free(b);
         long before = tlbMisses();
         assertThat(pm.malloc(24)).isEqualTo(b);
@@ -53,7 +54,7 @@ class TcacheWindowTest {
     @Test
     void theSameHitOnAChunkOfAnotherEntryMissesNowhere() {
         long b = blockPagesAfterTheTcache(Mmu.TLB_SIZE - 1);
-        assertThat(Mmu.sharesEntry(b, pm.tcache())).isFalse();
+        assertThat(PageWindow.sharesEntry(b, pm.tcache())).isFalse();
         pm.free(b);
         long before = tlbMisses();
         assertThat(pm.malloc(24)).isEqualTo(b);

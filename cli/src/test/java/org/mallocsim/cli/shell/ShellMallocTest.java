@@ -68,9 +68,9 @@ class ShellMallocTest {
                         + 0x5555555592b0  0x0000000000000000  0x0000000000000021  size 0x20 P
                           0x5555555592c0  0x0000000000000000  0x0000000000000000
                         + 0x5555555592d0  0x0000000000000000  0x0000000000000511  size 0x510 P
-                          0x5555555592e0  0x00007ffff7ffe060  0x00007ffff7ffe060
+                          0x5555555592e0  0x00007ffff7ffd060  0x00007ffff7ffd060
                         free(0x5555555592c0) = <void>
-                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffc000
                         free(): double free detected in tcache 2
                         +++ killed by SIGABRT +++
                         """);
@@ -92,10 +92,10 @@ class ShellMallocTest {
                         mallopt(M_MMAP_THRESHOLD, 65536) = 1
                         brk(NULL) = 0x555555559000
                         brk(0x55555557a000) = 0x55555557a000
-                        mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7fcd000
-                        malloc(200000) = 0x7ffff7fcd010
-                        munmap(0x7ffff7fcd000, 200704) = 0
-                        free(0x7ffff7fcd010) = <void>
+                        mmap(NULL, 200704, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7fcc000
+                        malloc(200000) = 0x7ffff7fcc010
+                        munmap(0x7ffff7fcc000, 200704) = 0
+                        free(0x7ffff7fcc010) = <void>
                         mallopt(M_MXFAST, 1000) = 0
                         posix_memalign(&q, 3, 8) = 22 (EINVAL)
                         malloc(18446744073709551615) = nil
@@ -180,7 +180,7 @@ class ShellMallocTest {
                         free(0x5555555593a0) = <void>
                         tcachebins (0x555555559010)
                         0x20 [  7]: 0x555555559360 -> 0x555555559340 -> 0x555555559320 -> 0x555555559300 -> 0x5555555592e0 -> 0x5555555592c0 -> 0x5555555592a0 -> 0
-                        fastbins (arena 0x7ffff7ffe000)
+                        fastbins (arena 0x7ffff7ffd000)
                         0x20: 0x555555559370 -> 0
                         0x30: 0
                         0x40: 0
@@ -191,12 +191,12 @@ class ShellMallocTest {
                         0x90: 0
                         0xa0: 0
                         0xb0: 0
-                        bins (arena 0x7ffff7ffe000)
+                        bins (arena 0x7ffff7ffd000)
                         unsorted: 0x555555559390 (0x510) -> bin
                         malloc(1536) = 0x555555559de0
-                        bins (arena 0x7ffff7ffe000)
+                        bins (arena 0x7ffff7ffd000)
                         largebin 68: 0x555555559370 (0x530) -> bin
-                        arena 0 (main) at 0x7ffff7ffe000: flags 0x0  have_fastchunks 0  top 0x55555555a3e0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffe000
+                        arena 0 (main) at 0x7ffff7ffd000: flags 0x0  have_fastchunks 0  top 0x55555555a3e0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffd000
                         """);
     }
 
@@ -243,7 +243,7 @@ class ShellMallocTest {
                           +0x0002b0  0x000510 --P  unsorted
                           +0x0007c0  0x000020 ---  in use
                           +0x0007e0  0x020820 --P  top
-                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffd000
+                        mmap(NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7ffff7ffc000
                         double free or corruption (!prev)
                         +++ killed by SIGABRT +++
                         """);
@@ -265,16 +265,16 @@ class ShellMallocTest {
                         brk(NULL) = 0x555555559000
                         brk(0x55555557a000) = 0x55555557a000
                         malloc(24) = 0x5555555592a0
-                        mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7ffff77fd000
-                        mprotect(0x7ffff77fe000, 8388608, PROT_READ|PROT_WRITE) = 0
+                        mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7ffff77fc000
+                        mprotect(0x7ffff77fd000, 8388608, PROT_READ|PROT_WRITE) = 0
                         thread(1) = 0
                         mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fffef600000
                         munmap(0x7fffef600000, 10485760) = 0
                         munmap(0x7ffff4000000, 56623104) = 0
                         mprotect(0x7ffff0000000, 135168, PROT_READ|PROT_WRITE) = 0
                         malloc(100) = 0x7ffff0000b70
-                        mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7ffff6ffc000
-                        mprotect(0x7ffff6ffd000, 8388608, PROT_READ|PROT_WRITE) = 0
+                        mmap(NULL, 8392704, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7ffff6ffb000
+                        mprotect(0x7ffff6ffc000, 8388608, PROT_READ|PROT_WRITE) = 0
                         thread(2) = 0
                         mmap(NULL, 134217728, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0) = 0x7fffe8000000
                         munmap(0x7fffec000000, 67108864) = 0
@@ -284,9 +284,9 @@ class ShellMallocTest {
                           heap 0x7fffe8000000: ar_ptr 0x7fffe8000030  prev 0x0  size 0x21000  mprotect_size 0x21000
                         arena 2 at 0x7ffff0000030
                           heap 0x7ffff0000000: ar_ptr 0x7ffff0000030  prev 0x0  size 0x21000  mprotect_size 0x21000
-                        arena 0 (main) at 0x7ffff7ffe000: flags 0x0  have_fastchunks 0  top 0x5555555594f0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7fffe8000030
+                        arena 0 (main) at 0x7ffff7ffd000: flags 0x0  have_fastchunks 0  top 0x5555555594f0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7fffe8000030
                         arena 1 at 0x7fffe8000030: flags 0x2  have_fastchunks 0  top 0x7fffe8000b80  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff0000030
-                        arena 2 at 0x7ffff0000030: flags 0x2  have_fastchunks 0  top 0x7ffff0000bd0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffe000
+                        arena 2 at 0x7ffff0000030: flags 0x2  have_fastchunks 0  top 0x7ffff0000bd0  last_remainder 0x0  system_mem 0x21000  max_system_mem 0x21000  attached_threads 1  next 0x7ffff7ffd000
                         thread(0) = 0
                         arena 1 at 0x7fffe8000030
                           heap 0x7fffe8000000: ar_ptr 0x7fffe8000030  prev 0x0  size 0x21000  mprotect_size 0x21000

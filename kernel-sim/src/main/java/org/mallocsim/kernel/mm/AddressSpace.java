@@ -6,7 +6,9 @@ import java.util.List;
 import org.mallocsim.kernel.paging.FaultHandler;
 import org.mallocsim.kernel.paging.Mmu;
 import org.mallocsim.kernel.paging.PageWalk;
+import org.mallocsim.kernel.paging.PageWindow;
 import org.mallocsim.kernel.paging.PhysicalMemory;
+import org.mallocsim.kernel.paging.WriteWatcher;
 
 /**
  * One emulated process's address space, Linux's {@code mm_struct}: its VMAs, page table and TLB,
@@ -189,30 +191,38 @@ public final class AddressSpace implements FaultHandler {
         mmu().store64(vaddr, value);
     }
 
-    /** A window on vaddr's page, or 0 (see {@link Mmu#window}). */
-    public long window(long vaddr) {
-        return mmu().window(vaddr);
+    /**
+     * Tells {@code watcher} of every write into [start, start + length) from now on, whoever
+     * makes it: for a copy of a few words kept outside emulated memory (see {@link Mmu#watchWrites}).
+     */
+    public void watchWrites(long start, long length, WriteWatcher watcher) {
+        mmu().watchWrites(start, start + length, watcher);
     }
 
-    /** Bumped by every TLB flush; a page window holds while it stays put (see {@link Mmu#window}). */
+    /** A window on vaddr's page, or 0 (see {@link PageWindow}). */
+    public long window(long vaddr) {
+        return PageWindow.open(mmu(), vaddr);
+    }
+
+    /** Bumped by every TLB flush; a page window holds while it stays put (see {@link PageWindow}). */
     public long flushGeneration() {
         return mmu().flushGeneration();
     }
 
     public long windowLoad64(long window, long vaddr) {
-        return mmu().windowLoad64(window, vaddr);
+        return PageWindow.load64(mmu(), window, vaddr);
     }
 
     public int windowLoad16(long window, long vaddr) {
-        return mmu().windowLoad16(window, vaddr);
+        return PageWindow.load16(mmu(), window, vaddr);
     }
 
     public void windowStore64(long window, long vaddr, long value) {
-        mmu().windowStore64(window, vaddr, value);
+        PageWindow.store64(mmu(), window, vaddr, value);
     }
 
     public void windowStore16(long window, long vaddr, int value) {
-        mmu().windowStore16(window, vaddr, value);
+        PageWindow.store16(mmu(), window, vaddr, value);
     }
 
     public void fill(long vaddr, int value, long length) {

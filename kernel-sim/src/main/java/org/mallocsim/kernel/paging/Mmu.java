@@ -30,7 +30,8 @@ import java.nio.ByteBuffer;
  *  host byte (hit):              UNSAFE.getByte(home + PhysicalMemory.homeOffset(vaddr))
  *  other frames (slow path):     UNSAFE.getByte(vaddr + ADDEND)
  *  slab offset (slow paths):     (int) (vaddr + ADDEND - HOST_BASE), for host[i]'s ByteBuffer methods
- *  WRITE_TAG = -1 on a valid read entry: read-only page, or writable but still clean
+ *  WRITE_TAG = -1 on a valid read entry: read-only page, or writable but still clean;
+ *  WRITE_TAG | WATCHED (bit 10) on a page with a write watch: its stores miss, so the slow path sees them
  *
  *  counters: accesses (every load and store), slowAccesses (those that missed the fast path's
  *  tag test), slowHits (translations the slow paths found in the TLB);
@@ -76,10 +77,14 @@ public final class Mmu {
     /** Whether {@link #accesses()} and {@link #tlbHits()} count; {@code -Dmallocsim.accesses.count=false} stops them. */
     public static final boolean COUNT = !"false".equals(System.getProperty("mallocsim.accesses.count"));
 
-    private static final int TLB_MASK = TLB_SIZE - 1;
+    static final int TLB_MASK = TLB_SIZE - 1;
     private static final long INVALID = -1;
     /** Set in the tags of a page that is not in its home frame, so that the fast path misses. */
     static final long NOT_HOME = 1L << 11;
+    /** Set in the write tag of a page that {@link #watchWrites} watches, so that its stores miss. */
+    static final long WATCHED = 1L << 10;
+    /** The tag bits that are not the page's address. */
+    static final long TAG_FLAGS = NOT_HOME | WATCHED;
 
     /** A handler that returns this often without making the page usable has a bug; x86 would loop. */
     private static final int MAX_FAULTS_PER_ACCESS = 4;
@@ -92,8 +97,8 @@ public final class Mmu {
     private static final int ENTRY_BYTES = 16;
 
     private static final int READ_TAG = 0;
-    private static final int WRITE_TAG = 8;
-    private static final int ADDEND = TLB_SIZE * ENTRY_BYTES;
+    static final int WRITE_TAG = 8;
+    static final int ADDEND = TLB_SIZE * ENTRY_BYTES;
     private static final int HOST_BASE = ADDEND + 8;
     /** The byte offset of vaddr's entry is (vaddr >>> ENTRY_SHIFT) &amp; ENTRY_MASK. */
     private static final int ENTRY_SHIFT = PAGE_SHIFT - 4;
@@ -116,7 +121,9 @@ public final class Mmu {
 
     private static final sun.misc.Unsafe UNSAFE = HostMemory.UNSAFE;
 
-    private long accesses;
+    /** Counted by the hit paths here and in {@link PageWindow}. */
+    long accesses;
+
     private long slowAccesses;
     private long slowHits;
     private long misses;
@@ -236,58 +243,6 @@ public final class Mmu {
         slowPath.store(vaddr, value, 8);
     }
 
-    // ---- page windows ----------------------------------------------------------------------------
-
-    /**
-     * Opens a window on {@code vaddr}'s page for a run of accesses to one small structure (ptmalloc's
-     * tcache_perthread_struct): the host address of the page's frame when the TLB holds the page
-     * writable (its PTE accessed and dirty, every access a hit), else 0 for ordinary accesses. An
-     * access through the window counts as the hit it stands for. The window holds until a flush
-     * ({@link #flushGeneration} moves) or an access to another page of the same entry
-     * ({@link #sharesEntry}) evicts it; a caller that makes other accesses in between checks both
-     * and goes back to ordinary accesses if either happened, so counts, PTE bits and faults stay
-     * those of ordinary accesses.
-     */
-    public long window(long vaddr) {
-        long e = entry(vaddr);
-        long page = vaddr & PAGE_MASK;
-        return (UNSAFE.getLong(e + WRITE_TAG) & ~NOT_HOME) == page ? page + UNSAFE.getLong(e + ADDEND) : 0;
-    }
-
-    /** Whether {@code a} and {@code b} lie in different pages that share a TLB entry. */
-    public static boolean sharesEntry(long a, long b) {
-        long pages = (a ^ b) >>> PAGE_SHIFT;
-        return pages != 0 && (pages & TLB_MASK) == 0;
-    }
-
-    /**
-     * The 64 bits at {@code vaddr} through {@code window}, opened on vaddr's page. Only the offset
-     * within the page is used, rounded down to the access's alignment, so a wrong address reads
-     * the window's own frame and never leaves it.
-     */
-    public long windowLoad64(long window, long vaddr) {
-        if (COUNT) accesses++;
-        return UNSAFE.getLong(window + (vaddr & (PAGE_SIZE - 8)));
-    }
-
-    /** The 16 bits at {@code vaddr} through {@code window}, zero-extended (see {@link #windowLoad64}). */
-    public int windowLoad16(long window, long vaddr) {
-        if (COUNT) accesses++;
-        return UNSAFE.getShort(window + (vaddr & (PAGE_SIZE - 2))) & 0xffff;
-    }
-
-    /** Stores {@code value} at {@code vaddr} through {@code window} (see {@link #windowLoad64}). */
-    public void windowStore64(long window, long vaddr, long value) {
-        if (COUNT) accesses++;
-        UNSAFE.putLong(window + (vaddr & (PAGE_SIZE - 8)), value);
-    }
-
-    /** Stores the low 16 bits of {@code value} at {@code vaddr} through {@code window}. */
-    public void windowStore16(long window, long vaddr, int value) {
-        if (COUNT) accesses++;
-        UNSAFE.putShort(window + (vaddr & (PAGE_SIZE - 2)), (short) value);
-    }
-
     /** memset: page by page in address order, so a fault leaves the earlier pages written. */
     public void fill(long vaddr, int value, long length) {
         slowPath.fill(vaddr, value, length);
@@ -306,6 +261,16 @@ public final class Mmu {
     /** Copies {@code length} bytes of {@code src} to {@code vaddr}, page by page in address order. */
     public void write(long vaddr, byte[] src, int offset, int length) {
         slowPath.write(vaddr, src, offset, length);
+    }
+
+    /**
+     * Tells {@code watcher} of every write into [start, end) from now on, replacing any earlier
+     * watch (one range per MMU). The range's pages leave the TLB so that their next fills mark
+     * the write tags {@link #WATCHED}.
+     */
+    public void watchWrites(long start, long end, WriteWatcher watcher) {
+        slowPath.watch(start, end, watcher);
+        flushRange(start & PAGE_MASK, end);
     }
 
     /** Invalidates every TLB entry ({@code flush_tlb_mm}); QEMU's memset(-1) of the table. */
@@ -348,7 +313,7 @@ public final class Mmu {
             if ((get(i, READ_TAG) & ~NOT_HOME) == page) {
                 put(i, READ_TAG, INVALID);
             }
-            if ((get(i, WRITE_TAG) & ~NOT_HOME) == page) {
+            if ((get(i, WRITE_TAG) & ~TAG_FLAGS) == page) {
                 put(i, WRITE_TAG, INVALID);
             }
         }
@@ -371,7 +336,7 @@ public final class Mmu {
     }
 
     /** The host address of the TLB entry that {@code vaddr}'s page maps to. */
-    private long entry(long vaddr) {
+    long entry(long vaddr) {
         return tlb + ((vaddr >>> ENTRY_SHIFT) & ENTRY_MASK);
     }
 
@@ -397,6 +362,11 @@ public final class Mmu {
     /** The raw read ({@code write} false) or write tag of TLB entry {@code i}, for {@link TlbAudit}. */
     long tagAt(int i, boolean write) {
         return get(i, write ? WRITE_TAG : READ_TAG);
+    }
+
+    /** Whether {@code page} is watched ({@link #watchWrites}), for {@link TlbAudit}. */
+    boolean watches(long page) {
+        return slowPath.watches(page);
     }
 
     /** The host address the slow paths reach for {@code vaddr} through TLB entry {@code i}'s addend. */
@@ -431,7 +401,7 @@ public final class Mmu {
      */
     int translate(long vaddr, boolean write) {
         int i = (int) (vaddr >>> PAGE_SHIFT) & TLB_MASK;
-        if (((write ? get(i, WRITE_TAG) : get(i, READ_TAG)) & ~NOT_HOME) == (vaddr & PAGE_MASK)) {
+        if (((write ? get(i, WRITE_TAG) : get(i, READ_TAG)) & ~TAG_FLAGS) == (vaddr & PAGE_MASK)) {
             if (COUNT) slowHits++;
             return i;
         }
@@ -498,7 +468,8 @@ public final class Mmu {
         }
         long tag = atHome ? page : page | NOT_HOME;
         put(i, READ_TAG, tag);
-        put(i, WRITE_TAG, (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY) ? tag : INVALID);
+        boolean writable = (pte & (Pte.RW | Pte.DIRTY)) == (Pte.RW | Pte.DIRTY);
+        put(i, WRITE_TAG, !writable ? INVALID : slowPath.watches(page) ? tag | WATCHED : tag);
         ByteBuffer slab = ram.slab(pfn);
         long base = HostMemory.address(slab);
         host[i] = slab;

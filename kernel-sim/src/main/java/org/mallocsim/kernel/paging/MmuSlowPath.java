@@ -18,6 +18,12 @@ final class MmuSlowPath {
             ByteBuffer.allocateDirect((int) PAGE_SIZE).order(ByteOrder.nativeOrder());
     private int patternByte;
 
+    /** The watched range of {@link Mmu#watchWrites}, [watchStart, watchEnd); no watcher, no range. */
+    private long watchStart;
+
+    private long watchEnd;
+    private WriteWatcher watcher;
+
     MmuSlowPath(Mmu mmu) {
         this.mmu = mmu;
     }
@@ -36,6 +42,7 @@ final class MmuSlowPath {
             int n = (int) Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
             int i = mmu.translate(vaddr, true);
             mmu.hostAt(i).put(mmu.hostOffsetAt(i, vaddr), pattern, 0, n);
+            written(vaddr, n);
             vaddr += n;
             length -= n;
         }
@@ -89,6 +96,7 @@ final class MmuSlowPath {
             int n = Math.min(length, (int) PAGE_SIZE - (int) offsetInPage(vaddr));
             int i = mmu.translate(vaddr, true);
             mmu.hostAt(i).put(mmu.hostOffsetAt(i, vaddr), src, offset, n);
+            written(vaddr, n);
             vaddr += n;
             offset += n;
             length -= n;
@@ -159,6 +167,7 @@ final class MmuSlowPath {
                     b.putLong(o, value);
                     break;
             }
+            written(vaddr, size);
             return;
         }
         long second = (vaddr & PAGE_MASK) + PAGE_SIZE;
@@ -181,6 +190,7 @@ final class MmuSlowPath {
             for (int k = n1; k < size; k++) {
                 b2.put(o2 + k - n1, (byte) (value >>> (k << 3)));
             }
+            written(vaddr, size);
             return;
         }
     }
@@ -197,7 +207,30 @@ final class MmuSlowPath {
                 continue;
             }
             mmu.hostAt(id).put(mmu.hostOffsetAt(id, dstVaddr), sb, so, n);
+            written(dstVaddr, n);
             return;
+        }
+    }
+
+    void watch(long start, long end, WriteWatcher w) {
+        watchStart = start;
+        watchEnd = end;
+        watcher = w;
+    }
+
+    /** Whether {@code page} holds a byte of the watched range. */
+    boolean watches(long page) {
+        return watcher != null
+                && Long.compareUnsigned(page, watchEnd) < 0
+                && Long.compareUnsigned(watchStart, page + PAGE_SIZE) < 0;
+    }
+
+    /** Tells the watcher of a write of [vaddr, vaddr + n) that reaches the watched range. */
+    private void written(long vaddr, long n) {
+        if (watcher != null
+                && Long.compareUnsigned(vaddr, watchEnd) < 0
+                && Long.compareUnsigned(watchStart, vaddr + n) < 0) {
+            watcher.written(vaddr, n);
         }
     }
 

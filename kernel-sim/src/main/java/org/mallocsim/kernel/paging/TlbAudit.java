@@ -5,7 +5,8 @@ import static org.mallocsim.kernel.Page.PAGE_SHIFT;
 /**
  * The {@link Mmu}'s TLB checked against the page table, for {@code -Dmallocsim.mm.check} and the
  * tests: every valid entry's page has a present PTE, the entry reaches that PTE's frame, a
- * write entry exists only for a writable, dirty PTE, and an entry takes the fast path's home
+ * write entry exists only for a writable, dirty PTE and is marked watched exactly when its page
+ * is ({@link Mmu#watchWrites}), and an entry takes the fast path's home
  * address exactly when the PTE's frame is the page's home frame. A stale entry would let a load or store
  * bypass a munmap, mprotect or MADV_DONTNEED, which Linux's TLB flushes exist to prevent.
  */
@@ -36,6 +37,13 @@ final class TlbAudit {
             if (write != -1 && (write != page || (pte & (Pte.RW | Pte.DIRTY)) != (Pte.RW | Pte.DIRTY))) {
                 return where + " allows writes but the PTE is " + Pte.toString(pte);
             }
+            long rawWrite = mmu.tagAt(i, true);
+            if (write != -1 && ((rawWrite & Mmu.WATCHED) != 0) != mmu.watches(page)) {
+                return where
+                        + ((rawWrite & Mmu.WATCHED) != 0
+                                ? " sends the stores of an unwatched page to the slow path"
+                                : " lets the stores of a watched page bypass the watcher");
+            }
             if (home(mmu, i) != ram.isHome(pfn, page)) {
                 String how = home(mmu, i)
                         ? " takes the home frame's fast path, but the PTE is "
@@ -63,6 +71,6 @@ final class TlbAudit {
     }
 
     private static long page(long tag) {
-        return tag == -1 ? -1 : tag & ~Mmu.NOT_HOME;
+        return tag == -1 ? -1 : tag & ~Mmu.TAG_FLAGS;
     }
 }

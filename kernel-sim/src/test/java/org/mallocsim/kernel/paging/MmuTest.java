@@ -311,28 +311,28 @@ class MmuTest {
 
     @Test
     void aWindowOpensOnlyOnAPageTheTlbHoldsWritable() {
-        assertThat(mmu.window(BASE)).as("not in the TLB").isZero();
+        assertThat(PageWindow.open(mmu, BASE)).as("not in the TLB").isZero();
         mmu.load64(BASE);
-        assertThat(mmu.window(BASE))
+        assertThat(PageWindow.open(mmu, BASE))
                 .as("filled by a read: clean, the first store must walk")
                 .isZero();
         mmu.store64(BASE, 1);
-        assertThat(mmu.window(BASE + 123)).isNotZero();
+        assertThat(PageWindow.open(mmu, BASE + 123)).isNotZero();
         mmu.flushRange(BASE, BASE + PAGE);
-        assertThat(mmu.window(BASE)).as("flushed").isZero();
+        assertThat(PageWindow.open(mmu, BASE)).as("flushed").isZero();
     }
 
     @Test
     void windowAccessesAreTheHitsTheyStandFor() {
         mmu.store64(BASE + 8, 42);
-        long w = mmu.window(BASE);
+        long w = PageWindow.open(mmu, BASE);
         long accesses = mmu.accesses();
         long hits = mmu.tlbHits();
         long misses = mmu.tlbMisses();
-        assertThat(mmu.windowLoad64(w, BASE + 8)).isEqualTo(42);
-        mmu.windowStore64(w, BASE + 16, 0x1122_3344_5566_7788L);
-        mmu.windowStore16(w, BASE + 2, 0xfffe);
-        assertThat(mmu.windowLoad16(w, BASE + 2)).isEqualTo(0xfffe);
+        assertThat(PageWindow.load64(mmu, w, BASE + 8)).isEqualTo(42);
+        PageWindow.store64(mmu, w, BASE + 16, 0x1122_3344_5566_7788L);
+        PageWindow.store16(mmu, w, BASE + 2, 0xfffe);
+        assertThat(PageWindow.load16(mmu, w, BASE + 2)).isEqualTo(0xfffe);
         assertThat(mmu.accesses() - accesses).isEqualTo(4);
         assertThat(mmu.tlbHits() - hits).isEqualTo(Mmu.COUNT ? 4 : 0);
         assertThat(mmu.tlbMisses()).isEqualTo(misses);
@@ -344,19 +344,19 @@ class MmuTest {
     void aWindowAddressOutsideItsPageStaysInsideItsFrame() {
         mmu.store64(BASE + 8, 7);
         mmu.store64(BASE + PAGE + 8, 9);
-        long w = mmu.window(BASE);
-        assertThat(mmu.windowLoad64(w, BASE + PAGE + 8)).isEqualTo(7);
-        assertThat(mmu.windowLoad64(w, BASE + 13)).as("rounded down to 8").isEqualTo(7);
+        long w = PageWindow.open(mmu, BASE);
+        assertThat(PageWindow.load64(mmu, w, BASE + PAGE + 8)).isEqualTo(7);
+        assertThat(PageWindow.load64(mmu, w, BASE + 13)).as("rounded down to 8").isEqualTo(7);
     }
 
     @Test
     void pagesShareAnEntryWhenTheyAreATlbApart() {
         long reach = (long) Mmu.TLB_SIZE * PAGE;
-        assertThat(Mmu.sharesEntry(BASE, BASE + 8)).as("one page").isFalse();
-        assertThat(Mmu.sharesEntry(BASE, BASE + PAGE)).isFalse();
-        assertThat(Mmu.sharesEntry(BASE, BASE + reach)).isTrue();
-        assertThat(Mmu.sharesEntry(BASE + reach * 3 + 5, BASE)).isTrue();
-        assertThat(Mmu.sharesEntry(BASE, BASE + reach + PAGE)).isFalse();
+        assertThat(PageWindow.sharesEntry(BASE, BASE + 8)).as("one page").isFalse();
+        assertThat(PageWindow.sharesEntry(BASE, BASE + PAGE)).isFalse();
+        assertThat(PageWindow.sharesEntry(BASE, BASE + reach)).isTrue();
+        assertThat(PageWindow.sharesEntry(BASE + reach * 3 + 5, BASE)).isTrue();
+        assertThat(PageWindow.sharesEntry(BASE, BASE + reach + PAGE)).isFalse();
     }
 
     @Test
@@ -473,5 +473,70 @@ class MmuTest {
                 .isInstanceOfSatisfying(
                         SegmentationFault.class, e -> assertThat(e.address()).isEqualTo(END));
         assertThat(mmu.load8(END - 1)).as("memset writes up to the fault").isEqualTo(1);
+    }
+
+    /** The writes a watcher was told of, as "vaddr-offset:length". */
+    private final java.util.List<String> seen = new java.util.ArrayList<>();
+
+    private void watch(long start, long end) {
+        mmu.watchWrites(start, end, (vaddr, length) -> seen.add((vaddr - BASE) + ":" + length));
+    }
+
+    @Test
+    void aWatcherIsToldOfEveryWriteThatReachesItsRangeAndOfNoOther() {
+        mmu.store64(BASE + PAGE + 64, 1); // in the TLB, writable, before the watch starts
+        watch(BASE + PAGE + 64, BASE + PAGE + 80);
+        mmu.store64(BASE + PAGE + 64, 2);
+        mmu.store8(BASE + PAGE + 79, 3);
+        mmu.store32(BASE + PAGE + 62, 4); // overlaps the range's first bytes
+        mmu.store64(BASE + PAGE + 80, 5); // same page, past the range: slow path, not told
+        mmu.store64(BASE + PAGE + 56, 6); // ends where the range starts
+        mmu.fill(BASE + PAGE, 0, 2 * PAGE);
+        mmu.write(BASE + PAGE + 70, new byte[4], 0, 4);
+        mmu.copy(BASE + PAGE + 60, BASE + 3 * PAGE, 8);
+        mmu.store64(BASE + PAGE - 4, 7); // crosses into the page, not into the range
+        mmu.store64(BASE + 2 * PAGE + 64, 8); // the next page
+        assertThat(seen)
+                .containsExactly(
+                        (PAGE + 64) + ":8",
+                        (PAGE + 79) + ":1",
+                        (PAGE + 62) + ":4",
+                        PAGE + ":" + PAGE,
+                        (PAGE + 70) + ":4",
+                        (PAGE + 60) + ":8");
+        assertThat(mmu.load64(BASE + PAGE + 64)).isEqualTo(0);
+        assertThat(mmu.checkAgainstPageTable()).isNull();
+    }
+
+    @Test
+    void storesToAWatchedPageCountAsTheHitsTheyAreAndOpenNoWindow() {
+        watch(BASE + 8, BASE + 16);
+        mmu.store64(BASE, 1); // miss: fault and fill
+        long accesses = mmu.accesses();
+        long hits = mmu.tlbHits();
+        long misses = mmu.tlbMisses();
+        mmu.store64(BASE + 8, 2);
+        mmu.store64(BASE + 24, 3);
+        assertThat(mmu.load64(BASE + 8)).isEqualTo(2);
+        assertThat(mmu.accesses() - accesses).isEqualTo(Mmu.COUNT ? 3 : 0);
+        assertThat(mmu.tlbHits() - hits).isEqualTo(Mmu.COUNT ? 3 : 0);
+        assertThat(mmu.tlbMisses()).isEqualTo(misses);
+        assertThat(PageWindow.open(mmu, BASE))
+                .as("a window would let stores bypass the watcher")
+                .isZero();
+        assertThat(seen).containsExactly("8:8");
+        assertThat(mmu.checkAgainstPageTable()).isNull();
+    }
+
+    @Test
+    void theAuditCatchesAWatchedPageWhoseStoresWouldHit() throws ReflectiveOperationException {
+        watch(BASE, BASE + 8);
+        mmu.store64(BASE, 1);
+        int i = tlbIndex(BASE);
+        long tag = mmu.tagAt(i, true);
+        assertThat(tag & Mmu.WATCHED).isNotZero();
+        HostMemory.UNSAFE.putLong(tlbAddress() + 16L * i + 8, tag & ~Mmu.WATCHED);
+        assertThat(mmu.checkAgainstPageTable()).contains("bypass the watcher");
+        mmu.flushAll();
     }
 }
