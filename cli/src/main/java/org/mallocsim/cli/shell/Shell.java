@@ -1,10 +1,14 @@
 package org.mallocsim.cli.shell;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.mallocsim.cli.shell.ShellLine.ParseError;
 import org.mallocsim.kernel.BusError;
 import org.mallocsim.kernel.Errno;
@@ -78,6 +82,11 @@ public final class Shell {
     }
 
     /** The help text of the {@code help} command. */
+    /** {@code time LINE}, as bash's keyword; not {@code time = ...}, an assignment to a variable. */
+    private static final Pattern TIMED = Pattern.compile("time\\s+(?!=)");
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
     static final String HELP = """
             # calls:   brk(a)  mmap(a, len, prot, flags, fd, off)  munmap(a, len)  mprotect(a, len, prot)
             #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)
@@ -93,6 +102,7 @@ public final class Shell {
             #          p>>12^q  a&b  a<<4           (left to right, no precedence: p>>12^q is (p>>12)^q)
             # vars:    a = mmap(...)                (a failed call gives -1)
             # shell:   help  exit                   ('#' starts a comment)
+            #          time LINE                    (runs LINE, then prints its wall and CPU time)
             # trace:   step [K]  goto N  back [K]  where PTR  at   (shell --trace: move in the replayed trace)
             """;
 
@@ -120,12 +130,25 @@ public final class Shell {
         if (text.isEmpty()) {
             return;
         }
+        boolean timed = TIMED.matcher(text).lookingAt();
+        if (timed) {
+            text = text.substring("time".length()).strip();
+        }
         this.line = new ShellLine(text, vars);
+        long wall = System.nanoTime();
+        long cpu = CPU.getCurrentThreadCpuTime();
         try {
             run();
         } catch (ParseError e) {
             errors++;
             out.println("# line " + number + ": " + e.getMessage());
+        }
+        if (timed) {
+            out.printf(
+                    Locale.ROOT,
+                    "# time: %.3f s wall, %.3f s cpu%n",
+                    (System.nanoTime() - wall) / 1e9,
+                    (CPU.getCurrentThreadCpuTime() - cpu) / 1e9);
         }
     }
 

@@ -176,6 +176,24 @@ class ShellTest {
     }
 
     @Test
+    void timeRunsTheLineThenPrintsItsWallAndCpuTimeAndTimeIsStillAVariableName() {
+        String out = run("time p = malloc(24)", "time = malloc(24)", "free(time)", "time free(p)", "time bogus(1)");
+        String[] lines = out.split("\n");
+        String time = "# time: \\d+\\.\\d{3} s wall, \\d+\\.\\d{3} s cpu";
+        assertThat(lines).hasSize(10);
+        assertThat(lines[0]).startsWith("brk(NULL) = "); // the first malloc's syscalls, then the call
+        assertThat(lines[1]).startsWith("brk(0x");
+        assertThat(lines[2]).startsWith("malloc(24) = 0x");
+        assertThat(lines[3]).matches(time);
+        assertThat(lines[4]).startsWith("malloc(24) = 0x").isNotEqualTo(lines[2]);
+        assertThat(lines[5]).isEqualTo(lines[4].replace("malloc(24) = ", "free(") + ") = <void>");
+        assertThat(lines[6]).isEqualTo(lines[2].replace("malloc(24) = ", "free(") + ") = <void>");
+        assertThat(lines[7]).matches(time);
+        assertThat(lines[8]).startsWith("# line 5: ");
+        assertThat(lines[9]).matches(time);
+    }
+
+    @Test
     void aNativeExecutorThatDiesIsReportedWithItsSignal() throws Exception {
         try (NativeBackend b = new NativeBackend()) {
             ProcessHandle.of(b.pid()).orElseThrow().destroyForcibly();
