@@ -64,7 +64,8 @@ final class MallocContext {
      * Any other write to their page (a program's store, a memset, ptmalloc's own store through a
      * forged link, as in a large bin attack on mp_.tcache_bins) reaches copiedWritten, which reads
      * them all again: the next call sees the new values, as glibc's next read would. mp_'s 64-bit
-     * and 32-bit fields never overlap, so each width has its copy.
+     * and 32-bit fields never overlap, so each width has its copy. Reading a copy never faults:
+     * a program that unmaps or protects that page would see glibc fault where this does not.
      */
     private final long[] mp64 = new long[MallocPar.SIZE / 8];
     private final int[] mp32 = new int[MallocPar.SIZE / 4];

@@ -81,12 +81,12 @@ public final class Shell {
         return errors;
     }
 
-    /** The help text of the {@code help} command. */
     /** {@code time LINE}, as bash's keyword; not {@code time = ...}, an assignment to a variable. */
     private static final Pattern TIMED = Pattern.compile("time\\s+(?!=)");
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
+    /** The help text of the {@code help} command. */
     static final String HELP = """
             # calls:   brk(a)  mmap(a, len, prot, flags, fd, off)  munmap(a, len)  mprotect(a, len, prot)
             #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)

@@ -9,8 +9,9 @@ import org.mallocsim.kernel.SegmentationFault;
 /**
  * The {@link Mmu}'s accesses that do not hit: loads and stores that miss the TLB, are misaligned
  * or cross a page, and the bulk operations (memset, memmove, copies to and from the host), which
- * go page by page through the slab's {@link ByteBuffer} with its bounds checks. Kept apart so the
- * hit paths stay small; the TLB itself stays in the MMU ({@link Mmu#translate}).
+ * go page by page through the slab's {@link ByteBuffer} with its bounds checks. Each write that
+ * reaches a watched range is told to its {@link WriteWatcher} once it is in memory. Kept apart so
+ * the hit paths stay small; the TLB itself stays in the MMU ({@link Mmu#translate}).
  */
 final class MmuSlowPath {
     private final Mmu mmu;
@@ -212,6 +213,7 @@ final class MmuSlowPath {
         }
     }
 
+    /** Watches [start, end) for {@code w}, in place of any earlier watch ({@link Mmu#watchWrites}). */
     void watch(long start, long end, WriteWatcher w) {
         watchStart = start;
         watchEnd = end;
