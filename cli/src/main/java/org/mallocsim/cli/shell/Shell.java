@@ -135,8 +135,8 @@ public final class Shell {
             text = text.substring("time".length()).strip();
         }
         this.line = new ShellLine(text, vars);
-        long wall = System.nanoTime();
-        long cpu = CPU.getCurrentThreadCpuTime();
+        long wall = timed ? System.nanoTime() : 0;
+        long cpu = timed ? CPU.getCurrentThreadCpuTime() : 0;
         try {
             run();
         } catch (ParseError e) {

@@ -222,18 +222,21 @@ final class MmuSlowPath {
 
     /** Whether {@code page} holds a byte of the watched range. */
     boolean watches(long page) {
-        return watcher != null
-                && Long.compareUnsigned(page, watchEnd) < 0
-                && Long.compareUnsigned(watchStart, page + PAGE_SIZE) < 0;
+        return reaches(page, PAGE_SIZE);
     }
 
     /** Tells the watcher of a write of [vaddr, vaddr + n) that reaches the watched range. */
     private void written(long vaddr, long n) {
-        if (watcher != null
-                && Long.compareUnsigned(vaddr, watchEnd) < 0
-                && Long.compareUnsigned(watchStart, vaddr + n) < 0) {
+        if (reaches(vaddr, n)) {
             watcher.written(vaddr, n);
         }
+    }
+
+    /** Whether [start, start + n) overlaps the watched range (false with no watcher). */
+    private boolean reaches(long start, long n) {
+        return watcher != null
+                && Long.compareUnsigned(start, watchEnd) < 0
+                && Long.compareUnsigned(watchStart, start + n) < 0;
     }
 
     private static int chunk(long length, int a, int b) {
