@@ -82,6 +82,7 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
      * Runs glibc's do_check_malloc_state invariants and this emulation's own (see
      * {@link HeapChecker}); throws IllegalStateException naming the first broken one.
      */
+    @Override
     public void checkHeap() {
         long[] others = threads.otherTcaches();
         HeapChecker.check(c, others, others.length);

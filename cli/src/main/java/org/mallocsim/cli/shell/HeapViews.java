@@ -2,7 +2,10 @@ package org.mallocsim.cli.shell;
 
 import java.util.List;
 import java.util.Set;
+import org.mallocsim.allocator.ptmalloc.Chunk;
+import org.mallocsim.allocator.ptmalloc.HeapWalk;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
+import org.mallocsim.kernel.Page;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.mm.AddressSpace;
 
@@ -18,8 +21,9 @@ import org.mallocsim.kernel.mm.AddressSpace;
  *      ({@link Ptmalloc#view(String)});</li>
  *  <li>{@code try_free ADDR}: whether free(ADDR) would abort, and with which message, found
  *      by freeing in a replayed twin of the process ({@link EmulatedBackend#tryFree});</li>
- *  <li>{@code vis ADDR [N]}: N (default 8) 16-byte rows of words from the chunk at or before
- *      ADDR, a chunk's first row marked with its header so the boundaries show.</li>
+ *  <li>{@code vis ADDR [N]}: N (default 8) 16-byte rows of words from the chunk that holds ADDR,
+ *      a chunk's first row marked with its header so the boundaries show. With another policy,
+ *      whose headers are not glibc's, the words from ADDR unmarked.</li>
  * </ul>
  * A real process's heap is not readable from the shell: with {@code --native} these say so.
  */
@@ -57,37 +61,79 @@ final class HeapViews {
         if (args.isEmpty() || args.size() > 2) {
             return "# vis: expected vis ADDR [ROWS]\n";
         }
-        return vis(args.get(0) & ~15L, args.size() == 2 ? Math.min(Math.max(args.get(1), 1), 4096) : 8);
-    }
-
-    /** Rows of two words; a row holding a chunk header (prev_size, size) starts with '+'. */
-    private String vis(long addr, long rows) {
+        long rows = args.size() == 2 ? Math.min(Math.max(args.get(1), 1), 4096) : 8;
         AddressSpace as = process.addressSpace();
         StringBuilder sb = new StringBuilder();
-        long nextChunk = addr;
         try {
-            for (long r = 0; r < rows; r++) {
-                long a = addr + 16 * r;
-                long w0 = as.load64(a);
-                long w1 = as.load64(a + 8);
-                boolean header = a == nextChunk;
-                if (header) {
-                    long size = w1 & ~7L;
-                    nextChunk = size >= 16 ? a + size : -1;
-                }
-                sb.append(header ? "+ " : "  ").append(String.format("0x%x  0x%016x  0x%016x", a, w0, w1));
-                if (header) {
-                    sb.append("  size 0x")
-                            .append(Long.toHexString(w1 & ~7L))
-                            .append((w1 & 1) != 0 ? " P" : "")
-                            .append((w1 & 2) != 0 ? " M" : "")
-                            .append((w1 & 4) != 0 ? " A" : "");
-                }
-                sb.append('\n');
+            if (malloc == null) {
+                vis(as, args.get(0) & ~15L, rows, -1, sb);
+            } else {
+                long chunk = chunkHolding(malloc, args.get(0));
+                vis(as, chunk, rows, chunk, sb);
             }
         } catch (SegmentationFault e) {
             sb.append("# vis: ").append(e.straceLine()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The chunk whose bytes hold {@code addr}, as a debugger finds it: from the arenas' heaps
+     * walked chunk by chunk, else an mmapped chunk starting at addr's page, else addr itself
+     * (16-aligned), taken as a chunk as pwndbg's vis_heap_chunks takes its argument.
+     */
+    private static long chunkHolding(Ptmalloc malloc, long addr) {
+        long[] found = {0};
+        malloc.walkHeap(new HeapWalk.Visitor() {
+            @Override
+            public void heap(long start, long end, boolean main) {}
+
+            @Override
+            public void chunk(long chunk, long size, int state) {
+                if (found[0] == 0 && addr - chunk >= 0 && addr - chunk < size) {
+                    found[0] = chunk;
+                }
+            }
+        });
+        if (found[0] != 0) {
+            return found[0];
+        }
+        long page = addr & ~(Page.PAGE_SIZE - 1);
+        try {
+            long raw = malloc.addressSpace().load64(page + Chunk.SIZE);
+            if ((raw & Chunk.IS_MMAPPED) != 0 && addr - page < (raw & ~Chunk.SIZE_BITS)) {
+                return page;
+            }
+        } catch (SegmentationFault e) {
+            // no page there: the rows' own loads report it
+        }
+        return addr & ~15L;
+    }
+
+    /**
+     * Rows of two words from {@code addr}; when {@code firstChunk} is a chunk, each row holding a
+     * chunk header (prev_size, size) along the chain of sizes from it starts with '+'.
+     */
+    private static void vis(AddressSpace as, long addr, long rows, long firstChunk, StringBuilder sb) {
+        long nextChunk = firstChunk;
+        for (long r = 0; r < rows; r++) {
+            long a = addr + 16 * r;
+            long w0 = as.load64(a);
+            long w1 = as.load64(a + 8);
+            boolean header = a == nextChunk;
+            if (header) {
+                long size = w1 & ~7L;
+                nextChunk = size >= 16 ? a + size : -1;
+            }
+            sb.append(header ? "+ " : "  ").append(String.format("0x%x  0x%016x  0x%016x", a, w0, w1));
+            if (header) {
+                sb.append("  size 0x")
+                        .append(Long.toHexString(w1 & ~7L))
+                        .append((w1 & 1) != 0 ? " P" : "")
+                        .append((w1 & 2) != 0 ? " M" : "")
+                        .append((w1 & 4) != 0 ? " A" : "");
+            }
+            sb.append('\n');
+        }
     }
 }

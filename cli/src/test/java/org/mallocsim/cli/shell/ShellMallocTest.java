@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mallocsim.allocator.Allocators;
 import org.mallocsim.kernel.mm.AddressSpace;
 import org.mallocsim.kernel.mm.KernelConfig;
 
@@ -293,5 +295,27 @@ class ShellMallocTest {
                         arena 2 at 0x7ffff0000030
                           heap 0x7ffff0000000: ar_ptr 0x7ffff0000030  prev 0x0  size 0x21000  mprotect_size 0x21000
                         """);
+    }
+
+    @Test
+    void visStartsAtTheChunkThatHoldsTheAddressAndMarksOnlyGlibcHeaders() {
+        String out = run("a = malloc(24)", "b = malloc(40)", "big = malloc(200000)", "vis a+8 3", "vis big+0x100 1");
+        assertThat(out.substring(out.indexOf("+ "))).isEqualTo("""
+                        + 0x555555559290  0x0000000000000000  0x0000000000000021  size 0x20 P
+                          0x5555555592a0  0x0000000000000000  0x0000000000000000
+                        + 0x5555555592b0  0x0000000000000000  0x0000000000000031  size 0x30 P
+                        + 0x7ffff7fcc000  0x0000000000000000  0x0000000000031002  size 0x31000 M
+                        """);
+
+        AddressSpace as = new AddressSpace(KernelConfig.defaults());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Shell other = new Shell(
+                new EmulatedBackend(as, Allocators.factory("first-fit").create(as, Map.of()), "first-fit", null),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        other.execute("a = malloc(24)", 1);
+        other.execute("vis a-16 2", 2);
+        String words = buf.toString(StandardCharsets.UTF_8);
+        assertThat(words).doesNotContain("+ ").doesNotContain("size");
+        assertThat(words.lines().filter(l -> l.startsWith("  0x"))).hasSize(2);
     }
 }
