@@ -5,9 +5,9 @@
  * Protocol (stdin/stdout, one request per line, numbers in lowercase hex without 0x):
  *   mmap A L P F FD O | munmap A L | mprotect A L P | mremap A OL NL F NA | madvise A L ADV
  *   brk A | load W A | store W A V | maps | smaps | status | startbrk | kernel
- *   malloc N | free P | calloc N S | realloc P N | memalign A N | aligned_alloc A N
- *   posix_memalign A N | valloc N | pvalloc N | usable P | trim PAD | mallopt P V
- *   mallinfo2 | malloc_stats | thread N | exit_thread N
+ *   malloc N | free P | calloc N S | realloc P N | reallocarray P N S | memalign A N
+ *   aligned_alloc A N | posix_memalign A N | valloc N | pvalloc N | usable P | trim PAD
+ *   mallopt P V | mallinfo2 | malloc_stats | malloc_info OPTIONS | thread N | exit_thread N
  * Replies:
  *   r V       the call returned V (the raw syscall's value)
  *   e N       the call failed with errno N
@@ -15,9 +15,10 @@
  *   s 4 A K   SIGSEGV with SEGV_PKUERR, K = si_pkey
  *   t N       followed by N bytes of text (the /proc/self file asked for, or for "kernel" the
  *             settings the emulator must share: "thp-enabled MODE pku 0|1 zero-page 0|1";
- *             for "mallinfo2" the ten fields in hex, for "malloc_stats" what it wrote on stderr)
- *   The allocator calls run glibc's own malloc family; posix_memalign replies e N for its error
- *   code. A call that makes glibc abort kills the process (SIGABRT) with glibc's message on
+ *             for "mallinfo2" the ten fields in hex, for "malloc_stats" what it wrote on stderr,
+ *             for "malloc_info" what it wrote to the FILE it was given)
+ *   The allocator calls run glibc's own malloc family; posix_memalign and malloc_info reply e N
+ *   for a nonzero error code. A call that makes glibc abort kills the process (SIGABRT) with glibc's message on
  *   stderr, and there is no reply: the reader sees the end of the stream.
  *
  * The process must not disturb its own address space, or the listing it reports would not be

@@ -36,27 +36,37 @@ static void send_mallinfo2(void)
 }
 
 /*
- * What malloc_stats writes on stderr, caught in a memfd put on fd 2 for the call: stderr is
- * unbuffered, so glibc formats on its stack and the heap stays as it was.
+ * What a report writes on stderr, caught in a memfd put on fd 2 for the call: stderr is
+ * unbuffered, so glibc formats on its stack and the heap stays as it was. malloc_stats writes
+ * there itself; malloc_info is given stderr as its FILE. malloc_info's nonzero return (EINVAL
+ * for options it does not know) is replied as e N, as posix_memalign's is.
  */
-static void send_malloc_stats(void)
+static void send_stderr_text(int info, int options)
 {
-    int mem = (int)syscall(SYS_memfd_create, "malloc_stats", 0);
+    int mem = (int)syscall(SYS_memfd_create, "malloc_report", 0);
     int saved = dup(2);
     size_t n = 0;
+    int r = 0;
     if (mem >= 0 && saved >= 0) {
         dup2(mem, 2);
-        malloc_stats();
+        if (info)
+            r = malloc_info(options, stderr);
+        else
+            malloc_stats();
         dup2(saved, 2);
         lseek(mem, 0, SEEK_SET);
-        ssize_t r;
-        while (n < sizeof text && (r = read(mem, text + n, sizeof text - n)) > 0)
-            n += (size_t)r;
+        ssize_t k;
+        while (n < sizeof text && (k = read(mem, text + n, sizeof text - n)) > 0)
+            n += (size_t)k;
     }
     if (mem >= 0)
         close(mem);
     if (saved >= 0)
         close(saved);
+    if (r != 0) {
+        reply('e', (uint64_t)r, 0, 0);
+        return;
+    }
     reply('t', n, 0, 0);
     write_all(text, n);
 }
@@ -74,6 +84,8 @@ static int alloc_call(const char *name, int n, const uint64_t *v)
         reply('r', (uintptr_t)calloc(v[0], v[1]), 0, 0);
     else if (!strcmp(name, "realloc") && n >= 2)
         reply('r', (uintptr_t)realloc((void *)(uintptr_t)v[0], v[1]), 0, 0);
+    else if (!strcmp(name, "reallocarray") && n >= 3)
+        reply('r', (uintptr_t)reallocarray((void *)(uintptr_t)v[0], v[1], v[2]), 0, 0);
     else if (!strcmp(name, "memalign") && n >= 2)
         reply('r', (uintptr_t)memalign(v[0], v[1]), 0, 0);
     else if (!strcmp(name, "aligned_alloc") && n >= 2)
@@ -97,7 +109,9 @@ static int alloc_call(const char *name, int n, const uint64_t *v)
     else if (!strcmp(name, "mallinfo2"))
         send_mallinfo2();
     else if (!strcmp(name, "malloc_stats"))
-        send_malloc_stats();
+        send_stderr_text(0, 0);
+    else if (!strcmp(name, "malloc_info") && n >= 1)
+        send_stderr_text(1, (int)v[0]);
     else
         return 0;
     return 1;

@@ -17,6 +17,7 @@ final class Allocation {
             "free",
             "calloc",
             "realloc",
+            "reallocarray",
             "memalign",
             "aligned_alloc",
             "posix_memalign",
@@ -27,6 +28,7 @@ final class Allocation {
             "mallopt",
             "mallinfo2",
             "malloc_stats",
+            "malloc_info",
             "thread",
             "exit_thread");
 
@@ -81,6 +83,23 @@ final class Allocation {
                 arity(name, a, 2);
                 long r = backend.alloc(name, a.get(0), a.get(1));
                 return new Result("realloc(" + ptr(a.get(0)) + ", " + Strace.dec(a.get(1)) + ") = " + ptr(r) + "\n", r);
+            }
+            case "reallocarray": {
+                arity(name, a, 3);
+                long r = backend.alloc(name, a.get(0), a.get(1), a.get(2));
+                return new Result(
+                        "reallocarray(" + ptr(a.get(0)) + ", " + Strace.dec(a.get(1)) + ", " + Strace.dec(a.get(2))
+                                + ") = " + ptr(r) + "\n",
+                        r);
+            }
+            case "malloc_info": {
+                arity(name, a, 1);
+                StringBuilder xml = new StringBuilder();
+                int r = backend.mallocInfo((int) (long) a.get(0), xml);
+                return new Result(
+                        xml + "malloc_info(" + (int) (long) a.get(0) + ", stderr) = " + r
+                                + (r == 0 ? "" : " (" + org.mallocsim.kernel.Errno.name(r) + ")") + "\n",
+                        (long) r);
             }
             case "posix_memalign": {
                 arity(name, a, 2);

@@ -30,12 +30,17 @@ interface Backend extends AutoCloseable {
     String proc(String file);
 
     /**
-     * A call of the malloc family by its C name (malloc, free, calloc, realloc, memalign,
-     * aligned_alloc, posix_memalign, valloc, pvalloc, malloc_usable_size, malloc_trim, mallopt)
-     * with up to two arguments: its result (posix_memalign: the pointer, or {@code -error}).
-     * Throws {@link ProcessDied} when the call ended the process.
+     * A call of the malloc family by its C name (malloc, free, calloc, realloc, reallocarray,
+     * memalign, aligned_alloc, posix_memalign, valloc, pvalloc, malloc_usable_size, malloc_trim,
+     * mallopt) with up to three arguments: its result (posix_memalign: the pointer, or
+     * {@code -error}). Throws {@link ProcessDied} when the call ended the process.
      */
-    long alloc(String name, long a, long b);
+    long alloc(String name, long a, long b, long c);
+
+    /** {@link #alloc(String, long, long, long)} for a call of at most two arguments. */
+    default long alloc(String name, long a, long b) {
+        return alloc(name, a, b, 0);
+    }
 
     /**
      * {@code thread N}: the following malloc-family calls run on thread N (0 is the main thread),
@@ -51,6 +56,12 @@ interface Backend extends AutoCloseable {
 
     /** What malloc_stats() wrote on stderr. */
     String mallocStats();
+
+    /**
+     * {@code malloc_info(options, fp)}: appends what it wrote to {@code fp} to {@code out} and
+     * returns its result, 0 or glibc's EINVAL for options other than 0.
+     */
+    int mallocInfo(int options, StringBuilder out);
 
     /**
      * The memory syscalls the process made since the last call of this method, one strace line

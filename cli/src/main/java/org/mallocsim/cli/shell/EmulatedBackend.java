@@ -8,6 +8,7 @@ import org.mallocsim.allocator.Allocator;
 import org.mallocsim.allocator.MallInfo2;
 import org.mallocsim.allocator.MallocAbort;
 import org.mallocsim.allocator.ptmalloc.Ptmalloc;
+import org.mallocsim.kernel.Errno;
 import org.mallocsim.kernel.Mman;
 import org.mallocsim.kernel.SegmentationFault;
 import org.mallocsim.kernel.mm.AddressSpace;
@@ -128,13 +129,17 @@ final class EmulatedBackend implements Backend, SyscallListener {
     }
 
     @Override
-    public long alloc(String name, long a, long b) {
-        log(t -> t.alloc(name, a, b));
-        return call(name, a, b);
+    public long alloc(String name, long a, long b, long c) {
+        log(t -> t.alloc(name, a, b, c));
+        return call(name, a, b, c);
     }
 
     /** A malloc-family call, not journaled (thread creation makes one of its own). */
     private long call(String name, long a, long b) {
+        return call(name, a, b, 0);
+    }
+
+    private long call(String name, long a, long b, long c) {
         Allocator m = malloc();
         try {
             switch (name) {
@@ -147,6 +152,8 @@ final class EmulatedBackend implements Backend, SyscallListener {
                     return m.calloc(a, b);
                 case "realloc":
                     return m.realloc(a, b);
+                case "reallocarray":
+                    return m.reallocarray(a, b, c);
                 case "memalign":
                     return m.memalign(a, b);
                 case "aligned_alloc":
@@ -255,6 +262,18 @@ final class EmulatedBackend implements Backend, SyscallListener {
     public String mallocStats() {
         log(t -> t.mallocStats());
         return malloc().mallocStats();
+    }
+
+    /** glibc's __malloc_info returns EINVAL for any options but 0, before writing anything. */
+    @Override
+    public int mallocInfo(int options, StringBuilder out) {
+        log(t -> t.mallocInfo(options, new StringBuilder()));
+        String xml = malloc().mallocInfo(options);
+        if (options != 0) {
+            return Errno.EINVAL;
+        }
+        out.append(xml);
+        return 0;
     }
 
     @Override

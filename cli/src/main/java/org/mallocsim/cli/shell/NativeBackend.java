@@ -94,9 +94,9 @@ final class NativeBackend implements Backend {
     }
 
     @Override
-    public long alloc(String name, long a, long b) {
+    public long alloc(String name, long a, long b, long c) {
         String req = name.equals("malloc_usable_size") ? "usable" : name.equals("malloc_trim") ? "trim" : name;
-        send(req, a, b);
+        send(req, a, b, c);
         String r = readLineOrNull();
         if (r == null) {
             throw processDied();
@@ -149,6 +149,20 @@ final class NativeBackend implements Backend {
     @Override
     public String mallocStats() {
         return text("malloc_stats");
+    }
+
+    @Override
+    public int mallocInfo(int options, StringBuilder out) {
+        send("malloc_info", options);
+        String head = readLineOrNull();
+        if (head == null) {
+            throw processDied();
+        }
+        if (head.startsWith("e ")) {
+            return Integer.parseInt(head.substring(2), 16);
+        }
+        out.append(textAfter(head));
+        return 0;
     }
 
     /** The executor's own heap cannot be read from here: the views come from an emulated process. */
@@ -268,7 +282,11 @@ final class NativeBackend implements Backend {
     /** A request answered with text. */
     private String text(String request) {
         send(request);
-        String head = readLine();
+        return textAfter(readLine());
+    }
+
+    /** The text a {@code t N} reply, {@code head}, announces. */
+    private String textAfter(String head) {
         if (!head.startsWith("t ")) {
             throw new IllegalStateException("native executor: expected text, got '" + head + "'");
         }

@@ -28,8 +28,9 @@ import org.mallocsim.kernel.SegmentationFault;
  *   calls   := brk(a) mmap(a, len, prot, flags, fd, off) munmap(a, len) mprotect(a, len, prot)
  *              mremap(old, oldlen, newlen, flags [, new]) madvise(a, len, advice)
  *              load8|16|32|64(a) store8|16|32|64(a, value) walk(a)
- *              malloc calloc realloc free memalign aligned_alloc posix_memalign valloc pvalloc
- *              malloc_usable_size malloc_trim mallopt(M_..., v) mallinfo2() malloc_stats()
+ *              malloc calloc realloc reallocarray free memalign aligned_alloc posix_memalign valloc
+ *              pvalloc malloc_usable_size malloc_trim mallopt(M_..., v) mallinfo2() malloc_stats()
+ *              malloc_info(options)
  *   views   := 'heap' | 'tcache' | 'fastbins' | 'bins' | 'arena' | 'vis' ADDR [ ROWS ] | 'try_free' ADDR  (emulated)
  * </pre>
  * A malloc-family call prints the memory syscalls it made, as strace, then itself as ltrace
@@ -91,9 +92,10 @@ public final class Shell {
             # calls:   brk(a)  mmap(a, len, prot, flags, fd, off)  munmap(a, len)  mprotect(a, len, prot)
             #          mremap(old, oldlen, newlen, flags [, new])  madvise(a, len, advice)
             #          load8|16|32|64(a)  store8|16|32|64(a, value)  walk(a)
-            # malloc:  malloc(n) free(p) calloc(n, s) realloc(p, n) memalign(a, n) aligned_alloc(a, n)
-            #          posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p) malloc_trim(pad)
-            #          mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()   (with their syscalls)
+            # malloc:  malloc(n) free(p) calloc(n, s) realloc(p, n) reallocarray(p, n, s) memalign(a, n)
+            #          aligned_alloc(a, n) posix_memalign(a, n) valloc(n) pvalloc(n) malloc_usable_size(p)
+            #          malloc_trim(pad) mallopt(M_MMAP_THRESHOLD, v) mallinfo2() malloc_stats()
+            #          malloc_info(options)   (each with its syscalls)
             # threads: thread N  exit_thread N      (the following calls run on thread N; 0 is main)
             # heap:    heap  tcache  fastbins  bins  arena(s)  heaps  vis ADDR [ROWS]  try_free ADDR
             # files:   maps  smaps  status          (/proc/self/...)
