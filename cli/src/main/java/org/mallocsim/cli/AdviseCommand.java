@@ -94,6 +94,13 @@ public final class AdviseCommand implements Callable<Integer> {
     }
 
     private void table(PrintWriter out, List<SweepRow> ranked, SweepRow b) {
+        if (ranked.isEmpty()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  none: no tunable of the grid, alone or with the others that helped, does better than the"
+                            + " defaults%n");
+            return;
+        }
         out.printf(
                 Locale.ROOT,
                 "  %-62s %12s %8s %9s %8s%n",
@@ -126,7 +133,7 @@ public final class AdviseCommand implements Callable<Integer> {
     /**
      * The best candidate for peak RSS and the best for syscalls on the real glibc, against the
      * baseline measured the same way: the change of peak RSS (median of {@link Advisor#RUNS}
-     * runs) and every kind of memory syscall (strace).
+     * runs) and every kind of memory syscall (strace). A goal no candidate serves has no pick.
      */
     private Verification verify(Advisor.Advice a, SweepSettings settings) throws IOException {
         SweepRow b = a.baseline();
@@ -134,11 +141,14 @@ public final class AdviseCommand implements Callable<Integer> {
         long[] baseSys = Advisor.measuredSyscalls(trace, settings, "");
         long tolerance = Advisor.syscallTolerance(Advisor.threads(trace));
         String[] goals = {"best for peak RSS", "best for syscalls"};
-        SweepRow[] picks = {a.byPeakRss().get(0), a.bySyscalls().get(0)};
+        SweepRow[] picks = {first(a.byPeakRss()), first(a.bySyscalls())};
         List<Verified> out = new ArrayList<>();
         for (int g = 0; g < picks.length; g++) {
             SweepRow c = picks[g];
-            if (g == 1 && c.tunables().equals(picks[0].tunables())) {
+            if (c == null) {
+                continue;
+            }
+            if (g == 1 && picks[0] != null && c.tunables().equals(picks[0].tunables())) {
                 out.add(new Verified(goals[g], c, true, 0, 0, null));
                 continue;
             }
@@ -148,6 +158,10 @@ public final class AdviseCommand implements Callable<Integer> {
             out.add(new Verified(goals[g], c, false, predicted, measured, sys));
         }
         return new Verification(baseRss, baseSys, tolerance, out);
+    }
+
+    private static SweepRow first(List<SweepRow> ranked) {
+        return ranked.isEmpty() ? null : ranked.get(0);
     }
 
     private static boolean syscallsAgree(SweepRow b, Verification v, Verified c) {
@@ -190,6 +204,12 @@ public final class AdviseCommand implements Callable<Integer> {
                 b.totalSyscalls(),
                 kib(v.baseRss()),
                 sum(v.baseSys()));
+        if (a.byPeakRss().isEmpty()) {
+            out.printf(Locale.ROOT, "%n  best for peak RSS: no candidate cuts it; nothing to measure%n");
+        }
+        if (a.bySyscalls().isEmpty()) {
+            out.printf(Locale.ROOT, "%n  best for syscalls: no candidate cuts them; nothing to measure%n");
+        }
         for (Verified c : v.picks()) {
             if (c.sameAs()) {
                 out.printf(Locale.ROOT, "%n  %s: the same candidate%n", c.goal());

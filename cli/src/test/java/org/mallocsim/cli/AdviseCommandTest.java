@@ -81,4 +81,34 @@ class AdviseCommandTest {
         assertThat(best.get("measuredSyscalls")).isEqualTo(best.get("predictedSyscalls"));
         assertThat(v.get("baselineMeasuredSyscalls")).isEqualTo(base.get("syscallsByKind"));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyCandidateListedCutsItsGoalBelowTheDefaults() {
+        Cli.Result r = Cli.run("advise", trace("git").toString(), "--top", "1000", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Object> j = JsonParser.object(r.out());
+        Map<String, Object> base = (Map<String, Object>) j.get("baseline");
+        List<Map<String, Object>> byRss = (List<Map<String, Object>>) j.get("byPeakRss");
+        List<Map<String, Object>> bySys = (List<Map<String, Object>>) j.get("bySyscalls");
+        assertThat(byRss).isNotEmpty().allMatch(c -> (Long) c.get("peakRssBytes") < (Long) base.get("peakRssBytes"));
+        assertThat(bySys).isNotEmpty().allMatch(c -> (Long) c.get("syscalls") < (Long) base.get("syscalls"));
+    }
+
+    @Test
+    void aTraceNoTunableHelpsGetsNoAdviceAndNothingToVerify(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path tiny = dir.resolve("tiny.mrec");
+        Cli.Result g = Cli.run("generate", "-o", tiny.toString(), "--calls", "20", "--shape", "SIMPLE");
+        assertThat(g.code()).as(g.err()).isZero();
+        Cli.Result r = Cli.run("advise", tiny.toString(), "--verify");
+        assertThat(r.code()).as(r.err()).isZero();
+        String none =
+                "  none: no tunable of the grid, alone or with the others that helped, does better than the defaults\n";
+        assertThat(r.out())
+                .contains("to cut peak RSS (predicted, emulated glibc 2.36, pages touched):\n" + none)
+                .contains("to cut syscalls:\n" + none)
+                .contains("best for peak RSS: no candidate cuts it; nothing to measure")
+                .contains("best for syscalls: no candidate cuts them; nothing to measure")
+                .doesNotContain("glibc.malloc.");
+    }
 }

@@ -50,8 +50,10 @@ public final class Advisor {
      *
      * @param baseline   the trace as recorded (its own tunables, none added)
      * @param candidates every candidate that ran to the end, in search order
-     * @param byPeakRss  the candidates ranked by peak RSS, then syscalls
-     * @param bySyscalls the candidates ranked by syscalls, then peak RSS
+     * @param byPeakRss  the candidates whose peak RSS is below the baseline's, ranked by peak RSS,
+     *                   then syscalls (empty when none is: then there is nothing to advise)
+     * @param bySyscalls the candidates that make fewer syscalls than the baseline, ranked by
+     *                   syscalls, then peak RSS
      */
     public record Advice(
             SweepRow baseline, List<SweepRow> candidates, List<SweepRow> byPeakRss, List<SweepRow> bySyscalls) {}
@@ -96,10 +98,12 @@ public final class Advisor {
             }
         }
         List<SweepRow> byRss = new ArrayList<>(ok);
+        byRss.removeIf(r -> r.peakRssBytes() >= baseline.peakRssBytes());
         byRss.sort(Comparator.comparingLong(SweepRow::peakRssBytes)
                 .thenComparingLong(SweepRow::totalSyscalls)
                 .thenComparingInt(SweepRow::index));
         List<SweepRow> bySys = new ArrayList<>(ok);
+        bySys.removeIf(r -> r.totalSyscalls() >= baseline.totalSyscalls());
         bySys.sort(Comparator.comparingLong(SweepRow::totalSyscalls)
                 .thenComparingLong(SweepRow::peakRssBytes)
                 .thenComparingInt(SweepRow::index));
