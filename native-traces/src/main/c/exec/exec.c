@@ -18,8 +18,8 @@
  *             for "mallinfo2" the ten fields in hex, for "malloc_stats" what it wrote on stderr,
  *             for "malloc_info" what it wrote to the FILE it was given)
  *   The allocator calls run glibc's own malloc family; posix_memalign and malloc_info reply e N
- *   for a nonzero error code. A call that makes glibc abort kills the process (SIGABRT) with glibc's message on
- *   stderr, and there is no reply: the reader sees the end of the stream.
+ *   for a nonzero error code. A call that makes glibc abort kills the process (SIGABRT) with
+ *   glibc's message on stderr, and there is no reply: the reader sees the end of the stream.
  *
  * The process must not disturb its own address space, or the listing it reports would not be
  * the one its calls ran in: no malloc, no stdio (raw read/write on static buffers), raw syscalls
