@@ -385,6 +385,20 @@ static void emit(const char *path)
     raw_str(&b, " start-brk ");
     raw_hex(&b, start_brk);
     raw_char(&b, '\n');
+    /* The malloc settings glibc ran under, written as the recorder writes them: answers depend
+     * on them, so a replay of this file must run under them too. */
+    const char *tunables = getenv("GLIBC_TUNABLES");
+    if (tunables != NULL) {
+        raw_str(&b, "# tunables ");
+        raw_str(&b, tunables);
+        raw_char(&b, '\n');
+    }
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        if (strncmp(*e, "MALLOC_", 7) == 0) {
+            raw_str(&b, "# env ");
+            raw_str(&b, *e);
+            raw_char(&b, '\n');
+        }
     for (size_t i = 0; i < maps_len;) {
         const char *nl = memchr(maps_text + i, '\n', maps_len - i);
         size_t n = nl == NULL ? maps_len - i : (size_t)(nl - (maps_text + i));

@@ -61,6 +61,13 @@ public final class GenerateCommand implements Callable<Integer> {
     int maxLive;
 
     @Option(
+            names = "--tunables",
+            paramLabel = "GLIBC_TUNABLES",
+            description = "the GLIBC_TUNABLES the workload runs under, written in the trace's header "
+                    + "(native and replay apply them)")
+    String tunables;
+
+    @Option(
             names = "--format",
             defaultValue = "TEXT",
             description = "TEXT or BINARY (default ${DEFAULT-VALUE}); zstd-compressed when FILE ends in .zst")
@@ -98,7 +105,7 @@ public final class GenerateCommand implements Callable<Integer> {
         try (OutputFile file = OutputFile.create(output);
                 Progress progress = Progress.start("generate", "calls", calls)) {
             try (TraceWriter w = Traces.create(file, binary)) {
-                CallSink sink = new TraceWriterSink(w, p);
+                CallSink sink = new TraceWriterSink(w, p, tunables);
                 made = WorkloadGenerator.generate(p, new Counted(sink, progress));
             } catch (IOException e) {
                 throw OutputFile.failure(output, e);

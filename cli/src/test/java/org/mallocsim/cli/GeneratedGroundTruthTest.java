@@ -40,6 +40,35 @@ class GeneratedGroundTruthTest {
                 .contains("first mismatch: none");
     }
 
+    /**
+     * The answers file keeps the malloc settings glibc ran under, as a recording does: replayed
+     * again, natively or emulated, under the same tunables, it gives the same answers.
+     */
+    @org.junit.jupiter.api.Test
+    void theAnswersOfATraceRunUnderTunablesCarryThem(@TempDir Path dir) throws Exception {
+        String tunables = "glibc.malloc.tcache_count=0:glibc.malloc.top_pad=0";
+        Path gen = dir.resolve("gen.mrec");
+        Path truth = dir.resolve("truth.mrec");
+        assertThat(run(
+                        "generate",
+                        "--shape",
+                        "small",
+                        "--calls",
+                        "5000",
+                        "--seed",
+                        "5",
+                        "--tunables",
+                        tunables,
+                        "-o",
+                        gen.toString()))
+                .startsWith("0\n");
+        assertThat(Files.readAllLines(gen)).contains("# tunables " + tunables);
+        assertThat(run("native", gen.toString(), "--emit", truth.toString())).startsWith("0\n");
+        assertThat(Files.readAllLines(truth)).contains("# tunables " + tunables);
+        assertThat(run("native", truth.toString())).startsWith("0\n").contains("first mismatch: none");
+        assertThat(run("compare", truth.toString())).startsWith("0\n").contains(": faithful");
+    }
+
     /** The exit code, a newline, then what the command printed. */
     private static String run(String... args) {
         Cli.Result r = Cli.run(args);
