@@ -83,7 +83,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--json",
             description = "print one JSON object (file, format, compressed, shape, seed, calls, threads, "
-                    + "maxLive, bytes) instead of the line")
+                    + "maxLive, tunables, bytes) instead of the line")
     boolean json;
 
     @Spec
@@ -125,6 +125,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     .put("calls", made)
                     .put("threads", threads)
                     .put("maxLive", maxLive)
+                    .put("tunables", tunables == null ? "" : tunables)
                     .put("bytes", Files.size(output)));
         } else {
             out.println(output + ": " + made + " calls, " + shape + " seed " + seed + ", " + threads + " thread(s)");

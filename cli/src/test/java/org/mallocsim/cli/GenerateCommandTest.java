@@ -88,7 +88,16 @@ class GenerateCommandTest {
         Map<String, Object> j = JsonParser.object(r.out());
         assertThat(j.keySet())
                 .containsExactly(
-                        "file", "format", "compressed", "shape", "seed", "calls", "threads", "maxLive", "bytes");
+                        "file",
+                        "format",
+                        "compressed",
+                        "shape",
+                        "seed",
+                        "calls",
+                        "threads",
+                        "maxLive",
+                        "tunables",
+                        "bytes");
         assertThat(j)
                 .containsEntry("file", t.toString())
                 .containsEntry("format", "mrecb")
@@ -97,9 +106,33 @@ class GenerateCommandTest {
                 .containsEntry("seed", 7L)
                 .containsEntry("threads", 2L)
                 .containsEntry("maxLive", 4096L)
+                .containsEntry("tunables", "")
                 .containsEntry("bytes", Files.size(t));
         assertThat(text.out()).contains(": " + j.get("calls") + " calls, MIXED seed 7, 2 thread(s)");
         assertThat(Files.readAllBytes(same)).isEqualTo(Files.readAllBytes(t));
+    }
+
+    @Test
+    void tunablesGoInTheHeaderOfEitherFormat() throws Exception {
+        for (String format : new String[] {"BINARY", "TEXT"}) {
+            Path t = dir.resolve("t-" + format + ".trace");
+            Cli.Result r = Cli.run(
+                    "generate",
+                    "--calls",
+                    "50",
+                    "--format",
+                    format,
+                    "--tunables",
+                    "glibc.malloc.mxfast=0",
+                    "--json",
+                    "-o",
+                    t.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(JsonParser.object(r.out())).containsEntry("tunables", "glibc.malloc.mxfast=0");
+            try (org.mallocsim.traces.format.TraceReader in = org.mallocsim.traces.format.Traces.open(t)) {
+                assertThat(in.header().tunables).as(format).isEqualTo("glibc.malloc.mxfast=0");
+            }
+        }
     }
 
     /** 200 calls, seed 7, two threads, binary, to {@code out}, with {@code more} options. */
