@@ -16,8 +16,8 @@
  * program defines calloc and free, and while it creates a thread, calloc hands out memory from a
  * private pool outside the heap; free ignores pointers into that pool.
  *
- * A multi-threaded trace is replayed on real threads (the first thread of the trace is this
- * process's main thread, so it uses the main arena as the recorded one did). A global sequence
+ * A multi-threaded trace is replayed on real threads (the trace's main thread, the first one it
+ * names, is this process's main thread: a thread's parent is named before it). A global sequence
  * number enforces trace order: each thread sleeps on its own futex until the sequence reaches its
  * next event; the thread that finishes an event wakes the owner of the following one. A thread is
  * created when its first event comes up. One whose last event is its exit ('x') is joined right
@@ -360,8 +360,10 @@ static void *thread_main(void *arg)
 static void replay_threads(void)
 {
     threads[0].started = 1;
-    if (trace.first[0] != 0)
-        die("internal error: the first event must belong to the first thread", "");
+    /* A trace that opens with a thread start (the main thread calls nothing first) hands the
+     * first turn to that thread. */
+    if (trace.count > 0 && trace.events[0].thread != 0)
+        start_thread(trace.events[0].thread);
     run_thread_events(0);
     wait_turn(0, trace.count);
     join_exited();

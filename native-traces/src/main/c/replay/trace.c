@@ -216,6 +216,12 @@ int trace_parse(const char *buf, uint64_t len, struct trace *t)
         /* A fork is the child's business (its own trace); threads become S and X events. */
         if (op == 'k')
             continue;
+        /* A thread's parent existed before it: named first, the root of the creation tree (the
+         * process's main thread) gets index 0 even when the trace opens with a 't'. */
+        if (op == 't' && thread_index(t, args[0]) < 0) {
+            error_at_line(lineno, "too many threads");
+            return -1;
+        }
         if (op == 't' || op == 'x')
             op = op == 't' ? 'S' : 'X';
         int th = thread_index(t, tid);

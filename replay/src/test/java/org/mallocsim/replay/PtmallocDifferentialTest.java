@@ -79,7 +79,12 @@ class PtmallocDifferentialTest {
                 new Workload(Shape.LARSON, 91, 20_000, 4, 300, ""),
                 new Workload(Shape.CACHE_THRASH, 92, 20_000, 4, 50, ""),
                 new Workload(Shape.MIXED, 93, 20_000, 3, 1000, ""),
-                new Workload(Shape.LARSON, 94, 20_000, 4, 300, "glibc.malloc.arena_max=2"));
+                new Workload(Shape.LARSON, 94, 20_000, 4, 300, "glibc.malloc.arena_max=2"),
+                // the trace opens with thread starts, so its first event is thread 1001's: the replayer
+                // must still run 1000, the parent, as the process's main thread, and end 1001 as a
+                // thread (its tcache flushed, the heap trimmed if that empties it)
+                new Workload(Shape.MIXED, 2, 20_000, 6, 648, "glibc.malloc.arena_max=2"),
+                new Workload(Shape.MIXED, 71, 20_000, 9, 659, "glibc.malloc.tcache_count=100"));
     }
 
     @ParameterizedTest(name = "{0}")
