@@ -33,6 +33,7 @@
 #include <linux/futex.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -617,6 +618,21 @@ int main(int argc, char **argv)
      * the last bound the calls for NativeSyscalls, which counts their syscalls under strace: no
      * other open of status may come between them.
      */
+    /*
+     * Linux keeps a process's RSS in per-CPU counters and reads them without the CPUs' pending
+     * deltas (mm rss_stat, a percpu_counter since 6.2): each CPU the process faulted on and left
+     * can hide up to a batch of pages (32 on 2 CPUs) from VmRSS and VmHWM. A single-threaded
+     * replay stays on the CPU it starts on, so at most one batch is hidden.
+     */
+    if (trace.nthreads <= 1) {
+        int cpu = sched_getcpu();
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        if (cpu >= 0) {
+            CPU_SET(cpu, &one);
+            sched_setaffinity(0, sizeof one, &one);
+        }
+    }
     reset_peak_rss();
     rss_start_kib = status_kib("VmRSS");
     uint64_t t0 = now_ns();
