@@ -431,10 +431,16 @@ public final class Ptmalloc implements Allocator, ThreadEvents, HeapCheck {
         return MallocStats.mallocStats(c);
     }
 
-    /** Follows {@code __malloc_info}: the XML it writes. */
+    /**
+     * Follows {@code __malloc_info}: the XML it writes; nothing for options other than 0, which
+     * glibc refuses (EINVAL) before it initializes malloc.
+     */
     @Override
     public String mallocInfo(int options) {
         enter();
+        if (options != 0) {
+            return "";
+        }
         init();
         return MallocStats.mallocInfo(c, options);
     }

@@ -268,11 +268,10 @@ final class EmulatedBackend implements Backend, SyscallListener {
     @Override
     public int mallocInfo(int options, StringBuilder out) {
         log(t -> t.mallocInfo(options, new StringBuilder()));
-        String xml = malloc().mallocInfo(options);
         if (options != 0) {
             return Errno.EINVAL;
         }
-        out.append(xml);
+        out.append(malloc().mallocInfo(options));
         return 0;
     }
 
