@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -59,6 +60,19 @@ static enum touch touch_mode = TOUCH_NONE;
 static uint64_t start_brk;
 static uint64_t op_calls[NOPS], op_ns[NOPS];
 static uint64_t unknown_pointers, failed_allocations;
+
+/*
+ * --exact-peak: the peak RSS is the largest resident set sampled before every call that can give
+ * memory back (free, realloc, the memalign family) and after the last one, instead of VmHWM.
+ * Linux folds a process's RSS from per-CPU counters into VmHWM only now and then, so VmHWM can
+ * miss up to a batch of pages (32 on 2 CPUs) for each CPU; /proc/self/statm sums them. The
+ * resident set only grows between two such calls, so the samples find the peak for a
+ * single-threaded replay (a call that faults a page in and trims it again before it returns is
+ * not seen). Each sample costs a few microseconds, so timing runs leave it off.
+ */
+static int exact_peak;
+static int statm_fd = -1;
+static uint64_t sampled_peak_kib;
 
 /* /proc/self/maps at the first call, for the emitted header. */
 static char maps_text[1 << 18];
@@ -127,11 +141,36 @@ static void map_result(struct event *e, void *p)
         die("out of memory for the pointer map", "");
 }
 
+/* The resident set now, in KiB, from /proc/self/statm (its second field, in pages). */
+static uint64_t statm_rss_kib(void)
+{
+    char text[128];
+    ssize_t n = pread(statm_fd, text, sizeof text - 1, 0);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    const char *c = strchr(text, ' ');
+    uint64_t pages = 0;
+    if (c != NULL)
+        for (c++; *c >= '0' && *c <= '9'; c++)
+            pages = pages * 10 + (uint64_t)(*c - '0');
+    return pages * (uint64_t)(sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void sample_rss(void)
+{
+    uint64_t kib = statm_rss_kib();
+    if (kib > sampled_peak_kib)
+        sampled_peak_kib = kib;
+}
+
 /* Replays one call and fills in the live answers; times only glibc's own work. */
 static void replay_one(struct event *e)
 {
     void *p = NULL;
     uint64_t t0, t1, touch_size = 0;
+    if (exact_peak && e->op != 'm' && e->op != 'c')
+        sample_rss();
     switch (e->op) {
     case 'm':
         t0 = now_ns();
@@ -565,7 +604,7 @@ static void print_stats(const char *path, uint64_t total_ns)
 static void usage(void)
 {
     raw_err("usage: mallocsim-replay [--emit FILE] [--stats FILE] [--touch none|first|page|byte] "
-            "[TRACE|-]\n",
+            "[--exact-peak] [TRACE|-]\n",
             NULL, NULL);
     _exit(2);
 }
@@ -578,6 +617,8 @@ int main(int argc, char **argv)
             emit_path = argv[++i];
         } else if (strcmp(argv[i], "--stats") == 0 && i + 1 < argc) {
             stats_path = argv[++i];
+        } else if (strcmp(argv[i], "--exact-peak") == 0) {
+            exact_peak = 1;
         } else if (strcmp(argv[i], "--touch") == 0 && i + 1 < argc) {
             const char *m = argv[++i];
             if (strcmp(m, "none") == 0)
@@ -597,6 +638,18 @@ int main(int argc, char **argv)
         }
     }
     /*
+     * An exact peak is also the same in every run: where the stack, the libraries and the
+     * replayer's own tables land decides how many of their pages the calls touch (diff's peak
+     * moved by 16 pages between runs), so the replayer runs itself again without address-space
+     * randomization, as setarch -R does. Where that is refused it goes on randomized.
+     */
+    if (exact_peak) {
+        int persona = personality(0xffffffff);
+        if (persona != -1 && (persona & ADDR_NO_RANDOMIZE) == 0 &&
+            personality((unsigned long)persona | ADDR_NO_RANDOMIZE) != -1)
+            execv("/proc/self/exe", argv);
+    }
+    /*
      * No transparent huge pages: under THP "always" a fault in the heap may map 2 MiB at once, or
      * khugepaged may collapse the heap at a moment of its own, and the peak RSS would depend on
      * the host's setting and on timing. The emulated kernel maps 4 KiB pages only, as Linux does
@@ -610,6 +663,13 @@ int main(int argc, char **argv)
     munmap((void *)text, len);
     if (ptrmap_init(&ptrs, 1u << 16) != 0)
         die("out of memory for the pointer map", "");
+    /*
+     * The table's pages are faulted in now, not by the calls' first puts: else the replayer's own
+     * table would add up to 1 MiB to the RSS measured during the calls, growing as the trace goes
+     * on, and move the peak to wherever the table had grown most.
+     */
+    for (uint64_t off = 0; off < (ptrs.mask + 1) * sizeof *ptrs.slots; off += 4096)
+        ((volatile char *)ptrs.slots)[off] = 0;
 
     start_brk = (uint64_t)(uintptr_t)sbrk(0);
     read_maps();
@@ -633,6 +693,11 @@ int main(int argc, char **argv)
             sched_setaffinity(0, sizeof one, &one);
         }
     }
+    if (exact_peak) {
+        statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (statm_fd < 0)
+            die("cannot open /proc/self/statm", "");
+    }
     reset_peak_rss();
     rss_start_kib = status_kib("VmRSS");
     uint64_t t0 = now_ns();
@@ -645,6 +710,12 @@ int main(int argc, char **argv)
     uint64_t wall = now_ns() - t0;
     rss_peak_kib = status_kib("VmHWM");
     rss_end_kib = status_kib("VmRSS");
+    if (exact_peak) {
+        sample_rss();
+        rss_peak_kib = sampled_peak_kib > rss_start_kib ? sampled_peak_kib : rss_start_kib;
+        if (rss_end_kib > rss_peak_kib)
+            rss_peak_kib = rss_end_kib;
+    }
     end_lingering();
 
     if (emit_path != NULL)

@@ -95,6 +95,20 @@ public final class NativeReplayer {
     }
 
     /**
+     * As {@link #replay(Path, Path, Touch, String, LongConsumer)}, with {@code rss-peak-kib} the
+     * exact peak of a single-threaded replay: the replayer samples its resident set before every
+     * call that can give memory back, instead of reading VmHWM, which Linux updates from per-CPU
+     * counters that can leave up to a batch of pages per CPU unread, and runs without address-space
+     * randomization, so that every run touches the same pages. The samples take a few
+     * microseconds a call, outside the timed calls but in the caches they find.
+     */
+    public static Result replayExactPeak(
+            Path trace, Path answersFile, Touch touch, String extraTunables, LongConsumer eventsSent)
+            throws IOException {
+        return replay(trace, answersFile, touch, extraTunables, List.of(), List.of("--exact-peak"), eventsSent);
+    }
+
+    /**
      * As {@link #replay(Path, Path, Touch, String, LongConsumer)}, with the replayer started
      * through {@code wrapper} (a command and its arguments that run the rest of the line, such as
      * {@code strace -f -o FILE}; empty for none).
@@ -107,6 +121,18 @@ public final class NativeReplayer {
             List<String> wrapper,
             LongConsumer eventsSent)
             throws IOException {
+        return replay(trace, answersFile, touch, extraTunables, wrapper, List.of(), eventsSent);
+    }
+
+    private static Result replay(
+            Path trace,
+            Path answersFile,
+            Touch touch,
+            String extraTunables,
+            List<String> wrapper,
+            List<String> flags,
+            LongConsumer eventsSent)
+            throws IOException {
         Path stats = Files.createTempFile("mallocsim-replay-", ".stats");
         try (TraceReader reader = Traces.open(trace)) {
             List<String> cmd = new ArrayList<>(wrapper);
@@ -117,8 +143,9 @@ public final class NativeReplayer {
                     "--stats",
                     stats.toString(),
                     "--touch",
-                    touch.flag(),
-                    "-"));
+                    touch.flag()));
+            cmd.addAll(flags);
+            cmd.add("-");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));

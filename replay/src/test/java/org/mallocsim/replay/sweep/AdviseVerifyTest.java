@@ -12,10 +12,12 @@ import org.mallocsim.replay.TraceFidelity;
 /**
  * The advisor's predictions against the real glibc: for three bundled programs, the best
  * candidate for peak RSS and the best for syscalls (which usually costs RSS) are replayed by the
- * native replayer. The predicted change of peak RSS must agree with the measured one in sign and
- * within {@link Advisor#TOLERANCE_BYTES} or a quarter of the change; the predicted memory
- * syscalls must be the real ones, kind by kind, exactly for these single-threaded programs (the
- * same glibc making the same calls makes the same brk, mmap, munmap, mprotect, mremap and madvise
+ * native replayer. For these single-threaded programs the predicted change of peak RSS must be
+ * the measured one to the byte: the emulated kernel keeps exactly the pages Linux keeps, and the
+ * replayer's exact peak ({@code NativeReplayer.replayExactPeak}) measures them without the
+ * pending per-CPU deltas of VmHWM, on Linux 6.18 as on this machine kind, where /proc/self/statm
+ * sums the counters. The predicted memory syscalls must be the real ones, kind by kind (the same
+ * glibc making the same calls makes the same brk, mmap, munmap, mprotect, mremap and madvise
  * calls), and within {@link Advisor#syscallTolerance} for the threaded pythr.
  */
 class AdviseVerifyTest {
@@ -35,11 +37,10 @@ class AdviseVerifyTest {
                 new SweepRow[] {a.byPeakRss().get(0), a.bySyscalls().get(0)}) {
             long predicted = best.peakRssBytes() - a.baseline().peakRssBytes();
             long measured = Advisor.measuredPeakRss(trace, s, best.tunables()) - base;
-            assertThat(Advisor.agrees(predicted, measured))
-                    .as(
-                            "%s with %s: predicted %d KiB, measured %d KiB",
-                            program, best.tunables(), predicted >> 10, measured >> 10)
-                    .isTrue();
+            assertThat(measured)
+                    .as("%s with %s: the change of peak RSS, predicted then measured", program, best.tunables())
+                    .isEqualTo(predicted);
+            assertThat(Advisor.agrees(predicted, measured)).isTrue();
             assertThat(Advisor.measuredSyscalls(trace, s, best.tunables()))
                     .as(
                             "%s's syscalls (brk, mmap, munmap, mprotect, mremap, madvise) with %s",
@@ -85,9 +86,9 @@ class AdviseVerifyTest {
                 Sweep.replay(big, s).peakRssBytes() - Sweep.replay(base, s).peakRssBytes();
         long measured = Advisor.measuredPeakRss(trace, s, big.glibcTunables()) - Advisor.measuredPeakRss(trace, s, "");
         assertThat(predicted).isGreaterThan(4 * Advisor.TOLERANCE_BYTES);
-        assertThat(Advisor.agrees(predicted, measured))
-                .as("predicted %d, measured %d", predicted, measured)
-                .isTrue();
+        assertThat(measured)
+                .as("diff's rise with mmap_threshold=1 MiB, predicted then measured")
+                .isEqualTo(predicted);
     }
 
     @Test
