@@ -699,6 +699,8 @@ int main(int argc, char **argv)
             die("cannot open /proc/self/statm", "");
     }
     reset_peak_rss();
+    /* Read before the samples, this first read of status also faults in its buffer, which every
+     * sample then counts alike. */
     rss_start_kib = status_kib("VmRSS");
     uint64_t t0 = now_ns();
     if (trace.nthreads <= 1 && (trace.count == 0 || trace.first[0] == 0)) {

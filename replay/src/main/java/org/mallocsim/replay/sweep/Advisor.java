@@ -145,10 +145,11 @@ public final class Advisor {
      * {@code tunables} added ("" for the baseline): the native replayer's exact peak
      * ({@link NativeReplayer#replayExactPeak}: the resident set sampled before every call that can
      * give memory back, in a layout without randomization, its own tables faulted in before the
-     * calls) less its VmRSS before the first call. The RSS before the calls (the replayer's code,
-     * stack, tables and parsed trace) cancels, leaving what the allocator made resident and a
-     * constant few pages of stack (128 KiB more than the emulated rise for each bundled
-     * single-threaded trace, measured on Linux 6.18).
+     * calls) less its resident set before the first call. The RSS before the calls (the replayer's
+     * code, stack, tables and parsed trace) cancels, leaving what the allocator made resident and a
+     * constant: for grep, diff, tar, git, pyxml, sqlite3 and perl the measured rise is the emulated
+     * one plus 128 KiB (Linux 6.18), pages outside the heap that the replay touches once, not yet
+     * traced.
      */
     public static long measuredPeakRss(Path trace, SweepSettings settings, String tunables) throws IOException {
         long[] runs = new long[RUNS];
@@ -227,8 +228,8 @@ public final class Advisor {
 
     /**
      * The tolerance of {@link #agrees}: 256 KiB, or a quarter of the measured change if larger.
-     * For a single-threaded trace on this machine's Linux the measure is exact and every bundled
-     * one's predicted change equals the measured one to the KiB ({@code AdviseVerifyTest}); the
+     * For a single-threaded trace on this machine's Linux the measure is exact, and the predicted
+     * changes of the bundled ones tried equal the measured ones to the KiB ({@code AdviseVerifyTest}); the
      * tolerance is for threaded traces, whose thread stacks the emulation does not make, and for
      * kernels whose RSS counters are read with pending per-CPU deltas (up to 32 pages a CPU).
      */
