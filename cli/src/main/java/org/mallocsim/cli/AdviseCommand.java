@@ -188,9 +188,10 @@ public final class AdviseCommand implements Callable<Integer> {
         long tolerance = v.tolerance();
         out.printf(
                 Locale.ROOT,
-                "%nverified on the real glibc (mallocsim-replay): peak RSS is the largest resident set before any "
-                        + "call that can give memory back, median of %d runs; agrees in sign and within %s or a quarter of the measured change; syscalls are "
-                        + "counted with strace -f during the calls and %s%n",
+                "%nverified on the real glibc (mallocsim-replay): peak RSS is the largest resident set "
+                        + "before any call that can give memory back, median of %d runs; agrees in sign and "
+                        + "within %s or a quarter of the measured change; syscalls are counted with strace -f "
+                        + "during the calls and %s%n",
                 Advisor.RUNS,
                 kib(Advisor.TOLERANCE_BYTES),
                 tolerance == 0
