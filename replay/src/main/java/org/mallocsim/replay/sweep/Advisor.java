@@ -148,8 +148,9 @@ public final class Advisor {
      * calls) less its resident set before the first call. The RSS before the calls (the replayer's
      * code, stack, tables and parsed trace) cancels, leaving what the allocator made resident and a
      * constant: for grep, diff, tar, git, pyxml, sqlite3 and perl the measured rise is the emulated
-     * one plus 128 KiB (Linux 6.18), pages outside the heap that the replay touches once, not yet
-     * traced.
+     * one plus 128 KiB (Linux 6.18); in git, tar and diff RssFile grows by exactly that: pages of
+     * libc.so.6's code and read-only data that glibc's malloc runs and reads, faulted in at their
+     * first use (64 KiB each in git; the emulated process runs no code).
      */
     public static long measuredPeakRss(Path trace, SweepSettings settings, String tunables) throws IOException {
         long[] runs = new long[RUNS];
