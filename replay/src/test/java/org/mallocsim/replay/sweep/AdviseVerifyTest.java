@@ -16,7 +16,7 @@ import org.mallocsim.replay.TraceFidelity;
  * the measured one to the byte: the emulated kernel keeps exactly the pages Linux keeps, and the
  * replayer's exact peak ({@code NativeReplayer.replayExactPeak}) measures them without the
  * pending per-CPU deltas of VmHWM, on Linux 6.18 as on this machine kind, where /proc/self/statm
- * sums the counters. The predicted memory syscalls must be the real ones, kind by kind (the same
+ * follows every page. The predicted memory syscalls must be the real ones, kind by kind (the same
  * glibc making the same calls makes the same brk, mmap, munmap, mprotect, mremap and madvise
  * calls), and within {@link Advisor#syscallTolerance} for the threaded pythr.
  */
